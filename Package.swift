@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// dlib at -O0 is ~100x slower (HOG 4 s instead of 30 ms), which would make debug builds and
+// `swift test` useless: the C++ engine is optimised in every configuration.
+let nativeFlags: [String] = ["-O2", "-I/usr/include/opencv4", "-Wno-deprecated-declarations"]
+
+let package = Package(
+  name: "att",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "att-extract", targets: ["att-extract"]),
+    .library(name: "FaceKit", targets: ["FaceKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .target(
+      name: "CFaceKit",
+      cxxSettings: [.unsafeFlags(nativeFlags)],
+      linkerSettings: [
+        .linkedLibrary("dlib"),
+        .linkedLibrary("lapack"),
+        .linkedLibrary("blas"),
+        .linkedLibrary("opencv_imgcodecs"),
+        .linkedLibrary("opencv_imgproc"),
+        .linkedLibrary("opencv_core"),
+      ]
+    ),
+    .target(name: "FaceKit", dependencies: ["CFaceKit"]),
+    .executableTarget(
+      name: "att-extract",
+      dependencies: ["FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
+    .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),
+    .testTarget(name: "att-extractTests", dependencies: ["att-extract", "FaceKit"]),
+  ],
+  swiftLanguageModes: [.v6],
+  cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,68 @@
+/// A face's rectangle in image pixels: `left`/`top` inclusive, `right`/`bottom` exclusive, clipped to
+/// the image, so `right - left` is the width. Encoded in JSON as `[left, top, right, bottom]`.
+public struct FaceBox: Sendable, Equatable, Hashable, Codable {
+  public var left: Int
+  public var top: Int
+  public var right: Int
+  public var bottom: Int
+
+  public init(left: Int, top: Int, right: Int, bottom: Int) {
+    self.left = left
+    self.top = top
+    self.right = right
+    self.bottom = bottom
+  }
+
+  public var width: Int { right - left }
+  public var height: Int { bottom - top }
+  public var area: Int { max(width, 0) * max(height, 0) }
+
+  public init(from decoder: any Decoder) throws {
+    var container = try decoder.unkeyedContainer()
+    self.init(left: try container.decode(Int.self), top: try container.decode(Int.self),
+              right: try container.decode(Int.self), bottom: try container.decode(Int.self))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.unkeyedContainer()
+    try container.encode(left)
+    try container.encode(top)
+    try container.encode(right)
+    try container.encode(bottom)
+  }
+}
+
+/// dlib's own rectangle for a detection: inclusive corners that may reach past the image edge.
+/// Landmark prediction uses it unclipped, as dlib's tools do; people see the clipped `FaceBox`.
+struct DetectionRegion: Sendable, Equatable, Hashable {
+  var left: Int64
+  var top: Int64
+  var right: Int64
+  var bottom: Int64
+}
+
+/// A face found by a detector.
+public struct DetectedFace: Sendable, Equatable, Hashable {
+  /// Where the face is, clipped to the image.
+  public let box: FaceBox
+  /// The detector's confidence (HOG: SVM margin, typically 0 to 3; CNN: MMOD score around 1).
+  public let score: Double
+  let region: DetectionRegion
+
+  init(region: DetectionRegion, score: Double, imageWidth: Int, imageHeight: Int) {
+    self.region = region
+    self.score = score
+    self.box = FaceBox(left: max(Int(region.left), 0), top: max(Int(region.top), 0),
+                       right: min(Int(region.right) + 1, imageWidth), bottom: min(Int(region.bottom) + 1, imageHeight))
+  }
+}
+
+extension DetectedFace {
+  /// The same detection on an image `factor` times larger (detection on a shrunken copy, mapped back).
+  func scaled(by factor: Double, imageWidth: Int, imageHeight: Int) -> DetectedFace {
+    func scale(_ value: Int64) -> Int64 { Int64((Double(value) * factor).rounded()) }
+    let region = DetectionRegion(left: scale(self.region.left), top: scale(self.region.top),
+                                 right: scale(self.region.right + 1) - 1, bottom: scale(self.region.bottom + 1) - 1)
+    return DetectedFace(region: region, score: score, imageWidth: imageWidth, imageHeight: imageHeight)
+  }
+}

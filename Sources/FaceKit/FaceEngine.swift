@@ -1,0 +1,88 @@
+import CFaceKit
+
+/// How a `FaceEngine` finds and describes faces.
+public struct FaceEngineOptions: Sendable, Equatable {
+  public var detector: DetectorKind
+  /// Image doublings before detection (0-4). 1 finds faces down to about 40 px wide, like face_recognition's default.
+  public var upsample: Int
+  /// Descriptor jitters (1 = none).
+  public var jitters: Int
+  /// Keep only the largest face of each image (enrolment photos with bystanders).
+  public var largestOnly: Bool
+  /// Detect on a copy shrunk so its longer side is at most this many pixels (0: never shrink), then
+  /// map the boxes back; landmarks and descriptors still use the full image. Detection cost grows
+  /// with the pixel count (HOG takes ~3.5 s on an 8000x6000 photo, ~0.3 s at 2000 px), while faces
+  /// in such photos are large enough to be found on the smaller copy.
+  public var maxDetectionSide: Int
+
+  public init(detector: DetectorKind = .hog, upsample: Int = 1, jitters: Int = 1, largestOnly: Bool = false,
+              maxDetectionSide: Int = 2000) {
+    self.detector = detector
+    self.upsample = upsample
+    self.jitters = jitters
+    self.largestOnly = largestOnly
+    self.maxDetectionSide = maxDetectionSide
+  }
+}
+
+/// One face of an analysed image: where it is, its landmarks and its descriptor.
+public struct FaceAnalysis: Sendable, Equatable {
+  public let box: FaceBox
+  public let score: Double
+  public let landmarks: [Point]
+  public let descriptor: FaceDescriptor
+}
+
+/// The whole recognition path of dlib in one object: detector, 5-point landmarks, ResNet descriptor.
+///
+/// Loading takes about a second and ~200 MB. An engine is not thread-safe: to use several cores,
+/// give each thread its own engine (see `ImageBatch`). `Image`s may be shared between engines.
+public final class FaceEngine {
+  public let options: FaceEngineOptions
+  public let detector: any FaceDetector
+  public let landmarks: LandmarkPredictor
+  public let encoder: FaceEncoder
+
+  public init(models: ModelSet, options: FaceEngineOptions = FaceEngineOptions()) throws(FaceKitError) {
+    guard options.maxDetectionSide >= 0 else { throw .invalidArgument("maxDetectionSide must not be negative") }
+    guard (1...100).contains(options.jitters) else {
+      throw .invalidArgument("jitters must be between 1 and 100, not \(options.jitters)")
+    }
+    self.options = options
+    // Several engines share the cores: one BLAS thread each keeps them from oversubscribing.
+    _ = cfk_set_blas_threads(1)
+    switch options.detector {
+    case .hog: detector = try HOGFaceDetector(upsample: options.upsample)
+    case .cnn: detector = try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: options.upsample)
+    }
+    landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
+    encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))
+  }
+
+  /// Detects the faces of `image` and describes each (or only the largest, per the options).
+  public func analyze(_ image: Image) throws(FaceKitError) -> [FaceAnalysis] {
+    var faces = try detectFaces(in: image)
+    if options.largestOnly, let largest = faces.max(by: { $0.box.area < $1.box.area }) {
+      faces = [largest]
+    }
+    let shapes = try faces.map { (face: DetectedFace) throws(FaceKitError) -> FaceLandmarks in
+      try landmarks.landmarks(of: face, in: image)
+    }
+    let descriptors = try encoder.descriptors(for: shapes, in: image, jitters: options.jitters)
+    return zip(shapes, descriptors).map { shape, descriptor in
+      FaceAnalysis(box: shape.face.box, score: shape.face.score, landmarks: shape.points, descriptor: descriptor)
+    }
+  }
+
+  /// The faces of `image`, detected on a shrunken copy when the image is larger than `maxDetectionSide`.
+  public func detectFaces(in image: Image) throws(FaceKitError) -> [DetectedFace] {
+    let longer = max(image.width, image.height)
+    guard options.maxDetectionSide > 0, longer > options.maxDetectionSide else { return try detector.detect(in: image) }
+    let factor = Double(longer) / Double(options.maxDetectionSide)
+    let small = try image.resized(width: max(Int((Double(image.width) / factor).rounded()), 1),
+                                  height: max(Int((Double(image.height) / factor).rounded()), 1))
+    return try detector.detect(in: small).map {
+      $0.scaled(by: Double(image.width) / Double(small.width), imageWidth: image.width, imageHeight: image.height)
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import FaceKit
+import Foundation
+
+/// Times each stage of the face engine on a set of photos and prints one JSON object of medians
+/// (milliseconds), the same shape `Scripts/bench-reference.py` prints for Python face_recognition,
+/// so `Scripts/bench` can set them side by side.
+///
+/// Usage: facekit-bench [--upsample N] [--repeat N] [--models DIR] FILE...
+@main
+struct FaceKitBench {
+  static func main() throws {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    var upsample = 1
+    var repeats = 3
+    var models: String?
+    var files: [String] = []
+    while !arguments.isEmpty {
+      let argument = arguments.removeFirst()
+      switch argument {
+      case "--upsample": upsample = Int(arguments.removeFirst()) ?? 1
+      case "--repeat": repeats = Int(arguments.removeFirst()) ?? 3
+      case "--models": models = arguments.removeFirst()
+      default: files.append(argument)
+      }
+    }
+    guard !files.isEmpty else {
+      FileHandle.standardError.write(Data("usage: facekit-bench [--upsample N] [--repeat N] [--models DIR] FILE...\n".utf8))
+      exit(64)
+    }
+
+    let loadStart = Date()
+    let engine = try FaceEngine(models: ModelSet.locate(explicit: models), options: FaceEngineOptions(upsample: upsample))
+    let loadSeconds = Date().timeIntervalSince(loadStart)
+
+    var decode: [Double] = [], detect: [Double] = [], landmarks: [Double] = [], descriptor: [Double] = []
+    var endToEnd: [Double] = []
+    var faces = 0
+    for _ in 0..<repeats {
+      for file in files {
+        var total = Clock.start()
+        var clock = Clock.start()
+        guard let image = try? Image(contentsOfFile: file) else { continue }
+        decode.append(clock.lap())
+        let found = try engine.detectFaces(in: image)
+        detect.append(clock.lap())
+        guard let face = found.first else { endToEnd.append(total.lap()); continue }
+        let shape = try engine.landmarks.landmarks(of: face, in: image)
+        landmarks.append(clock.lap())
+        _ = try engine.encoder.descriptors(for: [shape], in: image)
+        descriptor.append(clock.lap())
+        // The rest of the faces, so end-to-end is the whole image as att-extract does it.
+        let others = try found.dropFirst().map { (face: DetectedFace) throws(FaceKitError) in try engine.landmarks.landmarks(of: face, in: image) }
+        _ = try engine.encoder.descriptors(for: others, in: image)
+        endToEnd.append(total.lap())
+        faces += found.count
+      }
+    }
+    var line = JSONLine()
+    line.add("implementation", "att FaceKit (Swift, dlib C++ -O2, OpenBLAS)")
+    line.add("images", files.count)
+    line.add("repeats", repeats)
+    line.add("upsample", upsample)
+    line.add("faces_per_pass", faces / max(repeats, 1))
+    line.add("model_load_ms", loadSeconds * 1000)
+    line.add("decode_ms", median(decode))
+    line.add("detect_ms", median(detect))
+    line.add("landmarks_ms", median(landmarks))
+    line.add("descriptor_ms", median(descriptor))
+    line.add("end_to_end_ms", median(endToEnd))
+    print(line.text)
+  }
+
+  static func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+  }
+}
+
+/// A monotonic stopwatch in milliseconds.
+struct Clock {
+  private var last: UInt64
+
+  static func start() -> Clock { Clock(last: DispatchTime.now().uptimeNanoseconds) }
+
+  /// Milliseconds since the start or the previous lap.
+  mutating func lap() -> Double {
+    let now = DispatchTime.now().uptimeNanoseconds
+    defer { last = now }
+    return Double(now - last) / 1e6
+  }
+}
