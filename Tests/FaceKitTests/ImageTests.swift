@@ -1,0 +1,92 @@
+import FaceKit
+import Foundation
+import Testing
+
+@Suite("Image decoding")
+struct ImageTests {
+  @Test("common formats and pixel layouts decode to RGB of the right size",
+        arguments: [
+          ("format_bmp.bmp", 512, 600), ("format_webp.webp", 512, 600), ("grayscale.jpg", 512, 600),
+          ("gray_16bit.png", 512, 512), ("rgba_alpha.png", 512, 512), ("png_with_jpg_extension.jpg", 512, 600),
+          ("huge_8000x6000.jpg", 8000, 6000), ("one_pixel_1x1.png", 1, 1),
+        ])
+  func decodes(name: String, width: Int, height: Int) throws {
+    let image = try Image(contentsOfFile: Fixtures.badInput(name))
+    #expect(image.width == width)
+    #expect(image.height == height)
+    #expect(image.rgbBytes().count == width * height * 3)
+  }
+
+  @Test("a grayscale JPEG becomes RGB with equal channels")
+  func grayscaleExpands() throws {
+    let bytes = try Image(contentsOfFile: Fixtures.badInput("grayscale.jpg")).rgbBytes()
+    for pixel in stride(from: 0, to: bytes.count, by: 3 * 997) {
+      #expect(bytes[pixel] == bytes[pixel + 1] && bytes[pixel + 1] == bytes[pixel + 2])
+    }
+  }
+
+  @Test("the EXIF orientation is applied: orientation 6 turns a landscape JPEG upright")
+  func exifOrientation() throws {
+    let plain = try Data(contentsOf: URL(fileURLWithPath: Fixtures.testImage("obama.jpg")))
+    let upright = try Image(data: plain, source: "obama.jpg")
+    let rotated = try Image(data: JPEGWithOrientation.insert(6, into: plain), source: "obama-rotated.jpg")
+    #expect(rotated.width == upright.height)
+    #expect(rotated.height == upright.width)
+  }
+
+  @Test("files that are not images are refused with a specific error naming the file",
+        arguments: [
+          ("zero_bytes.jpg", "empty"), ("text_file.jpg", "unsupported_format"), ("animated.gif", "unsupported_format"),
+          ("truncated_half.jpg", "truncated"), ("MANIFEST.tsv", "unsupported_format"),
+        ])
+  func refuses(name: String, code: String) throws {
+    let path = Fixtures.badInput(name)
+    let error = #expect(throws: FaceKitError.self) { try Image(contentsOfFile: path) }
+    #expect(error?.code == code)
+    #expect(error?.description.hasPrefix(path) == true)
+  }
+
+  @Test("a missing file, a folder and a corrupt PNG each get their own error")
+  func pathErrors() throws {
+    #expect(throws: FaceKitError.fileNotFound(path: "/nonexistent/x.jpg")) { try Image(contentsOfFile: "/nonexistent/x.jpg") }
+    let folder = Fixtures.shared
+    #expect(throws: FaceKitError.fileUnreadable(path: folder, reason: "is a directory")) { try Image(contentsOfFile: folder) }
+    var png = try Data(contentsOf: URL(fileURLWithPath: Fixtures.badInput("rgba_alpha.png")))
+    png = png.prefix(4000)
+    let error = #expect(throws: FaceKitError.self) { try Image(data: png, source: "cut.png") }
+    #expect(error?.code == "corrupt")
+  }
+
+  @Test("the pixel limit refuses large images before decoding them, with their size")
+  func pixelLimit() throws {
+    let path = Fixtures.badInput("huge_8000x6000.jpg")
+    #expect(throws: FaceKitError.tooLarge(path: path, width: 8000, height: 6000, limit: 10_000_000)) {
+      try Image(contentsOfFile: path, limits: ImageLimits(maxPixels: 10_000_000))
+    }
+  }
+
+  @Test("JPEG encoding round-trips through the decoder")
+  func jpegRoundTrip() throws {
+    let image = try Image(contentsOfFile: Fixtures.testImage("biden.jpg"))
+    let again = try Image(data: try image.jpegData(quality: 90), source: "re-encoded")
+    #expect(again.width == image.width && again.height == image.height)
+  }
+}
+
+/// Builds a JPEG with an EXIF APP1 segment carrying an orientation tag, as a phone camera writes it.
+enum JPEGWithOrientation {
+  static func insert(_ orientation: UInt8, into jpeg: Data) -> Data {
+    // TIFF header (little endian), one IFD with one entry: tag 0x0112 (Orientation), SHORT, count 1.
+    let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00,
+                         0x01, 0x00,
+                         0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, orientation, 0x00, 0x00, 0x00,
+                         0x00, 0x00, 0x00, 0x00]
+    let payload: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
+    let length = payload.count + 2
+    let segment: [UInt8] = [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + payload
+    var out = Data(jpeg.prefix(2))
+    out.append(contentsOf: segment)
+    out.append(jpeg.dropFirst(2))
+    return out
+  }
+}
