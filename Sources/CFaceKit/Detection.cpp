@@ -56,6 +56,28 @@ using mmod_net = dlib::loss_mmod<dlib::con<1, 9, 9, 1, 1, rcon5<rcon5<rcon5<down
 
 constexpr int max_upsample = 4;
 
+/// Runs `detect` on the image doubled `upsample` times, as dlib's Python detectors do, and maps the
+/// rectangles back to the original image.
+template <typename Detect>
+cfk_status detect_upsampled(const cfk_image *image, int upsample, cfk_rect **rects, size_t *count,
+                            cfk_error *error, Detect &&detect) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    if (upsample < 0 || upsample > max_upsample) {
+      return cfk::fail(error, CFK_ERR_ARGUMENT, "upsample must be between 0 and 4");
+    }
+    std::vector<std::pair<dlib::rectangle, double>> found;
+    if (upsample == 0) {
+      found = detect(image->pixels);
+    } else {
+      dlib::matrix<dlib::rgb_pixel> bigger;
+      cfk::upsample(image->pixels, bigger, upsample);
+      found = detect(bigger);
+    }
+    for (auto &f : found) f.first = cfk::rect_down(f.first, upsample);
+    return cfk::export_rects(found, rects, count, error);
+  });
+}
+
 }  // namespace
 
 struct cfk_hog_detector {
@@ -77,23 +99,12 @@ extern "C" void cfk_hog_detector_free(cfk_hog_detector *detector) { delete detec
 
 extern "C" cfk_status cfk_hog_detect(cfk_hog_detector *detector, const cfk_image *image, int upsample,
                                      cfk_rect **rects, size_t *count, cfk_error *error) {
-  return cfk::guarded(error, [&]() -> cfk_status {
-    if (upsample < 0 || upsample > max_upsample) {
-      return cfk::fail(error, CFK_ERR_ARGUMENT, "upsample must be between 0 and 4");
-    }
+  return detect_upsampled(image, upsample, rects, count, error, [&](const dlib::matrix<dlib::rgb_pixel> &pixels) {
     std::vector<dlib::rect_detection> detections;
-    if (upsample == 0) {
-      detector->detector(image->pixels, detections, 0.0);
-    } else {
-      dlib::matrix<dlib::rgb_pixel> bigger;
-      cfk::upsample(image->pixels, bigger, upsample);
-      detector->detector(bigger, detections, 0.0);
-    }
+    detector->detector(pixels, detections, 0.0);
     std::vector<std::pair<dlib::rectangle, double>> found;
-    for (const auto &d : detections) {
-      found.emplace_back(cfk::rect_down(d.rect, upsample), d.detection_confidence);
-    }
-    return cfk::export_rects(found, rects, count, error);
+    for (const auto &d : detections) found.emplace_back(d.rect, d.detection_confidence);
+    return found;
   });
 }
 
@@ -110,22 +121,9 @@ extern "C" void cfk_cnn_detector_free(cfk_cnn_detector *detector) { delete detec
 
 extern "C" cfk_status cfk_cnn_detect(cfk_cnn_detector *detector, const cfk_image *image, int upsample,
                                      cfk_rect **rects, size_t *count, cfk_error *error) {
-  return cfk::guarded(error, [&]() -> cfk_status {
-    if (upsample < 0 || upsample > max_upsample) {
-      return cfk::fail(error, CFK_ERR_ARGUMENT, "upsample must be between 0 and 4");
-    }
-    std::vector<dlib::mmod_rect> detections;
-    if (upsample == 0) {
-      detections = detector->net(image->pixels);
-    } else {
-      dlib::matrix<dlib::rgb_pixel> bigger;
-      cfk::upsample(image->pixels, bigger, upsample);
-      detections = detector->net(bigger);
-    }
+  return detect_upsampled(image, upsample, rects, count, error, [&](const dlib::matrix<dlib::rgb_pixel> &pixels) {
     std::vector<std::pair<dlib::rectangle, double>> found;
-    for (const auto &d : detections) {
-      found.emplace_back(cfk::rect_down(d.rect, upsample), d.detection_confidence);
-    }
-    return cfk::export_rects(found, rects, count, error);
+    for (const auto &d : detector->net(pixels)) found.emplace_back(d.rect, d.detection_confidence);
+    return found;
   });
 }

@@ -19,8 +19,9 @@ public struct FaceBox: Sendable, Equatable, Hashable, Codable {
 
   public init(from decoder: any Decoder) throws {
     var container = try decoder.unkeyedContainer()
-    self.init(left: try container.decode(Int.self), top: try container.decode(Int.self),
-              right: try container.decode(Int.self), bottom: try container.decode(Int.self))
+    self.init(
+      left: try container.decode(Int.self), top: try container.decode(Int.self),
+      right: try container.decode(Int.self), bottom: try container.decode(Int.self))
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -52,8 +53,9 @@ public struct DetectedFace: Sendable, Equatable, Hashable {
   init(region: DetectionRegion, score: Double, imageWidth: Int, imageHeight: Int) {
     self.region = region
     self.score = score
-    self.box = FaceBox(left: max(Int(region.left), 0), top: max(Int(region.top), 0),
-                       right: min(Int(region.right) + 1, imageWidth), bottom: min(Int(region.bottom) + 1, imageHeight))
+    self.box = FaceBox(
+      left: max(Int(region.left), 0), top: max(Int(region.top), 0),
+      right: min(Int(region.right) + 1, imageWidth), bottom: min(Int(region.bottom) + 1, imageHeight))
   }
 }
 
@@ -61,8 +63,9 @@ extension DetectedFace {
   /// The same detection on an image `factor` times larger (detection on a shrunken copy, mapped back).
   func scaled(by factor: Double, imageWidth: Int, imageHeight: Int) -> DetectedFace {
     func scale(_ value: Int64) -> Int64 { Int64((Double(value) * factor).rounded()) }
-    let region = DetectionRegion(left: scale(self.region.left), top: scale(self.region.top),
-                                 right: scale(self.region.right + 1) - 1, bottom: scale(self.region.bottom + 1) - 1)
+    let region = DetectionRegion(
+      left: scale(self.region.left), top: scale(self.region.top),
+      right: scale(self.region.right + 1) - 1, bottom: scale(self.region.bottom + 1) - 1)
     return DetectedFace(region: region, score: score, imageWidth: imageWidth, imageHeight: imageHeight)
   }
 }

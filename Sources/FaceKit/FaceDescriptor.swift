@@ -28,8 +28,10 @@ public struct FaceDescriptor: Sendable, Equatable, Hashable, Codable {
   public init(from decoder: any Decoder) throws {
     let values = try [Float](from: decoder)
     guard values.count == Self.dimension else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                              debugDescription: "expected \(Self.dimension) values, found \(values.count)"))
+      throw DecodingError.dataCorrupted(
+        .init(
+          codingPath: decoder.codingPath,
+          debugDescription: "expected \(Self.dimension) values, found \(values.count)"))
     }
     self.values = values
   }

@@ -22,14 +22,24 @@ func validated(upsample: Int) throws(FaceKitError) -> Int {
   return upsample
 }
 
-/// Turns the C detector's malloc'd array into detections and frees it.
-func collectDetections(_ rects: UnsafeMutablePointer<cfk_rect>?, count: Int, image: Image) -> [DetectedFace] {
+/// Calls one of the C detectors and turns its malloc'd array of rectangles into detections.
+func detections(
+  in image: Image,
+  _ detect: (
+    UnsafeMutablePointer<UnsafeMutablePointer<cfk_rect>?>, UnsafeMutablePointer<Int>,
+    UnsafeMutablePointer<cfk_error>
+  ) -> cfk_status
+) throws(FaceKitError) -> [DetectedFace] {
+  var rects: UnsafeMutablePointer<cfk_rect>?
+  var count = 0
   defer { cfk_free(rects) }
+  try native(image.source) { detect(&rects, &count, $0) }
   guard let rects else { return [] }
   return (0..<count).map { i in
     let r = rects[i]
-    return DetectedFace(region: DetectionRegion(left: r.left, top: r.top, right: r.right, bottom: r.bottom),
-                        score: r.score, imageWidth: image.width, imageHeight: image.height)
+    return DetectedFace(
+      region: DetectionRegion(left: r.left, top: r.top, right: r.right, bottom: r.bottom),
+      score: r.score, imageWidth: image.width, imageHeight: image.height)
   }
 }
 
@@ -48,10 +58,7 @@ public final class HOGFaceDetector: FaceDetector {
   deinit { cfk_hog_detector_free(handle) }
 
   public func detect(in image: Image) throws(FaceKitError) -> [DetectedFace] {
-    var rects: UnsafeMutablePointer<cfk_rect>?
-    var count = 0
-    try native(image.source) { cfk_hog_detect(handle, image.handle, Int32(upsample), &rects, &count, $0) }
-    return collectDetections(rects, count: count, image: image)
+    try detections(in: image) { cfk_hog_detect(handle, image.handle, Int32(upsample), $0, $1, $2) }
   }
 }
 
@@ -70,9 +77,6 @@ public final class CNNFaceDetector: FaceDetector {
   deinit { cfk_cnn_detector_free(handle) }
 
   public func detect(in image: Image) throws(FaceKitError) -> [DetectedFace] {
-    var rects: UnsafeMutablePointer<cfk_rect>?
-    var count = 0
-    try native(image.source) { cfk_cnn_detect(handle, image.handle, Int32(upsample), &rects, &count, $0) }
-    return collectDetections(rects, count: count, image: image)
+    try detections(in: image) { cfk_cnn_detect(handle, image.handle, Int32(upsample), $0, $1, $2) }
   }
 }

@@ -19,7 +19,8 @@ public final class FaceEncoder {
   /// Descriptors for several faces of one image, computed as one batch.
   /// `jitters` > 1 averages that many randomly shifted, scaled and mirrored chips per face: slower
   /// by that factor, slightly more robust; the random sequence is fixed, so results repeat exactly.
-  public func descriptors(for faces: [FaceLandmarks], in image: Image, jitters: Int = 1) throws(FaceKitError) -> [FaceDescriptor] {
+  public func descriptors(for faces: [FaceLandmarks], in image: Image, jitters: Int = 1) throws(FaceKitError) -> [FaceDescriptor]
+  {
     guard let parts = faces.first?.points.count else { return [] }
     guard faces.allSatisfy({ $0.points.count == parts }) else {
       throw .invalidArgument("all faces in one batch must have the same landmark model")
@@ -40,11 +41,15 @@ public final class FaceEncoder {
 
   /// The aligned chip the network sees for `face` (150x150 with 0.25 padding by default): what
   /// enrolment saves as the face crop, and what a person can look at to judge alignment.
-  public static func chip(for face: FaceLandmarks, in image: Image, size: Int = chipSize,
-                          padding: Double = chipPadding) throws(FaceKitError) -> Image {
+  public static func chip(
+    for face: FaceLandmarks, in image: Image, size: Int = chipSize,
+    padding: Double = chipPadding
+  ) throws(FaceKitError) -> Image {
     let points = face.points.map { cfk_point(x: $0.x, y: $0.y) }
     var chip: OpaquePointer?
-    try native(image.source) { cfk_face_chip(image.handle, face.face.cRect, points, points.count, Int32(size), padding, &chip, $0) }
+    try native(image.source) {
+      cfk_face_chip(image.handle, face.face.cRect, points, points.count, Int32(size), padding, &chip, $0)
+    }
     return Image.wrap(chip!, source: "\(image.source) (face chip)")
   }
 }

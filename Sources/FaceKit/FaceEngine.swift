@@ -15,8 +15,10 @@ public struct FaceEngineOptions: Sendable, Equatable {
   /// in such photos are large enough to be found on the smaller copy.
   public var maxDetectionSide: Int
 
-  public init(detector: DetectorKind = .hog, upsample: Int = 1, jitters: Int = 1, largestOnly: Bool = false,
-              maxDetectionSide: Int = 2000) {
+  public init(
+    detector: DetectorKind = .hog, upsample: Int = 1, jitters: Int = 1, largestOnly: Bool = false,
+    maxDetectionSide: Int = 2000
+  ) {
     self.detector = detector
     self.upsample = upsample
     self.jitters = jitters
@@ -79,8 +81,9 @@ public final class FaceEngine {
     let longer = max(image.width, image.height)
     guard options.maxDetectionSide > 0, longer > options.maxDetectionSide else { return try detector.detect(in: image) }
     let factor = Double(longer) / Double(options.maxDetectionSide)
-    let small = try image.resized(width: max(Int((Double(image.width) / factor).rounded()), 1),
-                                  height: max(Int((Double(image.height) / factor).rounded()), 1))
+    let small = try image.resized(
+      width: max(Int((Double(image.width) / factor).rounded()), 1),
+      height: max(Int((Double(image.height) / factor).rounded()), 1))
     return try detector.detect(in: small).map {
       $0.scaled(by: Double(image.width) / Double(small.width), imageWidth: image.width, imageHeight: image.height)
     }

@@ -51,15 +51,18 @@ public final class Image: @unchecked Sendable {
   }
 
   /// Copies 8-bit interleaved pixels (RGB, or BGR as OpenCV and video frames store them).
-  public convenience init(pixels: UnsafeRawBufferPointer, width: Int, height: Int, bytesPerRow: Int,
-                          bgr: Bool, source: String) throws(FaceKitError) {
+  public convenience init(
+    pixels: UnsafeRawBufferPointer, width: Int, height: Int, bytesPerRow: Int,
+    bgr: Bool, source: String
+  ) throws(FaceKitError) {
     guard width > 0, height > 0, bytesPerRow >= width * 3, pixels.count >= bytesPerRow * (height - 1) + width * 3 else {
       throw .invalidArgument("\(source): pixel buffer of \(pixels.count) bytes does not hold \(width)x\(height) RGB")
     }
     var image: OpaquePointer?
     try native(source) {
-      cfk_image_from_pixels(pixels.bindMemory(to: UInt8.self).baseAddress, Int64(width), Int64(height),
-                            Int64(bytesPerRow), bgr ? 1 : 0, &image, $0)
+      cfk_image_from_pixels(
+        pixels.bindMemory(to: UInt8.self).baseAddress, Int64(width), Int64(height),
+        Int64(bytesPerRow), bgr ? 1 : 0, &image, $0)
     }
     self.init(handle: image!, source: source)
   }

@@ -47,13 +47,15 @@ public struct ImageReport: Sendable, Equatable, Codable {
       line.add("height", height)
     }
     if let faces {
-      line.add("faces", objects: faces.map { face in
-        var object = JSONLine()
-        object.add("box", [face.box.left, face.box.top, face.box.right, face.box.bottom])
-        object.add("score", face.score)
-        object.add("embedding", face.embedding.values)
-        return object
-      })
+      line.add(
+        "faces",
+        objects: faces.map { face in
+          var object = JSONLine()
+          object.add("box", [face.box.left, face.box.top, face.box.right, face.box.bottom])
+          object.add("score", face.score)
+          object.add("embedding", face.embedding.values)
+          return object
+        })
     }
     if let error { line.add("error", error) }
     if let code { line.add("code", code) }

@@ -18,8 +18,10 @@ public struct ModelSet: Sendable, Equatable {
 
   /// Where the tools look when no folder is given: `ATT_MODELS`, then `./Models` (a checkout),
   /// then `../share/att/models` beside the executable (an installed copy).
-  public static func locate(explicit: String? = nil,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) -> ModelSet {
+  public static func locate(
+    explicit: String? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> ModelSet {
     if let explicit, !explicit.isEmpty { return ModelSet(directory: explicit) }
     if let fromEnvironment = environment["ATT_MODELS"], !fromEnvironment.isEmpty {
       return ModelSet(directory: fromEnvironment)

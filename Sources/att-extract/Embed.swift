@@ -45,7 +45,8 @@ extension AttExtract {
     @Flag(help: "Keep only the largest face of each image.")
     var largestOnly = false
 
-    @Option(help: "Detect on a copy shrunk to this many pixels on the longer side (0: full size); boxes and embeddings stay full size.")
+    @Option(
+      help: "Detect on a copy shrunk to this many pixels on the longer side (0: full size); boxes and embeddings stay full size.")
     var maxDetectionSide: Int = FaceEngineOptions().maxDetectionSide
 
     @Option(help: "Folder with the dlib model files (default: $ATT_MODELS, else ./Models).")
@@ -68,8 +69,9 @@ extension AttExtract {
 
     func run() throws {
       let modelSet = ModelSet.locate(explicit: models)
-      let options = FaceEngineOptions(detector: detector, upsample: upsample, jitters: jitters, largestOnly: largestOnly,
-                                      maxDetectionSide: maxDetectionSide)
+      let options = FaceEngineOptions(
+        detector: detector, upsample: upsample, jitters: jitters, largestOnly: largestOnly,
+        maxDetectionSide: maxDetectionSide)
       let inputs = InputPaths(arguments: files)
       let output = ReportWriter()
       do {

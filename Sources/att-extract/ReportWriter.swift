@@ -23,8 +23,10 @@ final class ReportWriter: @unchecked Sendable {
     guard isatty(STDERR_FILENO) != 0 else { return }
     let seconds = Date().timeIntervalSince(started)
     let rate = seconds > 0 ? Double(files) / seconds : 0
-    printError(String(format: "att-extract: %d files, %d faces, %d failed in %.1f s (%.1f images/s)",
-                      files, faces, failures, seconds, rate))
+    printError(
+      String(
+        format: "att-extract: %d files, %d faces, %d failed in %.1f s (%.1f images/s)",
+        files, faces, failures, seconds, rate))
   }
 }
 

@@ -49,7 +49,9 @@ struct FaceKitBench {
         _ = try engine.encoder.descriptors(for: [shape], in: image)
         descriptor.append(clock.lap())
         // The rest of the faces, so end-to-end is the whole image as att-extract does it.
-        let others = try found.dropFirst().map { (face: DetectedFace) throws(FaceKitError) in try engine.landmarks.landmarks(of: face, in: image) }
+        let others = try found.dropFirst().map { (face: DetectedFace) throws(FaceKitError) in
+          try engine.landmarks.landmarks(of: face, in: image)
+        }
         _ = try engine.encoder.descriptors(for: others, in: image)
         endToEnd.append(total.lap())
         faces += found.count

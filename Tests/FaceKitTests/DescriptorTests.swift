@@ -13,8 +13,9 @@ struct DescriptorTests {
     }
   }
 
-  @Test("every pair of photos of one person in shared/faces/people is within 0.6",
-        arguments: ["barack_obama", "alex_lacamoire", "kit_harington", "joe_biden", "john_salley", "john_simm", "bbt_sheldon"])
+  @Test(
+    "every pair of photos of one person in shared/faces/people is within 0.6",
+    arguments: ["barack_obama", "alex_lacamoire", "kit_harington", "joe_biden", "john_salley", "john_simm", "bbt_sheldon"])
   func samePersonFolders(person: String) throws {
     let engine = try Fixtures.engine()
     let descriptors = try Fixtures.people(person).map { try Fixtures.descriptor($0, engine: engine) }
@@ -32,7 +33,8 @@ struct DescriptorTests {
     let obama = try Fixtures.descriptor(Fixtures.testImage("obama.jpg"), engine: engine)
     #expect(obama.distance(to: try Fixtures.descriptor(Fixtures.testImage("biden.jpg"), engine: engine)) > 0.6)
     let johns = ["john_salley", "john_savage", "john_schneider", "john_shimkus", "john_simm"]
-    let firstTwo = try johns.map { name in try Fixtures.people(name).prefix(2).map { try Fixtures.descriptor($0, engine: engine) } }
+    let firstTwo = try johns.map { name in try Fixtures.people(name).prefix(2).map { try Fixtures.descriptor($0, engine: engine) }
+    }
     for a in johns.indices {
       for b in johns.indices where b > a {
         for x in firstTwo[a] {

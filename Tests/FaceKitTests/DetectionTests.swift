@@ -3,8 +3,9 @@ import Testing
 
 @Suite("Face detection and landmarks")
 struct DetectionTests {
-  @Test("group photos give the number of faces dlib's HOG detector finds in them",
-        arguments: [("obama_and_biden.jpg", 3), ("two_people.jpg", 2), ("bbt4.jpg", 6), ("2007_007763.jpg", 7)])
+  @Test(
+    "group photos give the number of faces dlib's HOG detector finds in them",
+    arguments: [("obama_and_biden.jpg", 3), ("two_people.jpg", 2), ("bbt4.jpg", 6), ("2007_007763.jpg", 7)])
   func groups(name: String, expected: Int) throws {
     let faces = try HOGFaceDetector(upsample: 1).detect(in: try Image(contentsOfFile: Fixtures.group(name)))
     #expect(faces.count == expected)
@@ -26,10 +27,12 @@ struct DetectionTests {
     let image = try Image(contentsOfFile: Fixtures.testImage("obama_partial_face2.jpg"))
     let faces = try HOGFaceDetector(upsample: 1).detect(in: image)
     #expect(faces.count == 1)
-    #expect(faces.allSatisfy { $0.box.right <= image.width && $0.box.bottom <= image.height && $0.box.left >= 0 && $0.box.top >= 0 })
+    #expect(
+      faces.allSatisfy { $0.box.right <= image.width && $0.box.bottom <= image.height && $0.box.left >= 0 && $0.box.top >= 0 })
   }
 
-  @Test("photos without people give no faces", arguments: ["noface_dlib_dogs.jpg", "noface_rocket.jpg", "blank_gray_640x480.jpg"])
+  @Test(
+    "photos without people give no faces", arguments: ["noface_dlib_dogs.jpg", "noface_rocket.jpg", "blank_gray_640x480.jpg"])
   func noFaces(name: String) throws {
     #expect(try HOGFaceDetector(upsample: 1).detect(in: try Image(contentsOfFile: Fixtures.badInput(name))).isEmpty)
   }

@@ -4,12 +4,13 @@ import Testing
 
 @Suite("Image decoding")
 struct ImageTests {
-  @Test("common formats and pixel layouts decode to RGB of the right size",
-        arguments: [
-          ("format_bmp.bmp", 512, 600), ("format_webp.webp", 512, 600), ("grayscale.jpg", 512, 600),
-          ("gray_16bit.png", 512, 512), ("rgba_alpha.png", 512, 512), ("png_with_jpg_extension.jpg", 512, 600),
-          ("huge_8000x6000.jpg", 8000, 6000), ("one_pixel_1x1.png", 1, 1),
-        ])
+  @Test(
+    "common formats and pixel layouts decode to RGB of the right size",
+    arguments: [
+      ("format_bmp.bmp", 512, 600), ("format_webp.webp", 512, 600), ("grayscale.jpg", 512, 600),
+      ("gray_16bit.png", 512, 512), ("rgba_alpha.png", 512, 512), ("png_with_jpg_extension.jpg", 512, 600),
+      ("huge_8000x6000.jpg", 8000, 6000), ("one_pixel_1x1.png", 1, 1),
+    ])
   func decodes(name: String, width: Int, height: Int) throws {
     let image = try Image(contentsOfFile: Fixtures.badInput(name))
     #expect(image.width == width)
@@ -34,11 +35,12 @@ struct ImageTests {
     #expect(rotated.height == upright.width)
   }
 
-  @Test("files that are not images are refused with a specific error naming the file",
-        arguments: [
-          ("zero_bytes.jpg", "empty"), ("text_file.jpg", "unsupported_format"), ("animated.gif", "unsupported_format"),
-          ("truncated_half.jpg", "truncated"), ("MANIFEST.tsv", "unsupported_format"),
-        ])
+  @Test(
+    "files that are not images are refused with a specific error naming the file",
+    arguments: [
+      ("zero_bytes.jpg", "empty"), ("text_file.jpg", "unsupported_format"), ("animated.gif", "unsupported_format"),
+      ("truncated_half.jpg", "truncated"), ("MANIFEST.tsv", "unsupported_format"),
+    ])
   func refuses(name: String, code: String) throws {
     let path = Fixtures.badInput(name)
     let error = #expect(throws: FaceKitError.self) { try Image(contentsOfFile: path) }
@@ -77,10 +79,12 @@ struct ImageTests {
 enum JPEGWithOrientation {
   static func insert(_ orientation: UInt8, into jpeg: Data) -> Data {
     // TIFF header (little endian), one IFD with one entry: tag 0x0112 (Orientation), SHORT, count 1.
-    let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00,
-                         0x01, 0x00,
-                         0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, orientation, 0x00, 0x00, 0x00,
-                         0x00, 0x00, 0x00, 0x00]
+    let tiff: [UInt8] = [
+      0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00,
+      0x01, 0x00,
+      0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, orientation, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00,
+    ]
     let payload: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
     let length = payload.count + 2
     let segment: [UInt8] = [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + payload

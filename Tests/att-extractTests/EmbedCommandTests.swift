@@ -45,8 +45,9 @@ enum AttExtract {
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                  stderr: String(decoding: stderr, as: UTF8.self))
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
   }
 }
 
@@ -103,7 +104,9 @@ struct EmbedCommandTests {
     #expect(result.stderr.contains("/elsewhere/"))
   }
 
-  @Test("usage errors are explained and exit 64", arguments: [["embed"], ["embed", "--upsample", "9", "x.jpg"], ["embed", "--detector", "sift", "x.jpg"]])
+  @Test(
+    "usage errors are explained and exit 64",
+    arguments: [["embed"], ["embed", "--upsample", "9", "x.jpg"], ["embed", "--detector", "sift", "x.jpg"]])
   func usage(arguments: [String]) throws {
     let result = try AttExtract.run(arguments)
     #expect(result.status == 64)
