@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // dlib at -O0 is ~100x slower (HOG 4 s instead of 30 ms), which would make debug builds and
@@ -13,7 +13,8 @@ let package = Package(
     .library(name: "FaceKit", targets: ["FaceKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     .target(
@@ -29,12 +30,14 @@ let package = Package(
       ]
     ),
     .target(name: "FaceKit", dependencies: ["CFaceKit"]),
+    .target(name: "AttendanceKit", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     .executableTarget(
       name: "att-extract",
       dependencies: ["FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),
+    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit"]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The face images on disk: `ROOT/<person id>/<sha256>.jpg`, named by content so that writing the
+/// same crop twice is a no-op, and erasable per person in one step.
+public struct MediaLibrary: Sendable {
+  public let root: String
+
+  public init(root: String = "media") {
+    self.root = root
+  }
+
+  /// The path a crop with this digest gets, relative to the working directory as given by `root`.
+  public func path(personID: String, sha256: String) -> String {
+    "\(root)/\(personID)/\(sha256).jpg"
+  }
+
+  /// Writes the bytes durably (temporary file, fsync, rename). Returns whether a new file was created.
+  @discardableResult
+  public func write(_ bytes: Data, to path: String) throws -> Bool {
+    if FileManager.default.fileExists(atPath: path) { return false }
+    let folder = (path as NSString).deletingLastPathComponent
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let temporary = "\(folder)/.\(UUID().uuidString).partial"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+      throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
+    }
+    do {
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+      try handle.write(contentsOf: bytes)
+      try handle.synchronize()
+      try handle.close()
+      guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    } catch {
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw error
+    }
+    return true
+  }
+
+  /// Removes every image of a person (the whole folder). Missing is fine: the erase is what counts.
+  public func erase(personID: String) throws {
+    let folder = "\(root)/\(personID)"
+    if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
+  }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+
+/// The one place a message becomes a database change: att-register and att-take call it in-process
+/// when no broker is configured, att-worker calls it for every message it consumes. Each message is
+/// applied in one transaction; what to publish is returned, to be sent only after that commit.
+public struct MessageHandler: Sendable {
+  public let store: AttendanceStore
+  public let media: MediaLibrary
+
+  public init(store: AttendanceStore, media: MediaLibrary = MediaLibrary()) {
+    self.store = store
+    self.media = media
+  }
+
+  /// Applies `message`. Throws only for transient failures (database busy, disk full) that a retry
+  /// may cure; a message that can never succeed comes back as `.rejected` with the reason.
+  public func apply(_ message: Message) throws -> HandlingResult {
+    switch message {
+    case .attendance(let m): try apply(m)
+    case .register(let m): try apply(m)
+    case .removePerson(let m): try apply(m)
+    }
+  }
+
+  /// Decodes and applies raw message bytes; undecodable ones are rejected with the reason.
+  public func apply(data: Data) throws -> HandlingResult {
+    let message: Message
+    do {
+      message = try Message.decode(data)
+    } catch {
+      return HandlingResult(outcome: .rejected(error.description), events: [])
+    }
+    return try apply(message)
+  }
+
+  // MARK: attendance
+
+  private func apply(_ m: AttendanceMessage) throws -> HandlingResult {
+    guard let captured = CapturedTime(m.capturedAt) else {
+      return rejected("attendance \(m.id): captured_at '\(m.capturedAt)' is not ISO 8601 with a UTC offset")
+    }
+    if let problem = PersonIdentity.validate(id: m.personID) { return rejected("attendance \(m.id): \(problem)") }
+    return try store.writer.write { db -> HandlingResult in
+      if try Row.fetchOne(db, sql: "SELECT 1 FROM observations WHERE id = ?", arguments: [m.id.uuidString]) != nil {
+        return HandlingResult(outcome: .duplicate("observation \(m.id) was already applied"), events: [])
+      }
+      guard let active = try Bool.fetchOne(db, sql: "SELECT active FROM people WHERE id = ?", arguments: [m.personID]) else {
+        return rejected("attendance \(m.id): unknown person '\(m.personID)'")
+      }
+      guard active else { return rejected("attendance \(m.id): person '\(m.personID)' has been removed") }
+      let now = Date()
+      if let classID = m.classID {
+        try db.execute(
+          sql: "INSERT OR IGNORE INTO classes (id, name, created_at) VALUES (?, ?, ?)",
+          arguments: [classID, classID, now])
+      }
+      try db.execute(
+        sql: """
+          INSERT INTO devices (id, last_seen_at) VALUES (?, ?)
+          ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+          """, arguments: [m.deviceID, now])
+      let existing = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT id, captured_at FROM attendance
+          WHERE person_id = ? AND ifnull(class_id, '') = ifnull(?, '') AND local_day = ? AND direction = ?
+          """, arguments: [m.personID, m.classID, captured.localDay, m.direction.rawValue])
+      let figures = try m.liveness?.figures.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+      guard let existing else {
+        try db.execute(
+          sql: """
+            INSERT INTO attendance (observation_id, person_id, class_id, device_id, captured_at, local_day, recorded_at,
+                                    direction, distance, liveness, liveness_figures, snapshot_path)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            m.id.uuidString, m.personID, m.classID, m.deviceID, m.capturedAt, captured.localDay, now,
+            m.direction.rawValue, m.distance, m.liveness?.verdict, figures, m.snapshotPath,
+          ])
+        try recordObservation(db, m.id, attendanceID: db.lastInsertedRowID, outcome: "recorded", at: now)
+        return HandlingResult(
+          outcome: .applied("recorded \(m.personID) \(m.direction.rawValue) on \(captured.localDay)"),
+          events: [
+            .attendanceRecorded(personID: m.personID, classID: m.classID, localDay: captured.localDay, observationID: m.id)
+          ])
+      }
+      let attendanceID: Int64 = existing["id"]
+      try db.execute(sql: "UPDATE attendance SET duplicates = duplicates + 1 WHERE id = ?", arguments: [attendanceID])
+      // Messages can arrive out of order: the earliest sighting of the day is the one kept for 'in'.
+      if m.direction == .in, let kept = CapturedTime(existing["captured_at"]), captured < kept {
+        try db.execute(
+          sql: """
+            UPDATE attendance SET observation_id = ?, device_id = ?, captured_at = ?, distance = ?, liveness = ?,
+                                  liveness_figures = ?, snapshot_path = ?
+            WHERE id = ?
+            """,
+          arguments: [
+            m.id.uuidString, m.deviceID, m.capturedAt, m.distance, m.liveness?.verdict, figures,
+            m.snapshotPath, attendanceID,
+          ])
+      }
+      try recordObservation(db, m.id, attendanceID: attendanceID, outcome: "duplicate", at: now)
+      return HandlingResult(
+        outcome: .duplicate("\(m.personID) already has \(m.direction.rawValue) on \(captured.localDay); counted as a duplicate"),
+        events: [.attendanceDuplicate(personID: m.personID, classID: m.classID, localDay: captured.localDay, observationID: m.id)]
+      )
+    }
+  }
+
+  private func recordObservation(_ db: Database, _ id: UUID, attendanceID: Int64, outcome: String, at now: Date) throws {
+    try db.execute(
+      sql: "INSERT INTO observations (id, attendance_id, outcome, received_at) VALUES (?, ?, ?, ?)",
+      arguments: [id.uuidString, attendanceID, outcome, now])
+  }
+
+  // MARK: register
+
+  private func apply(_ m: RegisterMessage) throws -> HandlingResult {
+    if let problem = PersonIdentity.validate(id: m.personID) { return rejected("register \(m.id): \(problem)") }
+    if let problem = PersonIdentity.validate(name: m.name) { return rejected("register \(m.id): \(problem)") }
+    for (index, face) in m.faces.enumerated() where !face.jpeg.starts(with: [0xFF, 0xD8, 0xFF]) {
+      return rejected("register \(m.id): faces[\(index)] is not JPEG data")
+    }
+    // Files first, named by content (rewriting is a no-op); rows second, in one transaction. If the
+    // transaction fails, the files this call created are removed again: nothing is half-written.
+    var created: [String] = []
+    var crops: [(path: String, sha: String, face: FaceCrop)] = []
+    do {
+      for face in m.faces {
+        let sha = face.jpeg.sha256Hex
+        let path = media.path(personID: m.personID, sha256: sha)
+        if try media.write(face.jpeg, to: path) { created.append(path) }
+        crops.append((path, sha, face))
+      }
+      let added = try store.writer.write { db -> Int in
+        let now = Date()
+        try db.execute(
+          sql: """
+            INSERT INTO people (id, name, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, active = 1, updated_at = excluded.updated_at
+            """, arguments: [m.personID, m.name, now, now])
+        if let classID = m.classID {
+          try db.execute(
+            sql: "INSERT OR IGNORE INTO classes (id, name, created_at) VALUES (?, ?, ?)",
+            arguments: [classID, classID, now])
+        }
+        var added = 0
+        for crop in crops {
+          let quality = try crop.face.quality.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+          try db.execute(
+            sql: """
+              INSERT OR IGNORE INTO face_samples (person_id, media_path, sha256, source, captured_at, quality, created_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?)
+              """, arguments: [m.personID, crop.path, crop.sha, m.source, m.capturedAt, quality, now])
+          added += db.changesCount
+        }
+        return added
+      }
+      var events: [StoreEvent] = [.personRegistered(personID: m.personID, newSamples: added)]
+      if added > 0 { events.append(.galleryChanged) }
+      let outcome: HandlingResult.Outcome =
+        added > 0 || m.faces.isEmpty
+        ? .applied("registered \(m.personID) (\(m.name)) with \(added) new face sample(s)")
+        : .duplicate("every face of register \(m.id) is already stored for \(m.personID)")
+      return HandlingResult(outcome: outcome, events: events)
+    } catch {
+      for path in created { try? FileManager.default.removeItem(atPath: path) }
+      throw error
+    }
+  }
+
+  // MARK: remove-person
+
+  private func apply(_ m: RemovePersonMessage) throws -> HandlingResult {
+    let found = try store.writer.write { db -> Bool in
+      guard try Row.fetchOne(db, sql: "SELECT 1 FROM people WHERE id = ?", arguments: [m.personID]) != nil else { return false }
+      if m.keepAttendance {
+        // Keep the person's name and records; erase every biometric trace (samples cascade to embeddings).
+        try db.execute(sql: "DELETE FROM face_samples WHERE person_id = ?", arguments: [m.personID])
+        try db.execute(sql: "UPDATE people SET active = 0, updated_at = ? WHERE id = ?", arguments: [Date(), m.personID])
+      } else {
+        try db.execute(sql: "DELETE FROM people WHERE id = ?", arguments: [m.personID])
+      }
+      return true
+    }
+    guard found else { return rejected("remove-person \(m.id): unknown person '\(m.personID)'") }
+    try media.erase(personID: m.personID)
+    return HandlingResult(
+      outcome: .applied("removed \(m.personID)\(m.keepAttendance ? ", attendance kept" : " and their attendance")"),
+      events: [.personRemoved(personID: m.personID, keptAttendance: m.keepAttendance), .galleryChanged])
+  }
+
+  private func rejected(_ reason: String) -> HandlingResult {
+    HandlingResult(outcome: .rejected(reason), events: [])
+  }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// A message between the tools: what att-register and att-take produce and the one handler applies,
+/// in-process (direct mode) or through RabbitMQ (att-worker). JSON, snake_case keys, with `type` and
+/// `version` on every message so old and new tools can tell what they are reading.
+public enum Message: Sendable, Equatable {
+  case register(RegisterMessage)
+  case attendance(AttendanceMessage)
+  case removePerson(RemovePersonMessage)
+
+  /// The version this build writes and reads.
+  public static let currentVersion = 1
+
+  /// The message's own id (a UUID), used for idempotency and in every log line about it.
+  public var id: UUID {
+    switch self {
+    case .register(let m): m.id
+    case .attendance(let m): m.id
+    case .removePerson(let m): m.id
+    }
+  }
+
+  public var type: String {
+    switch self {
+    case .register: "register"
+    case .attendance: "attendance"
+    case .removePerson: "remove-person"
+    }
+  }
+}
+
+/// Enrol (or add faces to) a person: face crops as JPEG bytes (base64 in JSON).
+public struct RegisterMessage: Sendable, Equatable, Codable {
+  public var id: UUID
+  public var personID: String
+  public var name: String
+  public var faces: [FaceCrop]
+  /// Where the faces came from: "camera:0", a video or image path.
+  public var source: String
+  /// When the faces were captured, ISO 8601 with offset.
+  public var capturedAt: String
+  public var classID: String?
+
+  public init(
+    id: UUID = UUID(), personID: String, name: String, faces: [FaceCrop], source: String,
+    capturedAt: String, classID: String? = nil
+  ) {
+    self.id = id
+    self.personID = personID
+    self.name = name
+    self.faces = faces
+    self.source = source
+    self.capturedAt = capturedAt
+    self.classID = classID
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, name, faces, source
+    case personID = "person_id"
+    case capturedAt = "captured_at"
+    case classID = "class"
+  }
+}
+
+/// One face crop of a registration, with the figures the quality gate measured.
+public struct FaceCrop: Sendable, Equatable, Codable {
+  public var jpeg: Data
+  public var quality: [String: Double]?
+
+  public init(jpeg: Data, quality: [String: Double]? = nil) {
+    self.jpeg = jpeg
+    self.quality = quality
+  }
+}
+
+/// A camera saw a recognised, live person.
+public struct AttendanceMessage: Sendable, Equatable, Codable {
+  /// The observation's UUID: the database refuses a second copy.
+  public var id: UUID
+  public var personID: String
+  public var deviceID: String
+  public var classID: String?
+  /// When the camera saw the face, ISO 8601 with the camera's UTC offset (e.g. 2026-11-25T09:01:02+05:30).
+  public var capturedAt: String
+  public var direction: Direction
+  public var distance: Double?
+  public var liveness: Liveness?
+  public var snapshotPath: String?
+
+  public enum Direction: String, Sendable, Codable {
+    case `in`, out
+  }
+
+  /// The liveness verdict att-take reached for the track, with its figures.
+  public struct Liveness: Sendable, Equatable, Codable {
+    public var verdict: String
+    public var figures: [String: Double]?
+
+    public init(verdict: String, figures: [String: Double]? = nil) {
+      self.verdict = verdict
+      self.figures = figures
+    }
+  }
+
+  public init(
+    id: UUID = UUID(), personID: String, deviceID: String, classID: String? = nil, capturedAt: String,
+    direction: Direction = .in, distance: Double? = nil, liveness: Liveness? = nil, snapshotPath: String? = nil
+  ) {
+    self.id = id
+    self.personID = personID
+    self.deviceID = deviceID
+    self.classID = classID
+    self.capturedAt = capturedAt
+    self.direction = direction
+    self.distance = distance
+    self.liveness = liveness
+    self.snapshotPath = snapshotPath
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, direction, distance, liveness
+    case personID = "person_id"
+    case deviceID = "device_id"
+    case classID = "class"
+    case capturedAt = "captured_at"
+    case snapshotPath = "snapshot"
+  }
+}
+
+/// Erase a person's biometric data (face images, samples, embeddings), and their attendance unless kept.
+public struct RemovePersonMessage: Sendable, Equatable, Codable {
+  public var id: UUID
+  public var personID: String
+  public var keepAttendance: Bool
+
+  public init(id: UUID = UUID(), personID: String, keepAttendance: Bool = false) {
+    self.id = id
+    self.personID = personID
+    self.keepAttendance = keepAttendance
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id
+    case personID = "person_id"
+    case keepAttendance = "keep_attendance"
+  }
+}

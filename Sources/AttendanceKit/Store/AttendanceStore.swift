@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+/// The SQLite database every tool shares: opened in WAL mode with foreign keys on, migrated to the
+/// current schema on open.
+public final class AttendanceStore: Sendable {
+  public let location: DatabaseLocation
+  let writer: DatabasePool
+
+  /// Opens (creating if needed) the database at `location` and brings its schema up to date.
+  public init(location: DatabaseLocation) throws(StoreError) {
+    self.location = location
+    let folder = (location.path as NSString).deletingLastPathComponent
+    do {
+      if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    } catch {
+      throw .cannotOpen(location.path, reason: "cannot create folder \(folder): \(error.localizedDescription)")
+    }
+    var configuration = GRDB.Configuration()
+    configuration.foreignKeysEnabled = true
+    // Several processes (att-register, att-extract, att-worker) may write: wait instead of failing.
+    configuration.busyMode = .timeout(10)
+    do {
+      writer = try DatabasePool(path: location.path, configuration: configuration)
+      try Schema.migrator.migrate(writer)
+    } catch {
+      throw .cannotOpen(location.path, reason: "\(error)")
+    }
+  }
+
+  /// The names of the migrations applied to this database, oldest first.
+  public func appliedMigrations() throws -> [String] {
+    try writer.read { db in try Schema.migrator.appliedMigrations(db) }
+  }
+}
+
+/// A database that cannot be used, naming the file.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+  /// The file cannot be opened, created or migrated.
+  case cannotOpen(String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .cannotOpen(let path, let reason): "\(path): cannot open the database: \(reason)"
+    }
+  }
+}

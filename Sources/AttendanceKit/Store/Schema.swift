@@ -1,0 +1,88 @@
+import GRDB
+
+/// The database schema as one list of named, append-only migrations. Every tool opens the database
+/// through `AttendanceStore`, which runs them: there is no separate init step, and an old database
+/// is upgraded in place. Never edit a migration that has shipped; add the next one.
+enum Schema {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1: people, faces, embeddings, classes, devices, attendance") { db in
+      try db.create(table: "people") { t in
+        t.primaryKey("id", .text)  // chosen by the operator, e.g. a roll number such as 21CS001
+        t.column("name", .text).notNull()
+        t.column("active", .boolean).notNull().defaults(to: true)
+        t.column("created_at", .datetime).notNull()
+        t.column("updated_at", .datetime).notNull()
+      }
+      try db.create(table: "face_samples") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("person_id", .text).notNull().indexed().references("people", onDelete: .cascade)
+        t.column("media_path", .text).notNull().unique()
+        t.column("sha256", .text).notNull()
+        t.column("source", .text).notNull()
+        t.column("captured_at", .text)
+        t.column("width", .integer)
+        t.column("height", .integer)
+        t.column("quality", .jsonText)  // the figures the quality gate measured
+        t.column("created_at", .datetime).notNull()
+        t.uniqueKey(["person_id", "sha256"])
+      }
+      try db.create(table: "embeddings") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("sample_id", .integer).notNull().indexed().references("face_samples", onDelete: .cascade)
+        t.column("model", .text).notNull()
+        t.column("sample_sha256", .text).notNull()  // the image bytes it was computed from
+        t.column("vector", .blob).notNull()  // 128 little-endian float32
+        t.column("created_at", .datetime).notNull()
+        t.uniqueKey(["sample_id", "model"])
+      }
+      try db.create(table: "classes") { t in
+        t.primaryKey("id", .text)
+        t.column("name", .text).notNull()
+        t.column("created_at", .datetime).notNull()
+      }
+      try db.create(table: "devices") { t in
+        t.primaryKey("id", .text)
+        t.column("name", .text)
+        t.column("location", .text)
+        t.column("last_seen_at", .datetime)
+      }
+      try db.create(table: "attendance") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("observation_id", .text).notNull().unique()  // the UUID of the first observation
+        t.column("person_id", .text).notNull().indexed().references("people", onDelete: .cascade)
+        t.column("class_id", .text).indexed().references("classes")
+        t.column("device_id", .text).indexed().references("devices")
+        t.column("captured_at", .text).notNull()  // ISO 8601 with the camera's UTC offset
+        t.column("local_day", .text).notNull()  // YYYY-MM-DD in the camera's time zone
+        t.column("recorded_at", .datetime).notNull()
+        t.column("direction", .text).notNull().check { ["in", "out"].contains($0) }
+        t.column("distance", .double)
+        t.column("liveness", .text)
+        t.column("liveness_figures", .jsonText)
+        t.column("snapshot_path", .text)
+        t.column("duplicates", .integer).notNull().defaults(to: 0)
+      }
+      // The attendance rule: one record per person, class, local day and direction.
+      try db.execute(
+        sql: """
+          CREATE UNIQUE INDEX attendance_once_a_day
+          ON attendance(person_id, ifnull(class_id, ''), local_day, direction)
+          """)
+      try db.create(table: "observations") { t in
+        t.primaryKey("id", .text)  // every observation UUID ever applied: replays change nothing
+        t.column("attendance_id", .integer).indexed().references("attendance", onDelete: .cascade)
+        t.column("outcome", .text).notNull()
+        t.column("received_at", .datetime).notNull()
+      }
+      try db.create(table: "unknown_faces") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("device_id", .text).indexed().references("devices")
+        t.column("captured_at", .text).notNull()
+        t.column("snapshot_path", .text)
+        t.column("nearest_distance", .double)
+      }
+    }
+    return migrator
+  }
+}

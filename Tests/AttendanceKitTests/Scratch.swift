@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+@testable import AttendanceKit
+
+/// A fresh folder per test with a real SQLite file and media folder in it.
+struct Scratch {
+  let folder: String
+  let store: AttendanceStore
+  let handler: MessageHandler
+
+  init() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("att-test-\(UUID().uuidString)").path
+    store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
+    handler = MessageHandler(store: store, media: MediaLibrary(root: "\(folder)/media"))
+  }
+
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+  static let shared = ProcessInfo.processInfo.environment["ATT_SHARED"] ?? "\(root)/../shared"
+
+  /// Real face photos of one person from ../shared/faces/people, as the JPEG crops a register message carries.
+  static func crops(_ person: String, count: Int) throws -> [FaceCrop] {
+    let folder = "\(shared)/faces/people/\(person)"
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()
+    return try names.prefix(count).map { FaceCrop(jpeg: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\($0)"))) }
+  }
+
+  func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+    try store.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+  }
+
+  func register(_ id: String, _ name: String, person: String = "barack_obama", faces: Int = 2) throws -> HandlingResult {
+    try handler.apply(
+      .register(
+        RegisterMessage(
+          personID: id, name: name, faces: try Scratch.crops(person, count: faces),
+          source: "test", capturedAt: "2026-11-25T08:00:00+01:00")))
+  }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import AttendanceKit
+
+@Suite("Configuration and the database file")
+struct StoreTests {
+  @Test(
+    "DB_URL spellings",
+    arguments: [
+      ("sqlite:data/attendance.db", "data/attendance.db"), ("sqlite:///./data/x.db", "./data/x.db"),
+      ("sqlite:////var/lib/att/a.db", "/var/lib/att/a.db"), ("/tmp/plain.db", "/tmp/plain.db"), ("rel/x.db", "rel/x.db"),
+    ])
+  func databaseURLs(url: String, path: String) throws {
+    #expect(try DatabaseLocation(url: url).path == path)
+  }
+
+  @Test("other databases and empty URLs are refused by name")
+  func badURLs() {
+    #expect(throws: ConfigurationError.self) { try DatabaseLocation(url: "postgresql://db/att") }
+    #expect(throws: ConfigurationError.self) { try DatabaseLocation(url: "sqlite:") }
+    #expect(throws: ConfigurationError.self) { try DatabaseLocation(url: " ") }
+  }
+
+  @Test(".env supplies settings; the environment wins; a bad line is named")
+  func dotEnv() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("att-\(UUID()).env").path
+    try "# comment\nexport DB_URL=\"sqlite:from-dotenv.db\"\nMQ_URL=amqp://x\n".write(
+      toFile: path, atomically: true, encoding: .utf8)
+    #expect(try Settings(environment: [:], dotEnvPath: path)["DB_URL"] == "sqlite:from-dotenv.db")
+    #expect(try Settings(environment: ["DB_URL": "sqlite:env.db"], dotEnvPath: path)["DB_URL"] == "sqlite:env.db")
+    let location = try DatabaseLocation.resolve(option: nil, environment: Settings(environment: [:], dotEnvPath: path))
+    #expect(location.path == "from-dotenv.db")
+    try "JUSTAWORD\n".write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(throws: ConfigurationError.invalidLine(path, line: 1, reason: "expected KEY=VALUE")) {
+      try Settings(environment: [:], dotEnvPath: path)
+    }
+  }
+
+  @Test("opening creates the folder and file, in WAL mode with foreign keys, fully migrated")
+  func opens() throws {
+    let scratch = try Scratch()
+    #expect(FileManager.default.fileExists(atPath: "\(scratch.folder)/data/attendance.db"))
+    let (journal, foreignKeys) = try scratch.store.writer.read { db in
+      (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+    }
+    #expect(journal == "wal")
+    #expect(foreignKeys == 1)
+    #expect(try scratch.store.appliedMigrations().count == 1)
+    // Opening again is a no-op on the schema.
+    let again = try AttendanceStore(location: scratch.store.location)
+    #expect(try again.appliedMigrations() == scratch.store.appliedMigrations())
+  }
+
+  @Test("a path that cannot be a database is refused, naming it")
+  func cannotOpen() {
+    let error = #expect(throws: StoreError.self) { try AttendanceStore(location: DatabaseLocation(path: "/proc/att/x.db")) }
+    #expect(error?.description.hasPrefix("/proc/att/x.db") == true)
+  }
+
+  @Test("SHA-256 matches the standard vectors and sha256sum")
+  func sha256() throws {
+    #expect(Data().sha256Hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(Data("abc".utf8).sha256Hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    let million = Data(repeating: 0x61, count: 1_000_000)
+    #expect(million.sha256Hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+}
