@@ -19,12 +19,19 @@ struct MessageTests {
       .removePerson(RemovePersonMessage(personID: "21CS001", keepAttendance: true)),
     ]
     for message in messages {
-      let json = message.encoded()
+      let json = try message.encoded()
       let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
       #expect(object?["type"] as? String == message.type)
       #expect(object?["version"] as? Int == 1)
       #expect(try Message.decode(json) == message)
     }
+  }
+
+  @Test("a value JSON cannot carry makes encoding fail instead of sending an empty message")
+  func unencodable() {
+    let message = Message.attendance(
+      AttendanceMessage(personID: "p", deviceID: "d", capturedAt: "2026-11-25T09:00:00Z", distance: .nan))
+    #expect(throws: EncodingError.self) { try message.encoded() }
   }
 
   @Test(

@@ -59,7 +59,7 @@ struct StoreTests {
     #expect(error?.description.hasPrefix("/proc/att/x.db") == true)
   }
 
-  @Test("SHA-256 matches the standard vectors and sha256sum")
+  @Test("SHA-256 matches the FIPS 180-4 test vectors")
   func sha256() throws {
     #expect(Data().sha256Hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     #expect(Data("abc".utf8).sha256Hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

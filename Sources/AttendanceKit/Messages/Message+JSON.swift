@@ -6,11 +6,6 @@ extension Message {
     let version: Int?
   }
 
-  private struct Header: Encodable {
-    let type: String
-    let version: Int
-  }
-
   /// Decodes a message, naming what is wrong: not JSON, no or unknown type, unsupported version,
   /// a missing or mistyped field.
   public static func decode(_ data: Data) throws(MessageError) -> Message {
@@ -46,21 +41,31 @@ extension Message {
     }
   }
 
-  /// The message as JSON with its type and version.
-  public func encoded() -> Data {
+  /// The message as JSON, its fields and `type`/`version` in one flat object. Throws only for values
+  /// JSON cannot carry (a NaN distance), so a message is never sent half-written.
+  public func encoded() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    // Merging the header into the payload's object keeps the wire format flat.
-    let payload: Data
     switch self {
-    case .register(let m): payload = (try? encoder.encode(m)) ?? Data()
-    case .attendance(let m): payload = (try? encoder.encode(m)) ?? Data()
-    case .removePerson(let m): payload = (try? encoder.encode(m)) ?? Data()
+    case .register(let m): return try encoder.encode(Tagged(type: type, payload: m))
+    case .attendance(let m): return try encoder.encode(Tagged(type: type, payload: m))
+    case .removePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
     }
-    var object = (try? JSONSerialization.jsonObject(with: payload)) as? [String: Any] ?? [:]
-    object["type"] = type
-    object["version"] = Message.currentVersion
-    return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+  }
+
+  /// Writes the payload's fields and the header into the same JSON object.
+  private struct Tagged<Payload: Encodable>: Encodable {
+    let type: String
+    let payload: Payload
+
+    private enum Keys: String, CodingKey { case type, version }
+
+    func encode(to encoder: any Encoder) throws {
+      try payload.encode(to: encoder)
+      var container = encoder.container(keyedBy: Keys.self)
+      try container.encode(type, forKey: .type)
+      try container.encode(Message.currentVersion, forKey: .version)
+    }
   }
 
   private static func path(_ keys: [any CodingKey]) -> String {
