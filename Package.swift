@@ -10,6 +10,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "att-extract", targets: ["att-extract"]),
+    .executable(name: "att-register", targets: ["att-register"]),
     .library(name: "FaceKit", targets: ["FaceKit"]),
   ],
   dependencies: [
@@ -24,21 +25,35 @@ let package = Package(
         .linkedLibrary("dlib"),
         .linkedLibrary("lapack"),
         .linkedLibrary("blas"),
+        .linkedLibrary("opencv_videoio"),
         .linkedLibrary("opencv_imgcodecs"),
         .linkedLibrary("opencv_imgproc"),
         .linkedLibrary("opencv_core"),
       ]
     ),
     .target(name: "FaceKit", dependencies: ["CFaceKit"]),
-    .target(name: "AttendanceKit", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "AttendanceKit", dependencies: ["FaceKit", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(
+      name: "AttCommandLine",
+      dependencies: ["AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
     .executableTarget(
       name: "att-extract",
-      dependencies: ["FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: [
+        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "att-register",
+      dependencies: [
+        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),
     .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit"]),
-    .testTarget(name: "att-extractTests", dependencies: ["att-extract", "FaceKit"]),
+    .testTarget(name: "att-extractTests", dependencies: ["att-extract", "FaceKit", "AttendanceKit"]),
+    .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttendanceKit", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

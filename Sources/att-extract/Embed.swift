@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttCommandLine
 import FaceKit
 import Foundation
 
@@ -81,7 +82,7 @@ extension AttExtract {
           next: { inputs.next() },
           deliver: { output.write($0) })
       } catch {
-        printError("att-extract: \(error)")
+        Console.error("att-extract: \(error)")
         throw ExitCode(2)
       }
       output.finish()

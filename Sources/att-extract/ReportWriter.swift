@@ -1,3 +1,4 @@
+import AttCommandLine
 import FaceKit
 import Foundation
 
@@ -23,14 +24,9 @@ final class ReportWriter: @unchecked Sendable {
     guard isatty(STDERR_FILENO) != 0 else { return }
     let seconds = Date().timeIntervalSince(started)
     let rate = seconds > 0 ? Double(files) / seconds : 0
-    printError(
+    Console.error(
       String(
         format: "att-extract: %d files, %d faces, %d failed in %.1f s (%.1f images/s)",
         files, faces, failures, seconds, rate))
   }
-}
-
-/// One line on standard error.
-func printError(_ message: String) {
-  FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -33,3 +33,16 @@ struct CapturedTime: Comparable {
 
   static func < (a: CapturedTime, b: CapturedTime) -> Bool { a.instant < b.instant }
 }
+
+extension CapturedTime {
+  /// `date` as ISO 8601 with this machine's UTC offset (what a camera on this host writes).
+  static func string(from date: Date, timeZone: TimeZone = .current) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = timeZone
+    formatter.formatOptions = [.withInternetDateTime]
+    var text = formatter.string(from: date)
+    // ISO8601DateFormatter writes Z for UTC; the offset form reads the same and is explicit.
+    if text.hasSuffix("Z") { text = String(text.dropLast()) + "+00:00" }
+    return text
+  }
+}

@@ -22,6 +22,7 @@ public enum StoreEvent: Sendable, Equatable {
   case attendanceDuplicate(personID: String, classID: String?, localDay: String, observationID: UUID)
   case personRegistered(personID: String, newSamples: Int)
   case personRemoved(personID: String, keptAttendance: Bool)
+  case personRenamed(personID: String, name: String)
   /// The faces people are recognised by changed: a running att-take reloads its gallery.
   case galleryChanged
 }

@@ -1,17 +1,29 @@
 import Foundation
 
 /// The face images on disk: `ROOT/<person id>/<sha256>.jpg`, named by content so that writing the
-/// same crop twice is a no-op, and erasable per person in one step.
+/// same crop twice is a no-op, and erasable per person in one step. The database stores paths
+/// relative to the root (`<person id>/<sha256>.jpg`), so the folder can move with the database.
 public struct MediaLibrary: Sendable {
   public let root: String
 
+  /// The library at `root`: `MEDIA_DIR`, or `media` beside the working directory by default.
   public init(root: String = "media") {
     self.root = root
   }
 
-  /// The path a crop with this digest gets, relative to the working directory as given by `root`.
-  public func path(personID: String, sha256: String) -> String {
-    "\(root)/\(personID)/\(sha256).jpg"
+  /// The stored (relative) path a crop with this digest gets.
+  public func relativePath(personID: String, sha256: String) -> String {
+    "\(personID)/\(sha256).jpg"
+  }
+
+  /// Where a stored relative path is on disk.
+  public func fullPath(_ relativePath: String) -> String {
+    relativePath.hasPrefix("/") ? relativePath : "\(root)/\(relativePath)"
+  }
+
+  /// The folder holding one person's images.
+  public func folder(personID: String) -> String {
+    "\(root)/\(personID)"
   }
 
   /// Writes the bytes durably (temporary file, fsync, rename). Returns whether a new file was created.
@@ -39,7 +51,7 @@ public struct MediaLibrary: Sendable {
 
   /// Removes every image of a person (the whole folder). Missing is fine: the erase is what counts.
   public func erase(personID: String) throws {
-    let folder = "\(root)/\(personID)"
+    let folder = folder(personID: personID)
     if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FaceKit
 import GRDB
 
 /// The one place a message becomes a database change: att-register and att-take call it in-process
@@ -20,6 +21,7 @@ public struct MessageHandler: Sendable {
     case .attendance(let m): try apply(m)
     case .register(let m): try apply(m)
     case .removePerson(let m): try apply(m)
+    case .renamePerson(let m): try apply(m)
     }
   }
 
@@ -119,19 +121,29 @@ public struct MessageHandler: Sendable {
   private func apply(_ m: RegisterMessage) throws -> HandlingResult {
     if let problem = PersonIdentity.validate(id: m.personID) { return rejected("register \(m.id): \(problem)") }
     if let problem = PersonIdentity.validate(name: m.name) { return rejected("register \(m.id): \(problem)") }
-    for (index, face) in m.faces.enumerated() where !face.jpeg.starts(with: [0xFF, 0xD8, 0xFF]) {
-      return rejected("register \(m.id): faces[\(index)] is not JPEG data")
+    // Every crop must decode as a JPEG now: one that does not can never become an embedding.
+    var sizes: [(width: Int, height: Int)] = []
+    for (index, face) in m.faces.enumerated() {
+      guard face.jpeg.starts(with: [0xFF, 0xD8, 0xFF]) else {
+        return rejected("register \(m.id): faces[\(index)] is not JPEG data")
+      }
+      do throws(FaceKitError) {
+        let image = try Image(data: face.jpeg, source: "faces[\(index)]", limits: ImageLimits(maxPixels: 25_000_000))
+        sizes.append((image.width, image.height))
+      } catch {
+        return rejected("register \(m.id): \(error.description)")
+      }
     }
     // Files first, named by content (rewriting is a no-op); rows second, in one transaction. If the
     // transaction fails, the files this call created are removed again: nothing is half-written.
     var created: [String] = []
-    var crops: [(path: String, sha: String, face: FaceCrop)] = []
+    var crops: [(path: String, sha: String, face: FaceCrop, width: Int, height: Int)] = []
     do {
-      for face in m.faces {
+      for (face, size) in zip(m.faces, sizes) {
         let sha = face.jpeg.sha256Hex
-        let path = media.path(personID: m.personID, sha256: sha)
-        if try media.write(face.jpeg, to: path) { created.append(path) }
-        crops.append((path, sha, face))
+        let path = media.relativePath(personID: m.personID, sha256: sha)
+        if try media.write(face.jpeg, to: media.fullPath(path)) { created.append(media.fullPath(path)) }
+        crops.append((path, sha, face, size.width, size.height))
       }
       let added = try store.writer.write { db -> Int in
         let now = Date()
@@ -150,9 +162,11 @@ public struct MessageHandler: Sendable {
           let quality = try crop.face.quality.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
           try db.execute(
             sql: """
-              INSERT OR IGNORE INTO face_samples (person_id, media_path, sha256, source, captured_at, quality, created_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?)
-              """, arguments: [m.personID, crop.path, crop.sha, m.source, m.capturedAt, quality, now])
+              INSERT OR IGNORE INTO face_samples (person_id, media_path, sha256, source, captured_at, width, height,
+                                                  quality, created_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+              """,
+            arguments: [m.personID, crop.path, crop.sha, m.source, m.capturedAt, crop.width, crop.height, quality, now])
           added += db.changesCount
         }
         return added
@@ -189,6 +203,24 @@ public struct MessageHandler: Sendable {
     return HandlingResult(
       outcome: .applied("removed \(m.personID)\(m.keepAttendance ? ", attendance kept" : " and their attendance")"),
       events: [.personRemoved(personID: m.personID, keptAttendance: m.keepAttendance), .galleryChanged])
+  }
+
+  // MARK: rename-person
+
+  private func apply(_ m: RenamePersonMessage) throws -> HandlingResult {
+    if let problem = PersonIdentity.validate(name: m.name) { return rejected("rename-person \(m.id): \(problem)") }
+    let previous = try store.writer.write { db -> String? in
+      guard let previous = try String.fetchOne(db, sql: "SELECT name FROM people WHERE id = ?", arguments: [m.personID]) else {
+        return nil
+      }
+      try db.execute(sql: "UPDATE people SET name = ?, updated_at = ? WHERE id = ?", arguments: [m.name, Date(), m.personID])
+      return previous
+    }
+    guard let previous else { return rejected("rename-person \(m.id): unknown person '\(m.personID)'") }
+    if previous == m.name { return HandlingResult(outcome: .duplicate("\(m.personID) is already named \(m.name)"), events: []) }
+    return HandlingResult(
+      outcome: .applied("renamed \(m.personID) from \(previous) to \(m.name)"),
+      events: [.personRenamed(personID: m.personID, name: m.name)])
   }
 
   private func rejected(_ reason: String) -> HandlingResult {

@@ -24,6 +24,7 @@ extension Message {
       case "register": return .register(try decoder.decode(RegisterMessage.self, from: data))
       case "attendance": return .attendance(try decoder.decode(AttendanceMessage.self, from: data))
       case "remove-person": return .removePerson(try decoder.decode(RemovePersonMessage.self, from: data))
+      case "rename-person": return .renamePerson(try decoder.decode(RenamePersonMessage.self, from: data))
       default: throw MessageError.unknownType(type)
       }
     } catch let error as MessageError {
@@ -50,6 +51,7 @@ extension Message {
     case .register(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .attendance(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .removePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
+    case .renamePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
     }
   }
 
@@ -92,7 +94,7 @@ public enum MessageError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .notJSON(let detail): "message is not valid JSON: \(detail)"
-    case .unknownType(let type): "unknown message type '\(type)' (known: register, attendance, remove-person)"
+    case .unknownType(let type): "unknown message type '\(type)' (known: register, attendance, remove-person, rename-person)"
     case .unsupportedVersion(let type, let version):
       "\(type) message version \(version) is not supported (this build reads version \(Message.currentVersion))"
     case .missingField(let type, let field): "\(type.map { "\($0) message" } ?? "message") has no '\(field)' field"

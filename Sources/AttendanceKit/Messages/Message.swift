@@ -7,6 +7,7 @@ public enum Message: Sendable, Equatable {
   case register(RegisterMessage)
   case attendance(AttendanceMessage)
   case removePerson(RemovePersonMessage)
+  case renamePerson(RenamePersonMessage)
 
   /// The version this build writes and reads.
   public static let currentVersion = 1
@@ -17,6 +18,7 @@ public enum Message: Sendable, Equatable {
     case .register(let m): m.id
     case .attendance(let m): m.id
     case .removePerson(let m): m.id
+    case .renamePerson(let m): m.id
     }
   }
 
@@ -25,6 +27,7 @@ public enum Message: Sendable, Equatable {
     case .register: "register"
     case .attendance: "attendance"
     case .removePerson: "remove-person"
+    case .renamePerson: "rename-person"
     }
   }
 }
@@ -143,5 +146,23 @@ public struct RemovePersonMessage: Sendable, Equatable, Codable {
     case id
     case personID = "person_id"
     case keepAttendance = "keep_attendance"
+  }
+}
+
+/// Change the display name of an enrolled person; their id, faces and records stay as they are.
+public struct RenamePersonMessage: Sendable, Equatable, Codable {
+  public var id: UUID
+  public var personID: String
+  public var name: String
+
+  public init(id: UUID = UUID(), personID: String, name: String) {
+    self.id = id
+    self.personID = personID
+    self.name = name
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, name
+    case personID = "person_id"
   }
 }

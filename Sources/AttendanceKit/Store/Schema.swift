@@ -83,6 +83,18 @@ enum Schema {
         t.column("nearest_distance", .double)
       }
     }
+    migrator.registerMigration("v2: sample file state and extraction failures") { db in
+      // att-extract compares size and modification time before hashing: an unchanged store of
+      // 10,000 samples is checked with stat calls alone. A failure is remembered with the digest it
+      // was seen on, so an unchanged bad file is not analysed again on every run.
+      try db.alter(table: "face_samples") { t in
+        t.add(column: "file_size", .integer)
+        t.add(column: "file_mtime", .double)
+        t.add(column: "failure", .text)
+        t.add(column: "failure_code", .text)
+        t.add(column: "failed_sha256", .text)
+      }
+    }
     return migrator
   }
 }

@@ -65,6 +65,7 @@ typedef struct cfk_hog_detector cfk_hog_detector;
 typedef struct cfk_cnn_detector cfk_cnn_detector;
 typedef struct cfk_shape_predictor cfk_shape_predictor;
 typedef struct cfk_face_encoder cfk_face_encoder;
+typedef struct cfk_video cfk_video;
 
 /// Frees memory that a cfk_ function allocated for the caller (detection arrays).
 void cfk_free(void *pointer);
@@ -94,6 +95,39 @@ cfk_status cfk_image_resize(const cfk_image *image, int64_t width, int64_t heigh
 /// Encodes the image as JPEG (quality 1-100); *out is freed with cfk_free.
 cfk_status cfk_image_encode_jpeg(const cfk_image *image, int quality, uint8_t **out, size_t *length,
                                  cfk_error *error);
+
+/// A copy of the part of the image inside `rect` (inclusive corners), clipped to the image.
+cfk_status cfk_image_crop(const cfk_image *image, cfk_rect rect, cfk_image **out, cfk_error *error);
+
+/// Figures of a region for quality gates: mean and standard deviation of the luminance (0-255),
+/// and the variance of the Laplacian of the region scaled to 128x128 (higher is sharper).
+typedef struct cfk_region_stats_result {
+  double brightness;
+  double contrast;
+  double sharpness;
+} cfk_region_stats_result;
+
+cfk_status cfk_region_stats(const cfk_image *image, cfk_rect rect, cfk_region_stats_result *stats,
+                            cfk_error *error);
+
+// ---- video ------------------------------------------------------------------------------------
+
+/// What OpenCV knows about an open source; fps and counts are 0 or -1 when the source does not say.
+typedef struct cfk_video_properties {
+  double fps;
+  int64_t frame_count;
+  double position_ms;
+  int64_t frames_read;
+  int64_t width, height;
+} cfk_video_properties;
+
+/// Opens a camera ("0".."999" is a V4L2 index, "/dev/videoN" a device), a video file or a stream URL.
+/// A cfk_video is used by one thread at a time.
+cfk_status cfk_video_open(const char *source, cfk_video **out, cfk_error *error);
+void cfk_video_free(cfk_video *video);
+/// Reads the next frame as RGB; *out is NULL at the end of the stream.
+cfk_status cfk_video_read(cfk_video *video, cfk_image **out, cfk_error *error);
+void cfk_video_info(const cfk_video *video, cfk_video_properties *properties);
 
 // ---- detection ------------------------------------------------------------------------------
 

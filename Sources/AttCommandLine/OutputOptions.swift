@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `--json`: machine-readable output on standard output instead of text for a person.
+public struct OutputOptions: ParsableArguments {
+  @Flag(help: "Print the result as JSON on standard output (one object, or one line per item).")
+  public var json = false
+
+  public init() {}
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+
+/// A failure a tool reports as one line on standard error and an exit status.
+public struct ToolError: Error, CustomStringConvertible {
+  /// Exit statuses shared by the att tools (see each man page).
+  public enum ExitStatus: Int32, Sendable {
+    /// Some of the work failed (files skipped, a person not found); the rest was done.
+    case failure = 1
+    /// The dlib models are missing or do not load.
+    case models = 2
+    /// A usage error (ArgumentParser's own).
+    case usage = 64
+    /// The database cannot be opened, created or written.
+    case unavailable = 69
+    /// Another run holds the lock; try again later.
+    case busy = 75
+    /// A setting (DB_URL, MQ_URL, .env) cannot be used.
+    case configuration = 78
+  }
+
+  public let description: String
+  public let exitCode: ExitStatus
+
+  public init(_ description: String, exitCode: ExitStatus = .failure) {
+    self.description = description
+    self.exitCode = exitCode
+  }
+}
+
+/// Runs a tool's work, turning every error into one line `tool: message` and an exit status, so that
+/// no one sees a stack dump or Swift's own error spelling.
+public func reportingErrors(_ tool: String, _ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ExitCode {
+    throw error
+  } catch let error as ToolError {
+    Console.error("\(tool): \(error.description)")
+    throw ExitCode(error.exitCode.rawValue)
+  } catch {
+    Console.error("\(tool): \(error)")
+    throw ExitCode(ToolError.ExitStatus.failure.rawValue)
+  }
+}

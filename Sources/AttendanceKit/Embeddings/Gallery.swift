@@ -1,0 +1,63 @@
+import FaceKit
+import Foundation
+import GRDB
+
+/// Every stored embedding of one model with the person it belongs to: what faces are matched against.
+/// Matching uses each embedding, not a per-person mean, so a person enrolled with and without glasses
+/// is matched by whichever sample is closer.
+public struct Gallery: Sendable {
+  public struct Entry: Sendable {
+    public let personID: String
+    public let name: String
+    public let sampleID: Int64
+    public let descriptor: FaceDescriptor
+  }
+
+  /// The nearest person to a face and how far the next different person is.
+  public struct Match: Sendable, Equatable {
+    public let personID: String
+    public let name: String
+    public let distance: Float
+    /// The distance to the nearest sample of any other person (infinity when there is none).
+    public let runnerUpDistance: Float
+  }
+
+  public let model: EmbeddingModel
+  public let entries: [Entry]
+
+  /// Loads the embeddings of active people for `model`.
+  public init(store: AttendanceStore, model: EmbeddingModel = .standard) throws {
+    self.model = model
+    entries = try store.writer.read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.id AS person_id, p.name, s.id AS sample_id, e.vector
+          FROM embeddings e JOIN face_samples s ON s.id = e.sample_id JOIN people p ON p.id = s.person_id
+          WHERE e.model = ? AND p.active = 1 ORDER BY p.id, s.id
+          """, arguments: [model.id]
+      ).compactMap { row in
+        guard let descriptor = FaceDescriptor(blob: row["vector"]) else { return nil }
+        return Entry(personID: row["person_id"], name: row["name"], sampleID: row["sample_id"], descriptor: descriptor)
+      }
+    }
+  }
+
+  /// How many different people the gallery holds.
+  public var personCount: Int { Set(entries.map(\.personID)).count }
+
+  /// The nearest person to `descriptor`, or nil for an empty gallery. `excluding` leaves one person
+  /// out (an enrolment checking that a new face is not someone else already enrolled).
+  public func nearest(to descriptor: FaceDescriptor, excluding: String? = nil) -> Match? {
+    var best: [String: (distance: Float, name: String)] = [:]
+    for entry in entries where entry.personID != excluding {
+      let distance = entry.descriptor.distance(to: descriptor)
+      if distance < best[entry.personID]?.distance ?? .infinity { best[entry.personID] = (distance, entry.name) }
+    }
+    let ranked = best.sorted { $0.value.distance < $1.value.distance }
+    guard let first = ranked.first else { return nil }
+    return Match(
+      personID: first.key, name: first.value.name, distance: first.value.distance,
+      runnerUpDistance: ranked.dropFirst().first?.value.distance ?? .infinity)
+  }
+}

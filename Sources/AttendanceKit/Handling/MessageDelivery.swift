@@ -1,0 +1,46 @@
+import Foundation
+
+/// How a producer's messages reach the database. Direct mode applies them in-process with the one
+/// handler; queue mode (att-worker's issue) publishes them to RabbitMQ for att-worker to apply.
+/// Producers are written against this protocol, so their logic does not change between the two.
+public protocol MessageDelivery: Sendable {
+  /// One line for the start-up banner: the mode and where messages go.
+  var summary: String { get }
+  /// Delivers one message: applied at once (direct) or accepted by the broker (queue).
+  func deliver(_ message: Message) throws -> DeliveryReceipt
+}
+
+/// What happened to a delivered message.
+public enum DeliveryReceipt: Sendable, Equatable {
+  /// Applied to the database in-process, with the handler's result.
+  case applied(HandlingResult)
+  /// Accepted for delivery by the broker (or the producer's spool); a worker will apply it.
+  case queued
+}
+
+/// Direct mode: the message is applied to the local database by the same handler att-worker uses.
+public struct DirectDelivery: MessageDelivery {
+  public let handler: MessageHandler
+
+  public init(handler: MessageHandler) {
+    self.handler = handler
+  }
+
+  public var summary: String {
+    "direct mode (no MQ_URL), database \(handler.store.location.path), media \(handler.media.root)/"
+  }
+
+  public func deliver(_ message: Message) throws -> DeliveryReceipt {
+    .applied(try handler.apply(message))
+  }
+}
+
+extension RegisterMessage {
+  /// A registration of the samples an enrolment took.
+  public init(personID: String, name: String, samples: [EnrolmentSample], source: String, classID: String?, at date: Date = Date()) {
+    self.init(
+      personID: personID, name: name,
+      faces: samples.map { FaceCrop(jpeg: $0.jpeg, quality: $0.quality.figures) },
+      source: source, capturedAt: CapturedTime.string(from: date), classID: classID)
+  }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// An advisory lock on a file (flock), held until released or the process ends: the kernel drops it
+/// when a run is killed, so a crashed cron job never leaves a stale lock behind.
+public final class ProcessLock {
+  public let path: String
+  private var descriptor: Int32
+
+  /// Takes the lock at `path`, creating the file. Without `wait`, returns nil at once when another
+  /// process holds it.
+  public init?(path: String, wait: Bool) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    self.path = path
+    while flock(descriptor, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+      if errno == EINTR { continue }
+      close(descriptor)
+      if errno == EWOULDBLOCK { return nil }
+      throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+    }
+    // The holder's pid, for an operator wondering who holds it.
+    let pid = "\(getpid())\n"
+    _ = ftruncate(descriptor, 0)
+    _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+  }
+
+  /// Releases the lock (also done on deinit).
+  public func release() {
+    guard descriptor >= 0 else { return }
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+    descriptor = -1
+  }
+
+  deinit { release() }
+}

@@ -1,0 +1,80 @@
+// Frames from cameras, video files and streams through OpenCV's videoio (V4L2, FFMPEG, GStreamer).
+#include "Internal.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <cctype>
+#include <cstring>
+#include <memory>
+
+struct cfk_video {
+  cv::VideoCapture capture;
+  cv::Mat frame;
+  int64_t frames_read = 0;
+};
+
+namespace {
+
+bool is_camera_index(const char *source) {
+  if (*source == '\0') return false;
+  for (const char *c = source; *c != '\0'; ++c) {
+    if (!std::isdigit(static_cast<unsigned char>(*c))) return false;
+  }
+  return std::strlen(source) < 4;
+}
+
+}  // namespace
+
+extern "C" cfk_status cfk_video_open(const char *source, cfk_video **out, cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    if (source == nullptr || *source == '\0') return cfk::fail(error, CFK_ERR_ARGUMENT, "no video source given");
+    auto video = std::make_unique<cfk_video>();
+    bool opened;
+    if (is_camera_index(source)) {
+      opened = video->capture.open(std::atoi(source), cv::CAP_V4L2);
+    } else if (std::strncmp(source, "/dev/video", 10) == 0) {
+      opened = video->capture.open(source, cv::CAP_V4L2);
+    } else {
+      opened = video->capture.open(source, cv::CAP_ANY);
+    }
+    if (!opened || !video->capture.isOpened()) {
+      return cfk::fail(error, CFK_ERR_DECODE, "cannot open as a camera, video file or stream");
+    }
+    *out = video.release();
+    return CFK_OK;
+  });
+}
+
+extern "C" void cfk_video_free(cfk_video *video) { delete video; }
+
+extern "C" cfk_status cfk_video_read(cfk_video *video, cfk_image **out, cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    *out = nullptr;
+    if (!video->capture.read(video->frame) || video->frame.empty()) return CFK_OK;  // end of stream
+    const cv::Mat &f = video->frame;
+    auto image = std::make_unique<cfk_image>();
+    image->pixels.set_size(f.rows, f.cols);
+    cv::Mat rgb(f.rows, f.cols, CV_8UC3, &image->pixels(0, 0));
+    switch (f.channels()) {
+      case 1: cv::cvtColor(f, rgb, cv::COLOR_GRAY2RGB); break;
+      case 4: cv::cvtColor(f, rgb, cv::COLOR_BGRA2RGB); break;
+      default: cv::cvtColor(f, rgb, cv::COLOR_BGR2RGB); break;
+    }
+    video->frames_read += 1;
+    *out = image.release();
+    return CFK_OK;
+  });
+}
+
+extern "C" void cfk_video_info(const cfk_video *video, cfk_video_properties *properties) {
+  auto &capture = const_cast<cv::VideoCapture &>(video->capture);
+  properties->fps = capture.get(cv::CAP_PROP_FPS);
+  double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
+  properties->frame_count = count > 0 ? int64_t(count) : -1;
+  properties->position_ms = capture.get(cv::CAP_PROP_POS_MSEC);
+  properties->frames_read = video->frames_read;
+  properties->width = int64_t(capture.get(cv::CAP_PROP_FRAME_WIDTH));
+  properties->height = int64_t(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
+}

@@ -1,0 +1,58 @@
+import CFaceKit
+import Foundation
+
+/// Frames from a V4L2 camera ("0", "/dev/video0"), a video file or a stream URL, read with OpenCV.
+///
+/// Used from one thread at a time. Each frame is an independent `Image` that may be shared.
+public final class VideoSource {
+  private let handle: OpaquePointer
+  /// The source as given, used in every error about it.
+  public let source: String
+
+  /// Opens `source`. A number below 1000 is a camera index; anything else a device, file or URL.
+  public init(_ source: String) throws(FaceKitError) {
+    let isCamera = source.allSatisfy(\.isNumber) || source.hasPrefix("/dev/video")
+    let isURL = source.contains("://")
+    if !isCamera && !isURL {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+        throw .fileNotFound(path: source)
+      }
+      if isDirectory.boolValue { throw .fileUnreadable(path: source, reason: "is a directory, not a video") }
+    }
+    var video: OpaquePointer?
+    do throws(FaceKitError) {
+      try native(source) { cfk_video_open(source, &video, $0) }
+    } catch {
+      let what = isCamera ? "no camera answers at this index or device" : isURL ? "the stream does not open" : "not a video OpenCV can read"
+      throw .unsupportedFormat(path: source, detail: what)
+    }
+    self.handle = video!
+    self.source = source
+  }
+
+  deinit { cfk_video_free(handle) }
+
+  /// The next frame, or nil at the end of the file or stream.
+  public func nextFrame() throws(FaceKitError) -> Image? {
+    var frame: OpaquePointer?
+    let label = "\(source)#\(framesRead)"
+    try native(label) { cfk_video_read(handle, &frame, $0) }
+    return frame.map { Image.wrap($0, source: label) }
+  }
+
+  private var properties: cfk_video_properties {
+    var properties = cfk_video_properties()
+    cfk_video_info(handle, &properties)
+    return properties
+  }
+
+  /// Frames per second the source declares (0 when unknown, as with many cameras and streams).
+  public var framesPerSecond: Double { properties.fps }
+  /// How many frames a file declares; nil for cameras and streams.
+  public var frameCount: Int? { properties.frame_count > 0 ? Int(properties.frame_count) : nil }
+  /// Frames delivered so far.
+  public var framesRead: Int { Int(properties.frames_read) }
+  /// The time of the last frame read within the file, in seconds (for cameras: since opening).
+  public var position: Double { properties.position_ms / 1000 }
+}

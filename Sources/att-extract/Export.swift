@@ -1,0 +1,43 @@
+import ArgumentParser
+import AttCommandLine
+import AttendanceKit
+import Foundation
+
+extension AttExtract {
+  /// `att-extract export --csv PATH`: the seed's features_all.csv.
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the seed scripts' features_all.csv: one row per person with their mean embedding.",
+      discussion: """
+        Columns: Roll_No (the person id), Name, feature_0 ... feature_127: the mean of the person's \
+        stored embeddings. For users of the old Python scripts and spreadsheets; att-take itself \
+        matches against every stored embedding, not the means. The file is written whole or not \
+        at all (a temporary file renamed into place). '-' writes to standard output.
+
+        Example:
+          att-extract export --csv data/features_all.csv
+        """)
+
+    @Option(help: ArgumentHelp("Where to write the CSV ('-' for standard output).", valueName: "path"))
+    var csv: String
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+      try reportingErrors("att-extract") {
+        let (store, _) = try storeOptions.open()
+        let (text, people) = try FeaturesCSV.make(store: store)
+        if csv == "-" {
+          FileHandle.standardOutput.write(Data(text.utf8))
+          return
+        }
+        do {
+          try Data(text.utf8).write(to: URL(fileURLWithPath: csv), options: .atomic)
+        } catch {
+          throw ToolError("\(csv): cannot write: \(error.localizedDescription)")
+        }
+        Console.error("att-extract: wrote \(people) \(people == 1 ? "person" : "people") to \(csv)")
+      }
+    }
+  }
+}
