@@ -50,10 +50,12 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
+    // Paths of the real test material and a runner for the built tools, shared by the test targets.
+    .target(name: "AttTestSupport", path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),
-    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit"]),
-    .testTarget(name: "att-extractTests", dependencies: ["att-extract", "FaceKit", "AttendanceKit"]),
-    .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttendanceKit", "FaceKit"]),
+    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttTestSupport"]),
+    .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
+    .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

@@ -24,7 +24,9 @@ public final class VideoSource {
     do throws(FaceKitError) {
       try native(source) { cfk_video_open(source, &video, $0) }
     } catch {
-      let what = isCamera ? "no camera answers at this index or device" : isURL ? "the stream does not open" : "not a video OpenCV can read"
+      let what =
+        isCamera
+        ? "no camera answers at this index or device" : isURL ? "the stream does not open" : "not a video OpenCV can read"
       throw .unsupportedFormat(path: source, detail: what)
     }
     self.handle = video!

@@ -93,7 +93,8 @@ extension AttRegister {
         }
         var report = EnrolmentReport(personID: id, name: name, source: frames.description, sampler: sampler, end: end)
         if sampler.samples.count < count && !sampler.samples.isEmpty {
-          report.warnings.append("only \(sampler.samples.count) of \(count) samples: \(end.rawValue.replacingOccurrences(of: "_", with: " "))")
+          report.warnings.append(
+            "only \(sampler.samples.count) of \(count) samples: \(end.rawValue.replacingOccurrences(of: "_", with: " "))")
         }
         let registration = Registration(
           store: store, media: media, delivery: delivery, models: modelOptions.modelSet, extract: !noExtract)

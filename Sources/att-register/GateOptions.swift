@@ -10,7 +10,9 @@ struct GateOptions: ParsableArguments {
   @Option(help: "Smallest sharpness (variance of the Laplacian of the face at 128x128); blurred faces score under 15.")
   var minSharpness = QualityGate().minSharpness
 
-  @Option(help: "Largest head turn: the nose's offset from the eyes' midpoint as a fraction of the eye distance (about 0.3 at 45 degrees).")
+  @Option(
+    help:
+      "Largest head turn: the nose's offset from the eyes' midpoint as a fraction of the eye distance (about 0.3 at 45 degrees).")
   var maxYaw = QualityGate().maxYaw
 
   @Option(help: "How many times to double the image before detecting (0-2); 1 finds faces down to about 40 px.")

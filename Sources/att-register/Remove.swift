@@ -34,7 +34,9 @@ extension AttRegister {
         case .queued: Console.output("removal of \(id) queued")
         case .applied(let result):
           if case .rejected(let reason) = result.outcome { throw ToolError(reason) }
-          let attendance = keepAttendance ? "attendance kept (\(before.attendance) record(s))" : "\(before.attendance) attendance record(s) deleted"
+          let attendance =
+            keepAttendance
+            ? "attendance kept (\(before.attendance) record(s))" : "\(before.attendance) attendance record(s) deleted"
           if output.json {
             struct Removed: Encodable {
               let person_id: String, name: String, samples: Int, embeddings: Int, attendance_deleted: Int
@@ -46,7 +48,8 @@ extension AttRegister {
                   attendance_deleted: keepAttendance ? 0 : before.attendance)))
           } else {
             Console.output(
-              "removed \(id) (\(before.name)): \(before.samples) face image(s) and \(before.embeddings) embedding(s) erased, \(attendance)")
+              "removed \(id) (\(before.name)): \(before.samples) face image(s) and \(before.embeddings) embedding(s) erased, \(attendance)"
+            )
           }
         }
       }

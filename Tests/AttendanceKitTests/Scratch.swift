@@ -1,3 +1,5 @@
+import AttTestSupport
+import FaceKit
 import Foundation
 import GRDB
 
@@ -15,9 +17,24 @@ struct Scratch {
     handler = MessageHandler(store: store, media: MediaLibrary(root: "\(folder)/media"))
   }
 
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-  static let shared = ProcessInfo.processInfo.environment["ATT_SHARED"] ?? "\(root)/../shared"
+  static let shared = Checkout.shared
+  static let models = ModelSet(directory: Checkout.models)
+
+  var media: MediaLibrary { handler.media }
+
+  /// An embedding update over this scratch store.
+  func update(workers: Int = 2) -> EmbeddingUpdate {
+    var update = EmbeddingUpdate(store: store, media: media, models: Scratch.models)
+    update.workers = workers
+    return update
+  }
+
+  /// The photo files of one person in ../shared/faces/people.
+  static func photos(_ person: String) throws -> [String] {
+    let folder = "\(shared)/faces/people/\(person)"
+    return try FileManager.default.contentsOfDirectory(atPath: folder).filter(ImageFiles.isImageName).sorted()
+      .map { "\(folder)/\($0)" }
+  }
 
   /// Real face photos of one person from ../shared/faces/people, as the JPEG crops a register message carries.
   static func crops(_ person: String, count: Int) throws -> [FaceCrop] {

@@ -47,10 +47,42 @@ struct StoreTests {
     }
     #expect(journal == "wal")
     #expect(foreignKeys == 1)
-    #expect(try scratch.store.appliedMigrations().count == 1)
+    #expect(try scratch.store.appliedMigrations() == Schema.migrator.migrations)
     // Opening again is a no-op on the schema.
     let again = try AttendanceStore(location: scratch.store.location)
     #expect(try again.appliedMigrations() == scratch.store.appliedMigrations())
+  }
+
+  @Test("a database made by the first migration is upgraded in place on open, its rows kept")
+  func upgradesFromV1() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("att-v1-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = "\(folder)/old.db"
+    let first = try #require(Schema.migrator.migrations.first)
+    do {
+      let old = try DatabaseQueue(path: path)
+      try Schema.migrator.migrate(old, upTo: first)
+      try old.write { db in
+        try db.execute(
+          sql: "INSERT INTO people (id, name, created_at, updated_at) VALUES ('21CS001', 'Asha Rao', '2026-01-01', '2026-01-01')")
+        try db.execute(
+          sql: """
+            INSERT INTO face_samples (person_id, media_path, sha256, source, created_at)
+            VALUES ('21CS001', '21CS001/abc.jpg', 'abc', 'camera:0', '2026-01-01')
+            """)
+      }
+      #expect(try old.read { db in try Schema.migrator.appliedMigrations(db) } == [first])
+    }
+    let store = try AttendanceStore(location: DatabaseLocation(path: path))
+    #expect(try store.appliedMigrations() == Schema.migrator.migrations)
+    let row = try store.writer.read { db in
+      try Row.fetchOne(
+        db, sql: "SELECT p.name, s.media_path, s.file_size, s.failure FROM people p JOIN face_samples s ON s.person_id = p.id")
+    }
+    #expect(row?["name"] == "Asha Rao")
+    #expect(row?["media_path"] == "21CS001/abc.jpg")
+    #expect(row?["file_size"] == nil as Int?)
+    #expect(try store.people().map(\.samples) == [1])
   }
 
   @Test("a path that cannot be a database is refused, naming it")

@@ -1,53 +1,21 @@
+import AttTestSupport
 import FaceKit
 import Foundation
 import Testing
 
-/// Runs the built `att-extract` binary as a user or a script would.
+/// The built `att-extract` binary, run as a user or a script would.
 enum AttExtract {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-  static let shared = ProcessInfo.processInfo.environment["ATT_SHARED"] ?? "\(root)/../shared"
-  static let testImages = "\(root)/TestData/face_recognition"
+  static let shared = Checkout.shared
+  static let testImages = Checkout.testImages
 
-  /// The binary beside the test bundle (SwiftPM builds it first: this target depends on it).
-  static var executable: String {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for folder in [beside, beside.deletingLastPathComponent()] {
-      let candidate = folder.appendingPathComponent("att-extract").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return "\(root)/.build/debug/att-extract"
+  static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ToolRun {
+    try ToolRun.run("att-extract", arguments, stdin: stdin, environment: environment)
   }
+}
 
-  struct Result {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-    var lines: [String] { stdout.split(separator: "\n").map(String.init) }
-    func reports() throws -> [ImageReport] {
-      try lines.map { try JSONDecoder().decode(ImageReport.self, from: Data($0.utf8)) }
-    }
-  }
-
-  static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: root)
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+extension ToolRun {
+  func reports() throws -> [ImageReport] {
+    try lines.map { try JSONDecoder().decode(ImageReport.self, from: Data($0.utf8)) }
   }
 }
 

@@ -30,7 +30,9 @@ extension FaceDescriptor {
   init?(blob: Data) {
     guard blob.count == Self.dimension * 4 else { return nil }
     let values = blob.withUnsafeBytes { raw in
-      (0..<Self.dimension).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+      (0..<Self.dimension).map {
+        Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+      }
     }
     try? self.init(values)
   }

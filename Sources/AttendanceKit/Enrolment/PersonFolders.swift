@@ -21,7 +21,8 @@ public struct PersonFolders {
 
   /// The people under `root`, in name order; folders whose id or name is invalid come back in
   /// `refused` with the reason, hidden folders are left out.
-  public static func scan(_ root: String, layout: Layout) throws -> (people: [Entry], refused: [(folder: String, reason: String)]) {
+  public static func scan(_ root: String, layout: Layout) throws -> (people: [Entry], refused: [(folder: String, reason: String)])
+  {
     var people: [Entry] = []
     var refused: [(String, String)] = []
     let names = try FileManager.default.contentsOfDirectory(atPath: root).sorted {

@@ -111,7 +111,9 @@ public struct QualityGate: Sendable, Equatable {
   /// The first rule `quality` breaks, or nil when it passes.
   public func problem(with quality: FaceQuality) -> SampleRejection? {
     if quality.faceSize < minFaceSize { return .tooSmall(size: quality.faceSize, minimum: minFaceSize) }
-    if quality.brightness < brightness.lowerBound { return .tooDark(brightness: quality.brightness, minimum: brightness.lowerBound) }
+    if quality.brightness < brightness.lowerBound {
+      return .tooDark(brightness: quality.brightness, minimum: brightness.lowerBound)
+    }
     if quality.brightness > brightness.upperBound {
       return .tooBright(brightness: quality.brightness, maximum: brightness.upperBound)
     }

@@ -37,7 +37,9 @@ public struct DirectDelivery: MessageDelivery {
 
 extension RegisterMessage {
   /// A registration of the samples an enrolment took.
-  public init(personID: String, name: String, samples: [EnrolmentSample], source: String, classID: String?, at date: Date = Date()) {
+  public init(
+    personID: String, name: String, samples: [EnrolmentSample], source: String, classID: String?, at date: Date = Date()
+  ) {
     self.init(
       personID: personID, name: name,
       faces: samples.map { FaceCrop(jpeg: $0.jpeg, quality: $0.quality.figures) },

@@ -1,5 +1,5 @@
-import Foundation
 import FaceKit
+import Foundation
 import GRDB
 
 /// The one place a message becomes a database change: att-register and att-take call it in-process

@@ -8,10 +8,15 @@ enum ImageFiles {
     extensions.contains((name as NSString).pathExtension.lowercased())
   }
 
-  /// The image files directly inside `folder`, in name order (hidden files left out).
+  /// The regular files directly inside `folder`, in name order (hidden files left out). Files that
+  /// are not images are listed too, so that each is reported with the reason it was skipped.
   static func list(_ folder: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder)
-      .filter { !$0.hasPrefix(".") && isImageName($0) }
+      .filter { name in
+        var isDirectory: ObjCBool = false
+        return !name.hasPrefix(".")
+          && FileManager.default.fileExists(atPath: "\(folder)/\(name)", isDirectory: &isDirectory) && !isDirectory.boolValue
+      }
       .sorted { $0.localizedStandardCompare($1) == .orderedAscending }
       .map { "\(folder)/\($0)" }
   }
