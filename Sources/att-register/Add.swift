@@ -26,7 +26,7 @@ extension AttRegister {
         Examples:
           att-register add --id 21CS001 --name "Asha Rao" --source 0 --count 5
           att-register add --id 21CS002 --name "Ravi Kumar" --source enrol/ravi.mp4 --class CS
-          att-register add --id 21CS003 --name "Lena Müller" --source photos/lena/
+          att-register add --id 21CS003 --name "Lena Mueller" --source photos/lena/
         """)
 
     @Option(help: "The person's id, e.g. a roll number (letters, digits, '-', '_', '.').")
