@@ -4,8 +4,10 @@
   bench-store.py people DB MEDIA PHOTO_DIR   one person per folder of PHOTO_DIR, photos copied into
                                              MEDIA/<person>/ for att-extract to adopt and embed
   bench-store.py inflate DB MEDIA N          grows the store to N samples by hard-linking the existing
-                                             files (same size and mtime) and copying their rows and
-                                             embeddings: a large store without N descriptor computations
+                                             files (same size and mtime) for copies of each person
+                                             (<id>_copyN: a person never holds one image twice) and
+                                             copying their rows and embeddings: a large store without
+                                             N descriptor computations
 The database must exist (any att tool creates it).
 """
 import os, shutil, sqlite3, sys, datetime
@@ -29,6 +31,8 @@ def inflate(db, media, target):
     rows = con.execute("""SELECT s.id, s.person_id, s.media_path, s.sha256, s.source, s.file_size, s.file_mtime,
                           s.created_at, e.model, e.vector, e.created_at
                           FROM face_samples s JOIN embeddings e ON e.sample_id = s.id""").fetchall()
+    names = dict(con.execute("SELECT id, name FROM people").fetchall())
+    now = datetime.datetime.now().isoformat(sep=" ")
     count = con.execute("SELECT count(*) FROM face_samples").fetchone()[0]
     copy = 0
     while count < target:
@@ -36,12 +40,15 @@ def inflate(db, media, target):
         for (sid, person, path, sha, source, size, mtime, created, model, vector, ecreated) in rows:
             if count >= target:
                 break
-            base, ext = os.path.splitext(path)
-            new_path = f"{base}.copy{copy}{ext}"
+            twin = f"{person}_copy{copy}"
+            con.execute("INSERT OR IGNORE INTO people (id, name, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)",
+                        (twin, f"{names[person]} (copy {copy})", now, now))
+            new_path = f"{twin}/{os.path.basename(path)}"
+            os.makedirs(os.path.join(media, twin), exist_ok=True)
             os.link(os.path.join(media, path), os.path.join(media, new_path))
             cur = con.execute("""INSERT INTO face_samples (person_id, media_path, sha256, source, file_size, file_mtime,
                                  created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                              (person, new_path, sha, source, size, mtime, created))
+                              (twin, new_path, sha, source, size, mtime, created))
             con.execute("INSERT INTO embeddings (sample_id, model, sample_sha256, vector, created_at) VALUES (?, ?, ?, ?, ?)",
                         (cur.lastrowid, model, sha, vector, ecreated))
             count += 1

@@ -4,8 +4,10 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -30,14 +32,21 @@ bool is_camera_index(const char *source) {
 extern "C" cfk_status cfk_video_open(const char *source, cfk_video **out, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     if (source == nullptr || *source == '\0') return cfk::fail(error, CFK_ERR_ARGUMENT, "no video source given");
+    // OpenCV logs every backend it tries and fails with; the caller reports one clear error
+    // instead. OPENCV_LOG_LEVEL, when set, still wins (for debugging a camera).
+    if (std::getenv("OPENCV_LOG_LEVEL") == nullptr) {
+      cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+    }
     auto video = std::make_unique<cfk_video>();
     bool opened;
     if (is_camera_index(source)) {
       opened = video->capture.open(std::atoi(source), cv::CAP_V4L2);
     } else if (std::strncmp(source, "/dev/video", 10) == 0) {
       opened = video->capture.open(source, cv::CAP_V4L2);
+    } else if (std::strstr(source, "://") != nullptr) {
+      opened = video->capture.open(source, cv::CAP_FFMPEG);  // RTSP and HTTP streams
     } else {
-      opened = video->capture.open(source, cv::CAP_ANY);
+      opened = video->capture.open(source, cv::CAP_FFMPEG) || video->capture.open(source, cv::CAP_ANY);
     }
     if (!opened || !video->capture.isOpened()) {
       return cfk::fail(error, CFK_ERR_DECODE, "cannot open as a camera, video file or stream");

@@ -16,6 +16,8 @@ public enum FaceKitError: Error, Equatable, Sendable {
   case truncated(path: String)
   /// The image has more pixels than the configured limit; raise the limit to accept it.
   case tooLarge(path: String, width: Int, height: Int, limit: Int)
+  /// A camera, video file or stream that does not open or stops delivering frames.
+  case sourceUnavailable(source: String, detail: String)
   /// A model file is not where the engine looked for it.
   case modelMissing(path: String)
   /// A model file exists but does not load as the expected dlib network (corrupt, wrong file).
@@ -34,7 +36,7 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     switch self {
     case .fileNotFound(let path), .fileUnreadable(let path, _), .emptyFile(let path), .unsupportedFormat(let path, _),
       .undecodable(let path, _), .truncated(let path), .tooLarge(let path, _, _, _), .modelMissing(let path),
-      .modelInvalid(let path, _):
+      .modelInvalid(let path, _), .sourceUnavailable(let path, _):
       path
     case .invalidArgument: "argument"
     case .outOfMemory(let context), .engineFailure(let context, _): context
@@ -53,6 +55,7 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     case .tooLarge(_, let width, let height, let limit) where width > 0:
       "\(width)x\(height) is \(width * height) pixels, over the limit of \(limit) (raise it with --max-pixels)"
     case .tooLarge(_, _, _, let limit): "over the limit of \(limit) pixels (raise it with --max-pixels)"
+    case .sourceUnavailable(_, let detail): "cannot read frames: \(detail)"
     case .modelMissing: "model file not found (run Scripts/fetch-models, or point --models or ATT_MODELS at the folder)"
     case .modelInvalid(_, let detail): "model file does not load: \(detail) (run Scripts/fetch-models to restore it)"
     case .invalidArgument(let detail): detail
@@ -71,6 +74,7 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     case .undecodable: "corrupt"
     case .truncated: "truncated"
     case .tooLarge: "too_large"
+    case .sourceUnavailable: "source_unavailable"
     case .modelMissing: "model_missing"
     case .modelInvalid: "model_invalid"
     case .invalidArgument: "invalid_argument"

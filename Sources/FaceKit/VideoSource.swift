@@ -27,7 +27,7 @@ public final class VideoSource {
       let what =
         isCamera
         ? "no camera answers at this index or device" : isURL ? "the stream does not open" : "not a video OpenCV can read"
-      throw .unsupportedFormat(path: source, detail: what)
+      throw .sourceUnavailable(source: source, detail: what)
     }
     self.handle = video!
     self.source = source
@@ -39,7 +39,11 @@ public final class VideoSource {
   public func nextFrame() throws(FaceKitError) -> Image? {
     var frame: OpaquePointer?
     let label = "\(source)#\(framesRead)"
-    try native(label) { cfk_video_read(handle, &frame, $0) }
+    do throws(FaceKitError) {
+      try native(label) { cfk_video_read(handle, &frame, $0) }
+    } catch {
+      throw .sourceUnavailable(source: source, detail: "frame \(framesRead + 1) does not decode: \(error.reason)")
+    }
     return frame.map { Image.wrap($0, source: label) }
   }
 
