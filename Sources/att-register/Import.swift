@@ -46,6 +46,9 @@ extension AttRegister {
     @Flag(help: "Do not compute embeddings now (leave it to a later att-extract run).")
     var noExtract = false
 
+    @Option(name: .shortAndLong, help: "Worker threads, each with its own copy of the networks (default: the number of cores).")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
     @OptionGroup var gateOptions: GateOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var modelOptions: ModelOptions
@@ -53,6 +56,7 @@ extension AttRegister {
 
     func validate() throws {
       guard (1...1000).contains(maxPerPerson) else { throw ValidationError("--max-per-person must be between 1 and 1000.") }
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     }
 
     func run() throws {
@@ -69,33 +73,41 @@ extension AttRegister {
         for refusal in scanned.refused { Console.error("att-register: \(refusal.folder): skipped: \(refusal.reason)") }
         guard !scanned.people.isEmpty else { throw ToolError("\(folder): no person folders found") }
 
-        let engine = try modelOptions.engine(gateOptions.engineOptions)
         let gallery = try Gallery(store: store)
+        let models = modelOptions.modelSet
+        let engineOptions = gateOptions.engineOptions
+        let outcomes: [FolderSampling.Outcome]
+        do {
+          outcomes = try FolderSampling.run(
+            scanned.people, workers: jobs, gate: gateOptions.gate, wanted: maxPerPerson,
+            makeEngine: { () throws(FaceKitError) in try FaceEngine(models: models, options: engineOptions) },
+            progress: { done, total in Console.status("sampling photos: \(done)/\(total) people") })
+        } catch {
+          throw ToolError("\(error)", exitCode: .models)
+        }
+        Console.endStatus()
         // Embeddings are computed once at the end for everyone, on all cores.
-        let registration = Registration(
-          store: store, media: media, delivery: delivery, models: modelOptions.modelSet, extract: false)
+        let registration = Registration(store: store, media: media, delivery: delivery, models: models, extract: false)
         var reports: [EnrolmentReport] = []
-        for (index, person) in scanned.people.enumerated() {
-          Console.status("[\(index + 1)/\(scanned.people.count)] \(person.personID)")
-          let sampler = FaceSampler(engine: engine, gate: gateOptions.gate, wanted: maxPerPerson, interval: 0)
-          let source = FrameSource.folder(person.folder)
-          let end: FaceSampler.CollectionEnd
-          do {
-            end = sampler.collect(from: try source.open(), timeout: nil)
-          } catch {
-            Console.endStatus()
+        var unreadable: [String] = []
+        for outcome in outcomes {
+          switch outcome.result {
+          case .failure(let error):
             Console.error("att-register: \(error)")
-            continue
+            unreadable.append(outcome.person.personID)
+          case .success(let (sampler, end)):
+            let person = outcome.person
+            var report = EnrolmentReport(
+              personID: person.personID, name: person.name, source: FrameSource.folder(person.folder).description,
+              sampler: sampler, end: end)
+            try registration.register(&report, samples: sampler.samples, classID: classID, gallery: gallery)
+            if !output.json { report.text.forEach(Console.output) }
+            reports.append(report)
           }
-          var report = EnrolmentReport(
-            personID: person.personID, name: person.name, source: source.description, sampler: sampler, end: end)
-          try registration.register(&report, samples: sampler.samples, classID: classID, gallery: gallery)
-          Console.endStatus()
-          if !output.json { report.text.forEach(Console.output) }
-          reports.append(report)
         }
         if !noExtract, delivery is DirectDelivery {
-          let update = EmbeddingUpdate(store: store, media: media, models: modelOptions.modelSet)
+          var update = EmbeddingUpdate(store: store, media: media, models: models)
+          update.workers = jobs
           let summary = try update.run { done, total in Console.status("embeddings \(done)/\(total)") }
           Console.endStatus()
           if !output.json {
@@ -104,7 +116,7 @@ extension AttRegister {
           for failure in summary.failures { Console.error("att-register: \(failure.file): no embedding: \(failure.reason)") }
         }
         if output.json { try reports.forEach { Console.output(try JSONText.encode($0)) } }
-        let empty = reports.filter { $0.taken == 0 }.map(\.personID)
+        let empty = reports.filter { $0.taken == 0 }.map(\.personID) + unreadable
         if !empty.isEmpty {
           throw ToolError("no usable face for \(empty.count) person(s): \(empty.joined(separator: ", "))")
         }

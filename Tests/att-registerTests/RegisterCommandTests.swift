@@ -45,7 +45,7 @@ struct RegisterCommandTests {
   func importFolder() throws {
     let site = try Site()
     let root = try site.peopleFolder()
-    let first = try site.register(["import", root, "--json"])
+    let first = try site.register(["import", root, "--json", "--class", "CS"])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stderr.contains("direct mode (no MQ_URL), database data/attendance.db"))
     let reports = try first.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -60,11 +60,25 @@ struct RegisterCommandTests {
     let people = try site.store.people()
     #expect(people.map(\.id) == ["21CS001", "kit_harington", "person_2"])
     #expect(people.allSatisfy { $0.samples > 0 && $0.embeddings == $0.samples })
+    #expect(people.allSatisfy { $0.classes == ["CS"] })
 
     let again = try site.register(["import", root])
     #expect(again.status == 0)
     #expect(again.stdout.contains("already stored"))
     #expect(try site.store.people().map(\.samples) == people.map(\.samples))
+  }
+
+  @Test("import on one worker and on two takes the same samples")
+  func importIsDeterministic() throws {
+    let one = try Site(), two = try Site()
+    let root = try one.peopleFolder()
+    #expect(try one.register(["import", root, "--jobs", "1", "--no-extract"]).status == 0)
+    #expect(try two.register(["import", root, "--jobs", "2", "--no-extract"]).status == 0)
+    func files(_ site: Site) throws -> [String] {
+      try FileManager.default.subpathsOfDirectory(atPath: "\(site.folder)/media").sorted()
+    }
+    #expect(try files(one) == files(two))
+    #expect(try files(one).count == 9 + 3)  // 9 crops in 3 person folders
   }
 
   @Test("add from a video takes spaced samples of the one person; list shows them")

@@ -156,6 +156,9 @@ public struct MessageHandler: Sendable {
           try db.execute(
             sql: "INSERT OR IGNORE INTO classes (id, name, created_at) VALUES (?, ?, ?)",
             arguments: [classID, classID, now])
+          try db.execute(
+            sql: "INSERT OR IGNORE INTO class_members (class_id, person_id, joined_at) VALUES (?, ?, ?)",
+            arguments: [classID, m.personID, now])
         }
         var added = 0
         for crop in crops {

@@ -12,10 +12,12 @@ public struct PersonRecord: Sendable, Equatable, Codable {
   /// Samples whose image gave no embedding (see `att-extract`).
   public let failedSamples: Int
   public let attendance: Int
+  /// The classes the person is a member of.
+  public let classes: [String]
   public let createdAt: Date
 
   enum CodingKeys: String, CodingKey {
-    case id, name, active, samples, embeddings, attendance
+    case id, name, active, samples, embeddings, attendance, classes
     case failedSamples = "failed_samples"
     case createdAt = "created_at"
   }
@@ -33,13 +35,16 @@ extension AttendanceStore {
             (SELECT count(*) FROM face_samples s JOIN embeddings e ON e.sample_id = s.id
               WHERE s.person_id = p.id AND e.model = ?) AS embeddings,
             (SELECT count(*) FROM face_samples s WHERE s.person_id = p.id AND s.failure IS NOT NULL) AS failed,
-            (SELECT count(*) FROM attendance a WHERE a.person_id = p.id) AS attendance
+            (SELECT count(*) FROM attendance a WHERE a.person_id = p.id) AS attendance,
+            (SELECT group_concat(class_id, char(31)) FROM
+              (SELECT class_id FROM class_members m WHERE m.person_id = p.id ORDER BY class_id)) AS classes
           FROM people p WHERE ? OR p.active = 1 ORDER BY p.id
           """, arguments: [model.id, includeRemoved]
       ).map { row in
         PersonRecord(
           id: row["id"], name: row["name"], active: row["active"], samples: row["samples"],
           embeddings: row["embeddings"], failedSamples: row["failed"], attendance: row["attendance"],
+          classes: (row["classes"] as String?)?.split(separator: "\u{1F}").map(String.init) ?? [],
           createdAt: row["created_at"])
       }
     }

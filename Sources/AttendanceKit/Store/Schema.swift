@@ -95,6 +95,16 @@ enum Schema {
         t.add(column: "failed_sha256", .text)
       }
     }
+    migrator.registerMigration("v3: class membership") { db in
+      // Who belongs to a class: the roll a day's attendance is counted against (absent = member,
+      // not recorded). A person enrolled with --class joins it; removing the person removes them.
+      try db.create(table: "class_members") { t in
+        t.column("class_id", .text).notNull().references("classes", onDelete: .cascade)
+        t.column("person_id", .text).notNull().indexed().references("people", onDelete: .cascade)
+        t.column("joined_at", .datetime).notNull()
+        t.primaryKey(["class_id", "person_id"])
+      }
+    }
     return migrator
   }
 }
