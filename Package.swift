@@ -11,6 +11,7 @@ let package = Package(
   products: [
     .executable(name: "att-extract", targets: ["att-extract"]),
     .executable(name: "att-register", targets: ["att-register"]),
+    .executable(name: "att-take", targets: ["att-take"]),
     .library(name: "FaceKit", targets: ["FaceKit"]),
   ],
   dependencies: [
@@ -25,6 +26,7 @@ let package = Package(
         .linkedLibrary("dlib"),
         .linkedLibrary("lapack"),
         .linkedLibrary("blas"),
+        .linkedLibrary("opencv_calib3d"),
         .linkedLibrary("opencv_videoio"),
         .linkedLibrary("opencv_imgcodecs"),
         .linkedLibrary("opencv_imgproc"),
@@ -44,6 +46,12 @@ let package = Package(
       ]
     ),
     .executableTarget(
+      name: "att-take",
+      dependencies: [
+        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
       name: "att-register",
       dependencies: [
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -51,10 +59,11 @@ let package = Package(
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
-    .target(name: "AttTestSupport", path: "Tests/AttTestSupport"),
+    .target(name: "AttTestSupport", dependencies: ["FaceKit"], path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),
     .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttTestSupport"]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
+    .testTarget(name: "att-takeTests", dependencies: ["att-take", "AttTestSupport", "AttendanceKit", "FaceKit"]),
     .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],

@@ -6,6 +6,7 @@
 #include <opencv2/videoio.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -86,4 +87,65 @@ extern "C" void cfk_video_info(const cfk_video *video, cfk_video_properties *pro
   properties->frames_read = video->frames_read;
   properties->width = int64_t(capture.get(cv::CAP_PROP_FRAME_WIDTH));
   properties->height = int64_t(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
+}
+
+struct cfk_video_writer {
+  cv::VideoWriter writer;
+  cv::Size size;
+};
+
+extern "C" cfk_status cfk_video_writer_open(const char *path, double fps, int64_t width, int64_t height,
+                                            cfk_video_writer **out, cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    if (width <= 0 || height <= 0 || !(fps > 0)) return cfk::fail(error, CFK_ERR_ARGUMENT, "invalid video size or rate");
+    auto writer = std::make_unique<cfk_video_writer>();
+    writer->size = cv::Size(int(width), int(height));
+    if (!writer->writer.open(path, cv::CAP_ANY, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps, writer->size)) {
+      return cfk::fail(error, CFK_ERR_DECODE, "cannot open for writing an MJPG video");
+    }
+    *out = writer.release();
+    return CFK_OK;
+  });
+}
+
+extern "C" cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk_image *image,
+                                             const cfk_annotation *annotations, size_t count, cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    const auto &m = image->pixels;
+    cv::Mat rgb(int(m.nr()), int(m.nc()), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    for (size_t i = 0; i < count; ++i) {
+      const cfk_annotation &a = annotations[i];
+      cv::Scalar colour(a.blue, a.green, a.red);
+      cv::Rect box(cv::Point(int(a.rect.left), int(a.rect.top)), cv::Point(int(a.rect.right), int(a.rect.bottom)));
+      cv::rectangle(bgr, box, colour, 2);
+      if (a.label != nullptr && *a.label != '\0') {
+        int baseline = 0;
+        cv::Size text = cv::getTextSize(a.label, cv::FONT_HERSHEY_SIMPLEX, 0.5, 1, &baseline);
+        int y = std::max(box.y - 4, text.height + 4);
+        cv::rectangle(bgr, cv::Point(box.x, y - text.height - 4), cv::Point(box.x + text.width + 4, y + 2), colour, cv::FILLED);
+        cv::putText(bgr, a.label, cv::Point(box.x + 2, y - 2), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+      }
+    }
+    if (bgr.size() != writer->size) {
+      // Letterbox: scale to fit, keep the aspect ratio, centre on black (faces are not stretched).
+      double scale = std::min(double(writer->size.width) / bgr.cols, double(writer->size.height) / bgr.rows);
+      cv::Size fitted(std::max(1, int(bgr.cols * scale)), std::max(1, int(bgr.rows * scale)));
+      cv::Mat resized;
+      cv::resize(bgr, resized, fitted, 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+      cv::Mat canvas(writer->size, CV_8UC3, cv::Scalar(0, 0, 0));
+      resized.copyTo(canvas(cv::Rect((writer->size.width - fitted.width) / 2, (writer->size.height - fitted.height) / 2,
+                                     fitted.width, fitted.height)));
+      bgr = canvas;
+    }
+    writer->writer.write(bgr);
+    return CFK_OK;
+  });
+}
+
+extern "C" void cfk_video_writer_close(cfk_video_writer *writer) {
+  if (writer == nullptr) return;
+  writer->writer.release();
+  delete writer;
 }

@@ -78,9 +78,17 @@ public final class FaceEngine {
 
   /// The faces of `image`, detected on a shrunken copy when the image is larger than `maxDetectionSide`.
   public func detectFaces(in image: Image) throws(FaceKitError) -> [DetectedFace] {
+    try Self.detectFaces(in: image, with: detector, maxDetectionSide: options.maxDetectionSide)
+  }
+
+  /// Detection with any detector on a copy shrunk so its longer side is at most `maxDetectionSide`
+  /// (0: full size), the boxes mapped back to `image`: the step a video pipeline runs on its own thread.
+  public static func detectFaces(
+    in image: Image, with detector: any FaceDetector, maxDetectionSide: Int
+  ) throws(FaceKitError) -> [DetectedFace] {
     let longer = max(image.width, image.height)
-    guard options.maxDetectionSide > 0, longer > options.maxDetectionSide else { return try detector.detect(in: image) }
-    let factor = Double(longer) / Double(options.maxDetectionSide)
+    guard maxDetectionSide > 0, longer > maxDetectionSide else { return try detector.detect(in: image) }
+    let factor = Double(longer) / Double(maxDetectionSide)
     let small = try image.resized(
       width: max(Int((Double(image.width) / factor).rounded()), 1),
       height: max(Int((Double(image.height) / factor).rounded()), 1))

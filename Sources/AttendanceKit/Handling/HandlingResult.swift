@@ -23,6 +23,7 @@ public enum StoreEvent: Sendable, Equatable {
   case personRegistered(personID: String, newSamples: Int)
   case personRemoved(personID: String, keptAttendance: Bool)
   case personRenamed(personID: String, name: String)
+  case unknownFaceSeen(deviceID: String, observationID: UUID)
   /// The faces people are recognised by changed: a running att-take reloads its gallery.
   case galleryChanged
 }

@@ -22,6 +22,7 @@ public struct MessageHandler: Sendable {
     case .register(let m): try apply(m)
     case .removePerson(let m): try apply(m)
     case .renamePerson(let m): try apply(m)
+    case .unknownFace(let m): try apply(m)
     }
   }
 
@@ -206,6 +207,31 @@ public struct MessageHandler: Sendable {
     return HandlingResult(
       outcome: .applied("removed \(m.personID)\(m.keepAttendance ? ", attendance kept" : " and their attendance")"),
       events: [.personRemoved(personID: m.personID, keptAttendance: m.keepAttendance), .galleryChanged])
+  }
+
+  // MARK: unknown-face
+
+  private func apply(_ m: UnknownFaceMessage) throws -> HandlingResult {
+    guard CapturedTime(m.capturedAt) != nil else {
+      return rejected("unknown-face \(m.id): captured_at '\(m.capturedAt)' is not ISO 8601 with a UTC offset")
+    }
+    let inserted = try store.writer.write { db -> Bool in
+      try db.execute(
+        sql: """
+          INSERT INTO devices (id, last_seen_at) VALUES (?, ?)
+          ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+          """, arguments: [m.deviceID, Date()])
+      try db.execute(
+        sql: """
+          INSERT OR IGNORE INTO unknown_faces (observation_id, device_id, captured_at, snapshot_path, nearest_distance)
+          VALUES (?, ?, ?, ?, ?)
+          """, arguments: [m.id.uuidString, m.deviceID, m.capturedAt, m.snapshotPath, m.nearestDistance])
+      return db.changesCount > 0
+    }
+    guard inserted else { return HandlingResult(outcome: .duplicate("unknown face \(m.id) was already logged"), events: []) }
+    return HandlingResult(
+      outcome: .applied("logged an unknown face on \(m.deviceID)"),
+      events: [.unknownFaceSeen(deviceID: m.deviceID, observationID: m.id)])
   }
 
   // MARK: rename-person

@@ -25,6 +25,7 @@ extension Message {
       case "attendance": return .attendance(try decoder.decode(AttendanceMessage.self, from: data))
       case "remove-person": return .removePerson(try decoder.decode(RemovePersonMessage.self, from: data))
       case "rename-person": return .renamePerson(try decoder.decode(RenamePersonMessage.self, from: data))
+      case "unknown-face": return .unknownFace(try decoder.decode(UnknownFaceMessage.self, from: data))
       default: throw MessageError.unknownType(type)
       }
     } catch let error as MessageError {
@@ -52,6 +53,7 @@ extension Message {
     case .attendance(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .removePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .renamePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
+    case .unknownFace(let m): return try encoder.encode(Tagged(type: type, payload: m))
     }
   }
 
@@ -94,7 +96,8 @@ public enum MessageError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .notJSON(let detail): "message is not valid JSON: \(detail)"
-    case .unknownType(let type): "unknown message type '\(type)' (known: register, attendance, remove-person, rename-person)"
+    case .unknownType(let type):
+      "unknown message type '\(type)' (known: register, attendance, remove-person, rename-person, unknown-face)"
     case .unsupportedVersion(let type, let version):
       "\(type) message version \(version) is not supported (this build reads version \(Message.currentVersion))"
     case .missingField(let type, let field): "\(type.map { "\($0) message" } ?? "message") has no '\(field)' field"

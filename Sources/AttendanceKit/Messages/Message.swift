@@ -8,6 +8,7 @@ public enum Message: Sendable, Equatable {
   case attendance(AttendanceMessage)
   case removePerson(RemovePersonMessage)
   case renamePerson(RenamePersonMessage)
+  case unknownFace(UnknownFaceMessage)
 
   /// The version this build writes and reads.
   public static let currentVersion = 1
@@ -19,6 +20,7 @@ public enum Message: Sendable, Equatable {
     case .attendance(let m): m.id
     case .removePerson(let m): m.id
     case .renamePerson(let m): m.id
+    case .unknownFace(let m): m.id
     }
   }
 
@@ -28,6 +30,7 @@ public enum Message: Sendable, Equatable {
     case .attendance: "attendance"
     case .removePerson: "remove-person"
     case .renamePerson: "rename-person"
+    case .unknownFace: "unknown-face"
     }
   }
 }
@@ -164,5 +167,33 @@ public struct RenamePersonMessage: Sendable, Equatable, Codable {
   enum CodingKeys: String, CodingKey {
     case id, name
     case personID = "person_id"
+  }
+}
+
+/// A camera saw a face that matches no one enrolled (logged once per track).
+public struct UnknownFaceMessage: Sendable, Equatable, Codable {
+  public var id: UUID
+  public var deviceID: String
+  public var capturedAt: String
+  /// The distance to the nearest enrolled face, if anyone is enrolled.
+  public var nearestDistance: Double?
+  public var snapshotPath: String?
+
+  public init(
+    id: UUID = UUID(), deviceID: String, capturedAt: String, nearestDistance: Double? = nil, snapshotPath: String? = nil
+  ) {
+    self.id = id
+    self.deviceID = deviceID
+    self.capturedAt = capturedAt
+    self.nearestDistance = nearestDistance
+    self.snapshotPath = snapshotPath
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id
+    case deviceID = "device_id"
+    case capturedAt = "captured_at"
+    case nearestDistance = "nearest_distance"
+    case snapshotPath = "snapshot"
   }
 }

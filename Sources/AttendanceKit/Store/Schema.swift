@@ -105,6 +105,11 @@ enum Schema {
         t.primaryKey(["class_id", "person_id"])
       }
     }
+    migrator.registerMigration("v4: unknown faces carry their observation id") { db in
+      // An unknown-face message may be redelivered like any other: its UUID makes the insert idempotent.
+      try db.alter(table: "unknown_faces") { t in t.add(column: "observation_id", .text) }
+      try db.create(index: "unknown_faces_observation", on: "unknown_faces", columns: ["observation_id"], unique: true)
+    }
     return migrator
   }
 }

@@ -66,6 +66,8 @@ typedef struct cfk_cnn_detector cfk_cnn_detector;
 typedef struct cfk_shape_predictor cfk_shape_predictor;
 typedef struct cfk_face_encoder cfk_face_encoder;
 typedef struct cfk_video cfk_video;
+typedef struct cfk_video_writer cfk_video_writer;
+typedef struct cfk_gallery cfk_gallery;
 
 /// Frees memory that a cfk_ function allocated for the caller (detection arrays).
 void cfk_free(void *pointer);
@@ -128,6 +130,45 @@ void cfk_video_free(cfk_video *video);
 /// Reads the next frame as RGB; *out is NULL at the end of the stream.
 cfk_status cfk_video_read(cfk_video *video, cfk_image **out, cfk_error *error);
 void cfk_video_info(const cfk_video *video, cfk_video_properties *properties);
+
+/// A box and label drawn on a frame written by cfk_video_writer_write (colour as RGB 0-255).
+typedef struct cfk_annotation {
+  cfk_rect rect;
+  uint8_t red, green, blue;
+  const char *label;  // UTF-8; NULL for none. OpenCV's Hershey font draws ASCII only.
+} cfk_annotation;
+
+/// Opens an MJPG .avi for writing frames of width x height at fps.
+cfk_status cfk_video_writer_open(const char *path, double fps, int64_t width, int64_t height,
+                                 cfk_video_writer **out, cfk_error *error);
+/// Writes a copy of `image` with the annotations drawn on it (the image itself is not changed).
+cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk_image *image,
+                                  const cfk_annotation *annotations, size_t count, cfk_error *error);
+/// Finishes the file; frees the writer.
+void cfk_video_writer_close(cfk_video_writer *writer);
+
+// ---- matching -------------------------------------------------------------------------------
+
+/// The nearest gallery entry to a probe and the nearest entry of any other owner; -1 when none.
+typedef struct cfk_match {
+  long entry;
+  float distance;
+  long runner_up_entry;
+  float runner_up_distance;
+} cfk_match;
+
+/// A gallery of `count` descriptors (count*128 floats, copied) and the owner index of each.
+cfk_status cfk_gallery_new(const float *vectors, const int32_t *owners, size_t count, cfk_gallery **out,
+                           cfk_error *error);
+void cfk_gallery_free(cfk_gallery *gallery);
+/// Euclidean nearest neighbour of a 128-float probe. One thread at a time per gallery (scratch space).
+void cfk_gallery_nearest(const cfk_gallery *gallery, const float *probe, cfk_match *match);
+
+/// How well one plane's motion explains the move of `count` points: the root-mean-square distance
+/// (pixels) between `to` and `from` mapped through the least-squares homography. A photo or screen
+/// moved in front of a camera fits almost exactly; a live head turning does not. *rms < 0 when no
+/// homography could be fitted (degenerate points).
+cfk_status cfk_planar_fit(const cfk_point *from, const cfk_point *to, size_t count, double *rms, cfk_error *error);
 
 // ---- detection ------------------------------------------------------------------------------
 

@@ -1,0 +1,226 @@
+import FaceKit
+import Foundation
+
+/// A frame after detection: what the first pipeline stage hands the second.
+public struct DetectedFrame: Sendable {
+  public let index: Int
+  /// Seconds: video time for files, since start for cameras, index / rate for image folders.
+  public let time: Double
+  public let image: Image
+  public let faces: [DetectedFace]
+}
+
+/// The second stage of att-take: tracks faces, runs the liveness cues on each track, identifies a
+/// track with a few descriptors until it is settled, and decides its attendance once. Frames must
+/// arrive in order; everything here runs on one thread, so a run gives the same decisions whatever
+/// the number of pipeline threads.
+public final class RecognitionSession {
+  public let options: TakeOptions
+  private let landmarks5: LandmarkPredictor
+  private let landmarks68: LandmarkPredictor?
+  private let encoder: FaceEncoder
+  private let delivery: any MessageDelivery
+  private let store: AttendanceStore?
+  private var matcher: GalleryMatcher
+  private var galleryStamp: String?
+  private var lastGalleryCheck = Date()
+  private var tracker = FaceTracker()
+  private var states: [Int: TrackState] = [:]
+  public private(set) var summary = TakeSummary()
+  /// Called when the gallery was reloaded (people enrolled or removed while running).
+  public var onGalleryReload: ((GalleryMatcher) -> Void)?
+
+  private struct TrackState {
+    var liveness: TrackLiveness
+    var matches: [GalleryMatcher.Identification] = []
+    var lastAttempt: Double?
+    var attempts = 0
+    var settled: GalleryMatcher.Identification?
+    var unknownLogged = false
+    var decided = false
+    var waitingReported = false
+    var spoofReported = false
+    var last: (frame: Int, time: Double, box: FaceBox)?
+  }
+
+  public init(
+    models: ModelSet, options: TakeOptions, matcher: GalleryMatcher, delivery: any MessageDelivery,
+    store: AttendanceStore?
+  ) throws(FaceKitError) {
+    self.options = options
+    landmarks5 = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
+    landmarks68 = options.liveness.enabled ? try LandmarkPredictor(modelPath: try models.path(of: .landmarks68)) : nil
+    encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))
+    self.matcher = matcher
+    self.delivery = delivery
+    self.store = store
+    galleryStamp = try? store?.galleryStamp()
+  }
+
+  /// Processes one frame; returns its decisions and the boxes to draw.
+  public func process(_ frame: DetectedFrame) throws -> (decisions: [TakeDecision], annotations: [FrameAnnotation]) {
+    summary.frames += 1
+    try reloadGalleryIfChanged()
+    let (ids, ended) = tracker.update(frame.faces.map(\.box), at: frame.time)
+    var decisions = ended.compactMap { end(track: $0) }
+    var annotations: [FrameAnnotation] = []
+    for (face, id) in zip(frame.faces, ids) {
+      if states[id] == nil {
+        states[id] = TrackState(liveness: TrackLiveness(options: options.liveness))
+        summary.tracks += 1
+      }
+      states[id]!.last = (frame.index, frame.time, face.box)
+      let shape = try landmarks5.landmarks(of: face, in: frame.image)
+      if let landmarks68 {
+        states[id]!.liveness.observe(try landmarks68.landmarks(of: face, in: frame.image).points, at: frame.time)
+      }
+      try identify(id, shape: shape, frame: frame)
+      if let decision = try decide(id, face: face, frame: frame) { decisions.append(decision) }
+      annotations.append(annotation(for: id, box: face.box, time: frame.time))
+    }
+    return (decisions, annotations)
+  }
+
+  /// Ends every open track (end of the source, or a stop); returns the last decisions.
+  public func finish() -> [TakeDecision] {
+    tracker.finish().compactMap { end(track: $0) }
+  }
+
+  // MARK: identity
+
+  private func identify(_ id: Int, shape: FaceLandmarks, frame: DetectedFrame) throws {
+    var state = states[id]!
+    defer { states[id] = state }
+    guard state.settled == nil else { return }
+    // Unknown tracks keep being tried, but slowly: a face that turns towards the camera may still match.
+    let interval = state.unknownLogged ? 1.0 : options.recheckInterval
+    if let last = state.lastAttempt, frame.time - last < interval { return }
+    state.lastAttempt = frame.time
+    guard let descriptor = try encoder.descriptors(for: [shape], in: frame.image, jitters: 1).first else { return }
+    let match = matcher.identify(descriptor, threshold: options.threshold, margin: options.margin)
+    state.attempts += 1
+    state.matches.append(match)
+    let recent = state.matches.suffix(options.settleMatches)
+    if recent.count == options.settleMatches, let person = recent.first?.personID, recent.allSatisfy({ $0.personID == person }) {
+      // The settled identity reports the closest of the agreeing matches.
+      state.settled = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
+    }
+  }
+
+  // MARK: decisions
+
+  private func decide(_ id: Int, face: DetectedFace, frame: DetectedFrame) throws -> TakeDecision? {
+    var state = states[id]!
+    defer { states[id] = state }
+    let verdict = state.liveness.verdict(at: frame.time)
+    func decision(_ attendance: TakeDecision.Attendance, _ match: GalleryMatcher.Identification?, reason: String? = nil)
+      -> TakeDecision
+    {
+      TakeDecision(
+        frame: frame.index, time: frame.time, track: id, box: face.box, person: match?.personID, name: match?.name,
+        distance: match?.distance, margin: match?.margin, liveness: verdict, livenessFigures: state.liveness.figures,
+        attendance: attendance, reason: reason)
+    }
+    guard let match = state.settled else {
+      let recent = state.matches.suffix(options.unknownAfter)
+      guard !state.unknownLogged, recent.count == options.unknownAfter, recent.allSatisfy({ $0.personID == nil }) else {
+        return nil
+      }
+      state.unknownLogged = true
+      summary.unknownTracks += 1
+      let nearest = recent.compactMap(\.distance).min()
+      let snapshot = try saveSnapshot(face.box, of: frame.image, kind: "unknown")
+      let message = UnknownFaceMessage(
+        deviceID: options.deviceID, capturedAt: CapturedTime.string(from: Date()), nearestDistance: nearest.map(Double.init),
+        snapshotPath: snapshot)
+      _ = try delivery.deliver(.unknownFace(message))
+      return decision(.unknown, recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) })
+    }
+    guard !state.decided else { return nil }
+    switch verdict {
+    case .spoof:
+      guard !state.spoofReported else { return nil }
+      state.spoofReported = true
+      summary.spoofTracks += 1
+      return decision(.spoof, match, reason: "the face moved as one flat plane (a photo or a screen)")
+    case .waiting:
+      guard !state.waitingReported else { return nil }
+      state.waitingReported = true
+      return decision(.waitingForLiveness, match, reason: "no blink seen on this track yet")
+    case .live, .off:
+      state.decided = true
+      let snapshot = try saveSnapshot(face.box, of: frame.image, kind: match.personID ?? "person")
+      let message = AttendanceMessage(
+        personID: match.personID!, deviceID: options.deviceID, classID: options.classID,
+        capturedAt: CapturedTime.string(from: Date()), direction: options.direction, distance: match.distance.map(Double.init),
+        liveness: AttendanceMessage.Liveness(verdict: verdict.rawValue, figures: state.liveness.figures), snapshotPath: snapshot)
+      switch try delivery.deliver(.attendance(message)) {
+      case .queued:
+        summary.recorded.append(match.personID!)
+        return decision(.queued, match)
+      case .applied(let result):
+        switch result.outcome {
+        case .applied:
+          summary.recorded.append(match.personID!)
+          return decision(.recorded, match)
+        case .duplicate(let text):
+          summary.duplicates.append(match.personID!)
+          return decision(.duplicate, match, reason: text)
+        case .rejected(let text):
+          return decision(.rejected, match, reason: text)
+        }
+      }
+    }
+  }
+
+  /// A track that ends recognised but never marked is reported once more with its final liveness
+  /// figures, so the operator sees who left unmarked and why.
+  private func end(track id: Int) -> TakeDecision? {
+    guard let state = states.removeValue(forKey: id), let match = state.settled, !state.decided, let last = state.last else {
+      return nil
+    }
+    let verdict = state.liveness.verdict(at: last.time)
+    if verdict != .spoof { summary.waitingTracks += 1 }
+    return TakeDecision(
+      frame: last.frame, time: last.time, track: id, box: last.box, person: match.personID, name: match.name,
+      distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
+      attendance: .notMarked,
+      reason: verdict == .spoof ? "the face moved as one flat plane" : "the track ended before liveness was shown (no blink)")
+  }
+
+  private func annotation(for id: Int, box: FaceBox, time: Double) -> FrameAnnotation {
+    let state = states[id]!
+    let verdict = state.liveness.verdict(at: time)
+    if let match = state.settled {
+      let name = match.name ?? match.personID ?? "?"
+      let distance = String(format: "%.2f", match.distance ?? 0)
+      switch (state.decided, verdict) {
+      case (true, _): return FrameAnnotation(box: box, colour: (40, 200, 60), label: "\(name) \(distance) marked")
+      case (_, .spoof): return FrameAnnotation(box: box, colour: (230, 40, 40), label: "\(name) SPOOF")
+      default: return FrameAnnotation(box: box, colour: (240, 200, 0), label: "\(name) \(distance) waiting: blink")
+      }
+    }
+    if state.unknownLogged { return FrameAnnotation(box: box, colour: (230, 40, 40), label: "unknown") }
+    return FrameAnnotation(box: box, colour: (160, 160, 160), label: "#\(id)")
+  }
+
+  private func saveSnapshot(_ box: FaceBox, of image: Image, kind: String) throws -> String? {
+    guard let folder = options.snapshots else { return nil }
+    let crop = try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
+    let path = "\(folder)/\(kind)-\(UUID().uuidString.prefix(8)).jpg"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try crop.jpegData(quality: 85).write(to: URL(fileURLWithPath: path), options: .atomic)
+    return path
+  }
+
+  private func reloadGalleryIfChanged() throws {
+    guard let store, Date().timeIntervalSince(lastGalleryCheck) >= options.galleryPoll else { return }
+    lastGalleryCheck = Date()
+    let stamp = try store.galleryStamp()
+    guard stamp != galleryStamp else { return }
+    galleryStamp = stamp
+    matcher = try GalleryMatcher(gallery: try Gallery(store: store))
+    summary.galleryReloads += 1
+    onGalleryReload?(matcher)
+  }
+}

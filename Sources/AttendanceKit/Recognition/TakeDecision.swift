@@ -1,0 +1,82 @@
+import FaceKit
+import Foundation
+
+/// One decision about one track: what `att-take --jsonl` prints, one line each.
+public struct TakeDecision: Sendable, Encodable, Equatable {
+  /// What happened to the track's attendance.
+  public enum Attendance: String, Sendable, Encodable {
+    /// The observation was applied and is the person's record of the day.
+    case recorded
+    /// Applied, and counted as a duplicate of an earlier record (same person, class, day).
+    case duplicate
+    /// Sent to the broker for att-worker to apply.
+    case queued
+    /// Refused by the handler (the reason says why).
+    case rejected
+    /// Recognised, but no blink yet: not marked until liveness says live.
+    case waitingForLiveness = "waiting_for_liveness"
+    /// The face moved as a flat plane: never marked.
+    case spoof
+    /// Nobody enrolled matches this face.
+    case unknown
+    /// The track ended, recognised but never marked (the last figures say why).
+    case notMarked = "not_marked"
+  }
+
+  public let frame: Int
+  public let time: Double
+  public let track: Int
+  public let box: FaceBox
+  public let person: String?
+  public let name: String?
+  public let distance: Float?
+  public let margin: Float?
+  public let liveness: LivenessVerdict
+  public let livenessFigures: [String: Double]
+  public let attendance: Attendance
+  public let reason: String?
+
+  enum CodingKeys: String, CodingKey {
+    case frame, time, track, box, person, name, distance, margin, liveness, attendance, reason
+    case livenessFigures = "liveness_figures"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(frame, forKey: .frame)
+    try c.encode((time * 1000).rounded() / 1000, forKey: .time)
+    try c.encode(track, forKey: .track)
+    try c.encode(box, forKey: .box)
+    try c.encode(person, forKey: .person)
+    try c.encodeIfPresent(name, forKey: .name)
+    try c.encode(distance.map { ($0 * 10000).rounded() / 10000 }, forKey: .distance)
+    try c.encode(margin.map { $0.isFinite ? ($0 * 10000).rounded() / 10000 : nil } ?? nil, forKey: .margin)
+    try c.encode(liveness, forKey: .liveness)
+    try c.encode(livenessFigures, forKey: .livenessFigures)
+    try c.encode(attendance, forKey: .attendance)
+    try c.encodeIfPresent(reason, forKey: .reason)
+  }
+}
+
+/// What a run did, for the summary at the end.
+public struct TakeSummary: Sendable, Encodable {
+  public var frames = 0
+  public var droppedFrames = 0
+  public var seconds = 0.0
+  public var tracks = 0
+  public var recorded: [String] = []
+  public var duplicates: [String] = []
+  public var unknownTracks = 0
+  public var spoofTracks = 0
+  public var waitingTracks = 0
+  public var galleryReloads = 0
+
+  enum CodingKeys: String, CodingKey {
+    case frames, seconds, tracks, recorded, duplicates
+    case droppedFrames = "dropped_frames"
+    case unknownTracks = "unknown_tracks"
+    case spoofTracks = "spoof_tracks"
+    case waitingTracks = "never_live_tracks"
+    case galleryReloads = "gallery_reloads"
+  }
+}

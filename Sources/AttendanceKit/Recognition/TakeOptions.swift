@@ -1,0 +1,36 @@
+import FaceKit
+import Foundation
+
+/// How att-take decides. The recognition defaults come from ../shared/faces/people (leave-one-out over
+/// 178 photos of 31 people against every other photo) and ../shared/faces/unknown:
+/// - nearest same-person distance: median 0.33, 95th percentile 0.46, max 0.54;
+/// - nearest other-person distance: min 0.52, 5th percentile 0.58; unknown probes: min 0.58.
+/// At 0.5, 98.9% of photos are matched to the right person and no other-person or unknown face is
+/// accepted; at dlib's 0.6, 11% of faces have another person within the threshold.
+public struct TakeOptions: Sendable {
+  public var threshold: Float = 0.5
+  /// The nearest other person must be at least this much further (5th percentile of the gap: 0.17).
+  public var margin: Float = 0.08
+  /// Consecutive matches to the same person that settle a track's identity.
+  public var settleMatches = 3
+  /// Descriptor attempts without an accepted match after which a track is logged as unknown.
+  public var unknownAfter = 5
+  /// Seconds between descriptor attempts on a track whose identity is not settled.
+  public var recheckInterval = 0.2
+  /// Detect on a copy whose longer side is at most this many pixels (0: full size).
+  public var detectionSide = 640
+  /// Image doublings before detection; 0 finds faces from about 80 px on the detection copy.
+  public var upsample = 0
+  public var liveness = LivenessOptions()
+  public var deviceID: String
+  public var classID: String?
+  public var direction: AttendanceMessage.Direction = .in
+  /// Where to save face crops of unknown faces and of recorded attendance (nil: none).
+  public var snapshots: String?
+  /// Seconds between checks for a changed gallery (people enrolled or removed meanwhile).
+  public var galleryPoll = 2.0
+
+  public init(deviceID: String) {
+    self.deviceID = deviceID
+  }
+}

@@ -1,0 +1,179 @@
+import AttTestSupport
+import FaceKit
+import Foundation
+import Testing
+
+@testable import AttendanceKit
+
+/// A scratch store with three people enrolled from some of their photos; the other photos are probes.
+struct RecognitionSite {
+  let scratch: Scratch
+  static let people = "\(Checkout.shared)/faces/people"
+  static let unknown = "\(Checkout.shared)/faces/unknown"
+
+  init() throws {
+    scratch = try Scratch()
+    let enrol = [
+      ("KIT", "Kit Harington", ["kit_harington/john1.jpeg", "kit_harington/john2.jpeg"]),
+      ("ALEX", "Alex Lacamoire", ["alex_lacamoire/alex-lacamoire.png", "alex_lacamoire/img1.jpg"]),
+      ("JOE", "Joe Biden", ["joe_biden/biden.jpg"]),
+    ]
+    for (id, name, files) in enrol {
+      // Register messages carry JPEG: the PNG photo is re-encoded, as att-register does with its crops.
+      let faces = try files.map { FaceCrop(jpeg: try Image(contentsOfFile: "\(Self.people)/\($0)").jpegData()) }
+      let result = try scratch.handler.apply(
+        .register(
+          RegisterMessage(personID: id, name: name, faces: faces, source: "test", capturedAt: "2026-11-25T08:00:00+00:00")))
+      guard case .applied = result.outcome else { throw Failure(text: "enrol \(id): \(result.outcome)") }
+    }
+    _ = try scratch.update().run()
+  }
+
+  struct Failure: Error { let text: String }
+
+  func options(liveness: Bool) -> TakeOptions {
+    var options = TakeOptions(deviceID: "test-cam")
+    options.liveness.enabled = liveness
+    options.upsample = 1
+    options.galleryPoll = .infinity
+    return options
+  }
+
+  /// Runs the whole pipeline over a video; returns every decision and the summary.
+  func take(_ video: String, liveness: Bool, threads: Int = 2) throws -> ([TakeDecision], TakeSummary) {
+    let options = options(liveness: liveness)
+    let matcher = try GalleryMatcher(gallery: try Gallery(store: scratch.store))
+    let session = try RecognitionSession(
+      models: Scratch.models, options: options, matcher: matcher, delivery: DirectDelivery(handler: scratch.handler),
+      store: scratch.store)
+    var pipeline = FramePipeline(source: try FrameSource(video), options: options)
+    pipeline.threads = threads
+    var decisions: [TakeDecision] = []
+    _ = try pipeline.run(models: Scratch.models, stop: StopSignal()) { decisions += try session.process($0).decisions }
+    decisions += session.finish()
+    return (decisions, session.summary)
+  }
+
+  func video(_ name: String, _ shots: [TestVideo.Shot]) throws -> String {
+    let path = "\(scratch.folder)/\(name).avi"
+    try TestVideo.make(path, shots: shots)
+    return path
+  }
+}
+
+@Suite("att-take's recognition: matching, tracking, liveness and the pipeline")
+struct RecognitionTests {
+  @Test("enrolled people are recognised with the right id, strangers are not, and each person is recorded once")
+  func recognisesOnVideo() throws {
+    let site = try RecognitionSite()
+    let p = RecognitionSite.people, u = RecognitionSite.unknown
+    let video = try site.video(
+      "people",
+      [
+        .still("\(p)/kit_harington/johnsnow_test1.jpg", frames: 12), .empty(frames: 15),
+        .still("\(p)/alex_lacamoire/alex_lacamoire1.jpg", frames: 12), .empty(frames: 15),
+        .still("\(u)/grace_hopper.jpg", frames: 12), .empty(frames: 15),
+        .still("\(p)/joe_biden/biden2.jpg", frames: 12), .empty(frames: 15),
+        .still("\(u)/faceapi_expr_neutral.jpg", frames: 12), .empty(frames: 15),
+        .still("\(p)/kit_harington/johnsnow_test1.jpg", frames: 12),
+      ])
+    let (decisions, summary) = try site.take(video, liveness: false)
+    #expect(summary.recorded == ["KIT", "ALEX", "JOE"])
+    #expect(summary.duplicates == ["KIT"])
+    #expect(summary.unknownTracks == 2)
+    #expect(decisions.filter { $0.attendance == .unknown }.allSatisfy { $0.person == nil })
+    #expect(try site.scratch.count("SELECT count(*) FROM attendance") == 3)
+    #expect(try site.scratch.count("SELECT duplicates FROM attendance WHERE person_id = 'KIT'") == 1)
+    #expect(try site.scratch.count("SELECT count(*) FROM unknown_faces") == 2)
+  }
+
+  @Test("one thread and two give the same decisions")
+  func threadsAgree() throws {
+    let p = RecognitionSite.people
+    let shots: [TestVideo.Shot] = [
+      .still("\(p)/kit_harington/johnsnow_test1.jpg", frames: 10), .empty(frames: 12),
+      .moved("\(p)/joe_biden/biden2.jpg", frames: 20),
+    ]
+    let one = try RecognitionSite(), two = try RecognitionSite()
+    let a = try one.take(try one.video("v", shots), liveness: false, threads: 1).0
+    let b = try two.take(try two.video("v", shots), liveness: false, threads: 2).0
+    #expect(!a.isEmpty)
+    #expect(a == b)
+  }
+
+  @Test("a photo held still for 10 seconds is never marked while liveness is on; it waits for a blink")
+  func stillPhotoNotMarked() throws {
+    let site = try RecognitionSite()
+    let video = try site.video("still", [.still("\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg", frames: 100)])
+    let (decisions, summary) = try site.take(video, liveness: true)
+    #expect(summary.recorded.isEmpty)
+    #expect(decisions.map(\.attendance) == [.waitingForLiveness, .notMarked])
+    #expect(decisions.first?.person == "KIT")
+    #expect(try site.scratch.count("SELECT count(*) FROM attendance") == 0)
+  }
+
+  @Test("a photo moved in front of the camera moves as one plane and is reported as a spoof, never marked")
+  func movedPhotoIsSpoof() throws {
+    let site = try RecognitionSite()
+    let video = try site.video("moved", [.moved("\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg", frames: 40)])
+    let (decisions, summary) = try site.take(video, liveness: true)
+    #expect(summary.recorded.isEmpty)
+    #expect(decisions.contains { $0.attendance == .spoof && $0.person == "KIT" }, "\(decisions)")
+  }
+
+  @Test("a blink is the same blink at 10 and at 30 frames per second; a long closure is not one")
+  func blinkTiming() throws {
+    let engine = try FaceEngine(models: Scratch.models)
+    let image = try Image(contentsOfFile: "\(RecognitionSite.people)/kit_harington/john1.jpeg")
+    let face = try #require(try engine.detectFaces(in: image).first)
+    let open = try LandmarkPredictor(modelPath: try Scratch.models.path(of: .landmarks68)).landmarks(of: face, in: image).points
+    // The same face with both eyelids brought together: eye points 37, 38, 40, 41 (and 43, 44, 46, 47) to the eye's middle line.
+    var closed = open
+    for eye in [36, 42] {
+      let midY = (open[eye].y + open[eye + 3].y) / 2
+      for i in [1, 2, 4, 5] { closed[eye + i].y = midY + (open[eye + i].y - midY) * 0.15 }
+    }
+    func blinks(fps: Double, closedFor seconds: Double) -> Int {
+      var liveness = TrackLiveness(options: LivenessOptions())
+      var t = 0.0
+      while t < 1 { liveness.observe(open, at: t); t += 1 / fps }
+      let end = t + seconds
+      while t < end { liveness.observe(closed, at: t); t += 1 / fps }
+      while t < end + 1 { liveness.observe(open, at: t); t += 1 / fps }
+      return liveness.blinks.count
+    }
+    #expect(blinks(fps: 10, closedFor: 0.2) == 1)
+    #expect(blinks(fps: 30, closedFor: 0.2) == 1)
+    #expect(blinks(fps: 30, closedFor: 2.0) == 0)
+  }
+
+  @Test("the index finds the same nearest face as a brute-force search, and the runner-up of another person")
+  func indexMatchesBruteForce() throws {
+    var generator = SystemRandomNumberGenerator()
+    let descriptors = try (0..<500).map { _ in
+      try FaceDescriptor((0..<128).map { _ in Float.random(in: -0.2...0.2, using: &generator) })
+    }
+    let owners = (0..<500).map { Int32($0 % 37) }
+    let index = try DescriptorIndex(descriptors: descriptors, owners: owners)
+    let probe = descriptors[123]
+    let nearest = try #require(index.nearest(to: probe))
+    #expect(nearest.entry == 123 && nearest.distance == 0)
+    let other = descriptors.indices.filter { owners[$0] != owners[123] }.min {
+      descriptors[$0].distance(to: probe) < descriptors[$1].distance(to: probe)
+    }
+    #expect(nearest.runnerUpEntry == other)
+    #expect(abs(nearest.runnerUpDistance - descriptors[other!].distance(to: probe)) < 1e-5)
+  }
+
+  @Test("the tracker keeps an overlapping face on its track and ends a track after the gap")
+  func tracker() {
+    var tracker = FaceTracker()
+    let a = FaceBox(left: 100, top: 100, right: 200, bottom: 200)
+    let b = FaceBox(left: 400, top: 100, right: 500, bottom: 200)
+    #expect(tracker.update([a, b], at: 0).ids == [1, 2])
+    let moved = FaceBox(left: 110, top: 105, right: 210, bottom: 205)
+    #expect(tracker.update([moved], at: 0.1).ids == [1])
+    #expect(tracker.update([], at: 1.05).ended == [2])
+    #expect(tracker.update([a], at: 2.5) == (ids: [3], ended: [1]))
+  }
+}

@@ -1,0 +1,71 @@
+import AttTestSupport
+import AttendanceKit
+import FaceKit
+import Foundation
+import Testing
+
+@Suite("att-take")
+struct TakeCommandTests {
+  /// A working folder with Lin-Manuel Miranda enrolled from his photo in people/.
+  func site() throws -> String {
+    let folder = try Checkout.scratchFolder("take")
+    let enrol = try ToolRun.run(
+      "att-register",
+      ["add", "--id", "LMM", "--name", "Lin-Manuel Miranda", "--source", "\(Checkout.shared)/faces/people/lin_manuel_miranda"],
+      in: folder)
+    #expect(enrol.status == 0, "\(enrol.stderr)")
+    return folder
+  }
+
+  @Test("on the Hamilton clip Lin-Manuel Miranda is recognised and recorded once; --jsonl and --annotate work")
+  func hamiltonClip() throws {
+    let folder = try site()
+    let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
+    let run = try ToolRun.run(
+      "att-take", ["--source", clip, "--liveness", "off", "--jsonl", "--annotate", "out.avi"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("LIVENESS IS OFF"))
+    let decisions = try run.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let recorded = decisions.filter { $0["attendance"] as? String == "recorded" }
+    #expect(recorded.count == 1)
+    #expect(recorded.first?["person"] as? String == "LMM")
+    #expect((recorded.first?["distance"] as? Double ?? 1) < 0.5)
+    #expect(decisions.allSatisfy { $0["person"] is NSNull || $0["person"] as? String == "LMM" })
+    // The annotated video has every frame of the clip.
+    let annotated = try VideoSource("\(folder)/out.avi")
+    var frames = 0
+    while try annotated.nextFrame() != nil { frames += 1 }
+    #expect(frames == 275)
+
+    let again = try ToolRun.run("att-take", ["--source", clip, "--liveness", "off"], in: folder)
+    #expect(again.status == 0)
+    #expect(again.stderr.contains("0 recorded, 1 duplicates"))
+    let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
+    #expect(try store.people().first?.attendance == 1)
+  }
+
+  @Test("a folder of images with a corrupt one: the bad frame is skipped by name, the rest processed")
+  func corruptFrame() throws {
+    let folder = try site()
+    let frames = "\(folder)/frames"
+    try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: true)
+    let photo = "\(Checkout.shared)/faces/people/lin_manuel_miranda/lin-manuel-miranda.png"
+    for i in 0..<5 { try FileManager.default.copyItem(atPath: photo, toPath: "\(frames)/f\(i)a.png") }
+    try FileManager.default.copyItem(atPath: "\(Checkout.shared)/bad-inputs/truncated_half.jpg", toPath: "\(frames)/f2b.jpg")
+    let run = try ToolRun.run("att-take", ["--source", frames, "--liveness", "off"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("f2b.jpg: skipped: truncated JPEG"))
+    #expect(run.stderr.contains("5 frames"))
+  }
+
+  @Test("an unreadable source and a missing file are one clear error each")
+  func badSources() throws {
+    let folder = try site()
+    let missing = try ToolRun.run("att-take", ["--source", "/nonexistent/clip.mp4"], in: folder)
+    #expect(missing.status == 1 && missing.stderr.contains("/nonexistent/clip.mp4: no such file"))
+    let text = try ToolRun.run("att-take", ["--source", "\(Checkout.shared)/bad-inputs/MANIFEST.tsv"], in: folder)
+    #expect(text.status == 1 && text.stderr.contains("MANIFEST.tsv: cannot read frames: not a video OpenCV can read"))
+    let camera = try ToolRun.run("att-take", ["--source", "7"], in: folder)
+    #expect(camera.status == 1 && camera.stderr.contains("7: cannot read frames: no camera answers"))
+  }
+}
