@@ -6,10 +6,15 @@ import Foundation
 /// so `Scripts/bench` can set them side by side.
 ///
 /// Usage: facekit-bench [--upsample N] [--repeat N] [--models DIR] FILE...
+///        facekit-bench match N...   (1:N search time per probe for galleries of N random descriptors)
 @main
 struct FaceKitBench {
   static func main() throws {
     var arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "match" {
+      try matching(sizes: arguments.dropFirst().compactMap { Int($0) })
+      return
+    }
     var upsample = 1
     var repeats = 3
     var models: String?
@@ -90,5 +95,48 @@ struct Clock {
     let now = DispatchTime.now().uptimeNanoseconds
     defer { last = now }
     return Double(now - last) / 1e6
+  }
+}
+
+extension FaceKitBench {
+  /// Median time of one 1:N search in a `DescriptorIndex` of n random descriptors (owners: n / 5
+  /// people), one JSON line per size.
+  static func matching(sizes: [Int]) throws {
+    var generator = SplitMix(seed: 1)
+    for n in sizes {
+      let descriptors = try (0..<n).map { _ in
+        var v = (0..<FaceDescriptor.dimension).map { _ in Float(generator.nextGaussian()) }
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot() * 2
+        v = v.map { $0 / norm }
+        return try FaceDescriptor(v)
+      }
+      let index = try DescriptorIndex(descriptors: descriptors, owners: (0..<n).map { Int32($0 / 5) })
+      var times: [Double] = []
+      for i in 0..<min(200, max(20, 2_000_000 / n)) {
+        let probe = try FaceDescriptor(descriptors[(i * 7919) % n].values.map { $0 + 0.01 })
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = index.nearest(to: probe)
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+      }
+      times.sort()
+      print("{\"n\":\(n),\"ms_per_probe\":\(times[times.count / 2])}")
+    }
+  }
+}
+
+/// A small seeded generator, so every run searches the same gallery.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  mutating func nextGaussian() -> Double {
+    let u = max(Double(next() >> 11) / Double(1 << 53), 1e-12), v = Double(next() >> 11) / Double(1 << 53)
+    return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
   }
 }
