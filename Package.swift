@@ -26,6 +26,7 @@ let package = Package(
         .linkedLibrary("dlib"),
         .linkedLibrary("lapack"),
         .linkedLibrary("blas"),
+        .linkedLibrary("opencv_highgui"),
         .linkedLibrary("opencv_calib3d"),
         .linkedLibrary("opencv_videoio"),
         .linkedLibrary("opencv_imgcodecs"),

@@ -3,6 +3,7 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/highgui.hpp>
 #include <opencv2/videoio.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
@@ -89,6 +90,36 @@ extern "C" void cfk_video_info(const cfk_video *video, cfk_video_properties *pro
   properties->height = int64_t(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
 }
 
+
+namespace {
+
+/// Boxes and labels on a BGR frame, shared by the video writer and the preview window.
+void draw_annotations(cv::Mat &bgr, const cfk_annotation *annotations, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+    const cfk_annotation &a = annotations[i];
+    cv::Scalar colour(a.blue, a.green, a.red);
+    cv::Rect box(cv::Point(int(a.rect.left), int(a.rect.top)), cv::Point(int(a.rect.right), int(a.rect.bottom)));
+    cv::rectangle(bgr, box, colour, 2);
+    if (a.label != nullptr && *a.label != '\0') {
+      int baseline = 0;
+      cv::Size text = cv::getTextSize(a.label, cv::FONT_HERSHEY_SIMPLEX, 0.5, 1, &baseline);
+      int y = std::max(box.y - 4, text.height + 4);
+      cv::rectangle(bgr, cv::Point(box.x, y - text.height - 4), cv::Point(box.x + text.width + 4, y + 2), colour, cv::FILLED);
+      cv::putText(bgr, a.label, cv::Point(box.x + 2, y - 2), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+    }
+  }
+}
+
+cv::Mat to_bgr(const cfk_image *image) {
+  const auto &m = image->pixels;
+  cv::Mat rgb(int(m.nr()), int(m.nc()), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  return bgr;
+}
+
+}  // namespace
+
 struct cfk_video_writer {
   cv::VideoWriter writer;
   cv::Size size;
@@ -111,23 +142,8 @@ extern "C" cfk_status cfk_video_writer_open(const char *path, double fps, int64_
 extern "C" cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk_image *image,
                                              const cfk_annotation *annotations, size_t count, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
-    const auto &m = image->pixels;
-    cv::Mat rgb(int(m.nr()), int(m.nc()), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    for (size_t i = 0; i < count; ++i) {
-      const cfk_annotation &a = annotations[i];
-      cv::Scalar colour(a.blue, a.green, a.red);
-      cv::Rect box(cv::Point(int(a.rect.left), int(a.rect.top)), cv::Point(int(a.rect.right), int(a.rect.bottom)));
-      cv::rectangle(bgr, box, colour, 2);
-      if (a.label != nullptr && *a.label != '\0') {
-        int baseline = 0;
-        cv::Size text = cv::getTextSize(a.label, cv::FONT_HERSHEY_SIMPLEX, 0.5, 1, &baseline);
-        int y = std::max(box.y - 4, text.height + 4);
-        cv::rectangle(bgr, cv::Point(box.x, y - text.height - 4), cv::Point(box.x + text.width + 4, y + 2), colour, cv::FILLED);
-        cv::putText(bgr, a.label, cv::Point(box.x + 2, y - 2), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
-      }
-    }
+    cv::Mat bgr = to_bgr(image);
+    draw_annotations(bgr, annotations, count);
     if (bgr.size() != writer->size) {
       // Letterbox: scale to fit, keep the aspect ratio, centre on black (faces are not stretched).
       double scale = std::min(double(writer->size.width) / bgr.cols, double(writer->size.height) / bgr.rows);
@@ -148,4 +164,22 @@ extern "C" void cfk_video_writer_close(cfk_video_writer *writer) {
   if (writer == nullptr) return;
   writer->writer.release();
   delete writer;
+}
+
+extern "C" cfk_status cfk_preview_show(const char *window, const cfk_image *image, const cfk_annotation *annotations,
+                                       size_t count, int *key, cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    cv::Mat bgr = to_bgr(image);
+    draw_annotations(bgr, annotations, count);
+    cv::imshow(window, bgr);
+    *key = cv::waitKey(1);
+    return CFK_OK;
+  });
+}
+
+extern "C" void cfk_preview_close(const char *window) {
+  try {
+    cv::destroyWindow(window);
+  } catch (...) {
+  }
 }

@@ -65,6 +65,9 @@ struct AttTake: ParsableCommand {
   @Option(help: ArgumentHelp("Write the frames with boxes, names and liveness state to this MJPG .avi.", valueName: "path"))
   var annotate: String?
 
+  @Flag(help: "Show the frames with boxes and names in a window (needs a display; q or Esc stops).")
+  var preview = false
+
   @Option(help: ArgumentHelp("Save face crops of unknown faces and of marked attendance in this folder.", valueName: "dir"))
   var snapshots: String?
 
@@ -128,6 +131,13 @@ struct AttTake: ParsableCommand {
       options.snapshots = snapshots
       options.liveness.enabled = liveness == .on
 
+      var window: PreviewWindow?
+      if preview {
+        window = PreviewWindow(title: "att-take \(source)")
+        if window == nil {
+          throw ToolError("--preview needs a display (DISPLAY is not set); on a headless machine use --annotate OUT.avi")
+        }
+      }
       let matcher = try GalleryMatcher(gallery: try Gallery(store: store))
       Console.error("att-take: \(delivery.summary)")
       Console.error(
@@ -164,6 +174,9 @@ struct AttTake: ParsableCommand {
         dropped = try pipeline.run(models: modelOptions.modelSet, stop: stop) { frame in
           let (decisions, annotations) = try session.process(frame)
           for decision in decisions { try report(decision) }
+          if let window, let key = try window.show(frame.image, annotations: annotations), key == 27 || key == 113 {
+            stop.stop()
+          }
           if let annotate {
             if writer == nil {
               writer = try VideoWriter(

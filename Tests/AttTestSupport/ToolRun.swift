@@ -47,6 +47,11 @@ public struct ToolRun: Sendable {
       self.err = err
     }
 
+    /// Sends SIGTERM, as a service manager stopping the tool would.
+    public func terminate() {
+      process.terminate()
+    }
+
     public func wait() -> ToolRun {
       let stdout = out.fileHandleForReading.readDataToEndOfFile()
       let stderr = err.fileHandleForReading.readDataToEndOfFile()

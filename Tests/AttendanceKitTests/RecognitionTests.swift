@@ -32,11 +32,7 @@ struct RecognitionSite {
   struct Failure: Error { let text: String }
 
   func options(liveness: Bool) -> TakeOptions {
-    var options = TakeOptions(deviceID: "test-cam")
-    options.liveness.enabled = liveness
-    options.upsample = 1
-    options.galleryPoll = .infinity
-    return options
+    RecognitionSiteOptions.make(liveness: liveness)
   }
 
   /// Runs the whole pipeline over a video; returns every decision and the summary.
@@ -58,6 +54,17 @@ struct RecognitionSite {
     let path = "\(scratch.folder)/\(name).avi"
     try TestVideo.make(path, shots: shots)
     return path
+  }
+}
+
+/// The options the recognition tests run with: the defaults, with one upsample for small test faces.
+enum RecognitionSiteOptions {
+  static func make(liveness: Bool = false) -> TakeOptions {
+    var options = TakeOptions(deviceID: "test-cam")
+    options.liveness.enabled = liveness
+    options.upsample = 1
+    options.galleryPoll = .infinity
+    return options
   }
 }
 
@@ -163,6 +170,37 @@ struct RecognitionTests {
     }
     #expect(nearest.runnerUpEntry == other)
     #expect(abs(nearest.runnerUpDistance - descriptors[other!].distance(to: probe)) < 1e-5)
+  }
+
+  @Test("the gallery is reloaded when someone is enrolled while frames are being processed")
+  func galleryReload() throws {
+    let scratch = try Scratch()
+    var options = RecognitionSiteOptions.make()
+    options.galleryPoll = 0
+    let session = try RecognitionSession(
+      models: Scratch.models, options: options, matcher: try GalleryMatcher(gallery: try Gallery(store: scratch.store)),
+      delivery: DirectDelivery(handler: scratch.handler), store: scratch.store)
+    var reloaded: Int?
+    session.onGalleryReload = { reloaded = $0.people.count }
+    let image = try Image(contentsOfFile: "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg")
+    let faces = try FaceEngine.detectFaces(in: image, with: try HOGFaceDetector(upsample: 1), maxDetectionSide: 640)
+    var decisions: [TakeDecision] = []
+    for index in 0..<12 {
+      if index == 3 {
+        // Someone enrols Kit meanwhile, as att-register in another terminal would.
+        let faces = try ["john1.jpeg", "john2.jpeg"].map {
+          FaceCrop(jpeg: try Data(contentsOf: URL(fileURLWithPath: "\(RecognitionSite.people)/kit_harington/\($0)")))
+        }
+        _ = try scratch.handler.apply(
+          .register(
+            RegisterMessage(personID: "KIT", name: "Kit", faces: faces, source: "test", capturedAt: "2026-11-25T08:00:00+00:00")))
+        _ = try scratch.update().run()
+      }
+      decisions += try session.process(DetectedFrame(index: index, time: Double(index) / 10, image: image, faces: faces))
+        .decisions
+    }
+    #expect(reloaded == 1)
+    #expect(decisions.contains { $0.attendance == .recorded && $0.person == "KIT" })
   }
 
   @Test("the tracker keeps an overlapping face on its track and ends a track after the gap")

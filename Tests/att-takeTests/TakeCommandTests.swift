@@ -58,6 +58,19 @@ struct TakeCommandTests {
     #expect(run.stderr.contains("5 frames"))
   }
 
+  @Test("SIGTERM stops the run after the frame in hand, with the summary and status 0")
+  func stopsOnSigterm() throws {
+    let folder = try site()
+    let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
+    let running = try ToolRun.start("att-take", ["--source", clip, "--threads", "1", "--upsample", "1"], in: folder)
+    Thread.sleep(forTimeInterval: 3)
+    running.terminate()
+    let result = running.wait()
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("stopping after the current frame"))
+    #expect(result.stderr.contains("(stopped)"))
+  }
+
   @Test("an unreadable source and a missing file are one clear error each")
   func badSources() throws {
     let folder = try site()
