@@ -12,6 +12,7 @@ let package = Package(
     .executable(name: "att-extract", targets: ["att-extract"]),
     .executable(name: "att-register", targets: ["att-register"]),
     .executable(name: "att-take", targets: ["att-take"]),
+    .executable(name: "att-worker", targets: ["att-worker"]),
     .library(name: "FaceKit", targets: ["FaceKit"]),
   ],
   dependencies: [
@@ -35,13 +36,20 @@ let package = Package(
       ]
     ),
     .target(name: "FaceKit", dependencies: ["CFaceKit"]),
-    .target(name: "AttendanceKit", dependencies: ["FaceKit", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "CRabbitMQ", linkerSettings: [.linkedLibrary("rabbitmq")]),
+    .target(name: "AttendanceKit", dependencies: ["FaceKit", "CRabbitMQ", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(
       name: "AttCommandLine",
       dependencies: ["AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .executableTarget(
       name: "att-extract",
+      dependencies: [
+        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "att-worker",
       dependencies: [
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]

@@ -14,6 +14,21 @@ public struct StoreOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Folder of enrolled face images (default: $MEDIA_DIR, else ./media).", valueName: "dir"))
   public var media: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "The RabbitMQ broker, amqp://user:pass@host:5672/vhost or amqps://... (default: $MQ_URL; unset: direct mode).",
+      valueName: "url"))
+  public var mq: String?
+
+  @Option(help: ArgumentHelp("CA certificate for amqps:// (default: $MQ_CA_FILE).", valueName: "file"))
+  public var mqCa: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Where queue mode keeps messages until the broker confirms them (default: $ATT_SPOOL, else spool/ beside the database).",
+      valueName: "dir"))
+  public var spool: String?
+
   public init() {}
 
   /// The settings from the environment and `.env`.
@@ -43,24 +58,30 @@ public struct StoreOptions: ParsableArguments {
     return (store, MediaLibrary(root: media ?? settings["MEDIA_DIR"] ?? "media"))
   }
 
-  /// The way this tool's messages reach the database. Queue mode (MQ_URL) needs att-worker's
-  /// RabbitMQ client; until it is part of the build, a set MQ_URL is refused rather than ignored.
-  public func delivery(store: AttendanceStore, media: MediaLibrary) throws -> any MessageDelivery {
-    if let queue = try settings()["MQ_URL"] {
-      throw ToolError(
-        "MQ_URL is set (\(Redacted.url(queue))) but this build has no RabbitMQ client yet; unset MQ_URL to write the database directly",
-        exitCode: .configuration)
+  /// The broker named by `--mq` or `MQ_URL`, or nil for direct mode.
+  public func broker() throws -> BrokerURL? {
+    let settings = try settings()
+    guard let text = mq ?? settings["MQ_URL"] else { return nil }
+    do {
+      return try BrokerURL(text, caFile: mqCa ?? settings["MQ_CA_FILE"])
+    } catch {
+      throw ToolError(error.description, exitCode: .configuration)
     }
-    return DirectDelivery(handler: MessageHandler(store: store, media: media))
   }
-}
 
-/// Hides the password of a URL in messages: amqp://user:***@host/vhost.
-public enum Redacted {
-  public static func url(_ text: String) -> String {
-    guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@") else { return text }
-    let credentials = text[scheme.upperBound..<at]
-    guard let colon = credentials.firstIndex(of: ":") else { return text }
-    return text[..<colon] + ":***" + text[at...]
+  /// The way this tool's messages reach the database: through the broker when `MQ_URL` (or `--mq`)
+  /// is set, applied in-process by the same handler otherwise.
+  public func delivery(store: AttendanceStore, media: MediaLibrary, tool: String = "att") throws -> any MessageDelivery {
+    guard let broker = try broker() else { return DirectDelivery(handler: MessageHandler(store: store, media: media)) }
+    let configured = try settings()["ATT_SPOOL"]
+    let folder = spool ?? configured ?? "\((store.location.path as NSString).deletingLastPathComponent)/spool"
+    let delivery: QueueDelivery
+    do {
+      delivery = try QueueDelivery(broker: broker, spool: folder.isEmpty ? "spool" : folder)
+    } catch {
+      throw ToolError("\(folder): cannot use as the spool: \(error.localizedDescription)", exitCode: .unavailable)
+    }
+    delivery.log = { Console.error("\(tool): \($0)") }
+    return delivery
   }
 }

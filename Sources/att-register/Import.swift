@@ -62,7 +62,7 @@ extension AttRegister {
     func run() throws {
       try reportingErrors("att-register") {
         let (store, media) = try storeOptions.open()
-        let delivery = try storeOptions.delivery(store: store, media: media)
+        let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         Console.error("att-register: \(delivery.summary)")
         let scanned: (people: [PersonFolders.Entry], refused: [(folder: String, reason: String)])
         do {

@@ -113,7 +113,7 @@ struct AttTake: ParsableCommand {
   func run() throws {
     try reportingErrors("att-take") {
       let (store, media) = try storeOptions.open()
-      let delivery = try storeOptions.delivery(store: store, media: media)
+      let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-take")
       let frames: FrameSource
       do {
         frames = try FrameSource(source)
@@ -160,7 +160,7 @@ struct AttTake: ParsableCommand {
         Console.error("att-take: gallery reloaded: \(matcher.people.count) people / \(matcher.embeddings) embeddings")
       }
       let stop = StopSignal()
-      let signals = SignalWatch(stop: stop)
+      let signals = StopOnSignals(stop, notice: "att-take: stopping after the current frame")
       defer { withExtendedLifetime(signals) {} }
 
       var pipeline = FramePipeline(source: frames, options: options)
@@ -222,21 +222,3 @@ struct AttTake: ParsableCommand {
 }
 
 extension AttendanceMessage.Direction: ExpressibleByArgument {}
-
-/// Turns SIGINT and SIGTERM into a stop after the frame in hand.
-final class SignalWatch {
-  private var sources: [any DispatchSourceSignal] = []
-
-  init(stop: StopSignal) {
-    for number in [SIGINT, SIGTERM] {
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler {
-        Console.error("att-take: stopping after the current frame")
-        stop.stop()
-      }
-      source.resume()
-      sources.append(source)
-    }
-  }
-}

@@ -1,0 +1,266 @@
+import CRabbitMQ
+import Foundation
+
+/// One delivered message.
+public struct Delivery: Sendable {
+  public let tag: UInt64
+  public let routingKey: String
+  public let body: Data
+  public let redelivered: Bool
+  /// The reason header (`x-att-reason`) of a dead-lettered message, when present.
+  public let reason: String?
+}
+
+/// A connection to RabbitMQ with one channel, over librabbitmq. Not thread-safe: one thread uses it
+/// (a worker keeps one connection for consuming and one for publishing).
+///
+/// Every librabbitmq call goes through `check`, which turns its status or RPC reply into a
+/// `QueueError` carrying the broker's own reply text.
+public final class AMQPConnection {
+  public let broker: BrokerURL
+  private let state: amqp_connection_state_t
+  private let channel: amqp_channel_t = 1
+  private var nextPublishTag: UInt64 = 1
+  private var open = false
+
+  /// Connects, logs in and opens a channel with publisher confirms.
+  public init(broker: BrokerURL, heartbeat: Int = 30, timeout: Double = 5) throws(QueueError) {
+    self.broker = broker
+    state = amqp_new_connection()
+    let socket: OpaquePointer?
+    if broker.tls {
+      socket = amqp_ssl_socket_new(state)
+      if let socket, let ca = broker.caFile {
+        try check(status: amqp_ssl_socket_set_cacert(socket, ca), "loading the CA file \(ca)", unreachable: true)
+        amqp_ssl_socket_set_verify_peer(socket, 1)
+        amqp_ssl_socket_set_verify_hostname(socket, 1)
+      }
+    } else {
+      socket = amqp_tcp_socket_new(state)
+    }
+    guard let socket else {
+      amqp_destroy_connection(state)
+      throw .unreachable(broker.description, reason: "cannot create a socket")
+    }
+    var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
+    do {
+      try check(
+        status: amqp_socket_open_noblock(socket, broker.host, Int32(broker.port), &limit), "connecting", unreachable: true)
+      try check(att_amqp_login_plain(state, broker.virtualHost, Int32(heartbeat), broker.user, broker.password), "logging in")
+      amqp_channel_open(state, channel)
+      try check(amqp_get_rpc_reply(state), "opening a channel")
+      amqp_confirm_select(state, channel)
+      try check(amqp_get_rpc_reply(state), "enabling publisher confirms")
+    } catch {
+      amqp_destroy_connection(state)
+      throw error
+    }
+    open = true
+  }
+
+  deinit { close() }
+
+  /// Closes channel and connection (errors are irrelevant then).
+  public func close() {
+    guard open else { return }
+    open = false
+    _ = amqp_channel_close(state, channel, AMQP_REPLY_SUCCESS)
+    _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS)
+    amqp_destroy_connection(state)
+  }
+
+  // MARK: topology
+
+  public func declareExchange(_ name: String, type: String) throws(QueueError) {
+    try withBytes([name, type]) { b throws(QueueError) in
+      amqp_exchange_declare(state, channel, b[0], b[1], 0, 1, 0, 0, amqp_empty_table)
+      try check(amqp_get_rpc_reply(state), "declaring exchange \(name)")
+    }
+  }
+
+  /// Declares a durable queue (or, with `name` nil, an exclusive server-named one) and returns its name.
+  @discardableResult
+  public func declareQueue(_ name: String?, deadLetterExchange: String? = nil) throws(QueueError) -> String {
+    let result: String? = try withTable(deadLetterExchange.map { ["x-dead-letter-exchange": $0] } ?? [:]) {
+      table throws(QueueError) -> String? in
+      try withBytes([name ?? ""]) { b throws(QueueError) -> String? in
+        let ok = amqp_queue_declare(
+          state, channel, name == nil ? amqp_empty_bytes : b[0], 0, name == nil ? 0 : 1, name == nil ? 1 : 0,
+          name == nil ? 1 : 0, table)
+        try check(amqp_get_rpc_reply(state), "declaring queue \(name ?? "(exclusive)")")
+        guard let ok else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: ok.pointee.queue.bytes, count: ok.pointee.queue.len), as: UTF8.self)
+      }
+    }
+    return result ?? name ?? ""
+  }
+
+  public func bind(queue: String, exchange: String, routingKey: String) throws(QueueError) {
+    try withBytes([queue, exchange, routingKey]) { b throws(QueueError) in
+      amqp_queue_bind(state, channel, b[0], b[1], b[2], amqp_empty_table)
+      try check(amqp_get_rpc_reply(state), "binding \(queue) to \(exchange)")
+    }
+  }
+
+  /// Removes every message of a queue; returns how many.
+  @discardableResult
+  public func purge(queue: String) throws(QueueError) -> Int {
+    try withBytes([queue]) { b throws(QueueError) -> Int in
+      let ok = amqp_queue_purge(state, channel, b[0])
+      try check(amqp_get_rpc_reply(state), "purging \(queue)")
+      return Int(ok?.pointee.message_count ?? 0)
+    }
+  }
+
+  // MARK: publishing
+
+  /// Publishes a persistent message and waits until the broker confirms it (stored to disk for
+  /// durable queues). Throws if it is refused or not confirmed within `timeout` seconds.
+  public func publish(
+    exchange: String, routingKey: String, body: Data, headers: [String: String] = [:], timeout: Double = 10
+  ) throws(QueueError) {
+    try withTable(headers) { headerTable throws(QueueError) in
+      var properties = withUnsafePointer(to: headerTable) { att_amqp_persistent_properties($0) }
+      try withBytes([exchange, routingKey]) { b throws(QueueError) in
+        let status = body.withUnsafeBytes { raw in
+          amqp_basic_publish(
+            state, channel, b[0], b[1], 0, 0, &properties,
+            amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress)))
+        }
+        try check(status: status, "publishing to \(exchange)")
+      }
+    }
+    let tag = nextPublishTag
+    nextPublishTag += 1
+    try waitForConfirm(tag, timeout: timeout)
+  }
+
+  private func waitForConfirm(_ tag: UInt64, timeout: Double) throws(QueueError) {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    while true {
+      let left = deadline.timeIntervalSinceNow
+      guard left > 0 else { throw .notConfirmed(broker.description, reason: "no confirm within \(timeout) s") }
+      var frame = amqp_frame_t()
+      var wait = timeval(tv_sec: Int(left), tv_usec: Int((left - left.rounded(.down)) * 1e6))
+      let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
+      if status == AMQP_STATUS_TIMEOUT.rawValue { continue }
+      try check(status: status, "waiting for a publisher confirm")
+      var confirmed: UInt64 = 0
+      var multiple: Int32 = 0
+      switch att_amqp_frame_method(&frame, &confirmed, &multiple) {
+      case 1 where confirmed == tag || (multiple != 0 && confirmed >= tag): return
+      case 2 where confirmed == tag || (multiple != 0 && confirmed >= tag):
+        throw .notConfirmed(broker.description, reason: "the broker refused the message (basic.nack)")
+      case 3, 4:
+        throw .connectionLost(broker.description, reason: "the broker closed the channel while publishing")
+      default: continue
+      }
+    }
+  }
+
+  // MARK: consuming
+
+  public func consume(queue: String, prefetch: Int) throws(QueueError) {
+    amqp_basic_qos(state, channel, 0, UInt16(prefetch), 0)
+    try check(amqp_get_rpc_reply(state), "setting prefetch")
+    try withBytes([queue]) { b throws(QueueError) in
+      amqp_basic_consume(state, channel, b[0], amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
+      try check(amqp_get_rpc_reply(state), "consuming \(queue)")
+    }
+  }
+
+  /// The next delivery, or nil when none arrives within `timeout` seconds.
+  public func nextDelivery(timeout: Double) throws(QueueError) -> Delivery? {
+    amqp_maybe_release_buffers(state)
+    var envelope = amqp_envelope_t()
+    var wait = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
+    let reply = amqp_consume_message(state, &envelope, &wait, 0)
+    if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT.rawValue {
+      return nil
+    }
+    try check(reply, "receiving")
+    defer { amqp_destroy_envelope(&envelope) }
+    var buffer = [CChar](repeating: 0, count: 1024)
+    let reasonLength = att_amqp_header_string(&envelope.message.properties, "x-att-reason", &buffer, buffer.count)
+    return Delivery(
+      tag: envelope.delivery_tag,
+      routingKey: String(
+        decoding: UnsafeRawBufferPointer(start: envelope.routing_key.bytes, count: envelope.routing_key.len), as: UTF8.self),
+      body: Data(bytes: envelope.message.body.bytes, count: envelope.message.body.len),
+      redelivered: envelope.redelivered != 0,
+      reason: reasonLength >= 0 ? String(cString: buffer) : nil)
+  }
+
+  public func ack(_ tag: UInt64, multiple: Bool = false) throws(QueueError) {
+    try check(status: amqp_basic_ack(state, channel, tag, multiple ? 1 : 0), "acknowledging")
+  }
+
+  /// Returns a message to its queue (a transient failure: it will be delivered again).
+  public func requeue(_ tag: UInt64) throws(QueueError) {
+    try check(status: amqp_basic_nack(state, channel, tag, 0, 1), "requeueing")
+  }
+
+  /// Takes one message from a queue without a consumer (basic.get), or nil when it is empty.
+  public func get(queue: String) throws(QueueError) -> Delivery? {
+    let reply = try withBytes([queue]) { b throws(QueueError) in amqp_basic_get(state, channel, b[0], 0) }
+    try check(reply, "reading \(queue)")
+    guard reply.reply.id == 0x003C_0047 else { return nil }  // basic.get-ok; get-empty otherwise
+    var message = amqp_message_t()
+    try check(amqp_read_message(state, channel, &message, 0), "reading \(queue)")
+    defer { amqp_destroy_message(&message) }
+    let ok = reply.reply.decoded.assumingMemoryBound(to: amqp_basic_get_ok_t.self).pointee
+    var buffer = [CChar](repeating: 0, count: 1024)
+    let reasonLength = att_amqp_header_string(&message.properties, "x-att-reason", &buffer, buffer.count)
+    return Delivery(
+      tag: ok.delivery_tag,
+      routingKey: String(decoding: UnsafeRawBufferPointer(start: ok.routing_key.bytes, count: ok.routing_key.len), as: UTF8.self),
+      body: Data(bytes: message.body.bytes, count: message.body.len), redelivered: ok.redelivered != 0,
+      reason: reasonLength >= 0 ? String(cString: buffer) : nil)
+  }
+
+  // MARK: the funnel
+
+  /// Turns a librabbitmq status code into a `QueueError`.
+  private func check(status: Int32, _ doing: String, unreachable: Bool = false) throws(QueueError) {
+    guard status < 0 else { return }
+    let text = "\(doing): " + String(cString: amqp_error_string2(status))
+    if unreachable { throw .unreachable(broker.description, reason: text) }
+    throw .connectionLost(broker.description, reason: text)
+  }
+
+  /// Turns an RPC reply into a `QueueError`, with the broker's reply code and text for a server exception.
+  private func check(_ reply: amqp_rpc_reply_t, _ doing: String) throws(QueueError) {
+    switch reply.reply_type {
+    case AMQP_RESPONSE_NORMAL: return
+    case AMQP_RESPONSE_SERVER_EXCEPTION:
+      var code: Int32 = 0
+      var text = [CChar](repeating: 0, count: 512)
+      _ = att_amqp_server_error(reply, &code, &text, text.count)
+      throw .refused(broker.description, code: Int(code), reason: "\(doing): \(String(cString: text))")
+    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+      throw .connectionLost(broker.description, reason: "\(doing): " + String(cString: amqp_error_string2(reply.library_error)))
+    default:
+      throw .connectionLost(broker.description, reason: "\(doing): no reply")
+    }
+  }
+
+  /// Lends strings to librabbitmq as amqp_bytes_t that stay valid for the whole call (a Swift
+  /// string's C view only lives for the one call it is passed to).
+  private func withBytes<R>(_ strings: [String], _ body: ([amqp_bytes_t]) throws(QueueError) -> R) throws(QueueError) -> R {
+    let copies = strings.map { strdup($0)! }
+    defer { copies.forEach { free($0) } }
+    return try body(copies.map { amqp_bytes_t(len: strlen($0), bytes: UnsafeMutableRawPointer($0)) })
+  }
+
+  /// Lends a field table of string entries to librabbitmq for the duration of `body`.
+  private func withTable<R>(_ entries: [String: String], _ body: (amqp_table_t) throws(QueueError) -> R) throws(QueueError) -> R {
+    guard let storage = att_amqp_table_new() else { throw .connectionLost(broker.description, reason: "out of memory") }
+    defer { att_amqp_table_free(storage) }
+    let keys = entries.keys.sorted()
+    let cStrings = keys.flatMap { [strdup($0), strdup(entries[$0]!)] }
+    defer { cStrings.forEach { free($0) } }
+    for i in stride(from: 0, to: cStrings.count, by: 2) { _ = att_amqp_table_add_string(storage, cStrings[i], cStrings[i + 1]) }
+    return try body(storage.pointee.table)
+  }
+
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Queue mode: messages are written to a local spool (one fsync'd file each) and published from
+/// there, in order, with publisher confirms; a file leaves the spool only once the broker confirmed
+/// it. When the broker is unreachable the producer keeps going and the spool grows; it is sent when
+/// the broker is back, also after the producer restarts.
+public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
+  public let broker: BrokerURL
+  public let spool: String
+  private let lock = NSLock()
+  private var connection: AMQPConnection?
+  private var nextAttempt = Date.distantPast
+  private var backoff = 1.0
+  private var sequence: UInt64
+  /// Called with a line for the operator when the broker goes away or comes back.
+  public var log: @Sendable (String) -> Void = { _ in }
+
+  public init(broker: BrokerURL, spool: String) throws {
+    self.broker = broker
+    self.spool = spool
+    try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+    sequence = (Self.pending(in: spool).last.flatMap { UInt64(($0 as NSString).deletingPathExtension) } ?? 0) + 1
+  }
+
+  public var summary: String { "queue mode, broker \(broker), spool \(spool)/" }
+
+  /// Spools the message, then sends whatever the spool holds. Returns `.queued` once the message is
+  /// safely on disk, whether or not the broker has it yet.
+  public func deliver(_ message: Message) throws -> DeliveryReceipt {
+    try lock.withLock {
+      let body = try message.encoded()
+      let name = String(format: "%020llu.json", sequence)
+      sequence += 1
+      try Self.writeDurably(body, to: "\(spool)/\(name)")
+      flushLocked()
+    }
+    return .queued
+  }
+
+  /// Sends the spooled messages now (if the broker can be reached); returns how many remain.
+  @discardableResult
+  public func flush() -> Int {
+    lock.withLock {
+      flushLocked()
+      return Self.pending(in: spool).count
+    }
+  }
+
+  private func flushLocked() {
+    let files = Self.pending(in: spool)
+    guard !files.isEmpty else { return }
+    if connection == nil {
+      guard Date() >= nextAttempt else { return }
+      do {
+        let fresh = try AMQPConnection(broker: broker)
+        try QueueTopology.declare(on: fresh)
+        connection = fresh
+        backoff = 1
+        log("connected to \(broker); sending \(files.count) spooled message(s)")
+      } catch {
+        nextAttempt = Date(timeIntervalSinceNow: backoff)
+        log("broker unreachable (\(error)); \(files.count) message(s) kept in \(spool)/, retrying in \(Int(backoff)) s")
+        backoff = min(backoff * 2, 30)
+        return
+      }
+    }
+    for file in files {
+      let path = "\(spool)/\(file)"
+      guard let body = FileManager.default.contents(atPath: path) else { continue }
+      let key = (try? Message.decode(body).type) ?? "invalid"
+      do {
+        try connection?.publish(exchange: QueueTopology.exchange, routingKey: key, body: body)
+        try FileManager.default.removeItem(atPath: path)
+      } catch {
+        connection?.close()
+        connection = nil
+        nextAttempt = Date(timeIntervalSinceNow: backoff)
+        log("lost the broker while sending (\(error)); \(Self.pending(in: spool).count) message(s) kept")
+        return
+      }
+    }
+  }
+
+  static func pending(in spool: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+      .sorted()
+  }
+
+  /// Temporary file, fsync, rename, fsync of the folder: the message survives a crash or power loss.
+  static func writeDurably(_ data: Data, to path: String) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    let temporary = "\(folder)/.\(UUID().uuidString).partial"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    let synced = fsync(fd)
+    close(fd)
+    guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
+      let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+      unlink(temporary)
+      throw error
+    }
+    let dir = open(folder, O_RDONLY | O_DIRECTORY)
+    if dir >= 0 {
+      fsync(dir)
+      close(dir)
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// The exchanges and queues every att tool agrees on. Declaring is idempotent, so each producer and
+/// worker declares all of it on connect (and again after a reconnect).
+public enum QueueTopology {
+  /// Durable topic exchange producers publish to, with the message type as routing key.
+  public static let exchange = "att"
+  /// Where messages that can never succeed go, with the reason in the `x-att-reason` header.
+  public static let deadExchange = "att.dead"
+  public static let deadQueue = "att.dead-letters"
+  /// Fanout exchange of committed events (the dashboard, att-take's gallery reload).
+  public static let events = "att.events"
+  /// Enrolment traffic: register, rename-person, remove-person.
+  public static let registerQueue = "att.register"
+  /// Camera traffic: attendance, unknown-face.
+  public static let attendanceQueue = "att.attendance"
+
+  static let bindings: [(queue: String, keys: [String])] = [
+    (registerQueue, ["register", "rename-person", "remove-person"]),
+    (attendanceQueue, ["attendance", "unknown-face"]),
+  ]
+
+  /// Declares everything (durable exchanges, durable queues with the dead-letter exchange, bindings).
+  public static func declare(on connection: AMQPConnection) throws(QueueError) {
+    try connection.declareExchange(exchange, type: "topic")
+    try connection.declareExchange(deadExchange, type: "fanout")
+    try connection.declareExchange(events, type: "fanout")
+    try connection.declareQueue(deadQueue)
+    try connection.bind(queue: deadQueue, exchange: deadExchange, routingKey: "")
+    for (queue, keys) in bindings {
+      try connection.declareQueue(queue, deadLetterExchange: deadExchange)
+      for key in keys { try connection.bind(queue: queue, exchange: exchange, routingKey: key) }
+    }
+  }
+}
+
+extension StoreEvent {
+  /// The event as published on `att.events` (one JSON object).
+  public var json: Data {
+    var object: [String: Any] = [:]
+    switch self {
+    case .attendanceRecorded(let person, let classID, let day, let observation):
+      object = [
+        "type": "attendance_recorded", "person_id": person, "class": classID as Any, "local_day": day,
+        "observation_id": observation.uuidString,
+      ]
+    case .attendanceDuplicate(let person, let classID, let day, let observation):
+      object = [
+        "type": "attendance_duplicate", "person_id": person, "class": classID as Any, "local_day": day,
+        "observation_id": observation.uuidString,
+      ]
+    case .personRegistered(let person, let samples):
+      object = ["type": "person_registered", "person_id": person, "new_samples": samples]
+    case .personRemoved(let person, let kept): object = ["type": "person_removed", "person_id": person, "kept_attendance": kept]
+    case .personRenamed(let person, let name): object = ["type": "person_renamed", "person_id": person, "name": name]
+    case .unknownFaceSeen(let device, let observation):
+      object = ["type": "unknown_face", "device_id": device, "observation_id": observation.uuidString]
+    case .galleryChanged: object = ["type": "gallery_changed"]
+    }
+    object = object.mapValues { ($0 as Any?) ?? NSNull() }
+    return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+  }
+}
