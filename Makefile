@@ -3,7 +3,7 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 DATE ?= $(shell date +%Y-%m-%d)
-TOOLS := att-extract att-register att-take
+TOOLS := att-extract att-register att-take att-worker
 RELEASE := .build/release
 
 .PHONY: all setup build release test demo bench man install uninstall clean
@@ -24,10 +24,11 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-## test: the whole test suite against real models, photos and bad inputs
+## test: the whole test suite against real models, photos, bad inputs and a real RabbitMQ broker
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --disable-xctest
+	@Scripts/broker start
+	@status=0; $(SWIFT) test --disable-xctest || status=$$?; Scripts/broker stop; exit $$status
 
 ## demo: embeddings of the sample photos, and who is who by distance
 demo: release

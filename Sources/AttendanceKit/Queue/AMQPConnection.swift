@@ -188,7 +188,7 @@ public final class AMQPConnection {
         decoding: UnsafeRawBufferPointer(start: envelope.routing_key.bytes, count: envelope.routing_key.len), as: UTF8.self),
       body: Data(bytes: envelope.message.body.bytes, count: envelope.message.body.len),
       redelivered: envelope.redelivered != 0,
-      reason: reasonLength >= 0 ? String(cString: buffer) : nil)
+      reason: reasonLength >= 0 ? Self.string(buffer) : nil)
   }
 
   public func ack(_ tag: UInt64, multiple: Bool = false) throws(QueueError) {
@@ -215,7 +215,7 @@ public final class AMQPConnection {
       tag: ok.delivery_tag,
       routingKey: String(decoding: UnsafeRawBufferPointer(start: ok.routing_key.bytes, count: ok.routing_key.len), as: UTF8.self),
       body: Data(bytes: message.body.bytes, count: message.body.len), redelivered: ok.redelivered != 0,
-      reason: reasonLength >= 0 ? String(cString: buffer) : nil)
+      reason: reasonLength >= 0 ? Self.string(buffer) : nil)
   }
 
   // MARK: the funnel
@@ -236,12 +236,17 @@ public final class AMQPConnection {
       var code: Int32 = 0
       var text = [CChar](repeating: 0, count: 512)
       _ = att_amqp_server_error(reply, &code, &text, text.count)
-      throw .refused(broker.description, code: Int(code), reason: "\(doing): \(String(cString: text))")
+      throw .refused(broker.description, code: Int(code), reason: "\(doing): \(Self.string(text))")
     case AMQP_RESPONSE_LIBRARY_EXCEPTION:
       throw .connectionLost(broker.description, reason: "\(doing): " + String(cString: amqp_error_string2(reply.library_error)))
     default:
       throw .connectionLost(broker.description, reason: "\(doing): no reply")
     }
+  }
+
+  /// A NUL-terminated C buffer as a Swift string.
+  private static func string(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// Lends strings to librabbitmq as amqp_bytes_t that stay valid for the whole call (a Swift

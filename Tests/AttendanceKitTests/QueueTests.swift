@@ -1,0 +1,134 @@
+import AttTestSupport
+import FaceKit
+import Foundation
+import GRDB
+import Testing
+
+@testable import AttendanceKit
+
+/// A worker running on its own thread against a scratch store, until stopped.
+final class RunningWorker: @unchecked Sendable {
+  let worker: MessageWorker
+  let stop = StopSignal()
+  private let done = DispatchSemaphore(value: 0)
+
+  init(broker: BrokerURL, scratch: Scratch) {
+    worker = MessageWorker(broker: broker, handler: scratch.handler, models: Scratch.models)
+    Thread { [self] in
+      worker.run(stop: stop)
+      done.signal()
+    }.start()
+  }
+
+  func finish() {
+    stop.stop()
+    done.wait()
+  }
+}
+
+/// Waits until `condition` holds (polling), up to `seconds`.
+func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+  let deadline = Date(timeIntervalSinceNow: seconds)
+  while Date() < deadline {
+    if try condition() { return true }
+    Thread.sleep(forTimeInterval: 0.1)
+  }
+  return try condition()
+}
+
+@Suite("RabbitMQ: producers, the spool, att-worker and dead letters (real broker)", .serialized)
+struct QueueTests {
+  func attendance(_ person: String, day: Int, id: UUID = UUID()) -> Message {
+    .attendance(
+      AttendanceMessage(id: id, personID: person, deviceID: "cam-1", capturedAt: String(format: "2026-10-%02dT08:00:00+02:00", day)))
+  }
+
+  @Test("register and attendance messages land in the database once; replays change nothing; events follow commits")
+  func endToEnd() throws {
+    let broker = try BrokerURL(try Broker.freshVirtualHost())
+    let s = try Scratch()
+    let events = try AMQPConnection(broker: broker)
+    try QueueTopology.declare(on: events)
+    let eventQueue = try events.declareQueue(nil)
+    try events.bind(queue: eventQueue, exchange: QueueTopology.events, routingKey: "")
+
+    let producer = try QueueDelivery(broker: broker, spool: "\(s.folder)/spool")
+    let worker = RunningWorker(broker: broker, scratch: s)
+    defer { worker.finish() }
+    let register = RegisterMessage(
+      personID: "21CS001", name: "Barack Obama", faces: try Scratch.crops("barack_obama", count: 2), source: "test",
+      capturedAt: "2026-10-01T08:00:00+02:00")
+    #expect(try producer.deliver(.register(register)) == .queued)
+    #expect(try eventually { try s.count("SELECT count(*) FROM embeddings") == 2 }, "the worker computes embeddings")
+    let ids = (1...20).map { _ in UUID() }
+    for (day, id) in zip(1...20, ids) { _ = try producer.deliver(attendance("21CS001", day: day, id: id)) }
+    for (day, id) in zip(1...20, ids) { _ = try producer.deliver(attendance("21CS001", day: day, id: id)) }  // replays
+    #expect(try eventually { try s.count("SELECT count(*) FROM observations") == 20 && worker.worker.counts.duplicates == 20 })
+    #expect(try s.count("SELECT count(*) FROM attendance") == 20)
+    #expect(QueueDelivery.pending(in: "\(s.folder)/spool").isEmpty)
+
+    var types: [String] = []
+    while let event = try events.get(queue: eventQueue) {
+      try events.ack(event.tag)
+      types.append((try JSONSerialization.jsonObject(with: event.body) as? [String: Any])?["type"] as? String ?? "?")
+    }
+    #expect(types.filter { $0 == "attendance_recorded" }.count == 20)
+    #expect(types.contains("person_registered") && types.contains("gallery_changed"))
+  }
+
+  @Test("poison messages are dead-lettered with the reason and the worker goes on")
+  func deadLetters() throws {
+    let broker = try BrokerURL(try Broker.freshVirtualHost())
+    let s = try Scratch()
+    _ = try s.register("21CS001", "Barack Obama", faces: 1)
+    let raw = try AMQPConnection(broker: broker)
+    try QueueTopology.declare(on: raw)
+    let worker = RunningWorker(broker: broker, scratch: s)
+    defer { worker.finish() }
+    try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: Data("not json".utf8))
+    try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: Data(#"{"type":"attendance","version":9}"#.utf8))
+    try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: try attendance("nobody", day: 1).encoded())
+    try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: try attendance("21CS001", day: 2).encoded())
+    #expect(try eventually { try s.count("SELECT count(*) FROM attendance") == 1 && worker.worker.counts.deadLettered == 3 })
+    var reasons: [String] = []
+    while let parked = try raw.get(queue: QueueTopology.deadQueue) {
+      reasons.append(parked.reason ?? "")
+      try raw.ack(parked.tag)
+    }
+    #expect(reasons.count == 3)
+    #expect(reasons.contains { $0.hasPrefix("message is not valid JSON") })
+    #expect(reasons.contains { $0.contains("version 9 is not supported") })
+    #expect(reasons.contains { $0.contains("unknown person 'nobody'") })
+  }
+
+  @Test("with the broker down a producer spools; after a restart it sends the spool in order, and nothing is lost")
+  func spool() throws {
+    let url = try Broker.freshVirtualHost()
+    let s = try Scratch()
+    _ = try s.register("21CS001", "Barack Obama", faces: 1)
+    let down = try QueueDelivery(broker: try BrokerURL("amqp://guest:guest@127.0.0.1:5999/"), spool: "\(s.folder)/spool")
+    for day in 1...5 { #expect(try down.deliver(attendance("21CS001", day: day)) == .queued) }
+    #expect(QueueDelivery.pending(in: "\(s.folder)/spool").count == 5)
+
+    // The producer restarts, now with a reachable broker: the spool goes out first, in order.
+    let up = try QueueDelivery(broker: try BrokerURL(url), spool: "\(s.folder)/spool")
+    #expect(up.flush() == 0)
+    let worker = RunningWorker(broker: try BrokerURL(url), scratch: s)
+    defer { worker.finish() }
+    #expect(try eventually { try s.count("SELECT count(*) FROM attendance") == 5 })
+    let days = try s.store.writer.read { db in try String.fetchAll(db, sql: "SELECT local_day FROM attendance ORDER BY id") }
+    #expect(days == (1...5).map { String(format: "2026-10-%02d", $0) })
+  }
+
+  @Test("MQ_URL spellings: amqp with a vhost, defaults, amqps without a CA file refused, password hidden")
+  func brokerURLs() throws {
+    let url = try BrokerURL("amqp://att:s%40cret@mq.example:5673/school%2Fa")
+    #expect(url.host == "mq.example" && url.port == 5673 && url.user == "att" && url.password == "s@cret")
+    #expect(url.virtualHost == "school/a")
+    #expect(url.description == "amqp://att:***@mq.example:5673/school/a")
+    #expect(try BrokerURL("amqp://127.0.0.1").virtualHost == "/")
+    #expect(throws: QueueError.self) { try BrokerURL("amqps://u:p@h/") }
+    #expect(try BrokerURL("amqps://u:p@h/", caFile: "ca.pem").port == 5671)
+    #expect(throws: QueueError.self) { try BrokerURL("http://h/") }
+  }
+}
