@@ -72,6 +72,11 @@ let package = Package(
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),
     .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttTestSupport"]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
+    .testTarget(
+      name: "att-workerTests",
+      dependencies: [
+        "att-worker", "att-register", "AttTestSupport", "AttendanceKit", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(name: "att-takeTests", dependencies: ["att-take", "AttTestSupport", "AttendanceKit", "FaceKit"]),
     .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
   ],

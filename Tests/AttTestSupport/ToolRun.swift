@@ -47,6 +47,9 @@ public struct ToolRun: Sendable {
       self.err = err
     }
 
+    /// The process id (for kill -9 in crash tests).
+    public var pid: Int32 { process.processIdentifier }
+
     /// Sends SIGTERM, as a service manager stopping the tool would.
     public func terminate() {
       process.terminate()

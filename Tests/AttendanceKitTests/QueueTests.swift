@@ -40,7 +40,8 @@ func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows
 struct QueueTests {
   func attendance(_ person: String, day: Int, id: UUID = UUID()) -> Message {
     .attendance(
-      AttendanceMessage(id: id, personID: person, deviceID: "cam-1", capturedAt: String(format: "2026-10-%02dT08:00:00+02:00", day)))
+      AttendanceMessage(
+        id: id, personID: person, deviceID: "cam-1", capturedAt: String(format: "2026-10-%02dT08:00:00+02:00", day)))
   }
 
   @Test("register and attendance messages land in the database once; replays change nothing; events follow commits")
@@ -86,7 +87,8 @@ struct QueueTests {
     let worker = RunningWorker(broker: broker, scratch: s)
     defer { worker.finish() }
     try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: Data("not json".utf8))
-    try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: Data(#"{"type":"attendance","version":9}"#.utf8))
+    try raw.publish(
+      exchange: QueueTopology.exchange, routingKey: "attendance", body: Data(#"{"type":"attendance","version":9}"#.utf8))
     try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: try attendance("nobody", day: 1).encoded())
     try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: try attendance("21CS001", day: 2).encoded())
     #expect(try eventually { try s.count("SELECT count(*) FROM attendance") == 1 && worker.worker.counts.deadLettered == 3 })

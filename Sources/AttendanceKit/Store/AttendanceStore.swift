@@ -28,6 +28,11 @@ public final class AttendanceStore: Sendable {
     }
   }
 
+  /// Runs a read-only query (for tools and tests that inspect the records).
+  public func reader<T>(_ body: (Database) throws -> T) throws -> T {
+    try writer.read(body)
+  }
+
   /// The names of the migrations applied to this database, oldest first.
   public func appliedMigrations() throws -> [String] {
     try writer.read { db in try Schema.migrator.appliedMigrations(db) }
