@@ -67,6 +67,7 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
+    .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
     .target(name: "AttTestSupport", dependencies: ["FaceKit"], path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),

@@ -21,6 +21,8 @@ public final class AMQPConnection {
   private let state: amqp_connection_state_t
   private let channel: amqp_channel_t = 1
   private var nextPublishTag: UInt64 = 1
+  private var confirmedUpTo: UInt64 = 0
+  private var pendingConfirms = Set<UInt64>()
   private var open = false
 
   /// Connects, logs in and opens a channel with publisher confirms.
@@ -119,6 +121,13 @@ public final class AMQPConnection {
   public func publish(
     exchange: String, routingKey: String, body: Data, headers: [String: String] = [:], timeout: Double = 10
   ) throws(QueueError) {
+    try send(exchange: exchange, routingKey: routingKey, body: body, headers: headers)
+    try waitForConfirms(timeout: timeout)
+  }
+
+  /// Publishes without waiting; `waitForConfirms` then waits for everything sent so far (one round
+  /// trip for a whole batch of events).
+  public func send(exchange: String, routingKey: String, body: Data, headers: [String: String] = [:]) throws(QueueError) {
     try withTable(headers) { headerTable throws(QueueError) in
       var properties = withUnsafePointer(to: headerTable) { att_amqp_persistent_properties($0) }
       try withBytes([exchange, routingKey]) { b throws(QueueError) in
@@ -130,14 +139,15 @@ public final class AMQPConnection {
         try check(status: status, "publishing to \(exchange)")
       }
     }
-    let tag = nextPublishTag
     nextPublishTag += 1
-    try waitForConfirm(tag, timeout: timeout)
   }
 
-  private func waitForConfirm(_ tag: UInt64, timeout: Double) throws(QueueError) {
+  /// Waits until the broker confirmed every message sent on this connection.
+  public func waitForConfirms(timeout: Double = 10) throws(QueueError) {
+    let tag = nextPublishTag - 1
+    guard tag > confirmedUpTo else { return }
     let deadline = Date(timeIntervalSinceNow: timeout)
-    while true {
+    while confirmedUpTo < tag {
       let left = deadline.timeIntervalSinceNow
       guard left > 0 else { throw .notConfirmed(broker.description, reason: "no confirm within \(timeout) s") }
       var frame = amqp_frame_t()
@@ -148,9 +158,16 @@ public final class AMQPConnection {
       var confirmed: UInt64 = 0
       var multiple: Int32 = 0
       switch att_amqp_frame_method(&frame, &confirmed, &multiple) {
-      case 1 where confirmed == tag || (multiple != 0 && confirmed >= tag): return
-      case 2 where confirmed == tag || (multiple != 0 && confirmed >= tag):
-        throw .notConfirmed(broker.description, reason: "the broker refused the message (basic.nack)")
+      case 1:
+        // Confirms may come one by one or cumulatively; all up to `tag` are needed.
+        if multiple != 0 || confirmed == confirmedUpTo + 1 {
+          confirmedUpTo = max(confirmedUpTo, confirmed)
+        } else {
+          pendingConfirms.insert(confirmed)
+        }
+        while pendingConfirms.remove(confirmedUpTo + 1) != nil { confirmedUpTo += 1 }
+      case 2:
+        throw .notConfirmed(broker.description, reason: "the broker refused a message (basic.nack)")
       case 3, 4:
         throw .connectionLost(broker.description, reason: "the broker closed the channel while publishing")
       default: continue

@@ -76,45 +76,65 @@ public final class MessageWorker {
     guard let consumer else { return }
     while !stop.isStopped {
       guard let first = try consumer.nextDelivery(timeout: 0.5) else { continue }
+      // Take what is already waiting, for at most batchWait: a busy queue gives big batches, a quiet
+      // one gives a batch of one without delay.
       var deliveries = [first]
-      while deliveries.count < batch, let more = try consumer.nextDelivery(timeout: batchWait) { deliveries.append(more) }
-      var lastDone: UInt64?
-      for delivery in deliveries {
-        guard try process(delivery) else {
-          // Not applied (transient): acknowledge what was done, hand this one and the rest back.
-          if let lastDone { try consumer.ack(lastDone, multiple: true) }
-          for rest in deliveries.drop(while: { $0.tag != delivery.tag }) { try consumer.requeue(rest.tag) }
-          counts.retried += 1
-          Thread.sleep(forTimeInterval: 1)
-          lastDone = nil
-          break
-        }
-        lastDone = delivery.tag
+      let deadline = Date(timeIntervalSinceNow: batchWait)
+      while deliveries.count < batch, deadline.timeIntervalSinceNow > 0,
+        let more = try consumer.nextDelivery(timeout: max(deadline.timeIntervalSinceNow, 0.001))
+      {
+        deliveries.append(more)
       }
-      if let lastDone { try consumer.ack(lastDone, multiple: true) }
+      if try process(deliveries) {
+        try publisher?.waitForConfirms()
+        try consumer.ack(deliveries.last!.tag, multiple: true)
+      } else {
+        // A transient failure: nothing of this batch was committed; hand it all back and wait.
+        for delivery in deliveries { try consumer.requeue(delivery.tag) }
+        counts.retried += 1
+        Thread.sleep(forTimeInterval: 1)
+      }
     }
   }
 
-  /// Applies one delivery. Returns false for a transient failure (the message must be retried).
-  private func process(_ delivery: Delivery) throws -> Bool {
-    let message: Message
-    do {
-      message = try Message.decode(delivery.body)
-    } catch {
-      try deadLetter(delivery, reason: error.description)
-      return true
+  /// Applies a batch of deliveries in order: camera messages together in one transaction, the rest
+  /// one by one. Returns false when a transient failure means the batch must be retried.
+  private func process(_ deliveries: [Delivery]) throws -> Bool {
+    var decoded: [(Delivery, Message)] = []
+    for delivery in deliveries {
+      do {
+        decoded.append((delivery, try Message.decode(delivery.body)))
+      } catch {
+        try deadLetter(delivery, reason: error.description)
+      }
     }
-    let result: HandlingResult
-    do {
-      result = try handler.apply(message)
-    } catch {
-      log("\(message.type) \(message.id): \(error); will retry")
-      return false
+    var index = 0
+    while index < decoded.count {
+      var run = [decoded[index]]
+      while MessageHandler.isBatchable(run[0].1), index + run.count < decoded.count,
+        MessageHandler.isBatchable(decoded[index + run.count].1)
+      {
+        run.append(decoded[index + run.count])
+      }
+      let results: [HandlingResult]
+      do {
+        results = run.count > 1 ? try handler.apply(batch: run.map(\.1)) : [try handler.apply(run[0].1)]
+      } catch {
+        log("\(run.count) message(s) from \(run[0].1.type) \(run[0].1.id): \(error); will retry")
+        return false
+      }
+      for ((delivery, message), result) in zip(run, results) { try finish(delivery, message, result) }
+      index += run.count
     }
+    return true
+  }
+
+  /// After the commit: dead-letter a rejection, count, compute a registration's embeddings, publish events.
+  private func finish(_ delivery: Delivery, _ message: Message, _ result: HandlingResult) throws {
     switch result.outcome {
     case .rejected(let reason):
       try deadLetter(delivery, reason: reason)
-      return true
+      return
     case .applied: counts.applied += 1
     case .duplicate: counts.duplicates += 1
     }
@@ -128,11 +148,11 @@ public final class MessageWorker {
       }
     }
     for event in result.events { try publish(event) }
-    return true
   }
 
+  /// Sends an event after its commit; the batch's events are confirmed together before the ack.
   private func publish(_ event: StoreEvent) throws(QueueError) {
-    try publisher?.publish(exchange: QueueTopology.events, routingKey: "", body: event.json)
+    try publisher?.send(exchange: QueueTopology.events, routingKey: "", body: event.json)
     counts.events += 1
   }
 
