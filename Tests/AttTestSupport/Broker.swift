@@ -25,3 +25,37 @@ public enum Broker {
 
   struct BrokerUnavailable: Error { let arguments: [String]; let status: Int32 }
 }
+
+/// A second RabbitMQ node of the test's own (another port, folder and node name), for tests that stop
+/// and restart the broker without disturbing the tests that use the shared one.
+public struct PrivateBroker {
+  public let port: Int
+  let folder: String
+  let node: String
+
+  public init(port: Int) throws {
+    self.port = port
+    folder = try Checkout.scratchFolder("broker-\(port)")
+    node = "att\(port)@localhost"
+  }
+
+  public var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
+
+  public func start() throws { try run("start") }
+  public func stop() throws { try run("stop") }
+
+  private func run(_ action: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "\(Checkout.root)/Scripts/broker")
+    process.arguments = [action]
+    process.environment = ProcessInfo.processInfo.environment.merging([
+      "ATT_BROKER_PORT": String(port), "ATT_BROKER_DIR": folder, "ATT_BROKER_NODE": node,
+    ]) { $1 }
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw Broker.BrokerUnavailable(arguments: [action], status: process.terminationStatus)
+    }
+  }
+}

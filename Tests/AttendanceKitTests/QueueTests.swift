@@ -122,6 +122,31 @@ struct QueueTests {
     #expect(days == (1...5).map { String(format: "2026-10-%02d", $0) })
   }
 
+  @Test("the broker restarts while a producer publishes and a worker consumes: nothing lost, nothing counted twice")
+  func brokerRestart() throws {
+    let broker = try PrivateBroker(port: 5699)
+    try broker.start()
+    defer { try? broker.stop() }
+    let url = try BrokerURL(broker.url)
+    let s = try Scratch()
+    _ = try s.register("21CS001", "Barack Obama", faces: 1)
+    let producer = try QueueDelivery(broker: url, spool: "\(s.folder)/spool")
+    let worker = RunningWorker(broker: url, scratch: s)
+    defer { worker.finish() }
+    let total = 300
+    for i in 0..<total {
+      let day = String(format: "2026-%02d-%02dT08:00:00+00:00", 1 + i / 28 % 12, 1 + i % 28)
+      _ = try producer.deliver(.attendance(AttendanceMessage(personID: "21CS001", deviceID: "cam", capturedAt: day)))
+      if i == 100 { try broker.stop() }  // the broker goes away mid-stream...
+      if i == 200 { try broker.start() }  // ...and comes back (durable queues, persistent messages)
+    }
+    #expect(try eventually(60) { producer.flush() == 0 })
+    #expect(try eventually(60) { try s.count("SELECT count(*) FROM observations") == total })
+    Thread.sleep(forTimeInterval: 1)
+    #expect(try s.count("SELECT count(*) FROM observations") == total)
+    #expect(try s.count("SELECT sum(1 + duplicates) FROM attendance") == total)
+  }
+
   @Test("MQ_URL spellings: amqp with a vhost, defaults, amqps without a CA file refused, password hidden")
   func brokerURLs() throws {
     let url = try BrokerURL("amqp://att:s%40cret@mq.example:5673/school%2Fa")

@@ -29,6 +29,11 @@ public final class AMQPConnection {
   public init(broker: BrokerURL, heartbeat: Int = 30, timeout: Double = 5) throws(QueueError) {
     self.broker = broker
     state = amqp_new_connection()
+    // Without these, a broker that accepts the socket but never answers (starting up, overloaded)
+    // would block the handshake or any RPC forever.
+    var rpcLimit = timeval(tv_sec: Int(timeout * 2), tv_usec: 0)
+    amqp_set_handshake_timeout(state, &rpcLimit)
+    amqp_set_rpc_timeout(state, &rpcLimit)
     let socket: OpaquePointer?
     if broker.tls {
       socket = amqp_ssl_socket_new(state)
