@@ -15,6 +15,7 @@ setup:
 	@Scripts/install-deps
 	@Scripts/fetch-models
 	@Scripts/fetch-test-data
+	@Scripts/setup-test-tools
 
 ## build: debug build of every tool
 build: setup

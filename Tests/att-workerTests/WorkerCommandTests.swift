@@ -6,7 +6,7 @@ import Testing
 
 @Suite("att-worker")
 struct WorkerCommandTests {
-  @Test("kill -9 a worker in the middle of 2,000 observations, start another: every one is in the database exactly once")
+  @Test("kill -9 a worker in the middle of 10,000 observations, start another: every one is in the database exactly once")
   func killedWorker() throws {
     let url = try Broker.freshVirtualHost()
     let folder = try Checkout.scratchFolder("worker")
@@ -20,7 +20,7 @@ struct WorkerCommandTests {
     #expect(enrol.stdout.contains("queued"))
 
     let producer = try QueueDelivery(broker: try BrokerURL(url), spool: "\(folder)/producer-spool")
-    let total = 2000
+    let total = 10_000
     for i in 0..<total {
       let day = String(format: "2026-%02d-%02dT08:%02d:00+00:00", 1 + (i / 28) % 12, 1 + i % 28, i % 60)
       _ = try producer.deliver(.attendance(AttendanceMessage(personID: "P1", deviceID: "cam", capturedAt: day)))
@@ -43,6 +43,50 @@ struct WorkerCommandTests {
     #expect(try count(store, "observations") == total)
     let records = try store.reader { db in try Int.fetchOne(db, sql: "SELECT sum(1 + duplicates) FROM attendance") ?? 0 }
     #expect(records == total)
+  }
+
+  @Test("poison messages from another client (Python's pika) land in the dead-letter queue with a reason")
+  func poisonFromPika() throws {
+    let python = "\(Checkout.root)/.venv-test/bin/python"
+    try #require(FileManager.default.isExecutableFile(atPath: python), "run Scripts/setup-test-tools (make setup does)")
+    let url = try Broker.freshVirtualHost()
+    let folder = try Checkout.scratchFolder("pika")
+    let worker = try ToolRun.start("att-worker", [], in: folder, environment: ["MQ_URL": url])
+    defer {
+      worker.terminate()
+      _ = worker.wait()
+    }
+    Thread.sleep(forTimeInterval: 1)  // the worker declares the topology
+    let script = """
+      import pika, sys
+      connection = pika.BlockingConnection(pika.URLParameters(sys.argv[1]))
+      channel = connection.channel()
+      channel.confirm_delivery()
+      persistent = pika.BasicProperties(delivery_mode=2, content_type="application/json")
+      for body in [b"\\xff\\xfe not json", b'{"type":"attendance"}', b'{"type":"enrol","version":1}',
+                   b'{"type":"register","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"X1","name":"X",'
+                   b'"faces":[{"jpeg":"bm90IGFuIGltYWdl"}],"source":"pika","captured_at":"2026-11-25T08:00:00+00:00"}']:
+          channel.basic_publish("att", "attendance" if b"register" not in body else "register", body, persistent)
+      connection.close()
+      """
+    let publish = Process()
+    publish.executableURL = URL(fileURLWithPath: python)
+    publish.arguments = ["-c", script, url]
+    try publish.run()
+    publish.waitUntilExit()
+    #expect(publish.terminationStatus == 0)
+    var lines: [String] = []
+    #expect(
+      eventuallyTrue {
+        lines = (try? ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: ["MQ_URL": url]).lines) ?? []
+        return lines.count == 4
+      })
+    let reasons = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+      .compactMap { $0["reason"] as? String }
+    #expect(reasons.contains { $0.hasPrefix("message is not valid JSON") })
+    #expect(reasons.contains { $0 == "attendance message has no 'version' field" })
+    #expect(reasons.contains { $0.hasPrefix("unknown message type 'enrol'") })
+    #expect(reasons.contains { $0.contains("faces[0] is not JPEG data") })
   }
 
   func count(_ store: AttendanceStore, _ table: String) throws -> Int {
