@@ -156,6 +156,7 @@ struct AttTake: ParsableCommand {
       } catch {
         throw ToolError("\(error)", exitCode: .models)
       }
+      if let broker = try storeOptions.broker() { session.galleryEvents = GalleryEvents(broker: broker) }
       session.onGalleryReload = { matcher in
         Console.error("att-take: gallery reloaded: \(matcher.people.count) people / \(matcher.embeddings) embeddings")
       }

@@ -147,6 +147,23 @@ struct QueueTests {
     #expect(try s.count("SELECT sum(1 + duplicates) FROM attendance") == total)
   }
 
+  @Test("att-take's event subscription reports a gallery change committed by a worker, and nothing otherwise")
+  func galleryEvents() throws {
+    let broker = try BrokerURL(try Broker.freshVirtualHost())
+    let events = GalleryEvents(broker: broker)
+    #expect(!events.galleryChanged(), "subscribing; nothing has happened yet")
+    let publisher = try AMQPConnection(broker: broker)
+    try publisher.publish(
+      exchange: QueueTopology.events, routingKey: "",
+      body: StoreEvent.attendanceRecorded(
+        personID: "P", classID: nil, localDay: "2026-11-25", observationID: UUID()
+      ).json)
+    Thread.sleep(forTimeInterval: 0.5)  // the attendance event has arrived by now, and does not count
+    #expect(!events.galleryChanged())
+    try publisher.publish(exchange: QueueTopology.events, routingKey: "", body: StoreEvent.galleryChanged.json)
+    #expect(try eventually(5) { events.galleryChanged() })
+  }
+
   @Test("MQ_URL spellings: amqp with a vhost, defaults, amqps without a CA file refused, password hidden")
   func brokerURLs() throws {
     let url = try BrokerURL("amqp://att:s%40cret@mq.example:5673/school%2Fa")

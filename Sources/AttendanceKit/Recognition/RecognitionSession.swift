@@ -29,6 +29,8 @@ public final class RecognitionSession {
   public private(set) var summary = TakeSummary()
   /// Called when the gallery was reloaded (people enrolled or removed while running).
   public var onGalleryReload: ((GalleryMatcher) -> Void)?
+  /// In queue mode: the committed events, which trigger a reload at once rather than at the next poll.
+  public var galleryEvents: GalleryEvents?
 
   private struct TrackState {
     var liveness: TrackLiveness
@@ -214,10 +216,11 @@ public final class RecognitionSession {
   }
 
   private func reloadGalleryIfChanged() throws {
-    guard let store, Date().timeIntervalSince(lastGalleryCheck) >= options.galleryPoll else { return }
+    let announced = galleryEvents?.galleryChanged() ?? false
+    guard let store, announced || Date().timeIntervalSince(lastGalleryCheck) >= options.galleryPoll else { return }
     lastGalleryCheck = Date()
     let stamp = try store.galleryStamp()
-    guard stamp != galleryStamp else { return }
+    guard stamp != galleryStamp || announced else { return }
     galleryStamp = stamp
     matcher = try GalleryMatcher(gallery: try Gallery(store: store))
     summary.galleryReloads += 1
