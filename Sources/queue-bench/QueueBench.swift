@@ -26,7 +26,7 @@ struct QueueBench {
 
   /// A distinct observation: its own day (so each is a record, not a duplicate) and UUID.
   static func observation(_ i: Int, person: String, seed: Int) -> Message {
-    let day = i + seed * 1_000_000
+    let day = i + seed * 100_000  // about 270 years per seed: four-digit years, distinct days
     let date = Date(timeIntervalSince1970: 1_700_000_000 + Double(day) * 86_400)
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = TimeZone(secondsFromGMT: 0)

@@ -91,6 +91,31 @@ struct StoreTests {
     #expect(error?.description.hasPrefix("/proc/att/x.db") == true)
   }
 
+  @Test(
+    "captured times parse to the same instant as Foundation's ISO 8601 parser, with the local day as written",
+    arguments: [
+      "2026-11-25T23:30:00+05:30", "2026-11-25T08:00:00Z", "2024-02-29T12:00:00.250-03:00", "1999-12-31T23:59:59z",
+      "2026-01-01T00:00:00+14:00", "2000-03-01T00:00:00.5+00:00",
+    ])
+  func capturedTimes(text: String) throws {
+    let parsed = try #require(CapturedTime(text))
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+    let expected = try #require(formatter.date(from: text.uppercased()))
+    #expect(abs(parsed.instant.timeIntervalSince(expected)) < 0.001)
+    #expect(parsed.localDay == String(text.prefix(10)))
+  }
+
+  @Test(
+    "malformed captured times are refused",
+    arguments: [
+      "2026-11-25T08:00:00", "2026-13-01T08:00:00Z", "2026-02-29T08:00:00Z", "2026-11-25 08:00:00Z", "2026-11-25T24:00:00Z",
+      "2026-11-25T08:00:00+0530", "2026-11-25T08:00:00.Z", "", "yesterday",
+    ])
+  func badCapturedTimes(text: String) {
+    #expect(CapturedTime(text) == nil)
+  }
+
   @Test("SHA-256 matches the FIPS 180-4 test vectors")
   func sha256() throws {
     #expect(Data().sha256Hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
