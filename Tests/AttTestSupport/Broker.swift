@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The project's RabbitMQ node (Scripts/broker), with a virtual host of its own per test so tests
 /// that run at once never share queues.
 public enum Broker {
@@ -13,14 +17,11 @@ public enum Broker {
 
   public static var port: String { ProcessInfo.processInfo.environment["ATT_BROKER_PORT"] ?? "5672" }
 
-  static func script(_ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "\(Checkout.root)/Scripts/broker")
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw BrokerUnavailable(arguments: arguments, status: process.terminationStatus) }
+  static func script(_ arguments: [String], environment: [String: String] = [:]) throws {
+    let status = try runAndWait(
+      "\(Checkout.root)/Scripts/broker", arguments,
+      environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    guard status == 0 else { throw BrokerUnavailable(arguments: arguments, status: status) }
   }
 
   struct BrokerUnavailable: Error { let arguments: [String]; let status: Int32 }
@@ -58,4 +59,25 @@ public struct PrivateBroker {
       throw Broker.BrokerUnavailable(arguments: [action], status: process.terminationStatus)
     }
   }
+}
+
+/// Runs a command and waits for it with posix_spawn and waitpid. Foundation's Process could hang in
+/// waitUntilExit on Linux here, leaving the script a zombie (seen with many processes starting at once).
+func runAndWait(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Int32 {
+  var pid: pid_t = 0
+  let argv = ([path] + arguments).map { strdup($0) } + [nil]
+  let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+  defer {
+    argv.forEach { free($0) }
+    envp.forEach { free($0) }
+  }
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+  guard spawned == 0 else { throw Broker.BrokerUnavailable(arguments: arguments, status: spawned) }
+  var status: Int32 = 0
+  while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+  return (status >> 8) & 0xFF
 }
