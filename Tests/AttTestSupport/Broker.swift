@@ -46,18 +46,8 @@ public struct PrivateBroker {
   public func stop() throws { try run("stop") }
 
   private func run(_ action: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "\(Checkout.root)/Scripts/broker")
-    process.arguments = [action]
-    process.environment = ProcessInfo.processInfo.environment.merging([
-      "ATT_BROKER_PORT": String(port), "ATT_BROKER_DIR": folder, "ATT_BROKER_NODE": node,
-    ]) { $1 }
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Broker.BrokerUnavailable(arguments: [action], status: process.terminationStatus)
-    }
+    try Broker.script(
+      [action], environment: ["ATT_BROKER_PORT": String(port), "ATT_BROKER_DIR": folder, "ATT_BROKER_NODE": node])
   }
 }
 
