@@ -19,7 +19,7 @@ public enum FolderSampling {
     makeEngine: @escaping @Sendable () throws(FaceKitError) -> FaceEngine,
     progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws(FaceKitError) -> [Outcome] {
-    let first = EngineSlot(try makeEngine())
+    let first = EngineHandOff(try makeEngine())
     let state = Mutex((next: 0, done: 0, outcomes: [Int: Outcome]()))
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, people.count))) { worker in
       guard let engine = worker == 0 ? first.take() : try? makeEngine() else { return }
@@ -48,18 +48,5 @@ public enum FolderSampling {
     }
     let outcomes = state.withLock { $0.outcomes }
     return people.indices.compactMap { outcomes[$0] }
-  }
-}
-
-/// Hands the engine built on the calling thread to worker 0 alone.
-private final class EngineSlot: @unchecked Sendable {
-  private let lock = NSLock()
-  private var engine: FaceEngine?
-  init(_ engine: FaceEngine) { self.engine = engine }
-  func take() -> FaceEngine? {
-    lock.withLock {
-      defer { engine = nil }
-      return engine
-    }
   }
 }

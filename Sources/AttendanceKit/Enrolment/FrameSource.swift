@@ -89,8 +89,6 @@ public final class FrameReader {
   private var files: IndexingIterator<[String]>
   private var ended = false
   private let limits: ImageLimits
-  /// The number of files, for progress; nil for video and cameras.
-  public let fileCount: Int?
 
   init(video: VideoSource, label: String, live: Bool) {
     self.video = video
@@ -98,7 +96,6 @@ public final class FrameReader {
     self.live = live
     self.files = [].makeIterator()
     self.limits = .standard
-    self.fileCount = nil
   }
 
   init(files: [String], limits: ImageLimits) {
@@ -107,7 +104,6 @@ public final class FrameReader {
     self.live = false
     self.files = files.makeIterator()
     self.limits = limits
-    self.fileCount = files.count
   }
 
   /// The next frame or photo, nil at the end. A video read error ends the stream after reporting it.

@@ -11,15 +11,6 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
   /// The broker did not confirm a published message in time, or refused it (basic.nack).
   case notConfirmed(String, reason: String)
 
-  /// Whether reconnecting may help (as opposed to a configuration problem).
-  public var isTransient: Bool {
-    switch self {
-    case .invalidURL: false
-    case .refused(_, let code, _): code != 403 && code != 530
-    default: true
-    }
-  }
-
   public var description: String {
     switch self {
     case .invalidURL(let url, let reason): "MQ_URL '\(url)' cannot be used: \(reason)"

@@ -13,7 +13,6 @@ public struct FaceTracker: Sendable {
     public let id: Int
     public var box: FaceBox
     public var lastSeen: Double
-    public let firstSeen: Double
   }
 
   public private(set) var tracks: [Track] = []
@@ -46,7 +45,7 @@ public struct FaceTracker: Sendable {
       ids[pair.box] = tracks[pair.track].id
     }
     for (b, box) in boxes.enumerated() where !usedBoxes.contains(b) {
-      tracks.append(Track(id: nextID, box: box, lastSeen: time, firstSeen: time))
+      tracks.append(Track(id: nextID, box: box, lastSeen: time))
       ids[b] = nextID
       nextID += 1
     }

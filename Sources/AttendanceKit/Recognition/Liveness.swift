@@ -96,6 +96,7 @@ public struct TrackLiveness: Sendable {
     }
     movingPairs += 1
     residuals.append(residual / eyes)
+    if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }  // the median of the recent 100 moving pairs
     if residual / eyes < options.planarResidual { planarPairs += 1 }
   }
 

@@ -24,6 +24,7 @@ public final class RecognitionSession {
   private var matcher: GalleryMatcher
   private var galleryStamp: String?
   private var lastGalleryCheck = Date()
+  private var lastEventCheck = Date.distantPast
   private var tracker = FaceTracker()
   private var states: [Int: TrackState] = [:]
   public private(set) var summary = TakeSummary()
@@ -216,7 +217,12 @@ public final class RecognitionSession {
   }
 
   private func reloadGalleryIfChanged() throws {
-    let announced = galleryEvents?.galleryChanged() ?? false
+    // The event subscription is read a few times a second, not on every frame (each read may wait 1 ms).
+    var announced = false
+    if galleryEvents != nil, Date().timeIntervalSince(lastEventCheck) >= 0.2 {
+      lastEventCheck = Date()
+      announced = galleryEvents?.galleryChanged() ?? false
+    }
     guard let store, announced || Date().timeIntervalSince(lastGalleryCheck) >= options.galleryPoll else { return }
     lastGalleryCheck = Date()
     let stamp = try store.galleryStamp()
