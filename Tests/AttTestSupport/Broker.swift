@@ -34,26 +34,41 @@ public struct PrivateBroker {
   let folder: String
   let node: String
 
-  public init(port: Int) throws {
+  /// With `tlsPort`, the node also takes amqps:// there, with a certificate for localhost signed by
+  /// the CA in `caFile`.
+  public let tlsPort: Int?
+
+  public init(port: Int, tlsPort: Int? = nil) throws {
     self.port = port
+    self.tlsPort = tlsPort
     folder = try Checkout.scratchFolder("broker-\(port)")
     node = "att\(port)@localhost"
   }
 
   public var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
+  /// The TLS listener's URL, by host name: librabbitmq verifies DNS names only.
+  public var tlsURL: String { "amqps://guest:guest@localhost:\(tlsPort ?? 5671)/" }
+  public var caFile: String { "\(folder)/tls/ca.pem" }
 
   public func start() throws { try run("start") }
   public func stop() throws { try run("stop") }
 
   private func run(_ action: String) throws {
     try Broker.script(
-      [action], environment: ["ATT_BROKER_PORT": String(port), "ATT_BROKER_DIR": folder, "ATT_BROKER_NODE": node])
+      [action],
+      environment: [
+        "ATT_BROKER_PORT": String(port), "ATT_BROKER_DIR": folder, "ATT_BROKER_NODE": node,
+        "ATT_BROKER_TLS_PORT": tlsPort.map(String.init) ?? "",
+      ])
   }
 }
 
 /// Runs a command and waits for it with posix_spawn and waitpid. Foundation's Process could hang in
 /// waitUntilExit on Linux here, leaving the script a zombie (seen with many processes starting at once).
-func runAndWait(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Int32 {
+/// With `quiet`, standard error goes to /dev/null too.
+public func runAndWait(_ path: String, _ arguments: [String], environment: [String: String], quiet: Bool = false) throws
+  -> Int32
+{
   var pid: pid_t = 0
   let argv = ([path] + arguments).map { strdup($0) } + [nil]
   let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -65,6 +80,7 @@ func runAndWait(_ path: String, _ arguments: [String], environment: [String: Str
   posix_spawn_file_actions_init(&actions)
   defer { posix_spawn_file_actions_destroy(&actions) }
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  if quiet { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
   let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
   guard spawned == 0 else { throw Broker.BrokerUnavailable(arguments: arguments, status: spawned) }
   var status: Int32 = 0

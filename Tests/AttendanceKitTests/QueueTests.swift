@@ -147,6 +147,102 @@ struct QueueTests {
     #expect(try s.count("SELECT sum(1 + duplicates) FROM attendance") == total)
   }
 
+  @Test("amqps: producer and worker over TLS verified against the broker's CA; a wrong CA or an IP address is refused clearly")
+  func tls() throws {
+    let port = Int.random(in: 5700...5790)
+    let broker = try PrivateBroker(port: port, tlsPort: port + 100)
+    try broker.start()
+    defer { try? broker.stop() }
+    let url = try BrokerURL(broker.tlsURL, caFile: broker.caFile)
+    let s = try Scratch()
+    let producer = try QueueDelivery(broker: url, spool: "\(s.folder)/spool")
+    let worker = RunningWorker(broker: url, scratch: s)
+    defer { worker.finish() }
+    let register = RegisterMessage(
+      personID: "21CS001", name: "Barack Obama", faces: try Scratch.crops("barack_obama", count: 1), source: "test",
+      capturedAt: "2026-10-01T08:00:00+02:00")
+    #expect(try producer.deliver(.register(register)) == .queued)
+    #expect(try producer.deliver(attendance("21CS001", day: 2)) == .queued)
+    #expect(try eventually { try s.count("SELECT count(*) FROM attendance") == 1 })
+    #expect(try s.count("SELECT count(*) FROM face_samples WHERE person_id = '21CS001'") == 1)
+
+    // The system's CA bundle did not sign the test broker's certificate.
+    let wrongCA = try BrokerURL(broker.tlsURL, caFile: "/etc/ssl/certs/ca-certificates.crt")
+    #expect {
+      try AMQPConnection(broker: wrongCA)
+    } throws: { error in
+      "\(error)".contains("not signed by the CA in /etc/ssl/certs/ca-certificates.crt")
+    }
+    // librabbitmq 0.11 checks DNS names only: an IP address fails with advice to use the name.
+    let byAddress = try BrokerURL("amqps://guest:guest@127.0.0.1:\(port + 100)/", caFile: broker.caFile)
+    #expect {
+      try AMQPConnection(broker: byAddress)
+    } throws: { error in
+      "\(error)".contains("hostname verification failed") && "\(error)".contains("use the host name")
+    }
+  }
+
+  @Test("a locked database is a transient failure: retried with back-off, never acked or dropped, applied once")
+  func lockedDatabase() throws {
+    let broker = try BrokerURL(try Broker.freshVirtualHost())
+    let s = try Scratch(busyTimeout: 0.2)
+    _ = try s.register("21CS001", "Barack Obama", faces: 1)
+    // Another process's write transaction holds the lock for 3 s.
+    let other = try DatabaseQueue(path: "\(s.folder)/data/attendance.db")
+    let locked = DispatchSemaphore(value: 0)
+    let released = DispatchSemaphore(value: 0)
+    Thread {
+      try? other.writeWithoutTransaction { db in
+        try db.execute(sql: "BEGIN IMMEDIATE")
+        locked.signal()
+        Thread.sleep(forTimeInterval: 3)
+        try db.execute(sql: "COMMIT")
+      }
+      released.signal()
+    }.start()
+    locked.wait()
+    let producer = try QueueDelivery(broker: broker, spool: "\(s.folder)/spool")
+    for day in 1...20 { _ = try producer.deliver(attendance("21CS001", day: day)) }
+    let worker = RunningWorker(broker: broker, scratch: s)
+    worker.worker.retryDelay = 0.2
+    Thread.sleep(forTimeInterval: 1.5)
+    #expect(try s.count("SELECT count(*) FROM observations") == 0, "nothing commits while the lock is held")
+    released.wait()
+    #expect(try eventually { try s.count("SELECT count(*) FROM observations") == 20 })
+    worker.finish()
+    #expect(worker.worker.counts.retried >= 2)
+    #expect(worker.worker.counts.applied == 20 && worker.worker.counts.deadLettered == 0)
+    #expect(try s.count("SELECT count(*) FROM attendance") == 20)
+  }
+
+  @Test(
+    "a full disk is a transient failure: the worker retries until space is freed, then applies everything once",
+    .enabled(if: TinyDisk.permitted, "needs root to mount a small tmpfs"))
+  func fullDisk() throws {
+    let broker = try BrokerURL(try Broker.freshVirtualHost())
+    let disk = try TinyDisk(megabytes: 4)
+    defer { disk.unmount() }
+    let s = try Scratch(folder: disk.path)
+    _ = try s.register("21CS001", "Barack Obama", faces: 1)
+    let producer = try QueueDelivery(broker: broker, spool: try Checkout.scratchFolder("full-disk-spool") + "/spool")
+    try disk.fill()
+    let register = RegisterMessage(
+      personID: "21CS002", name: "Joe Biden", faces: try Scratch.crops("joe_biden", count: 2), source: "test",
+      capturedAt: "2026-10-01T08:00:00+02:00")
+    _ = try producer.deliver(.register(register))
+    for day in 1...200 { _ = try producer.deliver(attendance("21CS001", day: 1 + day % 28, id: UUID())) }
+    let worker = RunningWorker(broker: broker, scratch: s)
+    worker.worker.retryDelay = 0.2
+    #expect(try eventually(10) { worker.worker.counts.retried >= 2 })
+    #expect(try s.count("SELECT count(*) FROM people WHERE id = '21CS002'") == 0)
+    try disk.free()
+    #expect(try eventually { try s.count("SELECT count(*) FROM observations") == 200 })
+    worker.finish()
+    #expect(try s.count("SELECT count(*) FROM face_samples WHERE person_id = '21CS002'") == 2)
+    #expect(try s.count("SELECT sum(1 + duplicates) FROM attendance") == 200)
+    #expect(worker.worker.counts.deadLettered == 0, "a full disk never sends a message to the dead letters")
+  }
+
   @Test("att-take's event subscription reports a gallery change committed by a worker, and nothing otherwise")
   func galleryEvents() throws {
     let broker = try BrokerURL(try Broker.freshVirtualHost())

@@ -11,10 +11,14 @@ struct Scratch {
   let store: AttendanceStore
   let handler: MessageHandler
 
-  init() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("att-test-\(UUID().uuidString)").path
-    store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
-    handler = MessageHandler(store: store, media: MediaLibrary(root: "\(folder)/media"))
+  /// `folder` defaults to a new one under the temporary directory; `busyTimeout` is the store's wait
+  /// for another writer's lock.
+  init(folder: String? = nil, busyTimeout: Double = 10) throws {
+    self.folder =
+      folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("att-test-\(UUID().uuidString)").path
+    store = try AttendanceStore(
+      location: DatabaseLocation(path: "\(self.folder)/data/attendance.db"), busyTimeout: busyTimeout)
+    handler = MessageHandler(store: store, media: MediaLibrary(root: "\(self.folder)/media"))
   }
 
   static let shared = Checkout.shared

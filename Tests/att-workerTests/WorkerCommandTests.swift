@@ -89,6 +89,57 @@ struct WorkerCommandTests {
     #expect(reasons.contains { $0.contains("faces[0] is not JPEG data") })
   }
 
+  @Test("dead-letters: list shows a parked message and its reason, requeue applies it once the cause is fixed, purge empties")
+  func deadLetterCommands() throws {
+    let url = try Broker.freshVirtualHost()
+    let folder = try Checkout.scratchFolder("dead-letters")
+    let environment = ["MQ_URL": url]
+    let worker = try ToolRun.start("att-worker", [], in: folder, environment: environment)
+    defer {
+      worker.terminate()
+      _ = worker.wait()
+    }
+    // Attendance for someone not enrolled yet: parked, with the reason.
+    let producer = try QueueDelivery(broker: try BrokerURL(url), spool: "\(folder)/producer-spool")
+    _ = try producer.deliver(
+      .attendance(AttendanceMessage(personID: "P7", deviceID: "gate", capturedAt: "2026-11-25T08:00:00+01:00")))
+    var parked: [String] = []
+    #expect(
+      eventuallyTrue {
+        parked = (try? ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines) ?? []
+        return parked.count == 1
+      })
+    #expect(parked.first?.contains("unknown person 'P7'") == true)
+    #expect(
+      try ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines.count == 1,
+      "list leaves them parked")
+
+    // The cause is fixed (P7 enrolled), and the operator requeues: the attendance lands once.
+    let enrol = try ToolRun.run(
+      "att-register",
+      ["add", "--id", "P7", "--name", "Pat", "--source", "\(Checkout.shared)/faces/people/joe_biden", "--count", "1"],
+      in: folder, environment: environment)
+    #expect(enrol.status == 0, "\(enrol.stderr)")
+    let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
+    #expect(eventuallyTrue { (try? store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM people") }) == 1 })
+    let requeue = try ToolRun.run("att-worker", ["dead-letters", "requeue"], in: folder, environment: environment)
+    #expect(requeue.stdout.contains("requeued 1 message(s)"), "\(requeue.stderr)")
+    #expect(eventuallyTrue { (try? count(store, "attendance")) == 1 })
+    #expect(try ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines.isEmpty)
+
+    // Something that can never succeed is purged.
+    _ = try producer.deliver(
+      .attendance(AttendanceMessage(personID: "nobody", deviceID: "gate", capturedAt: "2026-11-25T09:00:00+01:00")))
+    #expect(
+      eventuallyTrue {
+        (try? ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines.count) == 1
+      })
+    let purge = try ToolRun.run("att-worker", ["dead-letters", "purge"], in: folder, environment: environment)
+    #expect(purge.stdout.contains("purged 1 message(s)"))
+    #expect(try ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines.isEmpty)
+    #expect(try count(store, "attendance") == 1)
+  }
+
   func count(_ store: AttendanceStore, _ table: String) throws -> Int {
     try store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
   }

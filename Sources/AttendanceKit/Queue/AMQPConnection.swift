@@ -245,7 +245,14 @@ public final class AMQPConnection {
   /// Turns a librabbitmq status code into a `QueueError`.
   private func check(status: Int32, _ doing: String, unreachable: Bool = false) throws(QueueError) {
     guard status < 0 else { return }
-    let text = "\(doing): " + String(cString: amqp_error_string2(status))
+    var text = "\(doing): " + String(cString: amqp_error_string2(status))
+    if status == AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue {
+      // librabbitmq 0.11 matches DNS names only, never an IP address in the certificate.
+      text +=
+        " (the certificate must name '\(broker.host)' as a DNS name; use the host name, e.g. amqps://user:pass@localhost:\(broker.port)/, not an IP address)"
+    } else if status == AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue, let ca = broker.caFile {
+      text += " (the broker's certificate is not signed by the CA in \(ca))"
+    }
     if unreachable { throw .unreachable(broker.description, reason: text) }
     throw .connectionLost(broker.description, reason: text)
   }

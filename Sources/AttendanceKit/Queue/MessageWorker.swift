@@ -14,6 +14,8 @@ public final class MessageWorker {
   public var batch = 100
   /// How long to wait for more messages before acknowledging a partial batch.
   public var batchWait = 0.02
+  /// The first wait after a transient failure; it doubles with each failure in a row, up to 30 s.
+  public var retryDelay = 0.5
   public var log: @Sendable (String) -> Void = { _ in }
 
   /// What the worker did so far.
@@ -74,6 +76,7 @@ public final class MessageWorker {
 
   private func consumeUntilStopped(_ stop: StopSignal) throws {
     guard let consumer else { return }
+    var failures = 0
     while !stop.isStopped {
       guard let first = try consumer.nextDelivery(timeout: 0.5) else { continue }
       // Take what is already waiting, for at most batchWait: a busy queue gives big batches, a quiet
@@ -88,11 +91,15 @@ public final class MessageWorker {
       if try process(deliveries) {
         try publisher?.waitForConfirms()
         try consumer.ack(deliveries.last!.tag, multiple: true)
+        failures = 0
       } else {
-        // A transient failure: nothing of this batch was committed; hand it all back and wait.
+        // A transient failure: nothing of this batch was committed; hand it all back (it stays at the
+        // head of its queue) and wait longer each time it happens again.
         for delivery in deliveries { try consumer.requeue(delivery.tag) }
         counts.retried += 1
-        Thread.sleep(forTimeInterval: 1)
+        failures += 1
+        let until = Date(timeIntervalSinceNow: min(retryDelay * pow(2, Double(failures - 1)), 30))
+        while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.05) }
       }
     }
   }

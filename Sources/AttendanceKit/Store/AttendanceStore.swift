@@ -8,7 +8,8 @@ public final class AttendanceStore: Sendable {
   let writer: DatabasePool
 
   /// Opens (creating if needed) the database at `location` and brings its schema up to date.
-  public init(location: DatabaseLocation) throws(StoreError) {
+  /// A writer waits up to `busyTimeout` seconds for another process's write lock before failing.
+  public init(location: DatabaseLocation, busyTimeout: Double = 10) throws(StoreError) {
     self.location = location
     let folder = (location.path as NSString).deletingLastPathComponent
     do {
@@ -19,7 +20,7 @@ public final class AttendanceStore: Sendable {
     var configuration = GRDB.Configuration()
     configuration.foreignKeysEnabled = true
     // Several processes (att-register, att-extract, att-worker) may write: wait instead of failing.
-    configuration.busyMode = .timeout(10)
+    configuration.busyMode = .timeout(busyTimeout)
     do {
       writer = try DatabasePool(path: location.path, configuration: configuration)
       try Schema.migrator.migrate(writer)
