@@ -3,7 +3,7 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 DATE ?= $(shell date +%Y-%m-%d)
-TOOLS := att-extract att-register att-take att-worker
+TOOLS := att-extract att-register att-take att-worker att-serve
 RELEASE := .build/release
 
 .PHONY: all setup build release test demo bench man install uninstall clean

@@ -13,11 +13,19 @@ let package = Package(
     .executable(name: "att-register", targets: ["att-register"]),
     .executable(name: "att-take", targets: ["att-take"]),
     .executable(name: "att-worker", targets: ["att-worker"]),
+    .executable(name: "att-serve", targets: ["att-serve"]),
     .library(name: "FaceKit", targets: ["FaceKit"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     .target(
@@ -66,6 +74,34 @@ let package = Package(
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // OpenSSL's libcrypto (Debian's libssl-dev): PBKDF2 for passwords, HMAC for session cookies.
+    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto"),
+    // The web side (Hummingbird) lives apart from the tools that do not serve HTTP.
+    .target(
+      name: "AttServer",
+      dependencies: [
+        "AttendanceKit", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      resources: [
+        .embedInCode("Resources/dashboard.html"), .embedInCode("Resources/dashboard.js"),
+        .embedInCode("Resources/login.html"),
+      ]
+    ),
+    .executableTarget(
+      name: "att-serve",
+      dependencies: [
+        "AttServer", "AttCommandLine", "AttendanceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
     .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
@@ -79,6 +115,13 @@ let package = Package(
         "att-worker", "att-register", "AttTestSupport", "AttendanceKit", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "att-takeTests", dependencies: ["att-take", "AttTestSupport", "AttendanceKit", "FaceKit"]),
+    .testTarget(
+      name: "AttServerTests",
+      dependencies: [
+        "AttServer", "AttendanceKit", "AttTestSupport", "att-serve", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+      ]),
     .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],

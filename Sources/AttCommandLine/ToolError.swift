@@ -43,3 +43,18 @@ public func reportingErrors(_ tool: String, _ body: () throws -> Void) throws {
     throw ExitCode(ToolError.ExitStatus.failure.rawValue)
   }
 }
+
+/// `reportingErrors` for async work (att-serve).
+public func reportingErrors(_ tool: String, _ body: () async throws -> Void) async throws {
+  do {
+    try await body()
+  } catch let error as ExitCode {
+    throw error
+  } catch let error as ToolError {
+    Console.error("\(tool): \(error.description)")
+    throw ExitCode(error.exitCode.rawValue)
+  } catch {
+    Console.error("\(tool): \(error)")
+    throw ExitCode(ToolError.ExitStatus.failure.rawValue)
+  }
+}

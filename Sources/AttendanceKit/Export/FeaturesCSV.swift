@@ -28,7 +28,7 @@ public enum FeaturesCSV {
 
   /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). A leading = + - @
   /// is prefixed with ' so that a spreadsheet does not run a name as a formula.
-  static func field(_ value: String) -> String {
+  public static func field(_ value: String) -> String {
     var value = value
     if let first = value.first, "=+-@".contains(first) { value = "'" + value }
     guard value.contains(where: { ",\"\n\r".contains($0) }) else { return value }

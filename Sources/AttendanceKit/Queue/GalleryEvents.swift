@@ -1,49 +1,80 @@
 import Foundation
 
-/// att-take's subscription to committed events in queue mode: an exclusive queue bound to
-/// `att.events`, read without blocking once per frame. When someone is enrolled, renamed or removed
-/// (on any host, applied by any worker) the gallery is reloaded at once instead of at the next poll.
-/// If the broker is unreachable the subscription simply reports nothing; polling the database still works.
-public final class GalleryEvents {
+/// A subscription to committed events in queue mode: an exclusive queue bound to `att.events`, read
+/// without holding anything up. It connects lazily and again after a loss (every few seconds); while
+/// the broker is unreachable it simply delivers nothing, and the reader falls back on the database.
+public final class EventSubscription {
   private let broker: BrokerURL
   private var connection: AMQPConnection?
-  private var queue = ""
   private var nextAttempt = Date.distantPast
+  private let retryAfter: Double
+
+  public init(broker: BrokerURL, retryAfter: Double = 5) {
+    self.broker = broker
+    self.retryAfter = retryAfter
+  }
+
+  /// Whether the subscription is connected now.
+  public var isConnected: Bool { connection != nil }
+
+  /// The bodies of the events that arrived, waiting up to `timeout` seconds for the first one.
+  public func next(timeout: Double) -> [Data] {
+    guard let connection = connected() else {
+      Thread.sleep(forTimeInterval: timeout)
+      return []
+    }
+    var bodies: [Data] = []
+    do {
+      var wait = timeout
+      while let event = try connection.nextDelivery(timeout: wait) {
+        try connection.ack(event.tag)
+        bodies.append(event.body)
+        wait = 0.001
+      }
+    } catch {
+      connection.close()
+      self.connection = nil
+      nextAttempt = Date(timeIntervalSinceNow: retryAfter)
+    }
+    return bodies
+  }
+
+  private func connected() -> AMQPConnection? {
+    if let connection { return connection }
+    guard Date() >= nextAttempt else { return nil }
+    do {
+      let fresh = try AMQPConnection(broker: broker, timeout: 1)
+      try QueueTopology.declare(on: fresh)
+      let queue = try fresh.declareQueue(nil)
+      try fresh.bind(queue: queue, exchange: QueueTopology.events, routingKey: "")
+      try fresh.consume(queue: queue, prefetch: 500)
+      connection = fresh
+      return fresh
+    } catch {
+      nextAttempt = Date(timeIntervalSinceNow: retryAfter * 2)
+      return nil
+    }
+  }
+
+  /// The `type` field of an event body.
+  public static func type(of body: Data) -> String? {
+    (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["type"] as? String
+  }
+}
+
+/// att-take's view of the events: when someone is enrolled, renamed or removed (on any host, applied
+/// by any worker) the gallery is reloaded at once instead of at the next poll.
+public final class GalleryEvents {
+  private let subscription: EventSubscription
 
   static let relevant: Set<String> = ["gallery_changed", "person_removed", "person_renamed", "person_registered"]
 
   public init(broker: BrokerURL) {
-    self.broker = broker
+    subscription = EventSubscription(broker: broker)
   }
 
   /// Whether the gallery changed since the last call (never blocks for more than a millisecond).
   public func galleryChanged() -> Bool {
-    if connection == nil {
-      guard Date() >= nextAttempt else { return false }
-      do {
-        let fresh = try AMQPConnection(broker: broker, timeout: 1)
-        try QueueTopology.declare(on: fresh)
-        queue = try fresh.declareQueue(nil)
-        try fresh.bind(queue: queue, exchange: QueueTopology.events, routingKey: "")
-        try fresh.consume(queue: queue, prefetch: 100)
-        connection = fresh
-      } catch {
-        nextAttempt = Date(timeIntervalSinceNow: 10)
-        return false
-      }
-    }
-    var changed = false
-    do {
-      while let event = try connection?.nextDelivery(timeout: 0.001) {
-        try connection?.ack(event.tag)
-        let type = (try? JSONSerialization.jsonObject(with: event.body) as? [String: Any])?["type"] as? String
-        if let type, Self.relevant.contains(type) { changed = true }
-      }
-    } catch {
-      connection?.close()
-      connection = nil
-      nextAttempt = Date(timeIntervalSinceNow: 5)
-    }
-    return changed
+    subscription.next(timeout: 0.001).contains { EventSubscription.type(of: $0).map(Self.relevant.contains) ?? false }
   }
 }

@@ -34,6 +34,12 @@ public final class AttendanceStore: Sendable {
     try writer.read(body)
   }
 
+  /// Runs a write transaction (for att-serve's accounts and corrections; messages go through
+  /// `MessageHandler`).
+  public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    try writer.write(body)
+  }
+
   /// The names of the migrations applied to this database, oldest first.
   public func appliedMigrations() throws -> [String] {
     try writer.read { db in try Schema.migrator.appliedMigrations(db) }

@@ -110,6 +110,35 @@ enum Schema {
       try db.alter(table: "unknown_faces") { t in t.add(column: "observation_id", .text) }
       try db.create(index: "unknown_faces_observation", on: "unknown_faces", columns: ["observation_id"], unique: true)
     }
+    migrator.registerMigration("v5: dashboard accounts, API tokens, audit log, attendance by day") { db in
+      // att-serve's accounts: passwords as PBKDF2 digests, never in clear; roles viewer and admin.
+      try db.create(table: "users") { t in
+        t.primaryKey("name", .text)
+        t.column("password_hash", .text).notNull()
+        t.column("role", .text).notNull().check { ["viewer", "admin"].contains($0) }
+        t.column("created_at", .datetime).notNull()
+      }
+      // Tokens for scripts: only their SHA-256 is stored; the token is shown once, when made.
+      try db.create(table: "api_tokens") { t in
+        t.primaryKey("name", .text)
+        t.column("token_sha256", .text).notNull().unique()
+        t.column("role", .text).notNull().check { ["viewer", "admin"].contains($0) }
+        t.column("created_at", .datetime).notNull()
+        t.column("last_used_at", .datetime)
+      }
+      // Who changed what by hand (rename, remove, attendance corrections), kept when the target goes.
+      try db.create(table: "audit_log") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("at", .datetime).notNull()
+        t.column("actor", .text).notNull()
+        t.column("action", .text).notNull()
+        t.column("target", .text).notNull()
+        t.column("details", .jsonText)
+      }
+      // The dashboard reads attendance by day, and by class and day.
+      try db.create(index: "attendance_day", on: "attendance", columns: ["local_day"])
+      try db.create(index: "attendance_class_day", on: "attendance", columns: ["class_id", "local_day"])
+    }
     return migrator
   }
 }

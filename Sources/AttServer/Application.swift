@@ -1,0 +1,94 @@
+import AttendanceKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Everything att-serve needs to run, from its options and environment.
+public struct ServeSettings: Sendable {
+  public var host = "127.0.0.1"
+  public var port = 8080
+  public var store: AttendanceStore
+  public var media: MediaLibrary
+  /// Where admin changes (rename, remove, manual attendance) go: the handler in direct mode, the
+  /// broker in queue mode, like every other tool's messages.
+  public var delivery: any MessageDelivery
+  /// The broker whose `att.events` wake the live feed (queue mode), if any.
+  public var broker: BrokerURL?
+  public var secretKey: String
+  /// Clock time (HH:MM, camera time) after which an arrival counts as late; nil for no rule.
+  public var lateAfter: String?
+  /// Write one line per request to standard error.
+  public var accessLog = true
+  /// PEM certificate chain and key: serve HTTPS (and wss://) instead of HTTP.
+  public var tlsCertificate: String?
+  public var tlsKey: String?
+  /// How often the live feed looks at the database (always in direct mode; as a fallback in queue mode).
+  public var pollInterval = 0.25
+  public var limiter = LoginLimiter()
+
+  public init(store: AttendanceStore, media: MediaLibrary, delivery: any MessageDelivery, secretKey: String) {
+    self.store = store
+    self.media = media
+    self.delivery = delivery
+    self.secretKey = secretKey
+  }
+}
+
+/// The request context: Hummingbird's, plus who is asking.
+public struct AppContext: RequestContext, WebSocketRequestContext {
+  public var coreContext: CoreRequestContextStorage
+  public let webSocket: WebSocketHandlerReference<AppContext>
+  public var identity: Identity?
+  /// The session cookie the identity came from (its CSRF token is derived from it).
+  public var sessionCookie: String?
+  /// An Authorization header was sent, and its token is not valid.
+  public var invalidToken = false
+  public let remoteAddress: String
+
+  public init(source: ApplicationRequestContextSource) {
+    coreContext = .init(source: source)
+    webSocket = .init()
+    remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+  }
+
+  public var requestDecoder: JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    return decoder
+  }
+
+  public var responseEncoder: JSONEncoder { .api }
+}
+
+/// The web application: dashboard, login, REST API, CSV exports, WebSocket feed, health and
+/// metrics. Built here, apart from the command, so that tests run it with or without sockets.
+public func buildApplication(_ settings: ServeSettings, logger: Logger = Logger(label: "att-serve"))
+  throws -> some ApplicationProtocol
+{
+  let server = Server(settings: settings, logger: logger)
+  let router = Router(context: AppContext.self)
+  server.addRoutes(to: router)
+  let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
+    webSocketRouter: router, configuration: .init(autoPing: .enabled(timePeriod: .seconds(30))))
+  let builder: HTTPServerBuilder
+  if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
+    let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+    let tls = TLSConfiguration.makeServerConfiguration(
+      certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+    builder = try .tls(webSocket, tlsConfiguration: tls)
+  } else {
+    builder = webSocket
+  }
+  var app = Application(
+    router: router, server: builder,
+    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "att-serve"),
+    logger: logger)
+  app.addServices(server.follower)
+  return app
+}

@@ -1,0 +1,174 @@
+import AttendanceKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The WebSocket clients and what is pushed to them. Each client has a bounded buffer: a client that
+/// stops reading loses its oldest messages (and catches up from the database when it reconnects)
+/// instead of growing the server's memory.
+public final class LiveFeed: Sendable {
+  private let clients = Mutex<[UUID: AsyncStream<String>.Continuation]>([:])
+  let pushed = Atomic<Int>(0)
+
+  public init() {}
+
+  public var clientCount: Int { clients.withLock { $0.count } }
+  public var eventsPushed: Int { pushed.load(ordering: .relaxed) }
+
+  /// A new client's stream of messages; call `leave` with its id when it goes.
+  func join() -> (UUID, AsyncStream<String>) {
+    let id = UUID()
+    let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(2000))
+    clients.withLock { $0[id] = continuation }
+    return (id, stream)
+  }
+
+  func leave(_ id: UUID) {
+    clients.withLock { $0.removeValue(forKey: id) }?.finish()
+  }
+
+  /// Sends one message to every client.
+  func broadcast(_ text: String) {
+    let targets = clients.withLock { Array($0.values) }
+    for client in targets { client.yield(text) }
+    pushed.add(targets.count, ordering: .relaxed)
+  }
+
+  func finishAll() {
+    let all = clients.withLock { table in
+      defer { table.removeAll() }
+      return Array(table.values)
+    }
+    for client in all { client.finish() }
+  }
+}
+
+/// What the feed sends: `{"type":"attendance","record":{...}}` for each committed record, and
+/// `{"type":"changed","what":"people"}` style hints when people or unknown faces change.
+enum FeedMessage {
+  static func attendance(_ row: AttendanceRow) -> String {
+    struct Envelope: Encodable {
+      let type = "attendance"
+      let record: AttendanceRow
+    }
+    return (try? String(decoding: JSONEncoder.api.encode(Envelope(record: row)), as: UTF8.self)) ?? "{}"
+  }
+
+  static func changed(_ what: String) -> String {
+    "{\"type\":\"changed\",\"what\":\"\(what)\"}"
+  }
+}
+
+extension JSONEncoder {
+  /// The API's encoding: ISO 8601 dates, stable key order.
+  static var api: JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys]
+    return encoder
+  }
+}
+
+/// Follows the committed records and pushes them to the feed: woken at once by `att.events` in queue
+/// mode, and polling the database every `pollInterval` (the only source in direct mode, and the
+/// fallback while the broker is away). Records are read back from the database by id, so whatever
+/// wakes it, nothing is pushed before its commit, nothing is missed and nothing is pushed twice.
+public final class FeedFollower: Service, Sendable {
+  let queries: AttendanceQueries
+  let feed: LiveFeed
+  let broker: BrokerURL?
+  let pollInterval: Double
+  let logger: Logger
+  /// Seconds from a record's commit to its push, last seen (for /metrics).
+  let lastLag = Mutex<Double?>(nil)
+  let brokerConnected = Atomic<Bool>(false)
+
+  public init(queries: AttendanceQueries, feed: LiveFeed, broker: BrokerURL?, pollInterval: Double = 0.25, logger: Logger) {
+    self.queries = queries
+    self.feed = feed
+    self.broker = broker
+    self.pollInterval = pollInterval
+    self.logger = logger
+  }
+
+  public func run() async throws {
+    var last = try queries.lastAttendanceID()
+    var peopleStamp = try stamp()
+    let (wakeups, wake) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
+    let stop = StopSignal()
+    if let broker { startSubscription(broker, wake: wake, stop: stop) }
+    defer { stop.stop() }
+    try await withGracefulShutdownHandler {
+      let ticker = Task {
+        while !Task.isCancelled {
+          try? await Task.sleep(for: .seconds(pollInterval))
+          wake.yield("tick")
+        }
+      }
+      defer { ticker.cancel() }
+      for await reason in wakeups {
+        if Task.isCancelled { break }
+        do {
+          let rows = try queries.feed(after: last)
+          for row in rows {
+            feed.broadcast(FeedMessage.attendance(row))
+            last = row.id
+          }
+          if !rows.isEmpty, let lag = try queries.commitAge(of: last) { lastLag.withLock { $0 = lag } }
+          let now = try stamp()
+          if now != peopleStamp || reason == "people" {
+            peopleStamp = now
+            feed.broadcast(FeedMessage.changed("people"))
+          }
+        } catch {
+          logger.warning("live feed: reading the database failed: \(error)")
+        }
+      }
+    } onGracefulShutdown: {
+      wake.finish()
+      stop.stop()
+      self.feed.finishAll()
+    }
+  }
+
+  /// Changes to people and unknown faces, cheaply: counts and maxima on indexed columns.
+  private func stamp() throws -> String {
+    try queries.store.reader { db in
+      try String.fetchOne(
+        db,
+        sql: """
+          SELECT (SELECT count(*) FROM people) || ':' || (SELECT ifnull(max(updated_at), '') FROM people)
+                 || ':' || (SELECT ifnull(max(id), 0) FROM unknown_faces)
+          """) ?? ""
+    }
+  }
+
+  /// The broker's events on a thread of their own (librabbitmq blocks); each one wakes the follower.
+  private func startSubscription(_ broker: BrokerURL, wake: AsyncStream<String>.Continuation, stop: StopSignal) {
+    let connected = self
+    Thread {
+      let subscription = EventSubscription(broker: broker, retryAfter: 2)
+      while !stop.isStopped {
+        let bodies = subscription.next(timeout: 0.5)
+        connected.brokerConnected.store(subscription.isConnected, ordering: .relaxed)
+        guard !bodies.isEmpty else { continue }
+        let types = Set(bodies.compactMap(EventSubscription.type(of:)))
+        let people: Set<String> = ["person_registered", "person_removed", "person_renamed", "unknown_face_seen"]
+        wake.yield(types.isDisjoint(with: people) ? "attendance" : "people")
+      }
+    }.start()
+  }
+}
+
+extension AttendanceQueries {
+  /// Seconds since the record was committed (for the lag metric).
+  func commitAge(of id: Int64) throws -> Double? {
+    guard id > 0 else { return nil }
+    return try store.reader { db in
+      try Date.fetchOne(db, sql: "SELECT recorded_at FROM attendance WHERE id = ?", arguments: [id]).map {
+        Date().timeIntervalSince($0)
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+import AttendanceKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Synchronization
+
+/// One line per request on standard error: address, user, method, path, status, milliseconds.
+struct AccessLog: RouterMiddleware {
+  let server: Server
+
+  func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws
+    -> Response
+  {
+    let start = ContinuousClock.now
+    var status = 500
+    defer {
+      let elapsed = ContinuousClock.now - start
+      let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+      server.metrics.count(status: status, seconds: ms / 1000)
+      if server.settings.accessLog {
+        let line =
+          "\(context.remoteAddress) \(context.identity?.name ?? "-") \(request.method) \(request.uri.path.prefix(200)) \(status) \(String(format: "%.1f", ms))ms\n"
+        FileHandle.standardError.write(Data(line.utf8))
+      }
+    }
+    do {
+      let response = try await next(request, context)
+      status = response.status.code
+      return response
+    } catch let error as HTTPResponseError {
+      status = error.status.code
+      throw error
+    }
+  }
+}
+
+/// Headers every response carries: no framing, no sniffing, scripts and connections from this
+/// origin only (the dashboard loads nothing from elsewhere).
+struct SecurityHeaders: RouterMiddleware {
+  func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws
+    -> Response
+  {
+    var response = try await next(request, context)
+    response.headers[.contentSecurityPolicy] =
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    response.headers[.xContentTypeOptions] = "nosniff"
+    response.headers[.referrerPolicy] = "same-origin"
+    response.headers[.xFrameOptions] = "DENY"
+    return response
+  }
+}
+
+extension HTTPField.Name {
+  static var xContentTypeOptions: Self { .init("X-Content-Type-Options")! }
+  static var xFrameOptions: Self { .init("X-Frame-Options")! }
+  static var referrerPolicy: Self { .init("Referrer-Policy")! }
+  static var csrfToken: Self { .init("X-CSRF-Token")! }
+}
+
+/// Finds out who is asking: a bearer token (scripts), else the signed session cookie (browsers).
+/// The account must still exist, and its current role is what counts.
+struct Authenticate: RouterMiddleware {
+  let server: Server
+
+  func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws
+    -> Response
+  {
+    var context = context
+    if let authorization = request.headers[.authorization] {
+      if authorization.hasPrefix("Bearer "), let identity = try server.accounts.verify(token: String(authorization.dropFirst(7)))
+      {
+        context.identity = identity
+      } else {
+        context.invalidToken = true
+      }
+    } else if let cookie = request.cookies[SessionSigner.cookieName]?.value, !cookie.isEmpty,
+      let session = server.signer.session(from: cookie), let role = try server.accounts.role(of: session.name)
+    {
+      context.identity = Identity(name: session.name, role: role, viaCookie: true)
+      context.sessionCookie = cookie
+    }
+    return try await next(request, context)
+  }
+}
+
+/// Refuses anyone not signed in (a browser asking for a page goes to the login form), and a
+/// state-changing request made with the cookie alone, without its CSRF token.
+struct RequireIdentity: RouterMiddleware {
+  let server: Server
+
+  func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws
+    -> Response
+  {
+    if context.invalidToken {
+      throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "the API token is not valid")
+    }
+    guard let identity = context.identity else {
+      if request.method == .get, request.uri.path == "/" {
+        return Response(status: .seeOther, headers: [.location: "/login"])
+      }
+      throw HTTPError(.unauthorized, message: "sign in at /login, or send 'Authorization: Bearer <token>'")
+    }
+    if identity.viaCookie, let cookie = context.sessionCookie {
+      if ![.get, .head].contains(request.method) {
+        guard server.signer.csrfMatches(request.headers[.csrfToken], cookieValue: cookie) else {
+          throw HTTPError(.forbidden, message: "missing or wrong X-CSRF-Token header")
+        }
+      }
+      // A WebSocket opened by a page of another site would carry the cookie: only this origin may.
+      if request.uri.path == "/ws", let origin = request.headers[.origin], let host = request.head.authority,
+        URL(string: origin)?.host.map({ host == $0 || host.hasPrefix($0 + ":") }) != true
+      {
+        throw HTTPError(.forbidden, message: "WebSocket from another origin")
+      }
+    }
+    return try await next(request, context)
+  }
+}
+
+/// Only admins rename, remove and correct.
+struct RequireAdmin: RouterMiddleware {
+  func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws
+    -> Response
+  {
+    guard context.identity?.role == .admin else { throw HTTPError(.forbidden, message: "this needs the admin role") }
+    return try await next(request, context)
+  }
+}
+
+/// Query parameters, checked: each bad value is a 400 naming the parameter.
+struct Query {
+  let parameters: [String: String]
+
+  init(_ request: Request) {
+    var parameters: [String: String] = [:]
+    for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+    self.parameters = parameters
+  }
+
+  func bad(_ name: String, _ reason: String) -> HTTPError {
+    HTTPError(.badRequest, message: "parameter '\(name)': \(reason)")
+  }
+
+  func text(_ name: String, maxLength: Int = 100) throws -> String? {
+    guard let value = parameters[name], !value.isEmpty else { return nil }
+    guard value.count <= maxLength else { throw bad(name, "longer than \(maxLength) characters") }
+    return value
+  }
+
+  func identifier(_ name: String) throws -> String? {
+    guard let value = try text(name, maxLength: 64) else { return nil }
+    if let problem = PersonIdentity.validate(id: value) { throw bad(name, problem) }
+    return value
+  }
+
+  func day(_ name: String) throws -> Day? {
+    guard let value = try text(name, maxLength: 10) else { return nil }
+    guard let day = Day(value) else { throw bad(name, "'\(value)' is not a date (YYYY-MM-DD)") }
+    return day
+  }
+
+  func integer(_ name: String) throws -> Int64? {
+    guard let value = try text(name, maxLength: 19) else { return nil }
+    guard let number = Int64(value), number >= 0 else { throw bad(name, "'\(value)' is not a whole number") }
+    return number
+  }
+
+  func limit() throws -> Int {
+    guard let value = try integer("limit") else { return 100 }
+    guard (1...1000).contains(value) else { throw bad("limit", "use 1 to 1000") }
+    return Int(value)
+  }
+
+  func flag(_ name: String) throws -> Bool {
+    guard let value = try text(name, maxLength: 5)?.lowercased() else { return false }
+    switch value {
+    case "1", "true", "yes": return true
+    case "0", "false", "no": return false
+    default: throw bad(name, "use true or false")
+    }
+  }
+
+  func filter() throws -> AttendanceQueries.Filter {
+    let filter = AttendanceQueries.Filter(
+      from: try day("from"), to: try day("to"), classID: try identifier("class"), personID: try identifier("person"))
+    if let from = filter.from, let to = filter.to, to < from { throw bad("to", "\(to) is before from \(from)") }
+    return filter
+  }
+}
+
+/// Request counters for /metrics.
+final class ServerMetrics: Sendable {
+  private let byClass = Mutex<[Int: Int]>([:])
+  private let seconds = Mutex<Double>(0)
+  private let loginRefusals = Atomic<Int>(0)
+
+  func count(status: Int, seconds elapsed: Double) {
+    byClass.withLock { $0[status / 100, default: 0] += 1 }
+    seconds.withLock { $0 += elapsed }
+  }
+
+  func count(loginRefused: Bool) {
+    if loginRefused { loginRefusals.add(1, ordering: .relaxed) }
+  }
+
+  func prometheus() -> String {
+    var text = "# HELP att_http_requests_total HTTP requests answered, by status class.\n"
+    text += "# TYPE att_http_requests_total counter\n"
+    for (group, count) in byClass.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+      text += "att_http_requests_total{status=\"\(group)xx\"} \(count)\n"
+    }
+    text +=
+      "# HELP att_http_request_seconds_total Time spent answering requests.\n# TYPE att_http_request_seconds_total counter\n"
+    text += "att_http_request_seconds_total \(String(format: "%.6f", seconds.withLock { $0 }))\n"
+    text += "# HELP att_login_refusals_total Sign-ins refused (wrong password or rate-limited).\n"
+    text += "# TYPE att_login_refusals_total counter\natt_login_refusals_total \(loginRefusals.load(ordering: .relaxed))\n"
+    return text
+  }
+}

@@ -1,0 +1,408 @@
+import AttendanceKit
+import Foundation
+import GRDB
+
+/// A request value that cannot be used, naming the parameter.
+public struct BadParameter: Error, Equatable, CustomStringConvertible {
+  public let name: String
+  public let reason: String
+  public var description: String { "parameter '\(name)': \(reason)" }
+}
+
+/// A calendar day as the attendance table keeps it (`YYYY-MM-DD` in the camera's time zone).
+public struct Day: Sendable, Equatable, Comparable, CustomStringConvertible {
+  public let text: String
+
+  /// Parses a strict `YYYY-MM-DD` that names a real date.
+  public init?(_ text: String) {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
+    else { return nil }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
+      calendar.component(.day, from: date) == d, calendar.component(.month, from: date) == m
+    else { return nil }
+    self.text = text
+  }
+
+  /// Today on this host's clock and time zone.
+  public static func today(_ now: Date = Date(), timeZone: TimeZone = .current) -> Day {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let c = calendar.dateComponents([.year, .month, .day], from: now)
+    return Day(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))!
+  }
+
+  public var description: String { text }
+  public static func < (a: Day, b: Day) -> Bool { a.text < b.text }
+}
+
+/// One attendance record as the API and the live feed show it.
+public struct AttendanceRow: Sendable, Codable, Equatable {
+  public let id: Int64
+  public let person_id: String
+  public let name: String
+  public let class_id: String?
+  public let device_id: String?
+  public let captured_at: String
+  public let local_day: String
+  public let direction: String
+  public let distance: Double?
+  public let liveness: String?
+  public let duplicates: Int
+
+  init(_ row: Row) {
+    id = row["id"]
+    person_id = row["person_id"]
+    name = row["name"]
+    class_id = row["class_id"]
+    device_id = row["device_id"]
+    captured_at = row["captured_at"]
+    local_day = row["local_day"]
+    direction = row["direction"]
+    distance = row["distance"]
+    liveness = row["liveness"]
+    duplicates = row["duplicates"]
+  }
+
+  static let columns = """
+    a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.local_day, a.direction, a.distance,
+    a.liveness, a.duplicates
+    """
+}
+
+/// The read side of att-serve: every query the API, the dashboard and the exports make, with bound
+/// parameters only.
+public struct AttendanceQueries: Sendable {
+  public let store: AttendanceStore
+
+  public init(store: AttendanceStore) {
+    self.store = store
+  }
+
+  /// Filters of the attendance list and the exports.
+  public struct Filter: Sendable, Equatable {
+    public var from: Day?
+    public var to: Day?
+    public var classID: String?
+    public var personID: String?
+
+    public init(from: Day? = nil, to: Day? = nil, classID: String? = nil, personID: String? = nil) {
+      self.from = from
+      self.to = to
+      self.classID = classID
+      self.personID = personID
+    }
+
+    func clause(_ arguments: inout StatementArguments) -> String {
+      var conditions: [String] = []
+      if let from {
+        conditions.append("a.local_day >= ?")
+        _ = arguments.append(contentsOf: [from.text])
+      }
+      if let to {
+        conditions.append("a.local_day <= ?")
+        _ = arguments.append(contentsOf: [to.text])
+      }
+      if let classID {
+        conditions.append("a.class_id = ?")
+        _ = arguments.append(contentsOf: [classID])
+      }
+      if let personID {
+        conditions.append("a.person_id = ?")
+        _ = arguments.append(contentsOf: [personID])
+      }
+      return conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+    }
+  }
+
+  public struct Page<T: Codable & Sendable>: Codable, Sendable {
+    public let items: [T]
+    /// Pass as `before` for the next (older) page; null on the last page.
+    public let next_before: Int64?
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(items, forKey: .items)
+      try container.encode(next_before, forKey: .next_before)  // null, not absent, on the last page
+    }
+  }
+
+  /// Attendance records, newest first, `limit` at a time; `before` continues from a page's `next_before`.
+  public func attendance(_ filter: Filter, limit: Int, before: Int64? = nil) throws -> Page<AttendanceRow> {
+    var arguments = StatementArguments()
+    var clause = filter.clause(&arguments)
+    if let before {
+      clause += " AND a.id < ?"
+      _ = arguments.append(contentsOf: [before])
+    }
+    _ = arguments.append(contentsOf: [limit + 1])
+    let rows = try store.reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
+          WHERE \(clause) ORDER BY a.id DESC LIMIT ?
+          """, arguments: arguments
+      ).map(AttendanceRow.init)
+    }
+    let items = Array(rows.prefix(limit))
+    return Page(items: items, next_before: rows.count > limit ? items.last?.id : nil)
+  }
+
+  /// Records committed after `after` (by id), oldest first: the live feed and its catch-up.
+  public func feed(after: Int64, limit: Int = 500) throws -> [AttendanceRow] {
+    try store.reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
+          WHERE a.id > ? ORDER BY a.id LIMIT ?
+          """, arguments: [after, limit]
+      ).map(AttendanceRow.init)
+    }
+  }
+
+  /// The newest record id (0 for none): where a live feed starts.
+  public func lastAttendanceID() throws -> Int64 {
+    try store.reader { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM attendance") ?? 0 }
+  }
+
+  // MARK: today
+
+  public struct Summary: Codable, Sendable {
+    public struct Present: Codable, Sendable {
+      public let person_id: String
+      public let name: String
+      public let captured_at: String
+      public let device_id: String?
+      public let late: Bool
+    }
+    public struct Absent: Codable, Sendable {
+      public let person_id: String
+      public let name: String
+    }
+    public let day: String
+    public let class_id: String?
+    public let late_after: String?
+    public let expected: Int
+    public let present: [Present]
+    public let absent: [Absent]
+    public let late: Int
+  }
+
+  /// Who is present on `day` (first arrival), who is absent against the roll (the class's members,
+  /// or everyone enrolled without a class), and who came after `lateAfter` (HH:MM, camera time).
+  public func summary(day: Day, classID: String?, lateAfter: String?) throws -> Summary {
+    try store.reader { db in
+      let classClause = classID == nil ? "" : "AND a.class_id = ?"
+      var arguments: StatementArguments = [day.text]
+      if let classID { _ = arguments.append(contentsOf: [classID]) }
+      let arrivals = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT a.person_id, p.name, min(a.captured_at) AS first, a.device_id FROM attendance a
+          JOIN people p ON p.id = a.person_id
+          WHERE a.local_day = ? AND a.direction = 'in' \(classClause)
+          GROUP BY a.person_id ORDER BY first
+          """, arguments: arguments)
+      let present = arrivals.map { row -> Summary.Present in
+        let first: String = row["first"]
+        // captured_at is YYYY-MM-DDTHH:MM:SS±HH:MM in the camera's zone: its clock time is characters 11-15.
+        let clock = String(first.dropFirst(11).prefix(5))
+        return Summary.Present(
+          person_id: row["person_id"], name: row["name"], captured_at: first, device_id: row["device_id"],
+          late: lateAfter.map { clock > $0 } ?? false)
+      }
+      let roll: [Row]
+      if let classID {
+        roll = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT p.id, p.name FROM class_members m JOIN people p ON p.id = m.person_id
+            WHERE m.class_id = ? AND p.active = 1 ORDER BY p.id
+            """, arguments: [classID])
+      } else {
+        roll = try Row.fetchAll(db, sql: "SELECT id, name FROM people WHERE active = 1 ORDER BY id")
+      }
+      let here = Set(present.map(\.person_id))
+      let absent = roll.filter { !here.contains($0["id"]) }.map { Summary.Absent(person_id: $0["id"], name: $0["name"]) }
+      return Summary(
+        day: day.text, class_id: classID, late_after: lateAfter, expected: roll.count, present: present, absent: absent,
+        late: present.filter(\.late).count)
+    }
+  }
+
+  public struct DayCount: Codable, Sendable, Equatable {
+    public let day: String
+    public let present: Int
+  }
+
+  /// People present per day in the range (the dashboard's chart).
+  public func daily(_ filter: Filter) throws -> [DayCount] {
+    var arguments = StatementArguments()
+    let clause = filter.clause(&arguments)
+    return try store.reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT a.local_day AS day, count(DISTINCT a.person_id) AS present FROM attendance a
+          WHERE \(clause) GROUP BY a.local_day ORDER BY a.local_day
+          """, arguments: arguments
+      ).map { DayCount(day: $0["day"], present: $0["present"]) }
+    }
+  }
+
+  // MARK: people, classes, devices, unknown faces
+
+  public struct ClassInfo: Codable, Sendable {
+    public let id: String
+    public let name: String
+    public let members: Int
+    public let days_recorded: Int
+  }
+
+  public func classes() throws -> [ClassInfo] {
+    try store.reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT c.id, c.name,
+                 (SELECT count(*) FROM class_members m JOIN people p ON p.id = m.person_id
+                  WHERE m.class_id = c.id AND p.active = 1) AS members,
+                 (SELECT count(DISTINCT local_day) FROM attendance a WHERE a.class_id = c.id) AS days
+          FROM classes c ORDER BY c.id
+          """
+      ).map { ClassInfo(id: $0["id"], name: $0["name"], members: $0["members"], days_recorded: $0["days"]) }
+    }
+  }
+
+  public struct Device: Codable, Sendable {
+    public let id: String
+    public let name: String?
+    public let location: String?
+    public let last_seen_at: Date?
+    public let records: Int
+  }
+
+  public func devices() throws -> [Device] {
+    try store.reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT d.id, d.name, d.location, d.last_seen_at,
+                 (SELECT count(*) FROM attendance a WHERE a.device_id = d.id) AS records
+          FROM devices d ORDER BY d.last_seen_at DESC
+          """
+      ).map {
+        Device(id: $0["id"], name: $0["name"], location: $0["location"], last_seen_at: $0["last_seen_at"], records: $0["records"])
+      }
+    }
+  }
+
+  public struct UnknownFace: Codable, Sendable {
+    public let id: Int64
+    public let device_id: String?
+    public let captured_at: String
+    public let nearest_distance: Double?
+    public let snapshot_path: String?
+  }
+
+  public func unknownFaces(limit: Int, before: Int64?) throws -> Page<UnknownFace> {
+    let rows = try store.reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, device_id, captured_at, nearest_distance, snapshot_path FROM unknown_faces
+          WHERE id < ? ORDER BY id DESC LIMIT ?
+          """, arguments: [before ?? Int64.max, limit + 1]
+      ).map {
+        UnknownFace(
+          id: $0["id"], device_id: $0["device_id"], captured_at: $0["captured_at"],
+          nearest_distance: $0["nearest_distance"], snapshot_path: $0["snapshot_path"])
+      }
+    }
+    let items = Array(rows.prefix(limit))
+    return Page(items: items, next_before: rows.count > limit ? items.last?.id : nil)
+  }
+
+  // MARK: exports
+
+  /// The seed's report: `Roll No,Name,Attended,Sessions,Percentage`. Sessions are the days in the
+  /// range on which attendance was taken (for the class, if given); Attended the days the person was
+  /// recorded on. The people are the class's members, or everyone enrolled.
+  public func summaryCSV(_ filter: Filter) throws -> String {
+    var arguments = StatementArguments()
+    let clause = filter.clause(&arguments)
+    return try store.reader { db in
+      let sessions =
+        try Int.fetchOne(db, sql: "SELECT count(DISTINCT a.local_day) FROM attendance a WHERE \(clause)", arguments: arguments)
+        ?? 0
+      let attended = Dictionary(
+        uniqueKeysWithValues: try Row.fetchAll(
+          db, sql: "SELECT a.person_id, count(DISTINCT a.local_day) AS n FROM attendance a WHERE \(clause) GROUP BY a.person_id",
+          arguments: arguments
+        ).map { ($0["person_id"] as String, $0["n"] as Int) })
+      let people: [Row]
+      if let classID = filter.classID {
+        people = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT p.id, p.name FROM people p WHERE p.active = 1
+              AND (p.id IN (SELECT person_id FROM class_members WHERE class_id = ?)
+                   OR p.id IN (SELECT person_id FROM attendance WHERE class_id = ?))
+            ORDER BY p.id
+            """, arguments: [classID, classID])
+      } else if let personID = filter.personID {
+        people = try Row.fetchAll(db, sql: "SELECT id, name FROM people WHERE id = ?", arguments: [personID])
+      } else {
+        people = try Row.fetchAll(db, sql: "SELECT id, name FROM people WHERE active = 1 ORDER BY id")
+      }
+      var text = "Roll No,Name,Attended,Sessions,Percentage\r\n"
+      for person in people {
+        let id: String = person["id"]
+        let count = attended[id] ?? 0
+        let percentage = sessions == 0 ? 0 : Double(count) * 100 / Double(sessions)
+        text +=
+          [
+            FeaturesCSV.field(id), FeaturesCSV.field(person["name"]), "\(count)", "\(sessions)",
+            String(format: "%.2f", percentage),
+          ]
+          .joined(separator: ",") + "\r\n"
+      }
+      return text
+    }
+  }
+
+  /// Every record in the range, one line each, oldest first.
+  public func eventsCSV(_ filter: Filter, write: (String) throws -> Void) throws {
+    var arguments = StatementArguments()
+    let clause = filter.clause(&arguments)
+    try write("id,person_id,name,class_id,device_id,captured_at,local_day,direction,distance,liveness,duplicates\r\n")
+    try store.reader { db in
+      let cursor = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
+          WHERE \(clause) ORDER BY a.local_day, a.captured_at, a.id
+          """, arguments: arguments)
+      var chunk = ""
+      while let row = try cursor.next() {
+        let r = AttendanceRow(row)
+        chunk +=
+          [
+            "\(r.id)", FeaturesCSV.field(r.person_id), FeaturesCSV.field(r.name), FeaturesCSV.field(r.class_id ?? ""),
+            FeaturesCSV.field(r.device_id ?? ""), r.captured_at, r.local_day, r.direction,
+            r.distance.map { String(format: "%.4f", $0) } ?? "", r.liveness ?? "", "\(r.duplicates)",
+          ].joined(separator: ",") + "\r\n"
+        if chunk.utf8.count > 64 * 1024 {
+          try write(chunk)
+          chunk = ""
+        }
+      }
+      if !chunk.isEmpty { try write(chunk) }
+    }
+  }
+}

@@ -1,0 +1,485 @@
+import AttendanceKit
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// The routes and what they share: queries, accounts, sessions, the live feed and the counters.
+final class Server: Sendable {
+  let settings: ServeSettings
+  let queries: AttendanceQueries
+  let accounts: Accounts
+  let signer: SessionSigner
+  let feed = LiveFeed()
+  let follower: FeedFollower
+  let metrics = ServerMetrics()
+  let logger: Logger
+
+  init(settings: ServeSettings, logger: Logger) {
+    self.settings = settings
+    self.logger = logger
+    queries = AttendanceQueries(store: settings.store)
+    accounts = Accounts(store: settings.store)
+    signer = SessionSigner(secretKey: settings.secretKey)
+    follower = FeedFollower(
+      queries: queries, feed: feed, broker: settings.broker, pollInterval: settings.pollInterval, logger: logger)
+  }
+
+  var secureCookies: Bool { settings.tlsCertificate != nil }
+
+  func addRoutes(to router: Router<AppContext>) {
+    router.add(middleware: Authenticate(server: self))
+    router.add(middleware: AccessLog(server: self))
+    router.add(middleware: SecurityHeaders())
+
+    // Open to all: health (for load balancers and systemd), the login page, the page's own assets.
+    router.get("/healthz") { _, _ in try self.health() }
+    router.get("/login") { request, context in self.loginPage(request, error: nil) }
+    router.post("/login") { request, context in try await self.login(request, context) }
+    router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
+
+    // Everything else needs a session or a token.
+    let signedIn = router.group().add(middleware: RequireIdentity(server: self))
+    signedIn.get("/") { _, _ in self.page(PackageResources.dashboard_html, type: "text/html; charset=utf-8") }
+    signedIn.get("/dashboard.js") { _, _ in
+      self.page(PackageResources.dashboard_js, type: "text/javascript; charset=utf-8")
+    }
+    signedIn.post("/logout") { _, _ in self.logout() }
+    signedIn.get("/metrics") { _, _ in self.metricsText() }
+    signedIn.ws("/ws") { request, context in
+      .upgrade([:])
+    } onUpgrade: { inbound, outbound, context in
+      try await self.liveFeed(inbound, outbound, context.request)
+    }
+
+    let api = signedIn.group("api")
+    api.get("me") { _, context in try self.me(context) }
+    api.get("people") { request, _ in try self.people(request) }
+    api.get("people/:id") { _, context in try self.person(context) }
+    api.get("people/:id/attendance") { request, context in try self.personAttendance(request, context) }
+    api.get("classes") { _, _ in try JSONBody(self.queries.classes()) }
+    api.get("attendance") { request, _ in try self.attendance(request) }
+    api.get("summary") { request, _ in try self.summary(request) }
+    api.get("daily") { request, _ in try self.daily(request) }
+    api.get("unknown-faces") { request, _ in try self.unknownFaces(request) }
+    api.get("devices") { _, _ in try JSONBody(self.queries.devices()) }
+    api.get("export/summary.csv") { request, _ in try self.summaryCSV(request) }
+    api.get("export/events.csv") { request, _ in try self.eventsCSV(request) }
+
+    let admin = api.group().add(middleware: RequireAdmin())
+    admin.patch("people/:id") { request, context in try await self.rename(request, context) }
+    admin.delete("people/:id") { request, context in try self.remove(request, context) }
+    admin.post("attendance") { request, context in try await self.addAttendance(request, context) }
+    admin.delete("attendance/:id") { _, context in try self.deleteAttendance(context) }
+    admin.get("audit") { request, _ in try self.audit(request) }
+  }
+
+  // MARK: pages
+
+  func page(_ bytes: [UInt8], type: String) -> Response {
+    Response(
+      status: .ok, headers: [.contentType: type, .cacheControl: "no-store"],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+  }
+
+  /// The login form, with a fresh CSRF token in a cookie and in the form (double submit).
+  func loginPage(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+    let token = Crypto.randomBytes(18).base64URL
+    let html = String(decoding: PackageResources.login_html, as: UTF8.self)
+      .replacingOccurrences(of: "{{csrf}}", with: token)
+      .replacingOccurrences(of: "{{error}}", with: error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+    var response = Response(
+      status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+      body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    response.setCookie(
+      Cookie(
+        name: SessionSigner.csrfCookieName, value: token, path: "/login", secure: secureCookies, httpOnly: true, sameSite: .strict
+      ))
+    return response
+  }
+
+  struct LoginForm: Decodable {
+    let name: String
+    let password: String
+    let csrf: String
+  }
+
+  func login(_ request: Request, _ context: AppContext) async throws -> Response {
+    let body = try await request.body.collect(upTo: 16 * 1024)
+    guard let form = try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body)) else {
+      return loginPage(request, error: "Give a name and a password.", status: .badRequest)
+    }
+    guard let cookie = request.cookies[SessionSigner.csrfCookieName]?.value,
+      Crypto.equal(Array(cookie.utf8), Array(form.csrf.utf8))
+    else {
+      return loginPage(request, error: "The form expired; please sign in again.", status: .forbidden)
+    }
+    let keys = LoginLimiter.keys(address: context.remoteAddress, account: form.name)
+    if let wait = settings.limiter.retryAfter(keys) {
+      metrics.count(loginRefused: true)
+      var response = loginPage(
+        request, error: "Too many failed sign-ins. Try again in \(wait) seconds.", status: .tooManyRequests)
+      response.headers[.retryAfter] = "\(wait)"
+      return response
+    }
+    guard let identity = try accounts.verify(form.name, password: form.password) else {
+      settings.limiter.recordFailure(keys)
+      metrics.count(loginRefused: true)
+      logger.notice("sign-in refused for '\(form.name.prefix(64))' from \(context.remoteAddress)")
+      return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
+    }
+    settings.limiter.recordSuccess(keys)
+    var response = Response(status: .seeOther, headers: [.location: "/"])
+    response.setCookie(
+      Cookie(
+        name: SessionSigner.cookieName, value: signer.cookieValue(name: identity.name, role: identity.role),
+        maxAge: Int(signer.lifetime), path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+    return response
+  }
+
+  func logout() -> Response {
+    var response = Response(status: .seeOther, headers: [.location: "/login"])
+    response.setCookie(
+      Cookie(
+        name: SessionSigner.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
+    )
+    return response
+  }
+
+  // MARK: health and metrics
+
+  func health() throws -> Response {
+    var database = "ok"
+    do { _ = try settings.store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM people") } } catch {
+      database = "error: \(error)"
+    }
+    let broker: String
+    if settings.broker == nil {
+      broker = "not used (direct mode)"
+    } else {
+      broker = follower.brokerConnected.load(ordering: .relaxed) ? "ok" : "unreachable"
+    }
+    let healthy = database == "ok" && (settings.broker == nil || broker == "ok")
+    struct Health: Encodable {
+      let status: String
+      let database: String
+      let broker: String
+    }
+    return try JSONBody(Health(status: healthy ? "ok" : "degraded", database: database, broker: broker))
+      .response(status: healthy ? .ok : .serviceUnavailable)
+  }
+
+  func metricsText() -> Response {
+    var lines = metrics.prometheus()
+    lines += "# HELP att_websocket_clients Live feed clients connected now.\n# TYPE att_websocket_clients gauge\n"
+    lines += "att_websocket_clients \(feed.clientCount)\n"
+    lines += "# HELP att_events_pushed_total Messages pushed to live feed clients.\n# TYPE att_events_pushed_total counter\n"
+    lines += "att_events_pushed_total \(feed.eventsPushed)\n"
+    if let lag = follower.lastLag.withLock({ $0 }) {
+      lines += "# HELP att_feed_lag_seconds From the commit of the newest record to its push.\n"
+      lines += "# TYPE att_feed_lag_seconds gauge\natt_feed_lag_seconds \(String(format: "%.3f", lag))\n"
+    }
+    if settings.broker != nil {
+      lines += "# HELP att_broker_connected Whether the att.events subscription is connected.\n"
+      lines += "# TYPE att_broker_connected gauge\n"
+      lines += "att_broker_connected \(follower.brokerConnected.load(ordering: .relaxed) ? 1 : 0)\n"
+    }
+    return Response(
+      status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: lines))
+    )
+  }
+
+  // MARK: API: reads
+
+  func me(_ context: AppContext) throws -> JSONBody {
+    struct Me: Encodable {
+      let name: String
+      let role: String
+      let csrf: String?
+      let late_after: String?
+      let today: String
+      let mode: String
+    }
+    let identity = context.identity!
+    return try JSONBody(
+      Me(
+        name: identity.name, role: identity.role.rawValue, csrf: context.sessionCookie.map(signer.csrfToken),
+        late_after: settings.lateAfter, today: Day.today().text, mode: settings.broker == nil ? "direct" : "queue"))
+  }
+
+  func people(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    let classID = try q.identifier("class")
+    let search = try q.text("q")?.lowercased()
+    var people = try settings.store.people(includeRemoved: try q.flag("all"))
+    if let classID { people = people.filter { $0.classes.contains(classID) } }
+    if let search { people = people.filter { $0.name.lowercased().contains(search) || $0.id.lowercased().contains(search) } }
+    return try JSONBody(people)
+  }
+
+  func person(_ context: AppContext) throws -> JSONBody {
+    let id = try personID(context)
+    guard let person = try settings.store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    return try JSONBody(person)
+  }
+
+  func personAttendance(_ request: Request, _ context: AppContext) throws -> JSONBody {
+    let id = try personID(context)
+    guard try settings.store.person(id) != nil else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    var filter = try Query(request).filter()
+    filter.personID = id
+    let q = Query(request)
+    return try JSONBody(queries.attendance(filter, limit: try q.limit(), before: try q.integer("before")))
+  }
+
+  func attendance(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    return try JSONBody(queries.attendance(try q.filter(), limit: try q.limit(), before: try q.integer("before")))
+  }
+
+  func summary(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    return try JSONBody(
+      queries.summary(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: settings.lateAfter))
+  }
+
+  func daily(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    var filter = try q.filter()
+    if filter.from == nil {
+      let start = Date().addingTimeInterval(-29 * 86400)
+      filter.from = Day.today(start)
+    }
+    return try JSONBody(queries.daily(filter))
+  }
+
+  func unknownFaces(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    return try JSONBody(queries.unknownFaces(limit: try q.limit(), before: try q.integer("before")))
+  }
+
+  func summaryCSV(_ request: Request) throws -> Response {
+    let filter = try Query(request).filter()
+    return csv(try queries.summaryCSV(filter), name: "attendance-summary")
+  }
+
+  func eventsCSV(_ request: Request) throws -> Response {
+    let filter = try Query(request).filter()
+    var text = ""
+    try queries.eventsCSV(filter) { text += $0 }
+    return csv(text, name: "attendance-events")
+  }
+
+  func csv(_ text: String, name: String) -> Response {
+    Response(
+      status: .ok,
+      headers: [
+        .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-\(Day.today().text).csv\"",
+      ], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+  }
+
+  func audit(_ request: Request) throws -> JSONBody {
+    let limit = try Query(request).limit()
+    struct Entry: Encodable {
+      let id: Int64
+      let at: Date
+      let actor: String
+      let action: String
+      let target: String
+      let details: String?
+    }
+    return try JSONBody(
+      settings.store.reader { db in
+        try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+          Entry(
+            id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"], target: $0["target"], details: $0["details"])
+        }
+      })
+  }
+
+  // MARK: API: admin changes, each with an audit record
+
+  struct Rename: Decodable { let name: String }
+
+  func rename(_ request: Request, _ context: AppContext) async throws -> Response {
+    let id = try personID(context)
+    let change = try await request.decode(as: Rename.self, context: context)
+    if let problem = PersonIdentity.validate(name: change.name) { throw HTTPError(.badRequest, message: problem) }
+    guard let before = try settings.store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    let receipt = try settings.delivery.deliver(.renamePerson(RenamePersonMessage(personID: id, name: change.name)))
+    try record(context, "rename", id, ["from": before.name, "to": change.name])
+    return try outcome(receipt)
+  }
+
+  func remove(_ request: Request, _ context: AppContext) throws -> Response {
+    let id = try personID(context)
+    let keep = try Query(request).flag("keep_attendance")
+    guard let before = try settings.store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    let receipt = try settings.delivery.deliver(.removePerson(RemovePersonMessage(personID: id, keepAttendance: keep)))
+    try record(
+      context, "remove", id,
+      ["name": before.name, "samples": "\(before.samples)", "attendance_kept": keep ? "yes" : "no"])
+    return try outcome(receipt)
+  }
+
+  struct Correction: Decodable {
+    let person_id: String
+    let day: String
+    let time: String?
+    let class_id: String?
+    let direction: String?
+    let note: String?
+  }
+
+  /// A manual attendance record (a person the camera missed), applied through the same handler.
+  func addAttendance(_ request: Request, _ context: AppContext) async throws -> Response {
+    let c = try await request.decode(as: Correction.self, context: context)
+    if let problem = PersonIdentity.validate(id: c.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    guard let day = Day(c.day) else { throw HTTPError(.badRequest, message: "day: '\(c.day.prefix(40))' is not YYYY-MM-DD") }
+    let time = c.time ?? "09:00"
+    guard time.count == 5, let hour = Int(time.prefix(2)), let minute = Int(time.suffix(2)), (0..<24).contains(hour),
+      (0..<60).contains(minute), time.dropFirst(2).first == ":"
+    else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
+    if let classID = c.class_id, PersonIdentity.validate(id: classID) != nil {
+      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
+    }
+    guard let direction = AttendanceMessage.Direction(rawValue: c.direction ?? "in") else {
+      throw HTTPError(.badRequest, message: "direction: use 'in' or 'out'")
+    }
+    let offset = TimeZone.current.secondsFromGMT()
+    let zone = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
+    var message = AttendanceMessage(
+      personID: c.person_id, deviceID: "manual", classID: c.class_id, capturedAt: "\(day.text)T\(time):00\(zone)")
+    message.direction = direction
+    let receipt = try settings.delivery.deliver(.attendance(message))
+    if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
+      throw HTTPError(.unprocessableContent, message: reason)
+    }
+    try record(
+      context, "attendance added", c.person_id,
+      [
+        "day": day.text, "time": time, "class_id": c.class_id ?? "", "observation_id": message.id.uuidString,
+        "note": c.note ?? "",
+      ])
+    return try outcome(receipt)
+  }
+
+  /// Deletes a wrong record. Its observations stay (unlinked), so a replayed message cannot bring it back.
+  func deleteAttendance(_ context: AppContext) throws -> Response {
+    guard let id = context.parameters.get("id", as: Int64.self) else {
+      throw HTTPError(.badRequest, message: "attendance id must be a number")
+    }
+    let row = try settings.store.write { db -> Row? in
+      guard
+        let row = try Row.fetchOne(db, sql: "SELECT person_id, local_day, class_id FROM attendance WHERE id = ?", arguments: [id])
+      else { return nil }
+      try db.execute(
+        sql: "UPDATE observations SET attendance_id = NULL, outcome = 'corrected away' WHERE attendance_id = ?", arguments: [id])
+      try db.execute(sql: "DELETE FROM attendance WHERE id = ?", arguments: [id])
+      return row
+    }
+    guard let row else { throw HTTPError(.notFound, message: "no attendance record \(id)") }
+    try record(
+      context, "attendance deleted", row["person_id"],
+      ["attendance_id": "\(id)", "day": row["local_day"], "class_id": (row["class_id"] as String?) ?? ""])
+    return try JSONBody(["status": "deleted"]).response(status: .ok)
+  }
+
+  func record(_ context: AppContext, _ action: String, _ target: String, _ details: [String: String]) throws {
+    let actor = context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
+    let json = String(decoding: try JSONEncoder.api.encode(details), as: UTF8.self)
+    try settings.store.write { db in
+      try db.execute(
+        sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+        arguments: [Date(), actor, action, target, json])
+    }
+    logger.notice("\(actor): \(action) \(target) \(json)")
+  }
+
+  func outcome(_ receipt: DeliveryReceipt) throws -> Response {
+    switch receipt {
+    case .queued:
+      return try JSONBody(["status": "queued"]).response(status: .accepted)
+    case .applied(let result):
+      switch result.outcome {
+      case .applied(let text): return try JSONBody(["status": "applied", "detail": text]).response(status: .ok)
+      case .duplicate(let text): return try JSONBody(["status": "unchanged", "detail": text]).response(status: .ok)
+      case .rejected(let reason): throw HTTPError(.unprocessableContent, message: reason)
+      }
+    }
+  }
+
+  func personID(_ context: AppContext) throws -> String {
+    let id = context.parameters.get("id") ?? ""
+    if let problem = PersonIdentity.validate(id: id) { throw HTTPError(.badRequest, message: problem) }
+    return id
+  }
+
+  // MARK: the live feed
+
+  /// Sends what the client missed (records after its `after`), then every new record as it commits.
+  func liveFeed(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request) async throws {
+    let (id, stream) = feed.join()
+    defer { feed.leave(id) }
+    let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
+    var last: Int64 = 0
+    if let after {
+      for row in try queries.feed(after: after, limit: 1000) {
+        try await outbound.write(.text(FeedMessage.attendance(row)))
+        last = row.id
+      }
+    }
+    try await outbound.write(.text("{\"type\":\"hello\",\"caught_up_to\":\(last)}"))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for try await _ in inbound {}  // the client's close (or pings) end the session
+      }
+      group.addTask {
+        for await text in stream { try await outbound.write(.text(text)) }
+      }
+      try await group.next()
+      group.cancelAll()
+    }
+  }
+}
+
+/// A JSON response body.
+struct JSONBody: ResponseGenerator {
+  let bytes: Data
+
+  init<T: Encodable>(_ value: T) throws {
+    bytes = try JSONEncoder.api.encode(value)
+  }
+
+  func response(from request: Request, context: some RequestContext) throws -> Response {
+    response(status: .ok)
+  }
+
+  func response(status: HTTPResponse.Status) -> Response {
+    Response(
+      status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+  }
+}
+
+/// HTML escaping for the few server-rendered strings (the login page's message).
+enum HTML {
+  static func escape(_ text: String) -> String {
+    var out = ""
+    for character in text {
+      switch character {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&#39;"
+      default: out.append(character)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Synchronization
+
+/// Sessions as signed cookies: `NAME|ROLE|EXPIRY|NONCE` in base64url, a dot, and its HMAC-SHA256
+/// under `SECRET_KEY`. Nothing is stored on the server, so any number of att-serve processes with
+/// the same key accept each other's sessions. The role is checked against the database on each
+/// request, so a removed account's cookie stops working at once.
+public struct SessionSigner: Sendable {
+  private let key: [UInt8]
+  /// How long a session lasts.
+  public var lifetime: TimeInterval = 12 * 3600
+
+  public static let cookieName = "att_session"
+  public static let csrfCookieName = "att_csrf"
+
+  /// The shortest `SECRET_KEY` accepted outside `--dev`.
+  public static let minimumKeyLength = 32
+
+  public init(secretKey: String) {
+    key = Array(secretKey.utf8)
+  }
+
+  public struct Session: Sendable, Equatable {
+    public let name: String
+    public let role: Role
+    public let expires: Date
+    let nonce: String
+  }
+
+  public func cookieValue(name: String, role: Role, now: Date = Date()) -> String {
+    let payload =
+      "\(name)|\(role.rawValue)|\(Int(now.addingTimeInterval(lifetime).timeIntervalSince1970))|\(Crypto.randomBytes(12).base64URL)"
+    let encoded = Array(payload.utf8).base64URL
+    return encoded + "." + Crypto.hmacSHA256(key: key, Array(encoded.utf8)).base64URL
+  }
+
+  /// The session in a cookie value, if its signature is right and it has not expired.
+  public func session(from value: String, now: Date = Date()) -> Session? {
+    let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 2, value.count < 1024, let signature = [UInt8](base64URL: String(parts[1])),
+      Crypto.equal(signature, Crypto.hmacSHA256(key: key, Array(parts[0].utf8))),
+      let payload = [UInt8](base64URL: String(parts[0])).map({ String(decoding: $0, as: UTF8.self) })
+    else { return nil }
+    let fields = payload.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+    guard fields.count == 4, let role = Role(rawValue: fields[1]), let expiry = Double(fields[2]) else { return nil }
+    let expires = Date(timeIntervalSince1970: expiry)
+    guard expires > now else { return nil }
+    return Session(name: fields[0], role: role, expires: expires, nonce: fields[3])
+  }
+
+  /// The CSRF token that goes with a session: state-changing requests made with the cookie must send
+  /// it in `X-CSRF-Token` (or the form field `csrf`). A page of another site cannot read it.
+  public func csrfToken(for cookieValue: String) -> String {
+    Crypto.hmacSHA256(key: key, Array("csrf|\(cookieValue)".utf8)).base64URL
+  }
+
+  public func csrfMatches(_ token: String?, cookieValue: String) -> Bool {
+    guard let token, let given = [UInt8](base64URL: token), let expected = [UInt8](base64URL: csrfToken(for: cookieValue))
+    else { return false }
+    return Crypto.equal(given, expected)
+  }
+}
+
+/// Refuses sign-ins after too many failures in a window, so that a password cannot be guessed at
+/// the speed of the network: 5 failures lock an account name, 20 lock an address (higher, because a
+/// school's teachers may all come from one NAT address).
+public final class LoginLimiter: Sendable {
+  private let failures = Mutex<[String: [Date]]>([:])
+  public let accountLimit: Int
+  public let addressLimit: Int
+  public let window: TimeInterval
+
+  public init(accountLimit: Int = 5, addressLimit: Int = 20, window: TimeInterval = 300) {
+    self.accountLimit = accountLimit
+    self.addressLimit = addressLimit
+    self.window = window
+  }
+
+  static func keys(address: String, account: String) -> [String] {
+    ["ip:\(address)", "user:\(account.prefix(64))"]
+  }
+
+  private func limit(of key: String) -> Int { key.hasPrefix("ip:") ? addressLimit : accountLimit }
+
+  /// Seconds to wait before another attempt is allowed for any of these keys, or nil when allowed.
+  public func retryAfter(_ keys: [String], now: Date = Date()) -> Int? {
+    failures.withLock { table in
+      var wait: Int?
+      for key in keys {
+        let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < window }
+        table[key] = recent.isEmpty ? nil : recent
+        if recent.count >= limit(of: key), let oldest = recent.first {
+          wait = max(wait ?? 0, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+        }
+      }
+      return wait
+    }
+  }
+
+  public func recordFailure(_ keys: [String], now: Date = Date()) {
+    failures.withLock { table in
+      for key in keys { table[key, default: []].append(now) }
+      if table.count > 100_000 { table.removeAll() }  // a flood of made-up names cannot eat the memory
+    }
+  }
+
+  /// A success clears the account's count (not the address's: one good password does not excuse a scan).
+  public func recordSuccess(_ keys: [String]) {
+    failures.withLock { table in for key in keys where key.hasPrefix("user:") { table[key] = nil } }
+  }
+}

@@ -1,0 +1,316 @@
+import ArgumentParser
+import AttCommandLine
+import AttServer
+import AttendanceKit
+import Foundation
+import Logging
+
+/// `att-serve`: the dashboard, the REST API, the live feed and the exports.
+@main
+struct AttServe: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "att-serve",
+    abstract: "Serve the attendance dashboard, REST API, live WebSocket feed and CSV exports.",
+    discussion: """
+      Without a subcommand, runs the server. Nothing but /healthz is served without signing in: make \
+      an account first (att-serve user add NAME --role admin), or a token for scripts \
+      (att-serve token add NAME). Sessions are cookies signed with $SECRET_KEY (at least 32 \
+      characters; `openssl rand -base64 48` makes one), which the server refuses to start without.
+
+      REST API (JSON; send the session cookie, or 'Authorization: Bearer TOKEN'):
+        GET  /api/people[?class=&q=&all=true]       everyone enrolled
+        GET  /api/people/ID                          one person
+        GET  /api/people/ID/attendance[?from=&to=]   their records, newest first, paged
+        GET  /api/classes                            classes with member counts
+        GET  /api/attendance[?from=&to=&class=&person=&limit=&before=]   records, newest first, paged
+        GET  /api/summary[?date=&class=]             present, absent (against the class), late
+        GET  /api/daily[?from=&to=&class=]           people present per day
+        GET  /api/unknown-faces[?limit=&before=]     faces no one matched
+        GET  /api/devices                            cameras and when each was last seen
+        GET  /api/export/summary.csv[?from=&to=&class=]   Roll No,Name,Attended,Sessions,Percentage
+        GET  /api/export/events.csv[?from=&to=&class=]    one line per record
+        PATCH  /api/people/ID {"name": ...}          admin: rename
+        DELETE /api/people/ID[?keep_attendance=true] admin: erase a person (images, embeddings, records)
+        POST   /api/attendance {"person_id","day","time","class_id","note"}   admin: add a missed record
+        DELETE /api/attendance/RECORD                admin: delete a wrong record
+        GET    /api/audit                            admin: who changed what
+      Dates are YYYY-MM-DD; pages continue with before=<next_before>. Admin changes are recorded in \
+      the audit log and go through the same handler (or broker, in queue mode) as every message. \
+      Browsers must send the X-CSRF-Token header (from /api/me) with changes.
+
+      Also: /ws (live feed: each committed record as JSON; ?after=ID catches up), /metrics \
+      (Prometheus text; needs a token), /healthz (database and broker; 503 when degraded).
+      """,
+    subcommands: [Run.self, User.self, Token.self, Export.self],
+    defaultSubcommand: Run.self)
+}
+
+extension AttServe {
+  struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run the server until SIGTERM or Ctrl-C (the default).",
+      discussion: """
+        In direct mode the live feed follows the database (checked every 0.25 s); in queue mode \
+        ($MQ_URL) it wakes on the broker's att.events at once and falls back on the database while \
+        the broker is away. SIGTERM and Ctrl-C stop accepting connections, finish the requests in \
+        hand and close the live feeds.
+        """)
+
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(
+      help: ArgumentHelp(
+        "Arrivals after this clock time (camera time) count as late, e.g. 09:05 (default: $ATT_LATE_AFTER).", valueName: "HH:MM"))
+    var lateAfter: String?
+
+    @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS and wss:// (with --tls-key).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key for --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Flag(help: "Development: accept a short or missing SECRET_KEY (a random one is made; sessions end with the process).")
+    var dev = false
+
+    @Flag(help: "Do not write a line per request to standard error.")
+    var quiet = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+      try await reportingErrors("att-serve") {
+        let settings = try storeOptions.settings()
+        var secret = settings["SECRET_KEY"] ?? ""
+        if secret.count < SessionSigner.minimumKeyLength {
+          guard dev else {
+            throw ToolError(
+              "SECRET_KEY \(secret.isEmpty ? "is not set" : "is too short (\(secret.count) characters)"): set it to at least \(SessionSigner.minimumKeyLength) random characters, e.g. export SECRET_KEY=$(openssl rand -base64 48), or use --dev",
+              exitCode: .configuration)
+          }
+          secret = (0..<4).map { _ in UUID().uuidString }.joined()
+          Console.error("att-serve: --dev: a random session key for this run; sessions end when it stops")
+        }
+        let late = lateAfter ?? settings["ATT_LATE_AFTER"]
+        if let late, !Self.isClock(late) {
+          throw ToolError("--late-after '\(late)' is not a clock time HH:MM", exitCode: .configuration)
+        }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ToolError("--tls-cert and --tls-key go together", exitCode: .usage) }
+        let (store, media) = try storeOptions.open()
+        var serve = ServeSettings(
+          store: store, media: media, delivery: try storeOptions.delivery(store: store, media: media, tool: "att-serve"),
+          secretKey: secret)
+        serve.host = host
+        serve.port = port
+        serve.broker = try storeOptions.broker()
+        serve.lateAfter = late
+        serve.accessLog = !quiet
+        serve.tlsCertificate = tlsCert
+        serve.tlsKey = tlsKey
+        if try !Accounts(store: store).hasUsers() {
+          Console.error("att-serve: no accounts yet: make one with att-serve user add NAME --role admin")
+        }
+        var logger = Logger(label: "att-serve")
+        logger.logLevel = .notice
+        let app = try buildApplication(serve, logger: logger)
+        let scheme = tlsCert == nil ? "http" : "https"
+        Console.error(
+          "att-serve: \(scheme)://\(host):\(port)/ · database \(store.location.path) · \(serve.broker.map { "queue mode, events from \($0)" } ?? "direct mode")"
+        )
+        try await app.runService()
+      }
+    }
+
+    static func isClock(_ text: String) -> Bool {
+      let parts = text.split(separator: ":")
+      guard text.count == 5, parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]) else { return false }
+      return (0..<24).contains(h) && (0..<60).contains(m)
+    }
+  }
+
+  struct User: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add, list or remove dashboard accounts.",
+      subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Add an account (or, with --replace, change its password or role).",
+        discussion: """
+          The password is read from standard input (one line), so it never appears in the shell's \
+          history or the process list: `att-serve user add ana --role admin`, then type it; or \
+          `printf '%s\\n' "$PASSWORD" | att-serve user add ana`. At least 10 characters. It is \
+          stored as a PBKDF2-HMAC-SHA256 digest (600,000 iterations, random salt).
+          """)
+
+      @Argument(help: "The account name (letters, digits, . _ - @).")
+      var name: String
+
+      @Option(help: "viewer (reads everything) or admin (also renames, removes, corrects).")
+      var role: RoleArgument = .viewer
+
+      @Flag(help: "Change an existing account's password and role.")
+      var replace = false
+
+      @OptionGroup var storeOptions: StoreOptions
+
+      func run() throws {
+        try reportingErrors("att-serve") {
+          let (store, _) = try storeOptions.open()
+          if isatty(0) == 1 { FileHandle.standardError.write(Data("password for \(name): ".utf8)) }
+          guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+            throw ToolError("no password on standard input", exitCode: .usage)
+          }
+          do {
+            try Accounts(store: store).addUser(name, password: password, role: role.role, replace: replace)
+          } catch let error as Accounts.AccountError {
+            throw ToolError(error.description, exitCode: .usage)
+          }
+          Console.output("\(replace ? "updated" : "added") \(name) (\(role.rawValue))")
+        }
+      }
+    }
+
+    struct List: ParsableCommand {
+      static let configuration = CommandConfiguration(abstract: "List accounts and API tokens.")
+      @OptionGroup var storeOptions: StoreOptions
+      @OptionGroup var output: OutputOptions
+
+      func run() throws {
+        try reportingErrors("att-serve") {
+          let (store, _) = try storeOptions.open()
+          let accounts = try Accounts(store: store).list()
+          if output.json {
+            for account in accounts { Console.output(try JSONText.encode(account)) }
+          } else {
+            for a in accounts {
+              Console.output("\(a.kind.padding(toLength: 6, withPad: " ", startingAt: 0)) \(a.name) (\(a.role))")
+            }
+          }
+        }
+      }
+    }
+
+    struct Remove: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Remove an account; its sessions stop working at once.")
+      @Argument var name: String
+      @OptionGroup var storeOptions: StoreOptions
+
+      func run() throws {
+        try reportingErrors("att-serve") {
+          let (store, _) = try storeOptions.open()
+          do { try Accounts(store: store).removeUser(name) } catch let error as Accounts.AccountError {
+            throw ToolError(error.description)
+          }
+          Console.output("removed \(name)")
+        }
+      }
+    }
+  }
+
+  struct Token: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Make or revoke API tokens for scripts (Authorization: Bearer TOKEN).",
+      subcommands: [Add.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Make a token and print it: it is shown this once (only its SHA-256 is stored).")
+      @Argument(help: "A name for the token, e.g. the script or host that uses it.")
+      var name: String
+      @Option(help: "viewer or admin.")
+      var role: RoleArgument = .viewer
+      @OptionGroup var storeOptions: StoreOptions
+
+      func run() throws {
+        try reportingErrors("att-serve") {
+          let (store, _) = try storeOptions.open()
+          do { Console.output(try Accounts(store: store).addToken(name, role: role.role)) } catch let error
+            as Accounts.AccountError
+          {
+            throw ToolError(error.description, exitCode: .usage)
+          }
+        }
+      }
+    }
+
+    struct Revoke: ParsableCommand {
+      static let configuration = CommandConfiguration(abstract: "Revoke a token by name.")
+      @Argument var name: String
+      @OptionGroup var storeOptions: StoreOptions
+
+      func run() throws {
+        try reportingErrors("att-serve") {
+          let (store, _) = try storeOptions.open()
+          do { try Accounts(store: store).revokeToken(name) } catch let error as Accounts.AccountError {
+            throw ToolError(error.description)
+          }
+          Console.output("revoked \(name)")
+        }
+      }
+    }
+  }
+
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the CSV exports from the command line (for cron and pipelines).",
+      discussion: """
+        summary (the default) writes Roll No,Name,Attended,Sessions,Percentage: Sessions are the \
+        days in the range with any attendance (of the class, with --class), Attended the days the \
+        person was recorded. events writes one line per attendance record. The file is written \
+        atomically (a temporary file renamed into place); - or no --output writes to standard output.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case summary, events }
+
+    @Option(help: "summary or events.")
+    var format: Format = .summary
+    @Option(help: ArgumentHelp("First day, YYYY-MM-DD.", valueName: "day"))
+    var from: String?
+    @Option(help: ArgumentHelp("Last day, YYYY-MM-DD.", valueName: "day"))
+    var to: String?
+    @Option(name: .customLong("class"), help: "Only this class.")
+    var classID: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write (default: standard output).", valueName: "file"))
+    var output: String?
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+      try reportingErrors("att-serve") {
+        func day(_ text: String?, _ option: String) throws -> Day? {
+          guard let text else { return nil }
+          guard let day = Day(text) else { throw ToolError("--\(option) '\(text)' is not a date (YYYY-MM-DD)", exitCode: .usage) }
+          return day
+        }
+        let filter = AttendanceQueries.Filter(from: try day(from, "from"), to: try day(to, "to"), classID: classID)
+        if let f = filter.from, let t = filter.to, t < f { throw ToolError("--to \(t) is before --from \(f)", exitCode: .usage) }
+        let (store, _) = try storeOptions.open()
+        let queries = AttendanceQueries(store: store)
+        var text = ""
+        switch format {
+        case .summary: text = try queries.summaryCSV(filter)
+        case .events: try queries.eventsCSV(filter) { text += $0 }
+        }
+        guard let output, output != "-" else {
+          FileHandle.standardOutput.write(Data(text.utf8))
+          return
+        }
+        do {
+          try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+          throw ToolError("\(output): cannot write: \(error.localizedDescription)", exitCode: .unavailable)
+        }
+        Console.error("att-serve: wrote \(text.split(separator: "\n").count - 1) row(s) to \(output)")
+      }
+    }
+  }
+}
+
+enum RoleArgument: String, ExpressibleByArgument, CaseIterable {
+  case viewer, admin
+  var role: Role { self == .admin ? .admin : .viewer }
+}

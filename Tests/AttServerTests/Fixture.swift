@@ -1,0 +1,82 @@
+import AttTestSupport
+import AttendanceKit
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Logging
+
+@testable import AttServer
+
+/// A real database with people, classes and attendance, accounts and tokens, and the settings of a
+/// server over it.
+struct Fixture {
+  let folder: String
+  let store: AttendanceStore
+  let handler: MessageHandler
+  let adminToken: String
+  let viewerToken: String
+  static let password = "correct horse battery"
+  static let secret = "test-secret-0123456789abcdef0123456789"
+  static let hostileName = "<img src=x onerror=\"window.pwned=1\">Joe"
+
+  init(label: String = "serve") throws {
+    folder = try Checkout.scratchFolder(label)
+    store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
+    handler = MessageHandler(store: store, media: MediaLibrary(root: "\(folder)/media"))
+    var accounts = Accounts(store: store)
+    accounts.iterations = 1_000  // the real figure is 600,000; the tests sign in many times
+    try accounts.addUser("ana", password: Self.password, role: .admin)
+    try accounts.addUser("vic", password: Self.password, role: .viewer)
+    adminToken = try accounts.addToken("admin-script", role: .admin)
+    viewerToken = try accounts.addToken("viewer-script", role: .viewer)
+    try register("21CS001", "Barack Obama", photos: "barack_obama", classID: "CS")
+    try register("21CS002", Self.hostileName, photos: "joe_biden", classID: "CS")
+    try register("21EE001", "=HYPERLINK(\"http://x\")", photos: "barack_obama", classID: "EE", photo: 1)
+  }
+
+  func register(_ id: String, _ name: String, photos: String, classID: String, photo: Int = 0) throws {
+    let folder = "\(Checkout.shared)/faces/people/\(photos)"
+    let file = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()[photo]
+    let jpeg = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(file)"))
+    let result = try handler.apply(
+      .register(
+        RegisterMessage(
+          personID: id, name: name, faces: [FaceCrop(jpeg: jpeg)], source: "test",
+          capturedAt: "2026-11-01T08:00:00+01:00", classID: classID)))
+    guard case .applied = result.outcome else { throw FixtureError("register \(id): \(result.outcome)") }
+  }
+
+  /// Records attendance as a camera would, through the handler.
+  @discardableResult
+  func attend(_ id: String, _ capturedAt: String, classID: String? = "CS", device: String = "cam-1") throws -> HandlingResult {
+    try handler.apply(.attendance(AttendanceMessage(personID: id, deviceID: device, classID: classID, capturedAt: capturedAt)))
+  }
+
+  func settings() -> ServeSettings {
+    var settings = ServeSettings(
+      store: store, media: handler.media, delivery: DirectDelivery(handler: handler), secretKey: Self.secret)
+    settings.lateAfter = "09:00"
+    settings.accessLog = false
+    settings.port = 0
+    return settings
+  }
+
+  func count(_ sql: String) throws -> Int {
+    try store.reader { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+  }
+
+  struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+  }
+}
+
+extension HTTPFields {
+  static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
+}
+
+/// Decodes a JSON response body.
+func json(_ buffer: ByteBuffer) throws -> Any {
+  try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
+}

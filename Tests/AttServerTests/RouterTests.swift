@@ -1,0 +1,312 @@
+import AttTestSupport
+import AttendanceKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import AttServer
+
+@Suite("att-serve routes (a real database, no sockets)")
+struct RouterTests {
+  @Test("nothing but /healthz without a session or token; a wrong token is refused; viewers cannot change anything")
+  func authentication() async throws {
+    let f = try Fixture()
+    let app = try buildApplication(f.settings())
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+      for path in ["/api/people", "/api/attendance", "/api/export/summary.csv", "/metrics", "/dashboard.js"] {
+        try await client.execute(uri: path, method: .get) { #expect($0.status == .unauthorized, "\(path)") }
+      }
+      try await client.execute(uri: "/", method: .get) {
+        #expect($0.status == .seeOther)
+        #expect($0.headers[.location] == "/login")
+      }
+      try await client.execute(uri: "/api/people", method: .get, headers: .bearer("att_not-a-real-token")) {
+        #expect($0.status == .unauthorized)
+      }
+      try await client.execute(uri: "/api/people", method: .get, headers: .bearer(f.viewerToken)) { #expect($0.status == .ok) }
+      try await client.execute(
+        uri: "/api/people/21CS001", method: .patch, headers: .bearer(f.viewerToken) + [.contentType: "application/json"],
+        body: ByteBuffer(string: #"{"name":"X"}"#)
+      ) { #expect($0.status == .forbidden) }
+      try await client.execute(uri: "/api/people/21CS001", method: .delete, headers: .bearer(f.viewerToken)) {
+        #expect($0.status == .forbidden)
+      }
+      try await client.execute(uri: "/api/audit", method: .get, headers: .bearer(f.viewerToken)) {
+        #expect($0.status == .forbidden)
+      }
+      #expect(try f.count("SELECT count(*) FROM people WHERE active = 1") == 3, "nothing changed")
+    }
+  }
+
+  @Test("sign-in: CSRF on the form and on changes, a signed cookie, rate-limited failures, sign-out")
+  func login() async throws {
+    let f = try Fixture()
+    let app = try buildApplication(f.settings())
+    try await app.test(.router) { client in
+      let (csrf, csrfCookie) = try await loginForm(client)
+      // The form's token must match its cookie.
+      try await client.execute(
+        uri: "/login", method: .post, headers: form(cookie: "att_csrf=\(csrfCookie)"),
+        body: ByteBuffer(string: "name=ana&password=\(Fixture.password.formEncoded)&csrf=forged")
+      ) { #expect($0.status == .forbidden) }
+      // A wrong password, five times, then even the right one waits.
+      for _ in 0..<5 {
+        try await client.execute(
+          uri: "/login", method: .post, headers: form(cookie: "att_csrf=\(csrfCookie)"),
+          body: ByteBuffer(string: "name=vic&password=wrong-password&csrf=\(csrf)")
+        ) { #expect($0.status == .unauthorized) }
+      }
+      try await client.execute(
+        uri: "/login", method: .post, headers: form(cookie: "att_csrf=\(csrfCookie)"),
+        body: ByteBuffer(string: "name=vic&password=\(Fixture.password.formEncoded)&csrf=\(csrf)")
+      ) {
+        #expect($0.status == .tooManyRequests)
+        #expect(Int($0.headers[.retryAfter] ?? "") ?? 0 > 0)
+      }
+      // Another account from a fresh limiter key signs in and gets a signed session cookie.
+      let session = try await signIn(client, "ana")
+      try await client.execute(uri: "/api/me", method: .get, headers: [.cookie: "att_session=\(session)"]) { response in
+        #expect(response.status == .ok)
+        let me = try json(response.body) as? [String: Any]
+        #expect(me?["name"] as? String == "ana" && me?["role"] as? String == "admin")
+      }
+      // A tampered cookie is nobody.
+      try await client.execute(uri: "/api/me", method: .get, headers: [.cookie: "att_session=\(session.dropLast(2))xx"]) {
+        #expect($0.status == .unauthorized)
+      }
+      // Changes with the cookie need the CSRF token from /api/me.
+      let body = ByteBuffer(string: #"{"name":"Barack H. Obama"}"#)
+      try await client.execute(
+        uri: "/api/people/21CS001", method: .patch,
+        headers: [.cookie: "att_session=\(session)", .contentType: "application/json"],
+        body: body
+      ) { #expect($0.status == .forbidden) }
+      let token = try await client.execute(uri: "/api/me", method: .get, headers: [.cookie: "att_session=\(session)"]) {
+        (try json($0.body) as? [String: Any])?["csrf"] as? String ?? ""
+      }
+      try await client.execute(
+        uri: "/api/people/21CS001", method: .patch,
+        headers: [.cookie: "att_session=\(session)", .contentType: "application/json", .init("X-CSRF-Token")!: token], body: body
+      ) { #expect($0.status == .ok) }
+      #expect(try f.store.person("21CS001")?.name == "Barack H. Obama")
+      // A removed account's cookie stops working at once.
+      try Accounts(store: f.store).removeUser("ana")
+      try await client.execute(uri: "/api/me", method: .get, headers: [.cookie: "att_session=\(session)"]) {
+        #expect($0.status == .unauthorized)
+      }
+    }
+  }
+
+  @Test("REST: people, classes, paged attendance, today's present, absent and late, per-day counts, devices")
+  func reads() async throws {
+    let f = try Fixture()
+    try f.attend("21CS001", "2026-11-24T08:50:00+01:00")
+    try f.attend("21CS001", "2026-11-25T08:55:00+01:00")
+    try f.attend("21CS001", "2026-11-25T09:10:00+01:00")  // a duplicate of the same day
+    try f.attend("21CS002", "2026-11-25T09:20:00+01:00", device: "cam-2")
+    try f.attend("21EE001", "2026-11-25T08:00:00+01:00", classID: "EE")
+    let app = try buildApplication(f.settings())
+    let auth = HTTPFields.bearer(f.viewerToken)
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/api/people?class=CS", method: .get, headers: auth) {
+        let people = try json($0.body) as? [[String: Any]]
+        #expect(people?.compactMap { $0["id"] as? String } == ["21CS001", "21CS002"])
+      }
+      try await client.execute(uri: "/api/people/21CS002", method: .get, headers: auth) {
+        #expect((try? json($0.body) as? [String: Any])?["name"] as? String == Fixture.hostileName)
+      }
+      try await client.execute(uri: "/api/people/nobody", method: .get, headers: auth) { #expect($0.status == .notFound) }
+      try await client.execute(uri: "/api/classes", method: .get, headers: auth) {
+        let classes = try json($0.body) as? [[String: Any]]
+        #expect(classes?.first { $0["id"] as? String == "CS" }?["members"] as? Int == 2)
+      }
+      // Pages of two, newest first, continued with next_before.
+      let first = try await client.execute(uri: "/api/attendance?limit=2", method: .get, headers: auth) {
+        try json($0.body) as? [String: Any]
+      }
+      let items = first?["items"] as? [[String: Any]] ?? []
+      #expect(items.count == 2)
+      let next = first?["next_before"] as? Int ?? 0
+      try await client.execute(uri: "/api/attendance?limit=2&before=\(next)", method: .get, headers: auth) {
+        let page = try json($0.body) as? [String: Any]
+        #expect((page?["items"] as? [[String: Any]])?.count == 2)
+        #expect(page?["next_before"] is NSNull)
+      }
+      try await client.execute(uri: "/api/people/21CS001/attendance?from=2026-11-25", method: .get, headers: auth) {
+        #expect(((try? json($0.body) as? [String: Any])?["items"] as? [Any])?.count == 1)
+      }
+      try await client.execute(uri: "/api/summary?date=2026-11-25&class=CS", method: .get, headers: auth) {
+        let summary = try json($0.body) as? [String: Any]
+        let present = summary?["present"] as? [[String: Any]] ?? []
+        #expect(present.map { $0["person_id"] as? String } == ["21CS001", "21CS002"])
+        #expect(present.map { $0["late"] as? Bool } == [false, true], "09:20 is after 09:00")
+        #expect(summary?["expected"] as? Int == 2 && (summary?["absent"] as? [Any])?.isEmpty == true)
+      }
+      try await client.execute(uri: "/api/summary?date=2026-11-24&class=CS", method: .get, headers: auth) {
+        let absent = (try json($0.body) as? [String: Any])?["absent"] as? [[String: Any]]
+        #expect(absent?.map { $0["person_id"] as? String } == ["21CS002"])
+      }
+      try await client.execute(uri: "/api/daily?from=2026-11-01&to=2026-11-30", method: .get, headers: auth) {
+        let days = try json($0.body) as? [[String: Any]]
+        #expect(days?.map { "\($0["day"]!)=\($0["present"]!)" } == ["2026-11-24=1", "2026-11-25=3"])
+      }
+      try await client.execute(uri: "/api/devices", method: .get, headers: auth) {
+        #expect(Set((try? json($0.body) as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []) == ["cam-1", "cam-2"])
+      }
+      try await client.execute(uri: "/api/unknown-faces", method: .get, headers: auth) { #expect($0.status == .ok) }
+    }
+  }
+
+  @Test("CSV exports: the seed's summary columns and figures, formula-safe names, one line per record")
+  func exports() async throws {
+    let f = try Fixture()
+    try f.attend("21CS001", "2026-11-24T08:50:00+01:00")
+    try f.attend("21CS001", "2026-11-25T08:55:00+01:00")
+    try f.attend("21CS002", "2026-11-25T09:20:00+01:00")
+    try f.attend("21EE001", "2026-11-25T08:00:00+01:00", classID: "EE")
+    let app = try buildApplication(f.settings())
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/api/export/summary.csv?class=CS", method: .get, headers: .bearer(f.viewerToken)) {
+        #expect($0.headers[.contentType]?.hasPrefix("text/csv") == true)
+        #expect($0.headers[.contentDisposition]?.contains("attachment") == true)
+        let lines = String(buffer: $0.body).split(separator: "\r\n").map(String.init)
+        #expect(lines[0] == "Roll No,Name,Attended,Sessions,Percentage")
+        #expect(lines[1] == "21CS001,Barack Obama,2,2,100.00")
+        #expect(lines[2] == "21CS002,\"\(Fixture.hostileName.replacingOccurrences(of: "\"", with: "\"\""))\",1,2,50.00")
+      }
+      try await client.execute(uri: "/api/export/summary.csv", method: .get, headers: .bearer(f.viewerToken)) {
+        let text = String(buffer: $0.body)
+        #expect(text.contains("21EE001,\"'=HYPERLINK(\"\"http://x\"\")\",1,2,50.00"), "a formula is never a formula")
+      }
+      try await client.execute(uri: "/api/export/events.csv?from=2026-11-25", method: .get, headers: .bearer(f.viewerToken)) {
+        let lines = String(buffer: $0.body).split(separator: "\r\n")
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("id,person_id,name,class_id,device_id,captured_at"))
+      }
+    }
+  }
+
+  @Test("admin: rename, manual attendance, delete a record (a replay does not bring it back), remove a person; all audited")
+  func adminChanges() async throws {
+    let f = try Fixture()
+    let observation = UUID()
+    _ = try f.handler.apply(
+      .attendance(
+        AttendanceMessage(
+          id: observation, personID: "21CS002", deviceID: "cam-1", classID: "CS", capturedAt: "2026-11-25T09:20:00+01:00")))
+    let app = try buildApplication(f.settings())
+    let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+    try await app.test(.router) { client in
+      try await client.execute(
+        uri: "/api/attendance", method: .post, headers: admin,
+        body: ByteBuffer(
+          string: #"{"person_id":"21CS001","day":"2026-11-25","time":"08:45","class_id":"CS","note":"camera was off"}"#)
+      ) { #expect($0.status == .ok) }
+      #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND device_id = 'manual'") == 1)
+      try await client.execute(
+        uri: "/api/attendance", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"nobody","day":"2026-11-25"}"#)
+      ) { #expect($0.status == .unprocessableContent) }
+      try await client.execute(
+        uri: "/api/attendance", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-13-01"}"#)
+      ) { #expect($0.status == .badRequest) }
+
+      let wrong = try f.store.reader { db in try Int64.fetchOne(db, sql: "SELECT id FROM attendance WHERE person_id = '21CS002'")
+      }!
+      try await client.execute(uri: "/api/attendance/\(wrong)", method: .delete, headers: admin) { #expect($0.status == .ok) }
+      _ = try f.handler.apply(
+        .attendance(
+          AttendanceMessage(
+            id: observation, personID: "21CS002", deviceID: "cam-1", classID: "CS", capturedAt: "2026-11-25T09:20:00+01:00")))
+      #expect(
+        try f.count("SELECT count(*) FROM attendance WHERE person_id = '21CS002'") == 0, "the replayed observation stays deleted")
+
+      try await client.execute(uri: "/api/people/21CS002", method: .delete, headers: admin) { #expect($0.status == .ok) }
+      #expect(try f.store.person("21CS002") == nil)
+      #expect(!FileManager.default.fileExists(atPath: "\(f.folder)/media/21CS002"), "the face images are erased")
+      try await client.execute(uri: "/api/audit", method: .get, headers: admin) {
+        let entries = try json($0.body) as? [[String: Any]] ?? []
+        #expect(entries.map { $0["action"] as? String } == ["remove", "attendance deleted", "attendance added"])
+        #expect(entries.allSatisfy { $0["actor"] as? String == "admin-script (token)" })
+      }
+    }
+  }
+
+  @Test("hostile input: bad dates, huge values, injection-shaped ids and limits each get a 400 naming the parameter")
+  func hostileInput() async throws {
+    let f = try Fixture()
+    let app = try buildApplication(f.settings())
+    let huge = String(repeating: "A", count: 20_000)
+    try await app.test(.router) { client in
+      let cases: [(String, String)] = [
+        ("/api/attendance?from=2026-02-30", "from"),
+        ("/api/attendance?to=yesterday", "to"),
+        ("/api/attendance?from=2026-11-25&to=2026-11-01", "to"),
+        ("/api/attendance?class=%27%20OR%201%3D1--", "class"),
+        ("/api/attendance?person=\(huge)", "person"),
+        ("/api/attendance?limit=100000", "limit"),
+        ("/api/attendance?before=-1", "before"),
+        ("/api/summary?date=%3Cscript%3E", "date"),
+        ("/api/people?all=maybe", "all"),
+      ]
+      for (uri, parameter) in cases {
+        try await client.execute(uri: uri, method: .get, headers: .bearer(f.viewerToken)) { response in
+          #expect(response.status == .badRequest, "\(uri.prefix(80))")
+          let message = ((try? json(response.body) as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
+          #expect(message?.hasPrefix("parameter '\(parameter)'") == true, "\(message ?? "none")")
+        }
+      }
+      try await client.execute(
+        uri: "/api/people/21CS001", method: .patch, headers: .bearer(f.adminToken) + [.contentType: "application/json"],
+        body: ByteBuffer(string: "{not json")
+      ) { #expect($0.status == .badRequest) }
+      // Names are data: JSON escapes them, and the dashboard inserts them as text (see the browser test).
+      try await client.execute(uri: "/api/people/21CS002", method: .get, headers: .bearer(f.viewerToken)) {
+        #expect($0.headers[.contentType]?.hasPrefix("application/json") == true)
+        #expect($0.headers[.init("X-Content-Type-Options")!] == "nosniff")
+      }
+    }
+  }
+
+  func loginForm(_ client: some TestClientProtocol) async throws -> (field: String, cookie: String) {
+    try await client.execute(uri: "/login", method: .get) { response in
+      let html = String(buffer: response.body)
+      let field = html.components(separatedBy: "name=\"csrf\" value=\"")[1].prefix { $0 != "\"" }
+      let cookie = response.headers[values: .setCookie].first { $0.hasPrefix("att_csrf=") }!
+      return (String(field), String(cookie.dropFirst("att_csrf=".count).prefix { $0 != ";" }))
+    }
+  }
+
+  func signIn(_ client: some TestClientProtocol, _ name: String) async throws -> String {
+    let (field, cookie) = try await loginForm(client)
+    return try await client.execute(
+      uri: "/login", method: .post, headers: form(cookie: "att_csrf=\(cookie)"),
+      body: ByteBuffer(string: "name=\(name)&password=\(Fixture.password.formEncoded)&csrf=\(field)")
+    ) { response in
+      #expect(response.status == .seeOther)
+      let set = response.headers[values: .setCookie].first { $0.hasPrefix("att_session=") } ?? ""
+      #expect(set.contains("HttpOnly") && set.contains("SameSite=Strict"))
+      return String(set.dropFirst("att_session=".count).prefix { $0 != ";" })
+    }
+  }
+
+  func form(cookie: String) -> HTTPFields {
+    [.contentType: "application/x-www-form-urlencoded", .cookie: cookie]
+  }
+}
+
+extension HTTPFields {
+  static func + (a: HTTPFields, b: HTTPFields) -> HTTPFields {
+    var merged = a
+    merged.append(contentsOf: b)
+    return merged
+  }
+}
+
+extension String {
+  var formEncoded: String { addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self }
+}
