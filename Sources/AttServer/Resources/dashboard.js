@@ -107,7 +107,7 @@ async function loadChart() {
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "people present per day");
   const max = Math.max(1, ...days.map((d) => d.present));
-  const width = 600 / Math.max(days.length, 1);
+  const width = Math.min(600 / Math.max(days.length, 1), 48);
   days.forEach((d, i) => {
     const h = (d.present / max) * 140;
     const rect = document.createElementNS(ns, "rect");
@@ -119,6 +119,13 @@ async function loadChart() {
     title.textContent = d.day + ": " + d.present;
     rect.appendChild(title);
     svg.appendChild(rect);
+    if (width >= 18) {
+      const value = document.createElementNS(ns, "text");
+      value.setAttribute("x", i * width + width / 2 - 4);
+      value.setAttribute("y", 146 - h);
+      value.textContent = d.present;
+      svg.appendChild(value);
+    }
     if (days.length <= 31 && (i % Math.ceil(days.length / 10) === 0)) {
       const label = document.createElementNS(ns, "text");
       label.setAttribute("x", i * width + 2);
@@ -183,7 +190,7 @@ function connect() {
     if (message.type === "attendance") {
       lastID = Math.max(lastID, message.record.id);
       addArrival(message.record, true);
-      scheduleRefresh();
+      scheduleRefresh(true);
     } else if (message.type === "changed") {
       scheduleRefresh(true);
     }

@@ -1,0 +1,139 @@
+import AttTestSupport
+import AttendanceKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import Testing
+
+@testable import AttServer
+
+/// What a feed message says, as far as the tests look.
+struct FeedItem: Sendable {
+  let type: String
+  let personID: String?
+  let name: String?
+
+  init?(_ text: String) {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+      let type = object["type"] as? String
+    else { return nil }
+    let record = object["record"] as? [String: Any]
+    self.type = type
+    personID = record?["person_id"] as? String
+    name = record?["name"] as? String
+  }
+}
+
+/// Collects a WebSocket's messages; waits for one with a deadline.
+actor Inbox {
+  private var items: [FeedItem] = []
+  func add(_ text: String) { if let item = FeedItem(text) { items.append(item) } }
+
+  func wait(_ seconds: Double, _ match: @Sendable (FeedItem) -> Bool) async -> FeedItem? {
+    let deadline = Date(timeIntervalSinceNow: seconds)
+    while Date() < deadline {
+      if let found = items.first(where: match) { return found }
+      try? await Task.sleep(for: .milliseconds(20))
+    }
+    return nil
+  }
+}
+
+func isAttendance(of person: String) -> @Sendable (FeedItem) -> Bool {
+  { $0.type == "attendance" && $0.personID == person }
+}
+
+nonisolated(unsafe) let quiet = Logger(label: "test-client")
+
+/// A worker handed to the thread that runs it (and only that thread touches it).
+final class WorkerThread: @unchecked Sendable {
+  let worker: MessageWorker
+  init(_ worker: MessageWorker) { self.worker = worker }
+}
+
+@Suite("att-serve live feed over a real WebSocket", .serialized)
+struct LiveFeedTests {
+  @Test("direct mode: a record appears on the socket within a second of its commit; ?after= catches up on what was missed")
+  func directMode() async throws {
+    let f = try Fixture(label: "live-direct")
+    try f.attend("21CS001", "2026-11-25T08:50:00+01:00")
+    let app = try buildApplication(f.settings())
+    try await app.test(.live) { client in
+      let inbox = Inbox()
+      let configuration = WebSocketClientConfiguration(additionalHeaders: .bearer(f.viewerToken))
+      try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/ws?after=0", configuration: configuration, logger: quiet) {
+        inbound, outbound, _ in
+        let reader = Task {
+          for try await message in inbound.messages(maxSize: 1 << 20) {
+            if case .text(let text) = message { await inbox.add(text) }
+          }
+        }
+        // Caught up: the record committed before the client connected comes first.
+        #expect(await inbox.wait(10, isAttendance(of: "21CS001")) != nil)
+        #expect(await inbox.wait(10) { $0.type == "hello" } != nil)
+        let committed = Date()
+        try f.attend("21CS002", "2026-11-25T09:01:00+01:00")
+        let live = await inbox.wait(5, isAttendance(of: "21CS002"))
+        #expect(live != nil)
+        #expect(Date().timeIntervalSince(committed) < 1, "within a second of the commit")
+        #expect(live?.name == Fixture.hostileName)
+        reader.cancel()
+        try await outbound.close(.normalClosure, reason: nil)
+      }
+      // Without a session or token there is no upgrade.
+      await #expect(throws: (any Error).self) {
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/ws", logger: quiet) { _, _, _ in }
+      }
+    }
+  }
+
+  @Test("queue mode: a worker's commit reaches the socket through att.events (the database poll is turned off)")
+  func queueMode() async throws {
+    let url = try BrokerURL(try Broker.freshVirtualHost())
+    let f = try Fixture(label: "live-queue")
+    var settings = f.settings()
+    settings.broker = url
+    settings.pollInterval = 3600  // only the broker's events can wake the feed in this test
+    let worker = WorkerThread(MessageWorker(broker: url, handler: f.handler, models: nil))
+    let stop = StopSignal()
+    Thread { worker.worker.run(stop: stop) }.start()
+    defer { stop.stop() }
+    let app = try buildApplication(settings)
+    try await app.test(.live) { client in
+      // /healthz says when the event subscription is up.
+      var healthy = false
+      for _ in 0..<100 where !healthy {
+        healthy = try await client.execute(uri: "/healthz", method: .get) { $0.status == .ok }
+        if !healthy { try await Task.sleep(for: .milliseconds(100)) }
+      }
+      #expect(healthy, "the broker subscription connected")
+      let inbox = Inbox()
+      try await WebSocketClient.connect(
+        url: "ws://127.0.0.1:\(client.port!)/ws", configuration: .init(additionalHeaders: .bearer(f.viewerToken)), logger: quiet
+      ) { inbound, outbound, _ in
+        let reader = Task {
+          for try await message in inbound.messages(maxSize: 1 << 20) {
+            if case .text(let text) = message { await inbox.add(text) }
+          }
+        }
+        #expect(await inbox.wait(10) { $0.type == "hello" } != nil)
+        let producer = try QueueDelivery(broker: url, spool: try Checkout.scratchFolder("live-spool"))
+        let sent = Date()
+        _ = try producer.deliver(
+          .attendance(AttendanceMessage(personID: "21EE001", deviceID: "gate", classID: "EE", capturedAt: "2026-11-25T08:30:00+01:00")))
+        #expect(await inbox.wait(10, isAttendance(of: "21EE001")) != nil)
+        #expect(Date().timeIntervalSince(sent) < 2, "publish, commit, event and push in under two seconds")
+        reader.cancel()
+        try await outbound.close(.normalClosure, reason: nil)
+      }
+      try await client.execute(uri: "/metrics", method: .get, headers: .bearer(f.viewerToken)) {
+        let text = String(buffer: $0.body)
+        #expect(text.contains("att_broker_connected 1"))
+        #expect(text.contains("att_events_pushed_total 1"))
+      }
+    }
+  }
+}
