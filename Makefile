@@ -27,6 +27,7 @@ release: setup
 
 ## test: the whole test suite against real models, photos, bad inputs and a real RabbitMQ broker
 test: setup
+	@Scripts/install-deps --with-browser
 	$(SWIFT) build --build-tests
 	@Scripts/broker start
 	@status=0; $(SWIFT) test --disable-xctest || status=$$?; Scripts/broker stop; exit $$status
@@ -37,6 +38,7 @@ demo: release
 
 ## bench: per-stage timings next to Python face_recognition, measured in the same run
 bench: release
+	@Scripts/install-deps --with-bench
 	@Scripts/setup-reference
 	@Scripts/bench
 

@@ -104,6 +104,13 @@ let package = Package(
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
     .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit"]),
+    .executableTarget(
+      name: "serve-bench",
+      dependencies: [
+        "AttendanceKit", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
     .target(name: "AttTestSupport", dependencies: ["FaceKit"], path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),

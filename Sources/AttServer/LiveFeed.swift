@@ -84,7 +84,7 @@ public final class FeedFollower: Service, Sendable {
   let lastLag = Mutex<Double?>(nil)
   let brokerConnected = Atomic<Bool>(false)
 
-  public init(queries: AttendanceQueries, feed: LiveFeed, broker: BrokerURL?, pollInterval: Double = 0.25, logger: Logger) {
+  public init(queries: AttendanceQueries, feed: LiveFeed, broker: BrokerURL?, pollInterval: Double = 0.1, logger: Logger) {
     self.queries = queries
     self.feed = feed
     self.broker = broker

@@ -50,7 +50,7 @@ extension AttServe {
     static let configuration = CommandConfiguration(
       abstract: "Run the server until SIGTERM or Ctrl-C (the default).",
       discussion: """
-        In direct mode the live feed follows the database (checked every 0.25 s); in queue mode \
+        In direct mode the live feed follows the database (checked every 0.1 s); in queue mode \
         ($MQ_URL) it wakes on the broker's att.events at once and falls back on the database while \
         the broker is away. SIGTERM and Ctrl-C stop accepting connections, finish the requests in \
         hand and close the live feeds.
@@ -112,6 +112,12 @@ extension AttServe {
         serve.tlsKey = tlsKey
         if try !Accounts(store: store).hasUsers() {
           Console.error("att-serve: no accounts yet: make one with att-serve user add NAME --role admin")
+        }
+        // Each live-feed client is a socket: allow as many as the system lets this process have.
+        var files = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+          files.rlim_cur = files.rlim_max
+          setrlimit(Int32(RLIMIT_NOFILE.rawValue), &files)
         }
         var logger = Logger(label: "att-serve")
         logger.logLevel = .notice

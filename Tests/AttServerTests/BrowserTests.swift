@@ -6,7 +6,6 @@ import HummingbirdWSClient
 import Logging
 import Testing
 
-
 @testable import AttServer
 
 /// Headless Chromium (Debian's package) driven over the DevTools protocol.
@@ -128,7 +127,10 @@ struct BrowserTests {
     let port = Int.random(in: 18000...18999)
     let server = try ToolRun.start(
       "att-serve",
-      ["--port", "\(port)", "--db", "\(f.folder)/data/attendance.db", "--media", "\(f.folder)/media", "--late-after", "09:00", "--quiet"],
+      [
+        "--port", "\(port)", "--db", "\(f.folder)/data/attendance.db", "--media", "\(f.folder)/media", "--late-after", "09:00",
+        "--quiet",
+      ],
       in: f.folder, environment: ["SECRET_KEY": Fixture.secret])
     defer {
       server.terminate()
@@ -149,7 +151,8 @@ struct BrowserTests {
       let page = DevTools(inbound, outbound)
       try await page.call("Page.enable")
       try await page.call("Page.navigate", ["url": "http://127.0.0.1:\(port)/"])
-      #expect(try await page.waitFor("location.pathname === '/login' && !!document.getElementById('signin')"), "redirected to sign in")
+      #expect(
+        try await page.waitFor("location.pathname === '/login' && !!document.getElementById('signin')"), "redirected to sign in")
       try await page.evaluate(
         """
         document.getElementById('name').value = 'ana';
@@ -169,15 +172,20 @@ struct BrowserTests {
       #expect(try await page.waitFor("document.querySelectorAll('#feed tr').length === 1", seconds: 5))
       let seconds = Date().timeIntervalSince(committed)
       #expect(seconds < 2, "the row appeared \(seconds) s after the commit")
-      #expect(try await page.evaluate("document.querySelector('#feed tr').textContent.includes(\(jsString(Fixture.hostileName)))") as? Bool == true)
-      #expect(try await page.evaluate("document.querySelectorAll('#feed img').length === 0 && window.pwned === undefined") as? Bool == true,
+      #expect(
+        try await page.evaluate("document.querySelector('#feed tr').textContent.includes(\(jsString(Fixture.hostileName)))")
+          as? Bool == true)
+      #expect(
+        try await page.evaluate("document.querySelectorAll('#feed img').length === 0 && window.pwned === undefined") as? Bool
+          == true,
         "a name is text, never markup")
       #expect(try await page.waitFor("document.getElementById('n-present').textContent === '1'", seconds: 5), "the counts follow")
       let png = try await page.screenshot(to: "\(Self.artifacts)/dashboard.png")
       #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
 
       // On a phone-sized screen nothing runs off the side.
-      try await page.call("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
+      try await page.call(
+        "Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
       try await Task.sleep(for: .milliseconds(300))
       #expect(try await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1") as? Bool == true)
       _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-phone.png")

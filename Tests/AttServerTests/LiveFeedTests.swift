@@ -64,7 +64,9 @@ struct LiveFeedTests {
     try await app.test(.live) { client in
       let inbox = Inbox()
       let configuration = WebSocketClientConfiguration(additionalHeaders: .bearer(f.viewerToken))
-      try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/ws?after=0", configuration: configuration, logger: quiet) {
+      try await WebSocketClient.connect(
+        url: "ws://127.0.0.1:\(client.port!)/ws?after=0", configuration: configuration, logger: quiet
+      ) {
         inbound, outbound, _ in
         let reader = Task {
           for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -123,7 +125,8 @@ struct LiveFeedTests {
         let producer = try QueueDelivery(broker: url, spool: try Checkout.scratchFolder("live-spool"))
         let sent = Date()
         _ = try producer.deliver(
-          .attendance(AttendanceMessage(personID: "21EE001", deviceID: "gate", classID: "EE", capturedAt: "2026-11-25T08:30:00+01:00")))
+          .attendance(
+            AttendanceMessage(personID: "21EE001", deviceID: "gate", classID: "EE", capturedAt: "2026-11-25T08:30:00+01:00")))
         #expect(await inbox.wait(10, isAttendance(of: "21EE001")) != nil)
         #expect(Date().timeIntervalSince(sent) < 2, "publish, commit, event and push in under two seconds")
         reader.cancel()

@@ -1,0 +1,94 @@
+import AttendanceKit
+import Foundation
+import GRDB
+import HummingbirdWSClient
+import Logging
+import Synchronization
+
+// serve-bench: N WebSocket clients on att-serve's live feed, then a burst of attendance records;
+// prints the delivery latency from commit (direct mode) or publish (queue mode) to each client.
+//   serve-bench URL TOKEN CLIENTS EVENTS DB [MQ_URL]
+let arguments = CommandLine.arguments
+guard arguments.count >= 6, let clients = Int(arguments[3]), let events = Int(arguments[4]) else {
+  FileHandle.standardError.write(Data("usage: serve-bench ws://HOST:PORT/ws TOKEN CLIENTS EVENTS DB [MQ_URL]\n".utf8))
+  exit(64)
+}
+let url = arguments[1]
+let token = arguments[2]
+let store = try AttendanceStore(location: DatabaseLocation(path: arguments[5]))
+let broker = arguments.count > 6 ? try BrokerURL(arguments[6]) : nil
+
+// 1,000 sockets need more than the usual 1,024 descriptors once the process's own are counted.
+var limit = rlimit()
+getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+limit.rlim_cur = limit.rlim_max
+setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+
+_ = now()
+
+let people = try store.reader { db in
+  try String.fetchAll(db, sql: "SELECT id FROM people WHERE active = 1 ORDER BY id LIMIT ?", arguments: [events])
+}
+guard people.count == events else { fatalError("need \(events) people in the database, found \(people.count)") }
+let day = "2030-01-\(String(format: "%02d", Int.random(in: 1...28)))"
+
+let tasks = (0..<clients).map { _ in
+  Task {
+    try await WebSocketClient.connect(
+      url: url, configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"]), logger: logger
+    ) { inbound, outbound, _ in
+      var seen = 0
+      for try await message in inbound.messages(maxSize: 1 << 20) {
+        guard case .text(let text) = message else { continue }
+        if text.hasPrefix("{\"type\":\"hello\"") {
+          ready.add(1, ordering: .relaxed)
+          continue
+        }
+        let t = now()
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+          let record = object["record"] as? [String: Any], let person = record["person_id"] as? String,
+          record["local_day"] as? String == day
+        else { continue }
+        received.withLock { $0[person, default: []].append(t) }
+        seen += 1
+        if seen == events { break }
+      }
+      done.add(1, ordering: .relaxed)
+      try await outbound.close(.normalClosure, reason: nil)
+    }
+  }
+}
+
+while ready.load(ordering: .relaxed) < clients {
+  try await Task.sleep(for: .milliseconds(50))
+  if now() > 60 { fatalError("only \(ready.load(ordering: .relaxed)) of \(clients) clients connected in 60 s") }
+}
+
+// The burst: each record committed (direct) or published (queue) as fast as possible.
+let delivery: any MessageDelivery =
+  if let broker { try QueueDelivery(broker: broker, spool: NSTemporaryDirectory() + "serve-bench-\(UUID())") } else {
+    DirectDelivery(handler: MessageHandler(store: store, media: MediaLibrary(root: NSTemporaryDirectory())))
+  }
+var sent: [String: Double] = [:]
+for person in people {
+  _ = try delivery.deliver(
+    .attendance(AttendanceMessage(personID: person, deviceID: "bench", capturedAt: "\(day)T08:00:00+00:00")))
+  sent[person] = now()
+}
+let burstEnd = now()
+while done.load(ordering: .relaxed) < clients && now() - burstEnd < 30 { try await Task.sleep(for: .milliseconds(20)) }
+
+var latencies: [Double] = []
+let table = received.withLock { $0 }
+for (person, times) in table { if let t0 = sent[person] { latencies += times.map { ($0 - t0) * 1000 } } }
+latencies.sort()
+let sorted = latencies
+let quantile = { (q: Double) -> Double in
+  sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
+}
+let expected = clients * events
+print(
+  "{\"clients\":\(clients),\"events\":\(events),\"deliveries\":\(latencies.count),\"expected\":\(expected),\"median_ms\":\(String(format: "%.1f", quantile(0.5))),\"p99_ms\":\(String(format: "%.1f", quantile(0.99))),\"max_ms\":\(String(format: "%.1f", latencies.last ?? .nan)),\"burst_ms\":\(String(format: "%.1f", (burstEnd - (sent.values.min() ?? 0)) * 1000)),\"mode\":\"\(broker == nil ? "direct" : "queue")\"}"
+)
+for task in tasks { task.cancel() }
+exit(latencies.count == expected ? 0 : 1)
