@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
 import Logging
+import NIOSSL
 import Testing
 
 @testable import AttServer
@@ -136,6 +137,54 @@ struct LiveFeedTests {
         let text = String(buffer: $0.body)
         #expect(text.contains("att_broker_connected 1"))
         #expect(text.contains("att_events_pushed_total 1"))
+      }
+    }
+  }
+}
+
+@Suite("att-serve over TLS")
+struct TLSTests {
+  @Test("--tls-cert/--tls-key: the live feed over wss:// with a certificate checked against its CA")
+  func wss() async throws {
+    let f = try Fixture(label: "tls")
+    let dir = try Checkout.scratchFolder("serve-tls")
+    let make = """
+      openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=att test CA' -keyout ca.key -out ca.pem &&
+      openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' -keyout server.key -out server.csr &&
+      printf 'subjectAltName=DNS:localhost\\n' > ext.cnf &&
+      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out server.pem
+      """
+    #expect(
+      try runAndWait(
+        "/bin/sh", ["-c", "cd '\(dir)' && { \(make); } 2>/dev/null"], environment: ProcessInfo.processInfo.environment) == 0)
+    var settings = f.settings()
+    settings.tlsCertificate = "\(dir)/server.pem"
+    settings.tlsKey = "\(dir)/server.key"
+    try f.attend("21CS001", "2026-11-25T08:50:00+01:00")
+    let app = try buildApplication(settings)
+    try await app.test(.live) { client in
+      var tls = TLSConfiguration.makeClientConfiguration()
+      tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile("\(dir)/ca.pem"))
+      let inbox = Inbox()
+      try await WebSocketClient.connect(
+        url: "wss://localhost:\(client.port!)/ws?after=0", configuration: .init(additionalHeaders: .bearer(f.viewerToken)),
+        tlsConfiguration: tls, logger: quiet
+      ) { inbound, outbound, _ in
+        let reader = Task {
+          for try await message in inbound.messages(maxSize: 1 << 20) {
+            if case .text(let text) = message { await inbox.add(text) }
+          }
+        }
+        #expect(await inbox.wait(10, isAttendance(of: "21CS001")) != nil)
+        reader.cancel()
+        try await outbound.close(.normalClosure, reason: nil)
+      }
+      // A client that does not trust the CA is refused by its own TLS check.
+      await #expect(throws: (any Error).self) {
+        try await WebSocketClient.connect(
+          url: "wss://localhost:\(client.port!)/ws", configuration: .init(additionalHeaders: .bearer(f.viewerToken)),
+          tlsConfiguration: .makeClientConfiguration(), logger: quiet
+        ) { _, _, _ in }
       }
     }
   }
