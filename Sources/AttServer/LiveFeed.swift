@@ -44,15 +44,16 @@ public final class LiveFeed: Sendable {
   }
 }
 
-/// What the feed sends: `{"type":"attendance","record":{...}}` for each committed record, and
-/// `{"type":"changed","what":"people"}` style hints when people or unknown faces change.
+/// What the feed sends: `{"type":"attendance","records":[...]}` with the records committed since the
+/// last message (one message for a burst, not one per record), and `{"type":"changed","what":"people"}`
+/// hints when people or unknown faces change.
 enum FeedMessage {
-  static func attendance(_ row: AttendanceRow) -> String {
+  static func attendance(_ rows: [AttendanceRow]) -> String {
     struct Envelope: Encodable {
       let type = "attendance"
-      let record: AttendanceRow
+      let records: [AttendanceRow]
     }
-    return (try? String(decoding: JSONEncoder.api.encode(Envelope(record: row)), as: UTF8.self)) ?? "{}"
+    return (try? String(decoding: JSONEncoder.api.encode(Envelope(records: rows)), as: UTF8.self)) ?? "{}"
   }
 
   static func changed(_ what: String) -> String {
@@ -110,12 +111,14 @@ public final class FeedFollower: Service, Sendable {
       for await reason in wakeups {
         if Task.isCancelled { break }
         do {
-          let rows = try queries.feed(after: last)
-          for row in rows {
-            feed.broadcast(FeedMessage.attendance(row))
-            last = row.id
+          let before = last
+          var rows = try queries.feed(after: last)
+          while !rows.isEmpty {
+            feed.broadcast(FeedMessage.attendance(rows))
+            last = rows.last!.id
+            rows = rows.count == 500 ? try queries.feed(after: last) : []
           }
-          if !rows.isEmpty, let lag = try queries.commitAge(of: last) { lastLag.withLock { $0 = lag } }
+          if last > before, let lag = try queries.commitAge(of: last) { lastLag.withLock { $0 = lag } }
           let now = try stamp()
           if now != peopleStamp || reason == "people" {
             peopleStamp = now

@@ -139,12 +139,15 @@ public struct AttendanceQueries: Sendable {
       _ = arguments.append(contentsOf: [before])
     }
     _ = arguments.append(contentsOf: [limit + 1])
+    // The page's ids first, from the index alone; then only those rows. (Sorting whole rows of a
+    // month of a class costs a table read per row; sorting their ids costs none.)
     let rows = try store.reader { db in
       try Row.fetchAll(
         db,
         sql: """
           SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
-          WHERE \(clause) ORDER BY a.id DESC LIMIT ?
+          WHERE a.id IN (SELECT a.id FROM attendance a WHERE \(clause) ORDER BY a.id DESC LIMIT ?)
+          ORDER BY a.id DESC
           """, arguments: arguments
       ).map(AttendanceRow.init)
     }
@@ -261,7 +264,8 @@ public struct AttendanceQueries: Sendable {
     public let id: String
     public let name: String
     public let members: Int
-    public let days_recorded: Int
+    /// The last day with a record for the class.
+    public let last_day: String?
   }
 
   public func classes() throws -> [ClassInfo] {
@@ -272,10 +276,10 @@ public struct AttendanceQueries: Sendable {
           SELECT c.id, c.name,
                  (SELECT count(*) FROM class_members m JOIN people p ON p.id = m.person_id
                   WHERE m.class_id = c.id AND p.active = 1) AS members,
-                 (SELECT count(DISTINCT local_day) FROM attendance a WHERE a.class_id = c.id) AS days
+                 (SELECT max(local_day) FROM attendance a WHERE a.class_id = c.id) AS last_day
           FROM classes c ORDER BY c.id
           """
-      ).map { ClassInfo(id: $0["id"], name: $0["name"], members: $0["members"], days_recorded: $0["days"]) }
+      ).map { ClassInfo(id: $0["id"], name: $0["name"], members: $0["members"], last_day: $0["last_day"]) }
     }
   }
 
@@ -345,16 +349,22 @@ public struct AttendanceQueries: Sendable {
           db, sql: "SELECT a.person_id, count(DISTINCT a.local_day) AS n FROM attendance a WHERE \(clause) GROUP BY a.person_id",
           arguments: arguments
         ).map { ($0["person_id"] as String, $0["n"] as Int) })
-      let people: [Row]
+      var people: [Row]
       if let classID = filter.classID {
+        // The class's members, and whoever was recorded for the class in the range without being one.
         people = try Row.fetchAll(
           db,
           sql: """
-            SELECT p.id, p.name FROM people p WHERE p.active = 1
-              AND (p.id IN (SELECT person_id FROM class_members WHERE class_id = ?)
-                   OR p.id IN (SELECT person_id FROM attendance WHERE class_id = ?))
-            ORDER BY p.id
-            """, arguments: [classID, classID])
+            SELECT p.id, p.name FROM class_members m JOIN people p ON p.id = m.person_id
+            WHERE m.class_id = ? AND p.active = 1
+            """, arguments: [classID])
+        let members = Set(people.map { $0["id"] as String })
+        for id in attended.keys.sorted() where !members.contains(id) {
+          if let row = try Row.fetchOne(db, sql: "SELECT id, name FROM people WHERE id = ? AND active = 1", arguments: [id]) {
+            people.append(row)
+          }
+        }
+        people.sort { ($0["id"] as String) < ($1["id"] as String) }
       } else if let personID = filter.personID {
         people = try Row.fetchAll(db, sql: "SELECT id, name FROM people WHERE id = ?", arguments: [personID])
       } else {

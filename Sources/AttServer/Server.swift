@@ -428,9 +428,10 @@ final class Server: Sendable {
     let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
     var last: Int64 = 0
     if let after {
-      for row in try queries.feed(after: after, limit: 1000) {
-        try await outbound.write(.text(FeedMessage.attendance(row)))
-        last = row.id
+      let rows = try queries.feed(after: after, limit: 1000)
+      if !rows.isEmpty {
+        try await outbound.write(.text(FeedMessage.attendance(rows)))
+        last = rows.last!.id
       }
     }
     try await outbound.write(.text("{\"type\":\"hello\",\"caught_up_to\":\(last)}"))

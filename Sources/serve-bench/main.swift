@@ -46,11 +46,11 @@ let tasks = (0..<clients).map { _ in
         }
         let t = now()
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-          let record = object["record"] as? [String: Any], let person = record["person_id"] as? String,
-          record["local_day"] as? String == day
+          let records = object["records"] as? [[String: Any]]
         else { continue }
-        received.withLock { $0[person, default: []].append(t) }
-        seen += 1
+        let people = records.filter { $0["local_day"] as? String == day }.compactMap { $0["person_id"] as? String }
+        received.withLock { table in for person in people { table[person, default: []].append(t) } }
+        seen += people.count
         if seen == events { break }
       }
       done.add(1, ordering: .relaxed)

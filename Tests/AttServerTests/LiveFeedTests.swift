@@ -11,27 +11,26 @@ import Testing
 
 @testable import AttServer
 
-/// What a feed message says, as far as the tests look.
+/// One item of a feed message, as far as the tests look: each record of an attendance message, or
+/// the message itself for other types.
 struct FeedItem: Sendable {
   let type: String
   let personID: String?
   let name: String?
 
-  init?(_ text: String) {
+  static func items(_ text: String) -> [FeedItem] {
     guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
       let type = object["type"] as? String
-    else { return nil }
-    let record = object["record"] as? [String: Any]
-    self.type = type
-    personID = record?["person_id"] as? String
-    name = record?["name"] as? String
+    else { return [] }
+    guard let records = object["records"] as? [[String: Any]] else { return [FeedItem(type: type, personID: nil, name: nil)] }
+    return records.map { FeedItem(type: type, personID: $0["person_id"] as? String, name: $0["name"] as? String) }
   }
 }
 
 /// Collects a WebSocket's messages; waits for one with a deadline.
 actor Inbox {
   private var items: [FeedItem] = []
-  func add(_ text: String) { if let item = FeedItem(text) { items.append(item) } }
+  func add(_ text: String) { items += FeedItem.items(text) }
 
   func wait(_ seconds: Double, _ match: @Sendable (FeedItem) -> Bool) async -> FeedItem? {
     let deadline = Date(timeIntervalSinceNow: seconds)

@@ -150,7 +150,7 @@ async function loadClasses() {
     option.textContent = c.name === c.id ? c.id : c.name + " (" + c.id + ")";
     select.appendChild(option);
     const row = document.createElement("tr");
-    cell(row, c.name); cell(row, c.members); cell(row, c.days_recorded);
+    cell(row, c.name); cell(row, c.members); cell(row, c.last_day || "–");
     body.appendChild(row);
   });
   select.value = chosen;
@@ -188,8 +188,10 @@ function connect() {
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "attendance") {
-      lastID = Math.max(lastID, message.record.id);
-      addArrival(message.record, true);
+      message.records.forEach((record) => {
+        lastID = Math.max(lastID, record.id);
+        addArrival(record, true);
+      });
       scheduleRefresh(true);
     } else if (message.type === "changed") {
       scheduleRefresh(true);
