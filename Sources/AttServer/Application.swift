@@ -29,7 +29,7 @@ public struct ServeSettings: Sendable {
   public var tlsCertificate: String?
   public var tlsKey: String?
   /// How often the live feed looks at the database (always in direct mode; as a fallback in queue mode).
-  public var pollInterval = 0.1
+  public var pollInterval = 0.05
   public var limiter = LoginLimiter()
 
   public init(store: AttendanceStore, media: MediaLibrary, delivery: any MessageDelivery, secretKey: String) {

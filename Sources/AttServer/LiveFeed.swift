@@ -1,6 +1,7 @@
 import AttendanceKit
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -8,7 +9,7 @@ import Synchronization
 /// stops reading loses its oldest messages (and catches up from the database when it reconnects)
 /// instead of growing the server's memory.
 public final class LiveFeed: Sendable {
-  private let clients = Mutex<[UUID: AsyncStream<String>.Continuation]>([:])
+  private let clients = Mutex<[UUID: AsyncStream<ByteBuffer>.Continuation]>([:])
   let pushed = Atomic<Int>(0)
 
   public init() {}
@@ -17,9 +18,9 @@ public final class LiveFeed: Sendable {
   public var eventsPushed: Int { pushed.load(ordering: .relaxed) }
 
   /// A new client's stream of messages; call `leave` with its id when it goes.
-  func join() -> (UUID, AsyncStream<String>) {
+  func join() -> (UUID, AsyncStream<ByteBuffer>) {
     let id = UUID()
-    let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(2000))
+    let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingNewest(2000))
     clients.withLock { $0[id] = continuation }
     return (id, stream)
   }
@@ -28,10 +29,11 @@ public final class LiveFeed: Sendable {
     clients.withLock { $0.removeValue(forKey: id) }?.finish()
   }
 
-  /// Sends one message to every client.
+  /// Sends one message to every client: encoded once, the same bytes shared by every socket.
   func broadcast(_ text: String) {
+    let bytes = ByteBuffer(string: text)
     let targets = clients.withLock { Array($0.values) }
-    for client in targets { client.yield(text) }
+    for client in targets { client.yield(bytes) }
     pushed.add(targets.count, ordering: .relaxed)
   }
 
@@ -48,12 +50,19 @@ public final class LiveFeed: Sendable {
 /// last message (one message for a burst, not one per record), and `{"type":"changed","what":"people"}`
 /// hints when people or unknown faces change.
 enum FeedMessage {
-  static func attendance(_ rows: [AttendanceRow]) -> String {
-    struct Envelope: Encodable {
-      let type = "attendance"
-      let records: [AttendanceRow]
-    }
-    return (try? String(decoding: JSONEncoder.api.encode(Envelope(records: rows)), as: UTF8.self)) ?? "{}"
+  private struct Envelope: Encodable {
+    let type = "attendance"
+    let records: [AttendanceRow]
+  }
+
+  static func attendance(_ rows: some Collection<AttendanceRow>) -> String {
+    (try? String(decoding: JSONEncoder.api.encode(Envelope(records: Array(rows))), as: UTF8.self)) ?? "{}"
+  }
+
+  /// At most 40 records (about 8 KB) per message: under the 16 KB frame limit many WebSocket clients
+  /// keep by default.
+  static func chunks(_ rows: [AttendanceRow]) -> [ArraySlice<AttendanceRow>] {
+    stride(from: 0, to: rows.count, by: 40).map { rows[$0..<min($0 + 40, rows.count)] }
   }
 
   static func changed(_ what: String) -> String {
@@ -85,7 +94,7 @@ public final class FeedFollower: Service, Sendable {
   let lastLag = Mutex<Double?>(nil)
   let brokerConnected = Atomic<Bool>(false)
 
-  public init(queries: AttendanceQueries, feed: LiveFeed, broker: BrokerURL?, pollInterval: Double = 0.1, logger: Logger) {
+  public init(queries: AttendanceQueries, feed: LiveFeed, broker: BrokerURL?, pollInterval: Double = 0.05, logger: Logger) {
     self.queries = queries
     self.feed = feed
     self.broker = broker
@@ -114,7 +123,7 @@ public final class FeedFollower: Service, Sendable {
           let before = last
           var rows = try queries.feed(after: last)
           while !rows.isEmpty {
-            feed.broadcast(FeedMessage.attendance(rows))
+            for chunk in FeedMessage.chunks(rows) { feed.broadcast(FeedMessage.attendance(chunk)) }
             last = rows.last!.id
             rows = rows.count == 500 ? try queries.feed(after: last) : []
           }

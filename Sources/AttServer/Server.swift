@@ -7,6 +7,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOWebSocket
 
 /// The routes and what they share: queries, accounts, sessions, the live feed and the counters.
 final class Server: Sendable {
@@ -429,10 +430,8 @@ final class Server: Sendable {
     var last: Int64 = 0
     if let after {
       let rows = try queries.feed(after: after, limit: 1000)
-      if !rows.isEmpty {
-        try await outbound.write(.text(FeedMessage.attendance(rows)))
-        last = rows.last!.id
-      }
+      for chunk in FeedMessage.chunks(rows) { try await outbound.write(.text(FeedMessage.attendance(chunk))) }
+      last = rows.last?.id ?? 0
     }
     try await outbound.write(.text("{\"type\":\"hello\",\"caught_up_to\":\(last)}"))
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -440,7 +439,7 @@ final class Server: Sendable {
         for try await _ in inbound {}  // the client's close (or pings) end the session
       }
       group.addTask {
-        for await text in stream { try await outbound.write(.text(text)) }
+        for await bytes in stream { try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: bytes))) }
       }
       try await group.next()
       group.cancelAll()

@@ -17,28 +17,37 @@ struct AttServe: AsyncParsableCommand {
       (att-serve token add NAME). Sessions are cookies signed with $SECRET_KEY (at least 32 \
       characters; `openssl rand -base64 48` makes one), which the server refuses to start without.
 
-      REST API (JSON; send the session cookie, or 'Authorization: Bearer TOKEN'):
-        GET  /api/people[?class=&q=&all=true]       everyone enrolled
-        GET  /api/people/ID                          one person
-        GET  /api/people/ID/attendance[?from=&to=]   their records, newest first, paged
-        GET  /api/classes                            classes with member counts
-        GET  /api/attendance[?from=&to=&class=&person=&limit=&before=]   records, newest first, paged
-        GET  /api/summary[?date=&class=]             present, absent (against the class), late
-        GET  /api/daily[?from=&to=&class=]           people present per day
-        GET  /api/unknown-faces[?limit=&before=]     faces no one matched
-        GET  /api/devices                            cameras and when each was last seen
-        GET  /api/export/summary.csv[?from=&to=&class=]   Roll No,Name,Attended,Sessions,Percentage
-        GET  /api/export/events.csv[?from=&to=&class=]    one line per record
-        PATCH  /api/people/ID {"name": ...}          admin: rename
-        DELETE /api/people/ID[?keep_attendance=true] admin: erase a person (images, embeddings, records)
-        POST   /api/attendance {"person_id","day","time","class_id","note"}   admin: add a missed record
-        DELETE /api/attendance/RECORD                admin: delete a wrong record
-        GET    /api/audit                            admin: who changed what
+      REST API (JSON; the session cookie, or 'Authorization: Bearer TOKEN'):
+        GET /api/people ?class= &q= &all=true
+            everyone enrolled
+        GET /api/people/ID, GET /api/people/ID/attendance ?from= &to=
+            one person, and their records (newest first, paged)
+        GET /api/classes
+            classes with their member counts
+        GET /api/attendance ?from= &to= &class= &person= &limit= &before=
+            records, newest first, paged
+        GET /api/summary ?date= &class=
+            present, absent (against the class's members), late
+        GET /api/daily ?from= &to= &class=
+            people present per day
+        GET /api/unknown-faces ?limit= &before=, GET /api/devices
+            faces nobody matched; cameras and when each was last seen
+        GET /api/export/summary.csv, GET /api/export/events.csv
+            ?from= &to= &class=: the seed's report, or one line per record
+        PATCH /api/people/ID {"name": "..."}
+            admin: rename
+        DELETE /api/people/ID ?keep_attendance=true
+            admin: erase a person's images and embeddings (and records)
+        POST /api/attendance {"person_id", "day", "time", "class_id", "note"}
+            admin: add a record the camera missed
+        DELETE /api/attendance/RECORD, GET /api/audit
+            admin: delete a wrong record; who changed what
       Dates are YYYY-MM-DD; pages continue with before=<next_before>. Admin changes are recorded in \
       the audit log and go through the same handler (or broker, in queue mode) as every message. \
       Browsers must send the X-CSRF-Token header (from /api/me) with changes.
 
-      Also: /ws (live feed: each committed record as JSON; ?after=ID catches up), /metrics \
+      Also: /ws (live feed: committed records as JSON, {"type":"attendance","records":[...]}; \
+      ?after=ID catches up), /metrics \
       (Prometheus text; needs a token), /healthz (database and broker; 503 when degraded).
       """,
     subcommands: [Run.self, User.self, Token.self, Export.self],
@@ -50,7 +59,7 @@ extension AttServe {
     static let configuration = CommandConfiguration(
       abstract: "Run the server until SIGTERM or Ctrl-C (the default).",
       discussion: """
-        In direct mode the live feed follows the database (checked every 0.1 s); in queue mode \
+        In direct mode the live feed follows the database (checked every 0.05 s); in queue mode \
         ($MQ_URL) it wakes on the broker's att.events at once and falls back on the database while \
         the broker is away. SIGTERM and Ctrl-C stop accepting connections, finish the requests in \
         hand and close the live feeds.
