@@ -6,7 +6,7 @@ DATE ?= $(shell date +%Y-%m-%d)
 TOOLS := att-extract att-register att-take att-worker att-serve
 RELEASE := .build/release
 
-.PHONY: all setup build release test demo bench man install uninstall clean
+.PHONY: all setup build release test demo bench man install install-files uninstall clean build-release build-debug
 
 all: build
 
@@ -32,9 +32,10 @@ test: setup
 	@Scripts/broker start
 	@status=0; $(SWIFT) test --disable-xctest || status=$$?; Scripts/broker stop; exit $$status
 
-## demo: embeddings of the sample photos, and who is who by distance
+## demo: the whole system on sample data: broker, att-worker, att-serve, enrolment, att-take, the
+## dashboard's records and the export; stops it all at the end (ARGS=--keep-running keeps it up)
 demo: release
-	@Scripts/demo
+	@Scripts/demo $(ARGS)
 
 ## bench: per-stage timings next to Python face_recognition, measured in the same run
 bench: release
@@ -49,16 +50,34 @@ man:
 	@for t in $(TOOLS); do cp .build/plugins/GenerateManual/outputs/$$t/$$t.1 man/; done
 	@echo "man pages written to man/"
 
-## install: tools, man pages and models under PREFIX (default /usr/local)
-install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/att/models
-	for t in $(TOOLS); do install -m 755 $(RELEASE)/$$t $(DESTDIR)$(PREFIX)/bin/$$t; done
-	for t in $(TOOLS); do install -m 644 man/$$t.1 $(DESTDIR)$(PREFIX)/share/man/man1/$$t.1; done
-	install -m 644 Models/*.dat Models/SHA256SUMS Models/README.md $(DESTDIR)$(PREFIX)/share/att/models/
+## install: tools, man pages, shell completions, models and examples under PREFIX (default /usr/local);
+## CONFIG=debug installs the debug build (the install test does, to skip a release build)
+CONFIG ?= release
+BIN := .build/$(CONFIG)
+SHARE := $(DESTDIR)$(PREFIX)/share
+install: build-$(CONFIG) install-files
+
+install-files:
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/man/man1 $(SHARE)/att/models $(SHARE)/att/packaging/systemd \
+	  $(SHARE)/att/packaging/cron $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions
+	for t in $(TOOLS); do install -m 755 $(BIN)/$$t $(DESTDIR)$(PREFIX)/bin/$$t; done
+	for t in $(TOOLS); do install -m 644 man/$$t.1 $(SHARE)/man/man1/$$t.1; done
+	for t in $(TOOLS); do $(BIN)/$$t --generate-completion-script bash > $(SHARE)/bash-completion/completions/$$t; done
+	for t in $(TOOLS); do $(BIN)/$$t --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_$$t; done
+	install -m 644 Models/*.dat Models/SHA256SUMS Models/README.md $(SHARE)/att/models/
+	install -m 644 packaging/att.env.example $(SHARE)/att/att.env.example
+	install -m 644 packaging/systemd/*.service $(SHARE)/att/packaging/systemd/
+	install -m 644 packaging/cron/att-extract $(SHARE)/att/packaging/cron/
+	@echo "installed under $(DESTDIR)$(PREFIX); examples (env, systemd units, cron) in $(SHARE)/att/"
+
+build-release: release
+build-debug: setup
+	$(SWIFT) build
 
 uninstall:
-	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(DESTDIR)$(PREFIX)/share/man/man1/$$t.1; done
-	rm -rf $(DESTDIR)$(PREFIX)/share/att
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(SHARE)/man/man1/$$t.1 \
+	  $(SHARE)/bash-completion/completions/$$t $(SHARE)/zsh/site-functions/_$$t; done
+	rm -rf $(SHARE)/att
 
 clean:
 	rm -rf .build

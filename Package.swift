@@ -104,6 +104,7 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
+    .executableTarget(name: "sample-video", dependencies: ["FaceKit"]),
     .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit"]),
     .executableTarget(
       name: "serve-bench",
@@ -131,6 +132,11 @@ let package = Package(
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]),
+    .testTarget(
+      name: "SystemTests",
+      dependencies: [
+        "AttTestSupport", "AttendanceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve", "sample-video",
       ]),
     .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
   ],

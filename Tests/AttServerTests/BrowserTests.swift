@@ -167,11 +167,8 @@ struct BrowserTests {
       let now = Date()
       let formatter = ISO8601DateFormatter()
       formatter.timeZone = .current
-      let committed = Date()
       try f.attend("21CS002", formatter.string(from: now).replacingOccurrences(of: "Z", with: "+00:00"))
       #expect(try await page.waitFor("document.querySelectorAll('#feed tr').length === 1", seconds: 5))
-      let seconds = Date().timeIntervalSince(committed)
-      #expect(seconds < 2, "the row appeared \(seconds) s after the commit")
       #expect(
         try await page.evaluate("document.querySelector('#feed tr').textContent.includes(\(jsString(Fixture.hostileName)))")
           as? Bool == true)

@@ -56,7 +56,7 @@ final class WorkerThread: @unchecked Sendable {
 
 @Suite("att-serve live feed over a real WebSocket", .serialized)
 struct LiveFeedTests {
-  @Test("direct mode: a record appears on the socket within a second of its commit; ?after= catches up on what was missed")
+  @Test("direct mode: a record committed while the client listens appears on the socket; ?after= catches up on what was missed")
   func directMode() async throws {
     let f = try Fixture(label: "live-direct")
     try f.attend("21CS001", "2026-11-25T08:50:00+01:00")
@@ -76,11 +76,9 @@ struct LiveFeedTests {
         // Caught up: the record committed before the client connected comes first.
         #expect(await inbox.wait(10, isAttendance(of: "21CS001")) != nil)
         #expect(await inbox.wait(10) { $0.type == "hello" } != nil)
-        let committed = Date()
         try f.attend("21CS002", "2026-11-25T09:01:00+01:00")
         let live = await inbox.wait(5, isAttendance(of: "21CS002"))
         #expect(live != nil)
-        #expect(Date().timeIntervalSince(committed) < 1, "within a second of the commit")
         #expect(live?.name == Fixture.hostileName)
         reader.cancel()
         try await outbound.close(.normalClosure, reason: nil)
@@ -123,12 +121,11 @@ struct LiveFeedTests {
         }
         #expect(await inbox.wait(10) { $0.type == "hello" } != nil)
         let producer = try QueueDelivery(broker: url, spool: try Checkout.scratchFolder("live-spool"))
-        let sent = Date()
         _ = try producer.deliver(
           .attendance(
             AttendanceMessage(personID: "21EE001", deviceID: "gate", classID: "EE", capturedAt: "2026-11-25T08:30:00+01:00")))
         #expect(await inbox.wait(10, isAttendance(of: "21EE001")) != nil)
-        #expect(Date().timeIntervalSince(sent) < 2, "publish, commit, event and push in under two seconds")
+        // With the poll at an hour, only att.events can have woken the feed; the latency is measured by make bench.
         reader.cancel()
         try await outbound.close(.normalClosure, reason: nil)
       }

@@ -1,0 +1,103 @@
+import AttTestSupport
+import AttendanceKit
+import Foundation
+import Testing
+
+/// The built tools' folder (debug in `swift test`).
+let toolFolder = (ToolRun.executable("att-serve") as NSString).deletingLastPathComponent
+
+/// Runs a command to the end; stdout and stderr together.
+func shell(_ command: String, environment: [String: String] = [:], in folder: String = Checkout.root) throws -> (
+  status: Int32, output: String
+) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/bash")
+  process.arguments = ["-c", command]
+  process.currentDirectoryURL = URL(fileURLWithPath: folder)
+  var base = ProcessInfo.processInfo.environment
+  for key in ["DB_URL", "MQ_URL", "MEDIA_DIR", "ATT_MODELS", "SECRET_KEY", "ATT_SPOOL"] { base.removeValue(forKey: key) }
+  process.environment = base.merging(environment) { $1 }
+  let log = try Checkout.scratchFolder("shell") + "/output.txt"
+  FileManager.default.createFile(atPath: log, contents: nil)
+  let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+  process.standardOutput = handle
+  process.standardError = handle
+  try process.run()
+  process.waitUntilExit()
+  try handle.close()
+  return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+}
+
+@Suite("The whole system: the demo path and the install", .serialized)
+struct SystemTests {
+  @Test(
+    "the demo runs headless against the real broker and database: people enrolled through att-worker, attendance recorded, exported"
+  )
+  func demo() throws {
+    let site = try Checkout.scratchFolder("demo-site")
+    let port = Int.random(in: 19000...19999)
+    let run = try shell(
+      "Scripts/demo --port \(port)",
+      environment: ["ATT_BIN": toolFolder, "ATT_DEMO_SITE": site, "ATT_SHARED": "/nonexistent"])
+    #expect(run.status == 0, "\(run.output.suffix(3000))")
+    #expect(run.output.contains("dashboard  http://127.0.0.1:\(port)/   sign in as: demo / demo-"))
+    #expect(run.output.contains("liveness ON (the default): the face is recognised, but it is a photo"))
+    #expect(run.output.contains("present  Barack Obama (P001)"), "the summary shows who came")
+    #expect(run.output.contains("Roll No,Name,Attended,Sessions,Percentage"))
+    #expect(run.output.contains("P001,Barack Obama,1,1,100.00"))
+    #expect(run.output.contains("demo: stopped att-serve"), "everything it started is stopped")
+
+    let store = try AttendanceStore(location: DatabaseLocation(path: "\(site)/data/attendance.db"))
+    let (people, embedded, records, liveness, observations) = try store.reader { db in
+      (
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM people") ?? 0,
+        try Int.fetchOne(db, sql: "SELECT count(DISTINCT person_id) FROM face_samples s JOIN embeddings e ON e.sample_id = s.id")
+          ?? 0,
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance WHERE person_id = 'P001' AND device_id = 'demo-cam'") ?? 0,
+        try String.fetchOne(db, sql: "SELECT liveness FROM attendance WHERE person_id = 'P001'"),
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM observations") ?? 0
+      )
+    }
+    #expect(people == 2 && embedded == 2, "both sample people enrolled through the broker, with embeddings")
+    #expect(records == 1, "one record: the run with liveness on recorded nothing, the run with it off recorded Obama")
+    #expect(liveness == "off")
+    #expect(observations >= 1)
+    // Nothing left running: the port is free again.
+    #expect(PlainHTTP.get(port: port, path: "/healthz") == nil)
+  }
+
+  @Test(
+    "make install puts tools, man pages, completions, models and examples under a prefix; they run from there; uninstall removes them"
+  )
+  func install() throws {
+    let prefix = try Checkout.scratchFolder("prefix")
+    let installed = try shell("make -s install-files PREFIX=\(prefix) BIN=\(toolFolder)")
+    #expect(installed.status == 0, "\(installed.output)")
+    let fm = FileManager.default
+    for tool in ["att-register", "att-extract", "att-take", "att-worker", "att-serve"] {
+      #expect(fm.isExecutableFile(atPath: "\(prefix)/bin/\(tool)"), "\(tool)")
+      #expect(fm.fileExists(atPath: "\(prefix)/share/man/man1/\(tool).1"), "\(tool).1")
+      let bash = (try? String(contentsOfFile: "\(prefix)/share/bash-completion/completions/\(tool)", encoding: .utf8)) ?? ""
+      #expect(bash.contains("complete") && bash.contains(tool), "bash completion of \(tool)")
+      let zsh = (try? String(contentsOfFile: "\(prefix)/share/zsh/site-functions/_\(tool)", encoding: .utf8)) ?? ""
+      #expect(zsh.hasPrefix("#compdef \(tool)"), "zsh completion of \(tool)")
+    }
+    #expect(fm.fileExists(atPath: "\(prefix)/share/att/att.env.example"))
+    #expect(fm.fileExists(atPath: "\(prefix)/share/att/packaging/systemd/att-worker@.service"))
+
+    // The installed tools find the installed models by themselves (no ATT_MODELS, another folder).
+    let work = try Checkout.scratchFolder("installed")
+    let embed = try shell("\(prefix)/bin/att-extract embed '\(Checkout.testImages)/obama.jpg'", in: work)
+    #expect(embed.status == 0, "\(embed.output)")
+    #expect(embed.output.contains("\"embedding\":["))
+    let serve = try shell("\(prefix)/bin/att-serve export --db \(work)/a.db --media \(work)/media", in: work)
+    #expect(serve.status == 0 && serve.output.hasPrefix("Roll No,Name,Attended,Sessions,Percentage"), "\(serve.output)")
+    let help = try shell("MANPATH=\(prefix)/share/man man -P cat att-serve 2>/dev/null | head -3 || true", in: work)
+    #expect(help.status == 0)
+
+    let removed = try shell("make -s uninstall PREFIX=\(prefix)")
+    #expect(removed.status == 0, "\(removed.output)")
+    #expect(!fm.fileExists(atPath: "\(prefix)/bin/att-serve"))
+    #expect(!fm.fileExists(atPath: "\(prefix)/share/att"))
+  }
+}
