@@ -202,8 +202,14 @@ struct AttTake: ParsableCommand {
             "att-take: %d frames in %.1f s (%.1f frames/s, %d dropped), %d tracks: %d recorded, %d duplicates, %d unknown, %d spoof, %d never live%@",
           summary.frames, summary.seconds, Double(summary.frames) / max(summary.seconds, 0.001), summary.droppedFrames,
           summary.tracks, summary.recorded.count, summary.duplicates.count, summary.unknownTracks, summary.spoofTracks,
-          summary.waitingTracks, stop.isStopped ? " (stopped)" : ""))
+          summary.waitingTracks,
+          (summary.queued.isEmpty ? "" : ", \(summary.queued.count) sent to the broker") + (stop.isStopped ? " (stopped)" : "")))
       if !summary.recorded.isEmpty { Console.error("att-take: recorded: \(summary.recorded.joined(separator: ", "))") }
+      if !summary.queued.isEmpty {
+        Console.error(
+          "att-take: sent to the broker (att-worker records them, or counts a repeat as a duplicate): \(summary.queued.joined(separator: ", "))"
+        )
+      }
     }
   }
 

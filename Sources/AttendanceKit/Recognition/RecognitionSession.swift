@@ -159,7 +159,7 @@ public final class RecognitionSession {
         liveness: AttendanceMessage.Liveness(verdict: verdict.rawValue, figures: state.liveness.figures), snapshotPath: snapshot)
       switch try delivery.deliver(.attendance(message)) {
       case .queued:
-        summary.recorded.append(match.personID!)
+        summary.queued.append(match.personID!)
         return decision(.queued, match)
       case .applied(let result):
         switch result.outcome {

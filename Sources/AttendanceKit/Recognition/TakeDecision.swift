@@ -66,13 +66,15 @@ public struct TakeSummary: Sendable, Encodable {
   public var tracks = 0
   public var recorded: [String] = []
   public var duplicates: [String] = []
+  /// Sent to the broker (queue mode): att-worker decides whether each is a record or a duplicate.
+  public var queued: [String] = []
   public var unknownTracks = 0
   public var spoofTracks = 0
   public var waitingTracks = 0
   public var galleryReloads = 0
 
   enum CodingKeys: String, CodingKey {
-    case frames, seconds, tracks, recorded, duplicates
+    case frames, seconds, tracks, recorded, duplicates, queued
     case droppedFrames = "dropped_frames"
     case unknownTracks = "unknown_tracks"
     case spoofTracks = "spoof_tracks"
