@@ -3,7 +3,7 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 DATE ?= $(shell date +%Y-%m-%d)
-TOOLS := att-extract att-register att-take att-worker att-serve
+TOOLS := att-extract att-register att-take att-worker att-serve att-liveness
 RELEASE := .build/release
 
 .PHONY: all setup build release test demo bench man install install-files uninstall clean build-release build-debug

@@ -14,6 +14,7 @@ let package = Package(
     .executable(name: "att-take", targets: ["att-take"]),
     .executable(name: "att-worker", targets: ["att-worker"]),
     .executable(name: "att-serve", targets: ["att-serve"]),
+    .executable(name: "att-liveness", targets: ["att-liveness"]),
     .library(name: "FaceKit", targets: ["FaceKit"]),
   ],
   dependencies: [
@@ -58,6 +59,12 @@ let package = Package(
     ),
     .executableTarget(
       name: "att-worker",
+      dependencies: [
+        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "att-liveness",
       dependencies: [
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -136,8 +143,10 @@ let package = Package(
     .testTarget(
       name: "SystemTests",
       dependencies: [
-        "AttTestSupport", "AttendanceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve", "sample-video",
+        "AttTestSupport", "AttendanceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve", "att-liveness",
+        "sample-video",
       ]),
+    .testTarget(name: "att-livenessTests", dependencies: ["att-liveness", "AttTestSupport", "AttendanceKit", "FaceKit"]),
     .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],

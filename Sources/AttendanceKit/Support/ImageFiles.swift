@@ -1,10 +1,10 @@
 import Foundation
 
 /// Which files in a folder are taken as images: by extension, as the operator sees them.
-enum ImageFiles {
+public enum ImageFiles {
   static let extensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff"]
 
-  static func isImageName(_ name: String) -> Bool {
+  public static func isImageName(_ name: String) -> Bool {
     extensions.contains((name as NSString).pathExtension.lowercased())
   }
 

@@ -131,6 +131,13 @@ void cfk_video_free(cfk_video *video);
 cfk_status cfk_video_read(cfk_video *video, cfk_image **out, cfk_error *error);
 void cfk_video_info(const cfk_video *video, cfk_video_properties *properties);
 
+/// Passive liveness: how many numbers cfk_texture_features writes.
+int64_t cfk_texture_feature_count(void);
+/// Colour-texture features of a face region (uniform LBP histograms of the grey face, its quarters and
+/// its Cr channel; Cr and Cb histograms), scaled to 96x96 first. `features` holds
+/// cfk_texture_feature_count() floats.
+cfk_status cfk_texture_features(const cfk_image *image, cfk_rect rect, float *features, cfk_error *error);
+
 /// A box and label drawn on a frame written by cfk_video_writer_write (colour as RGB 0-255).
 typedef struct cfk_annotation {
   cfk_rect rect;

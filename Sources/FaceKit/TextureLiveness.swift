@@ -1,0 +1,121 @@
+import CFaceKit
+import Foundation
+
+/// Passive liveness from one face image: colour-texture features (uniform LBP of the grey face, its
+/// quarters and its Cr channel; Cr and Cb histograms) scored by a logistic model. A printed photo or a
+/// screen re-images the face, which changes fine texture and chroma; a live face does not have them.
+public enum TextureFeatures {
+  public static var count: Int { Int(cfk_texture_feature_count()) }
+
+  /// The features of the face in `box` (the detector's box, grown by 10% to take in the face's edges).
+  public static func of(_ image: Image, box: FaceBox) throws(FaceKitError) -> [Float] {
+    var features = [Float](repeating: 0, count: count)
+    let region = box.expanded(by: 0.1, width: image.width, height: image.height)
+    try native(image.source) { error in
+      features.withUnsafeMutableBufferPointer { cfk_texture_features(image.handle, region.inclusiveRect, $0.baseAddress, error) }
+    }
+    return features
+  }
+}
+
+/// The trained model: standardisation, weights, and the threshold on P(live) chosen at training time.
+/// Stored as a small JSON file (Models/liveness-texture.json), reproduced exactly by
+/// `att-take liveness-train` from the training half of ../shared/faces/liveness.
+public struct TextureModel: Codable, Sendable, Equatable {
+  public var version = 1
+  public var featureCount: Int
+  public var mean: [Float]
+  public var scale: [Float]
+  public var weights: [Float]
+  public var bias: Float
+  /// P(live) below this is a presentation attack.
+  public var threshold: Float
+  /// What it was trained on, for the record.
+  public var trainedOn: String
+
+  enum CodingKeys: String, CodingKey {
+    case version, mean, scale, weights, bias, threshold
+    case featureCount = "feature_count"
+    case trainedOn = "trained_on"
+  }
+
+  /// P(live) for one face's features.
+  public func liveProbability(_ features: [Float]) -> Float {
+    var z = bias
+    for i in 0..<min(features.count, weights.count) { z += weights[i] * (features[i] - mean[i]) / scale[i] }
+    return 1 / (1 + exp(-z))
+  }
+
+  public static func load(_ path: String) throws(FaceKitError) -> TextureModel {
+    guard let data = FileManager.default.contents(atPath: path) else { throw .modelMissing(path: path) }
+    do {
+      let model = try JSONDecoder().decode(TextureModel.self, from: data)
+      guard model.version == 1, model.featureCount == TextureFeatures.count, model.weights.count == model.featureCount,
+        model.mean.count == model.featureCount, model.scale.count == model.featureCount
+      else {
+        throw FaceKitError.modelInvalid(
+          path: path, detail: "not a version-1 texture model with \(TextureFeatures.count) features")
+      }
+      return model
+    } catch let error as FaceKitError {
+      throw error
+    } catch {
+      throw .modelInvalid(path: path, detail: "not a texture model: \(error.localizedDescription)")
+    }
+  }
+
+  /// The file's text: fixed key order and 6 significant digits, so that training twice gives the same bytes.
+  public func fileText() -> String {
+    func list(_ values: [Float]) -> String { "[" + values.map { String(format: "%.6g", $0) }.joined(separator: ",") + "]" }
+    return """
+      {
+        "version": \(version),
+        "feature_count": \(featureCount),
+        "trained_on": \(String(decoding: try! JSONEncoder().encode(trainedOn), as: UTF8.self)),
+        "threshold": \(String(format: "%.6g", threshold)),
+        "bias": \(String(format: "%.6g", bias)),
+        "mean": \(list(mean)),
+        "scale": \(list(scale)),
+        "weights": \(list(weights))
+      }
+
+      """
+  }
+
+  /// Trains L2-regularised logistic regression by full-batch gradient descent from zero: no
+  /// randomness, so the same samples always give the same model. `labels` are 1 for live, 0 for
+  /// attacks; classes are weighted to count equally. The threshold is the highest P(live) that still
+  /// accepts at least `liveAcceptance` of the live training samples.
+  public static func train(
+    _ samples: [[Float]], labels: [Int], l2: Float = 0.3, trainedOn: String, iterations: Int = 3000, rate: Float = 0.1,
+    liveAcceptance: Double = 0.95
+  ) -> TextureModel {
+    let n = samples.count, d = samples.first?.count ?? 0
+    var mean = [Float](repeating: 0, count: d), scale = [Float](repeating: 0, count: d)
+    for s in samples { for j in 0..<d { mean[j] += s[j] / Float(n) } }
+    for s in samples { for j in 0..<d { scale[j] += (s[j] - mean[j]) * (s[j] - mean[j]) / Float(n) } }
+    scale = scale.map { max(sqrt($0), 1e-3) }
+    let x = samples.map { s in (0..<d).map { (s[$0] - mean[$0]) / scale[$0] } }
+    let live = labels.filter { $0 == 1 }.count
+    let classWeight = labels.map { Float(n) / Float(2 * ($0 == 1 ? live : n - live)) }
+    var w = [Float](repeating: 0, count: d), b: Float = 0
+    for _ in 0..<iterations {
+      var gw = [Float](repeating: 0, count: d), gb: Float = 0
+      for i in 0..<n {
+        var z = b
+        for j in 0..<d { z += w[j] * x[i][j] }
+        let error = (1 / (1 + exp(-z)) - Float(labels[i])) * classWeight[i]
+        for j in 0..<d { gw[j] += error * x[i][j] }
+        gb += error
+      }
+      for j in 0..<d { w[j] -= rate * (gw[j] / Float(n) + l2 * w[j]) }
+      b -= rate * gb / Float(n)
+    }
+    var model = TextureModel(
+      featureCount: d, mean: mean, scale: scale, weights: w, bias: b, threshold: 0.5, trainedOn: trainedOn)
+    let liveScores = zip(samples, labels).filter { $0.1 == 1 }.map { model.liveProbability($0.0) }.sorted()
+    let index = max(0, min(liveScores.count - 1, Int((1 - liveAcceptance) * Double(liveScores.count))))
+    model.threshold = liveScores.isEmpty ? 0.5 : min(0.5, liveScores[index])
+    return model
+  }
+}

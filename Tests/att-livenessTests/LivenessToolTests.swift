@@ -1,0 +1,62 @@
+import AttTestSupport
+import AttendanceKit
+import FaceKit
+import Foundation
+import Testing
+
+@Suite("att-liveness: the passive texture cue, trained and scored on ../shared/faces/liveness")
+struct LivenessToolTests {
+  var material: String { "\(Checkout.shared)/faces/liveness" }
+
+  @Test("training and evaluation are split by subject: no face is in both")
+  func split() throws {
+    let samples = try LivenessMaterial.samples(in: material)
+    let training = Set(samples.filter { $0.split == .training }.map(\.subject))
+    let evaluation = Set(samples.filter { $0.split == .evaluation }.map(\.subject))
+    #expect(training.isDisjoint(with: evaluation))
+    #expect(training == ["nuaa-0001", "nuaa-0002"])
+    #expect(samples.contains { $0.kind == .screen && $0.split == .evaluation })
+    #expect(samples.filter { $0.split == .training }.count == 100)
+  }
+
+  @Test("the training command reproduces the committed model file byte for byte")
+  func reproducible() throws {
+    let out = try Checkout.scratchFolder("liveness") + "/model.json"
+    let run = try ToolRun.run("att-liveness", ["train", "--material", material, "-o", out])
+    #expect(run.status == 0, "\(run.stderr)")
+    let fresh = try Data(contentsOf: URL(fileURLWithPath: out))
+    let committed = try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.root)/Models/liveness-texture.json"))
+    #expect(fresh == committed, "Models/liveness-texture.json is what `att-liveness train` makes")
+  }
+
+  @Test(
+    "eval prints APCER per attack type and BPCER on the held-out subject and the stills; the model separates its training set")
+  func evaluation() throws {
+    let run = try ToolRun.run(
+      "att-liveness", ["eval", "--material", material, "--model", "\(Checkout.root)/Models/liveness-texture.json", "--json"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let reports = run.lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    #expect(reports.map { $0["split"] as? String } == ["evaluation", "training"])
+    let evaluation = reports[0]
+    let attacks = evaluation["attacks"] as? [[String: Any]] ?? []
+    #expect(attacks.map { $0["kind"] as? String } == ["print", "screen"])
+    #expect(attacks.map { $0["samples"] as? Int } == [26, 1])
+    #expect((evaluation["live"] as? [String: Any])?["samples"] as? Int == 26)
+    // On its own training subjects the model makes no mistake; the held-out figures are reported, not asserted.
+    let training = reports[1]
+    #expect(((training["attacks"] as? [[String: Any]])?.first?["errors"] as? Int) == 0)
+    #expect(((training["live"] as? [String: Any])?["errors"] as? Int) == 0)
+  }
+
+  @Test("a model file of the wrong shape is refused with its path named")
+  func badModel() throws {
+    let path = try Checkout.scratchFolder("liveness") + "/bad.json"
+    try Data(
+      #"{"version":1,"feature_count":3,"mean":[0],"scale":[1],"weights":[1],"bias":0,"threshold":0.5,"trained_on":"x"}"#.utf8
+    )
+    .write(to: URL(fileURLWithPath: path))
+    let run = try ToolRun.run("att-liveness", ["eval", "--material", material, "--model", path])
+    #expect(run.status != 0)
+    #expect(run.stderr.contains(path) && run.stderr.contains("texture model"))
+  }
+}
