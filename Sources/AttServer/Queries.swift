@@ -386,33 +386,47 @@ public struct AttendanceQueries: Sendable {
     }
   }
 
-  /// Every record in the range, one line each, oldest first.
-  public func eventsCSV(_ filter: Filter, write: (String) throws -> Void) throws {
+  static let eventsHeader =
+    "id,person_id,name,class_id,device_id,captured_at,local_day,direction,distance,liveness,duplicates\r\n"
+
+  /// Up to `limit` records of the range after record `after`, in the order they were recorded, as CSV
+  /// lines; and the last id written (nil when there are no more). The export reads a million records
+  /// in such pages, each in its own short read, so it never holds the database or the memory for long.
+  public func eventsCSVPage(_ filter: Filter, after: Int64, limit: Int = 5000) throws -> (text: String, last: Int64?) {
     var arguments = StatementArguments()
     let clause = filter.clause(&arguments)
-    try write("id,person_id,name,class_id,device_id,captured_at,local_day,direction,distance,liveness,duplicates\r\n")
-    try store.reader { db in
-      let cursor = try Row.fetchCursor(
+    _ = arguments.append(contentsOf: [after, limit])
+    let rows = try store.reader { db in
+      try Row.fetchAll(
         db,
         sql: """
           SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
-          WHERE \(clause) ORDER BY a.local_day, a.captured_at, a.id
-          """, arguments: arguments)
-      var chunk = ""
-      while let row = try cursor.next() {
-        let r = AttendanceRow(row)
-        chunk +=
-          [
-            "\(r.id)", FeaturesCSV.field(r.person_id), FeaturesCSV.field(r.name), FeaturesCSV.field(r.class_id ?? ""),
-            FeaturesCSV.field(r.device_id ?? ""), r.captured_at, r.local_day, r.direction,
-            r.distance.map { String(format: "%.4f", $0) } ?? "", r.liveness ?? "", "\(r.duplicates)",
-          ].joined(separator: ",") + "\r\n"
-        if chunk.utf8.count > 64 * 1024 {
-          try write(chunk)
-          chunk = ""
-        }
-      }
-      if !chunk.isEmpty { try write(chunk) }
+          WHERE \(clause) AND a.id > ? ORDER BY a.id LIMIT ?
+          """, arguments: arguments
+      ).map(AttendanceRow.init)
+    }
+    var text = ""
+    for r in rows {
+      text +=
+        [
+          "\(r.id)", FeaturesCSV.field(r.person_id), FeaturesCSV.field(r.name), FeaturesCSV.field(r.class_id ?? ""),
+          FeaturesCSV.field(r.device_id ?? ""), r.captured_at, r.local_day, r.direction,
+          r.distance.map { String(format: "%.4f", $0) } ?? "", r.liveness ?? "", "\(r.duplicates)",
+        ].joined(separator: ",") + "\r\n"
+    }
+    return (text, rows.count == limit ? rows.last?.id : nil)
+  }
+
+  /// Every record in the range, one line each, in the order they were recorded, handed to `write` a
+  /// page at a time.
+  public func eventsCSV(_ filter: Filter, write: (String) throws -> Void) throws {
+    try write(Self.eventsHeader)
+    var after: Int64 = 0
+    while true {
+      let page = try eventsCSVPage(filter, after: after)
+      if !page.text.isEmpty { try write(page.text) }
+      guard let last = page.last else { return }
+      after = last
     }
   }
 }

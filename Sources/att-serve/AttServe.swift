@@ -276,8 +276,9 @@ extension AttServe {
       discussion: """
         summary (the default) writes Roll No,Name,Attended,Sessions,Percentage: Sessions are the \
         days in the range with any attendance (of the class, with --class), Attended the days the \
-        person was recorded. events writes one line per attendance record. The file is written \
-        atomically (a temporary file renamed into place); - or no --output writes to standard output.
+        person was recorded. events writes one line per attendance record, in the order they were \
+        recorded, a page of 5,000 at a time. A file is written atomically (a temporary file renamed \
+        into place); - or no --output writes to standard output.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case summary, events }
@@ -305,21 +306,32 @@ extension AttServe {
         if let f = filter.from, let t = filter.to, t < f { throw ToolError("--to \(t) is before --from \(f)", exitCode: .usage) }
         let (store, _) = try storeOptions.open()
         let queries = AttendanceQueries(store: store)
-        var text = ""
-        switch format {
-        case .summary: text = try queries.summaryCSV(filter)
-        case .events: try queries.eventsCSV(filter) { text += $0 }
+        // To a file: a temporary file beside it, renamed into place when complete (never half-written).
+        let temporary = output.flatMap { $0 == "-" ? nil : "\($0).partial-\(getpid())" }
+        if let temporary, !FileManager.default.createFile(atPath: temporary, contents: nil) {
+          throw ToolError("\(output!): cannot write there", exitCode: .unavailable)
         }
-        guard let output, output != "-" else {
-          FileHandle.standardOutput.write(Data(text.utf8))
-          return
-        }
+        let handle = try temporary.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? FileHandle.standardOutput
+        var lines = 0
         do {
-          try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+          let write = { (text: String) throws in
+            try handle.write(contentsOf: Data(text.utf8))
+            lines += text.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+          }
+          switch format {
+          case .summary: try write(try queries.summaryCSV(filter))
+          case .events: try queries.eventsCSV(filter, write: write)
+          }
+          if let temporary, let output {
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary, output) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            Console.error("att-serve: wrote \(lines - 1) row(s) to \(output)")
+          }
         } catch {
-          throw ToolError("\(output): cannot write: \(error.localizedDescription)", exitCode: .unavailable)
+          if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
+          throw ToolError("\(output ?? "standard output"): cannot write: \(error)", exitCode: .unavailable)
         }
-        Console.error("att-serve: wrote \(text.split(separator: "\n").count - 1) row(s) to \(output)")
       }
     }
   }
