@@ -83,6 +83,20 @@ struct AttTake: ParsableCommand {
   @Option(help: "on, or off for testing (photos and screens are then marked present).")
   var liveness: LivenessSwitch = .on
 
+  @Flag(
+    help: """
+      Challenge mode, for kiosks with a screen: a recognised person is asked to do a random sequence of \
+      steps (turn left, turn right, blink), each within --challenge-seconds, before being marked; a wrong \
+      turn or a missed step fails. Prompts go to standard error, --preview and --annotate.
+      """)
+  var challenge = false
+
+  @Option(help: "Steps in a challenge.")
+  var challengeSteps = 2
+
+  @Option(help: "Seconds allowed for each challenge step.")
+  var challengeSeconds = 5.0
+
   @Option(help: "Pipeline threads: 2 overlaps decoding and detection with recognition; 1 runs everything in turn.")
   var threads = 2
 
@@ -130,6 +144,15 @@ struct AttTake: ParsableCommand {
       options.direction = direction
       options.snapshots = snapshots
       options.liveness.enabled = liveness == .on
+      if challenge {
+        guard (1...5).contains(challengeSteps), challengeSeconds > 0 else {
+          throw ToolError("--challenge-steps must be 1-5 and --challenge-seconds positive", exitCode: .usage)
+        }
+        var challengeOptions = ChallengeOptions()
+        challengeOptions.steps = challengeSteps
+        challengeOptions.secondsPerStep = challengeSeconds
+        options.challenge = challengeOptions
+      }
 
       var window: PreviewWindow?
       if preview {

@@ -44,6 +44,34 @@ struct TakeCommandTests {
     #expect(try store.people().first?.attendance == 1)
   }
 
+  @Test("--challenge: the real person on the clip is asked a step; a still photo held up fails the challenge and is never marked")
+  func challenge() throws {
+    let folder = try site()
+    let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
+    // Liveness off isolates the challenge: the clip's head never turns or blinks on request.
+    let live = try ToolRun.run(
+      "att-take", ["--source", clip, "--liveness", "off", "--challenge", "--challenge-seconds", "1", "--jsonl"], in: folder)
+    #expect(live.status == 0, "\(live.stderr)")
+    let decisions = try live.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let asked = decisions.filter { $0["attendance"] as? String == "challenge" }
+    #expect((asked.first?["reason"] as? String)?.hasPrefix("Lin-Manuel Miranda, please ") == true)
+    #expect(!decisions.contains { $0["attendance"] as? String == "recorded" }, "nobody is marked without doing the steps")
+    #expect(decisions.contains { ($0["reason"] as? String)?.hasPrefix("the challenge failed: ") == true })
+
+    let photo = "\(folder)/photo.avi"
+    try TestVideo.make(
+      photo, shots: [.still("\(Checkout.shared)/faces/people/lin_manuel_miranda/\(try firstPhoto())", frames: 40)])
+    let held = try ToolRun.run(
+      "att-take", ["--source", photo, "--liveness", "off", "--challenge", "--challenge-seconds", "1.5"], in: folder)
+    #expect(held.status == 0, "\(held.stderr)")
+    #expect(held.stderr.contains("the challenge failed: did not"))
+    #expect(held.stderr.contains("0 recorded"))
+  }
+
+  func firstPhoto() throws -> String {
+    try FileManager.default.contentsOfDirectory(atPath: "\(Checkout.shared)/faces/people/lin_manuel_miranda").sorted()[0]
+  }
+
   @Test("a folder of images with a corrupt one: the bad frame is skipped by name, the rest processed")
   func corruptFrame() throws {
     let folder = try site()

@@ -44,6 +44,16 @@ public final class RecognitionSession {
     var waitingReported = false
     var spoofReported = false
     var last: (frame: Int, time: Double, box: FaceBox)?
+    /// Challenge mode: this track's random challenge, started when it is recognised.
+    var challenge: Challenge?
+    var challengeAsked: Int?
+    var yaw: Double?
+  }
+
+  /// Where challenges come from (random; a test may give a seeded one).
+  public var makeChallenge: (ChallengeOptions) -> Challenge = { options in
+    var generator = SystemRandomNumberGenerator()
+    return Challenge.random(options: options, using: &generator)
   }
 
   public init(
@@ -52,7 +62,9 @@ public final class RecognitionSession {
   ) throws(FaceKitError) {
     self.options = options
     landmarks5 = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
-    landmarks68 = options.liveness.enabled ? try LandmarkPredictor(modelPath: try models.path(of: .landmarks68)) : nil
+    landmarks68 =
+      options.liveness.enabled || options.challenge != nil
+      ? try LandmarkPredictor(modelPath: try models.path(of: .landmarks68)) : nil
     encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))
     self.matcher = matcher
     self.delivery = delivery
@@ -75,7 +87,9 @@ public final class RecognitionSession {
       states[id]!.last = (frame.index, frame.time, face.box)
       let shape = try landmarks5.landmarks(of: face, in: frame.image)
       if let landmarks68 {
-        states[id]!.liveness.observe(try landmarks68.landmarks(of: face, in: frame.image).points, at: frame.time)
+        let points = try landmarks68.landmarks(of: face, in: frame.image).points
+        states[id]!.liveness.observe(points, at: frame.time)
+        states[id]!.yaw = Challenge.yaw(from68: points)
       }
       try identify(id, shape: shape, frame: frame)
       if let decision = try decide(id, face: face, frame: frame) { decisions.append(decision) }
@@ -140,6 +154,25 @@ public final class RecognitionSession {
       return decision(.unknown, recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) })
     }
     guard !state.decided else { return nil }
+    if let challengeOptions = options.challenge, verdict != .spoof {
+      if state.challenge == nil { state.challenge = makeChallenge(challengeOptions) }
+      switch state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: frame.time) {
+      case .passed: break
+      case .asking(let step, _):
+        // Each step is announced once, when it starts.
+        guard state.challengeAsked != state.challenge!.index else { return nil }
+        state.challengeAsked = state.challenge!.index
+        return decision(
+          .challenge, match,
+          reason:
+            "\(match.name ?? match.personID ?? "?"), please \(step.rawValue) (step \(state.challenge!.index + 1) of \(state.challenge!.steps.count))"
+        )
+      case .failed(let why):
+        state.decided = true
+        summary.spoofTracks += 1
+        return decision(.spoof, match, reason: "the challenge failed: \(why)")
+      }
+    }
     switch verdict {
     case .spoof:
       guard !state.spoofReported else { return nil }
@@ -197,7 +230,13 @@ public final class RecognitionSession {
     if let match = state.settled {
       let name = match.name ?? match.personID ?? "?"
       let distance = String(format: "%.2f", match.distance ?? 0)
+      if !state.decided, case .asking(let step, let remaining)? = state.challenge?.state {
+        return FrameAnnotation(
+          box: box, colour: (60, 140, 255), label: "\(name): \(step.rawValue) (\(Int(remaining.rounded(.up))) s)")
+      }
       switch (state.decided, verdict) {
+      case (true, _) where state.challenge.map({ if case .failed = $0.state { true } else { false } }) == true:
+        return FrameAnnotation(box: box, colour: (230, 40, 40), label: "\(name) challenge failed")
       case (true, _): return FrameAnnotation(box: box, colour: (40, 200, 60), label: "\(name) \(distance) marked")
       case (_, .spoof): return FrameAnnotation(box: box, colour: (230, 40, 40), label: "\(name) SPOOF")
       default: return FrameAnnotation(box: box, colour: (240, 200, 0), label: "\(name) \(distance) waiting: blink")

@@ -21,6 +21,8 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
     case unknown
     /// The track ended, recognised but never marked (the last figures say why).
     case notMarked = "not_marked"
+    /// Challenge mode: the person is asked to do something (the reason says what).
+    case challenge
   }
 
   public let frame: Int

@@ -22,6 +22,9 @@ public struct TakeOptions: Sendable {
   /// Image doublings before detection; 0 finds faces from about 80 px on the detection copy.
   public var upsample = 0
   public var liveness = LivenessOptions()
+  /// Challenge mode (kiosks with a screen): a recognised person must also do a random sequence of
+  /// turns and blinks, each within its time, before they are marked. nil: off.
+  public var challenge: ChallengeOptions?
   public var deviceID: String
   public var classID: String?
   public var direction: AttendanceMessage.Direction = .in

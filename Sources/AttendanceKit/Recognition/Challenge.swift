@@ -1,0 +1,99 @@
+import FaceKit
+import Foundation
+
+/// One thing a kiosk asks of the person in front of it.
+public enum ChallengeStep: String, Sendable, Codable, CaseIterable {
+  case turnLeft = "turn your head to your left"
+  case turnRight = "turn your head to your right"
+  case blink = "blink"
+}
+
+/// Challenge mode's settings (`att-take --challenge`).
+public struct ChallengeOptions: Sendable, Equatable {
+  /// Steps asked per person.
+  public var steps = 2
+  /// Seconds allowed for each step.
+  public var secondsPerStep = 5.0
+  /// |yaw| (nose offset along the eye line, in eye distances) that counts as a turn: about 25 degrees.
+  public var turnYaw = 0.15
+  public init() {}
+}
+
+/// A random challenge and its progress, fed one frame at a time: the head pose from the face's
+/// landmarks and the number of blinks the track has shown so far. A printed photo cannot turn or
+/// blink on request, and a replayed video does not know the random order: each step must be done
+/// within its time, and a turn the wrong way fails the challenge at once.
+public struct Challenge: Sendable, Equatable {
+  public enum State: Sendable, Equatable {
+    /// Showing this step; `remaining` seconds are left for it.
+    case asking(ChallengeStep, remaining: Double)
+    case passed
+    case failed(String)
+  }
+
+  public let steps: [ChallengeStep]
+  public let options: ChallengeOptions
+  public private(set) var index = 0
+  public private(set) var state: State
+  private var stepStarted: Double?
+  private var blinksAtStart = 0
+
+  public init(steps: [ChallengeStep], options: ChallengeOptions = ChallengeOptions()) {
+    self.steps = steps
+    self.options = options
+    state = steps.isEmpty ? .passed : .asking(steps[0], remaining: options.secondsPerStep)
+  }
+
+  /// A random sequence of `options.steps` steps with no step twice in a row and at least one turn
+  /// (a blink alone could be a replayed video of someone blinking).
+  public static func random(
+    options: ChallengeOptions = ChallengeOptions(), using generator: inout some RandomNumberGenerator
+  ) -> Challenge {
+    var steps: [ChallengeStep] = []
+    while steps.count < max(options.steps, 1) {
+      let next = ChallengeStep.allCases.randomElement(using: &generator)!
+      if next != steps.last { steps.append(next) }
+      if steps.count == options.steps, !steps.contains(where: { $0 != .blink }) { steps.removeLast() }
+    }
+    return Challenge(steps: steps, options: options)
+  }
+
+  /// Advances with one frame. `yaw` is nil when the pose is unknown on this frame (no landmarks).
+  @discardableResult
+  public mutating func observe(yaw: Double?, blinks: Int, at time: Double) -> State {
+    guard case .asking(let step, _) = state else { return state }
+    if stepStarted == nil {
+      stepStarted = time
+      blinksAtStart = blinks
+    }
+    let elapsed = time - stepStarted!
+    var done = false
+    if let yaw {
+      // The person's left is the camera's right: turning to their left moves the nose to the image's right.
+      let wrongWay = (step == .turnLeft && yaw < -options.turnYaw) || (step == .turnRight && yaw > options.turnYaw)
+      if wrongWay {
+        state = .failed("turned the wrong way when asked to \(step.rawValue)")
+        return state
+      }
+      done = (step == .turnLeft && yaw > options.turnYaw) || (step == .turnRight && yaw < -options.turnYaw)
+    }
+    if step == .blink { done = blinks > blinksAtStart }
+    if done {
+      index += 1
+      stepStarted = nil
+      state = index == steps.count ? .passed : .asking(steps[index], remaining: options.secondsPerStep)
+    } else if elapsed > options.secondsPerStep {
+      state = .failed("did not \(step.rawValue) within \(String(format: "%g", options.secondsPerStep)) s")
+    } else {
+      state = .asking(step, remaining: options.secondsPerStep - elapsed)
+    }
+    return state
+  }
+
+  /// The pose used for the turns, from 68-point landmarks (eye corners 36, 39, 42, 45 and the base of
+  /// the nose, 33, in the 5-point model's order).
+  public static func yaw(from68 points: [Point]) -> Double? {
+    guard points.count == 68 else { return nil }
+    return HeadPose(fivePointLandmarks: [points[45], points[42], points[36], points[39], points[33]])?.yaw
+  }
+}

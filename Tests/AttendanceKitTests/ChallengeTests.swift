@@ -1,0 +1,103 @@
+import AttTestSupport
+import FaceKit
+import Foundation
+import Testing
+
+@testable import AttendanceKit
+
+/// A seeded generator, so that a "random" challenge is the same on every run of the test.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// One scripted frame: time, head yaw (nil: no landmarks), blinks seen so far.
+typealias Scripted = (time: Double, yaw: Double?, blinks: Int)
+
+func play(_ challenge: inout Challenge, _ frames: [Scripted]) -> [Challenge.State] {
+  frames.map { challenge.observe(yaw: $0.yaw, blinks: $0.blinks, at: $0.time) }
+}
+
+@Suite("Challenge mode: the state machine on scripted frames")
+struct ChallengeTests {
+  @Test("turn left, then blink, each in time: passed")
+  func passes() {
+    var challenge = Challenge(steps: [.turnLeft, .blink])
+    let states = play(
+      &challenge,
+      [(0.0, 0.0, 0), (0.5, 0.05, 0), (1.0, 0.22, 0), (1.2, 0.1, 0), (1.5, 0.0, 0), (2.4, 0.0, 1), (2.5, 0.0, 1)])
+    #expect(states[0] == .asking(.turnLeft, remaining: 5))
+    #expect(states[2] == .asking(.blink, remaining: 5), "the turn is done; the blink is asked")
+    #expect(states[5] == .passed)
+    #expect(states[6] == .passed, "a passed challenge stays passed")
+  }
+
+  @Test("a step not done in time fails, naming the step and the limit")
+  func timeout() {
+    var challenge = Challenge(steps: [.turnRight, .blink])
+    let frames: [Scripted] = stride(from: 0.0, through: 6.0, by: 0.5).map { ($0, 0.02, 0) }
+    let states = play(&challenge, frames)
+    #expect(states.last == .failed("did not turn your head to your right within 5 s"))
+    #expect(states.contains(.asking(.turnRight, remaining: 1)))
+  }
+
+  @Test("a turn the wrong way fails at once (a replayed video does not know the random order)")
+  func wrongWay() {
+    var challenge = Challenge(steps: [.turnLeft, .turnRight])
+    let states = play(&challenge, [(0, 0, 0), (0.4, -0.25, 0)])
+    #expect(states.last == .failed("turned the wrong way when asked to turn your head to your left"))
+  }
+
+  @Test("a photo held up (still head, no blink, or no landmarks at all) never passes")
+  func photo() {
+    var still = Challenge(steps: [.blink, .turnLeft])
+    #expect(
+      play(&still, stride(from: 0.0, through: 7.0, by: 0.25).map { ($0, 0.01, 0) }).last == .failed("did not blink within 5 s"))
+    var unseen = Challenge(steps: [.turnRight])
+    #expect(
+      play(&unseen, stride(from: 0.0, through: 7.0, by: 0.25).map { ($0, nil, 0) }).last
+        == .failed("did not turn your head to your right within 5 s"))
+  }
+
+  @Test("blinks before the blink step do not count for it")
+  func earlierBlinks() {
+    var challenge = Challenge(steps: [.turnLeft, .blink])
+    let states = play(&challenge, [(0, 0, 2), (0.5, 0.3, 3), (1.0, 0, 3), (1.5, 0, 3), (2.0, 0, 4)])
+    #expect(states[2] == .asking(.blink, remaining: 5))
+    #expect(states[3] == .asking(.blink, remaining: 4.5))
+    #expect(states[4] == .passed)
+  }
+
+  @Test("random challenges: the asked length, no step twice in a row, at least one turn; seeded runs repeat")
+  func random() {
+    var generator = SplitMix64(state: 7)
+    var options = ChallengeOptions()
+    for steps in 1...4 {
+      options.steps = steps
+      for _ in 0..<200 {
+        let challenge = Challenge.random(options: options, using: &generator)
+        #expect(challenge.steps.count == steps)
+        #expect(zip(challenge.steps, challenge.steps.dropFirst()).allSatisfy { $0 != $1 })
+        #expect(challenge.steps.contains { $0 != .blink })
+      }
+    }
+    var a = SplitMix64(state: 42), b = SplitMix64(state: 42)
+    #expect(Challenge.random(using: &a).steps == Challenge.random(using: &b).steps)
+  }
+
+  @Test("the yaw from 68 landmarks of a real frontal photo is near zero")
+  func yawOnRealFace() throws {
+    let image = try Image(contentsOfFile: "\(Checkout.testImages)/obama.jpg")
+    let face = try HOGFaceDetector().detect(in: image)[0]
+    let predictor = try LandmarkPredictor(modelPath: try Scratch.models.path(of: .landmarks68))
+    let yaw = try #require(Challenge.yaw(from68: try predictor.landmarks(of: face, in: image).points))
+    #expect(abs(yaw) < 0.12)
+    #expect(Challenge.yaw(from68: []) == nil)
+  }
+}
