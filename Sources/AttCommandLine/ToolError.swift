@@ -31,30 +31,23 @@ public struct ToolError: Error, CustomStringConvertible {
 /// Runs a tool's work, turning every error into one line `tool: message` and an exit status, so that
 /// no one sees a stack dump or Swift's own error spelling.
 public func reportingErrors(_ tool: String, _ body: () throws -> Void) throws {
-  do {
-    try body()
-  } catch let error as ExitCode {
-    throw error
-  } catch let error as ToolError {
-    Console.error("\(tool): \(error.description)")
-    throw ExitCode(error.exitCode.rawValue)
-  } catch {
-    Console.error("\(tool): \(error)")
-    throw ExitCode(ToolError.ExitStatus.failure.rawValue)
-  }
+  do { try body() } catch { throw exitCode(reporting: error, tool: tool) }
 }
 
 /// `reportingErrors` for async work (att-serve).
 public func reportingErrors(_ tool: String, _ body: () async throws -> Void) async throws {
-  do {
-    try await body()
-  } catch let error as ExitCode {
-    throw error
-  } catch let error as ToolError {
+  do { try await body() } catch { throw exitCode(reporting: error, tool: tool) }
+}
+
+/// Prints the error as one line (an ExitCode has nothing to print) and gives the status to exit with.
+private func exitCode(reporting error: any Error, tool: String) -> ExitCode {
+  switch error {
+  case let code as ExitCode: return code
+  case let error as ToolError:
     Console.error("\(tool): \(error.description)")
-    throw ExitCode(error.exitCode.rawValue)
-  } catch {
+    return ExitCode(error.exitCode.rawValue)
+  default:
     Console.error("\(tool): \(error)")
-    throw ExitCode(ToolError.ExitStatus.failure.rawValue)
+    return ExitCode(ToolError.ExitStatus.failure.rawValue)
   }
 }

@@ -21,7 +21,7 @@ public struct Identity: Sendable, Equatable {
 /// Dashboard accounts and API tokens, in the shared database (schema v5).
 public struct Accounts: Sendable {
   public let store: AttendanceStore
-  /// PBKDF2 iterations for new passwords; tests may lower it, never below 1,000.
+  /// PBKDF2 iterations for new passwords (tests lower it to sign in quickly).
   var iterations = PasswordHash.iterations
 
   public init(store: AttendanceStore) {
@@ -134,14 +134,14 @@ public struct Accounts: Sendable {
       }
       try db.execute(
         sql: "INSERT INTO api_tokens (name, token_sha256, role, created_at) VALUES (?, ?, ?, ?)",
-        arguments: [name, Crypto.sha256Hex(token), role.rawValue, Date()])
+        arguments: [name, Data(token.utf8).sha256Hex, role.rawValue, Date()])
     }
     return token
   }
 
   public func verify(token: String) throws -> Identity? {
     guard token.hasPrefix("att_"), token.count < 100 else { return nil }
-    let digest = Crypto.sha256Hex(token)
+    let digest = Data(token.utf8).sha256Hex
     let row = try store.reader { db in
       try Row.fetchOne(db, sql: "SELECT name, role, last_used_at FROM api_tokens WHERE token_sha256 = ?", arguments: [digest])
     }

@@ -74,8 +74,8 @@ public func buildApplication(_ settings: ServeSettings, logger: Logger = Logger(
   let server = Server(settings: settings, logger: logger)
   let router = Router(context: AppContext.self)
   server.addRoutes(to: router)
-  let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
-    webSocketRouter: router, configuration: .init(autoPing: .enabled(timePeriod: .seconds(30))))
+  // WebSocket defaults: a ping every 30 s keeps idle feeds open through proxies.
+  let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router)
   let builder: HTTPServerBuilder
   if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
     let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }

@@ -36,14 +36,6 @@ enum Crypto {
     return out
   }
 
-  static func sha256Hex(_ text: String) -> String {
-    var out = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 0
-    let bytes = Array(text.utf8)
-    _ = EVP_Digest(bytes, bytes.count, &out, &length, EVP_sha256(), nil)
-    return out.map { String(format: "%02x", $0) }.joined()
-  }
-
   /// Compares in time independent of where the inputs differ.
   static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     a.count == b.count && CRYPTO_memcmp(a, b, a.count) == 0

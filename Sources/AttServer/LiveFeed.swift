@@ -105,19 +105,22 @@ public final class FeedFollower: Service, Sendable {
   public func run() async throws {
     var last = try queries.lastAttendanceID()
     var peopleStamp = try stamp()
-    let (wakeups, wake) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
+    let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let stop = StopSignal()
     if let broker { startSubscription(broker, wake: wake, stop: stop) }
     defer { stop.stop() }
-    try await withGracefulShutdownHandler {
+    await withGracefulShutdownHandler {
+      // The poll: every pollInterval in direct mode or while the broker is away; once a second as a
+      // safety net while att.events is connected (the events wake the feed at once).
       let ticker = Task {
         while !Task.isCancelled {
-          try? await Task.sleep(for: .seconds(pollInterval))
-          wake.yield("tick")
+          let connected = brokerConnected.load(ordering: .relaxed)
+          try? await Task.sleep(for: .seconds(connected ? max(pollInterval, 1) : pollInterval))
+          wake.yield()
         }
       }
       defer { ticker.cancel() }
-      for await reason in wakeups {
+      for await _ in wakeups {
         if Task.isCancelled { break }
         do {
           let before = last
@@ -129,7 +132,7 @@ public final class FeedFollower: Service, Sendable {
           }
           if last > before, let lag = try queries.commitAge(of: last) { lastLag.withLock { $0 = lag } }
           let now = try stamp()
-          if now != peopleStamp || reason == "people" {
+          if now != peopleStamp {
             peopleStamp = now
             feed.broadcast(FeedMessage.changed("people"))
           }
@@ -144,7 +147,8 @@ public final class FeedFollower: Service, Sendable {
     }
   }
 
-  /// Changes to people and unknown faces, cheaply: counts and maxima on indexed columns.
+  /// Changes to people and unknown faces, cheaply: a count and a maximum over people (hundreds or
+  /// thousands of rows) and the newest unknown face's id (its primary key).
   private func stamp() throws -> String {
     try queries.store.reader { db in
       try String.fetchOne(
@@ -156,18 +160,16 @@ public final class FeedFollower: Service, Sendable {
     }
   }
 
-  /// The broker's events on a thread of their own (librabbitmq blocks); each one wakes the follower.
-  private func startSubscription(_ broker: BrokerURL, wake: AsyncStream<String>.Continuation, stop: StopSignal) {
+  /// The broker's events on a thread of their own (librabbitmq blocks); any event wakes the follower,
+  /// which reads what was committed from the database.
+  private func startSubscription(_ broker: BrokerURL, wake: AsyncStream<Void>.Continuation, stop: StopSignal) {
     let connected = self
     Thread {
       let subscription = EventSubscription(broker: broker, retryAfter: 2)
       while !stop.isStopped {
-        let bodies = subscription.next(timeout: 0.5)
+        let events = subscription.next(timeout: 0.5)
         connected.brokerConnected.store(subscription.isConnected, ordering: .relaxed)
-        guard !bodies.isEmpty else { continue }
-        let types = Set(bodies.compactMap(EventSubscription.type(of:)))
-        let people: Set<String> = ["person_registered", "person_removed", "person_renamed", "unknown_face_seen"]
-        wake.yield(types.isDisjoint(with: people) ? "attendance" : "people")
+        if !events.isEmpty { wake.yield() }
       }
     }.start()
   }

@@ -37,6 +37,30 @@ public struct Day: Sendable, Equatable, Comparable, CustomStringConvertible {
 
   public var description: String { text }
   public static func < (a: Day, b: Day) -> Bool { a.text < b.text }
+
+  /// The moment this day shows `clock` in `timeZone`.
+  public func date(at clock: ClockTime, in timeZone: TimeZone = .current) -> Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let parts = text.split(separator: "-").map { Int($0)! }
+    return calendar.date(
+      from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: clock.hour, minute: clock.minute))!
+  }
+}
+
+/// A clock time `HH:MM` (24 h), as `--late-after` and manual records take it.
+public struct ClockTime: Sendable, Equatable {
+  public let hour: Int
+  public let minute: Int
+
+  public init?(_ text: String) {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard text.count == 5, parts.count == 2, parts[0].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+      (0..<24).contains(hour), (0..<60).contains(minute)
+    else { return nil }
+    self.hour = hour
+    self.minute = minute
+  }
 }
 
 /// One attendance record as the API and the live feed show it.
@@ -386,7 +410,7 @@ public struct AttendanceQueries: Sendable {
     }
   }
 
-  static let eventsHeader =
+  private static let eventsHeader =
     "id,person_id,name,class_id,device_id,captured_at,local_day,direction,distance,liveness,duplicates\r\n"
 
   /// Up to `limit` records of the range after record `after`, in the order they were recorded, as CSV
@@ -418,13 +442,13 @@ public struct AttendanceQueries: Sendable {
   }
 
   /// Every record in the range, one line each, in the order they were recorded, handed to `write` a
-  /// page at a time.
-  public func eventsCSV(_ filter: Filter, write: (String) throws -> Void) throws {
-    try write(Self.eventsHeader)
+  /// page at a time (the HTTP export streams them; `att-serve export` writes them to a file).
+  public func eventsCSV(_ filter: Filter, write: (String) async throws -> Void) async throws {
+    try await write(Self.eventsHeader)
     var after: Int64 = 0
     while true {
       let page = try eventsCSVPage(filter, after: after)
-      if !page.text.isEmpty { try write(page.text) }
+      if !page.text.isEmpty { try await write(page.text) }
       guard let last = page.last else { return }
       after = last
     }

@@ -39,7 +39,7 @@ final class Server: Sendable {
 
     // Open to all: health (for load balancers and systemd), the login page, the page's own assets.
     router.get("/healthz") { _, _ in try self.health() }
-    router.get("/login") { request, context in self.loginPage(request, error: nil) }
+    router.get("/login") { _, _ in self.loginPage(error: nil) }
     router.post("/login") { request, context in try await self.login(request, context) }
     router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
 
@@ -88,7 +88,7 @@ final class Server: Sendable {
   }
 
   /// The login form, with a fresh CSRF token in a cookie and in the form (double submit).
-  func loginPage(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+  func loginPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
     let token = Crypto.randomBytes(18).base64URL
     let html = String(decoding: PackageResources.login_html, as: UTF8.self)
       .replacingOccurrences(of: "{{csrf}}", with: token)
@@ -112,26 +112,26 @@ final class Server: Sendable {
   func login(_ request: Request, _ context: AppContext) async throws -> Response {
     let body = try await request.body.collect(upTo: 16 * 1024)
     guard let form = try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body)) else {
-      return loginPage(request, error: "Give a name and a password.", status: .badRequest)
+      return loginPage(error: "Give a name and a password.", status: .badRequest)
     }
     guard let cookie = request.cookies[SessionSigner.csrfCookieName]?.value,
       Crypto.equal(Array(cookie.utf8), Array(form.csrf.utf8))
     else {
-      return loginPage(request, error: "The form expired; please sign in again.", status: .forbidden)
+      return loginPage(error: "The form expired; please sign in again.", status: .forbidden)
     }
     let keys = LoginLimiter.keys(address: context.remoteAddress, account: form.name)
     if let wait = settings.limiter.retryAfter(keys) {
-      metrics.count(loginRefused: true)
+      metrics.countLoginRefusal()
       var response = loginPage(
-        request, error: "Too many failed sign-ins. Try again in \(wait) seconds.", status: .tooManyRequests)
+        error: "Too many failed sign-ins. Try again in \(wait) seconds.", status: .tooManyRequests)
       response.headers[.retryAfter] = "\(wait)"
       return response
     }
     guard let identity = try accounts.verify(form.name, password: form.password) else {
       settings.limiter.recordFailure(keys)
-      metrics.count(loginRefused: true)
+      metrics.countLoginRefusal()
       logger.notice("sign-in refused for '\(form.name.prefix(64))' from \(context.remoteAddress)")
-      return loginPage(request, error: "Wrong name or password.", status: .unauthorized)
+      return loginPage(error: "Wrong name or password.", status: .unauthorized)
     }
     settings.limiter.recordSuccess(keys)
     var response = Response(status: .seeOther, headers: [.location: "/"])
@@ -231,9 +231,9 @@ final class Server: Sendable {
   func personAttendance(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let id = try personID(context)
     guard try settings.store.person(id) != nil else { throw HTTPError(.notFound, message: "no person '\(id)'") }
-    var filter = try Query(request).filter()
-    filter.personID = id
     let q = Query(request)
+    var filter = try q.filter()
+    filter.personID = id
     return try JSONBody(queries.attendance(filter, limit: try q.limit(), before: try q.integer("before")))
   }
 
@@ -273,14 +273,7 @@ final class Server: Sendable {
     let filter = try Query(request).filter()
     let queries = self.queries
     let body = ResponseBody { writer in
-      try await writer.write(ByteBuffer(string: AttendanceQueries.eventsHeader))
-      var after: Int64 = 0
-      while true {
-        let page = try queries.eventsCSVPage(filter, after: after)
-        if !page.text.isEmpty { try await writer.write(ByteBuffer(string: page.text)) }
-        guard let last = page.last else { break }
-        after = last
-      }
+      try await queries.eventsCSV(filter) { try await writer.write(ByteBuffer(string: $0)) }
       try await writer.finish(nil)
     }
     return csv(body, name: "attendance-events")
@@ -357,20 +350,16 @@ final class Server: Sendable {
     if let problem = PersonIdentity.validate(id: c.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
     guard let day = Day(c.day) else { throw HTTPError(.badRequest, message: "day: '\(c.day.prefix(40))' is not YYYY-MM-DD") }
     let time = c.time ?? "09:00"
-    guard time.count == 5, let hour = Int(time.prefix(2)), let minute = Int(time.suffix(2)), (0..<24).contains(hour),
-      (0..<60).contains(minute), time.dropFirst(2).first == ":"
-    else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
+    guard let clock = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
     if let classID = c.class_id, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
     guard let direction = AttendanceMessage.Direction(rawValue: c.direction ?? "in") else {
       throw HTTPError(.badRequest, message: "direction: use 'in' or 'out'")
     }
-    let offset = TimeZone.current.secondsFromGMT()
-    let zone = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
-    var message = AttendanceMessage(
-      personID: c.person_id, deviceID: "manual", classID: c.class_id, capturedAt: "\(day.text)T\(time):00\(zone)")
-    message.direction = direction
+    let message = AttendanceMessage(
+      personID: c.person_id, deviceID: "manual", classID: c.class_id,
+      capturedAt: CapturedTime.string(from: day.date(at: clock)), direction: direction)
     let receipt = try settings.delivery.deliver(.attendance(message))
     if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
       throw HTTPError(.unprocessableContent, message: reason)
@@ -441,12 +430,18 @@ final class Server: Sendable {
   func liveFeed(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request) async throws {
     let (id, stream) = feed.join()
     defer { feed.leave(id) }
-    let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
+    // Catching up: every record after `after`, a page at a time (joined first, so nothing committed
+    // meanwhile is missed; the dashboard ignores a record it has already shown).
     var last: Int64 = 0
-    if let after {
-      let rows = try queries.feed(after: after, limit: 1000)
-      for chunk in FeedMessage.chunks(rows) { try await outbound.write(.text(FeedMessage.attendance(chunk))) }
-      last = rows.last?.id ?? 0
+    if var after = request.uri.queryParameters.get("after").flatMap({ Int64($0) }) {
+      while true {
+        let rows = try queries.feed(after: after, limit: 1000)
+        for chunk in FeedMessage.chunks(rows) { try await outbound.write(.text(FeedMessage.attendance(chunk))) }
+        guard let newest = rows.last?.id else { break }
+        after = newest
+        last = newest
+        if rows.count < 1000 { break }
+      }
     }
     try await outbound.write(.text("{\"type\":\"hello\",\"caught_up_to\":\(last)}"))
     try await withThrowingTaskGroup(of: Void.self) { group in

@@ -24,7 +24,6 @@ public struct SessionSigner: Sendable {
     public let name: String
     public let role: Role
     public let expires: Date
-    let nonce: String
   }
 
   public func cookieValue(name: String, role: Role, now: Date = Date()) -> String {
@@ -45,7 +44,7 @@ public struct SessionSigner: Sendable {
     guard fields.count == 4, let role = Role(rawValue: fields[1]), let expiry = Double(fields[2]) else { return nil }
     let expires = Date(timeIntervalSince1970: expiry)
     guard expires > now else { return nil }
-    return Session(name: fields[0], role: role, expires: expires, nonce: fields[3])
+    return Session(name: fields[0], role: role, expires: expires)
   }
 
   /// The CSRF token that goes with a session: state-changing requests made with the cookie must send

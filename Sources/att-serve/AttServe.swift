@@ -48,7 +48,7 @@ struct AttServe: AsyncParsableCommand {
 
       Also: /ws (live feed: committed records as JSON, {"type":"attendance","records":[...]}; \
       ?after=ID catches up), /metrics \
-      (Prometheus text; needs a token), /healthz (database and broker; 503 when degraded).
+      (Prometheus text; a session or a token, as everywhere), /healthz (database and broker; 503 when degraded).
       """,
     subcommands: [Run.self, User.self, Token.self, Export.self],
     defaultSubcommand: Run.self)
@@ -104,7 +104,7 @@ extension AttServe {
           Console.error("att-serve: --dev: a random session key for this run; sessions end when it stops")
         }
         let late = lateAfter ?? settings["ATT_LATE_AFTER"]
-        if let late, !Self.isClock(late) {
+        if let late, ClockTime(late) == nil {
           throw ToolError("--late-after '\(late)' is not a clock time HH:MM", exitCode: .configuration)
         }
         if (tlsCert == nil) != (tlsKey == nil) { throw ToolError("--tls-cert and --tls-key go together", exitCode: .usage) }
@@ -139,11 +139,6 @@ extension AttServe {
       }
     }
 
-    static func isClock(_ text: String) -> Bool {
-      let parts = text.split(separator: ":")
-      guard text.count == 5, parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]) else { return false }
-      return (0..<24).contains(h) && (0..<60).contains(m)
-    }
   }
 
   struct User: ParsableCommand {
@@ -270,7 +265,7 @@ extension AttServe {
     }
   }
 
-  struct Export: ParsableCommand {
+  struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write the CSV exports from the command line (for cron and pipelines).",
       discussion: """
@@ -295,8 +290,8 @@ extension AttServe {
     var output: String?
     @OptionGroup var storeOptions: StoreOptions
 
-    func run() throws {
-      try reportingErrors("att-serve") {
+    func run() async throws {
+      try await reportingErrors("att-serve") {
         func day(_ text: String?, _ option: String) throws -> Day? {
           guard let text else { return nil }
           guard let day = Day(text) else { throw ToolError("--\(option) '\(text)' is not a date (YYYY-MM-DD)", exitCode: .usage) }
@@ -320,7 +315,7 @@ extension AttServe {
           }
           switch format {
           case .summary: try write(try queries.summaryCSV(filter))
-          case .events: try queries.eventsCSV(filter, write: write)
+          case .events: try await queries.eventsCSV(filter, write: write)
           }
           if let temporary, let output {
             try handle.synchronize()

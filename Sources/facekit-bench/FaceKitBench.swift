@@ -102,7 +102,7 @@ extension FaceKitBench {
   /// Median time of one 1:N search in a `DescriptorIndex` of n random descriptors (owners: n / 5
   /// people), one JSON line per size.
   static func matching(sizes: [Int]) throws {
-    var generator = SplitMix(seed: 1)
+    var generator = SeededGenerator(seed: 1)  // every run searches the same gallery
     for n in sizes {
       let descriptors = try (0..<n).map { _ in
         var v = (0..<FaceDescriptor.dimension).map { _ in Float(generator.nextGaussian()) }
@@ -124,17 +124,8 @@ extension FaceKitBench {
   }
 }
 
-/// A small seeded generator, so every run searches the same gallery.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+extension SeededGenerator {
+  /// A standard normal draw (Box-Muller).
   mutating func nextGaussian() -> Double {
     let u = max(Double(next() >> 11) / Double(1 << 53), 1e-12), v = Double(next() >> 11) / Double(1 << 53)
     return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)

@@ -164,10 +164,7 @@ struct BrowserTests {
       #expect(try await page.evaluate("document.querySelectorAll('#feed tr').length") as? Int == 0)
 
       // A camera's observation is committed: the row appears with no reload.
-      let now = Date()
-      let formatter = ISO8601DateFormatter()
-      formatter.timeZone = .current
-      try f.attend("21CS002", formatter.string(from: now).replacingOccurrences(of: "Z", with: "+00:00"))
+      try f.attend("21CS002", CapturedTime.string(from: Date()))
       #expect(try await page.waitFor("document.querySelectorAll('#feed tr').length === 1", seconds: 5))
       #expect(
         try await page.evaluate("document.querySelector('#feed tr').textContent.includes(\(jsString(Fixture.hostileName)))")

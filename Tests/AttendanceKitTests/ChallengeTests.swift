@@ -5,18 +5,6 @@ import Testing
 
 @testable import AttendanceKit
 
-/// A seeded generator, so that a "random" challenge is the same on every run of the test.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// One scripted frame: time, head yaw (nil: no landmarks), blinks seen so far.
 typealias Scripted = (time: Double, yaw: Double?, blinks: Int)
 
@@ -76,7 +64,7 @@ struct ChallengeTests {
 
   @Test("random challenges: the asked length, no step twice in a row, at least one turn; seeded runs repeat")
   func random() {
-    var generator = SplitMix64(state: 7)
+    var generator = SeededGenerator(seed: 7)
     var options = ChallengeOptions()
     for steps in 1...4 {
       options.steps = steps
@@ -87,7 +75,7 @@ struct ChallengeTests {
         #expect(challenge.steps.contains { $0 != .blink })
       }
     }
-    var a = SplitMix64(state: 42), b = SplitMix64(state: 42)
+    var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
     #expect(Challenge.random(using: &a).steps == Challenge.random(using: &b).steps)
   }
 

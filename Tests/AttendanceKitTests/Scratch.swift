@@ -51,11 +51,16 @@ struct Scratch {
     try store.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
   }
 
+  /// A register message with `faces` real photos of `photos` (a folder of ../shared/faces/people).
+  static func registration(_ id: String, _ name: String, photos: String = "barack_obama", faces: Int = 2) throws -> Message {
+    .register(
+      RegisterMessage(
+        personID: id, name: name, faces: try crops(photos, count: faces), source: "test",
+        capturedAt: "2026-11-25T08:00:00+01:00"))
+  }
+
+  /// Enrols someone directly through this scratch store's handler.
   func register(_ id: String, _ name: String, person: String = "barack_obama", faces: Int = 2) throws -> HandlingResult {
-    try handler.apply(
-      .register(
-        RegisterMessage(
-          personID: id, name: name, faces: try Scratch.crops(person, count: faces),
-          source: "test", capturedAt: "2026-11-25T08:00:00+01:00")))
+    try handler.apply(try Scratch.registration(id, name, photos: person, faces: faces))
   }
 }

@@ -7,8 +7,13 @@ struct TinyDisk {
   let path: String
   private var filler: String { "\(path)/filler" }
 
-  /// Whether this process may mount a tmpfs (it is root).
-  static var permitted: Bool { geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/mount") }
+  /// Whether this process may mount a tmpfs: tried once, for real (being root is not enough in a
+  /// container without the capability).
+  static let permitted: Bool = {
+    guard geteuid() == 0, let probe = try? TinyDisk(megabytes: 1) else { return false }
+    probe.unmount()
+    return true
+  }()
 
   init(megabytes: Int) throws {
     path = try Checkout.scratchFolder("tiny-disk")

@@ -2,7 +2,7 @@ import Foundation
 
 /// A camera timestamp: ISO 8601 with its UTC offset, from which the local day of the attendance rule
 /// comes (a 23:30 arrival at UTC+05:30 counts for that local day, not the UTC one).
-struct CapturedTime: Comparable {
+public struct CapturedTime: Comparable {
   let instant: Date
   /// YYYY-MM-DD in the camera's own offset.
   let localDay: String
@@ -74,12 +74,12 @@ struct CapturedTime: Comparable {
     }
   }
 
-  static func < (a: CapturedTime, b: CapturedTime) -> Bool { a.instant < b.instant }
+  public static func < (a: CapturedTime, b: CapturedTime) -> Bool { a.instant < b.instant }
 }
 
 extension CapturedTime {
   /// `date` as ISO 8601 with this machine's UTC offset (what a camera on this host writes).
-  static func string(from date: Date, timeZone: TimeZone = .current) -> String {
+  public static func string(from date: Date, timeZone: TimeZone = .current) -> String {
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = timeZone
     formatter.formatOptions = [.withInternetDateTime]

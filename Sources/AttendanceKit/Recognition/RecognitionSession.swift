@@ -50,12 +50,6 @@ public final class RecognitionSession {
     var yaw: Double?
   }
 
-  /// Where challenges come from (random; a test may give a seeded one).
-  public var makeChallenge: (ChallengeOptions) -> Challenge = { options in
-    var generator = SystemRandomNumberGenerator()
-    return Challenge.random(options: options, using: &generator)
-  }
-
   public init(
     models: ModelSet, options: TakeOptions, matcher: GalleryMatcher, delivery: any MessageDelivery,
     store: AttendanceStore?
@@ -155,7 +149,10 @@ public final class RecognitionSession {
     }
     guard !state.decided else { return nil }
     if let challengeOptions = options.challenge, verdict != .spoof {
-      if state.challenge == nil { state.challenge = makeChallenge(challengeOptions) }
+      if state.challenge == nil {
+        var generator = SystemRandomNumberGenerator()
+        state.challenge = Challenge.random(options: challengeOptions, using: &generator)
+      }
       switch state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: frame.time) {
       case .passed: break
       case .asking(let step, _):
