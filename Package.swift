@@ -39,6 +39,7 @@ let package = Package(
         .linkedLibrary("opencv_highgui"),
         .linkedLibrary("opencv_calib3d"),
         .linkedLibrary("opencv_videoio"),
+        .linkedLibrary("opencv_video"),
         .linkedLibrary("opencv_imgcodecs"),
         .linkedLibrary("opencv_imgproc"),
         .linkedLibrary("opencv_core"),

@@ -189,3 +189,22 @@ extern "C" cfk_status cfk_image_encode_jpeg(const cfk_image *image, int quality,
 }
 
 extern "C" void cfk_free(void *pointer) { std::free(pointer); }
+
+extern "C" cfk_status cfk_image_warp(const cfk_image *image, const double *homography, int64_t width,
+                                     int64_t height, uint8_t background, cfk_image **out,
+                                     cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    const auto &m = image->pixels;
+    if (width <= 0 || height <= 0 || m.size() == 0 || homography == nullptr)
+      return cfk::fail(error, CFK_ERR_ARGUMENT, "invalid warp");
+    cv::Mat source(int(m.nr()), int(m.nc()), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
+    cv::Mat h(3, 3, CV_64F, const_cast<double *>(homography));
+    auto warped = std::make_unique<cfk_image>();
+    warped->pixels.set_size(height, width);
+    cv::Mat target(int(height), int(width), CV_8UC3, &warped->pixels(0, 0));
+    cv::warpPerspective(source, target, h, target.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                        cv::Scalar(background, background, background));
+    *out = warped.release();
+    return CFK_OK;
+  });
+}

@@ -33,3 +33,20 @@ public enum PlanarMotion {
     return rms >= 0 ? rms : nil
   }
 }
+
+/// How one plane explains the motion of a face's own texture between two frames (`cfk_flow_planarity`).
+public struct FlowPlanarity: Sendable, Equatable {
+  /// RMS pixels between the tracked points and one homography's mapping; nil when too few tracked.
+  public let residual: Double?
+  /// The median displacement of the tracked points, in pixels.
+  public let moved: Double
+  public let points: Int
+
+  /// Tracks the texture inside `region` (the inner face) from `from` to `to`, two frames of one source.
+  public static func measure(from: Image, to: Image, region: FaceBox) throws(FaceKitError) -> FlowPlanarity {
+    var result = cfk_flow_result()
+    try native(to.source) { cfk_flow_planarity(from.handle, to.handle, region.inclusiveRect, &result, $0) }
+    return FlowPlanarity(
+      residual: result.residual >= 0 ? result.residual : nil, moved: result.moved, points: Int(result.points))
+  }
+}

@@ -39,3 +39,20 @@ extension FaceBox {
     cfk_rect(left: Int64(left), top: Int64(top), right: Int64(right - 1), bottom: Int64(bottom - 1), score: 0)
   }
 }
+
+extension Image {
+  /// The image seen through a perspective transform: `homography` (row-major 3x3) maps a pixel of
+  /// this image to the `width` x `height` output; output pixels with no source are `background` grey.
+  public func warped(by homography: [Double], width: Int, height: Int, background: UInt8 = 90) throws(FaceKitError)
+    -> Image
+  {
+    guard homography.count == 9 else { throw .invalidArgument("\(source): a homography has 9 entries, not \(homography.count)") }
+    var warped: OpaquePointer?
+    try native(source) { error in
+      homography.withUnsafeBufferPointer {
+        cfk_image_warp(handle, $0.baseAddress, Int64(width), Int64(height), background, &warped, error)
+      }
+    }
+    return Image.wrap(warped!, source: source)
+  }
+}

@@ -35,6 +35,9 @@ public struct ModelSet: Sendable, Equatable {
     return ModelSet(directory: found ?? candidates[0])
   }
 
+  /// The passive liveness model (trained by `att-liveness train`, committed beside the dlib models).
+  public var texturePath: String { (directory as NSString).appendingPathComponent("liveness-texture.json") }
+
   /// The path of `model`, or `modelMissing` naming the path that was tried.
   public func path(of model: Model) throws(FaceKitError) -> String {
     let path = (directory as NSString).appendingPathComponent(model.rawValue)

@@ -3,6 +3,7 @@ import AttCommandLine
 import AttendanceKit
 import FaceKit
 import Foundation
+import Synchronization
 
 /// `att-liveness`: trains and evaluates the passive (texture) liveness cue on labelled material.
 @main
@@ -15,7 +16,7 @@ struct AttLiveness: ParsableCommand {
       crops, and three stills (live, print, screen). It is split by subject so that no face is both \
       trained and evaluated on: NUAA subjects 0001-0002 train, subject 0003 and the stills evaluate.
       """,
-    subcommands: [Train.self, Evaluate.self])
+    subcommands: [Train.self, Evaluate.self, EvaluateVideo.self])
 
   struct MaterialOptions: ParsableArguments {
     @Option(
@@ -94,6 +95,102 @@ struct AttLiveness: ParsableCommand {
         } else {
           Console.output(reports.map(\.text).joined(separator: "\n\n"))
         }
+      }
+    }
+  }
+
+  struct EvaluateVideo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "eval-video",
+      abstract: "Score each liveness cue and their fusion on videos of attacks and of live faces, as att-take runs them.",
+      discussion: """
+        Makes the attack videos from the evaluation material (none of it trains the texture model): \
+        the print and screen stills and NUAA subject 0003's print crops held in a hand (sway, a few \
+        degrees in depth, tremor) or turned in depth, photos of the people in faces/people held in a \
+        hand, turned or shown on a tablet, and the real video replayed on a tablet. The bona fide \
+        presentations are the face tracks (of at least 0.9 s) in the real video(s) in faces/video.
+
+        For each cue alone, and fused as att-take fuses them, it prints APCER per attack type (the \
+        share of attack videos in which any face was ever judged live: att-take would mark it if \
+        recognised), BPCER (the share of live tracks not judged live within 3 s) and the median time \
+        to a live verdict. Exit status 0 (the figures are the result, not a pass or fail).
+        """)
+
+    @Option(help: ArgumentHelp("The shared material (default: $ATT_SHARED, else ../shared).", valueName: "dir"))
+    var shared: String?
+
+    @Option(
+      help: ArgumentHelp("Make the videos here and keep them (default: a temporary folder, removed after).", valueName: "dir"))
+    var videos: String?
+
+    @Flag(help: "A handful of videos instead of all of them (a quick check).")
+    var quick = false
+
+    @Option(help: ArgumentHelp("The texture model (default: liveness-texture.json in the models folder).", valueName: "file"))
+    var textureModel: String?
+
+    @Flag(help: "Print one line per video and track.")
+    var verbose = false
+
+    @OptionGroup var models: ModelOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      try reportingErrors("att-liveness") {
+        let shared = self.shared ?? ProcessInfo.processInfo.environment["ATT_SHARED"] ?? "../shared"
+        guard FileManager.default.fileExists(atPath: "\(shared)/faces") else {
+          throw ToolError("\(shared)/faces: not found (give the shared material with --shared or ATT_SHARED)")
+        }
+        let modelSet = models.modelSet
+        var base = TakeOptions(deviceID: "eval").liveness
+        let texturePath = textureModel ?? modelSet.texturePath
+        base.textureModel = try TextureModel.load(texturePath)
+        let folder = videos ?? NSTemporaryDirectory() + "att-liveness-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { if videos == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        let presentations = try LivenessVideos.build(
+          into: folder, shared: shared, size: quick ? .quick : .full, log: { Console.error("att-liveness: \($0)") })
+        Console.error("att-liveness: scoring \(presentations.count) videos")
+        // Two evaluators, one per core, each taking every other video.
+        let evaluators = try (0..<2).map { _ in try LivenessVideoEvaluation(models: modelSet, base: base) }
+        let results = Mutex<[Int: Result<LivenessVideoEvaluation.VideoOutcome, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+          for k in stride(from: worker, to: presentations.count, by: 2) {
+            let result = Result { try evaluators[worker].run(presentations[k]) }
+            results.withLock { $0[k] = result }
+          }
+        }
+        let outcomes = try results.withLock { all in try presentations.indices.map { try all[$0]!.get() } }
+        let report = evaluators[0].report(outcomes)
+        if output.json {
+          Console.output(try JSONText.encode(report))
+          if verbose { for outcome in outcomes { Console.output(try JSONText.encode(outcome)) } }
+          return
+        }
+        if verbose {
+          for outcome in outcomes {
+            Console.output("\(outcome.presentation.name) (\(outcome.presentation.material)), \(outcome.frames) frames")
+            for (setting, tracks) in outcome.tracks.sorted(by: { $0.key < $1.key }) {
+              for t in tracks {
+                let live = t.liveAfter.map { String(format: "live after %.2f s", $0) } ?? (t.spoof ? "spoof" : "never live")
+                let figures = t.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                Console.output(
+                  String(
+                    format: "  %-22@ track %d %5.1f s  %@  %@", setting as NSString, t.track, t.seconds, live as NSString,
+                    figures as NSString))
+              }
+            }
+          }
+          Console.output("")
+        }
+        let kinds = Dictionary(grouping: outcomes.map(\.presentation), by: \.material).map { "\($0.value.count) \($0.key)" }
+          .sorted()
+        Console.output("Videos (\(outcomes.count)): " + kinds.joined(separator: "; "))
+        Console.output(
+          "Operating points: blink below \(base.closeFraction) of the open-eye ratio for \(Int(base.minClosure * 1000))-\(Int(base.maxClosure * 1000)) ms; "
+            + "motion flat below \(base.planarResidual), solid above \(base.solidResidual) of the eye distance over \(base.minMovingPairs) moving pairs; "
+            + "texture P(live) median under \(String(format: "%.3f", base.textureModel!.threshold)) over \(base.textureSamples) crops"
+        )
+        Console.output(report.text)
       }
     }
   }

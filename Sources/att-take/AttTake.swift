@@ -24,12 +24,18 @@ struct AttTake: ParsableCommand {
       never closer than 0.58: 98.9% of photos matched, none wrongly), margin 0.08 (the 5th \
       percentile of the gap between the two is 0.17).
 
-      Liveness is judged per track: a blink (the eye aspect ratio from the 68 eye landmarks \
-      drops under 70% of this face's open value for 40-600 ms) within the last 10 s, and no \
-      sign of a flat object (when the face moves, its 68 landmarks 0.25 s apart fit one \
-      homography to within 4.5% of the eye distance, median over at least 8 moving pairs: a photo \
-      or screen moved in front of the camera; a photo measured 3.7%, live faces 5.6% and 16%). A recognised track with no blink yet is reported as waiting and not \
-      marked. --liveness off marks without it, for testing only, and says so loudly.
+      Liveness is judged per track by the cues in --liveness-cues, fused: a track is an attack \
+      when any cue says so, live when a live cue fired and none says attack, and waiting \
+      otherwise (reported, not marked). blink: the eye aspect ratio from the 68 landmarks drops \
+      under 70% of this face's open value, and 5 robust deviations below its median, for \
+      40-600 ms, within the last 10 s. motion: the face's own texture is tracked over 0.25 s and \
+      fitted with one homography; when the face has moved, a median residual under 3% of the eye \
+      distance (over 8 moving pairs) is a flat photo or screen moved or turned in front of the \
+      camera, over 4.5% a head that moves as a solid or speaks (live). texture (off by default): \
+      a colour-texture model (liveness-texture.json in the models folder) votes attack when its \
+      median P(live) is under its threshold; it was trained on two subjects and misjudges other \
+      material (see att-liveness eval-video). --liveness off marks without any cue, for testing \
+      only, and says so loudly.
 
       Outputs: observations go through the message handler (direct mode: the local database); \
       --jsonl prints one JSON line per decision on standard output; --annotate writes the video \
@@ -83,6 +89,11 @@ struct AttTake: ParsableCommand {
   @Option(help: "on, or off for testing (photos and screens are then marked present).")
   var liveness: LivenessSwitch = .on
 
+  @Option(
+    help: ArgumentHelp(
+      "The liveness cues to fuse, comma-separated: blink, motion, texture.", valueName: "cues"))
+  var livenessCues = "blink,motion"
+
   @Flag(
     help: """
       Challenge mode, for kiosks with a screen: a recognised person is asked to do a random sequence of \
@@ -114,7 +125,21 @@ struct AttTake: ParsableCommand {
 
   enum LivenessSwitch: String, ExpressibleByArgument { case on, off }
 
+  /// The cues named in `list` ("blink,motion"); an unknown name is a usage error that names it.
+  static func cues(_ list: String) throws -> Set<LivenessCue> {
+    var cues: Set<LivenessCue> = []
+    for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+      guard let cue = LivenessCue(rawValue: name) else {
+        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, texture).")
+      }
+      cues.insert(cue)
+    }
+    guard !cues.isEmpty else { throw ValidationError("--liveness-cues: name at least one cue, or use --liveness off.") }
+    return cues
+  }
+
   func validate() throws {
+    _ = try Self.cues(livenessCues)
     guard threshold > 0 && threshold < 2 else { throw ValidationError("--threshold must be between 0 and 2.") }
     guard margin >= 0 else { throw ValidationError("--margin must not be negative.") }
     guard (1...20).contains(settle) else { throw ValidationError("--settle must be between 1 and 20.") }
@@ -144,6 +169,14 @@ struct AttTake: ParsableCommand {
       options.direction = direction
       options.snapshots = snapshots
       options.liveness.enabled = liveness == .on
+      options.liveness.cues = try Self.cues(livenessCues)
+      if options.liveness.cues.contains(.texture) {
+        do {
+          options.liveness.textureModel = try TextureModel.load(modelOptions.modelSet.texturePath)
+        } catch {
+          throw ToolError("--liveness-cues texture: \(error)", exitCode: .models)
+        }
+      }
       if challenge {
         guard (1...5).contains(challengeSteps), challengeSeconds > 0 else {
           throw ToolError("--challenge-steps must be 1-5 and --challenge-seconds positive", exitCode: .usage)
@@ -165,7 +198,8 @@ struct AttTake: ParsableCommand {
       Console.error("att-take: \(delivery.summary)")
       Console.error(
         "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
-          + "threshold \(threshold), margin \(margin), liveness \(liveness == .on ? "on (blink + planar motion)" : "OFF")")
+          + "threshold \(threshold), margin \(margin), liveness "
+          + (liveness == .on ? "on (\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
       if liveness == .off {
         Console.error(
           "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")

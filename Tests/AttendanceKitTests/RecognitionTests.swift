@@ -108,7 +108,7 @@ struct RecognitionTests {
     #expect(a == b)
   }
 
-  @Test("a photo held still for 10 seconds is never marked while liveness is on; it waits for a blink")
+  @Test("a photo held still for 10 seconds is never marked while liveness is on; it waits for a blink or movement")
   func stillPhotoNotMarked() throws {
     let site = try RecognitionSite()
     let video = try site.video("still", [.still("\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg", frames: 100)])
@@ -126,6 +126,20 @@ struct RecognitionTests {
     let (decisions, summary) = try site.take(video, liveness: true)
     #expect(summary.recorded.isEmpty)
     #expect(decisions.contains { $0.attendance == .spoof && $0.person == "KIT" }, "\(decisions)")
+  }
+
+  @Test("a hand-held photo and one turned in depth are recognised and reported as spoofs, never marked")
+  func handHeldPhotoIsSpoof() throws {
+    let site = try RecognitionSite()
+    let photo = "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg"
+    let video = try site.video(
+      "hand", [.handHeld(photo, frames: 60, seed: 11), .empty(frames: 20), .turned(photo, frames: 60)])
+    let (decisions, summary) = try site.take(video, liveness: true)
+    #expect(summary.recorded.isEmpty, "\(decisions)")
+    let spoofs = decisions.filter { $0.attendance == .spoof && $0.person == "KIT" }
+    #expect(spoofs.count == 2, "\(decisions)")
+    #expect(spoofs.allSatisfy { $0.reason?.contains("flat motion") == true })
+    #expect(try site.scratch.count("SELECT count(*) FROM attendance") == 0)
   }
 
   @Test("a blink is the same blink at 10 and at 30 frames per second; a long closure is not one")

@@ -48,6 +48,30 @@ struct LivenessToolTests {
     #expect(((training["live"] as? [String: Any])?["errors"] as? Int) == 0)
   }
 
+  @Test(
+    "eval-video makes attack videos from the stills and photos, scores each cue and their fusion on them and on the live clip")
+  func videoEvaluation() throws {
+    let videos = try Checkout.scratchFolder("liveness-videos")
+    let run = try ToolRun.run(
+      "att-liveness",
+      ["eval-video", "--quick", "--shared", Checkout.shared, "--videos", videos, "--models", "\(Checkout.root)/Models", "--json"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+    let rows = report["rows"] as? [[String: Any]] ?? []
+    #expect(rows.map { $0["setting"] as? String } == ["blink", "motion", "texture", "all three", "default (blink+motion)"])
+    let defaults = try #require(rows.last)
+    let attacks = defaults["attacks"] as? [[String: Any]] ?? []
+    #expect(attacks.map { $0["kind"] as? String } == ["print", "screen"])
+    #expect(attacks.first?["samples"] as? Int == 6)
+    #expect(attacks.first?["errors"] as? Int == 0, "no printed or hand-held photo is judged live with the defaults")
+    let live = defaults["live"] as? [String: Any] ?? [:]
+    #expect(live["samples"] as? Int == 3, "the clip's three faces")
+    #expect(live["errors"] as? Int == 0, "each live face is judged live within 3 s")
+    // The videos are kept in --videos and reused by the next run.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: videos).filter { $0.hasSuffix(".avi") }.count == 9)
+  }
+
   @Test("a model file of the wrong shape is refused with its path named")
   func badModel() throws {
     let path = try Checkout.scratchFolder("liveness") + "/bad.json"

@@ -44,6 +44,36 @@ struct TakeCommandTests {
     #expect(try store.people().first?.attendance == 1)
   }
 
+  @Test("liveness on (the default): the live performer is marked within 3 s of coming into view; his photo in a hand is not")
+  func livenessDefaults() throws {
+    let folder = try site()
+    let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
+    let run = try ToolRun.run("att-take", ["--source", clip, "--jsonl"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("liveness on (blink + motion)"))
+    let decisions = try run.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let recorded = try #require(decisions.first { $0["attendance"] as? String == "recorded" }, "\(run.stdout)")
+    #expect(recorded["person"] as? String == "LMM")
+    #expect(recorded["liveness"] as? String == "live")
+    #expect(recorded["reason"] as? String == "live: solid head motion")
+    let inView = (recorded["time"] as! Double) - (recorded["track_start"] as! Double)
+    #expect(inView <= 3, "marked \(inView) s after coming into view")
+
+    let photo = "\(folder)/photo.avi"
+    try TestVideo.make(
+      photo,
+      shots: [.handHeld("\(Checkout.shared)/faces/people/lin_manuel_miranda/\(try firstPhoto())", frames: 60, seed: 2)],
+      fps: 15)
+    let held = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink,motion"], in: folder)
+    #expect(held.status == 0, "\(held.stderr)")
+    #expect(held.stderr.contains("spoof (a photo or a screen: flat motion)"), "\(held.stderr)")
+    #expect(held.stderr.contains("0 recorded"))
+
+    let bad = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink,wink"], in: folder)
+    #expect(bad.status == 64)
+    #expect(bad.stderr.contains("--liveness-cues: 'wink' is not a cue (blink, motion, texture)."))
+  }
+
   @Test("--challenge: the real person on the clip is asked a step; a still photo held up fails the challenge and is never marked")
   func challenge() throws {
     let folder = try site()

@@ -3,19 +3,41 @@ import Foundation
 
 /// What liveness concluded for a track so far.
 public enum LivenessVerdict: String, Sendable, Codable {
-  /// A blink was seen on this track and nothing says it is flat: a person.
+  /// A live cue fired (a blink, or a head that moves as a solid, not as a flat picture) and no
+  /// cue says attack: a person.
   case live
-  /// Not yet: no blink seen (a person who has not blinked, or a photo).
+  /// Not yet: no live cue fired (a person who has not blinked or moved, or a photo held still).
   case waiting
-  /// The face moved as one flat plane: a photo or a screen moved in front of the camera.
+  /// A cue says presentation attack: the face moved as one flat plane, or its texture is that of
+  /// a print or a screen.
   case spoof
   /// Liveness is off (`--liveness off`): everything counts as live. For testing only.
   case off
 }
 
+/// One liveness cue; att-take fuses the ones turned on.
+public enum LivenessCue: String, Sendable, CaseIterable, Codable, Comparable {
+  /// Eye aspect ratio from the 68 landmarks: a closure of 40-600 ms within the window is live.
+  case blink
+  /// The 68 landmarks across 0.25 s: one homography explains them (a flat picture moved: attack),
+  /// or the face moves as a solid with depth, or changes expression (live).
+  case motion
+  /// A colour-texture classifier on the face crop (Models/liveness-texture.json): prints and screens
+  /// re-image a face, which changes its fine texture and colour. Votes attack only.
+  case texture
+
+  public static func < (a: LivenessCue, b: LivenessCue) -> Bool {
+    allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+  }
+}
+
 /// The settings of the per-track liveness cues.
 public struct LivenessOptions: Sendable, Equatable {
   public var enabled = true
+  /// The cues in use. The fusion rule: attack when any cue in use says attack (planar motion, or the
+  /// texture's median P(live) under its threshold); live when a live cue in use fired (a blink, or
+  /// non-planar motion) and none says attack; otherwise waiting.
+  public var cues: Set<LivenessCue> = [.blink, .motion]
   /// A blink older than this many seconds no longer counts.
   public var window = 10.0
   /// Eyes count as closed below this fraction of the track's open-eye ratio, and open again above `reopen`.
@@ -24,6 +46,8 @@ public struct LivenessOptions: Sendable, Equatable {
   /// A closure shorter or longer than this (seconds) is not a blink (noise, or eyes shut / looking down).
   public var minClosure = 0.04
   public var maxClosure = 0.6
+  /// ...and also more than this many robust standard deviations of the ratio below its median.
+  public var noiseMargin = 5.0
   /// Landmarks are compared with those of about this many seconds earlier (whatever the frame rate)...
   public var motionSpan = 0.25
   /// ...and pairs that moved more than this fraction of the eye distance test the planar cue...
@@ -32,10 +56,24 @@ public struct LivenessOptions: Sendable, Equatable {
   /// explains the 68 landmarks to within this fraction of the eye distance (median). Measured: a photo
   /// moved in front of the camera 0.037 (landmark jitter of a 30 px eye distance); live faces in the
   /// Hamilton clip 0.056 (a small face in the audience) and 0.16 (the performer).
-  public var planarResidual = 0.045
+  public var planarResidual = 0.03
+  /// A track whose median residual over at least `minMovingPairs` pairs is above this is live by
+  /// motion: a head turning (nose and ears at different depths) or a face speaking. Between the two
+  /// thresholds motion decides nothing.
+  public var solidResidual = 0.045
   public var minMovingPairs = 8
+  /// The texture cue: the model, how often a track's face crop is scored (seconds), and how many
+  /// scores its median needs before it may vote.
+  public var textureModel: TextureModel?
+  public var textureInterval = 0.2
+  public var textureSamples = 5
 
   public init() {}
+
+  /// Whether `cue` is in use: turned on, and for the texture cue, with a model loaded.
+  public func uses(_ cue: LivenessCue) -> Bool {
+    cues.contains(cue) && (cue != .texture || textureModel != nil)
+  }
 }
 
 /// The per-track liveness state: a blink detector on the eye aspect ratio with hysteresis and time
@@ -44,6 +82,8 @@ public struct TrackLiveness: Sendable {
   public let options: LivenessOptions
   /// The open-eye ratio of this face: a slowly following high percentile of what was seen.
   public private(set) var baseline: Double?
+  /// The robust standard deviation of the recent eye aspect ratios.
+  public private(set) var noise = 0.0
   public private(set) var blinks: [Double] = []
   public private(set) var movingPairs = 0
   public private(set) var planarPairs = 0
@@ -51,64 +91,142 @@ public struct TrackLiveness: Sendable {
   private var residuals: [Double] = []
   private var closedSince: Double?
   private var recentRatios: [Double] = []
-  private var history: [(points: [Point], time: Double)] = []
+  private var history: [(points: [Point], frame: Image, time: Double)] = []
+  /// P(live) of the face crops scored so far (the recent 50), and when the last was taken.
+  public private(set) var textureScores: [Double] = []
+  private var lastTexture: Double?
 
   public init(options: LivenessOptions) {
     self.options = options
   }
 
-  /// Feeds one frame's 68 landmarks of this track at `time` (seconds).
-  public mutating func observe(_ points: [Point], at time: Double) {
+  /// Feeds one frame's 68 landmarks of this track at `time` (seconds), and the frame itself for
+  /// the motion cue (without frames, motion decides nothing).
+  public mutating func observe(_ points: [Point], at time: Double, frame: Image? = nil) {
     guard let ratio = EyeOpenness.aspectRatio(points) else { return }
     recentRatios.append(ratio)
     if recentRatios.count > 60 { recentRatios.removeFirst(recentRatios.count - 60) }
     let sorted = recentRatios.sorted()
     let open = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.8))]
     baseline = open
-    if recentRatios.count >= 3 {
+    // The ratio's own noise (a robust standard deviation): on a small or blurred face, or a photo
+    // whose landmarks jitter, it dips by 20-30% without any eyelid. A closure must also stand
+    // `noiseMargin` deviations below the median, so such dips are not blinks.
+    let median = sorted[sorted.count / 2]
+    let deviations = sorted.map { abs($0 - median) }.sorted()
+    noise = 1.4826 * deviations[deviations.count / 2]
+    if recentRatios.count >= 10 {
       if let since = closedSince {
         if ratio > open * options.reopenFraction {
           let length = time - since
           if length >= options.minClosure && length <= options.maxClosure { blinks.append(time) }
           closedSince = nil
         }
-      } else if ratio < open * options.closeFraction {
+      } else if ratio < min(open * options.closeFraction, median - options.noiseMargin * noise) {
         closedSince = time
       }
     }
-    observeMotion(points, at: time)
+    if let frame { observeMotion(points, at: time, frame: frame) }
   }
 
-  private mutating func observeMotion(_ points: [Point], at time: Double) {
+  /// The motion cue: the face's texture (corners inside the brows-to-chin landmarks) tracked from
+  /// the frame about `motionSpan` earlier, and fitted with one homography.
+  private mutating func observeMotion(_ points: [Point], at time: Double, frame: Image) {
     defer {
-      history.append((points, time))
+      history.append((points, frame, time))
       history.removeAll { time - $0.time > 2 * options.motionSpan }
     }
     // The latest earlier frame at least motionSpan ago: the same time span at any frame rate.
     guard let earlier = history.last(where: { time - $0.time >= options.motionSpan }) else { return }
-    let eyes = hypot(points[42].x - points[39].x, points[42].y - points[39].y)
+    let eyes = hypot(earlier.points[42].x - earlier.points[39].x, earlier.points[42].y - earlier.points[39].y)
     guard eyes > 0 else { return }
     var moved = 0.0
     for (a, b) in zip(earlier.points, points) { moved += hypot(a.x - b.x, a.y - b.y) }
     moved /= Double(points.count)
-    guard moved / eyes >= options.minMotion, let residual = try? PlanarMotion.residual(from: earlier.points, to: points) else {
-      return
-    }
+    guard moved / eyes >= options.minMotion else { return }
+    // The inner face: from the brows down to the chin, between the outer eye corners.
+    let inner = earlier.points[17...]
+    let xs = [earlier.points[36].x, earlier.points[45].x], ys = inner.map(\.y) + [earlier.points[8].y]
+    let region = FaceBox(
+      left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
+    guard let flow = try? FlowPlanarity.measure(from: earlier.frame, to: frame, region: region), let residual = flow.residual
+    else { return }
     movingPairs += 1
     residuals.append(residual / eyes)
     if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }  // the median of the recent 100 moving pairs
     if residual / eyes < options.planarResidual { planarPairs += 1 }
   }
 
-  /// The verdict at `time`.
+  /// Whether the texture cue wants a crop scored at `time` (every `textureInterval` seconds).
+  public func wantsTexture(at time: Double) -> Bool {
+    guard options.enabled, options.uses(.texture) else { return false }
+    guard let last = lastTexture else { return true }
+    return time - last >= options.textureInterval
+  }
+
+  /// Feeds the texture model's P(live) for this track's face crop at `time`.
+  public mutating func observeTexture(_ liveProbability: Double, at time: Double) {
+    lastTexture = time
+    textureScores.append(liveProbability)
+    if textureScores.count > 50 { textureScores.removeFirst(textureScores.count - 50) }
+  }
+
+  /// What each cue in use says at `time`: `true` live, `false` attack, nil nothing yet.
+  public func cueVotes(at time: Double) -> [LivenessCue: Bool] {
+    var votes: [LivenessCue: Bool] = [:]
+    if options.uses(.blink), blinks.contains(where: { time - $0 <= options.window }) { votes[.blink] = true }
+    if options.uses(.motion), movingPairs >= options.minMovingPairs {
+      if medianResidual < options.planarResidual {
+        votes[.motion] = false
+      } else if medianResidual > options.solidResidual {
+        votes[.motion] = true
+      }
+    }
+    if options.uses(.texture), let model = options.textureModel, textureScores.count >= options.textureSamples,
+      medianTexture < Double(model.threshold)
+    {
+      votes[.texture] = false
+    }
+    return votes
+  }
+
+  /// The verdict at `time`, fusing the cues in use: attack when any says attack, live when a live
+  /// cue fired and none says attack, else waiting.
   public func verdict(at time: Double) -> LivenessVerdict {
     guard options.enabled else { return .off }
-    if movingPairs >= options.minMovingPairs, medianResidual < options.planarResidual { return .spoof }
-    return blinks.contains { time - $0 <= options.window } ? .live : .waiting
+    return Self.fuse(cueVotes(at: time))
+  }
+
+  /// The fusion rule: any attack vote makes an attack (a live cue cannot outvote it: a replayed
+  /// video blinks); otherwise any live vote makes a person; no vote, waiting.
+  public static func fuse(_ votes: [LivenessCue: Bool]) -> LivenessVerdict {
+    if votes.values.contains(false) { return .spoof }
+    return votes.values.contains(true) ? .live : .waiting
+  }
+
+  /// Why the verdict is what it is, for people: the cues that voted, e.g. "blink", "flat motion, texture".
+  public func reason(at time: Double) -> String? {
+    let votes = cueVotes(at: time)
+    let attack = votes.filter { !$0.value }.keys.sorted()
+    let live = votes.filter { $0.value }.keys.sorted()
+    func name(_ cue: LivenessCue, _ live: Bool) -> String {
+      switch cue {
+      case .blink: "blink"
+      case .motion: live ? "solid head motion" : "flat motion"
+      case .texture: "print/screen texture"
+      }
+    }
+    if !attack.isEmpty { return attack.map { name($0, false) }.joined(separator: ", ") }
+    if !live.isEmpty { return live.map { name($0, true) }.joined(separator: ", ") }
+    return nil
   }
 
   private var medianResidual: Double {
     residuals.isEmpty ? .infinity : residuals.sorted()[residuals.count / 2]
+  }
+
+  private var medianTexture: Double {
+    textureScores.isEmpty ? .nan : textureScores.sorted()[textureScores.count / 2]
   }
 
   /// The figures behind the verdict, for the JSON lines and the attendance record.
@@ -117,9 +235,14 @@ public struct TrackLiveness: Sendable {
       "blinks": Double(blinks.count), "moving_pairs": Double(movingPairs), "planar_pairs": Double(planarPairs),
     ]
     if let baseline { figures["ear_open"] = (baseline * 1000).rounded() / 1000 }
+    if !recentRatios.isEmpty { figures["ear_noise"] = (noise * 1000).rounded() / 1000 }
     if let last = recentRatios.last { figures["ear"] = (last * 1000).rounded() / 1000 }
     if !residuals.isEmpty {
       figures["planar_residual"] = (medianResidual * 10000).rounded() / 10000
+    }
+    if !textureScores.isEmpty {
+      figures["texture"] = (medianTexture * 1000).rounded() / 1000
+      figures["texture_samples"] = Double(textureScores.count)
     }
     return figures
   }

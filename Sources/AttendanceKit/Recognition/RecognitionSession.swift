@@ -44,6 +44,7 @@ public final class RecognitionSession {
     var waitingReported = false
     var spoofReported = false
     var last: (frame: Int, time: Double, box: FaceBox)?
+    var first = 0.0
     /// Challenge mode: this track's random challenge, started when it is recognised.
     var challenge: Challenge?
     var challengeAsked: Int?
@@ -75,14 +76,18 @@ public final class RecognitionSession {
     var annotations: [FrameAnnotation] = []
     for (face, id) in zip(frame.faces, ids) {
       if states[id] == nil {
-        states[id] = TrackState(liveness: TrackLiveness(options: options.liveness))
+        states[id] = TrackState(liveness: TrackLiveness(options: options.liveness), first: frame.time)
         summary.tracks += 1
       }
       states[id]!.last = (frame.index, frame.time, face.box)
       let shape = try landmarks5.landmarks(of: face, in: frame.image)
       if let landmarks68 {
         let points = try landmarks68.landmarks(of: face, in: frame.image).points
-        states[id]!.liveness.observe(points, at: frame.time)
+        states[id]!.liveness.observe(points, at: frame.time, frame: frame.image)
+        if states[id]!.liveness.wantsTexture(at: frame.time), let model = options.liveness.textureModel {
+          let features = try TextureFeatures.of(frame.image, box: face.box)
+          states[id]!.liveness.observeTexture(Double(model.liveProbability(features)), at: frame.time)
+        }
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
       try identify(id, shape: shape, frame: frame)
@@ -128,7 +133,8 @@ public final class RecognitionSession {
       -> TakeDecision
     {
       TakeDecision(
-        frame: frame.index, time: frame.time, track: id, box: face.box, person: match?.personID, name: match?.name,
+        frame: frame.index, time: frame.time, track: id, trackStart: state.first, box: face.box, person: match?.personID,
+        name: match?.name,
         distance: match?.distance, margin: match?.margin, liveness: verdict, livenessFigures: state.liveness.figures,
         attendance: attendance, reason: reason)
     }
@@ -175,13 +181,15 @@ public final class RecognitionSession {
       guard !state.spoofReported else { return nil }
       state.spoofReported = true
       summary.spoofTracks += 1
-      return decision(.spoof, match, reason: "the face moved as one flat plane (a photo or a screen)")
+      return decision(
+        .spoof, match, reason: "a photo or a screen: \(state.liveness.reason(at: frame.time) ?? "flat motion")")
     case .waiting:
       guard !state.waitingReported else { return nil }
       state.waitingReported = true
-      return decision(.waitingForLiveness, match, reason: "no blink seen on this track yet")
+      return decision(.waitingForLiveness, match, reason: "no blink or head movement seen on this track yet")
     case .live, .off:
       state.decided = true
+      let liveBecause = verdict == .off ? "liveness off" : state.liveness.reason(at: frame.time).map { "live: \($0)" }
       let snapshot = try saveSnapshot(face.box, of: frame.image, kind: match.personID ?? "person")
       let message = AttendanceMessage(
         personID: match.personID!, deviceID: options.deviceID, classID: options.classID,
@@ -190,12 +198,12 @@ public final class RecognitionSession {
       switch try delivery.deliver(.attendance(message)) {
       case .queued:
         summary.queued.append(match.personID!)
-        return decision(.queued, match)
+        return decision(.queued, match, reason: liveBecause)
       case .applied(let result):
         switch result.outcome {
         case .applied:
           summary.recorded.append(match.personID!)
-          return decision(.recorded, match)
+          return decision(.recorded, match, reason: liveBecause)
         case .duplicate(let text):
           summary.duplicates.append(match.personID!)
           return decision(.duplicate, match, reason: text)
@@ -215,10 +223,13 @@ public final class RecognitionSession {
     let verdict = state.liveness.verdict(at: last.time)
     if verdict != .spoof { summary.waitingTracks += 1 }
     return TakeDecision(
-      frame: last.frame, time: last.time, track: id, box: last.box, person: match.personID, name: match.name,
+      frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: match.personID,
+      name: match.name,
       distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
       attendance: .notMarked,
-      reason: verdict == .spoof ? "the face moved as one flat plane" : "the track ended before liveness was shown (no blink)")
+      reason: verdict == .spoof
+        ? "a photo or a screen: \(state.liveness.reason(at: last.time) ?? "flat motion")"
+        : "the track ended before liveness was shown (no blink, the head never moved as a solid)")
   }
 
   private func annotation(for id: Int, box: FaceBox, time: Double) -> FrameAnnotation {
@@ -236,7 +247,7 @@ public final class RecognitionSession {
         return FrameAnnotation(box: box, colour: (230, 40, 40), label: "\(name) challenge failed")
       case (true, _): return FrameAnnotation(box: box, colour: (40, 200, 60), label: "\(name) \(distance) marked")
       case (_, .spoof): return FrameAnnotation(box: box, colour: (230, 40, 40), label: "\(name) SPOOF")
-      default: return FrameAnnotation(box: box, colour: (240, 200, 0), label: "\(name) \(distance) waiting: blink")
+      default: return FrameAnnotation(box: box, colour: (240, 200, 0), label: "\(name) \(distance) waiting: blink or move")
       }
     }
     if state.unknownLogged { return FrameAnnotation(box: box, colour: (230, 40, 40), label: "unknown") }

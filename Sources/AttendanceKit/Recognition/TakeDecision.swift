@@ -28,6 +28,9 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
   public let frame: Int
   public let time: Double
   public let track: Int
+  /// When the track's face was first seen (seconds, as `time`): `time - trackStart` is how long
+  /// the person had been in view, e.g. before liveness said live.
+  public let trackStart: Double
   public let box: FaceBox
   public let person: String?
   public let name: String?
@@ -41,6 +44,7 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
   enum CodingKeys: String, CodingKey {
     case frame, time, track, box, person, name, distance, margin, liveness, attendance, reason
     case livenessFigures = "liveness_figures"
+    case trackStart = "track_start"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -48,6 +52,7 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
     try c.encode(frame, forKey: .frame)
     try c.encode((time * 1000).rounded() / 1000, forKey: .time)
     try c.encode(track, forKey: .track)
+    try c.encode((trackStart * 1000).rounded() / 1000, forKey: .trackStart)
     try c.encode(box, forKey: .box)
     try c.encode(person, forKey: .person)
     try c.encodeIfPresent(name, forKey: .name)

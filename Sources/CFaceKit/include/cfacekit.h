@@ -98,6 +98,12 @@ cfk_status cfk_image_resize(const cfk_image *image, int64_t width, int64_t heigh
 cfk_status cfk_image_encode_jpeg(const cfk_image *image, int quality, uint8_t **out, size_t *length,
                                  cfk_error *error);
 
+/// The image seen through a perspective transform: `homography` (row-major 3x3) maps a source pixel
+/// to the output, which is `width` x `height`; output pixels with no source are `background` grey.
+/// Bilinear sampling. Used to make videos of photos and screens held up to a camera.
+cfk_status cfk_image_warp(const cfk_image *image, const double *homography, int64_t width, int64_t height,
+                          uint8_t background, cfk_image **out, cfk_error *error);
+
 /// A copy of the part of the image inside `rect` (inclusive corners), clipped to the image.
 cfk_status cfk_image_crop(const cfk_image *image, cfk_rect rect, cfk_image **out, cfk_error *error);
 
@@ -176,6 +182,25 @@ cfk_status cfk_gallery_new(const float *vectors, const int32_t *owners, size_t c
 void cfk_gallery_free(cfk_gallery *gallery);
 /// Euclidean nearest neighbour of a 128-float probe. One thread at a time per gallery (scratch space).
 void cfk_gallery_nearest(const cfk_gallery *gallery, const float *probe, cfk_match *match);
+
+/// The face's texture tracked between two frames (see cfk_flow_planarity).
+typedef struct cfk_flow_result {
+  /// RMS distance (pixels) between the tracked points and the least-squares homography's mapping;
+  /// -1 when fewer than 8 points could be tracked.
+  double residual;
+  /// The median displacement of the tracked points (pixels).
+  double moved;
+  /// How many points were tracked there and back.
+  int64_t points;
+} cfk_flow_result;
+
+/// How well one plane explains the motion of the texture inside `rect` (inclusive corners; the
+/// inner face) from frame `from` to frame `to`: Shi-Tomasi corners in `rect`, tracked with
+/// pyramidal Lucas-Kanade, kept when tracking back lands within half a pixel, then fitted with one
+/// least-squares homography. A photo or screen moved or turned in depth fits to a fraction of a
+/// pixel; a head turning (nose against cheeks) or a face speaking does not.
+cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect, cfk_flow_result *result,
+                              cfk_error *error);
 
 /// How well one plane's motion explains the move of `count` points: the root-mean-square distance
 /// (pixels) between `to` and `from` mapped through the least-squares homography. A photo or screen

@@ -1,0 +1,307 @@
+import FaceKit
+import Foundation
+
+/// One labelled video for scoring the liveness cues over time, as att-take runs them.
+public struct LivenessPresentation: Sendable, Codable, Equatable {
+  /// A short name: kind, how it was made, from what.
+  public let name: String
+  public let kind: LivenessSample.Kind
+  /// What it is, for the report: "real video", "real printed photo, hand-held", ...
+  public let material: String
+  public let path: String
+}
+
+/// The evaluation videos. None of their faces is in the texture model's training split (NUAA
+/// subjects 0001-0002): attacks are made from the print and screen stills, NUAA subject 0003's
+/// print crops, and the photos of ../shared/faces/people (an attacker's photo of an enrolled
+/// person: digital photos, so the texture of a print is not simulated); bona fide presentations are
+/// the real video in ../shared/faces/video, the only live video there is.
+public enum LivenessVideos {
+  /// How much of each kind to build: `quick` for the tests (a handful of videos), `full` for the report.
+  public enum Size: String, Sendable {
+    case quick
+    case full
+  }
+
+  /// Builds the videos into `folder` (created) from `shared` (the ../shared folder) at `fps`.
+  public static func build(
+    into folder: String, shared: String, size: Size = .full, fps: Double = 15, seconds: Double = 6,
+    log: (String) -> Void = { _ in }
+  ) throws -> [LivenessPresentation] {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let frames = Int(seconds * fps)
+    // The replay runs as long as the clip's part with a large face (the performer from 4 s on).
+    let replayFrames = Int(max(seconds, 10) * fps)
+    let liveness = "\(shared)/faces/liveness", people = "\(shared)/faces/people"
+    var plan: [(String, LivenessSample.Kind, String, StillsVideo.Shot)] = []
+    var presentations: [LivenessPresentation] = []
+    let clips = (try? FileManager.default.contentsOfDirectory(atPath: "\(shared)/faces/video"))?.sorted() ?? []
+    for clip in clips where clip.hasSuffix(".mp4") {
+      presentations.append(
+        LivenessPresentation(
+          name: "live-\(clip.dropLast(4))", kind: .live, material: "real video of live faces",
+          path: "\(shared)/faces/video/\(clip)"))
+    }
+    let printStill = "\(liveness)/spoof_print/image_F1.jpg", screenStill = "\(liveness)/spoof_screen/image_F2.jpg"
+    let seeds: [UInt64] = size == .quick ? [1] : [1, 2, 3]
+    if FileManager.default.fileExists(atPath: printStill) {
+      for seed in seeds {
+        plan.append(
+          (
+            "print-hand-F1-\(seed)", .print, "real printed photo (still F1), hand-held",
+            .handHeld(printStill, frames: frames, seed: seed)
+          ))
+      }
+      plan.append(
+        (
+          "print-turned-F1", .print, "real printed photo (still F1), turned in depth",
+          .turned(printStill, frames: frames)
+        ))
+    }
+    if FileManager.default.fileExists(atPath: screenStill) {
+      for seed in seeds {
+        plan.append(
+          (
+            "screen-hand-F2-\(seed)", .screen, "real tablet screen (still F2), hand-held",
+            .handHeld(screenStill, frames: frames, seed: seed)
+          ))
+      }
+    }
+    let nuaa = "\(liveness)/nuaa_spoof_print/0003"
+    let crops = ((try? FileManager.default.contentsOfDirectory(atPath: nuaa)) ?? []).filter(ImageFiles.isImageName).sorted()
+    for (k, crop) in crops.enumerated() where k % 5 == 0 && (size == .full || k == 0) {
+      plan.append(
+        (
+          "print-hand-nuaa0003-\(k)", .print, "real printed photo (NUAA 0003 crop), hand-held",
+          .handHeld("\(nuaa)/\(crop)", frames: frames, seed: UInt64(100 + k))
+        ))
+    }
+    let folks = ((try? FileManager.default.contentsOfDirectory(atPath: people)) ?? []).sorted()
+    for (k, person) in folks.enumerated() where size == .full || k < 2 {
+      guard
+        let photo = ((try? FileManager.default.contentsOfDirectory(atPath: "\(people)/\(person)")) ?? [])
+          .filter(ImageFiles.isImageName).sorted().first
+      else { continue }
+      let path = "\(people)/\(person)/\(photo)"
+      plan.append(
+        ("photo-hand-\(person)", .print, "photo of a person, hand-held", .handHeld(path, frames: frames, seed: UInt64(200 + k))))
+      if k % 2 == 0 {
+        plan.append(("photo-turned-\(person)", .print, "photo of a person, turned in depth", .turned(path, frames: frames)))
+      } else {
+        plan.append(
+          (
+            "screen-photo-\(person)", .screen, "photo of a person on a tablet, hand-held",
+            .screen(path, frames: frames, seed: UInt64(300 + k))
+          ))
+      }
+    }
+    for clip in clips where clip.hasSuffix(".mp4") {
+      for seed in seeds {
+        plan.append(
+          (
+            "screen-replay-\(clip.dropLast(4))-\(seed)", .screen, "real video replayed on a tablet, hand-held",
+            .screen("\(shared)/faces/video/\(clip)", frames: replayFrames, seed: 400 + seed, fill: 1.3)
+          ))
+      }
+    }
+    for (name, kind, material, shot) in plan {
+      let path = "\(folder)/\(name).avi"
+      // Made once: a folder kept with --keep is reused (the seeds make the same video every time).
+      if !FileManager.default.fileExists(atPath: path) {
+        log("making \(name)")
+        try StillsVideo.make(path + ".part.avi", shots: [shot], fps: fps)
+        try FileManager.default.moveItem(atPath: path + ".part.avi", toPath: path)
+      }
+      presentations.append(LivenessPresentation(name: name, kind: kind, material: material, path: path))
+    }
+    return presentations
+  }
+
+}
+
+/// Runs the cues over labelled videos the way att-take does (HOG detection on a 640 px copy,
+/// overlap tracking, the 68 landmarks every frame, the texture model every 0.2 s) and scores each
+/// cue alone and their fusion with ISO/IEC 30107-3's measures: APCER per attack type (the share of
+/// attack videos in which any track was ever judged live: att-take would mark it if recognised)
+/// and BPCER (the share of live tracks of at least `minLiveSeconds` that were not judged live
+/// within `liveWithin` seconds of their first frame, and of those, never). The texture cue alone
+/// accepts a face once it has scored `textureSamples` crops without voting attack. Used by one thread at a
+/// time (its detector is not shared); to use two cores, make two.
+public struct LivenessVideoEvaluation: @unchecked Sendable {
+  /// The cue settings scored: each cue alone, then fused as att-take's defaults fuse them.
+  public struct Setting: Sendable {
+    public let name: String
+    public let options: LivenessOptions
+  }
+
+  public let settings: [Setting]
+  public var minLiveSeconds = 0.9
+  public var liveWithin = 3.0
+  private let detector: HOGFaceDetector
+  private let landmarks: LandmarkPredictor
+  private let textureModel: TextureModel?
+
+  public init(models: ModelSet, base: LivenessOptions) throws {
+    textureModel = base.textureModel
+    detector = try HOGFaceDetector(upsample: 0)
+    landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks68))
+    var settings: [Setting] = []
+    for cue in LivenessCue.allCases where cue != .texture || base.textureModel != nil {
+      var options = base
+      options.cues = [cue]
+      settings.append(Setting(name: cue.rawValue, options: options))
+    }
+    var all = base
+    all.cues = Set(LivenessCue.allCases)
+    if base.textureModel != nil, base.cues != all.cues {
+      settings.append(Setting(name: "all three", options: all))
+    }
+    settings.append(Setting(name: "default (\(base.cues.sorted().map(\.rawValue).joined(separator: "+")))", options: base))
+    self.settings = settings
+  }
+
+  /// What happened to one track under one setting.
+  public struct TrackOutcome: Sendable, Codable {
+    public let track: Int
+    public let seconds: Double
+    /// Seconds from the track's first frame to its first live verdict; nil: never live.
+    public let liveAfter: Double?
+    public let spoof: Bool
+    public let figures: [String: Double]
+  }
+
+  /// One video under every setting.
+  public struct VideoOutcome: Sendable, Codable {
+    public let presentation: LivenessPresentation
+    public let frames: Int
+    /// Per setting name, its tracks.
+    public let tracks: [String: [TrackOutcome]]
+  }
+
+  public func run(_ presentation: LivenessPresentation) throws -> VideoOutcome {
+    let video = try VideoSource(presentation.path)
+    let fps = video.framesPerSecond > 0 ? video.framesPerSecond : 15
+    var tracker = FaceTracker()
+    var states: [Int: (first: Double, last: Double, cues: [TrackLiveness], liveAt: [Double?], spoof: [Bool])] = [:]
+    var index = 0
+    while let image = try video.nextFrame() {
+      let time = Double(index) / fps
+      index += 1
+      let faces = try FaceEngine.detectFaces(in: image, with: detector, maxDetectionSide: 640)
+      let (ids, _) = tracker.update(faces.map(\.box), at: time)
+      for (face, id) in zip(faces, ids) {
+        if states[id] == nil {
+          states[id] = (
+            time, time, settings.map { TrackLiveness(options: $0.options) }, settings.map { _ in nil },
+            settings.map { _ in false }
+          )
+        }
+        var state = states[id]!
+        state.last = time
+        let points = try landmarks.landmarks(of: face, in: image).points
+        var texture: Double?
+        if let model = textureModel, state.cues.contains(where: { $0.wantsTexture(at: time) }) {
+          texture = Double(model.liveProbability(try TextureFeatures.of(image, box: face.box)))
+        }
+        for k in state.cues.indices {
+          state.cues[k].observe(points, at: time, frame: image)
+          if let texture, state.cues[k].wantsTexture(at: time) { state.cues[k].observeTexture(texture, at: time) }
+          var verdict = state.cues[k].verdict(at: time)
+          // The texture cue alone only votes attack; scored alone, a face it has seen enough of and
+          // not voted against is one it accepts.
+          if settings[k].options.cues == [.texture], verdict == .waiting,
+            state.cues[k].textureScores.count >= settings[k].options.textureSamples
+          {
+            verdict = .live
+          }
+          switch verdict {
+          case .live: if state.liveAt[k] == nil { state.liveAt[k] = time - state.first }
+          case .spoof: state.spoof[k] = true
+          default: break
+          }
+        }
+        states[id] = state
+      }
+    }
+    var tracks: [String: [TrackOutcome]] = [:]
+    for (k, setting) in settings.enumerated() {
+      tracks[setting.name] = states.keys.sorted().map { id in
+        let s = states[id]!
+        return TrackOutcome(
+          track: id, seconds: s.last - s.first, liveAfter: s.liveAt[k], spoof: s.spoof[k], figures: s.cues[k].figures)
+      }
+    }
+    return VideoOutcome(presentation: presentation, frames: index, tracks: tracks)
+  }
+
+  /// The report over all videos.
+  public func report(_ outcomes: [VideoOutcome]) -> LivenessVideoReport {
+    var rows: [LivenessVideoReport.Row] = []
+    for setting in settings {
+      var attacks: [String: (Int, Int)] = [:]
+      var liveTracks = 0, lateOrNever = 0, never = 0
+      var delays: [Double] = []
+      for outcome in outcomes {
+        let tracks = outcome.tracks[setting.name] ?? []
+        if outcome.presentation.kind == .live {
+          for track in tracks where track.seconds >= minLiveSeconds {
+            liveTracks += 1
+            if let after = track.liveAfter {
+              delays.append(after)
+              if after > liveWithin { lateOrNever += 1 }
+            } else {
+              lateOrNever += 1
+              never += 1
+            }
+          }
+        } else {
+          let accepted = tracks.contains { $0.liveAfter != nil }
+          let kind = outcome.presentation.kind.rawValue
+          attacks[kind, default: (0, 0)].0 += 1
+          if accepted { attacks[kind, default: (0, 0)].1 += 1 }
+        }
+      }
+      delays.sort()
+      rows.append(
+        LivenessVideoReport.Row(
+          setting: setting.name,
+          attacks: attacks.keys.sorted().map { LivenessReport.Row(kind: $0, samples: attacks[$0]!.0, errors: attacks[$0]!.1) },
+          live: LivenessReport.Row(kind: "live", samples: liveTracks, errors: lateOrNever),
+          liveNever: never,
+          medianLiveAfter: delays.isEmpty ? nil : delays[delays.count / 2]))
+    }
+    return LivenessVideoReport(liveWithin: liveWithin, rows: rows, videos: outcomes.count)
+  }
+}
+
+/// APCER per attack type and BPCER per cue setting, over videos.
+public struct LivenessVideoReport: Sendable, Codable {
+  public struct Row: Sendable, Codable {
+    public let setting: String
+    public let attacks: [LivenessReport.Row]
+    /// Live tracks not judged live within `liveWithin` seconds (BPCER).
+    public let live: LivenessReport.Row
+    /// Of those, never judged live.
+    public let liveNever: Int
+    public let medianLiveAfter: Double?
+  }
+  public let liveWithin: Double
+  public let rows: [Row]
+  public let videos: Int
+
+  public var text: String {
+    let kinds = rows.first?.attacks.map(\.kind) ?? []
+    var header = String(format: "%-24@", "cues" as NSString)
+    for kind in kinds { header += String(format: " %16@", "APCER \(kind)" as NSString) }
+    header += String(format: " %22@ %12@", "BPCER (\(Int(liveWithin)) s)" as NSString, "live after" as NSString)
+    var lines = [header]
+    for row in rows {
+      var line = String(format: "%-24@", row.setting as NSString)
+      for a in row.attacks { line += String(format: " %6.1f%% (%2d/%2d)", a.rate * 100, a.errors, a.samples) }
+      line += String(format: " %6.1f%% (%d/%d, %d never)", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
+      line += row.medianLiveAfter.map { String(format: " %10.2f s", $0) } ?? String(format: " %12@", "-" as NSString)
+      lines.append(line)
+    }
+    return lines.joined(separator: "\n")
+  }
+}

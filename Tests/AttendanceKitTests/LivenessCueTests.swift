@@ -1,0 +1,146 @@
+import AttTestSupport
+import FaceKit
+import Foundation
+import Testing
+
+@testable import AttendanceKit
+
+/// Each liveness cue on real material (the Hamilton clip's live faces; photos and screens held up
+/// to the camera, made from ../shared's stills and photos), and the rule that fuses them.
+@Suite("Liveness cues: blink, motion, texture and their fusion", .serialized)
+struct LivenessCueTests {
+  static let shared = Checkout.shared
+  static let people = "\(Checkout.shared)/faces/people"
+
+  /// Scores `shots` (or a real video) with every cue setting, as att-take runs them.
+  func outcome(_ name: String, kind: LivenessSample.Kind, shots: [StillsVideo.Shot]? = nil, path: String? = nil) throws
+    -> LivenessVideoEvaluation.VideoOutcome
+  {
+    var base = LivenessOptions()
+    base.textureModel = try TextureModel.load(Scratch.models.texturePath)
+    let evaluation = try LivenessVideoEvaluation(models: Scratch.models, base: base)
+    var video = path ?? ""
+    if let shots {
+      video = try Checkout.scratchFolder("liveness-cues") + "/\(name).avi"
+      try StillsVideo.make(video, shots: shots, fps: 15)
+    }
+    return try evaluation.run(LivenessPresentation(name: name, kind: kind, material: name, path: video))
+  }
+
+  func tracks(_ outcome: LivenessVideoEvaluation.VideoOutcome, _ setting: String) -> [LivenessVideoEvaluation.TrackOutcome] {
+    outcome.tracks.first { $0.key.hasPrefix(setting) }?.value ?? []
+  }
+
+  @Test(
+    "motion: the live clip's performer moves as a solid (live within 3 s); the texture of a photo in a hand and turned in depth moves as one plane"
+  )
+  func motionCue() throws {
+    let live = try outcome("live", kind: .live, path: "\(Self.shared)/faces/video/short_hamilton_clip.mp4")
+    let performer = try #require(tracks(live, "motion").max { $0.seconds < $1.seconds })
+    #expect(performer.seconds >= 2.5)
+    #expect((performer.liveAfter ?? .infinity) <= 3, "\(performer)")
+    #expect((performer.figures["planar_residual"] ?? 0) > LivenessOptions().solidResidual)
+
+    let photo = "\(Self.people)/kit_harington/johnsnow_test1.jpg"
+    for (name, shot) in [
+      ("hand", StillsVideo.Shot.handHeld(photo, frames: 60, seed: 7)),
+      ("print-turned", .turned("\(Self.shared)/faces/liveness/spoof_print/image_F1.jpg", frames: 90)),
+      ("print-hand", .handHeld("\(Self.shared)/faces/liveness/spoof_print/image_F1.jpg", frames: 60, seed: 3)),
+    ] {
+      let attack = try outcome(name, kind: .print, shots: [shot])
+      // Turned far, the face is lost for a moment: several tracks, none live, the longest a spoof.
+      let all = tracks(attack, "motion")
+      #expect(all.allSatisfy { $0.liveAfter == nil }, "\(name): \(all)")
+      let track = try #require(all.max { $0.seconds < $1.seconds }, "\(name): a face is found")
+      #expect(track.spoof, "\(name): \(track)")
+      #expect((track.figures["planar_residual"] ?? 1) < LivenessOptions().planarResidual, "\(name): \(track.figures)")
+    }
+  }
+
+  @Test("blink: jittering landmarks of an open face (what a photo gives) make no blink; a closure through the same jitter is one")
+  func blinkCueIgnoresJitter() throws {
+    let engine = try FaceEngine(models: Scratch.models)
+    let image = try Image(contentsOfFile: "\(Self.people)/kit_harington/john1.jpeg")
+    let face = try #require(try engine.detectFaces(in: image).first)
+    let open = try LandmarkPredictor(modelPath: try Scratch.models.path(of: .landmarks68)).landmarks(of: face, in: image).points
+    let eyeWidth = hypot(open[39].x - open[36].x, open[39].y - open[36].y)
+    var random = SeededGenerator(seed: 42)
+    // Each landmark moved by up to 4% of the eye's width, every frame, as the predictor does on a small photo.
+    func jittered(_ points: [Point], closedBy closure: Double = 0) -> [Point] {
+      var out = points
+      for eye in [36, 42] {
+        let midY = (points[eye].y + points[eye + 3].y) / 2
+        for i in [1, 2, 4, 5] { out[eye + i].y = midY + (points[eye + i].y - midY) * (1 - closure) }
+      }
+      return out.map {
+        Point(
+          x: $0.x + Double.random(in: -0.04...0.04, using: &random) * eyeWidth,
+          y: $0.y + Double.random(in: -0.04...0.04, using: &random) * eyeWidth)
+      }
+    }
+    var liveness = TrackLiveness(options: LivenessOptions())
+    var t = 0.0
+    while t < 6 {
+      liveness.observe(jittered(open), at: t)
+      t += 1.0 / 30
+    }
+    #expect(liveness.blinks.isEmpty, "jitter alone is no blink: \(liveness.figures)")
+    #expect(liveness.verdict(at: t) == .waiting)
+    let closing = t
+    while t < closing + 0.2 {
+      liveness.observe(jittered(open, closedBy: 0.85), at: t)
+      t += 1.0 / 30
+    }
+    while t < closing + 1 {
+      liveness.observe(jittered(open), at: t)
+      t += 1.0 / 30
+    }
+    #expect(liveness.blinks.count == 1, "\(liveness.figures)")
+    #expect(liveness.verdict(at: t) == .live)
+    #expect(liveness.reason(at: t) == "blink")
+  }
+
+  @Test("texture: a real printed photo held in a hand scores under the model's threshold and the cue votes attack")
+  func textureCue() throws {
+    let attack = try outcome(
+      "print-texture", kind: .print,
+      shots: [.handHeld("\(Self.shared)/faces/liveness/spoof_print/image_F1.jpg", frames: 45, seed: 5)])
+    let track = try #require(tracks(attack, "texture").first)
+    #expect(track.spoof, "\(track.figures)")
+    #expect((track.figures["texture"] ?? 1) < 0.5)
+    #expect((track.figures["texture_samples"] ?? 0) >= 5)
+  }
+
+  @Test("fusion: any attack vote wins over live votes; a live vote alone is live; no vote waits")
+  func fusionRule() {
+    #expect(TrackLiveness.fuse([:]) == .waiting)
+    #expect(TrackLiveness.fuse([.blink: true]) == .live)
+    #expect(TrackLiveness.fuse([.motion: true]) == .live)
+    #expect(TrackLiveness.fuse([.blink: true, .motion: true]) == .live)
+    #expect(TrackLiveness.fuse([.blink: true, .motion: false]) == .spoof, "a blinking face that moves as a plane: a replay")
+    #expect(TrackLiveness.fuse([.blink: true, .motion: true, .texture: false]) == .spoof)
+    #expect(TrackLiveness.fuse([.texture: false]) == .spoof)
+    var options = LivenessOptions()
+    options.cues = [.blink, .texture]
+    #expect(!options.uses(.texture), "the texture cue needs its model")
+    options.enabled = false
+    #expect(TrackLiveness(options: options).verdict(at: 0) == .off)
+  }
+
+  @Test("the texture cue in use: low scores make a track an attack, its reason names the texture; off cues do not vote")
+  func textureVotesInTrack() throws {
+    var options = LivenessOptions()
+    options.textureModel = try TextureModel.load(Scratch.models.texturePath)
+    options.cues = [.texture]
+    var track = TrackLiveness(options: options)
+    for k in 0..<4 { track.observeTexture(0.1, at: Double(k) * 0.2) }
+    #expect(track.verdict(at: 1) == .waiting, "fewer than textureSamples scores decide nothing")
+    track.observeTexture(0.1, at: 1)
+    #expect(track.verdict(at: 1) == .spoof)
+    #expect(track.reason(at: 1) == "print/screen texture")
+    options.cues = [.blink]
+    var blinkOnly = TrackLiveness(options: options)
+    for k in 0..<6 { blinkOnly.observeTexture(0.1, at: Double(k) * 0.2) }
+    #expect(blinkOnly.verdict(at: 2) == .waiting)
+  }
+}
