@@ -12,12 +12,11 @@ public enum StillsVideo {
     /// The photo moved as a flat picture: zooming in and sliding sideways over `frames` frames.
     case moved(String, frames: Int)
     /// The photo held in a hand in front of a grey wall: sway, a few degrees in depth and tremor
-    /// (`HeldPicture.handHeld`); `roll` turns the photo in its plane first (the liveness stills are
-    /// stored on their side).
-    case handHeld(String, frames: Int, seed: UInt64, roll: Double = 0)
+    /// (`HeldPicture.handHeld`); `fill`: the photo's width or height as a fraction of the frame's.
+    case handHeld(String, frames: Int, seed: UInt64, fill: Double = 0.8)
     /// The photo turned in depth about its vertical axis, from 40 degrees one way to 40 the other
     /// and back, with a little tilt.
-    case turned(String, frames: Int, roll: Double = 0)
+    case turned(String, frames: Int)
     /// A tablet held in a hand, showing a photo, or playing a video (from its start, looping), with
     /// a display's look: a black bezel, raised black level, a colour cast and an RGB stripe pattern,
     /// which the camera's resampling turns into moire. `fill`: the screen's width or height as a
@@ -40,10 +39,8 @@ public enum StillsVideo {
       return try picture.warped(by: h, width: width, height: height)
     }
     /// The scale at which a picture fills `fraction` of the frame (as it would, held at arm's length).
-    func fitting(_ picture: Image, _ fraction: Double, roll: Double) -> Double {
-      let sideways = abs(roll.truncatingRemainder(dividingBy: 180)) == 90
-      let (w, h) = sideways ? (picture.height, picture.width) : (picture.width, picture.height)
-      return fraction * min(Double(width) / Double(w), Double(height) / Double(h))
+    func fitting(_ picture: Image, _ fraction: Double) -> Double {
+      fraction * min(Double(width) / Double(picture.width), Double(height) / Double(picture.height))
     }
     for shot in shots {
       switch shot {
@@ -60,15 +57,15 @@ public enum StillsVideo {
           let left = Int(Double(image.width - w) * (1 - t)), top = (image.height - h) / 2
           try writer.write(try image.cropped(to: FaceBox(left: left, top: top, right: left + w, bottom: top + h)))
         }
-      case .handHeld(let photo, let frames, let seed, let roll):
+      case .handHeld(let photo, let frames, let seed, let fill):
         let image = try Image(contentsOfFile: photo)
-        let base = HeldPicture(scale: fitting(image, 0.8, roll: roll), roll: roll)
+        let base = HeldPicture(scale: fitting(image, fill))
         for k in 0..<frames {
           try writer.write(try held(image, HeldPicture.handHeld(at: Double(k) / fps, around: base, seed: seed)))
         }
-      case .turned(let photo, let frames, let roll):
+      case .turned(let photo, let frames):
         let image = try Image(contentsOfFile: photo)
-        let base = HeldPicture(scale: fitting(image, 0.75, roll: roll), roll: roll)
+        let base = HeldPicture(scale: fitting(image, 0.75))
         for k in 0..<frames {
           let phase = 2 * Double.pi * Double(k) / Double(max(frames, 1))
           var pose = base
@@ -101,7 +98,7 @@ public enum StillsVideo {
             }
             picture = try DisplayLook.render(shownFrame!)
           }
-          if base == nil { base = HeldPicture(scale: fitting(picture!, fill, roll: 0)) }
+          if base == nil { base = HeldPicture(scale: fitting(picture!, fill)) }
           try writer.write(try held(picture!, HeldPicture.handHeld(at: Double(k) / fps, around: base!, seed: seed)))
         }
       case .empty(let frames):

@@ -31,7 +31,8 @@ struct AttTake: ParsableCommand {
       40-600 ms, within the last 10 s. motion: the face's own texture is tracked over 0.25 s and \
       fitted with one homography; when the face has moved, a median residual under 3% of the eye \
       distance (over 8 moving pairs) is a flat photo or screen moved or turned in front of the \
-      camera, over 4.5% a head that moves as a solid or speaks (live). texture (off by default): \
+      camera, over 4.5% a head that moves as a solid or speaks (live); measured by att-liveness \
+      eval-video: photos 0.4-1%, photos on a tablet 1.5-4.5%, live faces 6.9-9.5%. texture (off by default): \
       a colour-texture model (liveness-texture.json in the models folder) votes attack when its \
       median P(live) is under its threshold; it was trained on two subjects and misjudges other \
       material (see att-liveness eval-video). --liveness off marks without any cue, for testing \

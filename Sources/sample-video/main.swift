@@ -11,7 +11,7 @@ guard arguments.count >= 2 else {
 }
 var shots: [StillsVideo.Shot] = [.empty(frames: 5)]
 for photo in arguments.dropFirst() {
-  shots += [.still(photo, frames: 20), .handHeld(photo, frames: 40, seed: 1), .empty(frames: 5)]
+  shots += [.still(photo, frames: 20), .handHeld(photo, frames: 40, seed: 1, fill: 1.1), .empty(frames: 5)]
 }
 do {
   try StillsVideo.make(arguments[0], shots: shots, fps: 10)
