@@ -64,31 +64,3 @@ extern "C" void cfk_gallery_nearest(const cfk_gallery *gallery, const float *pro
     match->runner_up_distance = std::sqrt(d[second]);
   }
 }
-
-#include <opencv2/calib3d.hpp>
-
-extern "C" cfk_status cfk_planar_fit(const cfk_point *from, const cfk_point *to, size_t count, double *rms,
-                                     cfk_error *error) {
-  return cfk::guarded(error, [&]() -> cfk_status {
-    if (count < 4) return cfk::fail(error, CFK_ERR_ARGUMENT, "a homography needs at least 4 points");
-    std::vector<cv::Point2f> a(count), b(count);
-    for (size_t i = 0; i < count; ++i) {
-      a[i] = cv::Point2f(float(from[i].x), float(from[i].y));
-      b[i] = cv::Point2f(float(to[i].x), float(to[i].y));
-    }
-    cv::Mat h = cv::findHomography(a, b, 0);  // least squares over all points: no outlier rejection
-    if (h.empty()) {
-      *rms = -1;
-      return CFK_OK;
-    }
-    std::vector<cv::Point2f> mapped;
-    cv::perspectiveTransform(a, mapped, h);
-    double sum = 0;
-    for (size_t i = 0; i < count; ++i) {
-      double dx = mapped[i].x - b[i].x, dy = mapped[i].y - b[i].y;
-      sum += dx * dx + dy * dy;
-    }
-    *rms = std::sqrt(sum / double(count));
-    return CFK_OK;
-  });
-}

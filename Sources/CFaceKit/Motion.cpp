@@ -24,9 +24,9 @@ cv::Mat grey_region(const cfk_image *image, const cv::Rect &region) {
 }  // namespace
 
 extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect,
-                                         cfk_flow_result *result, cfk_error *error) {
+                                         double *residual, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
-    *result = cfk_flow_result{-1, 0, 0};
+    *residual = -1;
     const auto &a = from->pixels, &b = to->pixels;
     if (a.nr() != b.nr() || a.nc() != b.nc() || a.size() == 0)
       return cfk::fail(error, CFK_ERR_ARGUMENT, "flow needs two frames of the same size");
@@ -53,19 +53,14 @@ extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image 
     cv::calcOpticalFlowPyrLK(g1, g0, p1, back, status_back, err, window, 3, stop);
     // Keep the points that track there and back to within half a pixel.
     std::vector<cv::Point2f> kept0, kept1;
-    std::vector<double> moves;
     for (size_t i = 0; i < p0.size(); ++i) {
       if (!status[i] || !status_back[i]) continue;
       double dx = back[i].x - p0[i].x, dy = back[i].y - p0[i].y;
       if (dx * dx + dy * dy > 0.25) continue;
       kept0.push_back(p0[i]);
       kept1.push_back(p1[i]);
-      moves.push_back(std::hypot(p1[i].x - p0[i].x, p1[i].y - p0[i].y));
     }
-    result->points = int64_t(kept0.size());
     if (kept0.size() < 8) return CFK_OK;
-    std::nth_element(moves.begin(), moves.begin() + moves.size() / 2, moves.end());
-    result->moved = moves[moves.size() / 2];
     cv::Mat h = cv::findHomography(kept0, kept1, 0);  // least squares: every point counts
     if (h.empty()) return CFK_OK;
     std::vector<cv::Point2f> mapped;
@@ -75,7 +70,7 @@ extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image 
       double dx = mapped[i].x - kept1[i].x, dy = mapped[i].y - kept1[i].y;
       sum += dx * dx + dy * dy;
     }
-    result->residual = std::sqrt(sum / double(kept0.size()));
+    *residual = std::sqrt(sum / double(kept0.size()));
     return CFK_OK;
   });
 }

@@ -1,7 +1,7 @@
 // Passive liveness features of a face region: colour-texture histograms. A printed photo or a screen
 // re-images the face: print dots, moire, blur and the printer's or panel's colour gamut change the fine
 // texture (local binary patterns) and the chroma (YCrCb) of the skin. These features feed a small
-// logistic model trained by `att-take liveness-train`.
+// logistic model trained by `att-liveness train`.
 #include "Internal.hpp"
 
 #include <opencv2/core.hpp>

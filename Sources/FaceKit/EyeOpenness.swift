@@ -17,36 +17,13 @@ public enum EyeOpenness {
   }
 }
 
-/// Whether landmarks moved as one flat surface between two frames (see `cfk_planar_fit`).
+/// Whether a face moved as one flat surface between two frames (`cfk_flow_planarity`).
 public enum PlanarMotion {
-  /// The RMS residual in pixels of the best homography from `from` to `to`; nil when none fits.
-  public static func residual(from: [Point], to: [Point]) throws(FaceKitError) -> Double? {
-    guard from.count == to.count, from.count >= 4 else { throw .invalidArgument("planar fit needs two sets of ≥4 points") }
-    let a = from.map { cfk_point(x: $0.x, y: $0.y) }
-    let b = to.map { cfk_point(x: $0.x, y: $0.y) }
-    var rms = 0.0
-    try native("planar fit") { error in
-      a.withUnsafeBufferPointer { pa in
-        b.withUnsafeBufferPointer { cfk_planar_fit(pa.baseAddress, $0.baseAddress, a.count, &rms, error) }
-      }
-    }
-    return rms >= 0 ? rms : nil
-  }
-}
-
-/// How one plane explains the motion of a face's own texture between two frames (`cfk_flow_planarity`).
-public struct FlowPlanarity: Sendable, Equatable {
-  /// RMS pixels between the tracked points and one homography's mapping; nil when too few tracked.
-  public let residual: Double?
-  /// The median displacement of the tracked points, in pixels.
-  public let moved: Double
-  public let points: Int
-
-  /// Tracks the texture inside `region` (the inner face) from `from` to `to`, two frames of one source.
-  public static func measure(from: Image, to: Image, region: FaceBox) throws(FaceKitError) -> FlowPlanarity {
-    var result = cfk_flow_result()
-    try native(to.source) { cfk_flow_planarity(from.handle, to.handle, region.inclusiveRect, &result, $0) }
-    return FlowPlanarity(
-      residual: result.residual >= 0 ? result.residual : nil, moved: result.moved, points: Int(result.points))
+  /// The RMS residual, in pixels, of one homography fitted to the texture inside `region` (the
+  /// inner face) tracked from `from` to `to`, two frames of one source; nil when too few points track.
+  public static func residual(from: Image, to: Image, region: FaceBox) throws(FaceKitError) -> Double? {
+    var residual = -1.0
+    try native(to.source) { cfk_flow_planarity(from.handle, to.handle, region.inclusiveRect, &residual, $0) }
+    return residual >= 0 ? residual : nil
   }
 }

@@ -17,11 +17,11 @@ public enum StillsVideo {
     /// The photo turned in depth about its vertical axis, from 40 degrees one way to 40 the other
     /// and back, with a little tilt.
     case turned(String, frames: Int)
-    /// A tablet held in a hand, showing a photo, or playing a video (from its start, looping), with
-    /// a display's look: a black bezel, raised black level, a colour cast and an RGB stripe pattern,
-    /// which the camera's resampling turns into moire. `fill`: the screen's width or height as a
-    /// fraction of the frame's (above 1: held close, the bezel partly out of view).
-    case screen(String, frames: Int, seed: UInt64, fill: Double = 0.85)
+    /// A tablet held in a hand showing the photo, with a display's look (`DisplayLook`).
+    case screen(String, frames: Int, seed: UInt64)
+    /// A tablet held in a hand playing `video` at its own speed (looping), with a display's look;
+    /// `fill` as for `handHeld` (above 1: held close, the bezel partly out of view).
+    case replay(String, frames: Int, seed: UInt64, fill: Double)
     /// An empty grey frame for `frames` frames (nobody in view).
     case empty(frames: Int)
   }
@@ -42,6 +42,15 @@ public enum StillsVideo {
     func fitting(_ picture: Image, _ fraction: Double) -> Double {
       fraction * min(Double(width) / Double(picture.width), Double(height) / Double(picture.height))
     }
+    /// `picture(k)` held in a hand for `frames` frames, filling `fill` of the frame.
+    func inHand(frames: Int, seed: UInt64, fill: Double, picture: (Int) throws -> Image) throws {
+      var base: HeldPicture?
+      for k in 0..<frames {
+        let shown = try picture(k)
+        if base == nil { base = HeldPicture(scale: fitting(shown, fill)) }
+        try writer.write(try held(shown, HeldPicture.handHeld(at: Double(k) / fps, around: base!, seed: seed)))
+      }
+    }
     for shot in shots {
       switch shot {
       case .still(let photo, let frames):
@@ -59,10 +68,7 @@ public enum StillsVideo {
         }
       case .handHeld(let photo, let frames, let seed, let fill):
         let image = try Image(contentsOfFile: photo)
-        let base = HeldPicture(scale: fitting(image, fill))
-        for k in 0..<frames {
-          try writer.write(try held(image, HeldPicture.handHeld(at: Double(k) / fps, around: base, seed: seed)))
-        }
+        try inHand(frames: frames, seed: seed, fill: fill) { _ in image }
       case .turned(let photo, let frames):
         let image = try Image(contentsOfFile: photo)
         let base = HeldPicture(scale: fitting(image, 0.75))
@@ -73,33 +79,26 @@ public enum StillsVideo {
           pose.pitch = 5 * sin(2 * phase)
           try writer.write(try held(image, pose))
         }
-      case .screen(let shown, let frames, let seed, let fill):
-        let videoNames: Set<String> = ["mp4", "avi", "mkv", "mov", "webm", "m4v"]
-        let isVideo = videoNames.contains((shown as NSString).pathExtension.lowercased())
-        let photo = isVideo ? nil : try DisplayLook.render(try Image(contentsOfFile: shown))
-        var source = isVideo ? try VideoSource(shown) : nil
-        var base: HeldPicture?
-        var shownFrame: Image?
-        var clipStart = 0
-        for k in 0..<frames {
-          var picture = photo
-          if var video = source {
-            // Played at its own speed: the clip's frame for this moment (frames skipped or repeated).
-            let clipRate = video.framesPerSecond > 0 ? video.framesPerSecond : fps
-            while video.framesRead <= Int(Double(k - clipStart) / fps * clipRate) {
-              if let frame = try video.nextFrame() {
-                shownFrame = frame
-              } else {
-                guard shownFrame != nil else { throw FaceKitError.sourceUnavailable(source: shown, detail: "has no frames") }
-                video = try VideoSource(shown)  // the end: loop from the start
-                source = video
-                clipStart = k
-              }
+      case .screen(let photo, let frames, let seed):
+        let shown = try DisplayLook.render(try Image(contentsOfFile: photo))
+        try inHand(frames: frames, seed: seed, fill: 0.85) { _ in shown }
+      case .replay(let clip, let frames, let seed, let fill):
+        var video = try VideoSource(clip)
+        var shown: Image?
+        var start = 0
+        try inHand(frames: frames, seed: seed, fill: fill) { k in
+          // The clip at its own speed: its frame for this moment (frames skipped or repeated), looped.
+          let rate = video.framesPerSecond > 0 ? video.framesPerSecond : fps
+          while video.framesRead <= Int(Double(k - start) / fps * rate) {
+            if let frame = try video.nextFrame() {
+              shown = frame
+              continue
             }
-            picture = try DisplayLook.render(shownFrame!)
+            guard shown != nil else { throw FaceKitError.sourceUnavailable(source: clip, detail: "has no frames") }
+            video = try VideoSource(clip)
+            start = k
           }
-          if base == nil { base = HeldPicture(scale: fitting(picture!, fill)) }
-          try writer.write(try held(picture!, HeldPicture.handHeld(at: Double(k) / fps, around: base!, seed: seed)))
+          return try DisplayLook.render(shown!)
         }
       case .empty(let frames):
         for _ in 0..<frames { try writer.write(empty) }

@@ -20,7 +20,7 @@ public enum TextureFeatures {
 
 /// The trained model: standardisation, weights, and the threshold on P(live) chosen at training time.
 /// Stored as a small JSON file (Models/liveness-texture.json), reproduced exactly by
-/// `att-take liveness-train` from the training half of ../shared/faces/liveness.
+/// `att-liveness train` from the training split of ../shared/faces/liveness.
 public struct TextureModel: Codable, Sendable, Equatable {
   public var version = 1
   public var featureCount: Int

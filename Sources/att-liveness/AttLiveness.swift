@@ -18,6 +18,11 @@ struct AttLiveness: ParsableCommand {
       """,
     subcommands: [Train.self, Evaluate.self, EvaluateVideo.self])
 
+  /// The shared material: `explicit`, else $ATT_SHARED, else ../shared.
+  static func sharedFolder(_ explicit: String?) -> String {
+    explicit ?? ProcessInfo.processInfo.environment["ATT_SHARED"] ?? "../shared"
+  }
+
   struct MaterialOptions: ParsableArguments {
     @Option(
       help: ArgumentHelp(
@@ -25,9 +30,7 @@ struct AttLiveness: ParsableCommand {
     var material: String?
 
     func folder() -> String {
-      if let material { return material }
-      let shared = ProcessInfo.processInfo.environment["ATT_SHARED"] ?? "../shared"
-      return "\(shared)/faces/liveness"
+      material ?? "\(AttLiveness.sharedFolder(nil))/faces/liveness"
     }
 
     /// Every sample with its features (one HOG detector; ~150 images).
@@ -137,7 +140,7 @@ struct AttLiveness: ParsableCommand {
 
     func run() throws {
       try reportingErrors("att-liveness") {
-        let shared = self.shared ?? ProcessInfo.processInfo.environment["ATT_SHARED"] ?? "../shared"
+        let shared = AttLiveness.sharedFolder(self.shared)
         guard FileManager.default.fileExists(atPath: "\(shared)/faces") else {
           throw ToolError("\(shared)/faces: not found (give the shared material with --shared or ATT_SHARED)")
         }
@@ -169,14 +172,15 @@ struct AttLiveness: ParsableCommand {
         if verbose {
           for outcome in outcomes {
             Console.output("\(outcome.presentation.name) (\(outcome.presentation.material)), \(outcome.frames) frames")
-            for (setting, tracks) in outcome.tracks.sorted(by: { $0.key < $1.key }) {
-              for t in tracks {
-                let live = t.liveAfter.map { String(format: "live after %.2f s", $0) } ?? (t.spoof ? "spoof" : "never live")
-                let figures = t.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                Console.output(
-                  String(
-                    format: "  %-22@ track %d %5.1f s  %@  %@", setting as NSString, t.track, t.seconds, live as NSString,
-                    figures as NSString))
+            for t in outcome.tracks {
+              let figures = t.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+              Console.output(String(format: "  track %d, %.1f s: %@", t.track, t.seconds, figures as NSString))
+              for setting in evaluators[0].settings {
+                let verdict = t.verdicts[setting.name]
+                let said =
+                  verdict?.liveAfter.map { String(format: "live after %.2f s", $0) }
+                  ?? (verdict?.spoof == true ? "spoof" : "never live")
+                Console.output("    \(setting.name): \(said)")
               }
             }
           }
@@ -186,7 +190,8 @@ struct AttLiveness: ParsableCommand {
           .sorted()
         Console.output("Videos (\(outcomes.count)): " + kinds.joined(separator: "; "))
         Console.output(
-          "Operating points: blink below \(base.closeFraction) of the open-eye ratio for \(Int(base.minClosure * 1000))-\(Int(base.maxClosure * 1000)) ms; "
+          "Operating points: blink below \(base.closeFraction) of the open-eye ratio and \(base.noiseMargin) robust deviations "
+            + "under its median for \(Int(base.minClosure * 1000))-\(Int(base.maxClosure * 1000)) ms; "
             + "motion flat below \(base.planarResidual), solid above \(base.solidResidual) of the eye distance over \(base.minMovingPairs) moving pairs; "
             + "texture P(live) median under \(String(format: "%.3f", base.textureModel!.threshold)) over \(base.textureSamples) crops"
         )

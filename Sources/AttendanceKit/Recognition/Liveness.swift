@@ -19,8 +19,8 @@ public enum LivenessVerdict: String, Sendable, Codable {
 public enum LivenessCue: String, Sendable, CaseIterable, Codable, Comparable {
   /// Eye aspect ratio from the 68 landmarks: a closure of 40-600 ms within the window is live.
   case blink
-  /// The 68 landmarks across 0.25 s: one homography explains them (a flat picture moved: attack),
-  /// or the face moves as a solid with depth, or changes expression (live).
+  /// The face's own texture tracked across 0.25 s: one homography explains it (a flat picture moved
+  /// or turned: attack), or it does not: the face moves as a solid with depth, or speaks (live).
   case motion
   /// A colour-texture classifier on the face crop (Models/liveness-texture.json): prints and screens
   /// re-image a face, which changes its fine texture and colour. Votes attack only.
@@ -50,12 +50,13 @@ public struct LivenessOptions: Sendable, Equatable {
   public var noiseMargin = 5.0
   /// Landmarks are compared with those of about this many seconds earlier (whatever the frame rate)...
   public var motionSpan = 0.25
-  /// ...and pairs that moved more than this fraction of the eye distance test the planar cue...
+  /// ...and pairs whose landmarks moved more than this fraction of the eye distance test the motion cue...
   public var minMotion = 0.1
-  /// ...and a track is a spoof when, over at least `minMovingPairs` such pairs, one homography per pair
-  /// explains the 68 landmarks to within this fraction of the eye distance (median). Measured: a photo
-  /// moved in front of the camera 0.037 (landmark jitter of a 30 px eye distance); live faces in the
-  /// Hamilton clip 0.056 (a small face in the audience) and 0.16 (the performer).
+  /// ...which votes attack when, over at least `minMovingPairs` such pairs, one homography per pair
+  /// explains the tracked texture of the inner face to within this fraction of the eye distance
+  /// (median). Measured by `att-liveness eval-video`: printed and hand-held photos, also turned 40
+  /// degrees in depth, 0.004-0.010; photos on a tablet (moire) 0.015-0.045; the clip's live faces
+  /// 0.069-0.095.
   public var planarResidual = 0.03
   /// A track whose median residual over at least `minMovingPairs` pairs is above this is live by
   /// motion: a head turning (nose and ears at different depths) or a face speaking. Between the two
@@ -77,7 +78,8 @@ public struct LivenessOptions: Sendable, Equatable {
 }
 
 /// The per-track liveness state: a blink detector on the eye aspect ratio with hysteresis and time
-/// limits in seconds (so the frame rate does not matter), and a planar-motion cue on the 68 landmarks.
+/// limits in seconds (so the frame rate does not matter), the motion cue on the face's tracked
+/// texture, and the texture model's scores; `verdict` fuses the cues in use.
 public struct TrackLiveness: Sendable {
   public let options: LivenessOptions
   /// The open-eye ratio of this face: a slowly following high percentile of what was seen.
@@ -101,7 +103,7 @@ public struct TrackLiveness: Sendable {
   }
 
   /// Feeds one frame's 68 landmarks of this track at `time` (seconds), and the frame itself for
-  /// the motion cue (without frames, motion decides nothing).
+  /// the motion cue (without frames, or with the cue off, motion is not measured).
   public mutating func observe(_ points: [Point], at time: Double, frame: Image? = nil) {
     guard let ratio = EyeOpenness.aspectRatio(points) else { return }
     recentRatios.append(ratio)
@@ -126,7 +128,7 @@ public struct TrackLiveness: Sendable {
         closedSince = time
       }
     }
-    if let frame { observeMotion(points, at: time, frame: frame) }
+    if let frame, options.uses(.motion) { observeMotion(points, at: time, frame: frame) }
   }
 
   /// The motion cue: the face's texture (corners inside the brows-to-chin landmarks) tracked from
@@ -149,16 +151,24 @@ public struct TrackLiveness: Sendable {
     let xs = [earlier.points[36].x, earlier.points[45].x], ys = inner.map(\.y) + [earlier.points[8].y]
     let region = FaceBox(
       left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
-    guard let flow = try? FlowPlanarity.measure(from: earlier.frame, to: frame, region: region), let residual = flow.residual
-    else { return }
+    guard let residual = try? PlanarMotion.residual(from: earlier.frame, to: frame, region: region) else { return }
     movingPairs += 1
     residuals.append(residual / eyes)
     if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }  // the median of the recent 100 moving pairs
     if residual / eyes < options.planarResidual { planarPairs += 1 }
   }
 
+  /// Feeds one frame of this track: its 68 landmarks and the frame (blink and motion), and every
+  /// `textureInterval` seconds the texture model's score of the face in `box`.
+  public mutating func observe(_ points: [Point], box: FaceBox, in frame: Image, at time: Double) throws(FaceKitError) {
+    observe(points, at: time, frame: frame)
+    if wantsTexture(at: time), let model = options.textureModel {
+      observeTexture(Double(model.liveProbability(try TextureFeatures.of(frame, box: box))), at: time)
+    }
+  }
+
   /// Whether the texture cue wants a crop scored at `time` (every `textureInterval` seconds).
-  public func wantsTexture(at time: Double) -> Bool {
+  private func wantsTexture(at time: Double) -> Bool {
     guard options.enabled, options.uses(.texture) else { return false }
     guard let last = lastTexture else { return true }
     return time - last >= options.textureInterval

@@ -100,7 +100,7 @@ public enum LivenessVideos {
         plan.append(
           (
             "screen-replay-\(clip.dropLast(4))-\(seed)", .screen, "real video replayed on a tablet, hand-held",
-            .screen("\(shared)/faces/video/\(clip)", frames: replayFrames, seed: 400 + seed, fill: 1.3)
+            .replay("\(shared)/faces/video/\(clip)", frames: replayFrames, seed: 400 + seed, fill: 1.3)
           ))
       }
     }
@@ -128,61 +128,61 @@ public enum LivenessVideos {
 /// accepts a face once it has scored `textureSamples` crops without voting attack. Used by one thread at a
 /// time (its detector is not shared); to use two cores, make two.
 public struct LivenessVideoEvaluation: @unchecked Sendable {
-  /// The cue settings scored: each cue alone, then fused as att-take's defaults fuse them.
+  /// A cue setting scored: the cues whose votes are fused.
   public struct Setting: Sendable {
     public let name: String
-    public let options: LivenessOptions
+    public let cues: Set<LivenessCue>
   }
 
+  /// Each cue alone, all three, then att-take's defaults (`base.cues`).
   public let settings: [Setting]
   public var minLiveSeconds = 0.9
   public var liveWithin = 3.0
+  /// Every cue is measured once per track; each setting fuses its own cues' votes.
+  private let measured: LivenessOptions
   private let detector: HOGFaceDetector
   private let landmarks: LandmarkPredictor
-  private let textureModel: TextureModel?
 
   public init(models: ModelSet, base: LivenessOptions) throws {
-    textureModel = base.textureModel
+    var measured = base
+    measured.cues = Set(LivenessCue.allCases.filter { $0 != .texture || base.textureModel != nil })
+    self.measured = measured
     detector = try HOGFaceDetector(upsample: 0)
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks68))
-    var settings: [Setting] = []
-    for cue in LivenessCue.allCases where cue != .texture || base.textureModel != nil {
-      var options = base
-      options.cues = [cue]
-      settings.append(Setting(name: cue.rawValue, options: options))
+    var settings = measured.cues.sorted().map { Setting(name: $0.rawValue, cues: [$0]) }
+    if measured.cues.count == LivenessCue.allCases.count, base.cues != measured.cues {
+      settings.append(Setting(name: "all three", cues: measured.cues))
     }
-    var all = base
-    all.cues = Set(LivenessCue.allCases)
-    if base.textureModel != nil, base.cues != all.cues {
-      settings.append(Setting(name: "all three", options: all))
-    }
-    settings.append(Setting(name: "default (\(base.cues.sorted().map(\.rawValue).joined(separator: "+")))", options: base))
+    settings.append(Setting(name: "default (\(base.cues.sorted().map(\.rawValue).joined(separator: "+")))", cues: base.cues))
     self.settings = settings
   }
 
-  /// What happened to one track under one setting.
+  /// One track of a video: its cues' figures, and what each setting made of it.
   public struct TrackOutcome: Sendable, Codable {
+    public struct Verdict: Sendable, Codable {
+      /// Seconds from the track's first frame to its first live verdict; nil: never live.
+      public let liveAfter: Double?
+      public let spoof: Bool
+    }
     public let track: Int
     public let seconds: Double
-    /// Seconds from the track's first frame to its first live verdict; nil: never live.
-    public let liveAfter: Double?
-    public let spoof: Bool
     public let figures: [String: Double]
+    /// Per setting name.
+    public let verdicts: [String: Verdict]
   }
 
   /// One video under every setting.
   public struct VideoOutcome: Sendable, Codable {
     public let presentation: LivenessPresentation
     public let frames: Int
-    /// Per setting name, its tracks.
-    public let tracks: [String: [TrackOutcome]]
+    public let tracks: [TrackOutcome]
   }
 
   public func run(_ presentation: LivenessPresentation) throws -> VideoOutcome {
     let video = try VideoSource(presentation.path)
     let fps = video.framesPerSecond > 0 ? video.framesPerSecond : 15
     var tracker = FaceTracker()
-    var states: [Int: (first: Double, last: Double, cues: [TrackLiveness], liveAt: [Double?], spoof: [Bool])] = [:]
+    var states: [Int: (first: Double, last: Double, liveness: TrackLiveness, liveAt: [Double?], spoof: [Bool])] = [:]
     var index = 0
     while let image = try video.nextFrame() {
       let time = Double(index) / fps
@@ -190,28 +190,17 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       let faces = try FaceEngine.detectFaces(in: image, with: detector, maxDetectionSide: 640)
       let (ids, _) = tracker.update(faces.map(\.box), at: time)
       for (face, id) in zip(faces, ids) {
-        if states[id] == nil {
-          states[id] = (
-            time, time, settings.map { TrackLiveness(options: $0.options) }, settings.map { _ in nil },
-            settings.map { _ in false }
-          )
-        }
-        var state = states[id]!
+        var state =
+          states[id]
+          ?? (time, time, TrackLiveness(options: measured), settings.map { _ in nil }, settings.map { _ in false })
         state.last = time
-        let points = try landmarks.landmarks(of: face, in: image).points
-        var texture: Double?
-        if let model = textureModel, state.cues.contains(where: { $0.wantsTexture(at: time) }) {
-          texture = Double(model.liveProbability(try TextureFeatures.of(image, box: face.box)))
-        }
-        for k in state.cues.indices {
-          state.cues[k].observe(points, at: time, frame: image)
-          if let texture, state.cues[k].wantsTexture(at: time) { state.cues[k].observeTexture(texture, at: time) }
-          var verdict = state.cues[k].verdict(at: time)
-          // The texture cue alone only votes attack; scored alone, a face it has seen enough of and
-          // not voted against is one it accepts.
-          if settings[k].options.cues == [.texture], verdict == .waiting,
-            state.cues[k].textureScores.count >= settings[k].options.textureSamples
-          {
+        try state.liveness.observe(try landmarks.landmarks(of: face, in: image).points, box: face.box, in: image, at: time)
+        let votes = state.liveness.cueVotes(at: time)
+        for (k, setting) in settings.enumerated() {
+          var verdict = TrackLiveness.fuse(votes.filter { setting.cues.contains($0.key) })
+          // The texture cue only votes attack; scored alone, a face it has seen enough of and not
+          // voted against is one it accepts.
+          if setting.cues == [.texture], verdict == .waiting, state.liveness.textureScores.count >= measured.textureSamples {
             verdict = .live
           }
           switch verdict {
@@ -223,13 +212,14 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
         states[id] = state
       }
     }
-    var tracks: [String: [TrackOutcome]] = [:]
-    for (k, setting) in settings.enumerated() {
-      tracks[setting.name] = states.keys.sorted().map { id in
-        let s = states[id]!
-        return TrackOutcome(
-          track: id, seconds: s.last - s.first, liveAfter: s.liveAt[k], spoof: s.spoof[k], figures: s.cues[k].figures)
-      }
+    let tracks = states.keys.sorted().map { id in
+      let s = states[id]!
+      return TrackOutcome(
+        track: id, seconds: s.last - s.first, figures: s.liveness.figures,
+        verdicts: Dictionary(
+          uniqueKeysWithValues: settings.indices.map {
+            (settings[$0].name, TrackOutcome.Verdict(liveAfter: s.liveAt[$0], spoof: s.spoof[$0]))
+          }))
     }
     return VideoOutcome(presentation: presentation, frames: index, tracks: tracks)
   }
@@ -242,11 +232,10 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       var liveTracks = 0, lateOrNever = 0, never = 0
       var delays: [Double] = []
       for outcome in outcomes {
-        let tracks = outcome.tracks[setting.name] ?? []
         if outcome.presentation.kind == .live {
-          for track in tracks where track.seconds >= minLiveSeconds {
+          for track in outcome.tracks where track.seconds >= minLiveSeconds {
             liveTracks += 1
-            if let after = track.liveAfter {
+            if let after = track.verdicts[setting.name]?.liveAfter {
               delays.append(after)
               if after > liveWithin { lateOrNever += 1 }
             } else {
@@ -255,7 +244,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
             }
           }
         } else {
-          let accepted = tracks.contains { $0.liveAfter != nil }
+          let accepted = outcome.tracks.contains { $0.verdicts[setting.name]?.liveAfter != nil }
           let kind = outcome.presentation.kind.rawValue
           attacks[kind, default: (0, 0)].0 += 1
           if accepted { attacks[kind, default: (0, 0)].1 += 1 }

@@ -83,11 +83,7 @@ public final class RecognitionSession {
       let shape = try landmarks5.landmarks(of: face, in: frame.image)
       if let landmarks68 {
         let points = try landmarks68.landmarks(of: face, in: frame.image).points
-        states[id]!.liveness.observe(points, at: frame.time, frame: frame.image)
-        if states[id]!.liveness.wantsTexture(at: frame.time), let model = options.liveness.textureModel {
-          let features = try TextureFeatures.of(frame.image, box: face.box)
-          states[id]!.liveness.observeTexture(Double(model.liveProbability(features)), at: frame.time)
-        }
+        try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time)
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
       try identify(id, shape: shape, frame: frame)
@@ -181,8 +177,7 @@ public final class RecognitionSession {
       guard !state.spoofReported else { return nil }
       state.spoofReported = true
       summary.spoofTracks += 1
-      return decision(
-        .spoof, match, reason: "a photo or a screen: \(state.liveness.reason(at: frame.time) ?? "flat motion")")
+      return decision(.spoof, match, reason: attackReason(state.liveness, at: frame.time))
     case .waiting:
       guard !state.waitingReported else { return nil }
       state.waitingReported = true
@@ -228,8 +223,13 @@ public final class RecognitionSession {
       distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
       attendance: .notMarked,
       reason: verdict == .spoof
-        ? "a photo or a screen: \(state.liveness.reason(at: last.time) ?? "flat motion")"
+        ? attackReason(state.liveness, at: last.time)
         : "the track ended before liveness was shown (no blink, the head never moved as a solid)")
+  }
+
+  /// Why a track is an attack, for people: "a photo or a screen: flat motion".
+  private func attackReason(_ liveness: TrackLiveness, at time: Double) -> String {
+    "a photo or a screen: \(liveness.reason(at: time) ?? "")"
   }
 
   private func annotation(for id: Int, box: FaceBox, time: Double) -> FrameAnnotation {

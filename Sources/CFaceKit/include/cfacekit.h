@@ -183,30 +183,16 @@ void cfk_gallery_free(cfk_gallery *gallery);
 /// Euclidean nearest neighbour of a 128-float probe. One thread at a time per gallery (scratch space).
 void cfk_gallery_nearest(const cfk_gallery *gallery, const float *probe, cfk_match *match);
 
-/// The face's texture tracked between two frames (see cfk_flow_planarity).
-typedef struct cfk_flow_result {
-  /// RMS distance (pixels) between the tracked points and the least-squares homography's mapping;
-  /// -1 when fewer than 8 points could be tracked.
-  double residual;
-  /// The median displacement of the tracked points (pixels).
-  double moved;
-  /// How many points were tracked there and back.
-  int64_t points;
-} cfk_flow_result;
-
 /// How well one plane explains the motion of the texture inside `rect` (inclusive corners; the
 /// inner face) from frame `from` to frame `to`: Shi-Tomasi corners in `rect`, tracked with
 /// pyramidal Lucas-Kanade, kept when tracking back lands within half a pixel, then fitted with one
-/// least-squares homography. A photo or screen moved or turned in depth fits to a fraction of a
-/// pixel; a head turning (nose against cheeks) or a face speaking does not.
-cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect, cfk_flow_result *result,
+/// least-squares homography; *residual is the RMS distance (pixels) between the tracked points and
+/// the homography's mapping, or -1 when fewer than 8 points could be tracked. A photo or screen
+/// moved or turned in depth fits to a fraction of a pixel; a head turning (nose against cheeks) or
+/// a face speaking does not.
+cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect, double *residual,
                               cfk_error *error);
 
-/// How well one plane's motion explains the move of `count` points: the root-mean-square distance
-/// (pixels) between `to` and `from` mapped through the least-squares homography. A photo or screen
-/// moved in front of a camera fits almost exactly; a live head turning does not. *rms < 0 when no
-/// homography could be fitted (degenerate points).
-cfk_status cfk_planar_fit(const cfk_point *from, const cfk_point *to, size_t count, double *rms, cfk_error *error);
 
 // ---- detection ------------------------------------------------------------------------------
 
