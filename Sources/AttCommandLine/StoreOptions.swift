@@ -82,6 +82,16 @@ public struct StoreOptions: ParsableArguments {
       throw ToolError("\(folder): cannot use as the spool: \(error.localizedDescription)", exitCode: .unavailable)
     }
     delivery.log = { Console.error("\(tool): \($0)") }
+    delivery.startDraining()
     return delivery
+  }
+}
+
+extension MessageDelivery {
+  /// At a producer's exit: gives the broker up to `seconds` to take what the spool still holds, then
+  /// says honestly whether everything was confirmed or how many messages wait, and where.
+  public func finishReporting(tool: String, within seconds: Double = 3) {
+    guard let backlog = finish(within: seconds) else { return }
+    Console.error("\(tool): \(backlog.summary)")
   }
 }

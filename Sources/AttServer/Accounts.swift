@@ -67,6 +67,8 @@ public struct Accounts: Sendable {
           INSERT INTO users (name, password_hash, role, created_at) VALUES (?, ?, ?, ?)
           ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role
           """, arguments: [name, hash, role.rawValue, Date()])
+      // A new password (or role) ends every session signed in with the old one.
+      try db.execute(sql: "DELETE FROM sessions WHERE user_name = ?", arguments: [name])
     }
   }
 
@@ -84,10 +86,34 @@ public struct Accounts: Sendable {
 
   private static let dummyHash = PasswordHash.make("not a password")
 
-  /// The role of an account that still exists (a removed account's cookie stops working).
-  public func role(of name: String) throws -> Role? {
+  /// Keeps a new session (its id's SHA-256), and forgets expired ones.
+  public func start(_ session: SessionSigner.Session, now: Date = Date()) throws {
+    try store.write { db in
+      try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
+      try db.execute(
+        sql: "INSERT INTO sessions (id_sha256, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        arguments: [Data(session.id.utf8).sha256Hex, session.name, now, session.expires])
+    }
+  }
+
+  /// The current role of the session's account, or nil when the session was ended (signed out, the
+  /// password changed, the account removed) or has expired.
+  public func role(of session: SessionSigner.Session, now: Date = Date()) throws -> Role? {
     try store.reader { db in
-      try String.fetchOne(db, sql: "SELECT role FROM users WHERE name = ?", arguments: [name]).flatMap(Role.init)
+      try String.fetchOne(
+        db,
+        sql: """
+          SELECT u.role FROM sessions s JOIN users u ON u.name = s.user_name
+          WHERE s.id_sha256 = ? AND s.user_name = ? AND s.expires_at > ?
+          """, arguments: [Data(session.id.utf8).sha256Hex, session.name, now]
+      ).flatMap(Role.init)
+    }
+  }
+
+  /// Ends one session (sign-out).
+  public func end(_ session: SessionSigner.Session) throws {
+    try store.write { db in
+      try db.execute(sql: "DELETE FROM sessions WHERE id_sha256 = ?", arguments: [Data(session.id.utf8).sha256Hex])
     }
   }
 
@@ -116,6 +142,7 @@ public struct Accounts: Sendable {
 
   public func removeUser(_ name: String) throws {
     let removed = try store.write { db in
+      try db.execute(sql: "DELETE FROM sessions WHERE user_name = ?", arguments: [name])
       try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
       return db.changesCount
     }

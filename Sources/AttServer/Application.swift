@@ -31,6 +31,10 @@ public struct ServeSettings: Sendable {
   /// How often the live feed looks at the database (always in direct mode; as a fallback in queue mode).
   public var pollInterval = 0.05
   public var limiter = LoginLimiter()
+  /// Threads for SQLite calls: WAL lets readers run side by side, and these bound how many do.
+  public var databaseThreads = 4
+  /// Password checks admitted at once (one runs, the rest wait); more get "busy, try again".
+  public var passwordLine = 4
 
   public init(store: AttendanceStore, media: MediaLibrary, delivery: any MessageDelivery, secretKey: String) {
     self.store = store
@@ -45,8 +49,9 @@ public struct AppContext: RequestContext, WebSocketRequestContext {
   public var coreContext: CoreRequestContextStorage
   public let webSocket: WebSocketHandlerReference<AppContext>
   public var identity: Identity?
-  /// The session cookie the identity came from (its CSRF token is derived from it).
+  /// The session cookie the identity came from (its CSRF token is derived from it), and its session.
   public var sessionCookie: String?
+  public var session: SessionSigner.Session?
   /// An Authorization header was sent, and its token is not valid.
   public var invalidToken = false
   public let remoteAddress: String
@@ -64,6 +69,10 @@ public struct AppContext: RequestContext, WebSocketRequestContext {
   }
 
   public var responseEncoder: JSONEncoder { .api }
+
+  /// No request of this API needs more than a few kilobytes: a larger body is refused with 413
+  /// before it is read into memory.
+  public var maxUploadSize: Int { 64 * 1024 }
 }
 
 /// The web application: dashboard, login, REST API, CSV exports, WebSocket feed, health and
@@ -75,7 +84,10 @@ public func buildApplication(_ settings: ServeSettings, logger: Logger = Logger(
   let router = Router(context: AppContext.self)
   server.addRoutes(to: router)
   // WebSocket defaults: a ping every 30 s keeps idle feeds open through proxies.
-  let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router)
+  // Idle HTTP connections are closed after 30 s (a half-open client cannot hold a descriptor for
+  // ever); open WebSockets are pinged instead.
+  let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
+    webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(30))))
   let builder: HTTPServerBuilder
   if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
     let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }

@@ -89,22 +89,52 @@ public final class FeedFollower: Service, Sendable {
   let feed: LiveFeed
   let broker: BrokerURL?
   let pollInterval: Double
+  let database: BlockingWork
   let logger: Logger
   /// Seconds from a record's commit to its push, last seen (for /metrics).
   let lastLag = Mutex<Double?>(nil)
   let brokerConnected = Atomic<Bool>(false)
 
-  public init(queries: AttendanceQueries, feed: LiveFeed, broker: BrokerURL?, pollInterval: Double = 0.05, logger: Logger) {
+  init(
+    queries: AttendanceQueries, feed: LiveFeed, broker: BrokerURL?, pollInterval: Double = 0.05, database: BlockingWork,
+    logger: Logger
+  ) {
     self.queries = queries
     self.feed = feed
     self.broker = broker
     self.pollInterval = pollInterval
+    self.database = database
     self.logger = logger
   }
 
+  /// What one look at the database found: new records (in order) and the people stamp.
+  private struct Look: Sendable {
+    var pages: [[AttendanceRow]] = []
+    var last: Int64
+    var lag: Double?
+    var stamp: String
+  }
+
+  /// Reads what was committed after `last`, on the database threads.
+  private func look(after last: Int64) async throws -> Look {
+    try await database.run {
+      var look = Look(last: last, stamp: "")
+      var rows = try self.queries.feed(after: last)
+      while !rows.isEmpty {
+        look.pages.append(rows)
+        look.last = rows.last!.id
+        rows = rows.count == 500 ? try self.queries.feed(after: look.last) : []
+      }
+      if look.last > last { look.lag = try self.queries.commitAge(of: look.last) }
+      look.stamp = try self.stamp()
+      return look
+    }
+  }
+
   public func run() async throws {
-    var last = try queries.lastAttendanceID()
-    var peopleStamp = try stamp()
+    let queries = self.queries
+    var last = try await database.run { try queries.lastAttendanceID() }
+    var peopleStamp = try await database.run { try self.stamp() }
     let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let stop = StopSignal()
     if let broker { startSubscription(broker, wake: wake, stop: stop) }
@@ -123,17 +153,14 @@ public final class FeedFollower: Service, Sendable {
       for await _ in wakeups {
         if Task.isCancelled { break }
         do {
-          let before = last
-          var rows = try queries.feed(after: last)
-          while !rows.isEmpty {
+          let look = try await look(after: last)
+          for rows in look.pages {
             for chunk in FeedMessage.chunks(rows) { feed.broadcast(FeedMessage.attendance(chunk)) }
-            last = rows.last!.id
-            rows = rows.count == 500 ? try queries.feed(after: last) : []
           }
-          if last > before, let lag = try queries.commitAge(of: last) { lastLag.withLock { $0 = lag } }
-          let now = try stamp()
-          if now != peopleStamp {
-            peopleStamp = now
+          last = look.last
+          if let lag = look.lag { lastLag.withLock { $0 = lag } }
+          if look.stamp != peopleStamp {
+            peopleStamp = look.stamp
             feed.broadcast(FeedMessage.changed("people"))
           }
         } catch {

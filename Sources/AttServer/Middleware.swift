@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import Logging
 import Synchronization
 
 /// One line per request on standard error: address, user, method, path, status, milliseconds.
@@ -19,7 +20,7 @@ struct AccessLog: RouterMiddleware {
       server.metrics.count(status: status, seconds: ms / 1000)
       if server.settings.accessLog {
         let line =
-          "\(context.remoteAddress) \(context.identity?.name ?? "-") \(request.method) \(request.uri.path.prefix(200)) \(status) \(String(format: "%.1f", ms))ms\n"
+          "\(context.remoteAddress) \(LogText.safe(context.identity?.name ?? "-")) \(request.method) \(LogText.safe(request.uri.path, limit: 200)) \(status) \(String(format: "%.1f", ms))ms\n"
         FileHandle.standardError.write(Data(line.utf8))
       }
     }
@@ -34,19 +35,49 @@ struct AccessLog: RouterMiddleware {
   }
 }
 
-/// Headers every response carries: no framing, no sniffing, scripts and connections from this
-/// origin only (the dashboard loads nothing from elsewhere).
+/// Headers every response carries, errors included: no framing, no sniffing, scripts and
+/// connections from this origin only (the dashboard loads nothing from elsewhere), and under TLS a
+/// year of HSTS. The outermost middleware, so that it also turns any error into its response: an
+/// HTTP error keeps its status and message, anything else is a 500 that shows nothing internal.
 struct SecurityHeaders: RouterMiddleware {
+  let tls: Bool
+  let logger: Logger
+
   func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws
     -> Response
   {
-    var response = try await next(request, context)
+    var response: Response
+    do {
+      response = try await next(request, context)
+    } catch let error as HTTPResponseError {
+      response = try error.response(from: request, context: context)
+    } catch {
+      logger.error("\(request.method) \(LogText.safe(request.uri.path, limit: 200)): \(error)")
+      response = try HTTPError(.internalServerError, message: "internal error").response(from: request, context: context)
+    }
     response.headers[.contentSecurityPolicy] =
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
     response.headers[.xContentTypeOptions] = "nosniff"
     response.headers[.referrerPolicy] = "same-origin"
     response.headers[.xFrameOptions] = "DENY"
+    if tls { response.headers[.strictTransportSecurity] = "max-age=31536000" }
     return response
+  }
+}
+
+/// Text from a request made safe for a log line: control characters (a line break would forge a
+/// whole log line) written as escapes, and the length bounded.
+enum LogText {
+  static func safe(_ text: some StringProtocol, limit: Int = 64) -> String {
+    var out = ""
+    for scalar in text.prefix(limit).unicodeScalars {
+      if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+        out += String(format: "\\u{%X}", scalar.value)
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return text.count > limit ? out + "…" : out
   }
 }
 
@@ -55,6 +86,7 @@ extension HTTPField.Name {
   static var xFrameOptions: Self { .init("X-Frame-Options")! }
   static var referrerPolicy: Self { .init("Referrer-Policy")! }
   static var csrfToken: Self { .init("X-CSRF-Token")! }
+  static var strictTransportSecurity: Self { .init("Strict-Transport-Security")! }
 }
 
 /// Finds out who is asking: a bearer token (scripts), else the signed session cookie (browsers).
@@ -66,17 +98,20 @@ struct Authenticate: RouterMiddleware {
     -> Response
   {
     var context = context
+    let accounts = server.accounts
     if let authorization = request.headers[.authorization] {
-      if authorization.hasPrefix("Bearer "), let identity = try server.accounts.verify(token: String(authorization.dropFirst(7)))
-      {
+      let token = String(authorization.dropFirst(7))
+      if authorization.hasPrefix("Bearer "), let identity = try await server.database.run({ try accounts.verify(token: token) }) {
         context.identity = identity
       } else {
         context.invalidToken = true
       }
     } else if let cookie = request.cookies[SessionSigner.cookieName]?.value, !cookie.isEmpty,
-      let session = server.signer.session(from: cookie), let role = try server.accounts.role(of: session.name)
+      let session = server.signer.session(from: cookie),
+      let role = try await server.database.run({ try accounts.role(of: session) })
     {
       context.identity = Identity(name: session.name, role: role, viaCookie: true)
+      context.session = session
       context.sessionCookie = cookie
     }
     return try await next(request, context)
@@ -106,14 +141,31 @@ struct RequireIdentity: RouterMiddleware {
           throw HTTPError(.forbidden, message: "missing or wrong X-CSRF-Token header")
         }
       }
-      // A WebSocket opened by a page of another site would carry the cookie: only this origin may.
-      if request.uri.path == "/ws", let origin = request.headers[.origin], let host = request.head.authority,
-        URL(string: origin)?.host.map({ host == $0 || host.hasPrefix($0 + ":") }) != true
+      // A WebSocket opened by a page of another site would carry the cookie: only this origin
+      // (scheme's host and port) may.
+      if request.uri.path == "/ws", let origin = request.headers[.origin],
+        !Self.sameOrigin(origin, authority: request.head.authority, tls: server.secureCookies)
       {
         throw HTTPError(.forbidden, message: "WebSocket from another origin")
       }
     }
     return try await next(request, context)
+  }
+}
+
+extension RequireIdentity {
+  /// Whether `origin` (scheme://host[:port]) names the host and port the request was sent to.
+  static func sameOrigin(_ origin: String, authority: String?, tls: Bool) -> Bool {
+    guard let authority, let url = URL(string: origin), let host = url.host?.lowercased() else { return false }
+    let originPort = url.port ?? (url.scheme == "https" ? 443 : 80)
+    var requestHost = authority.lowercased()
+    var requestPort = tls ? 443 : 80
+    if let colon = requestHost.lastIndex(of: ":"), !requestHost.hasSuffix("]"), let port = Int(requestHost[colon...].dropFirst()) {
+      requestPort = port
+      requestHost = String(requestHost[..<colon])
+    }
+    let bareHost = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    return bareHost == requestHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) && originPort == requestPort
   }
 }
 
@@ -155,7 +207,7 @@ struct Query {
 
   func day(_ name: String) throws -> Day? {
     guard let value = try text(name, maxLength: 10) else { return nil }
-    guard let day = Day(value) else { throw bad(name, "'\(value)' is not a date (YYYY-MM-DD)") }
+    guard let day = Day(value) else { throw bad(name, "'\(value)' is not a date (YYYY-MM-DD, years \(Day.years))") }
     return day
   }
 

@@ -17,7 +17,9 @@ public struct Day: Sendable, Equatable, Comparable, CustomStringConvertible {
   public init?(_ text: String) {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
+      text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 }),
+      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), MessageLimits.years.contains(y),
+      (1...12).contains(m), d >= 1
     else { return nil }
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -37,6 +39,9 @@ public struct Day: Sendable, Equatable, Comparable, CustomStringConvertible {
 
   public var description: String { text }
   public static func < (a: Day, b: Day) -> Bool { a.text < b.text }
+
+  /// The years a day may name, for messages.
+  static var years: String { "\(MessageLimits.years.lowerBound)-\(MessageLimits.years.upperBound)" }
 
   /// The moment this day shows `clock` in `timeZone`.
   public func date(at clock: ClockTime, in timeZone: TimeZone = .current) -> Date {
@@ -443,11 +448,19 @@ public struct AttendanceQueries: Sendable {
 
   /// Every record in the range, one line each, in the order they were recorded, handed to `write` a
   /// page at a time (the HTTP export streams them; `att-serve export` writes them to a file).
-  public func eventsCSV(_ filter: Filter, write: (String) async throws -> Void) async throws {
+  /// `reading` runs each page's query (att-serve hands it to its database threads).
+  public func eventsCSV(
+    _ filter: Filter,
+    reading: (@escaping @Sendable () throws -> (text: String, last: Int64?)) async throws -> (text: String, last: Int64?) = {
+      try $0()
+    },
+    write: (String) async throws -> Void
+  ) async throws {
     try await write(Self.eventsHeader)
     var after: Int64 = 0
     while true {
-      let page = try eventsCSVPage(filter, after: after)
+      let from = after
+      let page = try await reading { try self.eventsCSVPage(filter, after: from) }
       if !page.text.isEmpty { try await write(page.text) }
       guard let last = page.last else { return }
       after = last

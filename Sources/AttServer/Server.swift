@@ -19,6 +19,10 @@ final class Server: Sendable {
   let follower: FeedFollower
   let metrics = ServerMetrics()
   let logger: Logger
+  /// Every SQLite call of a request runs here, never on the cooperative pool.
+  let database: BlockingWork
+  /// Password checks: one at a time on a thread of their own, a short line, the rest turned away.
+  let passwords: PasswordChecks
 
   init(settings: ServeSettings, logger: Logger) {
     self.settings = settings
@@ -26,19 +30,29 @@ final class Server: Sendable {
     queries = AttendanceQueries(store: settings.store)
     accounts = Accounts(store: settings.store)
     signer = SessionSigner(secretKey: settings.secretKey)
+    database = BlockingWork(threads: settings.databaseThreads)
+    passwords = PasswordChecks(threads: 1, capacity: settings.passwordLine)
     follower = FeedFollower(
-      queries: queries, feed: feed, broker: settings.broker, pollInterval: settings.pollInterval, logger: logger)
+      queries: queries, feed: feed, broker: settings.broker, pollInterval: settings.pollInterval, database: database,
+      logger: logger)
+  }
+
+  /// A handler whose work reads or writes the database: it runs on the database threads.
+  func blocking<T: ResponseGenerator & Sendable>(
+    _ body: @escaping @Sendable (Request, AppContext) throws -> T
+  ) -> @Sendable (Request, AppContext) async throws -> T {
+    { request, context in try await self.database.run { try body(request, context) } }
   }
 
   var secureCookies: Bool { settings.tlsCertificate != nil }
 
   func addRoutes(to router: Router<AppContext>) {
+    router.add(middleware: SecurityHeaders(tls: secureCookies, logger: logger))
     router.add(middleware: Authenticate(server: self))
     router.add(middleware: AccessLog(server: self))
-    router.add(middleware: SecurityHeaders())
 
     // Open to all: health (for load balancers and systemd), the login page, the page's own assets.
-    router.get("/healthz") { _, _ in try self.health() }
+    router.get("/healthz", use: blocking { _, _ in try self.health() })
     router.get("/login") { _, _ in self.loginPage(error: nil) }
     router.post("/login") { request, context in try await self.login(request, context) }
     router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
@@ -49,7 +63,7 @@ final class Server: Sendable {
     signedIn.get("/dashboard.js") { _, _ in
       self.page(PackageResources.dashboard_js, type: "text/javascript; charset=utf-8")
     }
-    signedIn.post("/logout") { _, _ in self.logout() }
+    signedIn.post("/logout", use: blocking { _, context in try self.logout(context) })
     signedIn.get("/metrics") { _, _ in self.metricsText() }
     signedIn.ws("/ws") { request, context in
       .upgrade([:])
@@ -59,24 +73,24 @@ final class Server: Sendable {
 
     let api = signedIn.group("api")
     api.get("me") { _, context in try self.me(context) }
-    api.get("people") { request, _ in try self.people(request) }
-    api.get("people/:id") { _, context in try self.person(context) }
-    api.get("people/:id/attendance") { request, context in try self.personAttendance(request, context) }
-    api.get("classes") { _, _ in try JSONBody(self.queries.classes()) }
-    api.get("attendance") { request, _ in try self.attendance(request) }
-    api.get("summary") { request, _ in try self.summary(request) }
-    api.get("daily") { request, _ in try self.daily(request) }
-    api.get("unknown-faces") { request, _ in try self.unknownFaces(request) }
-    api.get("devices") { _, _ in try JSONBody(self.queries.devices()) }
-    api.get("export/summary.csv") { request, _ in try self.summaryCSV(request) }
+    api.get("people", use: blocking { request, _ in try self.people(request) })
+    api.get("people/:id", use: blocking { _, context in try self.person(context) })
+    api.get("people/:id/attendance", use: blocking { request, context in try self.personAttendance(request, context) })
+    api.get("classes", use: blocking { _, _ in try JSONBody(self.queries.classes()) })
+    api.get("attendance", use: blocking { request, _ in try self.attendance(request) })
+    api.get("summary", use: blocking { request, _ in try self.summary(request) })
+    api.get("daily", use: blocking { request, _ in try self.daily(request) })
+    api.get("unknown-faces", use: blocking { request, _ in try self.unknownFaces(request) })
+    api.get("devices", use: blocking { _, _ in try JSONBody(self.queries.devices()) })
+    api.get("export/summary.csv", use: blocking { request, _ in try self.summaryCSV(request) })
     api.get("export/events.csv") { request, _ in try self.eventsCSV(request) }
 
     let admin = api.group().add(middleware: RequireAdmin())
     admin.patch("people/:id") { request, context in try await self.rename(request, context) }
-    admin.delete("people/:id") { request, context in try self.remove(request, context) }
+    admin.delete("people/:id", use: blocking { request, context in try self.remove(request, context) })
     admin.post("attendance") { request, context in try await self.addAttendance(request, context) }
-    admin.delete("attendance/:id") { _, context in try self.deleteAttendance(context) }
-    admin.get("audit") { request, _ in try self.audit(request) }
+    admin.delete("attendance/:id", use: blocking { _, context in try self.deleteAttendance(context) })
+    admin.get("audit", use: blocking { request, _ in try self.audit(request) })
   }
 
   // MARK: pages
@@ -127,22 +141,35 @@ final class Server: Sendable {
       response.headers[.retryAfter] = "\(wait)"
       return response
     }
-    guard let identity = try accounts.verify(form.name, password: form.password) else {
+    let accounts = self.accounts
+    let (name, password) = (form.name, form.password)
+    // The check runs on the password thread; when its line is full, the answer is "busy" at once.
+    guard let checked = try await passwords.run({ try accounts.verify(name, password: password) }) else {
+      metrics.countLoginRefusal()
+      var response = loginPage(error: "The server is busy with other sign-ins. Try again in a few seconds.", status: .serviceUnavailable)
+      response.headers[.retryAfter] = "2"
+      return response
+    }
+    guard let identity = checked else {
       settings.limiter.recordFailure(keys)
       metrics.countLoginRefusal()
-      logger.notice("sign-in refused for '\(form.name.prefix(64))' from \(context.remoteAddress)")
+      logger.notice("sign-in refused for '\(LogText.safe(form.name))' from \(context.remoteAddress)")
       return loginPage(error: "Wrong name or password.", status: .unauthorized)
     }
     settings.limiter.recordSuccess(keys)
+    let (sessionCookie, session) = signer.newSession(name: identity.name, role: identity.role)
+    try await database.run { try accounts.start(session) }
     var response = Response(status: .seeOther, headers: [.location: "/"])
     response.setCookie(
       Cookie(
-        name: SessionSigner.cookieName, value: signer.cookieValue(name: identity.name, role: identity.role),
-        maxAge: Int(signer.lifetime), path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        name: SessionSigner.cookieName, value: sessionCookie, maxAge: Int(signer.lifetime), path: "/", secure: secureCookies,
+        httpOnly: true, sameSite: .strict))
     return response
   }
 
-  func logout() -> Response {
+  /// Ends the session on the server (the cookie stops working everywhere at once) and clears it.
+  func logout(_ context: AppContext) throws -> Response {
+    if let session = context.session { try accounts.end(session) }
     var response = Response(status: .seeOther, headers: [.location: "/login"])
     response.setCookie(
       Cookie(
@@ -156,7 +183,9 @@ final class Server: Sendable {
   func health() throws -> Response {
     var database = "ok"
     do { _ = try settings.store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM people") } } catch {
-      database = "error: \(error)"
+      // The cause goes to the log; anyone may read /healthz, so it says only that the database fails.
+      logger.error("health: the database cannot be read: \(error)")
+      database = "error"
     }
     let broker: String
     if settings.broker == nil {
@@ -272,8 +301,11 @@ final class Server: Sendable {
   func eventsCSV(_ request: Request) throws -> Response {
     let filter = try Query(request).filter()
     let queries = self.queries
+    let database = self.database
     let body = ResponseBody { writer in
-      try await queries.eventsCSV(filter) { try await writer.write(ByteBuffer(string: $0)) }
+      try await queries.eventsCSV(filter, reading: { page in try await database.run(page) }) {
+        try await writer.write(ByteBuffer(string: $0))
+      }
       try await writer.finish(nil)
     }
     return csv(body, name: "attendance-events")
@@ -315,8 +347,12 @@ final class Server: Sendable {
   struct Rename: Decodable { let name: String }
 
   func rename(_ request: Request, _ context: AppContext) async throws -> Response {
-    let id = try personID(context)
     let change = try await request.decode(as: Rename.self, context: context)
+    return try await database.run { try self.rename(change, context) }
+  }
+
+  func rename(_ change: Rename, _ context: AppContext) throws -> Response {
+    let id = try personID(context)
     if let problem = PersonIdentity.validate(name: change.name) { throw HTTPError(.badRequest, message: problem) }
     guard let before = try settings.store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
     let receipt = try settings.delivery.deliver(.renamePerson(RenamePersonMessage(personID: id, name: change.name)))
@@ -346,9 +382,16 @@ final class Server: Sendable {
 
   /// A manual attendance record (a person the camera missed), applied through the same handler.
   func addAttendance(_ request: Request, _ context: AppContext) async throws -> Response {
-    let c = try await request.decode(as: Correction.self, context: context)
+    let correction = try await request.decode(as: Correction.self, context: context)
+    return try await database.run { try self.addAttendance(correction, context) }
+  }
+
+  func addAttendance(_ c: Correction, _ context: AppContext) throws -> Response {
+    if let note = c.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
     if let problem = PersonIdentity.validate(id: c.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
-    guard let day = Day(c.day) else { throw HTTPError(.badRequest, message: "day: '\(c.day.prefix(40))' is not YYYY-MM-DD") }
+    guard let day = Day(c.day) else {
+      throw HTTPError(.badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
+    }
     let time = c.time ?? "09:00"
     guard let clock = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
     if let classID = c.class_id, PersonIdentity.validate(id: classID) != nil {
@@ -397,12 +440,12 @@ final class Server: Sendable {
   func record(_ context: AppContext, _ action: String, _ target: String, _ details: [String: String]) throws {
     let actor = context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
     let json = String(decoding: try JSONEncoder.api.encode(details), as: UTF8.self)
+    defer { logger.notice("\(actor): \(action) \(target) \(LogText.safe(json, limit: 600))") }
     try settings.store.write { db in
       try db.execute(
         sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
         arguments: [Date(), actor, action, target, json])
     }
-    logger.notice("\(actor): \(action) \(target) \(json)")
   }
 
   func outcome(_ receipt: DeliveryReceipt) throws -> Response {
@@ -434,8 +477,10 @@ final class Server: Sendable {
     // meanwhile is missed; the dashboard ignores a record it has already shown).
     var last: Int64 = 0
     if var after = request.uri.queryParameters.get("after").flatMap({ Int64($0) }) {
+      let queries = self.queries
       while true {
-        let rows = try queries.feed(after: after, limit: 1000)
+        let from = after
+        let rows = try await database.run { try queries.feed(after: from, limit: 1000) }
         for chunk in FeedMessage.chunks(rows) { try await outbound.write(.text(FeedMessage.attendance(chunk))) }
         guard let newest = rows.last?.id else { break }
         after = newest

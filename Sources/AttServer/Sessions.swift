@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// Sessions as signed cookies: `NAME|ROLE|EXPIRY|NONCE` in base64url, a dot, and its HMAC-SHA256
-/// under `SECRET_KEY`. Nothing is stored on the server, so any number of att-serve processes with
-/// the same key accept each other's sessions. The role is checked against the database on each
-/// request, so a removed account's cookie stops working at once.
+/// Sessions as signed cookies: `NAME|ROLE|EXPIRY|ID` in base64url, a dot, and its HMAC-SHA256
+/// under `SECRET_KEY`. The signature turns forged cookies away without a database read; the random
+/// ID names a row of the `sessions` table (by its SHA-256), which sign-out, a password change and the
+/// account's removal delete, so the cookie stops working at once on every att-serve sharing the
+/// database. The role is read from the account on each request.
 public struct SessionSigner: Sendable {
   private let key: [UInt8]
   /// How long a session lasts.
@@ -24,13 +25,18 @@ public struct SessionSigner: Sendable {
     public let name: String
     public let role: Role
     public let expires: Date
+    /// The random id the server keeps (as its SHA-256) while the session is valid.
+    public let id: String
   }
 
-  public func cookieValue(name: String, role: Role, now: Date = Date()) -> String {
-    let payload =
-      "\(name)|\(role.rawValue)|\(Int(now.addingTimeInterval(lifetime).timeIntervalSince1970))|\(Crypto.randomBytes(12).base64URL)"
+  /// A new session's cookie value, and the session it stands for.
+  public func newSession(name: String, role: Role, now: Date = Date()) -> (cookie: String, session: Session) {
+    let expiry = Int(now.addingTimeInterval(lifetime).timeIntervalSince1970)
+    let id = Crypto.randomBytes(18).base64URL
+    let payload = "\(name)|\(role.rawValue)|\(expiry)|\(id)"
     let encoded = Array(payload.utf8).base64URL
-    return encoded + "." + Crypto.hmacSHA256(key: key, Array(encoded.utf8)).base64URL
+    let cookie = encoded + "." + Crypto.hmacSHA256(key: key, Array(encoded.utf8)).base64URL
+    return (cookie, Session(name: name, role: role, expires: Date(timeIntervalSince1970: Double(expiry)), id: id))
   }
 
   /// The session in a cookie value, if its signature is right and it has not expired.
@@ -41,10 +47,12 @@ public struct SessionSigner: Sendable {
       let payload = [UInt8](base64URL: String(parts[0])).map({ String(decoding: $0, as: UTF8.self) })
     else { return nil }
     let fields = payload.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-    guard fields.count == 4, let role = Role(rawValue: fields[1]), let expiry = Double(fields[2]) else { return nil }
+    guard fields.count == 4, let role = Role(rawValue: fields[1]), let expiry = Double(fields[2]), !fields[3].isEmpty else {
+      return nil
+    }
     let expires = Date(timeIntervalSince1970: expiry)
     guard expires > now else { return nil }
-    return Session(name: fields[0], role: role, expires: expires)
+    return Session(name: fields[0], role: role, expires: expires, id: fields[3])
   }
 
   /// The CSRF token that goes with a session: state-changing requests made with the cookie must send

@@ -91,3 +91,32 @@ int att_amqp_frame_method(const amqp_frame_t *frame, uint64_t *delivery_tag, int
   if (frame->payload.method.id == AMQP_CONNECTION_CLOSE_METHOD) return 4;
   return 5;
 }
+
+long att_amqp_close_reason(amqp_connection_state_t state, int *code, char *text, size_t size) {
+  if (size == 0) return -1;
+  text[0] = 0;
+  amqp_frame_t frame;
+  struct timeval wait = {1, 0};
+  if (amqp_simple_wait_frame_noblock(state, &frame, &wait) != AMQP_STATUS_OK) return -1;
+  if (frame.frame_type != AMQP_FRAME_METHOD) return -1;
+  amqp_bytes_t message = {0, NULL};
+  if (frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD) {
+    amqp_connection_close_t *m = (amqp_connection_close_t *)frame.payload.method.decoded;
+    *code = m->reply_code;
+    message = m->reply_text;
+    amqp_connection_close_ok_t ok = {0};
+    amqp_send_method(state, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok);
+  } else if (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD) {
+    amqp_channel_close_t *m = (amqp_channel_close_t *)frame.payload.method.decoded;
+    *code = m->reply_code;
+    message = m->reply_text;
+    amqp_channel_close_ok_t ok = {0};
+    amqp_send_method(state, frame.channel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
+  } else {
+    return -1;
+  }
+  size_t n = message.len < size - 1 ? message.len : size - 1;
+  if (n > 0) memcpy(text, message.bytes, n);
+  text[n] = 0;
+  return (long)n;
+}

@@ -73,6 +73,7 @@ extension AttRegister {
       try reportingErrors("att-register") {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
+        defer { delivery.finishReporting(tool: "att-register") }
         Console.error("att-register: \(delivery.summary)")
         let frames: FrameSource
         let reader: FrameReader

@@ -29,6 +29,7 @@ extension AttRegister {
       try reportingErrors("att-register") {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
+        defer { delivery.finishReporting(tool: "att-register") }
         guard let before = try store.person(id) else { throw ToolError("no person with id '\(id)' is enrolled") }
         switch try delivery.deliver(.removePerson(RemovePersonMessage(personID: id, keepAttendance: keepAttendance))) {
         case .queued: Console.output("removal of \(id) queued")

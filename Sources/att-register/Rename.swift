@@ -24,6 +24,7 @@ extension AttRegister {
       try reportingErrors("att-register") {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
+        defer { delivery.finishReporting(tool: "att-register") }
         switch try delivery.deliver(.renamePerson(RenamePersonMessage(personID: id, name: name))) {
         case .queued: Console.output("rename of \(id) queued")
         case .applied(let result):

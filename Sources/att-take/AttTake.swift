@@ -154,6 +154,7 @@ struct AttTake: ParsableCommand {
     try reportingErrors("att-take") {
       let (store, media) = try storeOptions.open()
       let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-take")
+      defer { delivery.finishReporting(tool: "att-take") }
       let frames: FrameSource
       do {
         frames = try FrameSource(source)

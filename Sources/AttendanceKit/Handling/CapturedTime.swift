@@ -24,8 +24,8 @@ public struct CapturedTime: Comparable {
     guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58,
       let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
       let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-      (1...12).contains(month), day >= 1, day <= CapturedTime.daysIn(month: month, year: year),
-      hour < 24, minute < 60, second <= 60
+      MessageLimits.years.contains(year), (1...12).contains(month), day >= 1,
+      day <= CapturedTime.daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
     else { return nil }
     var i = 19
     var fraction = 0.0
@@ -47,6 +47,7 @@ public struct CapturedTime: Comparable {
       oh < 24, om < 60
     {
       offset = (b[i] == 45 ? -1 : 1) * (oh * 3600 + om * 60)
+      guard MessageLimits.utcOffsets.contains(offset) else { return nil }
     } else {
       return nil
     }
@@ -54,6 +55,14 @@ public struct CapturedTime: Comparable {
     let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
     instant = Date(timeIntervalSince1970: seconds)
     localDay = String(decoding: b[0..<10], as: UTF8.self)
+  }
+
+  /// Why `text` is not a usable camera time, or nil when it is.
+  static func problem(_ text: String) -> String? {
+    if text.count > 40 { return "is longer than 40 characters" }
+    guard CapturedTime(text) == nil else { return nil }
+    return
+      "'\(text)' is not an ISO 8601 time with a UTC offset (e.g. 2026-11-25T09:01:02+01:00), in the years \(MessageLimits.years.lowerBound)-\(MessageLimits.years.upperBound), with an offset from -12:00 to +14:00"
   }
 
   /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

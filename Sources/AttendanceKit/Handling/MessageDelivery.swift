@@ -8,6 +8,28 @@ public protocol MessageDelivery: Sendable {
   var summary: String { get }
   /// Delivers one message: applied at once (direct) or accepted by the broker (queue).
   func deliver(_ message: Message) throws -> DeliveryReceipt
+  /// Before the producer exits: sends what still waits, for up to `seconds`, and says what is left
+  /// (nil when nothing can wait: direct mode).
+  func finish(within seconds: Double) -> DeliveryBacklog?
+}
+
+extension MessageDelivery {
+  public func finish(within seconds: Double) -> DeliveryBacklog? { nil }
+}
+
+/// What a queue-mode producer leaves behind at exit.
+public struct DeliveryBacklog: Sendable, Equatable {
+  /// Messages safely on disk that the broker has not confirmed yet.
+  public let pending: Int
+  public let spool: String
+  public let broker: String
+
+  /// One line for the operator: all sent, or how many wait where, and when they go.
+  public var summary: String {
+    pending == 0
+      ? "every message was confirmed by the broker \(broker)"
+      : "\(pending) message(s) not yet confirmed by the broker \(broker) wait in \(spool)/; they are sent when the broker is back, by the next att-take or att-register run on this spool"
+  }
 }
 
 /// What happened to a delivered message.

@@ -8,6 +8,10 @@ import GRDB
 public struct MessageHandler: Sendable {
   public let store: AttendanceStore
   public let media: MediaLibrary
+  /// Whether each transaction also writes its events to the outbox table, for a relay to publish
+  /// after the commit (att-worker). Then a crash between commit and publish loses no event: the
+  /// outbox row is still there when the worker comes back, even though the message is a duplicate.
+  public var recordsEvents = false
 
   public init(store: AttendanceStore, media: MediaLibrary = MediaLibrary()) {
     self.store = store
@@ -17,7 +21,8 @@ public struct MessageHandler: Sendable {
   /// Applies `message`. Throws only for transient failures (database busy, disk full) that a retry
   /// may cure; a message that can never succeed comes back as `.rejected` with the reason.
   public func apply(_ message: Message) throws -> HandlingResult {
-    switch message {
+    if let refusal = Self.refusal(message) { return refusal }
+    return switch message {
     case .attendance(let m): try apply(m)
     case .register(let m): try apply(m)
     case .removePerson(let m): try apply(m)
@@ -40,6 +45,7 @@ public struct MessageHandler: Sendable {
   public func apply(batch messages: [Message]) throws -> [HandlingResult] {
     try store.writer.write { db in
       try messages.map { message -> HandlingResult in
+        if let refusal = Self.refusal(message) { return refusal }
         switch message {
         case .attendance(let m): return try apply(m, in: db)
         case .unknownFace(let m): return try apply(m, in: db)
@@ -52,10 +58,28 @@ public struct MessageHandler: Sendable {
   /// A message that cannot be batched was passed to `apply(batch:)` (a programming error).
   struct HandlerMisuse: Error { let type: String }
 
-  /// Runs `body` in the caller's transaction when there is one, else in a transaction of its own.
-  private func write<T>(_ transaction: Database?, _ body: (Database) throws -> T) throws -> T {
-    if let transaction { return try body(transaction) }
-    return try store.writer.write(body)
+  /// A message with a field outside `MessageLimits` is rejected before anything is written.
+  private static func refusal(_ message: Message) -> HandlingResult? {
+    do throws(MessageError) {
+      try message.validate()
+      return nil
+    } catch {
+      return HandlingResult(outcome: .rejected("\(message.type) \(message.id): \(error.description)"), events: [])
+    }
+  }
+
+  /// Runs `body` in the caller's transaction when there is one, else in a transaction of its own;
+  /// the result's events go to the outbox in that same transaction.
+  private func write(_ transaction: Database?, _ body: (Database) throws -> HandlingResult) throws -> HandlingResult {
+    try withoutActuallyEscaping(body) { body in
+      let recording = { (db: Database) throws -> HandlingResult in
+        let result = try body(db)
+        if recordsEvents { try AttendanceStore.enqueue(result.events, in: db) }
+        return result
+      }
+      if let transaction { return try recording(transaction) }
+      return try store.writer.write(recording)
+    }
   }
 
   /// Decodes and applies raw message bytes; undecodable ones are rejected with the reason.
@@ -75,7 +99,6 @@ public struct MessageHandler: Sendable {
     guard let captured = CapturedTime(m.capturedAt) else {
       return rejected("attendance \(m.id): captured_at '\(m.capturedAt)' is not ISO 8601 with a UTC offset")
     }
-    if let problem = PersonIdentity.validate(id: m.personID) { return rejected("attendance \(m.id): \(problem)") }
     return try write(transaction) { db -> HandlingResult in
       // Cached statements: a worker applies thousands of these per second, compiling SQL once.
       if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM observations WHERE id = ?"), arguments: [m.id.uuidString]) != nil
@@ -157,8 +180,6 @@ public struct MessageHandler: Sendable {
   // MARK: register
 
   private func apply(_ m: RegisterMessage) throws -> HandlingResult {
-    if let problem = PersonIdentity.validate(id: m.personID) { return rejected("register \(m.id): \(problem)") }
-    if let problem = PersonIdentity.validate(name: m.name) { return rejected("register \(m.id): \(problem)") }
     // Every crop must decode as a JPEG now: one that does not can never become an embedding.
     var sizes: [(width: Int, height: Int)] = []
     for (index, face) in m.faces.enumerated() {
@@ -183,7 +204,7 @@ public struct MessageHandler: Sendable {
         if try media.write(face.jpeg, to: media.fullPath(path)) { created.append(media.fullPath(path)) }
         crops.append((path, sha, face, size.width, size.height))
       }
-      let added = try store.writer.write { db -> Int in
+      return try write(nil) { db -> HandlingResult in
         let now = Date()
         try db.execute(
           sql: """
@@ -210,15 +231,14 @@ public struct MessageHandler: Sendable {
             arguments: [m.personID, crop.path, crop.sha, m.source, m.capturedAt, crop.width, crop.height, quality, now])
           added += db.changesCount
         }
-        return added
+        var events: [StoreEvent] = [.personRegistered(personID: m.personID, newSamples: added)]
+        if added > 0 { events.append(.galleryChanged) }
+        let outcome: HandlingResult.Outcome =
+          added > 0 || m.faces.isEmpty
+          ? .applied("registered \(m.personID) (\(m.name)) with \(added) new face sample(s)")
+          : .duplicate("every face of register \(m.id) is already stored for \(m.personID)")
+        return HandlingResult(outcome: outcome, events: events)
       }
-      var events: [StoreEvent] = [.personRegistered(personID: m.personID, newSamples: added)]
-      if added > 0 { events.append(.galleryChanged) }
-      let outcome: HandlingResult.Outcome =
-        added > 0 || m.faces.isEmpty
-        ? .applied("registered \(m.personID) (\(m.name)) with \(added) new face sample(s)")
-        : .duplicate("every face of register \(m.id) is already stored for \(m.personID)")
-      return HandlingResult(outcome: outcome, events: events)
     } catch {
       for path in created { try? FileManager.default.removeItem(atPath: path) }
       throw error
@@ -228,8 +248,10 @@ public struct MessageHandler: Sendable {
   // MARK: remove-person
 
   private func apply(_ m: RemovePersonMessage) throws -> HandlingResult {
-    let found = try store.writer.write { db -> Bool in
-      guard try Row.fetchOne(db, sql: "SELECT 1 FROM people WHERE id = ?", arguments: [m.personID]) != nil else { return false }
+    let result = try write(nil) { db -> HandlingResult in
+      guard try Row.fetchOne(db, sql: "SELECT 1 FROM people WHERE id = ?", arguments: [m.personID]) != nil else {
+        return rejected("remove-person \(m.id): unknown person '\(m.personID)'")
+      }
       if m.keepAttendance {
         // Keep the person's name and records; erase every biometric trace (samples cascade to embeddings).
         try db.execute(sql: "DELETE FROM face_samples WHERE person_id = ?", arguments: [m.personID])
@@ -237,13 +259,12 @@ public struct MessageHandler: Sendable {
       } else {
         try db.execute(sql: "DELETE FROM people WHERE id = ?", arguments: [m.personID])
       }
-      return true
+      return HandlingResult(
+        outcome: .applied("removed \(m.personID)\(m.keepAttendance ? ", attendance kept" : " and their attendance")"),
+        events: [.personRemoved(personID: m.personID, keptAttendance: m.keepAttendance), .galleryChanged])
     }
-    guard found else { return rejected("remove-person \(m.id): unknown person '\(m.personID)'") }
-    try media.erase(personID: m.personID)
-    return HandlingResult(
-      outcome: .applied("removed \(m.personID)\(m.keepAttendance ? ", attendance kept" : " and their attendance")"),
-      events: [.personRemoved(personID: m.personID, keptAttendance: m.keepAttendance), .galleryChanged])
+    if case .applied = result.outcome { try media.erase(personID: m.personID) }
+    return result
   }
 
   // MARK: unknown-face
@@ -252,7 +273,7 @@ public struct MessageHandler: Sendable {
     guard CapturedTime(m.capturedAt) != nil else {
       return rejected("unknown-face \(m.id): captured_at '\(m.capturedAt)' is not ISO 8601 with a UTC offset")
     }
-    let inserted = try write(transaction) { db -> Bool in
+    return try write(transaction) { db -> HandlingResult in
       try db.execute(
         sql: """
           INSERT INTO devices (id, last_seen_at) VALUES (?, ?)
@@ -263,30 +284,30 @@ public struct MessageHandler: Sendable {
           INSERT OR IGNORE INTO unknown_faces (observation_id, device_id, captured_at, snapshot_path, nearest_distance)
           VALUES (?, ?, ?, ?, ?)
           """, arguments: [m.id.uuidString, m.deviceID, m.capturedAt, m.snapshotPath, m.nearestDistance])
-      return db.changesCount > 0
+      guard db.changesCount > 0 else {
+        return HandlingResult(outcome: .duplicate("unknown face \(m.id) was already logged"), events: [])
+      }
+      return HandlingResult(
+        outcome: .applied("logged an unknown face on \(m.deviceID)"),
+        events: [.unknownFaceSeen(deviceID: m.deviceID, observationID: m.id)])
     }
-    guard inserted else { return HandlingResult(outcome: .duplicate("unknown face \(m.id) was already logged"), events: []) }
-    return HandlingResult(
-      outcome: .applied("logged an unknown face on \(m.deviceID)"),
-      events: [.unknownFaceSeen(deviceID: m.deviceID, observationID: m.id)])
   }
 
   // MARK: rename-person
 
   private func apply(_ m: RenamePersonMessage) throws -> HandlingResult {
-    if let problem = PersonIdentity.validate(name: m.name) { return rejected("rename-person \(m.id): \(problem)") }
-    let previous = try store.writer.write { db -> String? in
+    try write(nil) { db -> HandlingResult in
       guard let previous = try String.fetchOne(db, sql: "SELECT name FROM people WHERE id = ?", arguments: [m.personID]) else {
-        return nil
+        return rejected("rename-person \(m.id): unknown person '\(m.personID)'")
+      }
+      if previous == m.name {
+        return HandlingResult(outcome: .duplicate("\(m.personID) is already named \(m.name)"), events: [])
       }
       try db.execute(sql: "UPDATE people SET name = ?, updated_at = ? WHERE id = ?", arguments: [m.name, Date(), m.personID])
-      return previous
+      return HandlingResult(
+        outcome: .applied("renamed \(m.personID) from \(previous) to \(m.name)"),
+        events: [.personRenamed(personID: m.personID, name: m.name)])
     }
-    guard let previous else { return rejected("rename-person \(m.id): unknown person '\(m.personID)'") }
-    if previous == m.name { return HandlingResult(outcome: .duplicate("\(m.personID) is already named \(m.name)"), events: []) }
-    return HandlingResult(
-      outcome: .applied("renamed \(m.personID) from \(previous) to \(m.name)"),
-      events: [.personRenamed(personID: m.personID, name: m.name)])
   }
 
   private func rejected(_ reason: String) -> HandlingResult {

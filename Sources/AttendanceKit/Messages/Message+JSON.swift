@@ -1,32 +1,39 @@
 import Foundation
 
 extension Message {
-  private struct Envelope: Decodable {
-    let type: String?
-    let version: Int?
-  }
-
-  /// Decodes a message, naming what is wrong: not JSON, no or unknown type, unsupported version,
-  /// a missing or mistyped field.
+  /// Decodes a message, naming what is wrong: empty, not JSON, not an object, no or unknown type,
+  /// unsupported version, a missing or mistyped field, a value outside `MessageLimits`.
   public static func decode(_ data: Data) throws(MessageError) -> Message {
-    let decoder = JSONDecoder()
-    let envelope: Envelope
+    guard !data.isEmpty else { throw .empty }
+    guard data.count <= MessageLimits.bodyBytes else { throw .tooLarge(bytes: data.count) }
+    let object: Any
     do {
-      envelope = try decoder.decode(Envelope.self, from: data)
+      object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
     } catch {
       throw .notJSON(detail: Self.describe(error))
     }
-    guard let type = envelope.type else { throw .missingField(type: nil, field: "type") }
-    guard let version = envelope.version else { throw .missingField(type: type, field: "version") }
+    guard let fields = object as? [String: Any] else { throw .notAnObject(found: Self.kind(of: object)) }
+    guard let typeValue = fields["type"], !(typeValue is NSNull) else { throw .missingField(type: nil, field: "type") }
+    guard let type = typeValue as? String else {
+      throw .invalidField(type: nil, field: "type", reason: "must be a string, not \(Self.kind(of: typeValue))")
+    }
+    guard let versionValue = fields["version"], !(versionValue is NSNull) else {
+      throw .missingField(type: type, field: "version")
+    }
+    guard !(versionValue is String), let version = versionValue as? Int else {
+      throw .invalidField(type: type, field: "version", reason: "must be a whole number, not \(Self.kind(of: versionValue))")
+    }
     guard version == currentVersion else { throw .unsupportedVersion(type: type, version: version) }
+    let decoder = JSONDecoder()
+    let message: Message
     do {
       switch type {
-      case "register": return .register(try decoder.decode(RegisterMessage.self, from: data))
-      case "attendance": return .attendance(try decoder.decode(AttendanceMessage.self, from: data))
-      case "remove-person": return .removePerson(try decoder.decode(RemovePersonMessage.self, from: data))
-      case "rename-person": return .renamePerson(try decoder.decode(RenamePersonMessage.self, from: data))
-      case "unknown-face": return .unknownFace(try decoder.decode(UnknownFaceMessage.self, from: data))
-      default: throw MessageError.unknownType(type)
+      case "register": message = .register(try decoder.decode(RegisterMessage.self, from: data))
+      case "attendance": message = .attendance(try decoder.decode(AttendanceMessage.self, from: data))
+      case "remove-person": message = .removePerson(try decoder.decode(RemovePersonMessage.self, from: data))
+      case "rename-person": message = .renamePerson(try decoder.decode(RenamePersonMessage.self, from: data))
+      case "unknown-face": message = .unknownFace(try decoder.decode(UnknownFaceMessage.self, from: data))
+      default: throw MessageError.unknownType(String(type.prefix(64)))
       }
     } catch let error as MessageError {
       throw error
@@ -34,12 +41,40 @@ extension Message {
       throw .missingField(type: type, field: Self.path(context.codingPath + [key]))
     } catch let DecodingError.valueNotFound(_, context) {
       throw .missingField(type: type, field: Self.path(context.codingPath))
-    } catch let DecodingError.typeMismatch(_, context) {
-      throw .invalidField(type: type, field: Self.path(context.codingPath), reason: context.debugDescription)
+    } catch let DecodingError.typeMismatch(expected, context) {
+      throw .invalidField(type: type, field: Self.path(context.codingPath), reason: Self.reason(expected, context))
     } catch let DecodingError.dataCorrupted(context) {
-      throw .invalidField(type: type, field: Self.path(context.codingPath), reason: context.debugDescription)
+      throw .invalidField(type: type, field: Self.path(context.codingPath), reason: Self.reason(nil, context))
     } catch {
-      throw .notJSON(detail: "\(error)")
+      throw .invalidField(type: type, field: "(message)", reason: "\(error)")
+    }
+    try message.validate()
+    return message
+  }
+
+  /// What a decoding failure means, in words: the type expected, or the decoder's own explanation.
+  private static func reason(_ expected: Any.Type?, _ context: DecodingError.Context) -> String {
+    var text = "is invalid: \(context.debugDescription)"
+    if let expected {
+      let name = expected == String.self ? "a string" : expected == Double.self ? "a number"
+        : expected == Bool.self ? "true or false" : expected == Int.self ? "a whole number"
+        : String(describing: expected).hasPrefix("Array") ? "an array" : String(describing: expected).hasPrefix("Dictionary")
+          ? "an object" : "\(expected)"
+      text = "must be \(name) (\(context.debugDescription))"
+    }
+    if let underlying = context.underlyingError { text += ": \(underlying)" }
+    return text.isEmpty ? "cannot be read" : text
+  }
+
+  /// The JSON kind of a parsed value, for messages: "an array", "null", "a number".
+  private static func kind(of value: Any) -> String {
+    switch value {
+    case is NSNull: "null"
+    case is [Any]: "an array"
+    case is [String: Any]: "an object"
+    case is String: "a string"
+    case is NSNumber: "a number"
+    default: "\(Swift.type(of: value))"
     }
   }
 
@@ -73,7 +108,8 @@ extension Message {
   }
 
   private static func path(_ keys: [any CodingKey]) -> String {
-    keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    guard !keys.isEmpty else { return "(message)" }
+    return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
   }
 
   private static func describe(_ error: any Error) -> String {
@@ -87,21 +123,31 @@ extension Message {
 /// Why a message cannot be read. A message with one of these can never succeed: the worker sends it
 /// to the dead-letter queue with this text as the reason.
 public enum MessageError: Error, Equatable, CustomStringConvertible {
+  /// The body has no bytes at all.
+  case empty
+  /// The body is larger than `MessageLimits.bodyBytes`.
+  case tooLarge(bytes: Int)
   case notJSON(detail: String)
+  /// Valid JSON, but an array, a string, a number or null instead of an object.
+  case notAnObject(found: String)
   case unknownType(String)
   case unsupportedVersion(type: String, version: Int)
   case missingField(type: String?, field: String)
-  case invalidField(type: String, field: String, reason: String)
+  case invalidField(type: String?, field: String, reason: String)
 
   public var description: String {
     switch self {
+    case .empty: "message body is empty"
+    case .tooLarge(let bytes): "message body is \(bytes) bytes (at most \(MessageLimits.bodyBytes))"
     case .notJSON(let detail): "message is not valid JSON: \(detail)"
+    case .notAnObject(let found): "message must be a JSON object, not \(found)"
     case .unknownType(let type):
       "unknown message type '\(type)' (known: register, attendance, remove-person, rename-person, unknown-face)"
     case .unsupportedVersion(let type, let version):
       "\(type) message version \(version) is not supported (this build reads version \(Message.currentVersion))"
     case .missingField(let type, let field): "\(type.map { "\($0) message" } ?? "message") has no '\(field)' field"
-    case .invalidField(let type, let field, let reason): "\(type) message field '\(field)' is invalid: \(reason)"
+    case .invalidField(let type, let field, let reason):
+      "\(type.map { "\($0) message" } ?? "message") field '\(field)' \(reason)"
     }
   }
 }

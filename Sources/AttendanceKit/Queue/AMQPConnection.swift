@@ -96,7 +96,7 @@ public final class AMQPConnection {
           name == nil ? 1 : 0, table)
         try check(amqp_get_rpc_reply(state), "declaring queue \(name ?? "(exclusive)")")
         guard let ok else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(start: ok.pointee.queue.bytes, count: ok.pointee.queue.len), as: UTF8.self)
+        return Self.string(ok.pointee.queue)
       }
     }
     return result ?? name ?? ""
@@ -205,12 +205,8 @@ public final class AMQPConnection {
     var buffer = [CChar](repeating: 0, count: 1024)
     let reasonLength = att_amqp_header_string(&envelope.message.properties, "x-att-reason", &buffer, buffer.count)
     return Delivery(
-      tag: envelope.delivery_tag,
-      routingKey: String(
-        decoding: UnsafeRawBufferPointer(start: envelope.routing_key.bytes, count: envelope.routing_key.len), as: UTF8.self),
-      body: Data(bytes: envelope.message.body.bytes, count: envelope.message.body.len),
-      redelivered: envelope.redelivered != 0,
-      reason: reasonLength >= 0 ? Self.string(buffer) : nil)
+      tag: envelope.delivery_tag, routingKey: Self.string(envelope.routing_key), body: Self.data(envelope.message.body),
+      redelivered: envelope.redelivered != 0, reason: reasonLength >= 0 ? Self.string(buffer) : nil)
   }
 
   public func ack(_ tag: UInt64, multiple: Bool = false) throws(QueueError) {
@@ -234,10 +230,8 @@ public final class AMQPConnection {
     var buffer = [CChar](repeating: 0, count: 1024)
     let reasonLength = att_amqp_header_string(&message.properties, "x-att-reason", &buffer, buffer.count)
     return Delivery(
-      tag: ok.delivery_tag,
-      routingKey: String(decoding: UnsafeRawBufferPointer(start: ok.routing_key.bytes, count: ok.routing_key.len), as: UTF8.self),
-      body: Data(bytes: message.body.bytes, count: message.body.len), redelivered: ok.redelivered != 0,
-      reason: reasonLength >= 0 ? Self.string(buffer) : nil)
+      tag: ok.delivery_tag, routingKey: Self.string(ok.routing_key), body: Self.data(message.body),
+      redelivered: ok.redelivered != 0, reason: reasonLength >= 0 ? Self.string(buffer) : nil)
   }
 
   // MARK: the funnel
@@ -245,7 +239,12 @@ public final class AMQPConnection {
   /// Turns a librabbitmq status code into a `QueueError`.
   private func check(status: Int32, _ doing: String, unreachable: Bool = false) throws(QueueError) {
     guard status < 0 else { return }
+    // librabbitmq says only "a socket error occurred"; the system's own error says which one.
+    let cause = errno
     var text = "\(doing): " + String(cString: amqp_error_string2(status))
+    if status == AMQP_STATUS_SOCKET_ERROR.rawValue && cause != 0 {
+      text = "\(doing): " + String(cString: strerror(cause)).lowercased()
+    }
     if status == AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue {
       // librabbitmq 0.11 matches DNS names only, never an IP address in the certificate.
       text +=
@@ -267,10 +266,33 @@ public final class AMQPConnection {
       _ = att_amqp_server_error(reply, &code, &text, text.count)
       throw .refused(broker.description, code: Int(code), reason: "\(doing): \(Self.string(text))")
     case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+      if reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue {
+        // A method arrived where a delivery was expected: usually the broker closing the connection
+        // (shutdown, a forced close) or the channel. Its own words say why.
+        var code: Int32 = 0
+        var text = [CChar](repeating: 0, count: 512)
+        if att_amqp_close_reason(state, &code, &text, text.count) >= 0 {
+          throw .connectionLost(broker.description, reason: "\(doing): the broker closed the connection: \(Self.string(text)) (\(code))")
+        }
+      }
+      if reply.library_error == AMQP_STATUS_SOCKET_ERROR.rawValue, errno != 0 {
+        throw .connectionLost(broker.description, reason: "\(doing): " + String(cString: strerror(errno)).lowercased())
+      }
       throw .connectionLost(broker.description, reason: "\(doing): " + String(cString: amqp_error_string2(reply.library_error)))
     default:
       throw .connectionLost(broker.description, reason: "\(doing): no reply")
     }
+  }
+
+  /// Bytes librabbitmq owns, copied. A zero-length body or key comes with a null pointer, which
+  /// `Data(bytes:count:)` must never be given.
+  static func data(_ bytes: amqp_bytes_t) -> Data {
+    guard bytes.len > 0, let start = bytes.bytes else { return Data() }
+    return Data(bytes: start, count: bytes.len)
+  }
+
+  static func string(_ bytes: amqp_bytes_t) -> String {
+    String(decoding: data(bytes), as: UTF8.self)
   }
 
   /// A NUL-terminated C buffer as a Swift string.

@@ -16,6 +16,9 @@ public final class MessageWorker {
   public var batchWait = 0.02
   /// The first wait after a transient failure; it doubles with each failure in a row, up to 30 s.
   public var retryDelay = 0.5
+  /// The longest wait between attempts to reach the broker: trying costs a refused connection, and
+  /// a longer wait would leave the worker seconds behind a broker that restarted.
+  public var reconnectCeiling = 2.0
   public var log: @Sendable (String) -> Void = { _ in }
 
   /// What the worker did so far.
@@ -32,6 +35,8 @@ public final class MessageWorker {
   private var publisher: AMQPConnection?
 
   public init(broker: BrokerURL, handler: MessageHandler, models: ModelSet?) {
+    var handler = handler
+    handler.recordsEvents = true
     self.broker = broker
     self.handler = handler
     self.models = models
@@ -39,19 +44,24 @@ public final class MessageWorker {
 
   /// Runs until `stop` is set; reconnects with back-off when the broker goes away.
   public func run(stop: StopSignal) {
-    var backoff = 1.0
+    var backoff = 0.25
+    var reported = false
     while !stop.isStopped {
       do {
         try connect()
-        backoff = 1
+        backoff = 0.25
+        reported = false
+        try relayEvents()
         try consumeUntilStopped(stop)
       } catch {
         disconnect()
         guard !stop.isStopped else { break }
-        log("\(error); reconnecting in \(Int(backoff)) s")
+        // One line when the broker goes, not one per attempt while it stays away.
+        if !reported { log("\(error); reconnecting (every \(reconnectCeiling) s at most)") }
+        reported = true
         let until = Date(timeIntervalSinceNow: backoff)
-        while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.1) }
-        backoff = min(backoff * 2, 30)
+        while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.05) }
+        backoff = min(backoff * 2, reconnectCeiling)
       }
     }
     disconnect()
@@ -88,14 +98,20 @@ public final class MessageWorker {
       {
         deliveries.append(more)
       }
-      if try process(deliveries) {
-        try publisher?.waitForConfirms()
+      var settled = Set<UInt64>()
+      let complete = try process(deliveries, settled: &settled)
+      try publisher?.waitForConfirms()
+      try relayEvents()
+      if complete {
         try consumer.ack(deliveries.last!.tag, multiple: true)
         failures = 0
       } else {
-        // A transient failure: nothing of this batch was committed; hand it all back (it stays at the
-        // head of its queue) and wait longer each time it happens again.
-        for delivery in deliveries { try consumer.requeue(delivery.tag) }
+        // A transient failure: what was committed or dead-lettered is acknowledged (so it is never
+        // dead-lettered or applied twice), the rest goes back to the head of its queue, and the
+        // wait grows each time it happens again.
+        for delivery in deliveries {
+          if settled.contains(delivery.tag) { try consumer.ack(delivery.tag) } else { try consumer.requeue(delivery.tag) }
+        }
         counts.retried += 1
         failures += 1
         let until = Date(timeIntervalSinceNow: min(retryDelay * pow(2, Double(failures - 1)), 30))
@@ -105,14 +121,16 @@ public final class MessageWorker {
   }
 
   /// Applies a batch of deliveries in order: camera messages together in one transaction, the rest
-  /// one by one. Returns false when a transient failure means the batch must be retried.
-  private func process(_ deliveries: [Delivery]) throws -> Bool {
+  /// one by one. Returns false when a transient failure means the rest must be retried; `settled`
+  /// then holds the tags already committed or dead-lettered.
+  private func process(_ deliveries: [Delivery], settled: inout Set<UInt64>) throws -> Bool {
     var decoded: [(Delivery, Message)] = []
     for delivery in deliveries {
       do {
         decoded.append((delivery, try Message.decode(delivery.body)))
       } catch {
         try deadLetter(delivery, reason: error.description)
+        settled.insert(delivery.tag)
       }
     }
     var index = 0
@@ -130,13 +148,17 @@ public final class MessageWorker {
         log("\(run.count) message(s) from \(run[0].1.type) \(run[0].1.id): \(error); will retry")
         return false
       }
-      for ((delivery, message), result) in zip(run, results) { try finish(delivery, message, result) }
+      for ((delivery, message), result) in zip(run, results) {
+        try finish(delivery, message, result)
+        settled.insert(delivery.tag)
+      }
       index += run.count
     }
     return true
   }
 
-  /// After the commit: dead-letter a rejection, count, compute a registration's embeddings, publish events.
+  /// After the commit: dead-letter a rejection, count, compute a registration's embeddings (whose
+  /// event goes through the outbox like the rest).
   private func finish(_ delivery: Delivery, _ message: Message, _ result: HandlingResult) throws {
     switch result.outcome {
     case .rejected(let reason):
@@ -151,16 +173,23 @@ public final class MessageWorker {
       update.personID = m.personID
       update.workers = 1
       if let summary = try? update.run(), summary.computed > 0 {
-        try publish(.galleryChanged)
+        try handler.store.enqueue([.galleryChanged])
       }
     }
-    for event in result.events { try publish(event) }
   }
 
-  /// Sends an event after its commit; the batch's events are confirmed together before the ack.
-  private func publish(_ event: StoreEvent) throws(QueueError) {
-    try publisher?.send(exchange: QueueTopology.events, routingKey: "", body: event.json)
-    counts.events += 1
+  /// Publishes what the outbox holds (the events of the commits so far, and any a killed worker
+  /// left), waits for the broker's confirms, then deletes them. A failure leaves them for the next try.
+  private func relayEvents() throws {
+    guard let publisher else { return }
+    while true {
+      let pending = try handler.store.pendingEvents()
+      guard !pending.isEmpty else { return }
+      for event in pending { try publisher.send(exchange: QueueTopology.events, routingKey: "", body: event.body) }
+      try publisher.waitForConfirms()
+      try handler.store.removeEvents(pending.map(\.id))
+      counts.events += pending.count
+    }
   }
 
   /// Parks a message that can never succeed in the dead-letter queue with the reason, confirmed

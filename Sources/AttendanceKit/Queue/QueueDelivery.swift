@@ -2,8 +2,9 @@ import Foundation
 
 /// Queue mode: messages are written to a local spool (one fsync'd file each) and published from
 /// there, in order, with publisher confirms; a file leaves the spool only once the broker confirmed
-/// it. When the broker is unreachable the producer keeps going and the spool grows; it is sent when
-/// the broker is back, also after the producer restarts.
+/// it. When the broker is unreachable the producer keeps going and the spool grows. A thread of its
+/// own sends what waits as soon as the broker is back, whether or not a new message comes, and at
+/// start it sends what an earlier run left.
 public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   public let broker: BrokerURL
   public let spool: String
@@ -12,8 +13,13 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   private var nextAttempt = Date.distantPast
   private var backoff = 1.0
   private var sequence: UInt64
+  private var draining = false
+  private let wake = DispatchSemaphore(value: 0)
+  private var stopped = false
   /// Called with a line for the operator when the broker goes away or comes back.
   public var log: @Sendable (String) -> Void = { _ in }
+  /// The longest wait between attempts to reach the broker.
+  public var retryCeiling = 30.0
 
   public init(broker: BrokerURL, spool: String) throws {
     self.broker = broker
@@ -21,6 +27,53 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
     sequence = (Self.pending(in: spool).last.flatMap { UInt64(($0 as NSString).deletingPathExtension) } ?? 0) + 1
   }
+
+  deinit { close() }
+
+  /// Starts the thread that sends the spool in the background: at once (what an earlier run left),
+  /// then whenever messages wait and the back-off allows. Idempotent.
+  public func startDraining() {
+    let start = lock.withLock { () -> Bool in
+      defer { draining = true }
+      return !draining && !stopped
+    }
+    guard start else { return }
+    let thread = Thread { [weak self] in
+      while let self, self.drainOnce() {}
+    }
+    thread.name = "att spool"
+    thread.start()
+  }
+
+  /// One round of the background thread: sends what waits, then sleeps until the next attempt is
+  /// due (or a new message wakes it). Returns false once closed.
+  private func drainOnce() -> Bool {
+    let wait: Double = lock.withLock {
+      if stopped { return -1 }
+      flushLocked()
+      if Self.pending(in: spool).isEmpty { return 5 }
+      return max(nextAttempt.timeIntervalSinceNow, 0.2)
+    }
+    guard wait >= 0 else { return false }
+    _ = wake.wait(timeout: .now() + wait)
+    return lock.withLock { !stopped }
+  }
+
+  /// Stops the background thread and closes the connection; spooled messages stay on disk.
+  public func close() {
+    let wasDraining = lock.withLock {
+      defer {
+        stopped = true
+        connection?.close()
+        connection = nil
+      }
+      return draining && !stopped
+    }
+    if wasDraining { wake.signal() }
+  }
+
+  /// How many messages wait in the spool now.
+  public var pendingCount: Int { Self.pending(in: spool).count }
 
   public var summary: String { "queue mode, broker \(broker), spool \(spool)/" }
 
@@ -34,6 +87,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
       try Self.writeDurably(body, to: "\(spool)/\(name)")
       flushLocked()
     }
+    if draining { wake.signal() }
     return .queued
   }
 
@@ -44,6 +98,20 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
       flushLocked()
       return Self.pending(in: spool).count
     }
+  }
+
+  /// Before the producer exits: keeps trying to send what waits for up to `seconds` (the broker may
+  /// be coming back), then says what is left.
+  public func finish(within seconds: Double) -> DeliveryBacklog? {
+    let deadline = Date(timeIntervalSinceNow: seconds)
+    var left = flush()
+    while left > 0, Date() < deadline {
+      Thread.sleep(forTimeInterval: min(0.2, max(deadline.timeIntervalSinceNow, 0)))
+      lock.withLock { if connection == nil { nextAttempt = .distantPast } }
+      left = flush()
+    }
+    close()
+    return DeliveryBacklog(pending: left, spool: spool, broker: broker.description)
   }
 
   private func flushLocked() {
@@ -59,8 +127,9 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
         log("connected to \(broker); sending \(files.count) spooled message(s)")
       } catch {
         nextAttempt = Date(timeIntervalSinceNow: backoff)
-        log("broker unreachable (\(error)); \(files.count) message(s) kept in \(spool)/, retrying in \(Int(backoff)) s")
-        backoff = min(backoff * 2, 30)
+        // One line when the broker goes away, not one per attempt.
+        if backoff == 1 { log("broker unreachable (\(error)); \(files.count) message(s) kept in \(spool)/ until it is back") }
+        backoff = min(backoff * 2, retryCeiling)
         return
       }
     }
@@ -94,7 +163,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     let synced = fsync(fd)
-    close(fd)
+    Glibc.close(fd)
     guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
       let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
       unlink(temporary)
@@ -103,7 +172,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     let dir = open(folder, O_RDONLY | O_DIRECTORY)
     if dir >= 0 {
       fsync(dir)
-      close(dir)
+      Glibc.close(dir)
     }
   }
 }

@@ -35,8 +35,13 @@ public enum QueueTopology {
 }
 
 extension StoreEvent {
-  /// The event as published on `att.events` (one JSON object).
-  public var json: Data {
+  /// The event as published on `att.events` (one JSON object), without an id (for tests and tools
+  /// that publish directly).
+  public var json: Data { json(id: nil) }
+
+  /// The event as published on `att.events`, with `event_id` when it came through the outbox: a
+  /// redelivered event carries the same id, so consumers can count each once.
+  public func json(id: UUID?) -> Data {
     var object: [String: Any] = [:]
     switch self {
     case .attendanceRecorded(let person, let classID, let day, let observation):
@@ -57,6 +62,7 @@ extension StoreEvent {
       object = ["type": "unknown_face", "device_id": device, "observation_id": observation.uuidString]
     case .galleryChanged: object = ["type": "gallery_changed"]
     }
+    if let id { object["event_id"] = id.uuidString }
     object = object.mapValues { ($0 as Any?) ?? NSNull() }
     return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
   }

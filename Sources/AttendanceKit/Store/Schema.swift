@@ -140,6 +140,23 @@ enum Schema {
       try db.create(index: "attendance_day", on: "attendance", columns: ["local_day"])
       try db.create(index: "attendance_class_day", on: "attendance", columns: ["class_id", "local_day", "person_id"])
     }
+    migrator.registerMigration("v6: event outbox, server-side sessions") { db in
+      // Events written in the transaction that made them and published after its commit by a relay
+      // (att-worker): a worker killed between commit and publish leaves them here, not lost.
+      try db.create(table: "outbox") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("body", .blob).notNull()  // the event's JSON, with its own event_id
+        t.column("created_at", .datetime).notNull()
+      }
+      // Signed-in sessions: the cookie names one by its random id (only its SHA-256 is kept), so
+      // sign-out, a password change or an account's removal ends it at once on every att-serve.
+      try db.create(table: "sessions") { t in
+        t.primaryKey("id_sha256", .text)
+        t.column("user_name", .text).notNull().indexed().references("users", onDelete: .cascade)
+        t.column("created_at", .datetime).notNull()
+        t.column("expires_at", .datetime).notNull()
+      }
+    }
     return migrator
   }
 }

@@ -46,6 +46,12 @@ amqp_basic_properties_t att_amqp_persistent_properties(const amqp_table_t *heade
 /// (NUL-terminated); returns the length, or -1 when the header is absent or not a string.
 long att_amqp_header_string(const amqp_basic_properties_t *properties, const char *key, char *buffer, size_t size);
 
+/// After a call returned AMQP_STATUS_UNEXPECTED_STATE (a method frame arrived where content was
+/// expected), reads that frame: when it is connection.close or channel.close (the broker shutting
+/// down, a deleted queue), answers close-ok and copies the broker's reply code and text. Returns the
+/// text's length, or -1 when the frame is something else or does not arrive within a second.
+long att_amqp_close_reason(amqp_connection_state_t state, int *code, char *text, size_t size);
+
 #ifdef __cplusplus
 }
 #endif
