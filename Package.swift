@@ -124,7 +124,7 @@ let package = Package(
       ]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
     .target(name: "AttTestSupport", dependencies: ["FaceKit"], path: "Tests/AttTestSupport"),
-    .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"]),
+    .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "AttTestSupport"]),
     .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttTestSupport"]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
     .testTarget(

@@ -8,10 +8,17 @@ import Synchronization
 final class BlockingWork: Sendable {
   private let pool: NIOThreadPool
 
-  /// `threads` bounds how much of this work runs at once; the rest waits in line.
-  init(threads: Int) {
+  /// `threads` bounds how much of this work runs at once; the rest waits in line. With `niceness`,
+  /// the threads yield the CPU to everything else of the server (Linux schedules threads by their own
+  /// nice value): under a flood of sign-ins the hashing slows down, the answers to others do not.
+  init(threads: Int, niceness: Int32 = 0) {
     pool = NIOThreadPool(numberOfThreads: threads)
     pool.start()
+    guard niceness != 0 else { return }
+    for _ in 0..<threads {
+      // On Linux, PRIO_PROCESS with id 0 sets the calling thread's nice value, not the whole process's.
+      pool.submit { _ in _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+    }
   }
 
   deinit { pool.shutdownGracefully { _ in } }
@@ -31,7 +38,7 @@ final class PasswordChecks: Sendable {
   let capacity: Int
 
   init(threads: Int = 1, capacity: Int = 4) {
-    work = BlockingWork(threads: threads)
+    work = BlockingWork(threads: threads, niceness: 10)
     self.capacity = capacity
   }
 

@@ -145,6 +145,9 @@ final class Server: Sendable {
     let (name, password) = (form.name, form.password)
     // The check runs on the password thread; when its line is full, the answer is "busy" at once.
     guard let checked = try await passwords.run({ try accounts.verify(name, password: password) }) else {
+      // The answer is held back a second (a timer, no thread): a client that retries at once would
+      // otherwise make the refusals themselves the flood.
+      try? await Task.sleep(for: .seconds(1))
       metrics.countLoginRefusal()
       var response = loginPage(error: "The server is busy with other sign-ins. Try again in a few seconds.", status: .serviceUnavailable)
       response.headers[.retryAfter] = "2"

@@ -196,6 +196,10 @@ struct AttTake: ParsableCommand {
           throw ToolError("--preview needs a display (DISPLAY is not set); on a headless machine use --annotate OUT.avi")
         }
       }
+      // Signals are caught from here on: a stop while the models load ends the run cleanly too.
+      let stop = StopSignal()
+      let signals = StopOnSignals(stop, notice: "att-take: stopping after the current frame")
+      defer { withExtendedLifetime(signals) {} }
       let matcher = try GalleryMatcher(gallery: try Gallery(store: store))
       Console.error("att-take: \(delivery.summary)")
       Console.error(
@@ -219,9 +223,6 @@ struct AttTake: ParsableCommand {
       session.onGalleryReload = { matcher in
         Console.error("att-take: gallery reloaded: \(matcher.people.count) people / \(matcher.embeddings) embeddings")
       }
-      let stop = StopSignal()
-      let signals = StopOnSignals(stop, notice: "att-take: stopping after the current frame")
-      defer { withExtendedLifetime(signals) {} }
 
       var pipeline = FramePipeline(source: frames, options: options)
       pipeline.threads = threads

@@ -115,7 +115,7 @@ final class DevTools: @unchecked Sendable {
   }
 }
 
-@Suite("The dashboard in a real browser (headless Chromium)")
+@Suite("The dashboard in a real browser (headless Chromium)", .testThreads)
 struct BrowserTests {
   static let artifacts = "\(Checkout.root)/.build/test-artifacts"
 

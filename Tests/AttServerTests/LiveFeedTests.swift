@@ -54,7 +54,7 @@ final class WorkerThread: @unchecked Sendable {
   init(_ worker: MessageWorker) { self.worker = worker }
 }
 
-@Suite("att-serve live feed over a real WebSocket", .serialized)
+@Suite("att-serve live feed over a real WebSocket", .serialized, .testThreads)
 struct LiveFeedTests {
   @Test("direct mode: a record committed while the client listens appears on the socket; ?after= catches up on what was missed")
   func directMode() async throws {
@@ -138,7 +138,7 @@ struct LiveFeedTests {
   }
 }
 
-@Suite("att-serve over TLS")
+@Suite("att-serve over TLS", .testThreads)
 struct TLSTests {
   @Test("--tls-cert/--tls-key: the live feed over wss:// with a certificate checked against its CA")
   func wss() async throws {

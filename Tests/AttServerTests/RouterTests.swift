@@ -8,7 +8,7 @@ import Testing
 
 @testable import AttServer
 
-@Suite("att-serve routes (a real database, no sockets)")
+@Suite("att-serve routes (a real database, no sockets)", .testThreads)
 struct RouterTests {
   @Test("nothing but /healthz without a session or token; a wrong token is refused; viewers cannot change anything")
   func authentication() async throws {

@@ -35,16 +35,39 @@ public struct ToolRun: Sendable {
     return "\(Checkout.root)/.build/debug/\(tool)"
   }
 
-  /// Starts the tool without waiting (for tests of concurrent runs); `wait()` collects it.
+  /// Starts the tool without waiting (for tests of concurrent runs); `wait()` collects it. What it
+  /// prints is read as it comes, so a test can wait for a line (`waitFor`) instead of sleeping.
   public final class Running: @unchecked Sendable {
     let process: Process
-    let out: Pipe
-    let err: Pipe
+    private let condition = NSCondition()
+    private var out = Data()
+    private var err = Data()
+    private var open = 2
 
     init(process: Process, out: Pipe, err: Pipe) {
       self.process = process
-      self.out = out
-      self.err = err
+      read(out, standardError: false)
+      read(err, standardError: true)
+    }
+
+    private func read(_ pipe: Pipe, standardError: Bool) {
+      let handle = pipe.fileHandleForReading
+      Thread {
+        while true {
+          let chunk = handle.availableData
+          self.condition.lock()
+          if chunk.isEmpty {
+            self.open -= 1
+          } else if standardError {
+            self.err.append(chunk)
+          } else {
+            self.out.append(chunk)
+          }
+          self.condition.broadcast()
+          self.condition.unlock()
+          if chunk.isEmpty { break }
+        }
+      }.start()
     }
 
     /// The process id (for kill -9 in crash tests).
@@ -55,9 +78,32 @@ public struct ToolRun: Sendable {
       process.terminate()
     }
 
+    /// Waits until standard output holds `text` (true), or the program closed it or `seconds` passed.
+    public func waitFor(stdout text: String, seconds: Double = 60) -> Bool {
+      waitFor(text, inStandardError: false, seconds: seconds)
+    }
+
+    /// Waits until standard error holds `text` (true), or the tool closed it or `seconds` passed (false).
+    public func waitFor(stderr text: String, seconds: Double = 60) -> Bool {
+      waitFor(text, inStandardError: true, seconds: seconds)
+    }
+
+    private func waitFor(_ text: String, inStandardError: Bool, seconds: Double) -> Bool {
+      let deadline = Date(timeIntervalSinceNow: seconds)
+      condition.lock()
+      defer { condition.unlock() }
+      func found() -> Bool { String(decoding: inStandardError ? err : out, as: UTF8.self).contains(text) }
+      while !found() {
+        if open == 0 || !condition.wait(until: deadline) { return found() }
+      }
+      return true
+    }
+
     public func wait() -> ToolRun {
-      let stdout = out.fileHandleForReading.readDataToEndOfFile()
-      let stderr = err.fileHandleForReading.readDataToEndOfFile()
+      condition.lock()
+      while open > 0 { condition.wait() }
+      let (stdout, stderr) = (out, err)
+      condition.unlock()
       process.waitUntilExit()
       return ToolRun(
         status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
@@ -70,7 +116,8 @@ public struct ToolRun: Sendable {
     environment: [String: String] = [:]
   ) throws -> Running {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable(tool))
+    // A name is one of att's tools beside the tests; a path is any other program (Python, curl).
+    process.executableURL = URL(fileURLWithPath: tool.contains("/") ? tool : executable(tool))
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: folder)
     // The caller's DB_URL or MQ_URL must not leak into a test; models come from the checkout.

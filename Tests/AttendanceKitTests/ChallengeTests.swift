@@ -12,7 +12,7 @@ func play(_ challenge: inout Challenge, _ frames: [Scripted]) -> [Challenge.Stat
   frames.map { challenge.observe(yaw: $0.yaw, blinks: $0.blinks, at: $0.time) }
 }
 
-@Suite("Challenge mode: the state machine on scripted frames")
+@Suite("Challenge mode: the state machine on scripted frames", .testThreads)
 struct ChallengeTests {
   @Test("turn left, then blink, each in time: passed")
   func passes() {

@@ -1,11 +1,12 @@
 import FaceKit
 import Foundation
 import GRDB
+import AttTestSupport
 import Testing
 
 @testable import AttendanceKit
 
-@Suite("att-extract's incremental update")
+@Suite("att-extract's incremental update", .testThreads)
 struct EmbeddingUpdateTests {
   @Test("computes one embedding per sample, equal to the engine's own on the stored file; a second run does nothing")
   func computesThenNoOp() throws {

@@ -1,10 +1,11 @@
 import FaceKit
 import Foundation
+import AttTestSupport
 import Testing
 
 @testable import AttendanceKit
 
-@Suite("Enrolment: quality gate, sampling from photos and video, folder layouts")
+@Suite("Enrolment: quality gate, sampling from photos and video, folder layouts", .testThreads)
 struct EnrolmentTests {
   /// A new engine per test: engines are not thread-safe and the tests run in parallel.
   static func engine() throws -> FaceEngine {

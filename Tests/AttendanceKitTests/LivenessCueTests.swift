@@ -7,7 +7,7 @@ import Testing
 
 /// Each liveness cue on real material (the Hamilton clip's live faces; photos and screens held up
 /// to the camera, made from ../shared's stills and photos), and the rule that fuses them.
-@Suite("Liveness cues: blink, motion, texture and their fusion", .serialized)
+@Suite("Liveness cues: blink, motion, texture and their fusion", .serialized, .testThreads)
 struct LivenessCueTests {
   static let shared = Checkout.shared
   static let people = "\(Checkout.shared)/faces/people"

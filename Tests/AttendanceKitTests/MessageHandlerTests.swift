@@ -1,9 +1,10 @@
 import Foundation
+import AttTestSupport
 import Testing
 
 @testable import AttendanceKit
 
-@Suite("The message handler")
+@Suite("The message handler", .testThreads)
 struct MessageHandlerTests {
   func attendance(
     _ person: String = "21CS001", id: UUID = UUID(), at time: String, classID: String? = "CS",

@@ -1,9 +1,10 @@
 import Foundation
+import AttTestSupport
 import Testing
 
 @testable import AttendanceKit
 
-@Suite("Messages")
+@Suite("Messages", .testThreads)
 struct MessageTests {
   @Test("each message type round-trips through JSON with its type and version")
   func roundTrip() throws {
@@ -52,11 +53,65 @@ struct MessageTests {
       ),
       (
         #"{"type":"remove-person","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":7,"keep_attendance":false}"#,
-        "remove-person message field 'person_id' is invalid"
+        "remove-person message field 'person_id' must be a string"
+      ),
+      ("", "message body is empty"),
+      ("[1,2]", "message must be a JSON object, not an array"),
+      ("null", "message must be a JSON object, not null"),
+      (#""attendance""#, "message must be a JSON object, not a string"),
+      (#"{"type":5,"version":1}"#, "message field 'type' must be a string, not a number"),
+      (#"{"type":"attendance","version":"1"}"#, "attendance message field 'version' must be a whole number, not a string"),
+      (
+        #"{"type":"attendance","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"0000-01-01T00:00:00+00:00","direction":"in"}"#,
+        "attendance message field 'captured_at' '0000-01-01T00:00:00+00:00' is not an ISO 8601 time"
+      ),
+      (
+        #"{"type":"attendance","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"9999-12-31T23:59:60+23:59","direction":"in"}"#,
+        "attendance message field 'captured_at' '9999-12-31T23:59:60+23:59' is not an ISO 8601 time"
+      ),
+      (
+        #"{"type":"attendance","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d\nforged","captured_at":"2026-11-25T08:00:00+00:00","direction":"in"}"#,
+        "attendance message field 'device_id' contains control characters"
+      ),
+      (
+        #"{"type":"attendance","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"2026-11-25T08:00:00+00:00","direction":"in","distance":-3}"#,
+        "attendance message field 'distance' -3.0 is outside 0.0...2.0"
+      ),
+      (
+        #"{"type":"attendance","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"2026-11-25T08:00:00+00:00","direction":"sideways"}"#,
+        "attendance message field 'direction' is invalid"
       ),
     ])
   func malformed(text: String, expected: String) {
     let error = #expect(throws: MessageError.self) { try Message.decode(Data(text.utf8)) }
     #expect(error?.description.hasPrefix(expected) == true, "\(String(describing: error))")
+  }
+
+  @Test("absurd lengths are refused with the field and the limit: a 1 MB device id, a 2 MB class, a 5 MB snapshot path")
+  func absurdLengths() throws {
+    func attendance(device: String = "gate", classID: String? = nil, snapshot: String? = nil) throws -> Data {
+      try Message.attendance(
+        AttendanceMessage(
+          personID: "P1", deviceID: device, classID: classID, capturedAt: "2026-11-25T08:00:00+01:00", snapshotPath: snapshot)
+      ).encoded()
+    }
+    let cases: [(Data, String)] = [
+      (try attendance(device: String(repeating: "d", count: 1 << 20)), "field 'device_id' is longer than 256 characters"),
+      (try attendance(classID: String(repeating: "c", count: 2 << 20)), "field 'class' class id 'cccccccccccccccccccc…' is longer"),
+      (try attendance(snapshot: String(repeating: "s", count: 5 << 20)), "field 'snapshot' is longer than 1024 characters"),
+    ]
+    for (body, expected) in cases {
+      let error = #expect(throws: MessageError.self) { try Message.decode(body) }
+      #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
+    }
+    // The handler refuses the same message made in-process (direct mode), before writing anything.
+    let scratch = try Scratch()
+    let result = try scratch.handler.apply(
+      .attendance(AttendanceMessage(personID: "P1", deviceID: "gate", capturedAt: "0000-01-01T00:00:00+00:00")))
+    guard case .rejected(let reason) = result.outcome else {
+      Issue.record("not rejected: \(result)")
+      return
+    }
+    #expect(reason.contains("captured_at"))
   }
 }

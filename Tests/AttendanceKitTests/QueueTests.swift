@@ -22,9 +22,16 @@ final class RunningWorker: @unchecked Sendable {
     }.start()
   }
 
+  private let finished = NSLock()
+  private var stopped = false
+
+  /// Stops the worker after the batch in hand and waits for it; calling it again does nothing.
   func finish() {
     stop.stop()
-    done.wait()
+    finished.withLock {
+      if !stopped { done.wait() }
+      stopped = true
+    }
   }
 }
 
@@ -38,7 +45,7 @@ func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows
   return try condition()
 }
 
-@Suite("RabbitMQ: producers, the spool, att-worker and dead letters (real broker)", .serialized)
+@Suite("RabbitMQ: producers, the spool, att-worker and dead letters (real broker)", .serialized, .testThreads)
 struct QueueTests {
   func attendance(_ person: String, day: Int, id: UUID = UUID()) -> Message {
     .attendance(
@@ -141,7 +148,7 @@ struct QueueTests {
     }
     #expect(eventually(60) { producer.flush() == 0 })
     #expect(try eventually(60) { try s.count("SELECT count(*) FROM observations") == total })
-    Thread.sleep(forTimeInterval: 1)
+    worker.finish()  // the batch in hand is finished: nothing more can arrive after this
     #expect(try s.count("SELECT count(*) FROM observations") == total)
     #expect(try s.count("SELECT sum(1 + duplicates) FROM attendance") == total)
   }
@@ -183,31 +190,50 @@ struct QueueTests {
     let broker = try BrokerURL(try Broker.freshVirtualHost())
     let s = try Scratch(busyTimeout: 0.2)
     _ = try s.register("21CS001", "Barack Obama", faces: 1)
-    // Another process's write transaction holds the lock for 3 s.
+    // Another process's write transaction holds the lock until the worker has failed twice.
     let other = try DatabaseQueue(path: "\(s.folder)/data/attendance.db")
     let locked = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
     let released = DispatchSemaphore(value: 0)
     Thread {
       try? other.writeWithoutTransaction { db in
         try db.execute(sql: "BEGIN IMMEDIATE")
         locked.signal()
-        Thread.sleep(forTimeInterval: 3)
+        release.wait()
         try db.execute(sql: "COMMIT")
       }
       released.signal()
     }.start()
     locked.wait()
+    // One poison message rides in the batch that keeps failing: it must be dead-lettered once, not
+    // once per retry.
+    let raw = try AMQPConnection(broker: broker)
+    try QueueTopology.declare(on: raw)
+    try raw.publish(exchange: QueueTopology.exchange, routingKey: "attendance", body: Data("not json".utf8))
     let producer = try QueueDelivery(broker: broker, spool: "\(s.folder)/spool")
     for day in 1...20 { _ = try producer.deliver(attendance("21CS001", day: day)) }
-    let worker = RunningWorker(broker: broker, scratch: s) { $0.retryDelay = 0.2 }
-    Thread.sleep(forTimeInterval: 1.5)
+    let retries = DispatchSemaphore(value: 0)
+    let worker = RunningWorker(broker: broker, scratch: s) {
+      $0.retryDelay = 0.2
+      $0.log = { line in if line.hasSuffix("will retry") { retries.signal() } }
+    }
+    defer { worker.finish() }
+    #expect(retries.wait(timeout: .now() + 60) == .success && retries.wait(timeout: .now() + 60) == .success)
     #expect(try s.count("SELECT count(*) FROM observations") == 0, "nothing commits while the lock is held")
+    release.signal()
     released.wait()
     #expect(try eventually { try s.count("SELECT count(*) FROM observations") == 20 })
     worker.finish()
     #expect(worker.worker.counts.retried >= 2)
-    #expect(worker.worker.counts.applied == 20 && worker.worker.counts.deadLettered == 0)
+    #expect(worker.worker.counts.applied == 20 && worker.worker.counts.deadLettered == 1)
     #expect(try s.count("SELECT count(*) FROM attendance") == 20)
+    var parked = 0
+    while let delivery = try raw.get(queue: QueueTopology.deadQueue) {
+      parked += 1
+      #expect(delivery.reason?.hasPrefix("message is not valid JSON") == true)
+      try raw.ack(delivery.tag)
+    }
+    #expect(parked == 1, "the poison message is parked exactly once")
   }
 
   @Test(

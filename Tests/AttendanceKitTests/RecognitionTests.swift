@@ -68,7 +68,7 @@ enum RecognitionSiteOptions {
   }
 }
 
-@Suite("att-take's recognition: matching, tracking, liveness and the pipeline")
+@Suite("att-take's recognition: matching, tracking, liveness and the pipeline", .testThreads)
 struct RecognitionTests {
   @Test("enrolled people are recognised with the right id, strangers are not, and each person is recorded once")
   func recognisesOnVideo() throws {

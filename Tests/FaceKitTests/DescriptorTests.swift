@@ -1,8 +1,9 @@
 import FaceKit
 import Foundation
+import AttTestSupport
 import Testing
 
-@Suite("Face descriptors")
+@Suite("Face descriptors", .testThreads)
 struct DescriptorTests {
   @Test("photos of the same person lie closer than 0.6")
   func samePerson() throws {

@@ -1,7 +1,8 @@
 import FaceKit
+import AttTestSupport
 import Testing
 
-@Suite("Face detection and landmarks")
+@Suite("Face detection and landmarks", .testThreads)
 struct DetectionTests {
   @Test(
     "group photos give the number of faces dlib's HOG detector finds in them",

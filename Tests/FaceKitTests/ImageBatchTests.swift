@@ -1,9 +1,10 @@
 import FaceKit
 import Foundation
 import Synchronization
+import AttTestSupport
 import Testing
 
-@Suite("Batches over many files")
+@Suite("Batches over many files", .testThreads)
 struct ImageBatchTests {
   /// Runs a batch and collects what it delivers, in delivery order.
   static func run(_ files: [String], workers: Int) throws -> [ImageReport] {

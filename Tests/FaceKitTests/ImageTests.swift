@@ -1,8 +1,9 @@
 import FaceKit
 import Foundation
+import AttTestSupport
 import Testing
 
-@Suite("Image decoding")
+@Suite("Image decoding", .testThreads)
 struct ImageTests {
   @Test(
     "common formats and pixel layouts decode to RGB of the right size",

@@ -1,8 +1,9 @@
 import FaceKit
 import Foundation
+import AttTestSupport
 import Testing
 
-@Suite("Model files")
+@Suite("Model files", .testThreads)
 struct ModelTests {
   @Test("a folder without models gives an error naming the missing file")
   func missing() throws {

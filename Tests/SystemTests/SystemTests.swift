@@ -28,7 +28,7 @@ func shell(_ command: String, environment: [String: String] = [:], in folder: St
   return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
 }
 
-@Suite("The whole system: the demo path and the install", .serialized)
+@Suite("The whole system: the demo path and the install", .serialized, .testThreads)
 struct SystemTests {
   @Test(
     "the demo runs headless against the real broker and database: people enrolled through att-worker, attendance recorded, exported"

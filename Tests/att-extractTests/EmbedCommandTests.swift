@@ -19,7 +19,7 @@ extension ToolRun {
   }
 }
 
-@Suite("att-extract embed")
+@Suite("att-extract embed", .testThreads)
 struct EmbedCommandTests {
   @Test("prints one JSON line per file with 128-d embeddings, in order, and exits 0")
   func embeds() throws {

@@ -3,7 +3,7 @@ import AttendanceKit
 import Foundation
 import Testing
 
-@Suite("att-extract update and export")
+@Suite("att-extract update and export", .testThreads)
 struct UpdateCommandTests {
   /// A site with two people registered but no embeddings yet (att-register --no-extract).
   func site() throws -> String {

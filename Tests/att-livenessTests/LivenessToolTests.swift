@@ -4,7 +4,7 @@ import FaceKit
 import Foundation
 import Testing
 
-@Suite("att-liveness: the passive texture cue, trained and scored on ../shared/faces/liveness")
+@Suite("att-liveness: the passive texture cue, trained and scored on ../shared/faces/liveness", .testThreads)
 struct LivenessToolTests {
   var material: String { "\(Checkout.shared)/faces/liveness" }
 

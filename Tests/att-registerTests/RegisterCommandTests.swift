@@ -39,7 +39,7 @@ struct Site {
   }
 }
 
-@Suite("att-register")
+@Suite("att-register", .testThreads)
 struct RegisterCommandTests {
   @Test("import enrols each layout, says what it skipped and why, and computes embeddings; importing again adds nothing")
   func importFolder() throws {

@@ -4,7 +4,7 @@ import FaceKit
 import Foundation
 import Testing
 
-@Suite("att-take")
+@Suite("att-take", .testThreads)
 struct TakeCommandTests {
   /// A working folder with Lin-Manuel Miranda enrolled from his photo in people/.
   func site() throws -> String {
@@ -121,7 +121,7 @@ struct TakeCommandTests {
     let folder = try site()
     let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
     let running = try ToolRun.start("att-take", ["--source", clip, "--threads", "1", "--upsample", "1"], in: folder)
-    Thread.sleep(forTimeInterval: 3)
+    #expect(running.waitFor(stderr: "att-take: device "), "the run started")
     running.terminate()
     let result = running.wait()
     #expect(result.status == 0, "\(result.stderr)")

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import Testing
 
-@Suite("att-worker")
+@Suite("att-worker", .testThreads)
 struct WorkerCommandTests {
   @Test("kill -9 a worker in the middle of 10,000 observations, start another: every one is in the database exactly once")
   func killedWorker() throws {
@@ -36,7 +36,6 @@ struct WorkerCommandTests {
 
     let second = try ToolRun.start("att-worker", [], in: folder, environment: environment)
     #expect(eventuallyTrue(60) { (try? count(store, "observations")) ?? 0 >= total })
-    Thread.sleep(forTimeInterval: 1)
     second.terminate()
     let stopped = second.wait()
     #expect(stopped.status == 0, "\(stopped.stderr)")
@@ -56,7 +55,7 @@ struct WorkerCommandTests {
       worker.terminate()
       _ = worker.wait()
     }
-    Thread.sleep(forTimeInterval: 1)  // the worker declares the topology
+    #expect(worker.waitFor(stderr: "consuming"), "the worker declared the topology")
     let script = """
       import pika, sys
       connection = pika.BlockingConnection(pika.URLParameters(sys.argv[1]))
