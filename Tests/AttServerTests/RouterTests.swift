@@ -283,6 +283,108 @@ struct RouterTests {
     }
   }
 
+  @Test("sessions end on the server: sign-out, a password change and removal end them at once; a re-added account gets none back")
+  func sessionsEnd() async throws {
+    let f = try Fixture()
+    let app = try buildApplication(f.settings())
+    let accounts = {
+      var accounts = Accounts(store: f.store)
+      accounts.iterations = 1_000
+      return accounts
+    }()
+    try await app.test(.router) { client in
+      func me(_ session: String) async throws -> HTTPResponse.Status {
+        try await client.execute(uri: "/api/me", method: .get, headers: [.cookie: "att_session=\(session)"]) { $0.status }
+      }
+      // Sign-out ends that session (the old cookie, replayed, is nobody), not the account's others.
+      let first = try await signIn(client, "ana")
+      let second = try await signIn(client, "ana")
+      let csrf = try await client.execute(uri: "/api/me", method: .get, headers: [.cookie: "att_session=\(first)"]) {
+        (try json($0.body) as? [String: Any])?["csrf"] as? String ?? ""
+      }
+      try await client.execute(
+        uri: "/logout", method: .post, headers: [.cookie: "att_session=\(first)", .init("X-CSRF-Token")!: csrf]
+      ) { #expect($0.status == .seeOther) }
+      #expect(try await me(first) == .unauthorized, "signed out")
+      #expect(try await me(second) == .ok, "another session of the same account goes on")
+      // A new password ends every session of the account.
+      try accounts.addUser("ana", password: "another password 123", role: .admin, replace: true)
+      #expect(try await me(second) == .unauthorized, "the password changed")
+      // Removed, then re-added with another role: the old cookie does not come back to life.
+      let vic = try await signIn(client, "vic")
+      try accounts.removeUser("vic")
+      try accounts.addUser("vic", password: Fixture.password, role: .admin)
+      #expect(try await me(vic) == .unauthorized, "removal ended it for good")
+      #expect(try f.count("SELECT count(*) FROM sessions WHERE user_name = 'vic'") == 0)
+    }
+  }
+
+  @Test("every answer carries the security headers, errors included (400, 401, 403, 404, 413)")
+  func headersOnErrors() async throws {
+    let f = try Fixture()
+    let app = try buildApplication(f.settings())
+    try await app.test(.router) { client in
+      let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+      let cases: [(String, HTTPRequest.Method, HTTPFields, String?, HTTPResponse.Status)] = [
+        ("/healthz", .get, [:], nil, .ok),
+        ("/api/people", .get, [:], nil, .unauthorized),
+        ("/api/audit", .get, .bearer(f.viewerToken), nil, .forbidden),
+        ("/api/no-such-thing", .get, .bearer(f.viewerToken), nil, .notFound),
+        ("/api/attendance?from=tomorrow", .get, .bearer(f.viewerToken), nil, .badRequest),
+        ("/api/attendance", .post, admin, String(repeating: "x", count: 2 << 20), .contentTooLarge),
+      ]
+      for (path, method, headers, body, status) in cases {
+        try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+          #expect($0.status == status, "\(path)")
+          #expect($0.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true, "\(path) \($0.status)")
+          #expect($0.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
+          #expect($0.headers[.xFrameOptions] == "DENY", "\(path)")
+        }
+      }
+    }
+  }
+
+  @Test("admin corrections refuse absurd values by field: year 0000, +999, a note longer than 500 characters, a 1.9 MB body")
+  func absurdCorrections() async throws {
+    let f = try Fixture()
+    let app = try buildApplication(f.settings())
+    try await app.test(.router) { client in
+      let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+      let cases: [(String, HTTPResponse.Status, String)] = [
+        (#"{"person_id":"21CS001","day":"0000-01-01"}"#, .badRequest, "day: '0000-01-01' is not a date"),
+        (#"{"person_id":"21CS001","day":"+999-01-01"}"#, .badRequest, "day: '+999-01-01' is not a date"),
+        (
+          #"{"person_id":"21CS001","day":"2026-11-25","note":"\#(String(repeating: "n", count: 501))"}"#, .badRequest,
+          "note: is longer than 500 characters"
+        ),
+        (
+          #"{"person_id":"21CS001","day":"2026-11-25","note":"\#(String(repeating: "n", count: 1_900_000))"}"#,
+          .contentTooLarge, ""
+        ),
+      ]
+      for (body, status, message) in cases {
+        try await client.execute(uri: "/api/attendance", method: .post, headers: admin, body: ByteBuffer(string: body)) {
+          #expect($0.status == status, "\(body.prefix(80))")
+          #expect(message.isEmpty || String(buffer: $0.body).contains(message), "\(String(buffer: $0.body))")
+        }
+      }
+      #expect(try f.count("SELECT count(*) FROM audit_log") == 0, "nothing reached the audit log")
+      #expect(try f.count("SELECT count(*) FROM attendance") == 0)
+    }
+  }
+
+  @Test("a WebSocket's origin must match host and port; log lines cannot be forged with a line break")
+  func originAndLogText() {
+    #expect(RequireIdentity.sameOrigin("http://127.0.0.1:8080", authority: "127.0.0.1:8080", tls: false))
+    #expect(!RequireIdentity.sameOrigin("http://127.0.0.1:9999", authority: "127.0.0.1:8080", tls: false), "another port")
+    #expect(!RequireIdentity.sameOrigin("http://evil.example", authority: "127.0.0.1:8080", tls: false))
+    #expect(RequireIdentity.sameOrigin("https://att.school.example", authority: "att.school.example", tls: true))
+    #expect(!RequireIdentity.sameOrigin("http://att.school.example", authority: "att.school.example", tls: true), "scheme's port")
+    #expect(!RequireIdentity.sameOrigin("null", authority: "127.0.0.1:8080", tls: false))
+    let forged = LogText.safe("x\n127.0.0.1 admin GET /api/audit 200 1.0ms")
+    #expect(!forged.contains("\n") && forged.hasPrefix("x\\u{A}127.0.0.1"))
+  }
+
   func loginForm(_ client: some TestClientProtocol) async throws -> (field: String, cookie: String) {
     try await client.execute(uri: "/login", method: .get) { response in
       let html = String(buffer: response.body)
