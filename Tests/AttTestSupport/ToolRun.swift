@@ -142,3 +142,14 @@ public struct ToolRun: Sendable {
     try start(tool, arguments, in: folder, stdin: stdin, environment: environment).wait()
   }
 }
+
+/// Waits until `condition` holds, checking every 0.1 s, up to `seconds`; whether it held. For state
+/// another process changes (rows in a database, messages in a queue), which sends no event.
+public func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+  let deadline = Date(timeIntervalSinceNow: seconds)
+  while Date() < deadline {
+    if try condition() { return true }
+    Thread.sleep(forTimeInterval: 0.1)
+  }
+  return try condition()
+}

@@ -35,15 +35,6 @@ final class RunningWorker: @unchecked Sendable {
   }
 }
 
-/// Waits until `condition` holds (polling), up to `seconds`.
-func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
-  let deadline = Date(timeIntervalSinceNow: seconds)
-  while Date() < deadline {
-    if try condition() { return true }
-    Thread.sleep(forTimeInterval: 0.1)
-  }
-  return try condition()
-}
 
 @Suite("RabbitMQ: producers, the spool, att-worker and dead letters (real broker)", .serialized, .testThreads)
 struct QueueTests {

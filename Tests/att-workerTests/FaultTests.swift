@@ -38,15 +38,20 @@ struct FaultTests {
     ]
   }
 
-  @Test("a poisoned queue: every poison message (the empty body first) is dead-lettered exactly once with its cause; the good ones behind it are applied")
-  func poisonCorpus() throws {
-    let url = try Broker.freshVirtualHost()
-    let folder = try Checkout.scratchFolder("poison")
+  /// Enrols P1 in the folder's database, in direct mode, as an operator would.
+  func enrol(in folder: String) throws {
     let enrol = try ToolRun.run(
       "att-register",
       ["add", "--id", "P1", "--name", "Ann", "--source", "\(Checkout.shared)/faces/people/barack_obama", "--count", "1",
        "--no-extract"], in: folder)
     #expect(enrol.status == 0, "\(enrol.stderr)")
+  }
+
+  @Test("a poisoned queue: every poison message (the empty body first) is dead-lettered exactly once with its cause; the good ones behind it are applied")
+  func poisonCorpus() throws {
+    let url = try Broker.freshVirtualHost()
+    let folder = try Checkout.scratchFolder("poison")
+    try enrol(in: folder)
     let raw = try AMQPConnection(broker: try BrokerURL(url))
     try QueueTopology.declare(on: raw)
     let corpus = try Self.poisonCorpus()
@@ -59,7 +64,7 @@ struct FaultTests {
     }
     let worker = try ToolRun.start("att-worker", [], in: folder, environment: ["MQ_URL": url])
     let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
-    #expect(eventuallyTrue { (try? store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance") }) == 10 })
+    #expect(eventually { (try? store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance") }) == 10 })
     worker.terminate()
     let stopped = worker.wait()
     #expect(stopped.status == 0, "the worker never crashed: \(stopped.stderr.suffix(2000))")
@@ -88,11 +93,7 @@ struct FaultTests {
     defer { try? broker.stop() }
     let url = try BrokerURL(broker.url)
     let folder = try Checkout.scratchFolder("outbox")
-    let enrol = try ToolRun.run(
-      "att-register",
-      ["add", "--id", "P1", "--name", "Ann", "--source", "\(Checkout.shared)/faces/people/barack_obama", "--count", "1",
-       "--no-extract"], in: folder)
-    #expect(enrol.status == 0, "\(enrol.stderr)")
+    try enrol(in: folder)
     // A consumer of att.events with a durable queue of its own: it keeps every event through the restart.
     let listener = try AMQPConnection(broker: url)
     try QueueTopology.declare(on: listener)
@@ -117,17 +118,17 @@ struct FaultTests {
 
     for killAt in [300, 1_200] {
       let doomed = try ToolRun.start("att-worker", ["--batch", "10"], in: folder, environment: environment)
-      #expect(eventuallyTrue(120) { committed() > killAt })
+      #expect(eventually(120) { committed() > killAt })
       kill(doomed.pid, SIGKILL)
       _ = doomed.wait()
       #expect(committed() < total, "killed in the middle of the stream")
     }
     let last = try ToolRun.start("att-worker", ["--batch", "10"], in: folder, environment: environment)
-    #expect(eventuallyTrue(120) { committed() > 2_000 })
+    #expect(eventually(120) { committed() > 2_000 })
     try broker.stop()  // the broker goes away in the middle...
     try broker.start()  // ...and comes back: the worker reconnects by itself
-    #expect(eventuallyTrue(180) { committed() == total })
-    #expect(eventuallyTrue(60) { (try? store.pendingEventCount()) == 0 }, "the outbox is relayed to the end")
+    #expect(eventually(180) { committed() == total })
+    #expect(eventually(60) { (try? store.pendingEventCount()) == 0 }, "the outbox is relayed to the end")
     last.terminate()
     let stopped = last.wait()
     #expect(stopped.status == 0, "\(stopped.stderr.suffix(2000))")
@@ -178,7 +179,7 @@ struct FaultTests {
     }
     #expect(producer.pendingCount == 6)
     try broker.start()
-    #expect(eventuallyTrue(60) { producer.pendingCount == 0 }, "drained without a new message")
+    #expect(eventually(60) { producer.pendingCount == 0 }, "drained without a new message")
     let reader = try AMQPConnection(broker: url)
     var queued = 0
     for queue in [QueueTopology.registerQueue, QueueTopology.attendanceQueue] {
@@ -190,12 +191,4 @@ struct FaultTests {
     #expect(queued == 6)
   }
 
-  func eventuallyTrue(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
-    let deadline = Date(timeIntervalSinceNow: seconds)
-    while Date() < deadline {
-      if condition() { return true }
-      Thread.sleep(forTimeInterval: 0.1)
-    }
-    return condition()
-  }
 }

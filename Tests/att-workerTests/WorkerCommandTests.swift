@@ -28,14 +28,14 @@ struct WorkerCommandTests {
     let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
 
     let first = try ToolRun.start("att-worker", ["--batch", "20"], in: folder, environment: environment)
-    #expect(eventuallyTrue { (try? count(store, "observations")) ?? 0 > 200 })
+    #expect(eventually { (try? count(store, "observations")) ?? 0 > 200 })
     kill(first.pid, SIGKILL)
     _ = first.wait()
     let killedAt = try count(store, "observations")
     #expect(killedAt < total, "the first worker was killed mid-stream")
 
     let second = try ToolRun.start("att-worker", [], in: folder, environment: environment)
-    #expect(eventuallyTrue(60) { (try? count(store, "observations")) ?? 0 >= total })
+    #expect(eventually(60) { (try? count(store, "observations")) ?? 0 >= total })
     second.terminate()
     let stopped = second.wait()
     #expect(stopped.status == 0, "\(stopped.stderr)")
@@ -76,7 +76,7 @@ struct WorkerCommandTests {
     #expect(publish.terminationStatus == 0)
     var lines: [String] = []
     #expect(
-      eventuallyTrue {
+      eventually {
         lines = (try? ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: ["MQ_URL": url]).lines) ?? []
         return lines.count == 4
       })
@@ -104,7 +104,7 @@ struct WorkerCommandTests {
       .attendance(AttendanceMessage(personID: "P7", deviceID: "gate", capturedAt: "2026-11-25T08:00:00+01:00")))
     var parked: [String] = []
     #expect(
-      eventuallyTrue {
+      eventually {
         parked = (try? ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines) ?? []
         return parked.count == 1
       })
@@ -120,17 +120,17 @@ struct WorkerCommandTests {
       in: folder, environment: environment)
     #expect(enrol.status == 0, "\(enrol.stderr)")
     let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
-    #expect(eventuallyTrue { (try? store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM people") }) == 1 })
+    #expect(eventually { (try? store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM people") }) == 1 })
     let requeue = try ToolRun.run("att-worker", ["dead-letters", "requeue"], in: folder, environment: environment)
     #expect(requeue.stdout.contains("requeued 1 message(s)"), "\(requeue.stderr)")
-    #expect(eventuallyTrue { (try? count(store, "attendance")) == 1 })
+    #expect(eventually { (try? count(store, "attendance")) == 1 })
     #expect(try ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines.isEmpty)
 
     // Something that can never succeed is purged.
     _ = try producer.deliver(
       .attendance(AttendanceMessage(personID: "nobody", deviceID: "gate", capturedAt: "2026-11-25T09:00:00+01:00")))
     #expect(
-      eventuallyTrue {
+      eventually {
         (try? ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: environment).lines.count) == 1
       })
     let purge = try ToolRun.run("att-worker", ["dead-letters", "purge"], in: folder, environment: environment)
@@ -143,12 +143,4 @@ struct WorkerCommandTests {
     try store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
   }
 
-  func eventuallyTrue(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
-    let deadline = Date(timeIntervalSinceNow: seconds)
-    while Date() < deadline {
-      if condition() { return true }
-      Thread.sleep(forTimeInterval: 0.1)
-    }
-    return condition()
-  }
 }
