@@ -35,6 +35,8 @@ public struct ServeSettings: Sendable {
   public var databaseThreads = 4
   /// Password checks admitted at once (one runs, the rest wait); more get "busy, try again".
   public var passwordLine = 4
+  /// Seconds an HTTP connection may stay idle (a half-open client included) before it is closed.
+  public var idleTimeout = 30.0
 
   public init(store: AttendanceStore, media: MediaLibrary, delivery: any MessageDelivery, secretKey: String) {
     self.store = store
@@ -84,10 +86,11 @@ public func buildApplication(_ settings: ServeSettings, logger: Logger = Logger(
   let router = Router(context: AppContext.self)
   server.addRoutes(to: router)
   // WebSocket defaults: a ping every 30 s keeps idle feeds open through proxies.
-  // Idle HTTP connections are closed after 30 s (a half-open client cannot hold a descriptor for
-  // ever); open WebSockets are pinged instead.
+  // Idle HTTP connections are closed (a half-open client cannot hold a descriptor for ever); open
+  // WebSockets are pinged instead.
   let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
-    webSocketRouter: router, configuration: .init(http1: .init(idleTimeout: .seconds(30))))
+    webSocketRouter: router,
+    configuration: .init(http1: .init(idleTimeout: .milliseconds(Int64(settings.idleTimeout * 1000)))))
   let builder: HTTPServerBuilder
   if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
     let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }

@@ -87,6 +87,15 @@ struct MessageTests {
     #expect(error?.description.hasPrefix(expected) == true, "\(String(describing: error))")
   }
 
+  @Test("figures are stored as JSON that reads back to the same numbers, keys sorted and escaped")
+  func figuresJSON() throws {
+    let figures: [String: Double] = ["motion_residual": 0.071, "blink": 0, "eye \"distance\"\n": 58.25, "big": 1e20, "neg": -3]
+    let text = FiguresJSON.text(figures)
+    #expect(text.hasPrefix(#"{"big":"#))
+    let back = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Double])
+    #expect(back == figures, "\(text)")
+  }
+
   @Test("absurd lengths are refused with the field and the limit: a 1 MB device id, a 2 MB class, a 5 MB snapshot path")
   func absurdLengths() throws {
     func attendance(device: String = "gate", classID: String? = nil, snapshot: String? = nil) throws -> Data {

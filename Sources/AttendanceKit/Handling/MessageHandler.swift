@@ -41,10 +41,13 @@ public struct MessageHandler: Sendable {
   }
 
   /// Applies many batchable messages in one transaction (one commit, one fsync) and returns each
-  /// one's result, in order. If anything throws, nothing of the batch is committed.
-  public func apply(batch messages: [Message]) throws -> [HandlingResult] {
+  /// one's result, in order. If anything throws, nothing of the batch is committed. The outbox events
+  /// `relayed` (already published) are deleted in the same transaction: a relay needs no commit of
+  /// its own, and a crash before it only publishes them again, with the same event ids.
+  public func apply(batch messages: [Message], removingRelayed relayed: [Int64] = []) throws -> [HandlingResult] {
     try store.writer.write { db in
-      try messages.map { message -> HandlingResult in
+      try AttendanceStore.removeEvents(relayed, in: db)
+      return try messages.map { message -> HandlingResult in
         if let refusal = Self.refusal(message) { return refusal }
         switch message {
         case .attendance(let m): return try apply(m, in: db)
@@ -128,7 +131,7 @@ public struct MessageHandler: Sendable {
             SELECT id, captured_at FROM attendance
             WHERE person_id = ? AND ifnull(class_id, '') = ifnull(?, '') AND local_day = ? AND direction = ?
             """), arguments: [m.personID, m.classID, captured.localDay, m.direction.rawValue])
-      let figures = try m.liveness?.figures.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+      let figures = m.liveness?.figures.map(FiguresJSON.text)
       guard let existing else {
         try db.cachedStatement(
           sql: """
@@ -221,7 +224,7 @@ public struct MessageHandler: Sendable {
         }
         var added = 0
         for crop in crops {
-          let quality = try crop.face.quality.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+          let quality = crop.face.quality.map(FiguresJSON.text)
           try db.execute(
             sql: """
               INSERT OR IGNORE INTO face_samples (person_id, media_path, sha256, source, captured_at, width, height,

@@ -31,6 +31,9 @@ public final class MessageWorker {
   }
 
   public private(set) var counts = Counts()
+  /// Outbox events published and confirmed, up to this id; deleted with the next batch's commit.
+  private var relayedThrough: Int64 = 0
+  private var relayed: [Int64] = []
   private var consumer: AMQPConnection?
   private var publisher: AMQPConnection?
 
@@ -65,6 +68,7 @@ public final class MessageWorker {
       }
     }
     disconnect()
+    try? handler.store.removeEvents(relayed)
   }
 
   private func connect() throws(QueueError) {
@@ -88,7 +92,12 @@ public final class MessageWorker {
     guard let consumer else { return }
     var failures = 0
     while !stop.isStopped {
-      guard let first = try consumer.nextDelivery(timeout: 0.5) else { continue }
+      guard let first = try consumer.nextDelivery(timeout: 0.5) else {
+        // Quiet: the relayed events are deleted on their own now.
+        try handler.store.removeEvents(relayed)
+        relayed = []
+        continue
+      }
       // Take what is already waiting, for at most batchWait: a busy queue gives big batches, a quiet
       // one gives a batch of one without delay.
       var deliveries = [first]
@@ -143,7 +152,12 @@ public final class MessageWorker {
       }
       let results: [HandlingResult]
       do {
-        results = run.count > 1 ? try handler.apply(batch: run.map(\.1)) : [try handler.apply(run[0].1)]
+        if MessageHandler.isBatchable(run[0].1) {
+          results = try handler.apply(batch: run.map(\.1), removingRelayed: relayed)
+          relayed = []
+        } else {
+          results = [try handler.apply(run[0].1)]
+        }
       } catch {
         log("\(run.count) message(s) from \(run[0].1.type) \(run[0].1.id): \(error); will retry")
         return false
@@ -179,15 +193,17 @@ public final class MessageWorker {
   }
 
   /// Publishes what the outbox holds (the events of the commits so far, and any a killed worker
-  /// left), waits for the broker's confirms, then deletes them. A failure leaves them for the next try.
+  /// left) and waits for the broker's confirms; they are deleted with the next batch's commit, or
+  /// on their own when the queue is quiet. A failure leaves them for the next try.
   private func relayEvents() throws {
     guard let publisher else { return }
     while true {
-      let pending = try handler.store.pendingEvents()
-      guard !pending.isEmpty else { return }
+      let pending = try handler.store.pendingEvents(after: relayedThrough)
+      guard let last = pending.last else { return }
       for event in pending { try publisher.send(exchange: QueueTopology.events, routingKey: "", body: event.body) }
       try publisher.waitForConfirms()
-      try handler.store.removeEvents(pending.map(\.id))
+      relayedThrough = last.id
+      relayed += pending.map(\.id)
       counts.events += pending.count
     }
   }

@@ -26,10 +26,11 @@ extension AttendanceStore {
     try writer.write { db in try Self.enqueue(events, in: db) }
   }
 
-  /// The oldest events waiting to be published.
-  public func pendingEvents(limit: Int = 500) throws -> [PendingEvent] {
+  /// The oldest events waiting to be published, after `id` (those up to it are already relayed and
+  /// wait only to be deleted). Ids grow in commit order: SQLite has one writer at a time.
+  public func pendingEvents(after id: Int64 = 0, limit: Int = 500) throws -> [PendingEvent] {
     try writer.read { db in
-      try Row.fetchAll(db, sql: "SELECT id, body FROM outbox ORDER BY id LIMIT ?", arguments: [limit]).map {
+      try Row.fetchAll(db, sql: "SELECT id, body FROM outbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map {
         PendingEvent(id: $0["id"], body: $0["body"])
       }
     }
@@ -37,13 +38,17 @@ extension AttendanceStore {
 
   /// Removes events once the broker has confirmed them.
   public func removeEvents(_ ids: [Int64]) throws {
+    guard !ids.isEmpty else { return }
+    try writer.write { db in try Self.removeEvents(ids, in: db) }
+  }
+
+  static func removeEvents(_ ids: [Int64], in db: Database) throws {
     guard let first = ids.min(), let last = ids.max() else { return }
-    try writer.write { db in
-      if last - first + 1 == Int64(ids.count) {
-        try db.execute(sql: "DELETE FROM outbox WHERE id BETWEEN ? AND ?", arguments: [first, last])
-      } else {
-        for id in ids { try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
-      }
+    if last - first + 1 == Int64(ids.count) {
+      try db.cachedStatement(sql: "DELETE FROM outbox WHERE id BETWEEN ? AND ?").execute(arguments: [first, last])
+    } else {
+      let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?")
+      for id in ids { try statement.execute(arguments: [id]) }
     }
   }
 
