@@ -86,11 +86,17 @@ public func buildApplication(_ settings: ServeSettings, logger: Logger = Logger(
   let router = Router(context: AppContext.self)
   server.addRoutes(to: router)
   // WebSocket defaults: a ping every 30 s keeps idle feeds open through proxies.
-  // Idle HTTP connections are closed (a half-open client cannot hold a descriptor for ever); open
-  // WebSockets are pinged instead.
-  let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
-    webSocketRouter: router,
-    configuration: .init(http1: .init(idleTimeout: .milliseconds(Int64(settings.idleTimeout * 1000)))))
+  // Idle HTTP connections are closed, silent new ones included (a half-open client cannot hold a
+  // descriptor for ever); open WebSockets are pinged instead.
+  let idle = TimeAmount.milliseconds(Int64(settings.idleTimeout * 1000))
+  let webSocketResponder = router.buildResponder()
+  let webSocket = HTTPServerBuilder { responder in
+    TimedHTTPChannel(
+      base: HTTP1WebSocketUpgradeChannel(
+        responder: responder, webSocketResponder: webSocketResponder,
+        configuration: .init(http1: .init(idleTimeout: idle))),
+      firstRequestTimeout: idle)
+  }
   let builder: HTTPServerBuilder
   if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
     let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
