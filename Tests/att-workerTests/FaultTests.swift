@@ -132,6 +132,9 @@ struct FaultTests {
     last.terminate()
     let stopped = last.wait()
     #expect(stopped.status == 0, "\(stopped.stderr.suffix(2000))")
+    #expect(
+      stopped.stderr.contains("the broker closed the connection: CONNECTION_FORCED"),
+      "the log says why the connection went, in the broker's words: \(stopped.stderr.suffix(2000))")
 
     var eventIDs = Set<String>()
     var seen = Set<String>()
@@ -165,6 +168,7 @@ struct FaultTests {
     #expect(rename.status == 0, "\(rename.stderr)")
     #expect(rename.stderr.contains("1 message(s) not yet confirmed by the broker"), "\(rename.stderr)")
     #expect(rename.stderr.contains("\(folder)/spool/"), "the line names the spool: \(rename.stderr)")
+    #expect(rename.stderr.contains("connection refused"), "the cause in the system's words: \(rename.stderr)")
 
     // A long-running producer (att-take, att-serve) with messages waiting: they go when the broker
     // is back, though nothing new is delivered; what the tool above left goes too.

@@ -50,9 +50,15 @@ public final class AMQPConnection {
       throw .unreachable(broker.description, reason: "cannot create a socket")
     }
     var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
+    let opened = amqp_socket_open_noblock(socket, broker.host, Int32(broker.port), &limit)
+    if opened == AMQP_STATUS_SOCKET_ERROR.rawValue {
+      // librabbitmq keeps the cause of a failed non-blocking connect to itself; one plain connect
+      // finds it (connection refused, no route to host).
+      amqp_destroy_connection(state)
+      throw .unreachable(broker.description, reason: "connecting: " + Self.connectFailure(broker.host, broker.port))
+    }
     do {
-      try check(
-        status: amqp_socket_open_noblock(socket, broker.host, Int32(broker.port), &limit), "connecting", unreachable: true)
+      try check(status: opened, "connecting", unreachable: true)
       try check(att_amqp_login_plain(state, broker.virtualHost, Int32(heartbeat), broker.user, broker.password), "logging in")
       amqp_channel_open(state, channel)
       try check(amqp_get_rpc_reply(state), "opening a channel")
@@ -63,6 +69,23 @@ public final class AMQPConnection {
       throw error
     }
     open = true
+  }
+
+  /// Why a TCP connection to host:port fails, in the system's words.
+  static func connectFailure(_ host: String, _ port: Int) -> String {
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var found: UnsafeMutablePointer<addrinfo>?
+    let resolved = getaddrinfo(host, String(port), &hints, &found)
+    guard resolved == 0, let first = found else { return "cannot resolve \(host): " + String(cString: gai_strerror(resolved)) }
+    defer { freeaddrinfo(found) }
+    let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+    guard fd >= 0 else { return String(cString: strerror(errno)) }
+    defer { Glibc.close(fd) }
+    var limit = timeval(tv_sec: 2, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    if connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return "the connection failed, then succeeded on a retry" }
+    return String(cString: strerror(errno)).lowercased()
   }
 
   deinit { close() }
