@@ -15,11 +15,14 @@ struct AttWorker: ParsableCommand {
       Each message is applied by the same handler direct mode uses, and acknowledged only after \
       its transaction committed, so a killed worker loses nothing: the broker redelivers, and a \
       redelivered message changes nothing (observation UUIDs, image digests). A message that can \
-      never succeed (not JSON, unknown type or version, unknown person, an image that does not \
-      decode) goes to the dead-letter queue att.dead-letters with the reason in its x-att-reason \
-      header; a transient failure (database locked, disk full) is retried. After each commit the \
-      events are published to the fanout exchange att.events. For a register message the \
-      embeddings are computed at once. Several workers may run against one database.
+      never succeed (an empty body, not JSON, a field of the wrong kind or outside its limits, an \
+      unknown type, version or person, an image that does not decode) goes to the dead-letter \
+      queue att.dead-letters once, with the field and the cause in its x-att-reason header; a \
+      transient failure (database locked, disk full) is retried. Each commit writes its events to \
+      the outbox table; they are published to the fanout exchange att.events after the commit, \
+      so a worker killed in between loses none (each carries an event_id, the same if it is \
+      published again). For a register message the embeddings are computed at once. Several \
+      workers may run against one database.
 
       The broker is --mq, else $MQ_URL. SIGTERM or Ctrl-C finishes the message in hand, \
       acknowledges and exits.
