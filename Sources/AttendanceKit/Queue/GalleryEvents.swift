@@ -1,15 +1,17 @@
 import Foundation
 
 /// A subscription to committed events in queue mode: an exclusive queue bound to `att.events`, read
-/// without holding anything up. It connects lazily and again after a loss (every few seconds); while
-/// the broker is unreachable it simply delivers nothing, and the reader falls back on the database.
+/// without holding anything up. It connects lazily and again after a loss (every `retryAfter`
+/// seconds, 2 by default: a refused connection costs nothing, and a longer wait would leave the
+/// reader behind a broker that restarted); while the broker is unreachable it simply delivers
+/// nothing, and the reader falls back on the database.
 public final class EventSubscription {
   private let broker: BrokerURL
   private var connection: AMQPConnection?
   private var nextAttempt = Date.distantPast
   private let retryAfter: Double
 
-  public init(broker: BrokerURL, retryAfter: Double = 5) {
+  public init(broker: BrokerURL, retryAfter: Double = 2) {
     self.broker = broker
     self.retryAfter = retryAfter
   }
@@ -51,7 +53,7 @@ public final class EventSubscription {
       connection = fresh
       return fresh
     } catch {
-      nextAttempt = Date(timeIntervalSinceNow: retryAfter * 2)
+      nextAttempt = Date(timeIntervalSinceNow: retryAfter)
       return nil
     }
   }
