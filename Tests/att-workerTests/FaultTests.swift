@@ -132,9 +132,15 @@ struct FaultTests {
     last.terminate()
     let stopped = last.wait()
     #expect(stopped.status == 0, "\(stopped.stderr.suffix(2000))")
+    // Why the connection went, in the broker's words (CONNECTION_FORCED … 'shutdown') when its close
+    // arrived first, in the system's (connection reset by peer) when the socket went mid-publish;
+    // never librabbitmq's bare "unexpected protocol state" or "a socket error occurred".
+    let lost = stopped.stderr.split(separator: "\n").filter { $0.contains("connection lost: ") }
+    print("the worker's log when the broker restarted: \(lost)")
+    #expect(!lost.isEmpty, "\(stopped.stderr.suffix(2000))")
     #expect(
-      stopped.stderr.contains("the broker closed the connection: CONNECTION_FORCED"),
-      "the log says why the connection went, in the broker's words: \(stopped.stderr.suffix(2000))")
+      !stopped.stderr.contains("unexpected protocol state") && !stopped.stderr.contains("a socket error occurred"),
+      "\(stopped.stderr.suffix(2000))")
 
     var eventIDs = Set<String>()
     var seen = Set<String>()
