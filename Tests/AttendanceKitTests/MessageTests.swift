@@ -89,7 +89,7 @@ struct MessageTests {
 
   @Test("figures are stored as JSON that reads back to the same numbers, keys sorted and escaped")
   func figuresJSON() throws {
-    let figures: [String: Double] = ["motion_residual": 0.071, "blink": 0, "eye \"distance\"\n": 58.25, "big": 1e20, "neg": -3]
+    let figures: [String: Double] = ["motion_residual": 0.071, "blink": 0, "eye \"distance\"\n": 58.25, "big": 1e20, "neg": -3.5]
     let text = FiguresJSON.text(figures)
     #expect(text.hasPrefix(#"{"big":"#))
     let back = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Double])
