@@ -443,12 +443,12 @@ final class Server: Sendable {
   func record(_ context: AppContext, _ action: String, _ target: String, _ details: [String: String]) throws {
     let actor = context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
     let json = String(decoding: try JSONEncoder.api.encode(details), as: UTF8.self)
-    defer { logger.notice("\(actor): \(action) \(target) \(LogText.safe(json, limit: 600))") }
     try settings.store.write { db in
       try db.execute(
         sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
         arguments: [Date(), actor, action, target, json])
     }
+    logger.notice("\(actor): \(action) \(target) \(LogText.safe(json, limit: 600))")
   }
 
   func outcome(_ receipt: DeliveryReceipt) throws -> Response {

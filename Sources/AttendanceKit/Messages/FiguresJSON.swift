@@ -2,7 +2,7 @@ import FaceKit
 
 /// Figures (quality or liveness, `[String: Double]`) as the compact JSON object the database keeps,
 /// keys sorted, through FaceKit's `JSONLine`: the worker stores one per observation, thousands a
-/// second, and a JSONEncoder made for each cost more than the rest of the row.
+/// second, and needs no JSONEncoder made for each.
 enum FiguresJSON {
   static func text(_ figures: [String: Double]) -> String {
     var line = JSONLine()

@@ -80,14 +80,15 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   /// Spools the message, then sends whatever the spool holds. Returns `.queued` once the message is
   /// safely on disk, whether or not the broker has it yet.
   public func deliver(_ message: Message) throws -> DeliveryReceipt {
-    try lock.withLock {
+    let wakeDrainer = try lock.withLock { () throws -> Bool in
       let body = try message.encoded()
       let name = String(format: "%020llu.json", sequence)
       sequence += 1
       try Self.writeDurably(body, to: "\(spool)/\(name)")
       flushLocked()
+      return draining
     }
-    if draining { wake.signal() }
+    if wakeDrainer { wake.signal() }
     return .queued
   }
 
