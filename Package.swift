@@ -37,6 +37,7 @@ let package = Package(
         .linkedLibrary("lapack"),
         .linkedLibrary("blas"),
         .linkedLibrary("opencv_highgui"),
+        .linkedLibrary("opencv_dnn"),
         .linkedLibrary("opencv_calib3d"),
         .linkedLibrary("opencv_videoio"),
         .linkedLibrary("opencv_video"),

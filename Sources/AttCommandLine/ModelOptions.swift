@@ -19,3 +19,6 @@ public struct ModelOptions: ParsableArguments {
     }
   }
 }
+
+/// `--detector retinaface|hog|cnn`, for every tool that detects faces.
+extension DetectorKind: ExpressibleByArgument {}

@@ -54,7 +54,7 @@ extern "C" void cfk_face_encoder_free(cfk_face_encoder *encoder) { delete encode
 
 extern "C" cfk_status cfk_face_encode(cfk_face_encoder *encoder, const cfk_image *image, size_t faces,
                                       const cfk_rect *rects, const cfk_point *points, size_t parts,
-                                      int jitters, float *descriptors, cfk_error *error) {
+                                      int jitters, int mirror, float *descriptors, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     if (faces == 0) return CFK_OK;
     if (parts != 5 && parts != 68) return cfk::fail(error, CFK_ERR_ARGUMENT, "descriptors need 5 or 68 landmarks");
@@ -68,7 +68,16 @@ extern "C" cfk_status cfk_face_encode(cfk_face_encoder *encoder, const cfk_image
     dlib::extract_image_chips(image->pixels, details, chips);
 
     std::vector<dlib::matrix<float, 0, 1>> results;
-    if (jitters <= 1) {
+    if (jitters <= 1 && mirror) {
+      // Each chip and its mirror image in one batch; the descriptor is their mean.
+      std::vector<dlib::matrix<dlib::rgb_pixel>> batch;
+      for (auto &chip : chips) {
+        batch.push_back(chip);
+        batch.push_back(dlib::fliplr(chip));
+      }
+      auto outputs = encoder->net(batch, batch_size);
+      for (size_t i = 0; i < chips.size(); ++i) results.push_back((outputs[2 * i] + outputs[2 * i + 1]) / 2);
+    } else if (jitters <= 1) {
       std::vector<dlib::matrix<dlib::rgb_pixel>> batch(chips.begin(), chips.end());
       results = encoder->net(batch, batch_size);
     } else {

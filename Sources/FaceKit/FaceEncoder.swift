@@ -19,7 +19,10 @@ public final class FaceEncoder {
   /// Descriptors for several faces of one image, computed as one batch.
   /// `jitters` > 1 averages that many randomly shifted, scaled and mirrored chips per face: slower
   /// by that factor, slightly more robust; the random sequence is fixed, so results repeat exactly.
-  public func descriptors(for faces: [FaceLandmarks], in image: Image, jitters: Int = 1) throws(FaceKitError) -> [FaceDescriptor]
+  /// `mirrored`: each chip's descriptor averaged with its mirror image's (twice the cost; measured
+  /// by `facekit-bench detectors`).
+  public func descriptors(for faces: [FaceLandmarks], in image: Image, jitters: Int = 1, mirrored: Bool = false)
+    throws(FaceKitError) -> [FaceDescriptor]
   {
     guard let parts = faces.first?.points.count else { return [] }
     guard faces.allSatisfy({ $0.points.count == parts }) else {
@@ -31,7 +34,8 @@ public final class FaceEncoder {
     var output = [Float](repeating: 0, count: faces.count * FaceDescriptor.dimension)
     try native(image.source) { error in
       output.withUnsafeMutableBufferPointer { out in
-        cfk_face_encode(handle, image.handle, faces.count, rects, points, parts, Int32(jitters), out.baseAddress, error)
+        cfk_face_encode(
+          handle, image.handle, faces.count, rects, points, parts, Int32(jitters), mirrored ? 1 : 0, out.baseAddress, error)
       }
     }
     return try (0..<faces.count).map { (i: Int) throws(FaceKitError) -> FaceDescriptor in

@@ -56,6 +56,8 @@ public final class FaceEngine {
     switch options.detector {
     case .hog: detector = try HOGFaceDetector(upsample: options.upsample)
     case .cnn: detector = try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: options.upsample)
+    case .retinaface:
+      detector = try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace), upsample: min(options.upsample, 2))
     }
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
     encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))

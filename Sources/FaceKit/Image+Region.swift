@@ -27,6 +27,16 @@ extension Image {
 }
 
 extension FaceBox {
+  /// Intersection over union with `other` (0: apart, 1: the same box): how trackers tell that two
+  /// boxes show the same face.
+  public func overlap(with other: FaceBox) -> Double {
+    let w = min(right, other.right) - max(left, other.left)
+    let h = min(bottom, other.bottom) - max(top, other.top)
+    guard w > 0, h > 0 else { return 0 }
+    let inter = Double(w * h)
+    return inter / (Double(area) + Double(other.area) - inter)
+  }
+
   /// The box grown by `fraction` of its size on every side, clipped to a `width` x `height` image.
   public func expanded(by fraction: Double, width: Int, height: Int) -> FaceBox {
     let dx = Int((Double(self.width) * fraction).rounded())

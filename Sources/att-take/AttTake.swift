@@ -11,8 +11,12 @@ struct AttTake: ParsableCommand {
     commandName: "att-take",
     abstract: "Recognise people on a camera, video or images and record their attendance.",
     discussion: """
-      Faces are detected on each frame (on a copy at most --detection-side pixels wide), followed \
-      from frame to frame as tracks, and identified with a few descriptors per track: a track is \
+      Faces are found with RetinaFace (--detector), a small CNN that sees faces from about 12 px, on \
+      full-resolution frames: every --search-every frames the whole frame is searched (on a copy at \
+      most --detection-side pixels wide), and in between each track is found again in a small \
+      region around it, scaled so the face is about 40 px, which costs a few milliseconds. A new \
+      track must be found on 3 frames in a row, and faces under --min-face start none. A track is \
+      identified once its face is --identify-size wide, with a few descriptors: a track is \
       settled when --settle consecutive descriptors match the same person, the nearest stored \
       face within --threshold and every other person at least --margin further. Each settled \
       track is marked present once, when liveness says live; the store's rule keeps one record per \
@@ -112,10 +116,22 @@ struct AttTake: ParsableCommand {
   @Option(help: "Pipeline threads: 2 overlaps decoding and detection with recognition; 1 runs everything in turn.")
   var threads = 2
 
-  @Option(help: "Detect on a copy of each frame at most this many pixels on its longer side (0: full size).")
-  var detectionSide = 640
+  @Option(help: "Face detector: retinaface (small and turned faces, followed between searches) or hog (the older pipeline: whole frame every frame, faces from about 80 px).")
+  var detector: DetectorKind = .retinaface
 
-  @Option(help: "Image doublings before detection (0-2); 0 finds faces from about 80 px on the detection copy.")
+  @Option(help: "Search the whole frame on a copy at most this many pixels on its longer side (0: full size). (default: 960 with retinaface, 640 with hog)")
+  var detectionSide: Int?
+
+  @Option(help: "retinaface: search the whole frame for new faces every this many frames, and follow known faces in between (1: every frame).")
+  var searchEvery = 5
+
+  @Option(help: "retinaface: faces narrower than this (pixels of the frame) start no track.")
+  var minFace = 16
+
+  @Option(help: "Identify a track only once its face is at least this wide (pixels); smaller faces are followed and wait.")
+  var identifySize = 40
+
+  @Option(help: "hog: image doublings before detection (0-2); 0 finds faces from about 80 px on the detection copy.")
   var upsample = 0
 
   @Option(help: "Frame rate given to a folder of images (each image one frame).")
@@ -146,7 +162,13 @@ struct AttTake: ParsableCommand {
     guard (1...20).contains(settle) else { throw ValidationError("--settle must be between 1 and 20.") }
     guard (1...2).contains(threads) else { throw ValidationError("--threads must be 1 or 2.") }
     guard (0...2).contains(upsample) else { throw ValidationError("--upsample must be 0, 1 or 2.") }
-    guard detectionSide == 0 || detectionSide >= 160 else { throw ValidationError("--detection-side must be 0 or at least 160.") }
+    if let detectionSide, detectionSide != 0, detectionSide < 160 {
+      throw ValidationError("--detection-side must be 0 or at least 160.")
+    }
+    guard detector != .cnn else { throw ValidationError("--detector: att-take uses retinaface or hog (cnn is for photos).") }
+    guard (1...100).contains(searchEvery) else { throw ValidationError("--search-every must be between 1 and 100.") }
+    guard (0...1000).contains(minFace) else { throw ValidationError("--min-face must be between 0 and 1000 pixels.") }
+    guard (20...1000).contains(identifySize) else { throw ValidationError("--identify-size must be between 20 and 1000 pixels.") }
     guard fps > 0 else { throw ValidationError("--fps must be positive.") }
   }
 
@@ -165,8 +187,14 @@ struct AttTake: ParsableCommand {
       options.threshold = threshold
       options.margin = margin
       options.settleMatches = settle
-      options.detectionSide = detectionSide
+      options.detector = detector
+      options.detectionSide = detectionSide ?? (detector == .retinaface ? 960 : 640)
       options.upsample = upsample
+      if detector == .retinaface {
+        options.follow.searchEvery = searchEvery
+        options.follow.minFace = minFace
+      }
+      options.identifySize = identifySize
       options.classID = classID
       options.direction = direction
       options.snapshots = snapshots
@@ -259,9 +287,9 @@ struct AttTake: ParsableCommand {
       Console.error(
         String(
           format:
-            "att-take: %d frames in %.1f s (%.1f frames/s, %d dropped), %d tracks: %d recorded, %d duplicates, %d unknown, %d spoof, %d never live%@",
+            "att-take: %d frames in %.1f s (%.1f frames/s, %d dropped), %d faces, %d tracks: %d recorded, %d duplicates, %d unknown, %d spoof, %d never live%@",
           summary.frames, summary.seconds, Double(summary.frames) / max(summary.seconds, 0.001), summary.droppedFrames,
-          summary.tracks, summary.recorded.count, summary.duplicates.count, summary.unknownTracks, summary.spoofTracks,
+          summary.faces, summary.tracks, summary.recorded.count, summary.duplicates.count, summary.unknownTracks, summary.spoofTracks,
           summary.waitingTracks,
           (summary.queued.isEmpty ? "" : ", \(summary.queued.count) sent to the broker") + (stop.isStopped ? " (stopped)" : "")))
       if !summary.recorded.isEmpty { Console.error("att-take: recorded: \(summary.recorded.joined(separator: ", "))") }

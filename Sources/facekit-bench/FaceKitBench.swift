@@ -7,10 +7,16 @@ import Foundation
 ///
 /// Usage: facekit-bench [--upsample N] [--repeat N] [--models DIR] FILE...
 ///        facekit-bench match N...   (1:N search time per probe for galleries of N random descriptors)
+///        facekit-bench detectors PEOPLE_DIR [--models DIR]   (HOG against RetinaFace boxes: separation)
 @main
 struct FaceKitBench {
   static func main() throws {
     var arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "detectors", arguments.count >= 2 {
+      let models = arguments.count >= 4 && arguments[2] == "--models" ? arguments[3] : nil
+      try compareDetectors(folder: arguments[1], models: ModelSet.locate(explicit: models))
+      return
+    }
     if arguments.first == "match" {
       try matching(sizes: arguments.dropFirst().compactMap { Int($0) })
       return

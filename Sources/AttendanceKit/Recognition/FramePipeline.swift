@@ -10,7 +10,8 @@ public final class StopSignal: Sendable {
   public var isStopped: Bool { flag.load(ordering: .relaxed) }
 }
 
-/// att-take's two stages: (1) read and decode a frame and detect its faces, (2) track, identify,
+/// att-take's two stages: (1) read and decode a frame, find its faces and follow them as tracks
+/// (`FaceFollower`), (2) identify,
 /// check liveness and decide. With two threads the stages overlap (stage 1 runs ahead by a few
 /// frames); stage 2 always sees every frame stage 1 produced, in order, so the decisions are the
 /// same as with one thread. From a live source, frames that arrive while stage 1's queue is full are
@@ -36,7 +37,7 @@ public struct FramePipeline {
   public func run(
     models: ModelSet, stop: StopSignal, handle: (DetectedFrame) throws -> Void
   ) throws -> Int {
-    let detection = DetectionStage(detector: try HOGFaceDetector(upsample: options.upsample), side: options.detectionSide)
+    let detection = try DetectionStage(models: models, options: options)
     let reader = FrameStream(source: source, imageFrameRate: imageFrameRate, stop: stop, log: log)
     try reader.open()
     if threads <= 1 {
@@ -75,20 +76,25 @@ public struct FramePipeline {
   }
 }
 
-/// Stage 1's detector, used by the producer thread alone once the run starts.
+/// Stage 1's detector and follower, used by the producer thread alone once the run starts.
 final class DetectionStage: @unchecked Sendable {
-  let detector: HOGFaceDetector
-  let side: Int
+  let follower: FaceFollower
 
-  init(detector: HOGFaceDetector, side: Int) {
-    self.detector = detector
-    self.side = side
+  init(models: ModelSet, options: TakeOptions) throws(FaceKitError) {
+    let detector: any FaceDetector
+    switch options.detector {
+    case .retinaface: detector = try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace))
+    case .hog: detector = try HOGFaceDetector(upsample: options.upsample)
+    case .cnn: detector = try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: options.upsample)
+    }
+    follower = try FaceFollower(detector: detector, options: options.follow)
   }
 
   func detect(_ raw: RawFrame) throws(FaceKitError) -> DetectedFrame {
-    DetectedFrame(
-      index: raw.index, time: raw.time, image: raw.image,
-      faces: try FaceEngine.detectFaces(in: raw.image, with: detector, maxDetectionSide: side))
+    let (sightings, ended) = try follower.update(raw.image, index: raw.index, time: raw.time)
+    return DetectedFrame(
+      index: raw.index, time: raw.time, image: raw.image, faces: sightings.map(\.face), tracks: sightings.map(\.track),
+      endedTracks: ended)
   }
 }
 

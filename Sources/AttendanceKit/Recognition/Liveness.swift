@@ -38,6 +38,10 @@ public struct LivenessOptions: Sendable, Equatable {
   /// texture's median P(live) under its threshold); live when a live cue in use fired (a blink, or
   /// non-planar motion) and none says attack; otherwise waiting.
   public var cues: Set<LivenessCue> = [.blink, .motion]
+  /// Faces narrower than this (px) are not judged: the track waits. At 48 px the eye distance is
+  /// about 19 px, so the motion cue's 3% line is 0.6 px, three times what Lucas-Kanade resolves, and
+  /// the eye landmarks of a blink move by 2-3 px.
+  public var minFace = 48
   /// A blink older than this many seconds no longer counts.
   public var window = 10.0
   /// Eyes count as closed below this fraction of the track's open-eye ratio, and open again above `reopen`.

@@ -186,15 +186,16 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   public func run(_ presentation: LivenessPresentation) throws -> VideoOutcome {
     let video = try VideoSource(presentation.path)
     let fps = video.framesPerSecond > 0 ? video.framesPerSecond : 15
-    var tracker = FaceTracker()
+    var options = FollowOptions.everyFrame
+    options.searchSide = 640
+    let follower = try FaceFollower(detector: detector, options: options)
     var states: [Int: (first: Double, last: Double, liveness: TrackLiveness, liveAt: [Double?], spoof: [Bool])] = [:]
     var index = 0
     while let image = try video.nextFrame() {
       let time = Double(index) / fps
       index += 1
-      let faces = try FaceEngine.detectFaces(in: image, with: detector, maxDetectionSide: 640)
-      let (ids, _) = tracker.update(faces.map(\.box), at: time)
-      for (face, id) in zip(faces, ids) {
+      for sighting in try follower.update(image, index: index - 1, time: time).sightings {
+        let (face, id) = (sighting.face, sighting.track)
         var state =
           states[id]
           ?? (time, time, TrackLiveness(options: measured), settings.map { _ in nil }, settings.map { _ in false })

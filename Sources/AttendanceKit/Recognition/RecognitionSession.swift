@@ -8,9 +8,22 @@ public struct DetectedFrame: Sendable {
   public let time: Double
   public let image: Image
   public let faces: [DetectedFace]
+  /// The track of each face, from stage 1's `FaceFollower`.
+  public let tracks: [Int]
+  /// Tracks that ended before this frame (unseen for too long, or gone below the smallest face).
+  public let endedTracks: [Int]
+
+  public init(index: Int, time: Double, image: Image, faces: [DetectedFace], tracks: [Int], endedTracks: [Int] = []) {
+    self.index = index
+    self.time = time
+    self.image = image
+    self.faces = faces
+    self.tracks = tracks
+    self.endedTracks = endedTracks
+  }
 }
 
-/// The second stage of att-take: tracks faces, runs the liveness cues on each track, identifies a
+/// The second stage of att-take: runs the liveness cues on each track found by the first stage, identifies a
 /// track with a few descriptors until it is settled, and decides its attendance once. Frames must
 /// arrive in order; everything here runs on one thread, so a run gives the same decisions whatever
 /// the number of pipeline threads.
@@ -25,7 +38,6 @@ public final class RecognitionSession {
   private var galleryStamp: String?
   private var lastGalleryCheck = Date()
   private var lastEventCheck = Date.distantPast
-  private var tracker = FaceTracker()
   private var states: [Int: TrackState] = [:]
   public private(set) var summary = TakeSummary()
   /// Called when the gallery was reloaded (people enrolled or removed while running).
@@ -71,8 +83,9 @@ public final class RecognitionSession {
   public func process(_ frame: DetectedFrame) throws -> (decisions: [TakeDecision], annotations: [FrameAnnotation]) {
     summary.frames += 1
     try reloadGalleryIfChanged()
-    let (ids, ended) = tracker.update(frame.faces.map(\.box), at: frame.time)
-    var decisions = ended.compactMap { end(track: $0) }
+    summary.faces += frame.faces.count
+    var decisions = frame.endedTracks.compactMap { end(track: $0) }
+    let ids = frame.tracks
     var annotations: [FrameAnnotation] = []
     for (face, id) in zip(frame.faces, ids) {
       if states[id] == nil {
@@ -81,7 +94,7 @@ public final class RecognitionSession {
       }
       states[id]!.last = (frame.index, frame.time, face.box)
       let shape = try landmarks5.landmarks(of: face, in: frame.image)
-      if let landmarks68 {
+      if let landmarks68, face.box.width >= options.liveness.minFace {
         let points = try landmarks68.landmarks(of: face, in: frame.image).points
         try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time)
         states[id]!.yaw = Challenge.yaw(from68: points)
@@ -95,7 +108,7 @@ public final class RecognitionSession {
 
   /// Ends every open track (end of the source, or a stop); returns the last decisions.
   public func finish() -> [TakeDecision] {
-    tracker.finish().compactMap { end(track: $0) }
+    states.keys.sorted().compactMap { end(track: $0) }
   }
 
   // MARK: identity
@@ -103,7 +116,9 @@ public final class RecognitionSession {
   private func identify(_ id: Int, shape: FaceLandmarks, frame: DetectedFrame) throws {
     var state = states[id]!
     defer { states[id] = state }
-    guard state.settled == nil else { return }
+    // Only faces large and frontal enough to give a reliable descriptor are tried; the others wait.
+    guard state.settled == nil, shape.face.box.width >= options.identifySize else { return }
+    if let turn = shape.face.turn, turn > options.maxTurn { return }
     // Unknown tracks keep being tried, but slowly: a face that turns towards the camera may still match.
     let interval = state.unknownLogged ? 1.0 : options.recheckInterval
     if let last = state.lastAttempt, frame.time - last < interval { return }

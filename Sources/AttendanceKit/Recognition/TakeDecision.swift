@@ -71,6 +71,8 @@ public struct TakeSummary: Sendable, Encodable {
   public var droppedFrames = 0
   public var seconds = 0.0
   public var tracks = 0
+  /// Faces found, summed over frames (a face seen on 10 frames counts 10).
+  public var faces = 0
   public var recorded: [String] = []
   public var duplicates: [String] = []
   /// Sent to the broker (queue mode): att-worker decides whether each is a record or a duplicate.
@@ -81,7 +83,7 @@ public struct TakeSummary: Sendable, Encodable {
   public var galleryReloads = 0
 
   enum CodingKeys: String, CodingKey {
-    case frames, seconds, tracks, recorded, duplicates, queued
+    case frames, seconds, tracks, faces, recorded, duplicates, queued
     case droppedFrames = "dropped_frames"
     case unknownTracks = "unknown_tracks"
     case spoofTracks = "spoof_tracks"

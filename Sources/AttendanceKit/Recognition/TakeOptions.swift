@@ -17,10 +17,26 @@ public struct TakeOptions: Sendable {
   public var unknownAfter = 5
   /// Seconds between descriptor attempts on a track whose identity is not settled.
   public var recheckInterval = 0.2
-  /// Detect on a copy whose longer side is at most this many pixels (0: full size).
-  public var detectionSide = 640
-  /// Image doublings before detection; 0 finds faces from about 80 px on the detection copy.
+  /// The face detector. RetinaFace finds faces from about 12 px and is followed between searches;
+  /// HOG (the older pipeline) searches every frame and sees nothing under about 80 px.
+  public var detector: DetectorKind = .retinaface {
+    didSet { follow = Self.follow(for: detector, side: detectionSide) }
+  }
+  /// The whole-frame search runs on a copy whose longer side is at most this many pixels (0: full size).
+  public var detectionSide = 960 {
+    didSet { follow.searchSide = detectionSide }
+  }
+  /// HOG and MMOD only: image doublings before detection; 0 finds faces from about 80 px.
   public var upsample = 0
+  /// How faces are searched for and followed (set from `detector`; adjustable after).
+  public var follow = TakeOptions.follow(for: .retinaface, side: 960)
+  /// A track is identified only once its face is at least this wide (px): below it dlib's
+  /// descriptors of the same person scatter (measured on ../shared/faces/people shrunk to each size).
+  public var identifySize = 40
+  /// ...and turned no further than this (`DetectedFace.turn`: the nose's offset from the middle of
+  /// the eyes in eye distances; 0.35 is about 35 degrees, about as far as HOG's frontal detector
+  /// sees). A profile gives a descriptor far from every frontal photo, and would count as unknown.
+  public var maxTurn = 0.35
   public var liveness = LivenessOptions()
   /// Challenge mode (kiosks with a screen): a recognised person must also do a random sequence of
   /// turns and blinks, each within its time, before they are marked. nil: off.
@@ -35,5 +51,13 @@ public struct TakeOptions: Sendable {
 
   public init(deviceID: String) {
     self.deviceID = deviceID
+  }
+
+  /// The schedule each detector runs best with: RetinaFace searches every few frames and follows
+  /// faces in between; dlib's detectors search every frame.
+  public static func follow(for detector: DetectorKind, side: Int) -> FollowOptions {
+    var options = detector == .retinaface ? FollowOptions() : FollowOptions.everyFrame
+    options.searchSide = side
+    return options
   }
 }

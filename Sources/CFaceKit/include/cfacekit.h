@@ -63,6 +63,7 @@ typedef struct cfk_point {
 typedef struct cfk_image cfk_image;
 typedef struct cfk_hog_detector cfk_hog_detector;
 typedef struct cfk_cnn_detector cfk_cnn_detector;
+typedef struct cfk_retinaface cfk_retinaface;
 typedef struct cfk_shape_predictor cfk_shape_predictor;
 typedef struct cfk_face_encoder cfk_face_encoder;
 typedef struct cfk_video cfk_video;
@@ -209,6 +210,25 @@ void cfk_cnn_detector_free(cfk_cnn_detector *detector);
 cfk_status cfk_cnn_detect(cfk_cnn_detector *detector, const cfk_image *image, int upsample,
                           cfk_rect **rects, size_t *count, cfk_error *error);
 
+/// A face found by RetinaFace: its box (inclusive corners, in the image's pixels, may reach past
+/// the edge), its score (0-1) and five landmarks: the eye centres (the image's left one first), the
+/// nose tip and the mouth corners (left first).
+typedef struct cfk_face_detection {
+  cfk_rect rect;
+  cfk_point landmarks[5];
+} cfk_face_detection;
+
+/// Loads the RetinaFace-MobileNet0.25 ONNX file prepared by Scripts/fetch-models (OpenCV dnn). A
+/// missing, corrupt or foreign file fails here with CFK_ERR_MODEL, naming the file.
+cfk_status cfk_retinaface_new(const char *model_path, cfk_retinaface **out, cfk_error *error);
+void cfk_retinaface_free(cfk_retinaface *detector);
+/// Detects faces inside `region` of `image` (inclusive corners, clipped to the image), which the
+/// network sees scaled by `scale` (at most 4096 px a side; padded to a multiple of 32). Detections
+/// under `min_score` are dropped, the rest merged by non-maximum suppression, strongest first.
+/// *faces is freed with cfk_free; *count may be 0. One thread at a time per detector.
+cfk_status cfk_retinaface_detect(cfk_retinaface *detector, const cfk_image *image, cfk_rect region, double scale,
+                                 float min_score, cfk_face_detection **faces, size_t *count, cfk_error *error);
+
 // ---- landmarks ------------------------------------------------------------------------------
 
 cfk_status cfk_shape_predictor_new(const char *model_path, cfk_shape_predictor **out, cfk_error *error);
@@ -231,9 +251,10 @@ void cfk_face_encoder_free(cfk_face_encoder *encoder);
 /// Computes 128-d descriptors for `faces` faces of one image in one batch. `rects` has `faces`
 /// entries, `points` faces*parts landmarks (parts 5 or 68), `descriptors` room for faces*128 floats.
 /// jitters > 1 averages that many randomly jittered chips per face (seeded: same input, same output).
+/// mirror = 1 (with jitters 1) averages each chip's descriptor with its mirror image's.
 cfk_status cfk_face_encode(cfk_face_encoder *encoder, const cfk_image *image, size_t faces,
                            const cfk_rect *rects, const cfk_point *points, size_t parts, int jitters,
-                           float *descriptors, cfk_error *error);
+                           int mirror, float *descriptors, cfk_error *error);
 
 // ---- process ---------------------------------------------------------------------------------
 
