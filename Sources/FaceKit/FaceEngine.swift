@@ -3,7 +3,8 @@ import CFaceKit
 /// How a `FaceEngine` finds and describes faces.
 public struct FaceEngineOptions: Sendable, Equatable {
   public var detector: DetectorKind
-  /// Image doublings before detection (0-4). 1 finds faces down to about 40 px wide, like face_recognition's default.
+  /// HOG and MMOD: image doublings before detection (0-4). 1 finds faces down to about 40 px wide,
+  /// like face_recognition's default. RetinaFace ignores it (it finds faces from about 12 px).
   public var upsample: Int
   /// Descriptor jitters (1 = none).
   public var jitters: Int
@@ -57,7 +58,8 @@ public final class FaceEngine {
     case .hog: detector = try HOGFaceDetector(upsample: options.upsample)
     case .cnn: detector = try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: options.upsample)
     case .retinaface:
-      detector = try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace), upsample: min(options.upsample, 2))
+      // `upsample` is for dlib's detectors, which need it for faces under 80 px; RetinaFace sees 12 px.
+      detector = try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace))
     }
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
     encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))

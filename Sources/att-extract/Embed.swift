@@ -34,10 +34,10 @@ extension AttExtract {
     @Argument(help: "Image files to read; '-' reads one path per line from standard input.")
     var files: [String]
 
-    @Option(help: "Face detector: hog (fast, frontal faces) or cnn (finds more faces, ~10x slower).")
-    var detector: DetectorKind = .hog
+    @Option(help: "Face detector: retinaface (small and turned faces, from about 12 px), hog (frontal faces) or cnn (dlib's MMOD, ~10x slower).")
+    var detector: DetectorKind = .retinaface
 
-    @Option(help: "How many times to double the image before detecting (0-4); 1 finds faces down to ~40 px.")
+    @Option(help: "hog and cnn: how many times to double the image before detecting (0-4); 1 finds faces down to ~40 px.")
     var upsample: Int = 1
 
     @Option(help: "Descriptor jitters (1-100): >1 averages that many jittered copies per face, that many times slower.")

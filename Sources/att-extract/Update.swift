@@ -44,6 +44,9 @@ extension AttExtract {
     @Option(help: "Refuse images with more pixels than this.")
     var maxPixels = ImageLimits.standard.maxPixels
 
+    @Option(help: "Face detector for the stored crops: retinaface (turned and small faces too) or hog. Embeddings from either compare with each other.")
+    var detector: DetectorKind = EmbeddingModel.standardOptions.detector
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
@@ -66,6 +69,7 @@ extension AttExtract {
         var update = EmbeddingUpdate(store: store, media: media, models: modelOptions.modelSet)
         update.workers = jobs
         update.limits = ImageLimits(maxPixels: maxPixels)
+        update.engineOptions.detector = detector
         let meter = ProgressMeter(label: "embeddings")
         let summary: EmbeddingUpdate.Summary
         do {

@@ -53,7 +53,7 @@ extension AttRegister {
           var verdict = Verdict(file: file)
           do throws(FaceKitError) {
             let image = try Image(contentsOfFile: file)
-            let faces = try engine.detectFaces(in: image)
+            let faces = gateOptions.gate.subjects(of: try engine.detectFaces(in: image))
             verdict.faces = faces.count
             if faces.count == 1, let face = faces.first {
               let quality = try FaceQuality(face: try engine.landmarks.landmarks(of: face, in: image), in: image)

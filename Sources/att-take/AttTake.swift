@@ -12,7 +12,7 @@ struct AttTake: ParsableCommand {
     abstract: "Recognise people on a camera, video or images and record their attendance.",
     discussion: """
       Faces are found with RetinaFace (--detector), a small CNN that sees faces from about 12 px, on \
-      full-resolution frames: every --search-every frames the whole frame is searched (on a copy at \
+      full-resolution frames: about 6 times a second (--search-every) the whole frame is searched (on a copy at \
       most --detection-side pixels wide), and in between each track is found again in a small \
       region around it, scaled so the face is about 40 px, which costs a few milliseconds. A new \
       track must be found on 3 frames in a row, and faces under --min-face start none. A track is \
@@ -122,8 +122,8 @@ struct AttTake: ParsableCommand {
   @Option(help: "Search the whole frame on a copy at most this many pixels on its longer side (0: full size). (default: 960 with retinaface, 640 with hog)")
   var detectionSide: Int?
 
-  @Option(help: "retinaface: search the whole frame for new faces every this many frames, and follow known faces in between (1: every frame).")
-  var searchEvery = 5
+  @Option(help: "retinaface: search the whole frame for new faces every this many frames, and follow known faces in between (1: every frame). (default: about 6 searches a second from the source's frame rate: every 5th frame at 30 frames/s)")
+  var searchEvery: Int?
 
   @Option(help: "retinaface: faces narrower than this (pixels of the frame) start no track.")
   var minFace = 16
@@ -166,7 +166,7 @@ struct AttTake: ParsableCommand {
       throw ValidationError("--detection-side must be 0 or at least 160.")
     }
     guard detector != .cnn else { throw ValidationError("--detector: att-take uses retinaface or hog (cnn is for photos).") }
-    guard (1...100).contains(searchEvery) else { throw ValidationError("--search-every must be between 1 and 100.") }
+    guard (1...100).contains(searchEvery ?? 1) else { throw ValidationError("--search-every must be between 1 and 100.") }
     guard (0...1000).contains(minFace) else { throw ValidationError("--min-face must be between 0 and 1000 pixels.") }
     guard (20...1000).contains(identifySize) else { throw ValidationError("--identify-size must be between 20 and 1000 pixels.") }
     guard fps > 0 else { throw ValidationError("--fps must be positive.") }
@@ -191,7 +191,7 @@ struct AttTake: ParsableCommand {
       options.detectionSide = detectionSide ?? (detector == .retinaface ? 960 : 640)
       options.upsample = upsample
       if detector == .retinaface {
-        options.follow.searchEvery = searchEvery
+        options.follow.searchEvery = searchEvery ?? 0
         options.follow.minFace = minFace
       }
       options.identifySize = identifySize

@@ -27,6 +27,7 @@ extension FaceKitBench {
     var photos = 0
     var missed: [String: Int] = ["hog": 0, "retinaface": 0]
     var sidePerWidth: [Double] = []
+    var yawPerTurn: [Double] = []
     let people = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     for person in people {
       let dir = "\(folder)/\(person)"
@@ -54,6 +55,10 @@ extension FaceKitBench {
           sidePerWidth.append(Double(hogFace.box.width) / Double(face.box.width))
         }
         let shape = try landmarks.landmarks(of: face, in: image)
+        // How dlib's 5-point yaw (nose base) relates to RetinaFace's turn (nose tip), on turned faces.
+        if let turn = face.turn, turn > 0.1, let pose = HeadPose(fivePointLandmarks: shape.points) {
+          yawPerTurn.append(abs(pose.yaw) / turn)
+        }
         settings["retinaface"]!.append(
           Sample(person: person, photo: photos, descriptor: try encoder.descriptors(for: [shape], in: image)[0]))
         settings["retinaface+mirror"]!.append(
@@ -77,6 +82,13 @@ extension FaceKitBench {
         String(
           format: "box geometry over %d faces both found: HOG side / RetinaFace width median %.3f (10th-90th %.3f-%.3f)",
           ratios.count, percentile(ratios, 0.5), percentile(ratios, 0.1), percentile(ratios, 0.9)))
+    }
+    let yaws = yawPerTurn.sorted()
+    if !yaws.isEmpty {
+      print(
+        String(
+          format: "head turn over %d faces turned 0.1+: dlib 5-point yaw / RetinaFace turn median %.3f (10th-90th %.3f-%.3f)",
+          yaws.count, percentile(yaws, 0.5), percentile(yaws, 0.1), percentile(yaws, 0.9)))
     }
     print("setting                     faces  same median  same p95  other p5  other min  LOO right  LOO wrong  LOO none")
     for name in ["hog", "hog+mirror", "retinaface", "retinaface+mirror"] {

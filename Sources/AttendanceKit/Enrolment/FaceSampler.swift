@@ -78,7 +78,7 @@ public final class FaceSampler {
 
   private func evaluate(_ image: Image, origin: String) -> Result<EnrolmentSample, SampleRejection> {
     do throws(FaceKitError) {
-      let faces = try engine.detectFaces(in: image)
+      let faces = gate.subjects(of: try engine.detectFaces(in: image))
       guard faces.count == 1, let face = faces.first else {
         return .failure(faces.isEmpty ? .noFace : .severalFaces(faces.count))
       }

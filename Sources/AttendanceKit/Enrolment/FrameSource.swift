@@ -106,6 +106,12 @@ public final class FrameReader {
     self.limits = limits
   }
 
+  /// The frame rate the video or camera reports; nil for images and sources that do not say.
+  public var framesPerSecond: Double? {
+    guard let rate = video?.framesPerSecond, rate > 0, rate.isFinite else { return nil }
+    return rate
+  }
+
   /// The next frame or photo, nil at the end. A video read error ends the stream after reporting it.
   public func next() -> SourceFrame? {
     if let video {

@@ -25,7 +25,13 @@ public struct FaceQuality: Sendable, Equatable, Codable {
     brightness = stats.brightness
     contrast = stats.contrast
     sharpness = stats.sharpness
-    yaw = pose?.yaw ?? 0
+    // dlib's 5 points go astray on a profile (a yaw near 0 on a face seen from the side), which HOG
+    // never found; RetinaFace does, and its own landmarks see the turn: the larger is kept. Its nose
+    // tip stands further out than dlib's nose base: on the people photos dlib's yaw is a median 0.785
+    // of RetinaFace's turn (`facekit-bench detectors`), which puts the two on one scale.
+    let dlibYaw = pose?.yaw ?? 0
+    let detectorYaw = (face.face.turn ?? 0) * 0.785
+    yaw = detectorYaw > abs(dlibYaw) ? (dlibYaw < 0 ? -detectorYaw : detectorYaw) : dlibYaw
     roll = pose?.roll ?? 0
     detectorScore = face.face.score
   }
@@ -107,6 +113,16 @@ public struct QualityGate: Sendable, Equatable {
   public var maxRoll = 25.0
 
   public init() {}
+
+  /// The faces of a photo that could be its subject: those at least `minFaceSize` wide. RetinaFace
+  /// also finds the bystanders far behind (20-40 px), which HOG never saw; they cannot be enrolled,
+  /// so they do not make the photo ambiguous. When every face is too small, the largest is kept (and
+  /// refused as too small, which tells the person what to do).
+  public func subjects(of faces: [DetectedFace]) -> [DetectedFace] {
+    let large = faces.filter { $0.box.width >= minFaceSize }
+    if !large.isEmpty { return large }
+    return faces.max { $0.box.area < $1.box.area }.map { [$0] } ?? []
+  }
 
   /// The first rule `quality` breaks, or nil when it passes.
   public func problem(with quality: FaceQuality) -> SampleRejection? {

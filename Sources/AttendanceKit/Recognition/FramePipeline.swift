@@ -37,9 +37,10 @@ public struct FramePipeline {
   public func run(
     models: ModelSet, stop: StopSignal, handle: (DetectedFrame) throws -> Void
   ) throws -> Int {
-    let detection = try DetectionStage(models: models, options: options)
     let reader = FrameStream(source: source, imageFrameRate: imageFrameRate, stop: stop, log: log)
     try reader.open()
+    let detection = try DetectionStage(
+      models: models, options: options, framesPerSecond: reader.framesPerSecond ?? imageFrameRate)
     if threads <= 1 {
       while !stop.isStopped, let raw = try reader.next() { try handle(try detection.detect(raw)) }
       return 0
@@ -80,14 +81,14 @@ public struct FramePipeline {
 final class DetectionStage: @unchecked Sendable {
   let follower: FaceFollower
 
-  init(models: ModelSet, options: TakeOptions) throws(FaceKitError) {
+  init(models: ModelSet, options: TakeOptions, framesPerSecond: Double) throws(FaceKitError) {
     let detector: any FaceDetector
     switch options.detector {
     case .retinaface: detector = try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace))
     case .hog: detector = try HOGFaceDetector(upsample: options.upsample)
     case .cnn: detector = try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: options.upsample)
     }
-    follower = try FaceFollower(detector: detector, options: options.follow)
+    follower = try FaceFollower(detector: detector, options: options.follow.resolved(framesPerSecond: framesPerSecond))
   }
 
   func detect(_ raw: RawFrame) throws(FaceKitError) -> DetectedFrame {
@@ -126,6 +127,9 @@ final class FrameStream: @unchecked Sendable {
   func open() throws(FaceKitError) {
     reader = try source.open()
   }
+
+  /// The rate the opened video or camera reports (nil for images).
+  var framesPerSecond: Double? { reader?.framesPerSecond }
 
   /// The next frame, nil at the end of a file or when stopped.
   func next() throws -> RawFrame? {
