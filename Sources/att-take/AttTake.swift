@@ -15,8 +15,10 @@ struct AttTake: ParsableCommand {
       full-resolution frames: about 6 times a second (--search-every) the whole frame is searched (on a copy at \
       most --detection-side pixels wide), and in between each track is found again in a small \
       region around it, scaled so the face is about 40 px, which costs a few milliseconds. A new \
-      track must be found on 3 frames in a row, and faces under --min-face start none. A track is \
-      identified once its face is --identify-size wide, with a few descriptors: a track is \
+      track must be found on 3 frames in a row (at once when the detector is sure), and faces under \
+      --min-face start none. A track is identified once its face is --identify-size wide and turned \
+      less than about 35 degrees, and judged for liveness once it is 48 px wide (smaller faces wait), \
+      with a few descriptors: a track is \
       settled when --settle consecutive descriptors match the same person, the nearest stored \
       face within --threshold and every other person at least --margin further. Each settled \
       track is marked present once, when liveness says live; the store's rule keeps one record per \

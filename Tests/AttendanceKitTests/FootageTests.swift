@@ -94,3 +94,34 @@ struct FootageTests {
     #expect(a.1.faces == b.1.faces && a.1.tracks == b.1.tracks && a.1.tracks == 3)
   }
 }
+
+@Suite("Liveness waits for faces large enough to judge", .testThreads)
+struct LivenessSizeTests {
+  @Test("a face identified at 44 px (over --identify-size, under the liveness minimum of 48) waits: no cue looks at it")
+  func smallFaceWaits() throws {
+    let site = try RecognitionSite()
+    var options = site.options(liveness: true)
+    options.liveness.minFace = 48
+    let session = try RecognitionSession(
+      models: Scratch.models, options: options, matcher: try GalleryMatcher(gallery: try Gallery(store: site.scratch.store)),
+      delivery: DirectDelivery(handler: site.scratch.handler), store: site.scratch.store)
+    let photo = try Image(contentsOfFile: "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg")
+    let detector = try RetinaFaceDetector(modelPath: try Scratch.models.path(of: .retinaFace))
+    let face = try #require(try detector.detect(in: photo).first)
+    let factor = 44 / Double(face.box.width)
+    let small = try photo.resized(width: Int(Double(photo.width) * factor), height: Int(Double(photo.height) * factor))
+    let faces = try detector.detect(in: small)
+    try #require(faces.count == 1 && (40..<48).contains(faces[0].box.width), "\(faces.map(\.box))")
+    var decisions: [TakeDecision] = []
+    for index in 0..<40 {
+      decisions += try session.process(
+        DetectedFrame(index: index, time: Double(index) / 10, image: small, faces: faces, tracks: [1])
+      ).decisions
+    }
+    decisions += session.finish()
+    #expect(decisions.contains { $0.person == "KIT" }, "identified: \(decisions.map(\.attendance))")
+    #expect(!decisions.contains { $0.attendance == .recorded || $0.attendance == .spoof })
+    // Nothing was measured: no eye ratio, no motion pair.
+    #expect(decisions.allSatisfy { $0.livenessFigures["ear"] == nil && $0.livenessFigures["moving_pairs"] == 0 })
+  }
+}
