@@ -76,20 +76,8 @@ extension FaceKitBench {
       }
     }
     print("photos: \(photos) in \(people.count) folders; no face found: hog \(missed["hog"]!), retinaface \(missed["retinaface"]!)")
-    let ratios = sidePerWidth.sorted()
-    if !ratios.isEmpty {
-      print(
-        String(
-          format: "box geometry over %d faces both found: HOG side / RetinaFace width median %.3f (10th-90th %.3f-%.3f)",
-          ratios.count, percentile(ratios, 0.5), percentile(ratios, 0.1), percentile(ratios, 0.9)))
-    }
-    let yaws = yawPerTurn.sorted()
-    if !yaws.isEmpty {
-      print(
-        String(
-          format: "head turn over %d faces turned 0.1+: dlib 5-point yaw / RetinaFace turn median %.3f (10th-90th %.3f-%.3f)",
-          yaws.count, percentile(yaws, 0.5), percentile(yaws, 0.1), percentile(yaws, 0.9)))
-    }
+    printSpread("box geometry over %d faces both found: HOG side / RetinaFace width", sidePerWidth)
+    printSpread("head turn over %d faces turned 0.1+: dlib 5-point yaw / RetinaFace turn", yawPerTurn)
     print("setting                     faces  same median  same p95  other p5  other min  LOO right  LOO wrong  LOO none")
     for name in ["hog", "hog+mirror", "retinaface", "retinaface+mirror"] {
       printSeparation(name, settings[name]!, gallery: nil)
@@ -134,6 +122,17 @@ extension FaceKitBench {
         name.padding(toLength: 26, withPad: " ", startingAt: 0), probes.count,
         percentile(same, 0.5), percentile(same, 0.95), percentile(other, 0.05), other.first ?? .nan,
         100 * Double(right) / n, 100 * Double(wrong) / n, 100 * Double(none) / n))
+  }
+
+  /// One line: `label` (with the count for its %d), then the median and the 10th-90th percentiles.
+  static func printSpread(_ label: String, _ values: [Double]) {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return }
+    print(
+      String(format: label, sorted.count)
+        + String(
+          format: " median %.3f (10th-90th %.3f-%.3f)", percentile(sorted, 0.5), percentile(sorted, 0.1),
+          percentile(sorted, 0.9)))
   }
 
   static func percentile(_ sorted: [Double], _ p: Double) -> Double {
