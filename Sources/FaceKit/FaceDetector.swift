@@ -11,6 +11,18 @@ public enum DetectorKind: String, Sendable, CaseIterable, Codable {
   case cnn
 }
 
+extension DetectorKind {
+  /// A new detector of this kind, its model read from `models`. `upsample` is for dlib's detectors,
+  /// which need it for faces under 80 px; RetinaFace sees faces from about 12 px and ignores it.
+  public func makeDetector(models: ModelSet, upsample: Int) throws(FaceKitError) -> any FaceDetector {
+    switch self {
+    case .retinaface: try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace))
+    case .hog: try HOGFaceDetector(upsample: upsample)
+    case .cnn: try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: upsample)
+    }
+  }
+}
+
 /// Finds faces in an image. Not thread-safe: dlib keeps per-call scratch state; give each thread its own.
 public protocol FaceDetector: AnyObject {
   /// How many times the image is doubled before detection; each step finds faces half as large, at ~4x the cost.

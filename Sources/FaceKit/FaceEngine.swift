@@ -54,13 +54,7 @@ public final class FaceEngine {
     self.options = options
     // Several engines share the cores: one BLAS thread each keeps them from oversubscribing.
     _ = cfk_set_blas_threads(1)
-    switch options.detector {
-    case .hog: detector = try HOGFaceDetector(upsample: options.upsample)
-    case .cnn: detector = try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: options.upsample)
-    case .retinaface:
-      // `upsample` is for dlib's detectors, which need it for faces under 80 px; RetinaFace sees 12 px.
-      detector = try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace))
-    }
+    detector = try options.detector.makeDetector(models: models, upsample: options.upsample)
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
     encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))
   }

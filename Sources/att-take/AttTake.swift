@@ -189,8 +189,7 @@ struct AttTake: ParsableCommand {
       options.threshold = threshold
       options.margin = margin
       options.settleMatches = settle
-      options.detector = detector
-      options.detectionSide = detectionSide ?? (detector == .retinaface ? 960 : 640)
+      options.use(detector, searchSide: detectionSide)
       options.upsample = upsample
       if detector == .retinaface {
         options.follow.searchEvery = searchEvery ?? 0

@@ -18,6 +18,9 @@ public struct FaceQuality: Sendable, Equatable, Codable {
     case detectorScore = "detector_score"
   }
 
+  /// dlib's 5-point yaw over RetinaFace's turn on the same faces (median; `facekit-bench detectors`).
+  static let dlibYawPerTurn = 0.785
+
   public init(face: FaceLandmarks, in image: Image) throws(FaceKitError) {
     let stats = try image.regionStats(face.face.box)
     let pose = HeadPose(fivePointLandmarks: face.points)
@@ -30,7 +33,7 @@ public struct FaceQuality: Sendable, Equatable, Codable {
     // tip stands further out than dlib's nose base: on the people photos dlib's yaw is a median 0.785
     // of RetinaFace's turn (`facekit-bench detectors`), which puts the two on one scale.
     let dlibYaw = pose?.yaw ?? 0
-    let detectorYaw = (face.face.turn ?? 0) * 0.785
+    let detectorYaw = (face.face.turn ?? 0) * Self.dlibYawPerTurn
     yaw = detectorYaw > abs(dlibYaw) ? (dlibYaw < 0 ? -detectorYaw : detectorYaw) : dlibYaw
     roll = pose?.roll ?? 0
     detectorScore = face.face.score

@@ -26,8 +26,8 @@ public struct FollowOptions: Sendable, Equatable {
   /// Frames in a row a new track must be found in before it is reported: a false face that flickers
   /// for a frame or two never becomes a track...
   public var confirmFrames = 3
-  /// ...unless its first detection scores at least this: no false face on any clip scored over
-  /// 0.88 at 16 px or more (the parking clip), while real faces mostly score over 0.98.
+  /// ...unless its first detection scores at least this: no false face of 16 px or more scored
+  /// over 0.88 on any clip of ../shared/faces/video (the parking clip's).
   public var sureScore: Float = 0.95
   /// Seconds a reported track may go unseen before it ends (a face turned away, a passer-by in front).
   public var maxGap = 1.0
@@ -83,11 +83,10 @@ public final class FaceFollower {
   }
 
   public let options: FollowOptions
-  public let detector: any FaceDetector
+  private let detector: any FaceDetector
   private let regional: RetinaFaceDetector?
   private var tracks: [Track] = []
   private var nextID = 1
-  public private(set) var searches = 0
 
   public init(detector: any FaceDetector, options: FollowOptions) throws(FaceKitError) {
     guard options.searchEvery >= 1 else {
@@ -114,7 +113,6 @@ public final class FaceFollower {
     var found: [Int: DetectedFace] = [:]
     var searched: [DetectedFace] = []
     if index % options.searchEvery == 0 {
-      searches += 1
       searched = try search(image)
       for (t, d) in Self.match(tracks.map { predicted($0, at: time) }, searched.map(\.box), minOverlap: 0.3) {
         found[tracks[t].id] = searched[d]
@@ -156,8 +154,7 @@ public final class FaceFollower {
     }
     let endedNow = tracks.filter { lost.contains($0.id) && $0.reported }.map(\.id)
     tracks.removeAll { lost.contains($0.id) }
-    sightings.removeAll { lost.contains($0.track) }
-    // New faces: a search detection that no track claimed, large and sure enough.
+    // New faces: a search detection that no track took, large and sure enough.
     let claimed = Set(found.values.map(\.box))
     for face in searched where !claimed.contains(face.box) {
       guard face.box.width >= options.minFace, Float(face.score) >= options.startScore else { continue }
@@ -173,12 +170,6 @@ public final class FaceFollower {
       tracks.append(track)
     }
     return (sightings, ended + endedNow)
-  }
-
-  /// Ends every track (end of the source); returns the ids of those that were reported.
-  public func finish() -> [Int] {
-    defer { tracks.removeAll() }
-    return tracks.filter(\.reported).map(\.id)
   }
 
   // MARK: steps

@@ -82,13 +82,9 @@ final class DetectionStage: @unchecked Sendable {
   let follower: FaceFollower
 
   init(models: ModelSet, options: TakeOptions, framesPerSecond: Double) throws(FaceKitError) {
-    let detector: any FaceDetector
-    switch options.detector {
-    case .retinaface: detector = try RetinaFaceDetector(modelPath: try models.path(of: .retinaFace))
-    case .hog: detector = try HOGFaceDetector(upsample: options.upsample)
-    case .cnn: detector = try CNNFaceDetector(modelPath: try models.path(of: .cnnDetector), upsample: options.upsample)
-    }
-    follower = try FaceFollower(detector: detector, options: options.follow.resolved(framesPerSecond: framesPerSecond))
+    follower = try FaceFollower(
+      detector: try options.detector.makeDetector(models: models, upsample: options.upsample),
+      options: options.follow.resolved(framesPerSecond: framesPerSecond))
   }
 
   func detect(_ raw: RawFrame) throws(FaceKitError) -> DetectedFrame {

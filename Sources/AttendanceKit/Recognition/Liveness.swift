@@ -39,8 +39,8 @@ public struct LivenessOptions: Sendable, Equatable {
   /// non-planar motion) and none says attack; otherwise waiting.
   public var cues: Set<LivenessCue> = [.blink, .motion]
   /// Faces narrower than this (px) are not judged: the track waits. At 48 px the eye distance is
-  /// about 19 px, so the motion cue's 3% line is 0.6 px, three times what Lucas-Kanade resolves, and
-  /// the eye landmarks of a blink move by 2-3 px.
+  /// about 19 px, so the motion cue's 3% line is 0.6 px, which sub-pixel Lucas-Kanade tracking can
+  /// still resolve (an estimate from the geometry; no clip here measures the cues at each size).
   public var minFace = 48
   /// A blink older than this many seconds no longer counts.
   public var window = 10.0

@@ -18,24 +18,22 @@ public struct TakeOptions: Sendable {
   /// Seconds between descriptor attempts on a track whose identity is not settled.
   public var recheckInterval = 0.2
   /// The face detector. RetinaFace finds faces from about 12 px and is followed between searches;
-  /// HOG (the older pipeline) searches every frame and sees nothing under about 80 px.
-  public var detector: DetectorKind = .retinaface {
-    didSet { follow = Self.follow(for: detector, side: detectionSide) }
-  }
-  /// The whole-frame search runs on a copy whose longer side is at most this many pixels (0: full size).
-  public var detectionSide = 960 {
-    didSet { follow.searchSide = detectionSide }
-  }
-  /// HOG and MMOD only: image doublings before detection; 0 finds faces from about 80 px.
+  /// HOG (the older pipeline) searches every frame and sees nothing under about 80 px. Set it with
+  /// `use(_:searchSide:)`, which gives it the schedule that goes with it.
+  public private(set) var detector: DetectorKind = .retinaface
+  /// HOG only: image doublings before detection; 0 finds faces from about 80 px.
   public var upsample = 0
-  /// How faces are searched for and followed (set from `detector`; adjustable after).
-  public var follow = TakeOptions.follow(for: .retinaface, side: 960)
+  /// How faces are searched for and followed, `follow.searchSide` included (the whole-frame search
+  /// runs on a copy at most that many pixels on its longer side).
+  public var follow = FollowOptions()
   /// A track is identified only once its face is at least this wide (px): below it dlib's
   /// descriptors of the same person scatter (measured on ../shared/faces/people shrunk to each size).
   public var identifySize = 40
   /// ...and turned no further than this (`DetectedFace.turn`: the nose's offset from the middle of
-  /// the eyes in eye distances; 0.35 is about 35 degrees, about as far as HOG's frontal detector
-  /// sees). A profile gives a descriptor far from every frontal photo, and would count as unknown.
+  /// the eyes in eye distances; 0.35 is roughly 35 degrees, an estimate from the nose's depth). A
+  /// profile gives a descriptor far from every frontal photo (Lin-Manuel Miranda turned away on the
+  /// Hamilton clip, at 0.61-0.75, was 0.54-0.58 from his photos and matched nobody), and would count
+  /// as unknown.
   public var maxTurn = 0.35
   public var liveness = LivenessOptions()
   /// Challenge mode (kiosks with a screen): a recognised person must also do a random sequence of
@@ -53,11 +51,11 @@ public struct TakeOptions: Sendable {
     self.deviceID = deviceID
   }
 
-  /// The schedule each detector runs best with: RetinaFace searches every few frames and follows
-  /// faces in between; dlib's detectors search every frame.
-  public static func follow(for detector: DetectorKind, side: Int) -> FollowOptions {
-    var options = detector == .retinaface ? FollowOptions() : FollowOptions.everyFrame
-    options.searchSide = side
-    return options
+  /// Chooses the detector and the schedule it runs best with: RetinaFace searches every few frames
+  /// on a copy at most 960 px wide and follows faces in between; HOG searches every frame, at 640.
+  public mutating func use(_ detector: DetectorKind, searchSide: Int? = nil) {
+    self.detector = detector
+    follow = detector == .retinaface ? FollowOptions() : FollowOptions.everyFrame
+    follow.searchSide = searchSide ?? (detector == .retinaface ? 960 : 640)
   }
 }
