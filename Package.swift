@@ -137,7 +137,7 @@ let package = Package(
     .testTarget(
       name: "AttServerTests",
       dependencies: [
-        "AttServer", "AttendanceKit", "AttTestSupport", "att-serve", .product(name: "GRDB", package: "GRDB.swift"),
+        "AttServer", "AttendanceKit", "FaceKit", "AttTestSupport", "att-serve", .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),

@@ -40,15 +40,28 @@ public struct StoreOptions: ParsableArguments {
     }
   }
 
+  /// Where the database is (or would be), without opening it.
+  public func location() throws -> DatabaseLocation {
+    do {
+      return try DatabaseLocation.resolve(option: database, environment: try settings())
+    } catch let error as ToolError {
+      throw error
+    } catch {
+      throw ToolError("\(error)", exitCode: .configuration)
+    }
+  }
+
+  /// The folder of this host's local state: the database's folder (data/ by default), which also
+  /// holds the spool and a camera host's gallery cache when there is no database.
+  public func stateFolder() throws -> String {
+    let folder = (try location().path as NSString).deletingLastPathComponent
+    return folder.isEmpty ? "." : folder
+  }
+
   /// Opens (creating or upgrading) the database and names the media folder.
   public func open() throws -> (store: AttendanceStore, media: MediaLibrary) {
     let settings = try settings()
-    let location: DatabaseLocation
-    do {
-      location = try DatabaseLocation.resolve(option: database, environment: settings)
-    } catch {
-      throw ToolError(error.description, exitCode: .configuration)
-    }
+    let location = try location()
     let store: AttendanceStore
     do {
       store = try AttendanceStore(location: location)
@@ -73,8 +86,14 @@ public struct StoreOptions: ParsableArguments {
   /// is set, applied in-process by the same handler otherwise.
   public func delivery(store: AttendanceStore, media: MediaLibrary, tool: String = "att") throws -> any MessageDelivery {
     guard let broker = try broker() else { return DirectDelivery(handler: MessageHandler(store: store, media: media)) }
+    return try queueDelivery(broker: broker, tool: tool)
+  }
+
+  /// Queue mode without a database (a camera host): the spool is `--spool`, `$ATT_SPOOL`, else
+  /// spool/ in the state folder.
+  public func queueDelivery(broker: BrokerURL, tool: String = "att") throws -> QueueDelivery {
     let configured = try settings()["ATT_SPOOL"]
-    let folder = spool ?? configured ?? "\((store.location.path as NSString).deletingLastPathComponent)/spool"
+    let folder = try spool ?? configured ?? "\(stateFolder())/spool"
     let delivery: QueueDelivery
     do {
       delivery = try QueueDelivery(broker: broker, spool: folder.isEmpty ? "spool" : folder)

@@ -8,6 +8,11 @@ public enum Role: String, Sendable, Codable, CaseIterable {
   case viewer
   /// Also renames and removes people and corrects attendance.
   case admin
+  /// A camera host's token (never an account): reads the gallery and posts its status, nothing else.
+  case camera
+
+  /// The roles of people (accounts and scripts): everything but the camera's two routes.
+  public static let people: Set<Role> = [.viewer, .admin]
 }
 
 /// A signed-in person or a script's token.
@@ -33,6 +38,7 @@ public struct Accounts: Sendable {
     case weakPassword(String)
     case exists(String)
     case unknown(String)
+    case cameraAccount
 
     public var description: String {
       switch self {
@@ -41,6 +47,7 @@ public struct Accounts: Sendable {
       case .weakPassword(let reason): "password refused: \(reason)"
       case .exists(let name): "'\(name)' already exists"
       case .unknown(let name): "no account or token named '\(name)'"
+      case .cameraAccount: "the camera role is for tokens (att-serve token add NAME --role camera), not for accounts"
       }
     }
   }
@@ -56,6 +63,7 @@ public struct Accounts: Sendable {
 
   public func addUser(_ name: String, password: String, role: Role, replace: Bool = false) throws {
     try Self.validate(name: name)
+    guard role != .camera else { throw AccountError.cameraAccount }
     guard password.count >= 10 else { throw AccountError.weakPassword("use at least 10 characters") }
     let hash = PasswordHash.make(password, iterations: iterations)
     try store.write { db in

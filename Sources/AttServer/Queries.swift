@@ -312,29 +312,6 @@ public struct AttendanceQueries: Sendable {
     }
   }
 
-  public struct Device: Codable, Sendable {
-    public let id: String
-    public let name: String?
-    public let location: String?
-    public let last_seen_at: Date?
-    public let records: Int
-  }
-
-  public func devices() throws -> [Device] {
-    try store.reader { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT d.id, d.name, d.location, d.last_seen_at,
-                 (SELECT count(*) FROM attendance a WHERE a.device_id = d.id) AS records
-          FROM devices d ORDER BY d.last_seen_at DESC
-          """
-      ).map {
-        Device(id: $0["id"], name: $0["name"], location: $0["location"], last_seen_at: $0["last_seen_at"], records: $0["records"])
-      }
-    }
-  }
-
   public struct UnknownFace: Codable, Sendable {
     public let id: Int64
     public let device_id: String?

@@ -23,6 +23,7 @@ final class Server: Sendable {
   let database: BlockingWork
   /// Password checks: one at a time on a thread of their own, a short line, the rest turned away.
   let passwords: PasswordChecks
+  let cameraRoutes: CameraRoutes
 
   init(settings: ServeSettings, logger: Logger) {
     self.settings = settings
@@ -32,6 +33,7 @@ final class Server: Sendable {
     signer = SessionSigner(secretKey: settings.secretKey)
     database = BlockingWork(threads: settings.databaseThreads)
     passwords = PasswordChecks(threads: 1, capacity: settings.passwordLine)
+    cameraRoutes = CameraRoutes(store: settings.store, database: database, logger: logger)
     follower = FeedFollower(
       queries: queries, feed: feed, broker: settings.broker, pollInterval: settings.pollInterval, database: database,
       logger: logger)
@@ -59,19 +61,22 @@ final class Server: Sendable {
 
     // Everything else needs a session or a token.
     let signedIn = router.group().add(middleware: RequireIdentity(server: self))
-    signedIn.get("/") { _, _ in self.page(PackageResources.dashboard_html, type: "text/html; charset=utf-8") }
-    signedIn.get("/dashboard.js") { _, _ in
+    // Camera tokens may use their two routes and nothing else; people may use everything else.
+    let cameras = signedIn.group("api").add(middleware: RequireRole(allowed: [.camera]))
+    let people = signedIn.group().add(middleware: RequireRole(allowed: Role.people))
+    people.get("/") { _, _ in self.page(PackageResources.dashboard_html, type: "text/html; charset=utf-8") }
+    people.get("/dashboard.js") { _, _ in
       self.page(PackageResources.dashboard_js, type: "text/javascript; charset=utf-8")
     }
-    signedIn.post("/logout", use: blocking { _, context in try self.logout(context) })
-    signedIn.get("/metrics") { _, _ in self.metricsText() }
-    signedIn.ws("/ws") { request, context in
+    people.post("/logout", use: blocking { _, context in try self.logout(context) })
+    people.get("/metrics", use: blocking { _, _ in try self.metricsText() })
+    people.ws("/ws") { request, context in
       .upgrade([:])
     } onUpgrade: { inbound, outbound, context in
       try await self.liveFeed(inbound, outbound, context.request)
     }
 
-    let api = signedIn.group("api")
+    let api = people.group("api")
     api.get("me") { _, context in try self.me(context) }
     api.get("people", use: blocking { request, _ in try self.people(request) })
     api.get("people/:id", use: blocking { _, context in try self.person(context) })
@@ -81,7 +86,6 @@ final class Server: Sendable {
     api.get("summary", use: blocking { request, _ in try self.summary(request) })
     api.get("daily", use: blocking { request, _ in try self.daily(request) })
     api.get("unknown-faces", use: blocking { request, _ in try self.unknownFaces(request) })
-    api.get("devices", use: blocking { _, _ in try JSONBody(self.queries.devices()) })
     api.get("export/summary.csv", use: blocking { request, _ in try self.summaryCSV(request) })
     api.get("export/events.csv") { request, _ in try self.eventsCSV(request) }
 
@@ -91,6 +95,7 @@ final class Server: Sendable {
     admin.post("attendance") { request, context in try await self.addAttendance(request, context) }
     admin.delete("attendance/:id", use: blocking { _, context in try self.deleteAttendance(context) })
     admin.get("audit", use: blocking { request, _ in try self.audit(request) })
+    cameraRoutes.add(cameras: cameras, people: api, admin: admin)
   }
 
   // MARK: pages
@@ -206,8 +211,9 @@ final class Server: Sendable {
       .response(status: healthy ? .ok : .serviceUnavailable)
   }
 
-  func metricsText() -> Response {
+  func metricsText() throws -> Response {
     var lines = metrics.prometheus()
+    lines += try cameraRoutes.prometheus()
     lines += "# HELP att_websocket_clients Live feed clients connected now.\n# TYPE att_websocket_clients gauge\n"
     lines += "att_websocket_clients \(feed.clientCount)\n"
     lines += "# HELP att_events_pushed_total Messages pushed to live feed clients.\n# TYPE att_events_pushed_total counter\n"

@@ -30,8 +30,12 @@ struct AttServe: AsyncParsableCommand {
             present, absent (against the class's members), late
         GET /api/daily ?from= &to= &class=
             people present per day
-        GET /api/unknown-faces ?limit= &before=, GET /api/devices
-            faces nobody matched; cameras and when each was last seen
+        GET /api/unknown-faces ?limit= &before=
+            faces nobody matched
+        GET /api/devices
+            cameras: online, stale or offline, with their last status (frames/s, drops, faces, gallery)
+        PATCH /api/devices/ID {"name": "...", "location": "..."}
+            admin: a camera's name and location
         GET /api/export/summary.csv, GET /api/export/events.csv
             ?from= &to= &class=: the seed's report, or one line per record
         PATCH /api/people/ID {"name": "..."}
@@ -42,6 +46,9 @@ struct AttServe: AsyncParsableCommand {
             admin: add a record the camera missed
         DELETE /api/attendance/RECORD, GET /api/audit
             admin: delete a wrong record; who changed what
+        GET /api/gallery ?since=VERSION, POST /api/devices/status
+            camera tokens only (and nothing else): the embeddings a camera matches against, whole or
+            the changes since its version (304 when it has the newest); its status every few seconds
       Dates are YYYY-MM-DD; pages continue with before=<next_before>. Admin changes are recorded in \
       the audit log and go through the same handler (or broker, in queue mode) as every message. \
       Browsers must send the X-CSRF-Token header (from /api/me) with changes.
@@ -232,14 +239,16 @@ extension AttServe {
         abstract: "Make a token and print it: it is shown this once (only its SHA-256 is stored).")
       @Argument(help: "A name for the token, e.g. the script or host that uses it.")
       var name: String
-      @Option(help: "viewer or admin.")
-      var role: RoleArgument = .viewer
+      @Option(
+        help:
+          "viewer, admin, or camera (for a camera host's att-take: reads the gallery and posts its status, nothing else).")
+      var role: Role = .viewer
       @OptionGroup var storeOptions: StoreOptions
 
       func run() throws {
         try reportingErrors("att-serve") {
           let (store, _) = try storeOptions.open()
-          do { Console.output(try Accounts(store: store).addToken(name, role: role.role)) } catch let error
+          do { Console.output(try Accounts(store: store).addToken(name, role: role)) } catch let error
             as Accounts.AccountError
           {
             throw ToolError(error.description, exitCode: .usage)
@@ -331,6 +340,8 @@ extension AttServe {
     }
   }
 }
+
+extension Role: ExpressibleByArgument {}
 
 enum RoleArgument: String, ExpressibleByArgument, CaseIterable {
   case viewer, admin

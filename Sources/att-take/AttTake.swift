@@ -63,8 +63,31 @@ struct AttTake: ParsableCommand {
       valueName: "source"))
   var source: String
 
-  @Option(help: "The camera id in the records (default: host name and source, e.g. gate-pc:0).")
+  @Option(
+    help:
+      "The camera id in the records and its status (default: the host's short name and the source's, never a path or a URL: gate-pc:camera0, gate-pc:cam1.local, gate-pc:clip).")
   var device: String?
+
+  @Option(help: "The camera's display name in its status (an admin may rename it on the dashboard).")
+  var name: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "att-serve's address (https://server:8080): the gallery comes from there, read with the camera token in $ATT_TOKEN, and this host needs no database; observations go through the broker (MQ_URL). (default: $ATT_GALLERY)",
+      valueName: "url"))
+  var gallery: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "With --gallery: the cache of the last gallery, used when the server is down (mode 0600). (default: $ATT_GALLERY_CACHE, else gallery-cache.json in the database's folder, data/)",
+      valueName: "path"))
+  var galleryCache: String?
+
+  @Option(
+    help:
+      "Seconds between status reports (frames/s, drops, faces, gallery version): to att-serve with --gallery, to the database in direct mode; 0: none."
+  )
+  var statusEvery = 5.0
 
   @Option(name: .customLong("class"), help: "The class the observations are for.")
   var classID: String?
@@ -172,12 +195,46 @@ struct AttTake: ParsableCommand {
     guard (0...1000).contains(minFace) else { throw ValidationError("--min-face must be between 0 and 1000 pixels.") }
     guard (20...1000).contains(identifySize) else { throw ValidationError("--identify-size must be between 20 and 1000 pixels.") }
     guard fps > 0 else { throw ValidationError("--fps must be positive.") }
+    if let device, let problem = DeviceID.problem(device) { throw ValidationError("--device: \(problem).") }
+    if let name, name.count > 100 { throw ValidationError("--name: use at most 100 characters.") }
+    guard statusEvery == 0 || (0.5...3600).contains(statusEvery) else {
+      throw ValidationError("--status-every must be 0 (none) or 0.5 to 3600 seconds.")
+    }
   }
 
   func run() throws {
     try reportingErrors("att-take") {
-      let (store, media) = try storeOptions.open()
-      let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-take")
+      let settings = try storeOptions.settings()
+      let broker = try storeOptions.broker()
+      // A camera host (--gallery) holds no database: the gallery comes from att-serve, observations go
+      // through the broker. Otherwise the gallery is the database's.
+      var store: AttendanceStore?
+      var link: GalleryLink?
+      let delivery: any MessageDelivery
+      if let address = gallery ?? settings["ATT_GALLERY"] {
+        guard let url = URL(string: address.hasSuffix("/") ? address : address + "/"), ["http", "https"].contains(url.scheme ?? ""),
+          url.host != nil
+        else { throw ToolError("--gallery '\(address)': give att-serve's address, such as https://server:8080", exitCode: .usage) }
+        guard let broker else {
+          throw ToolError(
+            "--gallery: a camera host sends its observations through the broker: set MQ_URL (or --mq)", exitCode: .usage)
+        }
+        guard let token = settings["ATT_TOKEN"], !token.isEmpty else {
+          throw ToolError(
+            "--gallery needs a camera token in ATT_TOKEN (on the server: att-serve token add NAME --role camera)",
+            exitCode: .configuration)
+        }
+        let cache = GalleryCache(
+          path: try galleryCache ?? settings["ATT_GALLERY_CACHE"] ?? "\(storeOptions.stateFolder())/gallery-cache.json")
+        link = GalleryLink(
+          client: ServerClient(base: url, token: token), cache: cache, model: EmbeddingModel.standard.id, broker: broker,
+          log: { Console.error("att-take: \($0)") })
+        delivery = try storeOptions.queueDelivery(broker: broker, tool: "att-take")
+      } else {
+        let (opened, media) = try storeOptions.open()
+        store = opened
+        delivery = try storeOptions.delivery(store: opened, media: media, tool: "att-take")
+      }
       defer { delivery.finishReporting(tool: "att-take") }
       let frames: FrameSource
       do {
@@ -185,7 +242,7 @@ struct AttTake: ParsableCommand {
       } catch {
         throw ToolError("\(error)")
       }
-      var options = TakeOptions(deviceID: device ?? "\(ProcessInfo.processInfo.hostName):\(source)")
+      var options = TakeOptions(deviceID: device ?? DeviceID.defaultID(host: ProcessInfo.processInfo.hostName, source: source))
       options.threshold = threshold
       options.margin = margin
       options.settleMatches = settle
@@ -229,7 +286,16 @@ struct AttTake: ParsableCommand {
       let stop = StopSignal()
       let signals = StopOnSignals(stop, notice: "att-take: stopping after the current frame")
       defer { withExtendedLifetime(signals) {} }
-      let matcher = try GalleryMatcher(gallery: try Gallery(store: store))
+      let matcher: GalleryMatcher
+      let gallerySource: any GallerySource
+      if let link {
+        matcher = try link.start()
+        gallerySource = link
+      } else {
+        matcher = try GalleryMatcher(gallery: try Gallery(store: store!))
+        gallerySource = StoreGallerySource(
+          store: store!, events: broker.map { GalleryEvents(broker: $0) }, poll: options.galleryPoll)
+      }
       Console.error("att-take: \(delivery.summary)")
       Console.error(
         "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
@@ -244,12 +310,14 @@ struct AttTake: ParsableCommand {
       let session: RecognitionSession
       do {
         session = try RecognitionSession(
-          models: modelOptions.modelSet, options: options, matcher: matcher, delivery: delivery, store: store)
+          models: modelOptions.modelSet, options: options, matcher: matcher, delivery: delivery, gallery: gallerySource)
       } catch {
         throw ToolError("\(error)", exitCode: .models)
       }
-      if let broker = try storeOptions.broker() { session.galleryEvents = GalleryEvents(broker: broker) }
+      let meter = CameraMeter()
+      meter.gallery(people: matcher.people.count)
       session.onGalleryReload = { matcher in
+        meter.gallery(people: matcher.people.count)
         Console.error("att-take: gallery reloaded: \(matcher.people.count) people / \(matcher.embeddings) embeddings")
       }
 
@@ -257,12 +325,18 @@ struct AttTake: ParsableCommand {
       pipeline.threads = threads
       pipeline.imageFrameRate = fps
       pipeline.log = { Console.error("att-take: \($0)") }
+      let reporter = statusReporter(
+        deviceID: options.deviceID, meter: meter, dropped: pipeline.dropped, link: link,
+        store: delivery is DirectDelivery ? store : nil)
+      reporter?.start()
+      link?.run()
       var writer: VideoWriter?
       let started = Date()
       let dropped: Int
       do {
         dropped = try pipeline.run(models: modelOptions.modelSet, stop: stop) { frame in
           let (decisions, annotations) = try session.process(frame)
+          meter.frame(faces: frame.faces.count)
           for decision in decisions { try report(decision) }
           if let window, let key = try window.show(frame.image, annotations: annotations), key == 27 || key == 113 {
             stop.stop()
@@ -282,6 +356,8 @@ struct AttTake: ParsableCommand {
       }
       for decision in session.finish() { try report(decision) }
       writer?.close()
+      reporter?.finish()
+      link?.stop()
       var summary = session.summary
       summary.droppedFrames = dropped
       summary.seconds = Date().timeIntervalSince(started)
@@ -300,6 +376,45 @@ struct AttTake: ParsableCommand {
         )
       }
     }
+  }
+
+  /// The thread that reports the camera's status: to att-serve with --gallery (whose reply names the
+  /// gallery's version, so a camera without events learns of changes within one interval), into the
+  /// database in direct mode, and nowhere in queue mode with a local database (said once).
+  private func statusReporter(
+    deviceID: String, meter: CameraMeter, dropped: FrameCount, link: GalleryLink?, store: AttendanceStore?
+  ) -> CameraReporter? {
+    guard statusEvery > 0 else { return nil }
+    guard link != nil || store != nil else {
+      Console.error("att-take: camera status is not reported: it goes to att-serve with --gallery, or into the database in direct mode")
+      return nil
+    }
+    let template = CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)
+    return CameraReporter(
+      interval: statusEvery,
+      build: {
+        var status = meter.status(template, dropped: dropped.count)
+        if let link {
+          let gallery = link.version
+          status.galleryVersion = gallery.version
+          status.galleryPeople = gallery.people
+          status.gallerySource = gallery.source
+        } else {
+          status.galleryPeople = meter.galleryPeople
+          status.gallerySource = "database"
+        }
+        return status
+      },
+      send: { status in
+        if let link {
+          let reply = try link.client.send("POST", "api/devices/status", body: try CameraStatus.encoder.encode(status))
+          let answer = try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+          if let version = answer?["gallery_version"] as? String, version != link.version.version { link.fetchSoon() }
+        } else if let store {
+          try store.saveCameraStatus(status, reportedBy: "local")
+        }
+      },
+      log: { Console.error("att-take: \($0)") })
   }
 
   private func report(_ decision: TakeDecision) throws {

@@ -104,7 +104,8 @@ struct LivenessSizeTests {
     options.liveness.minFace = 48
     let session = try RecognitionSession(
       models: Scratch.models, options: options, matcher: try GalleryMatcher(gallery: try Gallery(store: site.scratch.store)),
-      delivery: DirectDelivery(handler: site.scratch.handler), store: site.scratch.store)
+      delivery: DirectDelivery(handler: site.scratch.handler),
+      gallery: StoreGallerySource(store: site.scratch.store, events: nil, poll: options.galleryPoll))
     let photo = try Image(contentsOfFile: "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg")
     let detector = try RetinaFaceDetector(modelPath: try Scratch.models.path(of: .retinaFace))
     let face = try #require(try detector.detect(in: photo).first)

@@ -41,7 +41,7 @@ struct RecognitionSite {
     let matcher = try GalleryMatcher(gallery: try Gallery(store: scratch.store))
     let session = try RecognitionSession(
       models: Scratch.models, options: options, matcher: matcher, delivery: DirectDelivery(handler: scratch.handler),
-      store: scratch.store)
+      gallery: StoreGallerySource(store: scratch.store, events: nil, poll: options.galleryPoll))
     var pipeline = FramePipeline(source: try FrameSource(video), options: options)
     pipeline.threads = threads
     var decisions: [TakeDecision] = []
@@ -195,7 +195,8 @@ struct RecognitionTests {
     options.galleryPoll = 0
     let session = try RecognitionSession(
       models: Scratch.models, options: options, matcher: try GalleryMatcher(gallery: try Gallery(store: scratch.store)),
-      delivery: DirectDelivery(handler: scratch.handler), store: scratch.store)
+      delivery: DirectDelivery(handler: scratch.handler),
+      gallery: StoreGallerySource(store: scratch.store, events: nil, poll: options.galleryPoll))
     var reloaded: Int?
     session.onGalleryReload = { reloaded = $0.people.count }
     let image = try Image(contentsOfFile: "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg")

@@ -10,6 +10,11 @@ public struct EmbeddingModel: Sendable, Equatable {
     id = "dlib_resnet_v1" + (options.jitters > 1 ? "+jitters\(options.jitters)" : "")
   }
 
+  /// A model named by its id (a gallery received from att-serve names the model it holds).
+  public init(id: String) {
+    self.id = id
+  }
+
   /// The engine settings enrolment and extraction use for stored face crops: the largest face of
   /// each crop, found by RetinaFace (from about 12 px, turned faces too; HOG needed an upsample for
   /// small crops). The embedding model id does not depend on the detector: descriptors from

@@ -11,6 +11,13 @@ public struct Gallery: Sendable {
     public let name: String
     public let sampleID: Int64
     public let descriptor: FaceDescriptor
+
+    public init(personID: String, name: String, sampleID: Int64, descriptor: FaceDescriptor) {
+      self.personID = personID
+      self.name = name
+      self.sampleID = sampleID
+      self.descriptor = descriptor
+    }
   }
 
   /// The nearest person to a face and how far the next different person is.
@@ -24,6 +31,11 @@ public struct Gallery: Sendable {
 
   public let model: EmbeddingModel
   public let entries: [Entry]
+
+  public init(model: EmbeddingModel, entries: [Entry]) {
+    self.model = model
+    self.entries = entries
+  }
 
   /// Loads the embeddings of active people for `model`.
   public init(store: AttendanceStore, model: EmbeddingModel = .standard) throws {

@@ -69,7 +69,7 @@ public final class EventSubscription {
 public final class GalleryEvents {
   private let subscription: EventSubscription
 
-  static let relevant: Set<String> = ["gallery_changed", "person_removed", "person_renamed", "person_registered"]
+  public static let relevant: Set<String> = ["gallery_changed", "person_removed", "person_renamed", "person_registered"]
 
   public init(broker: BrokerURL) {
     subscription = EventSubscription(broker: broker)

@@ -156,24 +156,8 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
       .sorted()
   }
 
-  /// Temporary file, fsync, rename, fsync of the folder: the message survives a crash or power loss.
+  /// The message survives a crash or power loss.
   static func writeDurably(_ data: Data, to path: String) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    let temporary = "\(folder)/.\(UUID().uuidString).partial"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    let synced = fsync(fd)
-    Glibc.close(fd)
-    guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
-      let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-      unlink(temporary)
-      throw error
-    }
-    let dir = open(folder, O_RDONLY | O_DIRECTORY)
-    if dir >= 0 {
-      fsync(dir)
-      Glibc.close(dir)
-    }
+    try DurableFile.write(data, to: path)
   }
 }

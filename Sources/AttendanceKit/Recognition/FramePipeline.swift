@@ -26,6 +26,9 @@ public struct FramePipeline {
   public var queueDepth = 4
   /// Called with a line for the operator (a stream reopening, a skipped image).
   public var log: @Sendable (String) -> Void = { _ in }
+  /// Frames dropped so far (a live source whose frames came faster than stage 1 took them): read
+  /// while the run goes on, for the camera's status.
+  public let dropped = FrameCount()
 
   public init(source: FrameSource, options: TakeOptions) {
     self.source = source
@@ -48,12 +51,12 @@ public struct FramePipeline {
     let queue = FrameQueue(capacity: queueDepth)
     let live = source.isLive
     let failure = Mutex<(any Error)?>(nil)
-    let dropped = Atomic<Int>(0)
+    let dropped = self.dropped
     let producer = Thread {
       do {
         while !stop.isStopped, let raw = try reader.next() {
           if live && queue.isFull {
-            dropped.add(1, ordering: .relaxed)
+            dropped.add()
             continue
           }
           queue.put(try detection.detect(raw))
@@ -73,8 +76,16 @@ public struct FramePipeline {
       throw error
     }
     if let error = failure.withLock({ $0 }) { throw error }
-    return dropped.load(ordering: .relaxed)
+    return dropped.count
   }
+}
+
+/// A count other threads may read while one adds to it.
+public final class FrameCount: Sendable {
+  private let value = Atomic<Int>(0)
+  public init() {}
+  public func add() { value.add(1, ordering: .relaxed) }
+  public var count: Int { value.load(ordering: .relaxed) }
 }
 
 /// Stage 1's detector and follower, used by the producer thread alone once the run starts.

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 
 /// Who a face is, by nearest neighbour over every stored embedding of everyone enrolled.
-public final class GalleryMatcher {
+/// Immutable once made (the index is only read), so one made on the gallery thread may be handed to the frame loop.
+public final class GalleryMatcher: @unchecked Sendable {
   /// The outcome of matching one face.
   public struct Identification: Sendable, Equatable {
     /// The person, when the nearest face is within the threshold and clear of everyone else by the margin.

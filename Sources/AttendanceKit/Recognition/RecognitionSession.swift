@@ -33,17 +33,12 @@ public final class RecognitionSession {
   private let landmarks68: LandmarkPredictor?
   private let encoder: FaceEncoder
   private let delivery: any MessageDelivery
-  private let store: AttendanceStore?
+  private let gallery: (any GallerySource)?
   private var matcher: GalleryMatcher
-  private var galleryStamp: String?
-  private var lastGalleryCheck = Date()
-  private var lastEventCheck = Date.distantPast
   private var states: [Int: TrackState] = [:]
   public private(set) var summary = TakeSummary()
   /// Called when the gallery was reloaded (people enrolled or removed while running).
   public var onGalleryReload: ((GalleryMatcher) -> Void)?
-  /// In queue mode: the committed events, which trigger a reload at once rather than at the next poll.
-  public var galleryEvents: GalleryEvents?
 
   private struct TrackState {
     var liveness: TrackLiveness
@@ -65,7 +60,7 @@ public final class RecognitionSession {
 
   public init(
     models: ModelSet, options: TakeOptions, matcher: GalleryMatcher, delivery: any MessageDelivery,
-    store: AttendanceStore?
+    gallery: (any GallerySource)?
   ) throws(FaceKitError) {
     self.options = options
     landmarks5 = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
@@ -75,8 +70,7 @@ public final class RecognitionSession {
     encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))
     self.matcher = matcher
     self.delivery = delivery
-    self.store = store
-    galleryStamp = try? store?.galleryStamp()
+    self.gallery = gallery
   }
 
   /// Processes one frame; returns its decisions and the boxes to draw.
@@ -279,19 +273,16 @@ public final class RecognitionSession {
   }
 
   private func reloadGalleryIfChanged() throws {
-    // The event subscription is read a few times a second, not on every frame (each read may wait 1 ms).
-    var announced = false
-    if galleryEvents != nil, Date().timeIntervalSince(lastEventCheck) >= 0.2 {
-      lastEventCheck = Date()
-      announced = galleryEvents?.galleryChanged() ?? false
+    guard let fresh = try gallery?.changedMatcher() else { return }
+    matcher = fresh
+    // A person removed meanwhile is forgotten by the open tracks too: one settled as them, or on
+    // the way to it, starts again against the new gallery.
+    let known = Set(fresh.people.map(\.id))
+    for (id, state) in states where !state.decided {
+      if let person = state.settled?.personID, !known.contains(person) { states[id]!.settled = nil }
+      states[id]!.matches.removeAll { $0.personID.map { !known.contains($0) } ?? false }
     }
-    guard let store, announced || Date().timeIntervalSince(lastGalleryCheck) >= options.galleryPoll else { return }
-    lastGalleryCheck = Date()
-    let stamp = try store.galleryStamp()
-    guard stamp != galleryStamp || announced else { return }
-    galleryStamp = stamp
-    matcher = try GalleryMatcher(gallery: try Gallery(store: store))
     summary.galleryReloads += 1
-    onGalleryReload?(matcher)
+    onGalleryReload?(fresh)
   }
 }

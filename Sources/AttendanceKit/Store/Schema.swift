@@ -157,6 +157,69 @@ enum Schema {
         t.column("expires_at", .datetime).notNull()
       }
     }
+    migrator.registerMigration("v7: camera tokens, the gallery's change log, camera status") { db in
+      // Camera hosts hold no database: they read the gallery from att-serve with a token of the new
+      // camera role. SQLite cannot change a CHECK, so the tokens table is rebuilt with the same rows.
+      try db.create(table: "api_tokens_v7") { t in
+        t.primaryKey("name", .text)
+        t.column("token_sha256", .text).notNull().unique()
+        t.column("role", .text).notNull().check { ["viewer", "admin", "camera"].contains($0) }
+        t.column("created_at", .datetime).notNull()
+        t.column("last_used_at", .datetime)
+      }
+      try db.execute(sql: "INSERT INTO api_tokens_v7 SELECT name, token_sha256, role, created_at, last_used_at FROM api_tokens")
+      try db.drop(table: "api_tokens")
+      try db.rename(table: "api_tokens_v7", to: "api_tokens")
+      // Which people's part of the gallery changed, in order: a camera at version N is sent the
+      // current state of every person with a change after N. Triggers write it, so every path that
+      // adds or drops an embedding, renames or removes someone (the handler, att-extract, a cascade)
+      // is counted, and nothing biometric is kept here: only person ids.
+      try db.create(table: "gallery_changes") { t in
+        t.autoIncrementedPrimaryKey("seq")
+        t.column("person_id", .text).notNull()
+      }
+      let log = "INSERT INTO gallery_changes (person_id)"
+      try db.execute(
+        sql: """
+          CREATE TRIGGER gallery_embedding_added AFTER INSERT ON embeddings BEGIN
+            \(log) SELECT person_id FROM face_samples WHERE id = NEW.sample_id; END;
+          CREATE TRIGGER gallery_embedding_changed AFTER UPDATE OF vector, model ON embeddings BEGIN
+            \(log) SELECT person_id FROM face_samples WHERE id = NEW.sample_id; END;
+          CREATE TRIGGER gallery_embedding_dropped AFTER DELETE ON embeddings BEGIN
+            \(log) SELECT person_id FROM face_samples WHERE id = OLD.sample_id; END;
+          CREATE TRIGGER gallery_sample_dropped AFTER DELETE ON face_samples BEGIN
+            \(log) VALUES (OLD.person_id); END;
+          CREATE TRIGGER gallery_person_changed AFTER UPDATE OF name, active ON people BEGIN
+            \(log) VALUES (NEW.id); END;
+          CREATE TRIGGER gallery_person_dropped AFTER DELETE ON people BEGIN
+            \(log) VALUES (OLD.id); END;
+          """)
+      // Facts about this database: its gallery id tells a camera's cache from another database's.
+      try db.create(table: "store_facts") { t in
+        t.primaryKey("key", .text)
+        t.column("value", .text).notNull()
+      }
+      try db.execute(sql: "INSERT INTO store_facts (key, value) VALUES ('gallery_id', lower(hex(randomblob(8))))")
+      // The newest status each camera reported (one row per camera, replaced at every report).
+      try db.create(table: "camera_status") { t in
+        t.primaryKey("device_id", .text)
+        t.column("reported_by", .text)  // the camera token's name, or "local" for a camera with the database
+        t.column("name", .text)  // the display name the camera was started with
+        t.column("source_kind", .text).notNull()
+        t.column("state", .text).notNull()  // running, or stopped when it said goodbye
+        t.column("interval", .double).notNull()  // seconds between its reports
+        t.column("started_at", .datetime)
+        t.column("frames", .integer).notNull()
+        t.column("frames_per_second", .double)
+        t.column("dropped", .integer).notNull()
+        t.column("faces", .integer).notNull()
+        t.column("last_frame_at", .datetime)
+        t.column("gallery_version", .text)
+        t.column("gallery_people", .integer)
+        t.column("gallery_source", .text)  // server, cache or database
+        t.column("received_at", .datetime).notNull()
+      }
+    }
     return migrator
   }
 }

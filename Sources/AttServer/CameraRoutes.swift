@@ -1,0 +1,150 @@
+import AttendanceKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The camera hosts' side of the API and the cameras' view for people:
+/// - `GET /api/gallery` (camera tokens only): the embeddings matching needs, whole or as the changes
+///   since the camera's version, 304 when it has the newest;
+/// - `POST /api/devices/status` (camera tokens only): the camera's status, answered with the
+///   gallery's version (so a camera without the broker learns of changes at its next report);
+/// - `GET /api/devices` (people): every camera, online, stale or offline;
+/// - `PATCH /api/devices/ID` (admins): a camera's name and location, audited.
+struct CameraRoutes: Sendable {
+  let store: AttendanceStore
+  let database: BlockingWork
+  let logger: Logger
+
+  func add(cameras: RouterGroup<AppContext>, people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
+    cameras.get("gallery") { request, _ in try await database.run { try gallery(request) } }
+    cameras.post("devices/status") { request, context in try await status(request, context) }
+    people.get("devices") { _, _ in try await database.run { try JSONBody(store.cameras()) } }
+    admin.patch("devices/:id") { request, context in try await describe(request, context) }
+  }
+
+  func gallery(_ request: Request) throws -> Response {
+    let q = Query(request)
+    let model = try q.text("model") ?? EmbeddingModel.standard.id
+    guard model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_+-.".contains($0)) }) else {
+      throw q.bad("model", "not a model id (such as \(EmbeddingModel.standard.id))")
+    }
+    var since: GalleryVersion?
+    if let text = try q.text("since") {
+      guard let version = GalleryVersion(text) else { throw q.bad("since", "give the version a gallery came with (GALLERY:NUMBER)") }
+      since = version
+    }
+    let current = try store.galleryVersion()
+    let tag = Self.etag(current, model: model)
+    if since == current || request.headers[.ifNoneMatch] == tag {
+      return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "private, no-cache"])
+    }
+    let update = try store.galleryUpdate(model: model, since: since)
+    let body = try JSONEncoder().encode(update)
+    return Response(
+      status: .ok,
+      headers: [
+        .contentType: "application/json", .eTag: Self.etag(update.galleryVersion, model: model), .cacheControl: "private, no-cache",
+      ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+  }
+
+  static func etag(_ version: GalleryVersion, model: String) -> String { "\"\(version):\(model)\"" }
+
+  func status(_ request: Request, _ context: AppContext) async throws -> Response {
+    let body = try await request.body.collect(upTo: 16 * 1024)
+    let report: CameraStatus
+    do {
+      report = try CameraStatus.decoder.decode(CameraStatus.self, from: Data(buffer: body))
+    } catch let error as DecodingError {
+      throw HTTPError(.badRequest, message: "status: \(error.field)")
+    }
+    if let problem = report.problem() { throw HTTPError(.badRequest, message: "status: \(problem)") }
+    let reporter = context.identity?.name ?? "?"
+    let version = try await database.run {
+      try store.saveCameraStatus(report, reportedBy: reporter)
+      return try store.galleryVersion()
+    }
+    return try JSONBody(["gallery_version": version.description]).response(status: .ok)
+  }
+
+  struct Description: Decodable {
+    let name: String?
+    let location: String?
+  }
+
+  func describe(_ request: Request, _ context: AppContext) async throws -> Response {
+    let id = context.parameters.get("id") ?? ""
+    if let problem = DeviceID.problem(id) { throw HTTPError(.badRequest, message: "camera id: \(problem)") }
+    let change = try await request.decode(as: Description.self, context: context)
+    for (field, value, limit) in [("name", change.name, 100), ("location", change.location, 200)] {
+      if let value, value.count > limit || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        throw HTTPError(.badRequest, message: "\(field): use at most \(limit) characters, without control characters")
+      }
+    }
+    guard change.name != nil || change.location != nil else {
+      throw HTTPError(.badRequest, message: "give a name, a location or both")
+    }
+    let actor = context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
+    let found = try await database.run {
+      try store.describeCamera(id, name: change.name, location: change.location, actor: actor)
+    }
+    guard found else { throw HTTPError(.notFound, message: "no camera '\(LogText.safe(id))'") }
+    logger.notice("\(actor): camera described \(LogText.safe(id))")
+    return try JSONBody(["status": "applied"]).response(status: .ok)
+  }
+
+  /// The cameras in Prometheus text: whether each is up, its frame rate, drops and report age, and
+  /// how many are in each state.
+  func prometheus(now: Date = Date()) throws -> String {
+    let cameras = try store.cameras(now: now)
+    var text = "# HELP att_cameras Cameras by state (online, stale, offline, no status).\n# TYPE att_cameras gauge\n"
+    for state in [CameraView.State.online, .stale, .offline, .unreported] {
+      text += "att_cameras{state=\"\(state.rawValue)\"} \(cameras.filter { $0.state == state }.count)\n"
+    }
+    let reported = cameras.filter { $0.status != nil }
+    guard !reported.isEmpty else { return text }
+    text += "# HELP att_camera_up 1 when the camera reported within three of its intervals.\n# TYPE att_camera_up gauge\n"
+    for camera in reported { text += "att_camera_up{device=\"\(Self.label(camera.id))\"} \(camera.state == .online ? 1 : 0)\n" }
+    text += "# HELP att_camera_frames_per_second Frames per second at the camera's last report.\n"
+    text += "# TYPE att_camera_frames_per_second gauge\n"
+    for camera in reported {
+      text += "att_camera_frames_per_second{device=\"\(Self.label(camera.id))\"} \(camera.status?.framesPerSecond ?? 0)\n"
+    }
+    text += "# HELP att_camera_dropped_frames Frames the camera dropped since it started.\n# TYPE att_camera_dropped_frames gauge\n"
+    for camera in reported { text += "att_camera_dropped_frames{device=\"\(Self.label(camera.id))\"} \(camera.status?.dropped ?? 0)\n" }
+    text += "# HELP att_camera_report_age_seconds Seconds since the camera's last report.\n"
+    text += "# TYPE att_camera_report_age_seconds gauge\n"
+    for camera in reported {
+      let age = camera.lastReportAt.map { max(now.timeIntervalSince($0), 0) } ?? 0
+      text += "att_camera_report_age_seconds{device=\"\(Self.label(camera.id))\"} \(String(format: "%.1f", age))\n"
+    }
+    return text
+  }
+
+  /// A Prometheus label value: backslash, quote and line break escaped.
+  static func label(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      .replacingOccurrences(of: "\n", with: "\\n")
+  }
+}
+
+extension DecodingError {
+  /// Which field was wrong and how, for a 400 that names it.
+  var field: String {
+    func path(_ context: Context) -> String {
+      let text = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+      return text.isEmpty ? "the body" : "'\(text)'"
+    }
+    switch self {
+    case .keyNotFound(let key, let context):
+      return "'\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))' is missing"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+      return "\(path(context)) has the wrong type"
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty ? "the body is not JSON" : "\(path(context)): \(context.debugDescription)"
+    @unknown default:
+      return "the body cannot be read"
+    }
+  }
+}
