@@ -146,7 +146,7 @@ let package = Package(
     .testTarget(
       name: "SystemTests",
       dependencies: [
-        "AttTestSupport", "AttendanceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve", "att-liveness",
+        "AttTestSupport", "AttendanceKit", "FaceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve", "att-liveness",
         "sample-video",
       ]),
     .testTarget(name: "att-livenessTests", dependencies: ["att-liveness", "AttTestSupport", "AttendanceKit", "FaceKit"]),

@@ -41,7 +41,7 @@ struct CameraRoutes: Sendable {
       return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "private, no-cache"])
     }
     let update = try store.galleryUpdate(model: model, since: since)
-    let body = try JSONEncoder().encode(update)
+    let body = try GalleryUpdate.encoder.encode(update)
     return Response(
       status: .ok,
       headers: [

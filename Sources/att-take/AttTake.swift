@@ -162,6 +162,12 @@ struct AttTake: ParsableCommand {
   @Option(help: "Frame rate given to a folder of images (each image one frame).")
   var fps = 10.0
 
+  @Flag(
+    help:
+      "Read a video file or folder at its own frame rate, as a camera delivers it (frames the detector cannot keep up with are dropped): a recorded clip rehearses a live site."
+  )
+  var realTime = false
+
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var modelOptions: ModelOptions
 
@@ -324,6 +330,7 @@ struct AttTake: ParsableCommand {
       var pipeline = FramePipeline(source: frames, options: options)
       pipeline.threads = threads
       pipeline.imageFrameRate = fps
+      pipeline.realTime = realTime
       pipeline.log = { Console.error("att-take: \($0)") }
       let reporter = statusReporter(
         deviceID: options.deviceID, meter: meter, dropped: pipeline.dropped, link: link,

@@ -10,6 +10,13 @@ import Foundation
 public enum PlainHTTP {
   /// The status code and body, or nil when nothing answers.
   public static func get(port: Int, path: String, timeout: Double = 5) -> (status: Int, body: Data)? {
+    request("GET", port: port, path: path, timeout: timeout)
+  }
+
+  /// Any method, with extra header lines (an API token) and no body.
+  public static func request(
+    _ method: String, port: Int, path: String, headers: [String: String] = [:], timeout: Double = 5
+  ) -> (status: Int, body: Data)? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -23,7 +30,8 @@ public enum PlainHTTP {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { return nil }
-    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+    let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
+    let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(extra)Connection: close\r\n\r\n".utf8)
     guard send(fd, request, request.count, 0) == request.count else { return nil }
     var response = Data()
     var buffer = [UInt8](repeating: 0, count: 65536)

@@ -88,6 +88,28 @@ public struct ToolRun: Sendable {
       waitFor(text, inStandardError: true, seconds: seconds)
     }
 
+    /// Standard error so far (for a failure's message, or to read what came after a line).
+    public var snapshot: String {
+      condition.lock()
+      defer { condition.unlock() }
+      return String(decoding: err, as: UTF8.self)
+    }
+
+    /// Waits until, after the last `marker` on standard error, `text` appears at least `count` times.
+    public func waitFor(stderr marker: String, thenCount text: String, atLeast count: Int, seconds: Double = 60) -> Bool {
+      let deadline = Date(timeIntervalSinceNow: seconds)
+      condition.lock()
+      defer { condition.unlock() }
+      func found() -> Bool {
+        let after = String(decoding: err, as: UTF8.self).components(separatedBy: marker).dropFirst().last ?? ""
+        return after.components(separatedBy: text).count - 1 >= count
+      }
+      while !found() {
+        if open == 0 || !condition.wait(until: deadline) { return found() }
+      }
+      return true
+    }
+
     private func waitFor(_ text: String, inStandardError: Bool, seconds: Double) -> Bool {
       let deadline = Date(timeIntervalSinceNow: seconds)
       condition.lock()

@@ -47,7 +47,7 @@ public struct GalleryCache: Sendable {
     if !folder.isEmpty {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
-    let data = try JSONEncoder().encode(gallery)
+    let data = try GalleryUpdate.encoder.encode(gallery)
     if scrubbing { DurableFile.scrub(path) }
     try DurableFile.write(data, to: path, mode: 0o600)
   }

@@ -60,6 +60,13 @@ public struct GalleryUpdate: Sendable, Codable, Equatable {
     self.removed = removed
   }
 
+  /// The JSON it travels and is cached in: base64 slashes unescaped (a tenth smaller).
+  public static var encoder: JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return encoder
+  }
+
   public var galleryVersion: GalleryVersion { GalleryVersion(gallery: gallery, sequence: version) }
 
   public var embeddingCount: Int { people.reduce(0) { $0 + $1.embeddings.count } }

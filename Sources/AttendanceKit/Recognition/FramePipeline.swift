@@ -26,6 +26,10 @@ public struct FramePipeline {
   public var queueDepth = 4
   /// Called with a line for the operator (a stream reopening, a skipped image).
   public var log: @Sendable (String) -> Void = { _ in }
+  /// Delivers a video file's frames at its own frame rate, as a camera would (and drops those stage 1
+  /// cannot keep up with): a recorded clip rehearses a live site. Files are otherwise read as fast as
+  /// they decode.
+  public var realTime = false
   /// Frames dropped so far (a live source whose frames came faster than stage 1 took them): read
   /// while the run goes on, for the camera's status.
   public let dropped = FrameCount()
@@ -41,6 +45,7 @@ public struct FramePipeline {
     models: ModelSet, stop: StopSignal, handle: (DetectedFrame) throws -> Void
   ) throws -> Int {
     let reader = FrameStream(source: source, imageFrameRate: imageFrameRate, stop: stop, log: log)
+    reader.realTime = realTime
     try reader.open()
     let detection = try DetectionStage(
       models: models, options: options, framesPerSecond: reader.framesPerSecond ?? imageFrameRate)
@@ -49,7 +54,7 @@ public struct FramePipeline {
       return 0
     }
     let queue = FrameQueue(capacity: queueDepth)
-    let live = source.isLive
+    let live = source.isLive || realTime
     let failure = Mutex<(any Error)?>(nil)
     let dropped = self.dropped
     let producer = Thread {
@@ -123,6 +128,9 @@ final class FrameStream: @unchecked Sendable {
   private var index = 0
   private var lastTime = 0.0
   private var timeOffset = 0.0
+  /// Wait until each frame's time (since the first) has passed.
+  var realTime = false
+  private var started: Date?
 
   init(source: FrameSource, imageFrameRate: Double, stop: StopSignal, log: @escaping @Sendable (String) -> Void) {
     self.source = source
@@ -158,6 +166,12 @@ final class FrameStream: @unchecked Sendable {
           time = Double(index) / imageFrameRate
         }
         lastTime = time
+        if realTime && !source.isLive {
+          let start = started ?? Date(timeIntervalSinceNow: -time)
+          started = start
+          let wait = start.addingTimeInterval(time).timeIntervalSinceNow
+          if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        }
         return RawFrame(index: index, time: time, image: image)
       case .failure(let error):
         if case .folder = source {
