@@ -75,11 +75,19 @@ public struct StoreOptions: ParsableArguments {
   public func broker() throws -> BrokerURL? {
     let settings = try settings()
     guard let text = mq ?? settings["MQ_URL"] else { return nil }
+    var broker: BrokerURL
     do {
-      return try BrokerURL(text, caFile: mqCa ?? settings["MQ_CA_FILE"])
+      broker = try BrokerURL(text, caFile: mqCa ?? settings["MQ_CA_FILE"])
     } catch {
       throw ToolError(error.description, exitCode: .configuration)
     }
+    if let type = settings["MQ_QUEUE_TYPE"], !type.isEmpty {
+      guard let known = BrokerURL.QueueType(rawValue: type) else {
+        throw ToolError("MQ_QUEUE_TYPE '\(type)': use classic (the default) or quorum", exitCode: .configuration)
+      }
+      broker.queueType = known
+    }
+    return broker
   }
 
   /// The way this tool's messages reach the database: through the broker when `MQ_URL` (or `--mq`)

@@ -74,6 +74,41 @@ struct QueueTests {
     #expect(types.contains("person_registered") && types.contains("gallery_changed"))
   }
 
+  @Test("MQ_QUEUE_TYPE=quorum: the queues are quorum queues on the project's broker, messages flow through them, and a classic declaration of them is refused with what to do")
+  func quorumQueues() throws {
+    let url = try Broker.freshVirtualHost()
+    var broker = try BrokerURL(url)
+    broker.queueType = .quorum
+    let s = try Scratch()
+    let producer = try QueueDelivery(broker: broker, spool: "\(s.folder)/spool")
+    let worker = RunningWorker(broker: broker, scratch: s)
+    defer { worker.finish() }
+    _ = try producer.deliver(Scratch.registration("21CS001", "Barack Obama", photos: "barack_obama", faces: 1))
+    for day in 1...5 { _ = try producer.deliver(attendance("21CS001", day: day)) }
+    #expect(try eventually { try s.count("SELECT count(*) FROM attendance") == 5 }, "messages go through quorum queues")
+
+    let vhost = String(url.split(separator: "/").last!)
+    let listing = try ToolRun.run("\(Checkout.root)/Scripts/broker", ["queues", vhost]).stdout
+    let types = Dictionary(
+      uniqueKeysWithValues: listing.split(separator: "\n").compactMap { line -> (String, String)? in
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        return fields.count >= 2 ? (String(fields[0]), String(fields[1])) : nil
+      })
+    for queue in [QueueTopology.registerQueue, QueueTopology.attendanceQueue, QueueTopology.deadQueue] {
+      #expect(types[queue] == "quorum", "\(queue): \(listing)")
+    }
+
+    // A tool left on the default (classic) is refused, with the cause and the way out.
+    let classic = try AMQPConnection(broker: try BrokerURL(url))
+    defer { classic.close() }
+    #expect {
+      try QueueTopology.declare(on: classic)
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("exists with another queue type than MQ_QUEUE_TYPE=classic") && text.contains("rabbitmqctl delete_queue")
+    }
+  }
+
   @Test("poison messages are dead-lettered with the reason and the worker goes on")
   func deadLetters() throws {
     let broker = try BrokerURL(try Broker.freshVirtualHost())

@@ -110,8 +110,14 @@ public final class AMQPConnection {
 
   /// Declares a durable queue (or, with `name` nil, an exclusive server-named one) and returns its name.
   @discardableResult
-  public func declareQueue(_ name: String?, deadLetterExchange: String? = nil) throws(QueueError) -> String {
-    let result: String? = try withTable(deadLetterExchange.map { ["x-dead-letter-exchange": $0] } ?? [:]) {
+  public func declareQueue(
+    _ name: String?, deadLetterExchange: String? = nil, type: BrokerURL.QueueType = .classic
+  ) throws(QueueError) -> String {
+    var arguments: [String: String] = [:]
+    if let deadLetterExchange { arguments["x-dead-letter-exchange"] = deadLetterExchange }
+    // A classic queue is declared without the argument, as before: queues made by older versions match.
+    if type == .quorum { arguments["x-queue-type"] = type.rawValue }
+    let result: String? = try withTable(arguments) {
       table throws(QueueError) -> String? in
       try withBytes([name ?? ""]) { b throws(QueueError) -> String? in
         let ok = amqp_queue_declare(

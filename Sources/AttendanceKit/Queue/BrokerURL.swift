@@ -10,6 +10,14 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
   public let password: String
   public let virtualHost: String
   public var caFile: String?
+  /// The kind of the durable queues att declares (`MQ_QUEUE_TYPE`): classic (one node), or quorum,
+  /// replicated over a RabbitMQ cluster's nodes so that the queues and their messages survive the
+  /// loss of one. Every tool on a site must use the same: a queue cannot change kind once declared.
+  public var queueType: QueueType = .classic
+
+  public enum QueueType: String, Sendable, CaseIterable {
+    case classic, quorum
+  }
 
   public init(_ text: String, caFile: String? = nil) throws(QueueError) {
     guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
