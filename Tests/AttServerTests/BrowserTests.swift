@@ -174,6 +174,28 @@ struct BrowserTests {
           == true,
         "a name is text, never markup")
       #expect(try await page.waitFor("document.getElementById('n-present').textContent === '1'", seconds: 5), "the counts follow")
+
+      // A camera reports its status: the cameras panel shows it online (read every 10 s), and an
+      // admin names and places it from the page.
+      var status = CameraStatus(deviceID: "gate-1", name: nil, sourceKind: .stream, interval: 5)
+      status.framesPerSecond = 24.5
+      try f.store.saveCameraStatus(status, reportedBy: "gate-1")
+      #expect(
+        try await page.waitFor(
+          "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('gate-1') && r.querySelector('.state.online') && r.textContent.includes('24.5'))",
+          seconds: 15), "the camera is online on the dashboard")
+      try await page.evaluate(
+        """
+        document.getElementById('camera-id').value = 'gate-1';
+        document.getElementById('camera-name').value = 'Main gate';
+        document.getElementById('camera-location').value = 'Building A';
+        document.getElementById('camera-form').requestSubmit(); true
+        """)
+      #expect(
+        try await page.waitFor(
+          "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('Main gate') && r.textContent.includes('Building A'))",
+          seconds: 5), "the admin's name and location are shown")
+      #expect(try f.count("SELECT count(*) FROM audit_log WHERE action = 'camera described'") == 1)
       let png = try await page.screenshot(to: "\(Self.artifacts)/dashboard.png")
       #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
 

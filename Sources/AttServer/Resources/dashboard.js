@@ -160,9 +160,63 @@ async function loadSide() {
   const unknown = await api("/api/unknown-faces?limit=20");
   const u = clear("unknown");
   unknown.items.forEach((f) => { const row = document.createElement("tr"); cell(row, f.captured_at.replace("T", " ").slice(0, 16)); cell(row, f.device_id || "–"); cell(row, f.nearest_distance == null ? "–" : f.nearest_distance.toFixed(3)); u.appendChild(row); });
+  await loadCameras();
+}
+
+// A time as the other panels show it: YYYY-MM-DD HH:MM:SS, in the browser's zone.
+function isoLocal(text) {
+  if (!text) return "never";
+  const t = new Date(text);
+  const p = (n) => String(n).padStart(2, "0");
+  return t.getFullYear() + "-" + p(t.getMonth() + 1) + "-" + p(t.getDate()) + " " + p(t.getHours()) + ":" + p(t.getMinutes()) + ":" + p(t.getSeconds());
+}
+
+// Cameras from their own status reports: online, stale (silent for more than three reports) or offline.
+async function loadCameras() {
   const devices = await api("/api/devices");
   const d = clear("devices");
-  devices.forEach((x) => { const row = document.createElement("tr"); cell(row, x.name || x.id); cell(row, x.last_seen_at ? new Date(x.last_seen_at).toLocaleString() : "never"); cell(row, x.records); d.appendChild(row); });
+  $("devices-empty").hidden = devices.length > 0;
+  const select = $("camera-id");
+  const chosen = select.value;
+  select.textContent = "";
+  devices.forEach((x) => {
+    const row = document.createElement("tr");
+    const name = cell(row, x.name);
+    if (x.location) { const where = document.createElement("div"); where.className = "muted"; where.textContent = x.location; name.appendChild(where); }
+    if (x.name !== x.id) { const id = document.createElement("div"); id.className = "muted"; id.textContent = x.id; name.appendChild(id); }
+    const state = document.createElement("span");
+    state.className = "state " + x.state.replace(" ", "-");
+    state.textContent = x.state;
+    row.appendChild(document.createElement("td")).appendChild(state);
+    const s = x.status;
+    cell(row, s && s.frames_per_second != null ? s.frames_per_second.toFixed(1) : "–");
+    cell(row, s ? s.dropped : "–");
+    cell(row, isoLocal(x.last_report_at || x.last_seen_at));
+    cell(row, x.records);
+    d.appendChild(row);
+    const option = document.createElement("option");
+    option.value = x.id;
+    option.textContent = x.name === x.id ? x.id : x.name + " (" + x.id + ")";
+    select.appendChild(option);
+  });
+  if (chosen) select.value = chosen;
+  $("camera-form").hidden = !(me && me.role === "admin") || devices.length === 0;
+}
+
+async function saveCamera(event) {
+  event.preventDefault();
+  const id = $("camera-id").value;
+  const change = {};
+  if ($("camera-name").value.trim()) change.name = $("camera-name").value.trim();
+  if ($("camera-location").value.trim()) change.location = $("camera-location").value.trim();
+  try {
+    await api("/api/devices/" + encodeURIComponent(id), {
+      method: "PATCH", headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf }, body: JSON.stringify(change),
+    });
+    $("camera-saved").textContent = "Saved.";
+    $("camera-name").value = ""; $("camera-location").value = "";
+    await loadCameras();
+  } catch (e) { $("camera-saved").textContent = e.message; }
 }
 
 async function showPerson(id, name) {
@@ -229,6 +283,9 @@ async function start() {
   await loadClasses();
   await reload();
   ["day", "class", "from", "to"].forEach((id) => $(id).addEventListener("change", reload));
+  $("camera-form").addEventListener("submit", saveCamera);
+  // Camera states change without any record (a camera going stale): read them every 10 s.
+  setInterval(() => loadCameras().catch((e) => problem(e.message)), 10000);
   $("logout").addEventListener("click", async () => {
     await fetch("/logout", { method: "POST", headers: { "X-CSRF-Token": me.csrf || "" }, credentials: "same-origin" });
     location.href = "/login";
