@@ -51,10 +51,19 @@ struct AttTake: ParsableCommand {
       drops is reopened with back-off. The gallery is reloaded when people are enrolled or \
       removed meanwhile.
 
+      A camera host needs no database: with --gallery (or $ATT_GALLERY) and a camera token in \
+      $ATT_TOKEN, the gallery (person ids, names, embeddings: nothing else) comes from att-serve, \
+      only the changes since the cached version; att.events announces a change at once, and each \
+      status reply names the server's version, so a change or a removal reaches the camera within \
+      a status interval even without events. The last gallery is cached (mode 0600, written \
+      atomically; a removed person's bytes are overwritten on disk) so that the camera starts and \
+      runs while the server is down. The camera reports its status every --status-every seconds.
+
       Examples:
         att-take --source 0 --class CS
         att-take --source rtsp://cam1.local/stream --device gate-1 --jsonl | jq -c 'select(.attendance == "recorded")'
         att-take --source clip.mp4 --annotate clip-annotated.avi
+        ATT_TOKEN=att_... MQ_URL=amqps://... att-take --source 0 --gallery https://att.school.lan:8443 --device gate-1 --name "Main gate"
       """)
 
   @Option(
@@ -224,6 +233,9 @@ struct AttTake: ParsableCommand {
         guard let broker else {
           throw ToolError(
             "--gallery: a camera host sends its observations through the broker: set MQ_URL (or --mq)", exitCode: .usage)
+        }
+        if storeOptions.database != nil {
+          throw ToolError("--gallery and --db: a camera host with --gallery uses no database; give one or the other", exitCode: .usage)
         }
         guard let token = settings["ATT_TOKEN"], !token.isEmpty else {
           throw ToolError(
