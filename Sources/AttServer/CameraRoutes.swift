@@ -61,9 +61,14 @@ struct CameraRoutes: Sendable {
     }
     if let problem = report.problem() { throw HTTPError(.badRequest, message: "status: \(problem)") }
     let reporter = context.identity?.name ?? "?"
-    let version = try await database.run {
-      try store.saveCameraStatus(report, reportedBy: reporter)
-      return try store.galleryVersion()
+    let version: GalleryVersion
+    do {
+      version = try await database.run {
+        try store.saveCameraStatus(report, reportedBy: reporter)
+        return try store.galleryVersion()
+      }
+    } catch let claimed as AttendanceStore.CameraClaimed {
+      throw HTTPError(.conflict, message: claimed.description)
     }
     return try JSONBody(["gallery_version": version.description]).response(status: .ok)
   }

@@ -188,6 +188,13 @@ struct CameraRouteTests {
       }
       #expect(try f.count("SELECT count(*) FROM audit_log WHERE action = 'camera described' AND target = 'gate-1'") == 1)
 
+      // Another camera's token cannot speak for gate-1.
+      let other = try cameraToken(f, "gate-2")
+      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: ByteBuffer(data: reportBody)) {
+        #expect($0.status == .conflict)
+        #expect(String(buffer: $0.body).contains("reports with the token 'gate-1'"))
+      }
+
       let bad: [(String, String)] = [
         (#"{"device_id":"gate-1"}"#, "'source_kind' is missing"),
         ("not json", "not JSON"),

@@ -263,6 +263,16 @@ extension CameraHostTests {
     let viewer = try site.token("office", role: "viewer")
     let devices = site.json("/api/devices", token: viewer) as? [[String: Any]] ?? []
     #expect(devices.first { $0["id"] as? String == "gate-2" }?["state"] as? String == "offline", "\(devices)")
+
+    // The camera's token is revoked (a stolen or retired camera): at its next contact it erases its cache.
+    let revoked = try ToolRun.run("att-serve", ["token", "revoke", "gate-2"], in: site.server, environment: direct)
+    #expect(revoked.status == 0, "\(revoked.stderr)")
+    let refused = try ToolRun.run(
+      "att-take", ["--source", clip, "--liveness", "off", "--device", "gate-2"], in: site.camera,
+      environment: ["MQ_URL": site.mq, "ATT_GALLERY": "http://127.0.0.1:\(site.port)", "ATT_TOKEN": cameraToken])
+    #expect(refused.status == 78, "\(refused.stderr)")
+    #expect(refused.stderr.contains("refused ATT_TOKEN") && refused.stderr.contains("was erased"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: "\(site.camera)/data/gallery-cache.json"))
   }
 }
 

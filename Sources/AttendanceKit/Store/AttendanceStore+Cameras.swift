@@ -44,10 +44,27 @@ public struct CameraView: Sendable, Codable, Equatable {
 }
 
 extension AttendanceStore {
+  /// A camera id reported by another camera token than the one it belongs to.
+  public struct CameraClaimed: Error, CustomStringConvertible {
+    public let deviceID: String
+    public let owner: String
+    public var description: String {
+      "camera '\(deviceID)' reports with the token '\(owner)'; give this camera another --device, or revoke that token first"
+    }
+  }
+
   /// Keeps `status` as the camera's newest (replacing the one before), and makes sure the camera is
-  /// known, so that an admin can name it before it records anyone.
+  /// known, so that an admin can name it before it records anyone. A camera id belongs to the token
+  /// that first reported it while that token exists: one camera's token cannot speak for another.
   public func saveCameraStatus(_ status: CameraStatus, reportedBy: String, at now: Date = Date()) throws {
     try writer.write { db in
+      if let owner = try String.fetchOne(
+        db, sql: "SELECT reported_by FROM camera_status WHERE device_id = ?", arguments: [status.deviceID]),
+        owner != reportedBy,
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM api_tokens WHERE name = ? AND role = 'camera'", arguments: [owner]) == true
+      {
+        throw CameraClaimed(deviceID: status.deviceID, owner: owner)
+      }
       try db.execute(sql: "INSERT INTO devices (id) VALUES (?) ON CONFLICT(id) DO NOTHING", arguments: [status.deviceID])
       try db.execute(
         sql: """
