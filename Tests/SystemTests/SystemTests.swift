@@ -84,6 +84,7 @@ struct SystemTests {
     }
     #expect(fm.fileExists(atPath: "\(prefix)/share/att/att.env.example"))
     #expect(fm.fileExists(atPath: "\(prefix)/share/att/packaging/systemd/att-worker@.service"))
+    #expect(fm.fileExists(atPath: "\(prefix)/share/att/packaging/systemd/att-take@.service"))
 
     // The installed tools find the installed models by themselves (no ATT_MODELS, another folder).
     let work = try Checkout.scratchFolder("installed")
