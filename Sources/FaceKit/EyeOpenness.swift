@@ -6,6 +6,11 @@ import Foundation
 public enum EyeOpenness {
   /// The mean of both eyes' ratios; nil for landmark sets other than iBUG's 68 points.
   public static func aspectRatio(_ points: [Point]) -> Double? {
+    aspectRatios(points).map { ($0.left + $0.right) / 2 }
+  }
+
+  /// Each eye's ratio (the image's left eye, points 36-41, and its right, 42-47): a wink closes one.
+  public static func aspectRatios(_ points: [Point]) -> (left: Double, right: Double)? {
     guard points.count == 68 else { return nil }
     func ratio(_ p: ArraySlice<Point>) -> Double {
       let i = p.startIndex
@@ -13,7 +18,7 @@ public enum EyeOpenness {
       let width = d(0, 3)
       return width > 0 ? (d(1, 5) + d(2, 4)) / (2 * width) : 0
     }
-    return (ratio(points[36...41]) + ratio(points[42...47])) / 2
+    return (ratio(points[36...41]), ratio(points[42...47]))
   }
 }
 

@@ -119,6 +119,64 @@ struct LivenessCueTests {
     #expect(liveness.reason(at: t) == "blink")
   }
 
+  @Test("a wink is a blink: one eye 45% closed for 0.2 s (both eyes' mean stays over the line) counts; jitter alone does not")
+  func wink() throws {
+    let engine = try FaceEngine(models: Scratch.models)
+    let image = try Image(contentsOfFile: "\(Self.people)/kit_harington/john1.jpeg")
+    let face = try #require(try engine.detectFaces(in: image).first)
+    let open = try LandmarkPredictor(modelPath: try Scratch.models.path(of: .landmarks68)).landmarks(of: face, in: image).points
+    let eyeWidth = hypot(open[39].x - open[36].x, open[39].y - open[36].y)
+    var random = SeededGenerator(seed: 7)
+    func jittered(closingEye eye: Int? = nil, by closure: Double = 0) -> [Point] {
+      var out = open
+      if let eye {
+        let midY = (open[eye].y + open[eye + 3].y) / 2
+        for i in [1, 2, 4, 5] { out[eye + i].y = midY + (open[eye + i].y - midY) * (1 - closure) }
+      }
+      return out.map {
+        Point(
+          x: $0.x + Double.random(in: -0.02...0.02, using: &random) * eyeWidth,
+          y: $0.y + Double.random(in: -0.02...0.02, using: &random) * eyeWidth)
+      }
+    }
+    var liveness = TrackLiveness(options: LivenessOptions())
+    var t = 0.0
+    while t < 4 {
+      liveness.observe(jittered(), at: t)
+      t += 1.0 / 30
+    }
+    #expect(liveness.blinks.isEmpty, "jitter alone is no blink: \(liveness.figures)")
+    let closing = t
+    while t < closing + 0.2 {
+      // One eye at 55% of its open height: the mean of both is at 78%, over the 70% line.
+      liveness.observe(jittered(closingEye: 42, by: 0.45), at: t)
+      t += 1.0 / 30
+    }
+    while t < closing + 1 {
+      liveness.observe(jittered(), at: t)
+      t += 1.0 / 30
+    }
+    #expect(liveness.blinks.count == 1, "the wink of one eye: \(liveness.figures)")
+    #expect(liveness.verdict(at: t) == .live)
+  }
+
+  @Test("an attack vote is kept for the life of the track: later evidence never makes it live")
+  func stickyAttack() throws {
+    var options = LivenessOptions()
+    options.textureModel = try TextureModel.load(Scratch.models.texturePath)
+    options.cues = [.texture]
+    var track = TrackLiveness(options: options)
+    for k in 0..<5 { track.observeTexture(0.1, at: Double(k) * 0.2) }
+    #expect(track.verdict(at: 1) == .spoof)
+    // Forty-five live-looking crops later, the median says live, and no cue votes attack now...
+    for k in 5..<50 { track.observeTexture(0.99, at: Double(k) * 0.2) }
+    #expect(track.cueVotes(at: 10)[.texture] == nil)
+    // ...but the track stays an attack, with the reason it first had.
+    #expect(track.verdict(at: 10) == .spoof)
+    #expect(track.reason(at: 10) == "print/screen texture")
+    #expect(track.attack?.time == 0.8)
+  }
+
   @Test("texture: a real printed photo held in a hand scores under the model's threshold and the cue votes attack")
   func textureCue() throws {
     let attack = try outcome(

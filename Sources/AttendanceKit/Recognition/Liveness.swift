@@ -101,6 +101,13 @@ public struct TrackLiveness: Sendable {
   /// P(live) of the face crops scored so far (the recent 50), and when the last was taken.
   public private(set) var textureScores: [Double] = []
   private var lastTexture: Double?
+  /// The first attack vote of this track and its reason. It is kept for the life of the track: the
+  /// verdict never turns live after it, so a replay cannot win by lasting longer than the evidence
+  /// against it (a screen judged flat at 1.3 s that later shows solid motion stays an attack).
+  public private(set) var attack: (time: Double, reason: String)?
+  /// Per eye (left, right): the recent ratios and when the eye closed, so that a wink counts.
+  private var eyeRatios: [[Double]] = [[], []]
+  private var eyeClosedSince: [Double?] = [nil, nil]
 
   public init(options: LivenessOptions) {
     self.options = options
@@ -109,30 +116,66 @@ public struct TrackLiveness: Sendable {
   /// Feeds one frame's 68 landmarks of this track at `time` (seconds), and the frame itself for
   /// the motion cue (without frames, or with the cue off, motion is not measured).
   public mutating func observe(_ points: [Point], at time: Double, frame: Image? = nil) {
-    guard let ratio = EyeOpenness.aspectRatio(points) else { return }
-    recentRatios.append(ratio)
-    if recentRatios.count > 60 { recentRatios.removeFirst(recentRatios.count - 60) }
-    let sorted = recentRatios.sorted()
+    observeEyes(points, at: time, frame: frame)
+    remember(at: time)
+  }
+
+  /// A closure of one eye series (both eyes' mean, the left or the right eye): under `closeFraction`
+  /// of its open value and `noiseMargin` robust deviations under its median, for 40-600 ms.
+  private static func closure(
+    _ ratios: inout [Double], _ closedSince: inout Double?, ratio: Double, at time: Double, options: LivenessOptions
+  ) -> (blink: Bool, open: Double, noise: Double) {
+    ratios.append(ratio)
+    if ratios.count > 60 { ratios.removeFirst(ratios.count - 60) }
+    let sorted = ratios.sorted()
     let open = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.8))]
-    baseline = open
-    // The ratio's own noise (a robust standard deviation): on a small or blurred face, or a photo
-    // whose landmarks jitter, it dips by 20-30% without any eyelid. A closure must also stand
-    // `noiseMargin` deviations below the median, so such dips are not blinks.
     let median = sorted[sorted.count / 2]
     let deviations = sorted.map { abs($0 - median) }.sorted()
-    noise = 1.4826 * deviations[deviations.count / 2]
-    if recentRatios.count >= 10 {
+    let noise = 1.4826 * deviations[deviations.count / 2]
+    var blink = false
+    if ratios.count >= 10 {
       if let since = closedSince {
         if ratio > open * options.reopenFraction {
           let length = time - since
-          if length >= options.minClosure && length <= options.maxClosure { blinks.append(time) }
+          blink = length >= options.minClosure && length <= options.maxClosure
           closedSince = nil
         }
       } else if ratio < min(open * options.closeFraction, median - options.noiseMargin * noise) {
         closedSince = time
       }
     }
+    return (blink, open, noise)
+  }
+
+  private mutating func observeEyes(_ points: [Point], at time: Double, frame: Image?) {
+    guard let ratio = EyeOpenness.aspectRatio(points) else { return }
+    // Each eye on its own as well as both together: a wink, or one eye hidden by glare or hair, is a
+    // blink too. Each series has its own open value and noise, so jitter on one eye is no blink.
+    var blinked = false
+    if let (left, right) = EyeOpenness.aspectRatios(points) {
+      for (k, eye) in [left, right].enumerated() {
+        var series = eyeRatios[k], since = eyeClosedSince[k]
+        if Self.closure(&series, &since, ratio: eye, at: time, options: options).blink { blinked = true }
+        eyeRatios[k] = series
+        eyeClosedSince[k] = since
+      }
+    }
+    // Both eyes together, as before: the ratio's own noise (a robust standard deviation) keeps a
+    // small or blurred face, or a photo whose landmarks jitter (dips of 20-30% with no eyelid), from
+    // blinking: a closure must stand `noiseMargin` deviations below the median.
+    let both = Self.closure(&recentRatios, &closedSince, ratio: ratio, at: time, options: options)
+    baseline = both.open
+    noise = both.noise
+    // One closure seen by several series (both eyes, and each eye) is one blink.
+    if blinked || both.blink, blinks.last.map({ time - $0 > options.maxClosure }) ?? true { blinks.append(time) }
     if let frame, options.uses(.motion) { observeMotion(points, at: time, frame: frame) }
+  }
+
+  /// Keeps the track's first attack vote (see `attack`).
+  private mutating func remember(at time: Double) {
+    guard attack == nil, options.enabled else { return }
+    let votes = cueVotes(at: time)
+    if votes.values.contains(false) { attack = (time, Self.describe(votes) ?? "attack") }
   }
 
   /// The motion cue: the face's texture (corners inside the brows-to-chin landmarks) tracked from
@@ -183,6 +226,7 @@ public struct TrackLiveness: Sendable {
     lastTexture = time
     textureScores.append(liveProbability)
     if textureScores.count > 50 { textureScores.removeFirst(textureScores.count - 50) }
+    remember(at: time)
   }
 
   /// What each cue in use says at `time`: `true` live, `false` attack, nil nothing yet.
@@ -208,6 +252,7 @@ public struct TrackLiveness: Sendable {
   /// cue fired and none says attack, else waiting.
   public func verdict(at time: Double) -> LivenessVerdict {
     guard options.enabled else { return .off }
+    if attack != nil { return .spoof }
     return Self.fuse(cueVotes(at: time))
   }
 
@@ -220,7 +265,11 @@ public struct TrackLiveness: Sendable {
 
   /// Why the verdict is what it is, for people: the cues that voted, e.g. "blink", "flat motion, texture".
   public func reason(at time: Double) -> String? {
-    let votes = cueVotes(at: time)
+    if let attack { return attack.reason }
+    return Self.describe(cueVotes(at: time))
+  }
+
+  private static func describe(_ votes: [LivenessCue: Bool]) -> String? {
     let attack = votes.filter { !$0.value }.keys.sorted()
     let live = votes.filter { $0.value }.keys.sorted()
     func name(_ cue: LivenessCue, _ live: Bool) -> String {

@@ -9,6 +9,16 @@ public struct LivenessPresentation: Sendable, Codable, Equatable {
   /// What it is, for the report: "real video", "real printed photo, hand-held", ...
   public let material: String
   public let path: String
+
+  /// The attack type the report counts it under: print, screen photo or screen replay (live for
+  /// bona fide presentations).
+  public var attackType: String {
+    switch kind {
+    case .live: "live"
+    case .screen: name.hasPrefix("screen-replay") ? "screen replay" : "screen photo"
+    default: "print"
+    }
+  }
 }
 
 /// The evaluation videos. None of their faces is in the texture model's training split (NUAA
@@ -37,14 +47,14 @@ public enum LivenessVideos {
     var presentations: [LivenessPresentation] = []
     // Live material: the clips of live faces (not the negatives, which hold none). The quick set
     // keeps to the Hamilton clip, whose three faces the tests know.
-    let clips = ((try? FileManager.default.contentsOfDirectory(atPath: "\(shared)/faces/video"))?.sorted() ?? []).filter {
-      $0.hasSuffix(".mp4") && !$0.hasPrefix("negative_") && !$0.hasPrefix("hardneg_")
-        && (size == .full || $0 == "short_hamilton_clip.mp4")
+    let clips = ((try? FileManager.default.contentsOfDirectory(atPath: "\(shared)/faces/video"))?.sorted() ?? []).filter { clip in
+      ["mp4", "gif", "mkv"].contains((clip as NSString).pathExtension) && !clip.hasPrefix("negative_") && !clip.hasPrefix("hardneg_")
+        && (size == .full || clip == "short_hamilton_clip.mp4")
     }
     for clip in clips {
       presentations.append(
         LivenessPresentation(
-          name: "live-\(clip.dropLast(4))", kind: .live, material: "real video of live faces",
+          name: "live-\((clip as NSString).deletingPathExtension)", kind: .live, material: "real video of live faces",
           path: "\(shared)/faces/video/\(clip)"))
     }
     let printStill = "\(liveness)/spoof_print/image_F1.jpg", screenStill = "\(liveness)/spoof_screen/image_F2.jpg"
@@ -104,7 +114,7 @@ public enum LivenessVideos {
       for seed in seeds {
         plan.append(
           (
-            "screen-replay-\(clip.dropLast(4))-\(seed)", .screen, "real video replayed on a tablet, hand-held",
+            "screen-replay-\((clip as NSString).deletingPathExtension)-\(seed)", .screen, "real video replayed on a tablet, hand-held",
             .replay("\(shared)/faces/video/\(clip)", frames: replayFrames, seed: 400 + seed, fill: 1.3)
           ))
       }
@@ -124,8 +134,9 @@ public enum LivenessVideos {
 
 }
 
-/// Runs the cues over labelled videos the way att-take does (HOG detection on a 640 px copy,
-/// overlap tracking, the 68 landmarks every frame, the texture model every 0.2 s) and scores each
+/// Runs the cues over labelled videos the way att-take does (att-take's first stage: RetinaFace,
+/// searched and followed on its schedule; the 68 landmarks of every face of at least the liveness
+/// minimum, every frame; the texture model every 0.2 s) and scores each
 /// cue alone and their fusion with ISO/IEC 30107-3's measures: APCER per attack type (the share of
 /// attack videos in which any track was ever judged live: att-take would mark it if recognised)
 /// and BPCER (the share of live tracks of at least `minLiveSeconds` that were not judged live
@@ -145,14 +156,14 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   public var liveWithin = 3.0
   /// Every cue is measured once per track; each setting fuses its own cues' votes.
   private let measured: LivenessOptions
-  private let detector: HOGFaceDetector
+  private let models: ModelSet
   private let landmarks: LandmarkPredictor
 
   public init(models: ModelSet, base: LivenessOptions) throws {
     var measured = base
     measured.cues = Set(LivenessCue.allCases.filter { $0 != .texture || base.textureModel != nil })
     self.measured = measured
-    detector = try HOGFaceDetector(upsample: 0)
+    self.models = models
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks68))
     var settings = measured.cues.sorted().map { Setting(name: $0.rawValue, cues: [$0]) }
     if measured.cues.count == LivenessCue.allCases.count, base.cues != measured.cues {
@@ -184,18 +195,16 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   }
 
   public func run(_ presentation: LivenessPresentation) throws -> VideoOutcome {
-    let video = try VideoSource(presentation.path)
-    let fps = video.framesPerSecond > 0 ? video.framesPerSecond : 15
-    var options = FollowOptions.everyFrame
-    options.searchSide = 640
-    let follower = try FaceFollower(detector: detector, options: options)
+    var pipeline = FramePipeline(source: try FrameSource(presentation.path), options: TakeOptions(deviceID: "eval"))
+    pipeline.threads = 1
     var states: [Int: (first: Double, last: Double, liveness: TrackLiveness, liveAt: [Double?], spoof: [Bool])] = [:]
-    var index = 0
-    while let image = try video.nextFrame() {
-      let time = Double(index) / fps
-      index += 1
-      for sighting in try follower.update(image, index: index - 1, time: time).sightings {
-        let (face, id) = (sighting.face, sighting.track)
+    var frames = 0
+    _ = try pipeline.run(models: models, stop: StopSignal()) { frame in
+      frames += 1
+      let time = frame.time
+      // As att-take: faces under the liveness minimum are not judged (their tracks wait).
+      for (face, id) in zip(frame.faces, frame.tracks) where face.box.width >= measured.minFace {
+        let image = frame.image
         var state =
           states[id]
           ?? (time, time, TrackLiveness(options: measured), settings.map { _ in nil }, settings.map { _ in false })
@@ -209,15 +218,17 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
           if setting.cues == [.texture], verdict == .waiting, state.liveness.textureScores.count >= measured.textureSamples {
             verdict = .live
           }
+          // As att-take: an attack vote is kept for the track's life (a later live vote does not count).
           switch verdict {
-          case .live: if state.liveAt[k] == nil { state.liveAt[k] = time - state.first }
-          case .spoof: state.spoof[k] = true
+          case .live: if state.liveAt[k] == nil && !state.spoof[k] { state.liveAt[k] = time - state.first }
+          case .spoof: if state.liveAt[k] == nil { state.spoof[k] = true }
           default: break
           }
         }
         states[id] = state
       }
     }
+    let index = frames
     let tracks = states.keys.sorted().map { id in
       let s = states[id]!
       return TrackOutcome(
@@ -251,7 +262,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
           }
         } else {
           let accepted = outcome.tracks.contains { $0.verdicts[setting.name]?.liveAfter != nil }
-          let kind = outcome.presentation.kind.rawValue
+          let kind = outcome.presentation.attackType
           attacks[kind, default: (0, 0)].0 += 1
           if accepted { attacks[kind, default: (0, 0)].1 += 1 }
         }
@@ -287,12 +298,12 @@ public struct LivenessVideoReport: Sendable, Codable {
   public var text: String {
     let kinds = rows.first?.attacks.map(\.kind) ?? []
     var header = String(format: "%-24@", "cues" as NSString)
-    for kind in kinds { header += String(format: " %16@", "APCER \(kind)" as NSString) }
+    for kind in kinds { header += String(format: " %22@", "APCER \(kind)" as NSString) }
     header += String(format: " %22@ %12@", "BPCER (\(Int(liveWithin)) s)" as NSString, "live after" as NSString)
     var lines = [header]
     for row in rows {
       var line = String(format: "%-24@", row.setting as NSString)
-      for a in row.attacks { line += String(format: " %6.1f%% (%2d/%2d)", a.rate * 100, a.errors, a.samples) }
+      for a in row.attacks { line += String(format: " %12.1f%% (%2d/%2d)", a.rate * 100, a.errors, a.samples) }
       line += String(format: " %6.1f%% (%d/%d, %d never)", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
       line += row.medianLiveAfter.map { String(format: " %10.2f s", $0) } ?? String(format: " %12@", "-" as NSString)
       lines.append(line)
