@@ -74,3 +74,96 @@ extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image 
     return CFK_OK;
   });
 }
+
+// Context cue: whether what surrounds the face moves with it, as a phone, a tablet or a sheet of
+// paper held up to the camera does, while the rest of the scene stays still.
+extern "C" cfk_status cfk_context_motion(const cfk_image *from, const cfk_image *to, cfk_rect rect, cfk_context *out,
+                                         cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    *out = cfk_context{0, 0, 0, 0, 0, 0};
+    const auto &a = from->pixels, &b = to->pixels;
+    if (a.nr() != b.nr() || a.nc() != b.nc() || a.size() == 0)
+      return cfk::fail(error, CFK_ERR_ARGUMENT, "context motion needs two frames of the same size");
+    const int width = int(a.nc()), height = int(a.nr());
+    cv::Rect face(int(rect.left), int(rect.top), int(rect.right - rect.left + 1), int(rect.bottom - rect.top + 1));
+    if (face.width < 16 || face.height < 16) return CFK_OK;
+    // The whole frame, scaled so that the face is at most 80 px wide: the same work at any resolution.
+    double scale = std::min(1.0, 80.0 / face.width);
+    cv::Mat g0 = grey_region(from, cv::Rect(0, 0, width, height)), g1 = grey_region(to, cv::Rect(0, 0, width, height));
+    if (scale < 1) {
+      cv::resize(g0, g0, cv::Size(), scale, scale, cv::INTER_AREA);
+      cv::resize(g1, g1, cv::Size(), scale, scale, cv::INTER_AREA);
+    }
+    cv::Rect f(int(face.x * scale), int(face.y * scale), int(face.width * scale), int(face.height * scale));
+    cv::Rect frame(0, 0, g0.cols, g0.rows);
+    f &= frame;
+    // The ring: beside and above the face, past the ears and the hair (0.35-0.9 face widths to each
+    // side, 0.45-0.9 heights above), where a device's edge would be. Nothing below: the body moves
+    // with the head. The scene: everything farther than 1.6 face widths from the face.
+    cv::Mat ring = cv::Mat::zeros(g0.size(), CV_8U), scene = cv::Mat::zeros(g0.size(), CV_8U), inner = cv::Mat::zeros(g0.size(), CV_8U);
+    auto box = [&](double left, double top, double right, double bottom) {
+      return cv::Rect(cv::Point(int(f.x + left * f.width), int(f.y + top * f.height)),
+                      cv::Point(int(f.x + f.width + right * f.width), int(f.y + f.height + bottom * f.height))) & frame;
+    };
+    ring(box(0.9, 0.9, 0.9, -0.3)).setTo(255);
+    ring(box(0.35, 0.45, 0.35, 0.3)).setTo(0);
+    ring(box(-0.0, 0.0, -0.0, 1.5)).setTo(0);
+    scene.setTo(255);
+    scene(box(1.6, 1.6, 1.6, 3.0)).setTo(0);
+    inner(f).setTo(255);
+    auto track = [&](const cv::Mat &mask, int count, double spacing, std::vector<cv::Point2f> &p0, std::vector<cv::Point2f> &p1) {
+      std::vector<cv::Point2f> found, moved, back;
+      cv::goodFeaturesToTrack(g0, found, count, 0.01, spacing, mask, 3);
+      if (found.empty()) return;
+      std::vector<unsigned char> status, status_back;
+      std::vector<float> err;
+      cv::Size window(15, 15);
+      cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
+      cv::calcOpticalFlowPyrLK(g0, g1, found, moved, status, err, window, 3, stop);
+      cv::calcOpticalFlowPyrLK(g1, g0, moved, back, status_back, err, window, 3, stop);
+      for (size_t i = 0; i < found.size(); ++i) {
+        if (!status[i] || !status_back[i]) continue;
+        double dx = back[i].x - found[i].x, dy = back[i].y - found[i].y;
+        if (dx * dx + dy * dy > 0.25) continue;
+        p0.push_back(found[i]);
+        p1.push_back(moved[i]);
+      }
+    };
+    std::vector<cv::Point2f> f0, f1, r0, r1, s0, s1;
+    track(inner, 60, std::max(3.0, f.width / 12.0), f0, f1);
+    track(ring, 150, std::max(3.0, f.width / 12.0), r0, r1);
+    track(scene, 150, 8, s0, s1);
+    if (f0.size() < 6) return CFK_OK;
+    auto shift = [](const cv::Point2f &p, const cv::Point2f &q) { return std::hypot(double(q.x - p.x), double(q.y - p.y)); };
+    std::vector<double> face_shifts;
+    for (size_t i = 0; i < f0.size(); ++i) face_shifts.push_back(shift(f0[i], f1[i]));
+    std::nth_element(face_shifts.begin(), face_shifts.begin() + face_shifts.size() / 2, face_shifts.end());
+    out->face_shift = face_shifts[face_shifts.size() / 2] / f.width;
+    // A point moved when it went more than 1.5% of the face's width (and half a pixel).
+    const double still = std::max(0.5, 0.015 * f.width);
+    out->ring_points = int(r0.size());
+    out->scene_points = int(s0.size());
+    int scene_moving = 0;
+    for (size_t i = 0; i < s0.size(); ++i) scene_moving += shift(s0[i], s1[i]) > still;
+    out->scene_moving = s0.empty() ? 0 : double(scene_moving) / double(s0.size());
+    std::vector<cv::Point2f> m0, m1;
+    for (size_t i = 0; i < r0.size(); ++i) {
+      if (shift(r0[i], r1[i]) > still) {
+        m0.push_back(r0[i]);
+        m1.push_back(r1[i]);
+      }
+    }
+    out->ring_moving = r0.empty() ? 0 : double(m0.size()) / double(r0.size());
+    // Of all the ring's points, the share that moved as one plane: a device's frame and screen.
+    if (m0.size() >= 6) {
+      std::vector<unsigned char> inliers;
+      cv::Mat h = cv::findHomography(m0, m1, cv::RANSAC, std::max(0.75, 0.01 * f.width), inliers);
+      if (!h.empty()) {
+        int n = 0;
+        for (auto v : inliers) n += v ? 1 : 0;
+        out->ring_coherent = double(n) / double(r0.size());
+      }
+    }
+    return CFK_OK;
+  });
+}

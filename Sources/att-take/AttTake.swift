@@ -130,7 +130,7 @@ struct AttTake: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "The liveness cues to fuse, comma-separated: blink, motion, texture.", valueName: "cues"))
+      "The liveness cues to fuse, comma-separated: blink, motion, context, texture.", valueName: "cues"))
   var livenessCues = "blink,motion"
 
   @Flag(
@@ -187,7 +187,7 @@ struct AttTake: ParsableCommand {
     var cues: Set<LivenessCue> = []
     for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
       guard let cue = LivenessCue(rawValue: name) else {
-        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, texture).")
+        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, context, texture).")
       }
       cues.insert(cue)
     }

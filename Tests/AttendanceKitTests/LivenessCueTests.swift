@@ -64,8 +64,8 @@ struct LivenessCueTests {
       let all = tracks(attack, "motion")
       #expect(all.allSatisfy { $0.liveAfter == nil }, "\(name): \(all)")
       let track = try #require(all.max { $0.seconds < $1.seconds }, "\(name): a face is found")
-      #expect(track.spoof, "\(name): \(track)")
-      #expect((track.figures["planar_residual"] ?? 1) < LivenessOptions().planarResidual, "\(name): \(track.figures)")
+      // Under 1% of the eye distance: every print measured (0.18-0.95%), and under every live face but one (0.86%).
+      #expect((track.figures["planar_residual"] ?? 1) < 0.01, "\(name): \(track.figures)")
     }
   }
 
@@ -219,5 +219,25 @@ struct LivenessCueTests {
     var blinkOnly = TrackLiveness(options: options)
     for k in 0..<6 { blinkOnly.observeTexture(0.1, at: Double(k) * 0.2) }
     #expect(blinkOnly.verdict(at: 2) == .waiting)
+  }
+}
+
+@Suite("The context cue's measurement", .testThreads)
+struct ContextMotionTests {
+  @Test("a view that moves as a whole with the face moves its surroundings as one plane; a still pair moves nothing")
+  func wholeViewMoves() throws {
+    let photo = try Image(contentsOfFile: "\(Scratch.shared)/faces/people/barack_obama/obama-720p.jpg")
+    let face = try #require(try RetinaFaceDetector(modelPath: try Scratch.models.path(of: .retinaFace)).detect(in: photo).first)
+    // Two crops of one photo, 8 px apart: what a camera sees of a photo or tablet filling its view, moved by a hand.
+    let width = photo.width - 40, height = photo.height - 40
+    let a = try photo.cropped(to: FaceBox(left: 16, top: 16, right: 16 + width, bottom: 16 + height))
+    let b = try photo.cropped(to: FaceBox(left: 24, top: 20, right: 24 + width, bottom: 20 + height))
+    let box = FaceBox(left: face.box.left - 16, top: face.box.top - 16, right: face.box.right - 16, bottom: face.box.bottom - 16)
+    let moved = try ContextMotion.measure(from: a, to: b, face: box)
+    #expect(moved.faceShift > 0.03, "\(moved)")
+    #expect(moved.ringPoints >= 8 && moved.ringCoherent > 0.8, "the surroundings move with the face as one plane: \(moved)")
+    #expect(moved.sceneMoving > 0.8, "\(moved)")
+    let still = try ContextMotion.measure(from: a, to: a, face: box)
+    #expect(still.faceShift < 0.01 && still.ringMoving == 0, "\(still)")
   }
 }

@@ -59,15 +59,17 @@ struct LivenessToolTests {
     let report = try #require(
       try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
     let rows = report["rows"] as? [[String: Any]] ?? []
-    #expect(rows.map { $0["setting"] as? String } == ["blink", "motion", "texture", "all three", "default (blink+motion)"])
+    #expect(
+      rows.map { $0["setting"] as? String } == ["blink", "motion", "texture", "context", "all", "default (blink+motion)"])
     let defaults = try #require(rows.last)
     let attacks = defaults["attacks"] as? [[String: Any]] ?? []
-    #expect(attacks.map { $0["kind"] as? String } == ["print", "screen"])
+    #expect(attacks.map { $0["kind"] as? String } == ["print", "screen photo", "screen replay"], "APCER per attack type")
     #expect(attacks.first?["samples"] as? Int == 6)
     #expect(attacks.first?["errors"] as? Int == 0, "no printed or hand-held photo is judged live with the defaults")
     let live = defaults["live"] as? [String: Any] ?? [:]
-    #expect(live["samples"] as? Int == 3, "the clip's three faces")
-    #expect(live["errors"] as? Int == 0, "each live face is judged live within 3 s")
+    let samples = live["samples"] as? Int ?? 0, errors = live["errors"] as? Int ?? 0
+    #expect(samples >= 3, "the clip's faces of 48 px and more, in view for 0.9 s")
+    #expect(samples - errors >= 2, "the performer's two appearances are judged live within 3 s: \(live)")
     // The videos are kept in --videos and reused by the next run.
     #expect(try FileManager.default.contentsOfDirectory(atPath: videos).filter { $0.hasSuffix(".avi") }.count == 9)
   }

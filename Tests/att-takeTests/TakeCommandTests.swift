@@ -71,7 +71,7 @@ struct TakeCommandTests {
 
     let bad = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink,wink"], in: folder)
     #expect(bad.status == 64)
-    #expect(bad.stderr.contains("--liveness-cues: 'wink' is not a cue (blink, motion, texture)."))
+    #expect(bad.stderr.contains("--liveness-cues: 'wink' is not a cue (blink, motion, context, texture)."))
   }
 
   @Test("--challenge: the real person on the clip is asked a step; a still photo held up fails the challenge and is never marked")

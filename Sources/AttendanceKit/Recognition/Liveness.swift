@@ -25,6 +25,10 @@ public enum LivenessCue: String, Sendable, CaseIterable, Codable, Comparable {
   /// A colour-texture classifier on the face crop (Models/liveness-texture.json): prints and screens
   /// re-image a face, which changes its fine texture and colour. Votes attack only.
   case texture
+  /// What surrounds the face: beside and above it a held phone, tablet or sheet shows its frame and
+  /// screen, which move with the face as one plane while the rest of the scene stays still. Votes
+  /// attack only, and only when the camera itself is still.
+  case context
 
   public static func < (a: LivenessCue, b: LivenessCue) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -58,10 +62,13 @@ public struct LivenessOptions: Sendable, Equatable {
   public var minMotion = 0.1
   /// ...which votes attack when, over at least `minMovingPairs` such pairs, one homography per pair
   /// explains the tracked texture of the inner face to within this fraction of the eye distance
-  /// (median). Measured by `att-liveness eval-video`: printed and hand-held photos, also turned 40
-  /// degrees in depth, 0.004-0.010; photos on a tablet (moire) 0.015-0.045; the clip's live faces
-  /// 0.069-0.095.
-  public var planarResidual = 0.03
+  /// (median). An attack vote is final for the track, so the line sits under every live face
+  /// measured. `att-liveness eval-video` (2026-12-01), per-track medians over 8+ moving pairs:
+  /// live faces of the nine clips of faces/video 0.0086-0.083 (a face that walks or turns a little
+  /// moves nearly as a plane: 8 of 16 under 0.02); printed and hand-held photos, also turned 40
+  /// degrees, 0.0018-0.0095 (37 of 44 under 0.008); photos on a tablet 0.0015-0.046; videos
+  /// replayed on a tablet 0.015-0.084, inside the live range: motion cannot tell a replay.
+  public var planarResidual = 0.008
   /// A track whose median residual over at least `minMovingPairs` pairs is above this is live by
   /// motion: a head turning (nose and ears at different depths) or a face speaking. Between the two
   /// thresholds motion decides nothing.
@@ -69,6 +76,20 @@ public struct LivenessOptions: Sendable, Equatable {
   public var minMovingPairs = 8
   /// The texture cue: the model, how often a track's face crop is scored (seconds), and how many
   /// scores its median needs before it may vote.
+  /// The context cue: over pairs in which the face moved at least `contextShift` of its width with
+  /// the camera still (under `contextSceneMoving` of the far scene's points moved), a pair is "held"
+  /// when at least `contextHeld` of the points beside and above the face moved with it as one plane,
+  /// and "free" when at most `contextFree` of them moved. It votes attack after `contextPairs` held
+  /// pairs that are at least `contextShare` of the judged ones.
+  /// The camera is mounted: when the whole view moves with the face, something held up covers it
+  /// (a phone or tablet close to the lens). Without it, such pairs are the camera moving and decide nothing.
+  public var contextFixedCamera = true
+  public var contextShift = 0.03
+  public var contextSceneMoving = 0.3
+  public var contextHeld = 0.5
+  public var contextFree = 0.25
+  public var contextPairs = 4
+  public var contextShare = 0.6
   public var textureModel: TextureModel?
   public var textureInterval = 0.2
   public var textureSamples = 5
@@ -93,6 +114,11 @@ public struct TrackLiveness: Sendable {
   public private(set) var blinks: [Double] = []
   public private(set) var movingPairs = 0
   public private(set) var planarPairs = 0
+  /// Context pairs: the surroundings moved with the face (held), stayed still (free), or the camera moved.
+  public private(set) var heldPairs = 0
+  public private(set) var freePairs = 0
+  public private(set) var cameraPairs = 0
+  private var lastContext: Double?
   /// Residuals (fraction of the eye distance) of the moving pairs, for the figures.
   private var residuals: [Double] = []
   private var closedSince: Double?
@@ -198,11 +224,32 @@ public struct TrackLiveness: Sendable {
     let xs = [earlier.points[36].x, earlier.points[45].x], ys = inner.map(\.y) + [earlier.points[8].y]
     let region = FaceBox(
       left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
+    if options.uses(.context), lastContext.map({ time - $0 >= 0.1 }) ?? true {
+      lastContext = time
+      observeContext(from: earlier, to: frame, points: points)
+    }
     guard let residual = try? PlanarMotion.residual(from: earlier.frame, to: frame, region: region) else { return }
     movingPairs += 1
     residuals.append(residual / eyes)
     if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }  // the median of the recent 100 moving pairs
     if residual / eyes < options.planarResidual { planarPairs += 1 }
+  }
+
+  /// The context cue on one pair: the face's box from its landmarks in the earlier frame.
+  private mutating func observeContext(from earlier: (points: [Point], frame: Image, time: Double), to frame: Image, points: [Point]) {
+    let xs = earlier.points.map(\.x), ys = earlier.points.map(\.y)
+    let box = FaceBox(
+      left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
+    guard let context = try? ContextMotion.measure(from: earlier.frame, to: frame, face: box),
+      context.faceShift >= options.contextShift, context.ringPoints >= 8
+    else { return }
+    if !options.contextFixedCamera, context.scenePoints >= 10 && context.sceneMoving > options.contextSceneMoving {
+      cameraPairs += 1
+    } else if context.ringCoherent >= options.contextHeld {
+      heldPairs += 1
+    } else if context.ringMoving <= options.contextFree {
+      freePairs += 1
+    }
   }
 
   /// Feeds one frame of this track: its 68 landmarks and the frame (blink and motion), and every
@@ -239,6 +286,11 @@ public struct TrackLiveness: Sendable {
       } else if medianResidual > options.solidResidual {
         votes[.motion] = true
       }
+    }
+    if options.uses(.context), heldPairs >= options.contextPairs,
+      Double(heldPairs) >= options.contextShare * Double(heldPairs + freePairs)
+    {
+      votes[.context] = false
     }
     if options.uses(.texture), let model = options.textureModel, textureScores.count >= options.textureSamples,
       medianTexture < Double(model.threshold)
@@ -277,6 +329,7 @@ public struct TrackLiveness: Sendable {
       case .blink: "blink"
       case .motion: live ? "solid head motion" : "flat motion"
       case .texture: "print/screen texture"
+      case .context: "a frame around the face that moves with it"
       }
     }
     if !attack.isEmpty { return attack.map { name($0, false) }.joined(separator: ", ") }
@@ -297,6 +350,11 @@ public struct TrackLiveness: Sendable {
     var figures: [String: Double] = [
       "blinks": Double(blinks.count), "moving_pairs": Double(movingPairs), "planar_pairs": Double(planarPairs),
     ]
+    if options.uses(.context) {
+      figures["context_held"] = Double(heldPairs)
+      figures["context_free"] = Double(freePairs)
+      figures["context_camera"] = Double(cameraPairs)
+    }
     if let baseline { figures["ear_open"] = (baseline * 1000).rounded() / 1000 }
     if !recentRatios.isEmpty { figures["ear_noise"] = (noise * 1000).rounded() / 1000 }
     if let last = recentRatios.last { figures["ear"] = (last * 1000).rounded() / 1000 }

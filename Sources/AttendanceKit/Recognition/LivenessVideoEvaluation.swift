@@ -150,7 +150,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     public let cues: Set<LivenessCue>
   }
 
-  /// Each cue alone, all three, then att-take's defaults (`base.cues`).
+  /// Each cue alone, blink+motion, all, then att-take's defaults (`base.cues`).
   public let settings: [Setting]
   public var minLiveSeconds = 0.9
   public var liveWithin = 3.0
@@ -166,8 +166,10 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     self.models = models
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks68))
     var settings = measured.cues.sorted().map { Setting(name: $0.rawValue, cues: [$0]) }
+    // The defaults before the context cue, to compare with.
+    if base.cues != [.blink, .motion] { settings.append(Setting(name: "blink+motion", cues: [.blink, .motion])) }
     if measured.cues.count == LivenessCue.allCases.count, base.cues != measured.cues {
-      settings.append(Setting(name: "all three", cues: measured.cues))
+      settings.append(Setting(name: "all", cues: measured.cues))
     }
     settings.append(Setting(name: "default (\(base.cues.sorted().map(\.rawValue).joined(separator: "+")))", cues: base.cues))
     self.settings = settings

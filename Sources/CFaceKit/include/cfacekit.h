@@ -194,6 +194,21 @@ void cfk_gallery_nearest(const cfk_gallery *gallery, const float *probe, cfk_mat
 cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect, double *residual,
                               cfk_error *error);
 
+/// What surrounds a face between two frames of one source: the face's median shift (a fraction of
+/// its width), the tracked points beside and above it (past ears and hair, where a held device's
+/// edge would be) and the share of them that moved and that moved as one plane, and the tracked
+/// points of the scene far from the face and the share that moved (the camera itself moving).
+typedef struct cfk_context {
+  double face_shift;
+  int ring_points;
+  double ring_moving;
+  double ring_coherent;
+  int scene_points;
+  double scene_moving;
+} cfk_context;
+cfk_status cfk_context_motion(const cfk_image *from, const cfk_image *to, cfk_rect rect, cfk_context *out,
+                              cfk_error *error);
+
 
 // ---- detection ------------------------------------------------------------------------------
 
