@@ -31,18 +31,19 @@ struct AttTake: ParsableCommand {
       percentile of the gap between the two is 0.17).
 
       Liveness is judged per track by the cues in --liveness-cues, fused: a track is an attack \
-      when any cue says so, live when a live cue fired and none says attack, and waiting \
-      otherwise (reported, not marked). blink: the eye aspect ratio from the 68 landmarks drops \
-      under 70% of this face's open value, and 5 robust deviations below its median, for \
-      40-600 ms, within the last 10 s. motion: the face's own texture is tracked over 0.25 s and \
-      fitted with one homography; when the face has moved, a median residual under 3% of the eye \
-      distance (over 8 moving pairs) is a flat photo or screen moved or turned in front of the \
-      camera, over 4.5% a head that moves as a solid or speaks (live); measured by att-liveness \
-      eval-video: photos 0.4-1%, photos on a tablet 1.5-4.5%, live faces 6.9-9.5%. texture (off by default): \
-      a colour-texture model (liveness-texture.json in the models folder) votes attack when its \
-      median P(live) is under its threshold; it was trained on two subjects and misjudges other \
-      material (see att-liveness eval-video). --liveness off marks without any cue, for testing \
-      only, and says so loudly.
+      when any cue says so, and stays one for its life (a later live vote does not undo it: a \
+      replay cannot win by lasting longer); live when a live cue fired and none said attack; \
+      waiting otherwise (reported, not marked). blink: the eye aspect ratio from the 68 \
+      landmarks, of both eyes and of each eye (a wink counts), drops under 70% of its open value \
+      and 5 robust deviations below its median for 40-600 ms, within the last 10 s. motion: the \
+      face's own texture tracked over 0.25 s and fitted with one homography; over 8 moving pairs, \
+      a median residual under 0.8% of the eye distance is a flat photo (under every live face \
+      measured), over 4.5% a head that moves as a solid or speaks (live). context (off by \
+      default): the face's surroundings moving with it as one plane, as a held device's frame \
+      does. texture (off by default): a colour-texture model votes attack under its threshold. \
+      No passive cue tells a video replayed on a screen from a live face (att-liveness \
+      eval-video): sites that must refuse replays use --challenge. --liveness off marks without \
+      any cue, for testing only, and says so loudly.
 
       Outputs: observations go through the message handler (direct mode: the local database); \
       --jsonl prints one JSON line per decision on standard output; --annotate writes the video \
