@@ -80,7 +80,7 @@ extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image 
 extern "C" cfk_status cfk_context_motion(const cfk_image *from, const cfk_image *to, cfk_rect rect, cfk_context *out,
                                          cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
-    *out = cfk_context{0, 0, 0, 0, 0, 0};
+    *out = cfk_context{0, 0, 0, 0, 0, 0, 0};
     const auto &a = from->pixels, &b = to->pixels;
     if (a.nr() != b.nr() || a.nc() != b.nc() || a.size() == 0)
       return cfk::fail(error, CFK_ERR_ARGUMENT, "context motion needs two frames of the same size");
@@ -154,6 +154,26 @@ extern "C" cfk_status cfk_context_motion(const cfk_image *from, const cfk_image 
       }
     }
     out->ring_moving = r0.empty() ? 0 : double(m0.size()) / double(r0.size());
+    // The whole view around the face (ring and scene together): the share that moved as one plane.
+    {
+      std::vector<cv::Point2f> v0(m0), v1(m1);
+      for (size_t i = 0; i < s0.size(); ++i) {
+        if (shift(s0[i], s1[i]) > still) {
+          v0.push_back(s0[i]);
+          v1.push_back(s1[i]);
+        }
+      }
+      size_t all = r0.size() + s0.size();
+      if (v0.size() >= 8 && all > 0) {
+        std::vector<unsigned char> inliers;
+        cv::Mat h = cv::findHomography(v0, v1, cv::RANSAC, std::max(0.75, 0.01 * f.width), inliers);
+        if (!h.empty()) {
+          int n = 0;
+          for (auto v : inliers) n += v ? 1 : 0;
+          out->view_coherent = double(n) / double(all);
+        }
+      }
+    }
     // Of all the ring's points, the share that moved as one plane: a device's frame and screen.
     if (m0.size() >= 6) {
       std::vector<unsigned char> inliers;

@@ -44,12 +44,15 @@ public struct ContextMotion: Sendable, Equatable {
   public let ringCoherent: Double
   public let scenePoints: Int
   public let sceneMoving: Double
+  /// Of every tracked point around the face, the share that moved as one plane (the whole view
+  /// moving: the camera, or a device filling it).
+  public let viewCoherent: Double
 
   public static func measure(from: Image, to: Image, face: FaceBox) throws(FaceKitError) -> ContextMotion {
     var c = cfk_context()
     try native(to.source) { cfk_context_motion(from.handle, to.handle, face.inclusiveRect, &c, $0) }
     return ContextMotion(
       faceShift: c.face_shift, ringPoints: Int(c.ring_points), ringMoving: c.ring_moving, ringCoherent: c.ring_coherent,
-      scenePoints: Int(c.scene_points), sceneMoving: c.scene_moving)
+      scenePoints: Int(c.scene_points), sceneMoving: c.scene_moving, viewCoherent: c.view_coherent)
   }
 }

@@ -60,7 +60,9 @@ struct LivenessToolTests {
       try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
     let rows = report["rows"] as? [[String: Any]] ?? []
     #expect(
-      rows.map { $0["setting"] as? String } == ["blink", "motion", "texture", "context", "all", "default (blink+motion)"])
+      rows.map { $0["setting"] as? String } == [
+        "blink", "motion", "texture", "context", "blink+motion+context", "all", "default (blink+motion)",
+      ])
     let defaults = try #require(rows.last)
     let attacks = defaults["attacks"] as? [[String: Any]] ?? []
     #expect(attacks.map { $0["kind"] as? String } == ["print", "screen photo", "screen replay"], "APCER per attack type")

@@ -88,7 +88,7 @@ public struct LivenessOptions: Sendable, Equatable {
   public var contextSceneMoving = 0.3
   public var contextHeld = 0.5
   public var contextFree = 0.25
-  public var contextPairs = 4
+  public var contextPairs = 3
   public var contextShare = 0.6
   public var textureModel: TextureModel?
   public var textureInterval = 0.2
@@ -241,10 +241,16 @@ public struct TrackLiveness: Sendable {
     let box = FaceBox(
       left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
     guard let context = try? ContextMotion.measure(from: earlier.frame, to: frame, face: box),
-      context.faceShift >= options.contextShift, context.ringPoints >= 8
+      context.faceShift >= options.contextShift, context.ringPoints + context.scenePoints >= 8
     else { return }
-    if !options.contextFixedCamera, context.scenePoints >= 10 && context.sceneMoving > options.contextSceneMoving {
+    let sceneMoves = context.scenePoints >= 10 && context.sceneMoving > options.contextSceneMoving
+    if sceneMoves && !options.contextFixedCamera {
       cameraPairs += 1
+    } else if sceneMoves {
+      // A mounted camera sees its whole view move with the face: a device held close covers it.
+      if context.viewCoherent >= options.contextHeld { heldPairs += 1 } else { cameraPairs += 1 }
+    } else if context.ringPoints < 8 {
+      return  // nothing beside or above the face to judge by
     } else if context.ringCoherent >= options.contextHeld {
       heldPairs += 1
     } else if context.ringMoving <= options.contextFree {

@@ -168,6 +168,11 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     var settings = measured.cues.sorted().map { Setting(name: $0.rawValue, cues: [$0]) }
     // The defaults before the context cue, to compare with.
     if base.cues != [.blink, .motion] { settings.append(Setting(name: "blink+motion", cues: [.blink, .motion])) }
+    // The candidate for mounted cameras: the defaults with the context cue.
+    if !base.cues.contains(.context) {
+      let candidate = base.cues.union([.context])
+      settings.append(Setting(name: candidate.sorted().map(\.rawValue).joined(separator: "+"), cues: candidate))
+    }
     if measured.cues.count == LivenessCue.allCases.count, base.cues != measured.cues {
       settings.append(Setting(name: "all", cues: measured.cues))
     }

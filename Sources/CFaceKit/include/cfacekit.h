@@ -205,6 +205,8 @@ typedef struct cfk_context {
   double ring_coherent;
   int scene_points;
   double scene_moving;
+  /// Of all the tracked points around the face (ring and scene), the share that moved as one plane.
+  double view_coherent;
 } cfk_context;
 cfk_status cfk_context_motion(const cfk_image *from, const cfk_image *to, cfk_rect rect, cfk_context *out,
                               cfk_error *error);
