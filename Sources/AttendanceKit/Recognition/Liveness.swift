@@ -50,6 +50,8 @@ public struct LivenessOptions: Sendable, Equatable {
   public var window = 10.0
   /// Eyes count as closed below this fraction of the track's open-eye ratio, and open again above `reopen`.
   public var closeFraction = 0.7
+  /// One eye on its own (a wink, or the other eye hidden) must close under this fraction of its open value.
+  public var eyeCloseFraction = 0.5
   public var reopenFraction = 0.85
   /// A closure shorter or longer than this (seconds) is not a blink (noise, or eyes shut / looking down).
   public var minClosure = 0.04
@@ -149,7 +151,8 @@ public struct TrackLiveness: Sendable {
   /// A closure of one eye series (both eyes' mean, the left or the right eye): under `closeFraction`
   /// of its open value and `noiseMargin` robust deviations under its median, for 40-600 ms.
   private static func closure(
-    _ ratios: inout [Double], _ closedSince: inout Double?, ratio: Double, at time: Double, options: LivenessOptions
+    _ ratios: inout [Double], _ closedSince: inout Double?, ratio: Double, at time: Double, options: LivenessOptions,
+    closeFraction: Double? = nil
   ) -> (blink: Bool, open: Double, noise: Double) {
     ratios.append(ratio)
     if ratios.count > 60 { ratios.removeFirst(ratios.count - 60) }
@@ -166,7 +169,7 @@ public struct TrackLiveness: Sendable {
           blink = length >= options.minClosure && length <= options.maxClosure
           closedSince = nil
         }
-      } else if ratio < min(open * options.closeFraction, median - options.noiseMargin * noise) {
+      } else if ratio < min(open * (closeFraction ?? options.closeFraction), median - options.noiseMargin * noise) {
         closedSince = time
       }
     }
@@ -181,7 +184,11 @@ public struct TrackLiveness: Sendable {
     if let (left, right) = EyeOpenness.aspectRatios(points) {
       for (k, eye) in [left, right].enumerated() {
         var series = eyeRatios[k], since = eyeClosedSince[k]
-        if Self.closure(&series, &since, ratio: eye, at: time, options: options).blink { blinked = true }
+        // One eye alone must close further (under half its open value): a photo's landmarks make one
+        // eye's ratio dip by 20-30% with no eyelid (the demo's photo held in a hand did).
+        if Self.closure(&series, &since, ratio: eye, at: time, options: options, closeFraction: options.eyeCloseFraction).blink {
+          blinked = true
+        }
         eyeRatios[k] = series
         eyeClosedSince[k] = since
       }
