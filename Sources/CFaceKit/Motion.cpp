@@ -21,6 +21,27 @@ cv::Mat grey_region(const cfk_image *image, const cv::Rect &region) {
   return grey;
 }
 
+// Tracks `found` from g0 to g1 with pyramidal Lucas-Kanade and keeps the points that track there
+// and back to within half a pixel.
+void track_there_and_back(const cv::Mat &g0, const cv::Mat &g1, const std::vector<cv::Point2f> &found,
+                          std::vector<cv::Point2f> &kept0, std::vector<cv::Point2f> &kept1) {
+  if (found.empty()) return;
+  std::vector<cv::Point2f> moved, back;
+  std::vector<unsigned char> status, status_back;
+  std::vector<float> err;
+  cv::Size window(15, 15);
+  cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
+  cv::calcOpticalFlowPyrLK(g0, g1, found, moved, status, err, window, 3, stop);
+  cv::calcOpticalFlowPyrLK(g1, g0, moved, back, status_back, err, window, 3, stop);
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (!status[i] || !status_back[i]) continue;
+    double dx = back[i].x - found[i].x, dy = back[i].y - found[i].y;
+    if (dx * dx + dy * dy > 0.25) continue;
+    kept0.push_back(found[i]);
+    kept1.push_back(moved[i]);
+  }
+}
+
 }  // namespace
 
 extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect,
@@ -44,22 +65,8 @@ extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image 
     double spacing = std::max(3.0, face.width / 16.0);
     cv::goodFeaturesToTrack(g0, p0, 120, 0.005, spacing, mask, 3);
     if (p0.size() < 8) return CFK_OK;
-    std::vector<cv::Point2f> p1, back;
-    std::vector<unsigned char> status, status_back;
-    std::vector<float> err;
-    cv::Size window(15, 15);
-    cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
-    cv::calcOpticalFlowPyrLK(g0, g1, p0, p1, status, err, window, 3, stop);
-    cv::calcOpticalFlowPyrLK(g1, g0, p1, back, status_back, err, window, 3, stop);
-    // Keep the points that track there and back to within half a pixel.
     std::vector<cv::Point2f> kept0, kept1;
-    for (size_t i = 0; i < p0.size(); ++i) {
-      if (!status[i] || !status_back[i]) continue;
-      double dx = back[i].x - p0[i].x, dy = back[i].y - p0[i].y;
-      if (dx * dx + dy * dy > 0.25) continue;
-      kept0.push_back(p0[i]);
-      kept1.push_back(p1[i]);
-    }
+    track_there_and_back(g0, g1, p0, kept0, kept1);
     if (kept0.size() < 8) return CFK_OK;
     cv::Mat h = cv::findHomography(kept0, kept1, 0);  // least squares: every point counts
     if (h.empty()) return CFK_OK;
@@ -112,22 +119,9 @@ extern "C" cfk_status cfk_context_motion(const cfk_image *from, const cfk_image 
     scene(box(1.6, 1.6, 1.6, 3.0)).setTo(0);
     inner(f).setTo(255);
     auto track = [&](const cv::Mat &mask, int count, double spacing, std::vector<cv::Point2f> &p0, std::vector<cv::Point2f> &p1) {
-      std::vector<cv::Point2f> found, moved, back;
+      std::vector<cv::Point2f> found;
       cv::goodFeaturesToTrack(g0, found, count, 0.01, spacing, mask, 3);
-      if (found.empty()) return;
-      std::vector<unsigned char> status, status_back;
-      std::vector<float> err;
-      cv::Size window(15, 15);
-      cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
-      cv::calcOpticalFlowPyrLK(g0, g1, found, moved, status, err, window, 3, stop);
-      cv::calcOpticalFlowPyrLK(g1, g0, moved, back, status_back, err, window, 3, stop);
-      for (size_t i = 0; i < found.size(); ++i) {
-        if (!status[i] || !status_back[i]) continue;
-        double dx = back[i].x - found[i].x, dy = back[i].y - found[i].y;
-        if (dx * dx + dy * dy > 0.25) continue;
-        p0.push_back(found[i]);
-        p1.push_back(moved[i]);
-      }
+      track_there_and_back(g0, g1, found, p0, p1);
     };
     std::vector<cv::Point2f> f0, f1, r0, r1, s0, s1;
     track(inner, 60, std::max(3.0, f.width / 12.0), f0, f1);

@@ -59,8 +59,6 @@ public final class CameraReporter: @unchecked Sendable {
   private var stopping = false
   private var finished = false
   private var failing = false
-  /// Reports sent and their bytes (for the figures of status traffic).
-  public private(set) var sent = 0
 
   public init(
     interval: Double, build: @escaping @Sendable () -> CameraStatus, send: @escaping @Sendable (CameraStatus) throws -> Void,
@@ -101,7 +99,6 @@ public final class CameraReporter: @unchecked Sendable {
   private func report(_ status: CameraStatus) {
     do {
       try send(status)
-      sent += 1
       if failing { log("camera status: reaching the server again") }
       failing = false
     } catch {
