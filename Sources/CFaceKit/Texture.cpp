@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <vector>
 
 namespace {
 
@@ -99,6 +100,85 @@ extern "C" cfk_status cfk_texture_features(const cfk_image *image, cfk_rect rect
     *out++ = float(coarse / 10);
     *out++ = float(fine - coarse);
     *out++ = float(hsv_mean[1] / 255);
+    return CFK_OK;
+  });
+}
+
+namespace {
+
+// The p-th fraction of the grey values of `gray` (0-255).
+double percentile(const cv::Mat &gray, double p) {
+  int hist[256] = {0};
+  for (int y = 0; y < gray.rows; ++y) {
+    const uint8_t *row = gray.ptr<uint8_t>(y);
+    for (int x = 0; x < gray.cols; ++x) ++hist[row[x]];
+  }
+  const double target = p * double(gray.rows) * double(gray.cols);
+  double seen = 0;
+  for (int v = 0; v < 256; ++v) {
+    seen += hist[v];
+    if (seen >= target) return v;
+  }
+  return 255;
+}
+
+}  // namespace
+
+extern "C" cfk_status cfk_screen_look(const cfk_image *image, cfk_rect rect, cfk_screen_look_result *out, cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    const auto &m = image->pixels;
+    const int64_t width = m.nc(), height = m.nr();
+    int64_t left = std::max<int64_t>(rect.left, 0), top = std::max<int64_t>(rect.top, 0);
+    int64_t right = std::min<int64_t>(rect.right, width - 1), bottom = std::min<int64_t>(rect.bottom, height - 1);
+    cv::Mat rgb(int(height), int(width), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
+    // The skin in the middle of the face, at the camera's own resolution: resampling would blur away
+    // the pattern looked for. The largest power of two that fits in 70% of the box, up to 128.
+    const int64_t side = std::min(right - left + 1, bottom - top + 1);
+    int n = 128;
+    while (n > 16 && n > side * 7 / 10) n /= 2;
+    if (n < 32) {
+      out->moire = -1;
+      out->black_lift = 0;
+      return CFK_OK;
+    }
+    const int cx = int((left + right) / 2), cy = int((top + bottom) / 2);
+    cv::Mat patch;
+    cv::cvtColor(rgb(cv::Rect(cx - n / 2, cy - n / 2, n, n)), patch, cv::COLOR_RGB2GRAY);
+    patch.convertTo(patch, CV_32F);
+    // High-pass (the skin's shading out), a Hann window (the patch's edges out), then the spectrum.
+    cv::Mat blurred, window;
+    cv::GaussianBlur(patch, blurred, cv::Size(0, 0), 2.0);
+    patch -= blurred;
+    cv::createHanningWindow(window, patch.size(), CV_32F);
+    patch = patch.mul(window);
+    cv::Mat spectrum;
+    cv::dft(patch, spectrum, cv::DFT_COMPLEX_OUTPUT);
+    // The band from 0.3 to 1.0 of the Nyquist frequency, leaving out the axes' multiples of n/8: the
+    // 8x8 blocks of JPEG and video codecs put peaks there on any face.
+    std::vector<float> band;
+    float peak = 0;
+    const int block = n / 8;
+    for (int v = 0; v < n; ++v) {
+      const int fv = v <= n / 2 ? v : v - n;
+      for (int u = 0; u <= n / 2; ++u) {
+        const double r = std::hypot(double(u), double(fv)) / (n / 2.0);
+        if (r < 0.3 || r > 1.0) continue;
+        if ((fv == 0 && u % block == 0) || (u == 0 && fv % block == 0)) continue;
+        const cv::Vec2f c = spectrum.at<cv::Vec2f>(v, u);
+        const float magnitude = std::hypot(c[0], c[1]);
+        band.push_back(magnitude);
+        peak = std::max(peak, magnitude);
+      }
+    }
+    std::nth_element(band.begin(), band.begin() + long(band.size() / 2), band.end());
+    const float median = band[band.size() / 2];
+    out->moire = median > 0 ? double(peak / median) : 0;
+    // The darkest of the face's box against the darkest of the whole frame.
+    cv::Mat face_gray, frame_gray;
+    cv::cvtColor(rgb(cv::Rect(int(left), int(top), int(right - left + 1), int(bottom - top + 1))), face_gray,
+                 cv::COLOR_RGB2GRAY);
+    cv::cvtColor(rgb, frame_gray, cv::COLOR_RGB2GRAY);
+    out->black_lift = percentile(face_gray, 0.02) - percentile(frame_gray, 0.02);
     return CFK_OK;
   });
 }

@@ -193,7 +193,8 @@ struct AttLiveness: ParsableCommand {
           "Operating points: blink below \(base.closeFraction) of the open-eye ratio and \(base.noiseMargin) robust deviations "
             + "under its median for \(Int(base.minClosure * 1000))-\(Int(base.maxClosure * 1000)) ms; "
             + "motion flat below \(base.planarResidual), solid above \(base.solidResidual) of the eye distance over \(base.minMovingPairs) moving pairs; "
-            + "texture P(live) median under \(String(format: "%.3f", base.textureModel!.threshold)) over \(base.textureSamples) crops"
+            + "texture P(live) median under \(String(format: "%.3f", base.textureModel!.threshold)) over \(base.textureSamples) crops; "
+            + "screen moire median over \(base.screenMoire) over \(base.textureSamples) crops"
         )
         Console.output(report.text)
       }

@@ -32,17 +32,20 @@ struct AttTake: ParsableCommand {
 
       Liveness is judged per track by the cues in --liveness-cues, fused: a track is an attack \
       when any cue says so, and stays one for its life (a later live vote does not undo it: a \
-      replay cannot win by lasting longer); live when a live cue fired and none said attack; \
-      waiting otherwise (reported, not marked). blink: the eye aspect ratio from the 68 \
+      replay cannot win by lasting longer); live when a live cue fired, none said attack and the \
+      crop cues in use have looked at 5 crops; waiting otherwise (reported, not marked). blink: the eye aspect ratio from the 68 \
       landmarks, of both eyes and of each eye (a wink counts), drops under 70% of its open value \
       and 5 robust deviations below its median for 40-600 ms, within the last 10 s. motion: the \
       face's own texture tracked over 0.25 s and fitted with one homography; over 8 moving pairs, \
       a median residual under 0.8% of the eye distance is a flat photo (under every live face \
-      measured), over 4.5% a head that moves as a solid or speaks (live). context (off by \
+      measured), over 4.5% a head that moves as a solid or speaks (live). screen: the moire of a \
+      display's pixel grid in the skin's fine texture, every 0.1 s; a median over 24 is a screen \
+      (live faces measured 4.5-18). context (off by \
       default): the face's surroundings moving with it as one plane, as a held device's frame \
       does. texture (off by default): a colour-texture model votes attack under its threshold. \
-      No passive cue tells a video replayed on a screen from a live face (att-liveness \
-      eval-video): sites that must refuse replays use --challenge. --liveness off marks without \
+      Blink and motion cannot tell a video replayed on a screen from a live face; the screen cue \
+      refuses the replays of att-liveness eval-video, whose screens are simulated, and a fine \
+      panel seen from afar shows no moire: sites that must refuse replays use --challenge. --liveness off marks without \
       any cue, for testing only, and says so loudly.
 
       Outputs: observations go through the message handler (direct mode: the local database); \
@@ -131,8 +134,8 @@ struct AttTake: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "The liveness cues to fuse, comma-separated: blink, motion, context, texture.", valueName: "cues"))
-  var livenessCues = "blink,motion"
+      "The liveness cues to fuse, comma-separated: blink, motion, screen, context, texture.", valueName: "cues"))
+  var livenessCues = "blink,motion,screen"
 
   @Flag(
     help: """
@@ -183,12 +186,12 @@ struct AttTake: ParsableCommand {
 
   enum LivenessSwitch: String, ExpressibleByArgument { case on, off }
 
-  /// The cues named in `list` ("blink,motion"); an unknown name is a usage error that names it.
+  /// The cues named in `list` ("blink,motion,screen"); an unknown name is a usage error that names it.
   static func cues(_ list: String) throws -> Set<LivenessCue> {
     var cues: Set<LivenessCue> = []
     for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
       guard let cue = LivenessCue(rawValue: name) else {
-        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, context, texture).")
+        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, screen, context, texture).")
       }
       cues.insert(cue)
     }

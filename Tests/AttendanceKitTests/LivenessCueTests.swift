@@ -11,6 +11,12 @@ import Testing
 struct LivenessCueTests {
   static let shared = Checkout.shared
   static let people = "\(Checkout.shared)/faces/people"
+  /// The blink cue alone: these tests feed landmarks without frames, which the crop cues need.
+  static var blinkOnly: LivenessOptions {
+    var options = LivenessOptions()
+    options.cues = [.blink]
+    return options
+  }
 
   /// Scores `shots` (or a real video) with every cue setting, as att-take runs them.
   func outcome(_ name: String, kind: LivenessSample.Kind, shots: [StillsVideo.Shot]? = nil, path: String? = nil) throws
@@ -91,8 +97,8 @@ struct LivenessCueTests {
           y: $0.y + Double.random(in: -0.09...0.09, using: &random) * eyeWidth)
       }
     }
-    var liveness = TrackLiveness(options: LivenessOptions())
-    var withoutMargin = LivenessOptions()
+    var liveness = TrackLiveness(options: Self.blinkOnly)
+    var withoutMargin = Self.blinkOnly
     withoutMargin.noiseMargin = 0
     var unguarded = TrackLiveness(options: withoutMargin)
     var t = 0.0
@@ -140,7 +146,7 @@ struct LivenessCueTests {
       }
       return out
     }
-    var liveness = TrackLiveness(options: LivenessOptions())
+    var liveness = TrackLiveness(options: Self.blinkOnly)
     var t = 0.0
     while t < 4 {
       liveness.observe(frame(), at: t)
@@ -239,5 +245,37 @@ struct ContextMotionTests {
     #expect(moved.sceneMoving > 0.8, "\(moved)")
     let still = try ContextMotion.measure(from: a, to: a, face: box)
     #expect(still.faceShift < 0.01 && still.ringMoving == 0, "\(still)")
+  }
+}
+
+@Suite("The screen cue", .testThreads)
+struct ScreenLookTests {
+  @Test("a face shown on a display (its pixel stripe resampled by the camera) has a moire that the same face in a photo has not")
+  func moireOfADisplay() throws {
+    let photo = try Image(contentsOfFile: "\(Scratch.shared)/faces/people/barack_obama/obama-720p.jpg")
+    let detector = try RetinaFaceDetector(modelPath: try Scratch.models.path(of: .retinaFace))
+    let face = try #require(try detector.detect(in: photo).first)
+    let plain = try #require(try ScreenLook.of(photo, box: face.box))
+    #expect(plain.moire < LivenessOptions().screenMoire, "\(plain)")
+    // The same photo on a tablet, seen by a camera at 0.9 of the size: the stripe aliases.
+    let screen = try DisplayLook.render(photo)
+    let seen = try screen.resized(width: screen.width * 9 / 10, height: screen.height * 9 / 10)
+    let shown = try #require(try detector.detect(in: seen).first)
+    let look = try #require(try ScreenLook.of(seen, box: shown.box))
+    #expect(look.moire > LivenessOptions().screenMoire, "\(look) against \(plain)")
+    #expect(look.blackLift > plain.blackLift, "the backlight lifts the face's black against the bezel's")
+    #expect(try ScreenLook.of(photo, box: FaceBox(left: 10, top: 10, right: 50, bottom: 50)) == nil, "under 32x32 px of skin")
+  }
+
+  @Test("no live verdict before the crop cues in use have looked: a live vote waits for them, an attack vote does not")
+  func liveWaitsForCropCues() {
+    #expect(TrackLiveness.fuse([.motion: true], pending: [.screen]) == .waiting)
+    #expect(TrackLiveness.fuse([.motion: false], pending: [.screen]) == .spoof)
+    #expect(TrackLiveness.fuse([.motion: true], pending: []) == .live)
+    var options = LivenessOptions()
+    options.cues = [.blink, .motion, .screen]
+    #expect(TrackLiveness(options: options).pendingCues == [.screen])
+    options.cues = [.blink, .motion]
+    #expect(TrackLiveness(options: options).pendingCues.isEmpty)
   }
 }

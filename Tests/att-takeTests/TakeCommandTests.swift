@@ -50,7 +50,7 @@ struct TakeCommandTests {
     let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
     let run = try ToolRun.run("att-take", ["--source", clip, "--jsonl"], in: folder)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("liveness on (blink + motion)"))
+    #expect(run.stderr.contains("liveness on (blink + motion + screen)"))
     let decisions = try run.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     let recorded = try #require(decisions.first { $0["attendance"] as? String == "recorded" }, "\(run.stdout)")
     #expect(recorded["person"] as? String == "LMM")
@@ -64,14 +64,14 @@ struct TakeCommandTests {
       photo,
       shots: [.handHeld("\(Checkout.shared)/faces/people/lin_manuel_miranda/\(try firstPhoto())", frames: 60, seed: 2)],
       fps: 15)
-    let held = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink,motion"], in: folder)
+    let held = try ToolRun.run("att-take", ["--source", photo], in: folder)
     #expect(held.status == 0, "\(held.stderr)")
     #expect(held.stderr.contains("spoof (a photo or a screen: flat motion)"), "\(held.stderr)")
     #expect(held.stderr.contains("0 recorded"))
 
     let bad = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink,wink"], in: folder)
     #expect(bad.status == 64)
-    #expect(bad.stderr.contains("--liveness-cues: 'wink' is not a cue (blink, motion, context, texture)."))
+    #expect(bad.stderr.contains("--liveness-cues: 'wink' is not a cue (blink, motion, screen, context, texture)."))
   }
 
   @Test("--challenge: the real person on the clip is asked a step; a still photo held up fails the challenge and is never marked")

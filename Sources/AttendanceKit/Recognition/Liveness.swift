@@ -29,6 +29,9 @@ public enum LivenessCue: String, Sendable, CaseIterable, Codable, Comparable {
   /// screen, which move with the face as one plane while the rest of the scene stays still. Votes
   /// attack only, and only when the camera itself is still.
   case context
+  /// The look of a display on the face itself: its pixel grid aliasing with the camera's into a
+  /// moire, a strong periodic component in the skin's fine texture (`ScreenLook`). Votes attack only.
+  case screen
 
   public static func < (a: LivenessCue, b: LivenessCue) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -41,7 +44,7 @@ public struct LivenessOptions: Sendable, Equatable {
   /// The cues in use. The fusion rule: attack when any cue in use says attack (planar motion, or the
   /// texture's median P(live) under its threshold); live when a live cue in use fired (a blink, or
   /// non-planar motion) and none says attack; otherwise waiting.
-  public var cues: Set<LivenessCue> = [.blink, .motion]
+  public var cues: Set<LivenessCue> = [.blink, .motion, .screen]
   /// Faces narrower than this (px) are not judged: the track waits. At 48 px the eye distance is
   /// about 19 px, so the motion cue's 3% line is 0.6 px, which sub-pixel Lucas-Kanade tracking can
   /// still resolve (an estimate from the geometry; no clip here measures the cues at each size).
@@ -92,6 +95,13 @@ public struct LivenessOptions: Sendable, Equatable {
   public var contextFree = 0.25
   public var contextPairs = 3
   public var contextShare = 0.6
+  /// The screen cue (`ScreenLook`), scored every `screenInterval` seconds: it votes attack when the
+  /// median moire of at least `textureSamples` crops is above this. `att-liveness eval-video`
+  /// (2026-12-02), per-track medians: live faces of the nine clips 4.1-19.2 (20 tracks); printed
+  /// and hand-held photos 5.4-22.8; photos on a simulated tablet 8.9-200; videos replayed on one
+  /// 18.5-316 (p10 26).
+  public var screenMoire = 24.0
+  public var screenInterval = 0.1
   public var textureModel: TextureModel?
   public var textureInterval = 0.2
   public var textureSamples = 5
@@ -129,6 +139,11 @@ public struct TrackLiveness: Sendable {
   /// P(live) of the face crops scored so far (the recent 50), and when the last was taken.
   public private(set) var textureScores: [Double] = []
   private var lastTexture: Double?
+  /// The screen look of the face crops scored so far (the recent 50), and when the last was taken.
+  public private(set) var screenLooks: [ScreenLook] = []
+  private var lastScreen: Double?
+  /// Crops the screen cue tried, including those too small to judge.
+  private var screenAttempts = 0
   /// The first attack vote of this track and its reason. It is kept for the life of the track: the
   /// verdict never turns live after it, so a replay cannot win by lasting longer than the evidence
   /// against it (a screen judged flat at 1.3 s that later shows solid motion stays an attack).
@@ -272,6 +287,15 @@ public struct TrackLiveness: Sendable {
     if wantsTexture(at: time), let model = options.textureModel {
       observeTexture(Double(model.liveProbability(try TextureFeatures.of(frame, box: box))), at: time)
     }
+    if options.enabled, options.uses(.screen), lastScreen.map({ time - $0 >= options.screenInterval }) ?? true {
+      lastScreen = time
+      screenAttempts += 1
+      if let look = try ScreenLook.of(frame, box: box) {
+        screenLooks.append(look)
+        if screenLooks.count > 50 { screenLooks.removeFirst(screenLooks.count - 50) }
+        remember(at: time)
+      }
+    }
   }
 
   /// Whether the texture cue wants a crop scored at `time` (every `textureInterval` seconds).
@@ -305,6 +329,9 @@ public struct TrackLiveness: Sendable {
     {
       votes[.context] = false
     }
+    if options.uses(.screen), screenLooks.count >= options.textureSamples, medianMoire > options.screenMoire {
+      votes[.screen] = false
+    }
     if options.uses(.texture), let model = options.textureModel, textureScores.count >= options.textureSamples,
       medianTexture < Double(model.threshold)
     {
@@ -313,19 +340,30 @@ public struct TrackLiveness: Sendable {
     return votes
   }
 
+  /// The cues in use that judge face crops (texture, screen) and have not yet looked at
+  /// `textureSamples` of them: until they have, no live verdict (an attack vote is final, so a live
+  /// one must not come before the cues that could vote attack have had their say; motion alone
+  /// judged replays live at 0.73 s, before the screen cue's fifth crop).
+  public var pendingCues: Set<LivenessCue> {
+    var pending: Set<LivenessCue> = []
+    if options.uses(.texture), textureScores.count < options.textureSamples { pending.insert(.texture) }
+    if options.uses(.screen), screenAttempts < options.textureSamples { pending.insert(.screen) }
+    return pending
+  }
+
   /// The verdict at `time`, fusing the cues in use: attack when any says attack, live when a live
-  /// cue fired and none says attack, else waiting.
+  /// cue fired, none says attack and none is pending, else waiting.
   public func verdict(at time: Double) -> LivenessVerdict {
     guard options.enabled else { return .off }
     if attack != nil { return .spoof }
-    return Self.fuse(cueVotes(at: time))
+    return Self.fuse(cueVotes(at: time), pending: pendingCues)
   }
 
   /// The fusion rule: any attack vote makes an attack (a live cue cannot outvote it: a replayed
-  /// video blinks); otherwise any live vote makes a person; no vote, waiting.
-  public static func fuse(_ votes: [LivenessCue: Bool]) -> LivenessVerdict {
+  /// video blinks); otherwise any live vote makes a person, once no cue is `pending`; no vote, waiting.
+  public static func fuse(_ votes: [LivenessCue: Bool], pending: Set<LivenessCue> = []) -> LivenessVerdict {
     if votes.values.contains(false) { return .spoof }
-    return votes.values.contains(true) ? .live : .waiting
+    return votes.values.contains(true) && pending.isEmpty ? .live : .waiting
   }
 
   /// Why the verdict is what it is, for people: the cues that voted, e.g. "blink", "flat motion, texture".
@@ -343,6 +381,7 @@ public struct TrackLiveness: Sendable {
       case .motion: live ? "solid head motion" : "flat motion"
       case .texture: "print/screen texture"
       case .context: "a frame around the face that moves with it"
+      case .screen: "a screen's moire"
       }
     }
     if !attack.isEmpty { return attack.map { name($0, false) }.joined(separator: ", ") }
@@ -352,6 +391,14 @@ public struct TrackLiveness: Sendable {
 
   private var medianResidual: Double {
     residuals.isEmpty ? .infinity : residuals.sorted()[residuals.count / 2]
+  }
+
+  private var medianMoire: Double {
+    screenLooks.isEmpty ? .nan : screenLooks.map(\.moire).sorted()[screenLooks.count / 2]
+  }
+
+  private var medianBlackLift: Double {
+    screenLooks.isEmpty ? .nan : screenLooks.map(\.blackLift).sorted()[screenLooks.count / 2]
   }
 
   private var medianTexture: Double {
@@ -367,6 +414,10 @@ public struct TrackLiveness: Sendable {
       figures["context_held"] = Double(heldPairs)
       figures["context_free"] = Double(freePairs)
       figures["context_camera"] = Double(cameraPairs)
+    }
+    if !screenLooks.isEmpty {
+      figures["screen_moire"] = (medianMoire * 100).rounded() / 100
+      figures["black_lift"] = medianBlackLift
     }
     if let baseline { figures["ear_open"] = (baseline * 1000).rounded() / 1000 }
     if !recentRatios.isEmpty { figures["ear_noise"] = (noise * 1000).rounded() / 1000 }

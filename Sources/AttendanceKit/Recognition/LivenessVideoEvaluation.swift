@@ -150,7 +150,8 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     public let cues: Set<LivenessCue>
   }
 
-  /// Each cue alone, blink+motion, all, then att-take's defaults (`base.cues`).
+  /// Each cue alone, blink+motion, the defaults with the context cue (and the screen cue), all,
+  /// then att-take's defaults (`base.cues`).
   public let settings: [Setting]
   public var minLiveSeconds = 0.9
   public var liveWithin = 3.0
@@ -166,13 +167,14 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     self.models = models
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks68))
     var settings = measured.cues.sorted().map { Setting(name: $0.rawValue, cues: [$0]) }
-    // The defaults before the context cue, to compare with.
+    // The defaults before the screen cue, to compare with.
     if base.cues != [.blink, .motion] { settings.append(Setting(name: "blink+motion", cues: [.blink, .motion])) }
-    // The candidate for mounted cameras: the defaults with the context cue.
-    if !base.cues.contains(.context) {
-      let candidate = base.cues.union([.context])
-      settings.append(Setting(name: candidate.sorted().map(\.rawValue).joined(separator: "+"), cues: candidate))
+    // The candidates: the defaults with each cue that looks at the device, and with both.
+    func add(_ cues: Set<LivenessCue>) {
+      guard cues != base.cues, measured.cues.isSuperset(of: cues), !settings.contains(where: { $0.cues == cues }) else { return }
+      settings.append(Setting(name: cues.sorted().map(\.rawValue).joined(separator: "+"), cues: cues))
     }
+    for extra: Set<LivenessCue> in [[.screen], [.context], [.screen, .context]] { add(base.cues.union(extra)) }
     if measured.cues.count == LivenessCue.allCases.count, base.cues != measured.cues {
       settings.append(Setting(name: "all", cues: measured.cues))
     }
@@ -217,12 +219,12 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
           ?? (time, time, TrackLiveness(options: measured), settings.map { _ in nil }, settings.map { _ in false })
         state.last = time
         try state.liveness.observe(try landmarks.landmarks(of: face, in: image).points, box: face.box, in: image, at: time)
-        let votes = state.liveness.cueVotes(at: time)
+        let votes = state.liveness.cueVotes(at: time), pending = state.liveness.pendingCues
         for (k, setting) in settings.enumerated() {
-          var verdict = TrackLiveness.fuse(votes.filter { setting.cues.contains($0.key) })
-          // The texture cue only votes attack; scored alone, a face it has seen enough of and not
-          // voted against is one it accepts.
-          if setting.cues == [.texture], verdict == .waiting, state.liveness.textureScores.count >= measured.textureSamples {
+          var verdict = TrackLiveness.fuse(votes.filter { setting.cues.contains($0.key) }, pending: pending.intersection(setting.cues))
+          // The crop cues (texture, screen) only vote attack; scored alone, a face they have seen
+          // enough of and not voted against is one they accept.
+          if setting.cues.isSubset(of: [.texture, .screen]), verdict == .waiting, pending.isDisjoint(with: setting.cues) {
             verdict = .live
           }
           // As att-take: an attack vote is kept for the track's life (a later live vote does not count).
@@ -304,15 +306,23 @@ public struct LivenessVideoReport: Sendable, Codable {
 
   public var text: String {
     let kinds = rows.first?.attacks.map(\.kind) ?? []
-    var header = String(format: "%-24@", "cues" as NSString)
-    for kind in kinds { header += String(format: " %22@", "APCER \(kind)" as NSString) }
-    header += String(format: " %22@ %12@", "BPCER (\(Int(liveWithin)) s)" as NSString, "live after" as NSString)
+    func padded(_ text: String, _ width: Int, left: Bool = false) -> String {
+      let pad = String(repeating: " ", count: max(0, width - text.count))
+      return left ? text + pad : pad + text
+    }
+    let settingWidth = max(24, (rows.map(\.setting.count).max() ?? 0) + 1)
+    var header = padded("cues", settingWidth, left: true)
+    for kind in kinds { header += " " + padded("APCER \(kind)", 21) }
+    header += " " + padded("BPCER (\(Int(liveWithin)) s)", 24) + " " + padded("live after", 12)
     var lines = [header]
     for row in rows {
-      var line = String(format: "%-24@", row.setting as NSString)
-      for a in row.attacks { line += String(format: " %12.1f%% (%2d/%2d)", a.rate * 100, a.errors, a.samples) }
-      line += String(format: " %6.1f%% (%d/%d, %d never)", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
-      line += row.medianLiveAfter.map { String(format: " %10.2f s", $0) } ?? String(format: " %12@", "-" as NSString)
+      var line = padded(row.setting, settingWidth, left: true)
+      for a in row.attacks { line += " " + padded(String(format: "%.1f%% (%d/%d)", a.rate * 100, a.errors, a.samples), 21) }
+      line +=
+        " "
+        + padded(
+          String(format: "%.1f%% (%d/%d, %d never)", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever), 24)
+      line += " " + padded(row.medianLiveAfter.map { String(format: "%.2f s", $0) } ?? "-", 12)
       lines.append(line)
     }
     return lines.joined(separator: "\n")

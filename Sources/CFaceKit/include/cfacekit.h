@@ -145,6 +145,18 @@ int64_t cfk_texture_feature_count(void);
 /// cfk_texture_feature_count() floats.
 cfk_status cfk_texture_features(const cfk_image *image, cfk_rect rect, float *features, cfk_error *error);
 
+/// How much a face looks like one shown on a screen: `moire`, the strongest periodic component of the
+/// skin's fine texture against the median of its band (0.3-1.0 of the Nyquist frequency, at the
+/// camera's own resolution, leaving out the codecs' 8x8 block frequencies), which a display's pixel
+/// grid aliasing with the camera's raises; and `black_lift`, the face box's 2nd-percentile grey level
+/// minus the whole frame's (0-255), which a backlight raises. `moire` is -1 when the face's middle holds
+/// less than 32x32 pixels.
+typedef struct cfk_screen_look_result {
+  double moire;
+  double black_lift;
+} cfk_screen_look_result;
+cfk_status cfk_screen_look(const cfk_image *image, cfk_rect rect, cfk_screen_look_result *out, cfk_error *error);
+
 /// A box and label drawn on a frame written by cfk_video_writer_write (colour as RGB 0-255).
 typedef struct cfk_annotation {
   cfk_rect rect;
