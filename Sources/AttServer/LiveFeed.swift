@@ -71,13 +71,8 @@ enum FeedMessage {
 }
 
 extension JSONEncoder {
-  /// The API's encoding: ISO 8601 dates, stable key order.
-  static var api: JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.outputFormatting = [.sortedKeys]
-    return encoder
-  }
+  /// The API's encoding: att's own (ISO 8601 dates, stable key order).
+  static var api: JSONEncoder { .att }
 }
 
 /// Follows the committed records and pushes them to the feed: woken at once by `att.events` in queue
@@ -174,8 +169,9 @@ public final class FeedFollower: Service, Sendable {
     }
   }
 
-  /// Changes to people and unknown faces, cheaply: a count and a maximum over people (hundreds or
-  /// thousands of rows) and the newest unknown face's id (its primary key).
+  /// Changes to people, unknown faces and corrections, cheaply: a count and a maximum over people
+  /// (hundreds or thousands of rows), the newest unknown face's id and the newest audit row's (every
+  /// correction, excuse and calendar change writes one).
   private func stamp() throws -> String {
     try queries.store.reader { db in
       try String.fetchOne(
@@ -183,6 +179,7 @@ public final class FeedFollower: Service, Sendable {
         sql: """
           SELECT (SELECT count(*) FROM people) || ':' || (SELECT ifnull(max(updated_at), '') FROM people)
                  || ':' || (SELECT ifnull(max(id), 0) FROM unknown_faces)
+                 || ':' || (SELECT ifnull(max(id), 0) FROM audit_log)
           """) ?? ""
     }
   }

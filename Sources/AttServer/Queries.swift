@@ -2,72 +2,6 @@ import AttendanceKit
 import Foundation
 import GRDB
 
-/// A request value that cannot be used, naming the parameter.
-public struct BadParameter: Error, Equatable, CustomStringConvertible {
-  public let name: String
-  public let reason: String
-  public var description: String { "parameter '\(name)': \(reason)" }
-}
-
-/// A calendar day as the attendance table keeps it (`YYYY-MM-DD` in the camera's time zone).
-public struct Day: Sendable, Equatable, Comparable, CustomStringConvertible {
-  public let text: String
-
-  /// Parses a strict `YYYY-MM-DD` that names a real date.
-  public init?(_ text: String) {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-      text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 }),
-      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), MessageLimits.years.contains(y),
-      (1...12).contains(m), d >= 1
-    else { return nil }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
-      calendar.component(.day, from: date) == d, calendar.component(.month, from: date) == m
-    else { return nil }
-    self.text = text
-  }
-
-  /// Today on this host's clock and time zone.
-  public static func today(_ now: Date = Date(), timeZone: TimeZone = .current) -> Day {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = timeZone
-    let c = calendar.dateComponents([.year, .month, .day], from: now)
-    return Day(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))!
-  }
-
-  public var description: String { text }
-  public static func < (a: Day, b: Day) -> Bool { a.text < b.text }
-
-  /// The years a day may name, for messages.
-  static var years: String { "\(MessageLimits.years.lowerBound)-\(MessageLimits.years.upperBound)" }
-
-  /// The moment this day shows `clock` in `timeZone`.
-  public func date(at clock: ClockTime, in timeZone: TimeZone = .current) -> Date {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = timeZone
-    let parts = text.split(separator: "-").map { Int($0)! }
-    return calendar.date(
-      from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: clock.hour, minute: clock.minute))!
-  }
-}
-
-/// A clock time `HH:MM` (24 h), as `--late-after` and manual records take it.
-public struct ClockTime: Sendable, Equatable {
-  public let hour: Int
-  public let minute: Int
-
-  public init?(_ text: String) {
-    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard text.count == 5, parts.count == 2, parts[0].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
-      (0..<24).contains(hour), (0..<60).contains(minute)
-    else { return nil }
-    self.hour = hour
-    self.minute = minute
-  }
-}
-
 /// One attendance record as the API and the live feed show it.
 public struct AttendanceRow: Sendable, Codable, Equatable {
   public let id: Int64
@@ -81,6 +15,9 @@ public struct AttendanceRow: Sendable, Codable, Equatable {
   public let distance: Double?
   public let liveness: String?
   public let duplicates: Int
+  /// A record marked by hand: who marked it, and their note.
+  public let marked_by: String?
+  public let note: String?
 
   init(_ row: Row) {
     id = row["id"]
@@ -94,11 +31,13 @@ public struct AttendanceRow: Sendable, Codable, Equatable {
     distance = row["distance"]
     liveness = row["liveness"]
     duplicates = row["duplicates"]
+    marked_by = row["marked_by"]
+    note = row["note"]
   }
 
   static let columns = """
     a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.local_day, a.direction, a.distance,
-    a.liveness, a.duplicates
+    a.liveness, a.duplicates, a.marked_by, a.note
     """
 }
 
@@ -219,71 +158,52 @@ public struct AttendanceQueries: Sendable {
     public let day: String
     public let class_id: String?
     public let late_after: String?
+    public let school_day: Bool
+    public let holiday: String?
     public let expected: Int
     public let present: [Present]
     public let absent: [Absent]
+    public let excused: Int
     public let late: Int
   }
 
   /// Who is present on `day` (first arrival), who is absent against the roll (the class's members,
-  /// or everyone enrolled without a class), and who came after `lateAfter` (HH:MM, camera time).
+  /// or everyone enrolled), on a school day and from their enrolment, and who came after the
+  /// class's start time or `lateAfter` (HH:MM, camera time).
   public func summary(day: Day, classID: String?, lateAfter: String?) throws -> Summary {
-    try store.reader { db in
-      let classClause = classID == nil ? "" : "AND a.class_id = ?"
-      var arguments: StatementArguments = [day.text]
-      if let classID { _ = arguments.append(contentsOf: [classID]) }
-      let arrivals = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT a.person_id, p.name, min(a.captured_at) AS first, a.device_id FROM attendance a
-          JOIN people p ON p.id = a.person_id
-          WHERE a.local_day = ? AND a.direction = 'in' \(classClause)
-          GROUP BY a.person_id ORDER BY first
-          """, arguments: arguments)
-      let present = arrivals.map { row -> Summary.Present in
-        let first: String = row["first"]
-        // captured_at is YYYY-MM-DDTHH:MM:SS±HH:MM in the camera's zone: its clock time is characters 11-15.
-        let clock = String(first.dropFirst(11).prefix(5))
-        return Summary.Present(
-          person_id: row["person_id"], name: row["name"], captured_at: first, device_id: row["device_id"],
-          late: lateAfter.map { clock > $0 } ?? false)
-      }
-      let roll: [Row]
-      if let classID {
-        roll = try Row.fetchAll(
-          db,
-          sql: """
-            SELECT p.id, p.name FROM class_members m JOIN people p ON p.id = m.person_id
-            WHERE m.class_id = ? AND p.active = 1 ORDER BY p.id
-            """, arguments: [classID])
-      } else {
-        roll = try Row.fetchAll(db, sql: "SELECT id, name FROM people WHERE active = 1 ORDER BY id")
-      }
-      let here = Set(present.map(\.person_id))
-      let absent = roll.filter { !here.contains($0["id"]) }.map { Summary.Absent(person_id: $0["id"], name: $0["name"]) }
-      return Summary(
-        day: day.text, class_id: classID, late_after: lateAfter, expected: roll.count, present: present, absent: absent,
-        late: present.filter(\.late).count)
+    let roster = try store.roster(day: day, classID: classID, lateAfter: lateAfter)
+    let here = roster.entries.filter { $0.status == .present || $0.status == .manual }.sorted {
+      ($0.captured_at ?? "") < ($1.captured_at ?? "")
     }
+    return Summary(
+      day: roster.day, class_id: classID, late_after: roster.late_after, school_day: roster.school_day,
+      holiday: roster.holiday, expected: roster.expected,
+      present: here.map {
+        Summary.Present(
+          person_id: $0.person_id, name: $0.name, captured_at: $0.captured_at ?? "", device_id: $0.device_id, late: $0.late)
+      },
+      absent: roster.entries.filter { $0.status == .absent }.map { Summary.Absent(person_id: $0.person_id, name: $0.name) },
+      excused: roster.excused, late: roster.late)
   }
 
   public struct DayCount: Codable, Sendable, Equatable {
     public let day: String
+    public let school_day: Bool
     public let present: Int
+    public let late: Int
+    public let absent: Int
+    public let excused: Int
   }
 
-  /// People present per day in the range (the dashboard's chart).
-  public func daily(_ filter: Filter) throws -> [DayCount] {
-    var arguments = StatementArguments()
-    let clause = filter.clause(&arguments)
-    return try store.reader { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT a.local_day AS day, count(DISTINCT a.person_id) AS present FROM attendance a
-          WHERE \(clause) GROUP BY a.local_day ORDER BY a.local_day
-          """, arguments: arguments
-      ).map { DayCount(day: $0["day"], present: $0["present"]) }
+  /// The longest range the per-day counts cover.
+  public static let longestRange = 400
+
+  /// Present, late, absent and excused per day from `from` to `to`: every school day, and any other
+  /// day with a record.
+  public func daily(from: Day, to: Day, classID: String?, lateAfter: String?) throws -> [DayCount] {
+    try store.rosters(from: from, to: to, classID: classID, lateAfter: lateAfter).compactMap { r in
+      guard r.school_day || r.present > 0 else { return nil }
+      return DayCount(day: r.day, school_day: r.school_day, present: r.present, late: r.late, absent: r.absent, excused: r.excused)
     }
   }
 
@@ -346,10 +266,17 @@ public struct AttendanceQueries: Sendable {
   public func summaryCSV(_ filter: Filter) throws -> String {
     var arguments = StatementArguments()
     let clause = filter.clause(&arguments)
+    let calendar = try store.calendar()
     return try store.reader { db in
-      let sessions =
-        try Int.fetchOne(db, sql: "SELECT count(DISTINCT a.local_day) FROM attendance a WHERE \(clause)", arguments: arguments)
-        ?? 0
+      // The sessions are the school days of the range (from the first to the last day with a record,
+      // where the range is not given), each person's from the day they were enrolled, less the days
+      // they were excused.
+      let span = try Row.fetchOne(
+        db, sql: "SELECT min(a.local_day) AS first, max(a.local_day) AS last FROM attendance a WHERE \(clause)",
+        arguments: arguments)
+      let first = filter.from ?? (span?["first"] as String?).flatMap(Day.init)
+      let last = filter.to ?? (span?["last"] as String?).flatMap(Day.init)
+      let schoolDays = first.flatMap { first in last.map { Day.range(first, $0).filter(calendar.isSchoolDay) } } ?? []
       let attended = Dictionary(
         uniqueKeysWithValues: try Row.fetchAll(
           db, sql: "SELECT a.person_id, count(DISTINCT a.local_day) AS n FROM attendance a WHERE \(clause) GROUP BY a.person_id",
@@ -361,26 +288,36 @@ public struct AttendanceQueries: Sendable {
         people = try Row.fetchAll(
           db,
           sql: """
-            SELECT p.id, p.name FROM class_members m JOIN people p ON p.id = m.person_id
+            SELECT p.id, p.name, p.created_at FROM class_members m JOIN people p ON p.id = m.person_id
             WHERE m.class_id = ? AND p.active = 1
             """, arguments: [classID])
         let members = Set(people.map { $0["id"] as String })
         for id in attended.keys.sorted() where !members.contains(id) {
-          if let row = try Row.fetchOne(db, sql: "SELECT id, name FROM people WHERE id = ? AND active = 1", arguments: [id]) {
+          if let row = try Row.fetchOne(db, sql: "SELECT id, name, created_at FROM people WHERE id = ? AND active = 1", arguments: [id]) {
             people.append(row)
           }
         }
         people.sort { ($0["id"] as String) < ($1["id"] as String) }
       } else if let personID = filter.personID {
-        people = try Row.fetchAll(db, sql: "SELECT id, name FROM people WHERE id = ?", arguments: [personID])
+        people = try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM people WHERE id = ?", arguments: [personID])
       } else {
-        people = try Row.fetchAll(db, sql: "SELECT id, name FROM people WHERE active = 1 ORDER BY id")
+        people = try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM people WHERE active = 1 ORDER BY id")
+      }
+      var excused: [String: Set<String>] = [:]
+      for row in try Row.fetchAll(
+        db, sql: "SELECT person_id, local_day FROM excusals WHERE class_id IN ('', ?)", arguments: [filter.classID ?? ""])
+      {
+        excused[row["person_id"], default: []].insert(row["local_day"])
       }
       var text = "Roll No,Name,Attended,Sessions,Percentage\r\n"
       for person in people {
         let id: String = person["id"]
         let count = attended[id] ?? 0
-        let percentage = sessions == 0 ? 0 : Double(count) * 100 / Double(sessions)
+        let enrolled = (person["created_at"] as Date?).map { Day.today($0) }
+        let sessions = schoolDays.filter { day in
+          (enrolled.map { $0 <= day } ?? true) && !(excused[id]?.contains(day.text) ?? false)
+        }.count
+        let percentage = sessions == 0 ? 0 : min(100, Double(count) * 100 / Double(sessions))
         text +=
           [
             FeaturesCSV.field(id), FeaturesCSV.field(person["name"]), "\(count)", "\(sessions)",
@@ -393,7 +330,7 @@ public struct AttendanceQueries: Sendable {
   }
 
   private static let eventsHeader =
-    "id,person_id,name,class_id,device_id,captured_at,local_day,direction,distance,liveness,duplicates\r\n"
+    "id,person_id,name,class_id,device_id,captured_at,local_day,direction,distance,liveness,duplicates,marked_by,note\r\n"
 
   /// Up to `limit` records of the range after record `after`, in the order they were recorded, as CSV
   /// lines; and the last id written (nil when there are no more). The export reads a million records
@@ -418,6 +355,7 @@ public struct AttendanceQueries: Sendable {
           "\(r.id)", FeaturesCSV.field(r.person_id), FeaturesCSV.field(r.name), FeaturesCSV.field(r.class_id ?? ""),
           FeaturesCSV.field(r.device_id ?? ""), r.captured_at, r.local_day, r.direction,
           r.distance.map { String(format: "%.4f", $0) } ?? "", r.liveness ?? "", "\(r.duplicates)",
+          FeaturesCSV.field(r.marked_by ?? ""), FeaturesCSV.field(r.note ?? ""),
         ].joined(separator: ",") + "\r\n"
     }
     return (text, rows.count == limit ? rows.last?.id : nil)

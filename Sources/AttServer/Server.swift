@@ -81,10 +81,13 @@ final class Server: Sendable {
     api.get("people", use: blocking { request, _ in try self.people(request) })
     api.get("people/:id", use: blocking { _, context in try self.person(context) })
     api.get("people/:id/attendance", use: blocking { request, context in try self.personAttendance(request, context) })
+    api.get("people/:id/report", use: blocking { request, context in try self.personReport(request, context) })
     api.get("classes", use: blocking { _, _ in try JSONBody(self.queries.classes()) })
     api.get("attendance", use: blocking { request, _ in try self.attendance(request) })
     api.get("summary", use: blocking { request, _ in try self.summary(request) })
     api.get("daily", use: blocking { request, _ in try self.daily(request) })
+    api.get("roster", use: blocking { request, _ in try self.roster(request) })
+    api.get("calendar", use: blocking { _, _ in try JSONBody(self.settings.store.calendar()) })
     api.get("unknown-faces", use: blocking { request, _ in try self.unknownFaces(request) })
     api.get("export/summary.csv", use: blocking { request, _ in try self.summaryCSV(request) })
     api.get("export/events.csv") { request, _ in try self.eventsCSV(request) }
@@ -93,7 +96,10 @@ final class Server: Sendable {
     admin.patch("people/:id") { request, context in try await self.rename(request, context) }
     admin.delete("people/:id", use: blocking { request, context in try self.remove(request, context) })
     admin.post("attendance") { request, context in try await self.addAttendance(request, context) }
-    admin.delete("attendance/:id", use: blocking { _, context in try self.deleteAttendance(context) })
+    admin.delete("attendance/:id", use: blocking { request, context in try self.deleteAttendance(request, context) })
+    admin.post("excusals") { request, context in try await self.excuse(request, context) }
+    admin.delete("excusals", use: blocking { request, context in try self.unexcuse(request, context) })
+    admin.put("calendar") { request, context in try await self.saveCalendar(request, context) }
     admin.get("audit", use: blocking { request, _ in try self.audit(request) })
     cameraRoutes.add(cameras: cameras, people: api, admin: admin)
   }
@@ -107,10 +113,14 @@ final class Server: Sendable {
   }
 
   /// The login form, with a fresh CSRF token in a cookie and in the form (double submit).
-  func loginPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
+  /// After a failed sign-in the name stays filled in and the password field has the focus.
+  func loginPage(error: String?, status: HTTPResponse.Status = .ok, name: String = "") -> Response {
     let token = Crypto.randomBytes(18).base64URL
     let html = String(decoding: PackageResources.login_html, as: UTF8.self)
       .replacingOccurrences(of: "{{csrf}}", with: token)
+      .replacingOccurrences(of: "{{name}}", with: HTML.escape(String(name.prefix(64))))
+      .replacingOccurrences(of: "{{focus-name}}", with: name.isEmpty ? "autofocus" : "")
+      .replacingOccurrences(of: "{{focus-password}}", with: name.isEmpty ? "" : "autofocus")
       .replacingOccurrences(of: "{{error}}", with: error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
     var response = Response(
       status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -136,13 +146,13 @@ final class Server: Sendable {
     guard let cookie = request.cookies[SessionSigner.csrfCookieName]?.value,
       Crypto.equal(Array(cookie.utf8), Array(form.csrf.utf8))
     else {
-      return loginPage(error: "The form expired; please sign in again.", status: .forbidden)
+      return loginPage(error: "The form expired; please sign in again.", status: .forbidden, name: form.name)
     }
     let keys = LoginLimiter.keys(address: context.remoteAddress, account: form.name)
     if let wait = settings.limiter.retryAfter(keys) {
       metrics.countLoginRefusal()
       var response = loginPage(
-        error: "Too many failed sign-ins. Try again in \(wait) seconds.", status: .tooManyRequests)
+        error: "Too many failed sign-ins. Try again in \(wait) seconds.", status: .tooManyRequests, name: form.name)
       response.headers[.retryAfter] = "\(wait)"
       return response
     }
@@ -154,7 +164,8 @@ final class Server: Sendable {
       // otherwise make the refusals themselves the flood.
       try? await Task.sleep(for: .seconds(1))
       metrics.countLoginRefusal()
-      var response = loginPage(error: "The server is busy with other sign-ins. Try again in a few seconds.", status: .serviceUnavailable)
+      var response = loginPage(
+        error: "The server is busy with other sign-ins. Try again in a few seconds.", status: .serviceUnavailable, name: form.name)
       response.headers[.retryAfter] = "2"
       return response
     }
@@ -162,7 +173,7 @@ final class Server: Sendable {
       settings.limiter.recordFailure(keys)
       metrics.countLoginRefusal()
       logger.notice("sign-in refused for '\(LogText.safe(form.name))' from \(context.remoteAddress)")
-      return loginPage(error: "Wrong name or password.", status: .unauthorized)
+      return loginPage(error: "Wrong name or password.", status: .unauthorized, name: form.name)
     }
     settings.limiter.recordSuccess(keys)
     let (sessionCookie, session) = signer.newSession(name: identity.name, role: identity.role)
@@ -275,6 +286,56 @@ final class Server: Sendable {
     return try JSONBody(queries.attendance(filter, limit: try q.limit(), before: try q.integer("before")))
   }
 
+  /// A person's days over a range (the last 30 by default): each school day's state from the
+  /// roster, and the counts and attendance rate over the school days since their enrolment.
+  func personReport(_ request: Request, _ context: AppContext) throws -> JSONBody {
+    let id = try personID(context)
+    guard let person = try settings.store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    let filter = try Query(request).filter()
+    let to = filter.to ?? Day.today()
+    let from = filter.from ?? to.adding(days: -29)
+    guard Day.range(from, to).count <= AttendanceQueries.longestRange else {
+      throw HTTPError(.badRequest, message: "from, to: the range is longer than \(AttendanceQueries.longestRange) days")
+    }
+    struct DayState: Encodable {
+      let day: String
+      let school_day: Bool
+      let entry: Roster.Entry
+    }
+    struct Report: Encodable {
+      let person: PersonRecord
+      let from: String
+      let to: String
+      /// School days on which the person was enrolled.
+      let school_days: Int
+      let present: Int
+      let late: Int
+      let manual: Int
+      let excused: Int
+      let absent: Int
+      /// Present on school days over school days less excused ones; nil when there were none.
+      let rate: Double?
+      /// Newest first: every school day since enrolment, and any other day with a record.
+      let days: [DayState]
+    }
+    let days = try settings.store.rosters(from: from, to: to, classID: nil, lateAfter: settings.lateAfter).compactMap { roster in
+      roster.entries.first { $0.person_id == id && $0.status != .notExpected }.map {
+        DayState(day: roster.day, school_day: roster.school_day, entry: $0)
+      }
+    }
+    let school = days.filter(\.school_day)
+    let here = days.filter { $0.entry.status == .present || $0.entry.status == .manual }
+    let hereOnSchoolDays = school.filter { $0.entry.status == .present || $0.entry.status == .manual }.count
+    let excused = school.filter { $0.entry.status == .excused }.count
+    let base = school.count - excused
+    return try JSONBody(
+      Report(
+        person: person, from: from.text, to: to.text, school_days: school.count, present: here.count,
+        late: here.filter(\.entry.late).count, manual: here.filter { $0.entry.status == .manual }.count, excused: excused,
+        absent: school.filter { $0.entry.status == .absent }.count,
+        rate: base > 0 ? Double(hereOnSchoolDays) / Double(base) : nil, days: days.reversed()))
+  }
+
   func attendance(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     return try JSONBody(queries.attendance(try q.filter(), limit: try q.limit(), before: try q.integer("before")))
@@ -286,14 +347,22 @@ final class Server: Sendable {
       queries.summary(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: settings.lateAfter))
   }
 
+  /// Present, late, absent and excused per school day over the range (the last 30 days by default).
   func daily(_ request: Request) throws -> JSONBody {
-    let q = Query(request)
-    var filter = try q.filter()
-    if filter.from == nil {
-      let start = Date().addingTimeInterval(-29 * 86400)
-      filter.from = Day.today(start)
+    let filter = try Query(request).filter()
+    let to = filter.to ?? Day.today()
+    let from = filter.from ?? to.adding(days: -29)
+    guard Day.range(from, to).count <= AttendanceQueries.longestRange else {
+      throw HTTPError(.badRequest, message: "from, to: the range is longer than \(AttendanceQueries.longestRange) days")
     }
-    return try JSONBody(queries.daily(filter))
+    return try JSONBody(queries.daily(from: from, to: to, classID: filter.classID, lateAfter: settings.lateAfter))
+  }
+
+  /// The day's roll with each person's state (present, marked by hand, excused, absent), late or not.
+  func roster(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    return try JSONBody(
+      settings.store.roster(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: settings.lateAfter))
   }
 
   func unknownFaces(_ request: Request) throws -> JSONBody {
@@ -406,48 +475,86 @@ final class Server: Sendable {
     if let classID = c.class_id, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
-    guard let direction = AttendanceMessage.Direction(rawValue: c.direction ?? "in") else {
-      throw HTTPError(.badRequest, message: "direction: use 'in' or 'out'")
+    if let direction = c.direction, direction != "in" {
+      throw HTTPError(.badRequest, message: "direction: a record marked by hand is an arrival ('in')")
     }
-    let message = AttendanceMessage(
-      personID: c.person_id, deviceID: "manual", classID: c.class_id,
-      capturedAt: CapturedTime.string(from: day.date(at: clock)), direction: direction)
-    let receipt = try settings.delivery.deliver(.attendance(message))
-    if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
-      throw HTTPError(.unprocessableContent, message: reason)
-    }
-    try record(
-      context, "attendance added", c.person_id,
-      [
-        "day": day.text, "time": time, "class_id": c.class_id ?? "", "observation_id": message.id.uuidString,
-        "note": c.note ?? "",
-      ])
-    return try outcome(receipt)
+    return try correct(
+      CorrectionMessage(
+        action: .markPresent, actor: actor(context), personID: c.person_id, classID: c.class_id,
+        capturedAt: CapturedTime.string(from: day.date(at: clock)), note: c.note))
   }
 
-  /// Deletes a wrong record. Its observations stay (unlinked), so a replayed message cannot bring it back.
-  func deleteAttendance(_ context: AppContext) throws -> Response {
+  /// Deletes a wrong record, through the handler. Its observations stay (unlinked), so a replayed
+  /// message cannot bring it back.
+  func deleteAttendance(_ request: Request, _ context: AppContext) throws -> Response {
     guard let id = context.parameters.get("id", as: Int64.self) else {
       throw HTTPError(.badRequest, message: "attendance id must be a number")
     }
-    let row = try settings.store.write { db -> Row? in
-      guard
-        let row = try Row.fetchOne(db, sql: "SELECT person_id, local_day, class_id FROM attendance WHERE id = ?", arguments: [id])
-      else { return nil }
-      try db.execute(
-        sql: "UPDATE observations SET attendance_id = NULL, outcome = 'corrected away' WHERE attendance_id = ?", arguments: [id])
-      try db.execute(sql: "DELETE FROM attendance WHERE id = ?", arguments: [id])
-      return row
+    let note = try Query(request).text("note")
+    if let note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    return try correct(CorrectionMessage(action: .deleteRecord, actor: actor(context), note: note, attendanceID: id))
+  }
+
+  struct Excuse: Decodable {
+    let person_id: String
+    let day: String
+    let class_id: String?
+    let note: String?
+  }
+
+  func excuse(_ request: Request, _ context: AppContext) async throws -> Response {
+    let excuse = try await request.decode(as: Excuse.self, context: context)
+    if let problem = PersonIdentity.validate(id: excuse.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    guard Day(excuse.day) != nil else {
+      throw HTTPError(.badRequest, message: "day: '\(LogText.safe(excuse.day, limit: 40))' is not a date (YYYY-MM-DD)")
     }
-    guard let row else { throw HTTPError(.notFound, message: "no attendance record \(id)") }
-    try record(
-      context, "attendance deleted", row["person_id"],
-      ["attendance_id": "\(id)", "day": row["local_day"], "class_id": (row["class_id"] as String?) ?? ""])
-    return try JSONBody(["status": "deleted"]).response(status: .ok)
+    if let classID = excuse.class_id, PersonIdentity.validate(id: classID) != nil {
+      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
+    }
+    if let note = excuse.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    let message = CorrectionMessage(
+      action: .excuse, actor: actor(context), personID: excuse.person_id, classID: excuse.class_id, day: excuse.day,
+      note: excuse.note)
+    return try await database.run { try self.correct(message) }
+  }
+
+  func unexcuse(_ request: Request, _ context: AppContext) throws -> Response {
+    let q = Query(request)
+    guard let person = try q.identifier("person_id") else { throw HTTPError(.badRequest, message: "person_id: give the person") }
+    guard let day = try q.day("day") else { throw HTTPError(.badRequest, message: "day: give the day (YYYY-MM-DD)") }
+    return try correct(
+      CorrectionMessage(
+        action: .unexcuse, actor: actor(context), personID: person, classID: try q.identifier("class"), day: day.text))
+  }
+
+  /// A correction goes through the same handler as a camera's message (in queue mode, through the
+  /// broker to att-worker), which writes the audit row in the same transaction.
+  func correct(_ message: CorrectionMessage) throws -> Response {
+    let receipt = try settings.delivery.deliver(.correction(message))
+    logger.notice("\(message.actor): \(message.action.rawValue) \(message.personID ?? message.attendanceID.map { "record \($0)" } ?? "")")
+    return try outcome(receipt)
+  }
+
+  func saveCalendar(_ request: Request, _ context: AppContext) async throws -> Response {
+    let calendar = try await request.decode(as: SchoolCalendar.self, context: context)
+    let actor = actor(context)
+    return try await database.run {
+      do {
+        try self.settings.store.saveCalendar(calendar, actor: actor)
+      } catch let problem as CalendarProblem {
+        throw HTTPError(.badRequest, message: problem.description)
+      }
+      return try JSONBody(self.settings.store.calendar()).response(status: .ok)
+    }
+  }
+
+  /// Who is acting, as the audit log names them.
+  func actor(_ context: AppContext) -> String {
+    context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
   }
 
   func record(_ context: AppContext, _ action: String, _ target: String, _ details: [String: String]) throws {
-    let actor = context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
+    let actor = actor(context)
     let json = String(decoding: try JSONEncoder.api.encode(details), as: UTF8.self)
     try settings.store.write { db in
       try db.execute(

@@ -115,15 +115,47 @@ final class DevTools: @unchecked Sendable {
   }
 }
 
-@Suite("The dashboard in a real browser (headless Chromium)", .testThreads)
+/// WCAG 2.1 contrast of every visible text in `root` (a CSS selector), measured in the page: the
+/// text's colour against the first opaque background behind it. Returns the failures, as text.
+enum Contrast {
+  static func script(_ root: String) -> String {
+    """
+    (() => {
+      const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const p = m[1].split(',').map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+      const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+      const background = (e) => { for (; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a >= 0.99) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+      const failures = [];
+      let checked = 0;
+      for (const e of document.querySelectorAll(\(jsString(root)) + ' *')) {
+        if (e.closest('svg') || e.closest('[hidden]')) continue;
+        const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own) continue;
+        const style = getComputedStyle(e);
+        const box = e.getBoundingClientRect();
+        if (style.visibility === 'hidden' || style.display === 'none' || box.width === 0 || box.height === 0) continue;
+        if (e.closest('.visually-hidden')) continue;
+        const fg = parse(style.color), bg = background(e);
+        const a = lum(fg), b = lum(bg);
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+        const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+        checked++;
+        if (ratio < needed) failures.push(e.tagName + '.' + e.className + ' "' + e.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2) + ':1');
+      }
+      return JSON.stringify({ checked, failures });
+    })()
+    """
+  }
+
+  static func jsString(_ text: String) -> String { String(decoding: try! JSONEncoder().encode(text), as: UTF8.self) }
+}
+
+@Suite("The dashboard in a real browser (headless Chromium)", .testThreads, .serialized)
 struct BrowserTests {
   static let artifacts = "\(Checkout.root)/.build/test-artifacts"
 
-  @Test(
-    "sign in, see a new arrival appear live without a reload, names shown as text; screenshots saved",
-    .enabled(if: Chromium.path != nil, "needs Debian's chromium (Scripts/install-deps --with-browser; make test installs it)"))
-  func dashboard() async throws {
-    let f = try Fixture(label: "browser")
+  /// A real att-serve over the fixture's database, stopped (and checked to stop cleanly) after `body`.
+  func withServer(_ f: Fixture, _ body: (Int) async throws -> Void) async throws {
     let port = Int.random(in: 18000...18999)
     let server = try ToolRun.start(
       "att-serve",
@@ -143,69 +175,185 @@ struct BrowserTests {
       if !up { try await Task.sleep(for: .milliseconds(100)) }
     }
     try #require(up, "att-serve answers /healthz")
+    try await body(port)
+  }
 
-    let browser = try Chromium()
+  /// Signs `name` in through the form, in a fresh headless Chromium of `width` x `height`.
+  func withPage(port: Int, name: String, width: Int = 1366, height: Int = 900, _ body: @escaping @Sendable (DevTools) async throws -> Void)
+    async throws
+  {
+    let browser = try Chromium(width: width, height: height)
     try await WebSocketClient.connect(
       url: try browser.pageSocket(), configuration: .init(maxFrameSize: 64 << 20), logger: Logger(label: "devtools")
     ) { inbound, outbound, _ in
       let page = DevTools(inbound, outbound)
       try await page.call("Page.enable")
+      try await page.call(
+        "Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": false])
       try await page.call("Page.navigate", ["url": "http://127.0.0.1:\(port)/"])
       #expect(
         try await page.waitFor("location.pathname === '/login' && !!document.getElementById('signin')"), "redirected to sign in")
+      // A wrong password first: the name stays filled in.
       try await page.evaluate(
         """
-        document.getElementById('name').value = 'ana';
+        document.getElementById('name').value = '\(name)';
+        document.getElementById('password').value = 'wrong password';
+        document.querySelector('form').submit(); true
+        """)
+      #expect(
+        try await page.waitFor(
+          "!!document.querySelector('.error') && document.getElementById('name').value === '\(name)' && document.activeElement.id === 'password'"),
+        "a failed sign-in keeps the name and puts the focus on the password")
+      try await page.evaluate(
+        """
         document.getElementById('password').value = '\(Fixture.password)';
         document.querySelector('form').submit(); true
         """)
       #expect(try await page.waitFor("location.pathname === '/' && document.getElementById('live').textContent === 'live'"))
-      #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "ana · admin")
-      #expect(try await page.evaluate("document.querySelectorAll('#feed tr').length") as? Int == 0)
-
-      // A camera's observation is committed: the row appears with no reload.
-      try f.attend("21CS002", CapturedTime.string(from: Date()))
-      #expect(try await page.waitFor("document.querySelectorAll('#feed tr').length === 1", seconds: 5))
-      #expect(
-        try await page.evaluate("document.querySelector('#feed tr').textContent.includes(\(jsString(Fixture.hostileName)))")
-          as? Bool == true)
-      #expect(
-        try await page.evaluate("document.querySelectorAll('#feed img').length === 0 && window.pwned === undefined") as? Bool
-          == true,
-        "a name is text, never markup")
-      #expect(try await page.waitFor("document.getElementById('n-present').textContent === '1'", seconds: 5), "the counts follow")
-
-      // A camera reports its status: the cameras panel shows it online (read every 10 s), and an
-      // admin names and places it from the page.
-      var status = CameraStatus(deviceID: "gate-1", name: nil, sourceKind: .stream, interval: 5)
-      status.framesPerSecond = 24.5
-      try f.store.saveCameraStatus(status, reportedBy: "gate-1")
-      #expect(
-        try await page.waitFor(
-          "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('gate-1') && r.querySelector('.state.online') && r.textContent.includes('24.5'))",
-          seconds: 15), "the camera is online on the dashboard")
-      try await page.evaluate(
-        """
-        document.getElementById('camera-id').value = 'gate-1';
-        document.getElementById('camera-name').value = 'Main gate';
-        document.getElementById('camera-location').value = 'Building A';
-        document.getElementById('camera-form').requestSubmit(); true
-        """)
-      #expect(
-        try await page.waitFor(
-          "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('Main gate') && r.textContent.includes('Building A'))",
-          seconds: 5), "the admin's name and location are shown")
-      #expect(try f.count("SELECT count(*) FROM audit_log WHERE action = 'camera described'") == 1)
-      let png = try await page.screenshot(to: "\(Self.artifacts)/dashboard.png")
-      #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
-
-      // On a phone-sized screen nothing runs off the side.
-      try await page.call(
-        "Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
-      try await Task.sleep(for: .milliseconds(300))
-      #expect(try await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1") as? Bool == true)
-      _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-phone.png")
+      #expect(try await page.waitFor("document.querySelectorAll('#roster li').length === 3"), "the roster is shown")
+      try await body(page)
       try await outbound.close(.normalClosure, reason: nil)
+    }
+  }
+
+  func contrast(_ page: DevTools, _ root: String, _ label: String) async throws {
+    let text = try await page.evaluate(Contrast.script(root)) as? String ?? "{}"
+    let result = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+    #expect((result["checked"] as? Int ?? 0) > 10, "\(label): texts were measured")
+    #expect((result["failures"] as? [String] ?? ["?"]).isEmpty, "\(label): WCAG AA contrast: \(result["failures"] ?? "")")
+  }
+
+  @Test(
+    "an admin's morning: the roster, a live arrival announced, marking present and undoing it, the person page in view, the calendar changing the absent count; contrast measured; screenshots at 1366x900 and 390x844",
+    .enabled(if: Chromium.path != nil, "needs Debian's chromium (Scripts/install-deps --with-browser; make test installs it)"))
+  func adminMorning() async throws {
+    let f = try Fixture(label: "browser")
+    try await withServer(f) { port in
+      try await withPage(port: port, name: "ana") { page in
+        #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "ana · admin")
+        #expect(try await page.evaluate("document.getElementById('n-absent').textContent") as? String == "3")
+        #expect(try await page.evaluate("document.getElementById('roster-h').textContent.startsWith('Today, ')") as? Bool == true)
+
+        // A camera's observation is committed: the row appears with no reload, and is announced.
+        try f.attend("21CS002", CapturedTime.string(from: Date()))
+        #expect(try await page.waitFor("document.querySelectorAll('#feed tr').length === 1", seconds: 5))
+        #expect(
+          try await page.waitFor(
+            "document.getElementById('announce').textContent.startsWith('Arrived: ') && document.getElementById('announce').textContent.includes(\(jsString(Fixture.hostileName)))",
+            seconds: 5), "the arrival is announced (aria-live)")
+        #expect(try await page.evaluate("document.getElementById('announce').getAttribute('aria-live')") as? String == "polite")
+        #expect(
+          try await page.evaluate("document.querySelectorAll('#feed img, #roster img').length === 0 && window.pwned === undefined")
+            as? Bool == true, "a name is text, never markup")
+        #expect(try await page.waitFor("document.getElementById('n-present').textContent === '1'", seconds: 5), "the counts follow")
+
+        // Mark Barack Obama present with a note, from his chip; then undo it from the toast.
+        let obama = "document.querySelector('#roster li[data-person=\"21CS001\"]')"
+        try await page.evaluate("\(obama).querySelector('.correct').click(); true")
+        #expect(try await page.waitFor("document.getElementById('correction').open"))
+        try await page.evaluate(
+          """
+          document.getElementById('mark-time').value = '08:40';
+          document.getElementById('mark-note').value = 'the camera was off';
+          document.getElementById('mark-button').click(); true
+          """)
+        #expect(try await page.waitFor("\(obama) && \(obama).dataset.state === 'manual'", seconds: 5), "marked present by hand")
+        #expect(try await page.waitFor("!document.getElementById('toast').hidden"))
+        #expect(
+          try await page.waitFor("[...document.querySelectorAll('#feed tr')].some(r => r.textContent.includes('by hand (ana): the camera was off'))"),
+          "the arrivals say who marked it and why")
+        #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND marked_by = 'ana' AND note = 'the camera was off'") == 1)
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-marked.png")
+        try await page.evaluate("document.getElementById('toast-undo').click(); true")
+        #expect(try await page.waitFor("\(obama).dataset.state === 'absent'", seconds: 5), "undone")
+        #expect(try f.count("SELECT count(*) FROM audit_log WHERE actor = 'ana' AND action IN ('attendance added', 'attendance deleted')") == 2)
+        #expect(try await page.waitFor("document.querySelectorAll('#audit tr').length >= 2"), "the audit log is on the page")
+
+        // The person page opens in view, with headers and the attendance rate.
+        try await page.evaluate("\(obama).querySelector('.chip').click(); true")
+        #expect(
+          try await page.waitFor(
+            "document.getElementById('person').open && document.getElementById('person-h').textContent === 'Barack Obama (21CS001)'"))
+        #expect(
+          try await page.evaluate(
+            "(() => { const r = document.getElementById('person-h').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
+            as? Bool == true, "the person page is in view")
+        #expect(
+          try await page.evaluate("[...document.querySelectorAll('#person th')].map(t => t.textContent).join(',')") as? String
+            == "Day,State,Arrived,Camera,Note")
+        #expect(try await page.evaluate("document.getElementById('remove-what').textContent.includes('face image')") as? Bool == true)
+        try await contrast(page, "#person", "the person page")
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-person.png")
+        try await page.evaluate("document.querySelector('#person [data-close]').click(); true")
+
+        // Today stops being a school day: nobody is absent any more.
+        try await page.evaluate(
+          """
+          (() => { const today = (new Date(document.getElementById('day').value + 'T12:00:00Z').getUTCDay() + 6) % 7 + 1;
+            document.querySelector('#weekdays input[data-weekday="' + today + '"]').checked = false;
+            document.getElementById('calendar-form').requestSubmit(); return true; })()
+          """)
+        #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '0'", seconds: 5), "the calendar changes the absent count")
+        #expect(try await page.evaluate("document.getElementById('roster-note').textContent.includes('Not a school day')") as? Bool == true)
+        try await page.evaluate("document.querySelectorAll('#weekdays input').forEach(b => b.checked = true); document.getElementById('calendar-form').requestSubmit(); true")
+        #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '2'", seconds: 5))
+
+        // A camera reports its status: the cameras panel shows it online (read every 10 s), and an
+        // admin names and places it from the page.
+        var status = CameraStatus(deviceID: "gate-1", name: nil, sourceKind: .stream, interval: 5)
+        status.framesPerSecond = 24.5
+        try f.store.saveCameraStatus(status, reportedBy: "gate-1")
+        #expect(
+          try await page.waitFor(
+            "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('gate-1') && r.querySelector('.state.online') && r.textContent.includes('24.5'))",
+            seconds: 15), "the camera is online on the dashboard")
+        try await page.evaluate(
+          """
+          document.getElementById('camera-id').value = 'gate-1';
+          document.getElementById('camera-name').value = 'Main gate';
+          document.getElementById('camera-location').value = 'Building A';
+          document.getElementById('camera-form').requestSubmit(); true
+          """)
+        #expect(
+          try await page.waitFor(
+            "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('Main gate') && r.textContent.includes('Building A'))",
+            seconds: 5), "the admin's name and location are shown")
+        #expect(try f.count("SELECT count(*) FROM audit_log WHERE action = 'camera described'") == 1)
+        #expect(
+          try await page.evaluate("(() => { const t = document.querySelector('#feed').closest('table'); return t.scrollWidth <= t.parentElement.clientWidth + 1; })()")
+            as? Bool == true, "the arrivals table shows every column at 1366 px")
+        try await contrast(page, "body", "the dashboard")
+        let png = try await page.screenshot(to: "\(Self.artifacts)/dashboard.png")
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
+
+        // On a phone-sized screen nothing runs off the side.
+        try await page.call(
+          "Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
+        #expect(try await page.waitFor("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-phone.png")
+      }
+    }
+  }
+
+  @Test(
+    "a viewer sees the roster and the person page, and no correction control, audit log or image",
+    .enabled(if: Chromium.path != nil, "needs Debian's chromium (Scripts/install-deps --with-browser; make test installs it)"))
+  func viewer() async throws {
+    let f = try Fixture(label: "browser-viewer")
+    try f.attend("21CS001", CapturedTime.string(from: Date()))
+    try await withServer(f) { port in
+      try await withPage(port: port, name: "vic", width: 390, height: 844) { page in
+        #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "vic · viewer")
+        #expect(try await page.evaluate("document.querySelectorAll('#roster .correct').length") as? Int == 0, "no correction controls")
+        #expect(try await page.evaluate("document.getElementById('audit-section').hidden") as? Bool == true)
+        #expect(try await page.evaluate("[...document.querySelectorAll('#calendar-form input')].every(i => i.disabled || i.closest('[hidden]'))") as? Bool == true)
+        try await page.evaluate("document.querySelector('#roster li[data-person=\"21CS001\"] .chip').click(); true")
+        #expect(try await page.waitFor("document.getElementById('person').open"))
+        #expect(try await page.evaluate("document.getElementById('person-admin').hidden") as? Bool == true, "no rename or remove")
+        #expect(try await page.evaluate("document.querySelectorAll('img').length") as? Int == 0, "no biometric image reaches a viewer")
+        #expect(try await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1") as? Bool == true)
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-viewer-phone.png")
+      }
     }
   }
 

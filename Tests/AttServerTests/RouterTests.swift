@@ -155,9 +155,16 @@ struct RouterTests {
         let absent = (try json($0.body) as? [String: Any])?["absent"] as? [[String: Any]]
         #expect(absent?.map { $0["person_id"] as? String } == ["21CS002"])
       }
-      try await client.execute(uri: "/api/daily?from=2026-11-01&to=2026-11-30", method: .get, headers: auth) {
-        let days = try json($0.body) as? [[String: Any]]
-        #expect(days?.map { "\($0["day"]!)=\($0["present"]!)" } == ["2026-11-24=1", "2026-11-25=3"])
+      try await client.execute(uri: "/api/daily?from=2026-11-01&to=2026-11-30&class=CS", method: .get, headers: auth) {
+        let days = try json($0.body) as? [[String: Any]] ?? []
+        #expect(days.count == 30, "every school day of the range (the fixture's calendar has seven a week)")
+        let figures = days.filter { ($0["present"] as? Int ?? 0) > 0 }.map {
+          "\($0["day"]!) present \($0["present"]!) late \($0["late"]!) absent \($0["absent"]!)"
+        }
+        #expect(figures == ["2026-11-24 present 1 late 0 absent 1", "2026-11-25 present 2 late 1 absent 0"])
+      }
+      try await client.execute(uri: "/api/daily?from=2025-01-01&to=2026-11-30", method: .get, headers: auth) {
+        #expect($0.status == .badRequest, "a range longer than 400 days")
       }
       try await client.execute(uri: "/api/devices", method: .get, headers: auth) {
         #expect(Set((try? json($0.body) as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []) == ["cam-1", "cam-2"])
@@ -222,7 +229,13 @@ struct RouterTests {
         body: ByteBuffer(
           string: #"{"person_id":"21CS001","day":"2026-11-25","time":"08:45","class_id":"CS","note":"camera was off"}"#)
       ) { #expect($0.status == .ok) }
-      #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND device_id = 'manual'") == 1)
+      #expect(
+        try f.count(
+          """
+          SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND device_id IS NULL
+          AND marked_by = 'admin-script (token)' AND note = 'camera was off'
+          """) == 1, "a record marked by hand carries who marked it and the note; it has no camera")
+      let audited = try f.count("SELECT count(*) FROM audit_log")
       try await client.execute(
         uri: "/api/attendance", method: .post, headers: admin,
         body: ByteBuffer(string: #"{"person_id":"nobody","day":"2026-11-25"}"#)
@@ -231,6 +244,7 @@ struct RouterTests {
         uri: "/api/attendance", method: .post, headers: admin,
         body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-13-01"}"#)
       ) { #expect($0.status == .badRequest) }
+      #expect(try f.count("SELECT count(*) FROM audit_log") == audited, "a refused correction leaves no audit row")
 
       let wrong = try f.store.reader { db in try Int64.fetchOne(db, sql: "SELECT id FROM attendance WHERE person_id = '21CS002'")
       }!
@@ -322,6 +336,105 @@ struct RouterTests {
       try accounts.addUser("vic", password: Fixture.password, role: .admin)
       #expect(try await me(vic) == .unauthorized, "removal ended it for good")
       #expect(try f.count("SELECT count(*) FROM sessions WHERE user_name = 'vic'") == 0)
+    }
+  }
+
+  @Test("the roster: present, late, by hand, excused and absent; corrections through the handler with their audit rows; the calendar decides who is absent")
+  func rosterAndCorrections() async throws {
+    let f = try Fixture()
+    try f.attend("21CS001", "2026-11-24T08:50:00+01:00")
+    try f.attend("21CS002", "2026-11-25T09:20:00+01:00")
+    let app = try buildApplication(f.settings())
+    let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+    let viewer = HTTPFields.bearer(f.viewerToken) + [.contentType: "application/json"]
+    @Sendable func roster(_ client: some TestClientProtocol, _ day: String) async throws -> [String: Any] {
+      try await client.execute(uri: "/api/roster?date=\(day)&class=CS", method: .get, headers: viewer) {
+        try json($0.body) as? [String: Any] ?? [:]
+      }
+    }
+    @Sendable func states(_ r: [String: Any]) -> [String] {
+      (r["entries"] as? [[String: Any]] ?? []).map { "\($0["person_id"]!)=\($0["status"]!)\($0["late"] as? Bool == true ? "+late" : "")" }
+        .sorted()
+    }
+    try await app.test(.router) { client in
+      var r = try await roster(client, "2026-11-25")
+      #expect(states(r) == ["21CS001=absent", "21CS002=present+late"])
+      #expect(r["late_after"] as? String == "09:00" && r["expected"] as? Int == 2 && r["absent"] as? Int == 1)
+      // A viewer may read, not correct.
+      try await client.execute(
+        uri: "/api/excusals", method: .post, headers: viewer,
+        body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-11-25"}"#)
+      ) { #expect($0.status == .forbidden) }
+      // Excuse, withdraw, then mark present by hand and undo it.
+      try await client.execute(
+        uri: "/api/excusals", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-11-25","class_id":"CS","note":"dentist"}"#)
+      ) { #expect($0.status == .ok) }
+      r = try await roster(client, "2026-11-25")
+      #expect(states(r) == ["21CS001=excused", "21CS002=present+late"])
+      #expect((r["entries"] as? [[String: Any]])?.first { $0["person_id"] as? String == "21CS001" }?["note"] as? String == "dentist")
+      try await client.execute(uri: "/api/excusals?person_id=21CS001&day=2026-11-25&class=CS", method: .delete, headers: admin) {
+        #expect($0.status == .ok)
+      }
+      try await client.execute(
+        uri: "/api/attendance", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-11-25","time":"08:55","class_id":"CS","note":"card reader"}"#)
+      ) { #expect($0.status == .ok) }
+      r = try await roster(client, "2026-11-25")
+      #expect(states(r) == ["21CS001=manual", "21CS002=present+late"])
+      let entry = (r["entries"] as? [[String: Any]])?.first { $0["person_id"] as? String == "21CS001" } ?? [:]
+      #expect(entry["marked_by"] as? String == "admin-script (token)" && entry["note"] as? String == "card reader")
+      let record = entry["attendance_id"] as? Int ?? 0
+      try await client.execute(uri: "/api/attendance/\(record)", method: .delete, headers: admin) { #expect($0.status == .ok) }
+      #expect(states(try await roster(client, "2026-11-25")) == ["21CS001=absent", "21CS002=present+late"])
+      #expect(
+        try f.count("SELECT count(*) FROM audit_log WHERE actor = 'admin-script (token)'") == 4,
+        "excused, excuse withdrawn, attendance added, attendance deleted")
+      try await client.execute(
+        uri: "/api/excusals", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS002","day":"2026-11-25","class_id":"CS"}"#)
+      ) { #expect($0.status == .unprocessableContent, "a person who is present cannot be excused") }
+
+      // The calendar: Wednesdays off, a holiday, and the class starting at 09:30 (so 09:20 is on time).
+      try await client.execute(
+        uri: "/api/calendar", method: .put, headers: admin,
+        body: ByteBuffer(
+          string: #"{"weekdays":[1,2,4,5],"holidays":[{"day":"2026-11-24","name":"Staff day"}],"class_starts":{"CS":"09:30"}}"#)
+      ) { #expect($0.status == .ok) }
+      r = try await roster(client, "2026-11-25")
+      #expect(r["school_day"] as? Bool == false && r["absent"] as? Int == 0 && r["expected"] as? Int == 0)
+      #expect(states(r) == ["21CS001=not-expected", "21CS002=present"], "09:20 is before the class's 09:30 start")
+      r = try await roster(client, "2026-11-24")
+      #expect(r["holiday"] as? String == "Staff day" && r["absent"] as? Int == 0)
+      try await client.execute(
+        uri: "/api/calendar", method: .put, headers: admin,
+        body: ByteBuffer(string: #"{"weekdays":[8],"holidays":[],"class_starts":{}}"#)
+      ) {
+        #expect($0.status == .badRequest)
+        #expect(String(buffer: $0.body).contains("weekdays: 8 is not 1 (Monday) to 7 (Sunday)"))
+      }
+      try await client.execute(
+        uri: "/api/calendar", method: .put, headers: admin,
+        body: ByteBuffer(string: #"{"weekdays":[1],"holidays":[],"class_starts":{"XX":"08:00"}}"#)
+      ) { #expect(String(buffer: $0.body).contains("class_starts: no class 'XX'")) }
+      #expect(try f.count("SELECT count(*) FROM audit_log WHERE action = 'calendar changed'") == 1)
+      // People enrolled later are not absent before: 21CS001 enrolled on 2026-11-26.
+      try f.store.write { db in try db.execute(sql: "UPDATE people SET created_at = '2026-11-26 07:00:00.000' WHERE id = '21CS001'") }
+      try await client.execute(uri: "/api/calendar", method: .put, headers: admin,
+        body: ByteBuffer(string: #"{"weekdays":[1,2,3,4,5,6,7],"holidays":[],"class_starts":{"CS":""}}"#)) { #expect($0.status == .ok) }
+      #expect(states(try await roster(client, "2026-11-25")) == ["21CS002=present+late"])
+      // The person page's report: rate over school days since enrolment.
+      try await client.execute(uri: "/api/people/21CS002/report?from=2026-11-24&to=2026-11-25", method: .get, headers: viewer) {
+        let report = try json($0.body) as? [String: Any] ?? [:]
+        #expect(report["school_days"] as? Int == 2 && report["present"] as? Int == 1 && report["absent"] as? Int == 1)
+        #expect(report["rate"] as? Double == 0.5 && report["late"] as? Int == 1)
+      }
+      // The summary export follows the calendar: sessions are the school days since enrolment.
+      try await client.execute(uri: "/api/export/summary.csv?class=CS&from=2026-11-24&to=2026-11-25", method: .get, headers: viewer) {
+        let lines = String(buffer: $0.body).split(separator: "\r\n").map(String.init)
+        #expect(lines[1] == "21CS001,Barack Obama,1,0,0.00", "enrolled after the range: no sessions")
+        #expect(lines[2].hasSuffix(",1,2,50.00"))
+      }
     }
   }
 

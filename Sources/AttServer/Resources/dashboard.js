@@ -4,166 +4,53 @@
 
 const $ = (id) => document.getElementById(id);
 let me = null;
-let lastID = 0;          // the newest attendance record seen: where the live feed resumes
-const shown = new Set(); // record ids in the arrivals table
+let calendar = null;
+let classes = [];
+let lastID = 0;               // the newest attendance record seen: where the live feed resumes
+let arrivals = new Map();     // record id -> record, for the day shown
+let roster = null;
 let socket = null;
 let retry = 1000;
+let openPerson = null;        // the person whose page is open
+const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-function cell(row, text, className) {
-  const td = document.createElement("td");
-  td.textContent = text == null ? "" : String(text);
-  if (className) td.className = className;
-  row.appendChild(td);
-  return td;
+const isAdmin = () => me && me.role === "admin";
+
+function el(tag, text, className) {
+  const e = document.createElement(tag);
+  if (text != null) e.textContent = String(text);
+  if (className) e.className = className;
+  return e;
 }
 
-function personCell(row, id, name) {
-  const td = document.createElement("td");
-  const button = document.createElement("button");
-  button.className = "link";
-  button.type = "button";
-  button.textContent = name + " (" + id + ")";
-  button.addEventListener("click", () => showPerson(id, name));
-  td.appendChild(button);
-  row.appendChild(td);
-}
+function cell(row, text, className) { const td = el("td", text == null ? "" : text, className); row.appendChild(td); return td; }
 
-function clear(id) { const el = $(id); while (el.firstChild) el.removeChild(el.firstChild); return el; }
+function clear(id) { const e = $(id); while (e.firstChild) e.removeChild(e.firstChild); return e; }
 
-function problem(text) {
-  const p = $("problem");
-  p.textContent = text || "";
-  p.hidden = !text;
-}
+function problem(text) { const p = $("problem"); p.textContent = text || ""; p.hidden = !text; }
+
+function announce(text) { $("announce").textContent = text; }
 
 async function api(path, options) {
   const response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
   if (response.status === 401) { location.href = "/login"; throw new Error("signed out"); }
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new Error((body && body.error && body.error.message) || response.statusText);
-  return body;
+  return { status: response.status, body };
+}
+const get = async (path) => (await api(path)).body;
+
+// A change, with the CSRF token of the session.
+function send(method, path, body) {
+  const options = { method, headers: { "X-CSRF-Token": (me && me.csrf) || "" } };
+  if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
+  return api(path, options);
 }
 
-function filters() {
-  const q = new URLSearchParams();
-  if ($("class").value) q.set("class", $("class").value);
-  if ($("from").value) q.set("from", $("from").value);
-  if ($("to").value) q.set("to", $("to").value);
-  return q;
-}
+// Times as the cameras stamped them (the school's clock): HH:MM of YYYY-MM-DDTHH:MM:SS±HH:MM.
+function clock(captured) { return captured ? String(captured).slice(11, 16) : ""; }
 
-function clock(captured) { return String(captured).slice(11, 16); }
-
-function isLate(captured) { return me && me.late_after && clock(captured) > me.late_after; }
-
-function addArrival(record, fresh) {
-  if (shown.has(record.id)) return;
-  if (record.local_day !== $("day").value) return;
-  if ($("class").value && record.class_id !== $("class").value) return;
-  shown.add(record.id);
-  const row = document.createElement("tr");
-  row.dataset.id = record.id;
-  if (fresh) row.className = "new";
-  cell(row, clock(record.captured_at), isLate(record.captured_at) ? "late" : "");
-  personCell(row, record.person_id, record.name);
-  cell(row, record.class_id || "–");
-  cell(row, record.device_id || "–");
-  cell(row, record.liveness || "–");
-  const feed = $("feed");
-  feed.insertBefore(row, feed.firstChild);
-}
-
-async function loadToday() {
-  const day = $("day").value;
-  const cls = $("class").value;
-  const q = new URLSearchParams({ from: day, to: day, limit: "500" });
-  if (cls) q.set("class", cls);
-  const page = await api("/api/attendance?" + q);
-  clear("feed");
-  shown.clear();
-  page.items.slice().reverse().forEach((r) => addArrival(r, false));
-  page.items.forEach((r) => { lastID = Math.max(lastID, r.id); });
-  await loadSummary();
-}
-
-async function loadSummary() {
-  const q = new URLSearchParams({ date: $("day").value });
-  if ($("class").value) q.set("class", $("class").value);
-  const s = await api("/api/summary?" + q);
-  $("n-present").textContent = s.present.length;
-  $("n-absent").textContent = s.absent.length;
-  $("n-late").textContent = s.late;
-  $("n-expected").textContent = s.expected;
-  const absent = clear("absent");
-  s.absent.forEach((p) => { const row = document.createElement("tr"); personCell(row, p.person_id, p.name); absent.appendChild(row); });
-}
-
-async function loadChart() {
-  const days = await api("/api/daily?" + filters());
-  const chart = clear("chart");
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 600 180");
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "people present per day");
-  const max = Math.max(1, ...days.map((d) => d.present));
-  const width = Math.min(600 / Math.max(days.length, 1), 48);
-  days.forEach((d, i) => {
-    const h = (d.present / max) * 140;
-    const rect = document.createElementNS(ns, "rect");
-    rect.setAttribute("x", i * width + 2);
-    rect.setAttribute("y", 150 - h);
-    rect.setAttribute("width", Math.max(width - 4, 1));
-    rect.setAttribute("height", h);
-    const title = document.createElementNS(ns, "title");
-    title.textContent = d.day + ": " + d.present;
-    rect.appendChild(title);
-    svg.appendChild(rect);
-    if (width >= 18) {
-      const value = document.createElementNS(ns, "text");
-      value.setAttribute("x", i * width + width / 2 - 4);
-      value.setAttribute("y", 146 - h);
-      value.textContent = d.present;
-      svg.appendChild(value);
-    }
-    if (days.length <= 31 && (i % Math.ceil(days.length / 10) === 0)) {
-      const label = document.createElementNS(ns, "text");
-      label.setAttribute("x", i * width + 2);
-      label.setAttribute("y", 165);
-      label.textContent = d.day.slice(5);
-      svg.appendChild(label);
-    }
-  });
-  if (days.length === 0) { const p = document.createElement("p"); p.className = "muted"; p.textContent = "No attendance in this range."; chart.appendChild(p); }
-  chart.appendChild(svg);
-}
-
-async function loadClasses() {
-  const classes = await api("/api/classes");
-  const select = $("class");
-  const chosen = select.value;
-  while (select.options.length > 1) select.remove(1);
-  const body = clear("classes");
-  classes.forEach((c) => {
-    const option = document.createElement("option");
-    option.value = c.id;
-    option.textContent = c.name === c.id ? c.id : c.name + " (" + c.id + ")";
-    select.appendChild(option);
-    const row = document.createElement("tr");
-    cell(row, c.name); cell(row, c.members); cell(row, c.last_day || "–");
-    body.appendChild(row);
-  });
-  select.value = chosen;
-}
-
-async function loadSide() {
-  const unknown = await api("/api/unknown-faces?limit=20");
-  const u = clear("unknown");
-  unknown.items.forEach((f) => { const row = document.createElement("tr"); cell(row, f.captured_at.replace("T", " ").slice(0, 16)); cell(row, f.device_id || "–"); cell(row, f.nearest_distance == null ? "–" : f.nearest_distance.toFixed(3)); u.appendChild(row); });
-  await loadCameras();
-}
-
-// A time as the other panels show it: YYYY-MM-DD HH:MM:SS, in the browser's zone.
+// A moment as every panel shows it: YYYY-MM-DD HH:MM:SS in the browser's zone.
 function isoLocal(text) {
   if (!text) return "never";
   const t = new Date(text);
@@ -171,65 +58,517 @@ function isoLocal(text) {
   return t.getFullYear() + "-" + p(t.getMonth() + 1) + "-" + p(t.getDate()) + " " + p(t.getHours()) + ":" + p(t.getMinutes()) + ":" + p(t.getSeconds());
 }
 
+function weekdayOf(day) { const d = new Date(day + "T12:00:00Z"); return WEEKDAYS[(d.getUTCDay() + 6) % 7]; }
+
+function range() {
+  const q = new URLSearchParams();
+  if ($("class").value) q.set("class", $("class").value);
+  if ($("from").value) q.set("from", $("from").value);
+  if ($("to").value) q.set("to", $("to").value);
+  return q;
+}
+
+function rangeText() { return $("from").value + " to " + $("to").value; }
+
+// ---- the roster ----------------------------------------------------------------------------
+
+const STATE_TEXT = { present: "present", manual: "by hand", excused: "excused", absent: "absent", "not-expected": "no school" };
+
+function stateOf(entry) {
+  if ((entry.status === "present" || entry.status === "manual") && entry.late) return "late";
+  return entry.status;
+}
+
+function stateLabel(entry) {
+  const state = stateOf(entry);
+  let text = state === "late" ? "late" : STATE_TEXT[entry.status];
+  if (entry.status === "manual" && entry.late) text = "late, by hand";
+  if (entry.captured_at) text += " " + clock(entry.captured_at);
+  return text;
+}
+
+async function loadRoster() {
+  const q = new URLSearchParams({ date: $("day").value });
+  if ($("class").value) q.set("class", $("class").value);
+  roster = await get("/api/roster?" + q);
+  const day = roster.day;
+  const className = $("class").value ? $("class").selectedOptions[0].textContent : "all classes";
+  $("roster-h").textContent = (day === me.today ? "Today, " : "") + weekdayOf(day) + " " + day + " · " + className;
+  const notes = [];
+  if (roster.holiday) notes.push("Holiday: " + roster.holiday + ". Nobody counts as absent.");
+  else if (!roster.school_day) notes.push("Not a school day (see the calendar). Nobody counts as absent.");
+  notes.push(roster.late_after ? "Late after " + roster.late_after + "." : "No start time is set, so nobody counts as late.");
+  const outside = roster.entries.filter((e) => !e.member).length;
+  if (outside) notes.push(outside + " recorded without being on the class's roll.");
+  $("roster-note").textContent = notes.join(" ");
+  $("n-present").textContent = roster.present;
+  $("n-late").textContent = roster.late;
+  $("count-late").hidden = !roster.late_after;
+  $("n-absent").textContent = roster.absent;
+  $("n-excused").textContent = roster.excused;
+  $("n-expected").textContent = roster.expected;
+  const list = clear("roster");
+  roster.entries.forEach((entry) => {
+    const li = el("li");
+    li.dataset.person = entry.person_id;
+    li.dataset.state = stateOf(entry);
+    const chip = el("button", null, "chip");
+    chip.type = "button";
+    chip.appendChild(el("span", entry.name));
+    chip.appendChild(el("span", stateLabel(entry), "state " + stateOf(entry)));
+    chip.title = entry.person_id + (entry.note ? " · " + entry.note : "");
+    chip.setAttribute("aria-label", entry.name + ", " + stateLabel(entry) + ": open the person page");
+    chip.addEventListener("click", () => showPerson(entry.person_id));
+    li.appendChild(chip);
+    if (isAdmin()) {
+      const fix = el("button", "Correct", "correct");
+      fix.type = "button";
+      fix.setAttribute("aria-label", "Correct the attendance of " + entry.name);
+      fix.addEventListener("click", () => openCorrection(entry));
+      li.appendChild(fix);
+    }
+    list.appendChild(li);
+  });
+  const empty = $("roster-empty");
+  empty.hidden = roster.entries.length > 0;
+  empty.textContent = $("class").value ? "Nobody is on this class's roll yet." : "Nobody is enrolled yet.";
+}
+
+// ---- corrections ---------------------------------------------------------------------------
+
+let correcting = null;
+let deleteArmed = false;
+
+function nowClock() { const d = new Date(); return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0"); }
+
+function openCorrection(entry) {
+  correcting = entry;
+  deleteArmed = false;
+  $("correction-h").textContent = entry.name + " · " + roster.day;
+  let state = "Now: " + stateLabel(entry);
+  if (entry.marked_by) state += " (marked by " + entry.marked_by + ")";
+  else if (entry.device_id) state += " (camera " + entry.device_id + ")";
+  if (entry.excused_by) state += " (excused by " + entry.excused_by + ")";
+  if (entry.note) state += ". Note: " + entry.note;
+  $("correction-state").textContent = state;
+  const here = entry.status === "present" || entry.status === "manual";
+  $("mark-fields").hidden = here;
+  $("excuse-fields").hidden = here || entry.status === "excused";
+  $("unexcuse-button").hidden = entry.status !== "excused";
+  $("delete-button").hidden = !here;
+  $("delete-button").textContent = entry.status === "manual" ? "Undo: delete this record marked by hand" : "Delete this record (a wrong match)";
+  $("mark-time").value = roster.day === me.today ? nowClock() : (roster.late_after || "09:00");
+  $("mark-note").value = "";
+  $("excuse-note").value = "";
+  $("correction-status").textContent = "";
+  $("correction").showModal();
+}
+
+async function applied(result, what) {
+  if (result.status === 202) announce(what + ": sent; it shows once att-worker has applied it.");
+  else announce(what + ".");
+  await refreshAll();
+}
+
+function showToast(text, undo) {
+  $("toast-text").textContent = text;
+  $("toast-undo").hidden = !undo;
+  $("toast-undo").onclick = async () => { $("toast").hidden = true; try { await undo(); } catch (e) { problem(e.message); } };
+  $("toast").hidden = false;
+  clearTimeout(showToast.timer);
+  showToast.timer = setTimeout(() => { $("toast").hidden = true; }, 15000);
+}
+
+async function correction(action) {
+  const entry = correcting;
+  const day = roster.day;
+  const classID = $("class").value || null;
+  try {
+    if (action === "mark") {
+      const time = $("mark-time").value;
+      const result = await send("POST", "/api/attendance", { person_id: entry.person_id, day, time, class_id: classID, note: $("mark-note").value || null });
+      $("correction").close();
+      await applied(result, "Marked " + entry.name + " present at " + time);
+      const now = roster.entries.find((e) => e.person_id === entry.person_id);
+      if (now && now.attendance_id) {
+        const id = now.attendance_id;
+        showToast("Marked " + entry.name + " present at " + time + ".", async () => {
+          await applied(await send("DELETE", "/api/attendance/" + id), "Undone: " + entry.name + " is no longer marked present");
+        });
+      }
+    } else if (action === "excuse") {
+      const result = await send("POST", "/api/excusals", { person_id: entry.person_id, day, class_id: classID, note: $("excuse-note").value || null });
+      $("correction").close();
+      await applied(result, entry.name + " is excused on " + day);
+      showToast(entry.name + " is excused on " + day + ".", async () => {
+        await applied(await send("DELETE", "/api/excusals?" + new URLSearchParams(Object.assign({ person_id: entry.person_id, day }, classID ? { class: classID } : {}))), "Undone: the excuse is withdrawn");
+      });
+    } else if (action === "unexcuse") {
+      const q = new URLSearchParams({ person_id: entry.person_id, day });
+      if (classID) q.set("class", classID);
+      const result = await send("DELETE", "/api/excusals?" + q);
+      $("correction").close();
+      await applied(result, "The excuse of " + entry.name + " is withdrawn");
+    } else if (action === "delete") {
+      if (!deleteArmed) {
+        deleteArmed = true;
+        $("delete-button").textContent = "Really delete the record of " + clock(entry.captured_at) + "? Click again";
+        return;
+      }
+      const result = await send("DELETE", "/api/attendance/" + entry.attendance_id);
+      $("correction").close();
+      await applied(result, "Deleted the record of " + entry.name);
+    }
+  } catch (e) {
+    $("correction-status").textContent = e.message;
+  }
+}
+
+// ---- arrivals ------------------------------------------------------------------------------
+
+function cameraText(r) {
+  if (r.marked_by || r.device_id === "manual") return "by hand" + (r.marked_by ? " (" + r.marked_by + ")" : "") + (r.note ? ": " + r.note : "");
+  return r.device_id || "–";
+}
+
+function renderArrivals(fresh) {
+  const feed = clear("feed");
+  const records = [...arrivals.values()].sort((a, b) => (a.captured_at < b.captured_at ? 1 : a.captured_at > b.captured_at ? -1 : b.id - a.id));
+  records.forEach((r) => {
+    const row = el("tr");
+    row.dataset.id = r.id;
+    if (fresh && fresh.has(r.id)) row.className = "new";
+    const late = roster && roster.late_after && clock(r.captured_at) > roster.late_after;
+    cell(row, clock(r.captured_at) + (late ? " (late)" : ""), late ? "time late" : "time");
+    const who = el("td");
+    const button = el("button", r.name + " (" + r.person_id + ")", "link");
+    button.type = "button";
+    button.addEventListener("click", () => showPerson(r.person_id));
+    who.appendChild(button);
+    row.appendChild(who);
+    cell(row, r.class_id || "–");
+    cell(row, cameraText(r));
+    cell(row, r.liveness || (r.marked_by ? "–" : "–"));
+    feed.appendChild(row);
+  });
+  $("feed-empty").hidden = records.length > 0;
+  $("feed-note").textContent = "First arrivals of " + $("day").value + ", newest first" + ($("day").value === me.today ? "; new ones appear live." : ".");
+}
+
+function takeArrival(record) {
+  if (record.local_day !== $("day").value || record.direction !== "in") return false;
+  if ($("class").value && record.class_id !== $("class").value) return false;
+  if (arrivals.has(record.id)) return false;
+  arrivals.set(record.id, record);
+  return true;
+}
+
+async function loadArrivals() {
+  const day = $("day").value;
+  const q = new URLSearchParams({ from: day, to: day, limit: "500" });
+  if ($("class").value) q.set("class", $("class").value);
+  const page = await get("/api/attendance?" + q);
+  arrivals = new Map();
+  page.items.forEach((r) => { takeArrival(r); lastID = Math.max(lastID, r.id); });
+  renderArrivals(null);
+}
+
+// ---- the chart -----------------------------------------------------------------------------
+
+async function loadChart() {
+  const days = await get("/api/daily?" + range());
+  $("chart-note").textContent = "School days from " + rangeText() + ($("class").value ? ", class " + $("class").value : "") + ".";
+  const table = clear("chart-table");
+  days.forEach((d) => {
+    const row = el("tr");
+    cell(row, d.day + (d.school_day ? "" : " (not a school day)")); cell(row, d.present); cell(row, d.late); cell(row, d.absent); cell(row, d.excused);
+    table.appendChild(row);
+  });
+  const chart = clear("chart");
+  if (days.length === 0) { chart.appendChild(el("p", "No school days in this range.", "empty")); return; }
+  const ns = "http://www.w3.org/2000/svg";
+  const width = Math.max(chart.clientWidth || 320, 280), height = 220;
+  const left = 36, right = 8, top = 10, bottom = 34;
+  const plotW = width - left - right, plotH = height - top - bottom;
+  const max = Math.max(1, ...days.map((d) => d.present + d.absent));
+  const step = max <= 5 ? 1 : Math.ceil(max / 5);
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", width);
+  svg.setAttribute("height", height);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "present, late and absent per school day; the table below has the figures");
+  const line = (x1, y1, x2, y2, colour) => {
+    const l = document.createElementNS(ns, "line");
+    l.setAttribute("x1", x1); l.setAttribute("y1", y1); l.setAttribute("x2", x2); l.setAttribute("y2", y2);
+    l.setAttribute("stroke", colour);
+    svg.appendChild(l);
+  };
+  const text = (x, y, value, anchor) => {
+    const t = document.createElementNS(ns, "text");
+    t.setAttribute("x", x); t.setAttribute("y", y); t.setAttribute("text-anchor", anchor || "start");
+    t.textContent = value;
+    svg.appendChild(t);
+  };
+  for (let v = 0; v <= max; v += step) {
+    const y = top + plotH - (v / max) * plotH;
+    line(left, y, width - right, y, "#d0d5dd");
+    text(left - 6, y + 4, v, "end");
+  }
+  line(left, top, left, top + plotH, "#475467");
+  const slot = plotW / days.length;
+  const bar = Math.max(Math.min(slot * 0.7, 40), 2);
+  const every = Math.ceil(days.length / Math.max(1, Math.floor(plotW / 48)));
+  days.forEach((d, i) => {
+    const x = left + i * slot + (slot - bar) / 2;
+    let y = top + plotH;
+    [[d.present - d.late, "#067647", "present on time"], [d.late, "#93370d", "late"], [d.absent, "#b42318", "absent"]].forEach(([n, colour, what]) => {
+      if (n <= 0) return;
+      const h = (n / max) * plotH;
+      y -= h;
+      const r = document.createElementNS(ns, "rect");
+      r.setAttribute("x", x); r.setAttribute("y", y); r.setAttribute("width", bar); r.setAttribute("height", h); r.setAttribute("fill", colour);
+      const title = document.createElementNS(ns, "title");
+      title.textContent = d.day + ": " + n + " " + what;
+      r.appendChild(title);
+      svg.appendChild(r);
+    });
+    if (i % every === 0) text(left + i * slot + slot / 2, height - bottom + 16, d.day.slice(5), "middle");
+  });
+  text(left, height - 4, "day (MM-DD)", "start");
+  chart.appendChild(svg);
+}
+
+// ---- classes, unknown faces, cameras, calendar, audit --------------------------------------
+
+async function loadClasses() {
+  classes = await get("/api/classes");
+  const select = $("class");
+  const chosen = select.value;
+  while (select.options.length > 1) select.remove(1);
+  const body = clear("classes");
+  classes.forEach((c) => {
+    const option = el("option", c.name === c.id ? c.id : c.name + " (" + c.id + ")");
+    option.value = c.id;
+    select.appendChild(option);
+    const row = el("tr");
+    cell(row, c.name === c.id ? c.id : c.name + " (" + c.id + ")"); cell(row, c.members);
+    cell(row, (calendar && calendar.class_starts[c.id]) || "–"); cell(row, c.last_day || "–");
+    body.appendChild(row);
+  });
+  $("classes-empty").hidden = classes.length > 0;
+  select.value = chosen;
+}
+
+async function loadUnknown() {
+  const unknown = await get("/api/unknown-faces?limit=20");
+  const u = clear("unknown");
+  unknown.items.forEach((f) => {
+    const row = el("tr");
+    cell(row, f.captured_at.replace("T", " ").slice(0, 19)); cell(row, f.device_id || "–");
+    cell(row, f.nearest_distance == null ? "–" : f.nearest_distance.toFixed(3));
+    u.appendChild(row);
+  });
+  $("unknown-empty").hidden = unknown.items.length > 0;
+}
+
 // Cameras from their own status reports: online, stale (silent for more than three reports) or offline.
 async function loadCameras() {
-  const devices = await api("/api/devices");
+  const devices = await get("/api/devices");
   const d = clear("devices");
   $("devices-empty").hidden = devices.length > 0;
   const select = $("camera-id");
   const chosen = select.value;
   select.textContent = "";
   devices.forEach((x) => {
-    const row = document.createElement("tr");
+    const row = el("tr");
     const name = cell(row, x.name);
-    if (x.location) { const where = document.createElement("div"); where.className = "muted"; where.textContent = x.location; name.appendChild(where); }
-    if (x.name !== x.id) { const id = document.createElement("div"); id.className = "muted"; id.textContent = x.id; name.appendChild(id); }
-    const state = document.createElement("span");
-    state.className = "state " + x.state.replace(" ", "-");
-    state.textContent = x.state;
-    row.appendChild(document.createElement("td")).appendChild(state);
+    if (x.location) name.appendChild(el("div", x.location, "muted"));
+    if (x.name !== x.id) name.appendChild(el("div", x.id, "muted"));
+    row.appendChild(el("td")).appendChild(el("span", x.state, "state " + x.state.replace(" ", "-")));
     const s = x.status;
     cell(row, s && s.frames_per_second != null ? s.frames_per_second.toFixed(1) : "–");
     cell(row, s ? s.dropped : "–");
     cell(row, isoLocal(x.last_report_at || x.last_seen_at));
     cell(row, x.records);
     d.appendChild(row);
-    const option = document.createElement("option");
+    const option = el("option", x.name === x.id ? x.id : x.name + " (" + x.id + ")");
     option.value = x.id;
-    option.textContent = x.name === x.id ? x.id : x.name + " (" + x.id + ")";
     select.appendChild(option);
   });
   if (chosen) select.value = chosen;
-  $("camera-form").hidden = !(me && me.role === "admin") || devices.length === 0;
+  $("camera-form").hidden = !isAdmin() || devices.length === 0;
 }
 
 async function saveCamera(event) {
   event.preventDefault();
-  const id = $("camera-id").value;
   const change = {};
   if ($("camera-name").value.trim()) change.name = $("camera-name").value.trim();
   if ($("camera-location").value.trim()) change.location = $("camera-location").value.trim();
   try {
-    await api("/api/devices/" + encodeURIComponent(id), {
-      method: "PATCH", headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf }, body: JSON.stringify(change),
-    });
+    await send("PATCH", "/api/devices/" + encodeURIComponent($("camera-id").value), change);
     $("camera-saved").textContent = "Saved.";
     $("camera-name").value = ""; $("camera-location").value = "";
     await loadCameras();
   } catch (e) { $("camera-saved").textContent = e.message; }
 }
 
-async function showPerson(id, name) {
-  $("person-name").textContent = name + " (" + id + ")";
-  const q = filters(); q.delete("class"); q.set("limit", "60");
-  const page = await api("/api/people/" + encodeURIComponent(id) + "/attendance?" + q);
-  const body = clear("person");
-  page.items.forEach((r) => { const row = document.createElement("tr"); cell(row, r.local_day); cell(row, clock(r.captured_at), isLate(r.captured_at) ? "late" : ""); cell(row, r.class_id || "–"); cell(row, r.device_id || "–"); body.appendChild(row); });
-  if (page.items.length === 0) { const row = document.createElement("tr"); cell(row, "No attendance in this range.", "muted"); body.appendChild(row); }
+function renderCalendar() {
+  const admin = isAdmin();
+  const days = clear("weekdays");
+  WEEKDAYS.forEach((name, i) => {
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox"; box.value = i + 1; box.checked = calendar.weekdays.includes(i + 1); box.disabled = !admin;
+    box.dataset.weekday = i + 1;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + name));
+    days.appendChild(label);
+  });
+  const holidays = clear("holidays");
+  calendar.holidays.forEach((h, k) => {
+    const row = el("tr");
+    cell(row, h.day + " (" + weekdayOf(h.day) + ")"); cell(row, h.name);
+    const td = el("td");
+    if (admin) {
+      const remove = el("button", "Remove", "plain");
+      remove.type = "button";
+      remove.setAttribute("aria-label", "Remove the holiday " + h.name + " on " + h.day);
+      remove.addEventListener("click", () => { calendar.holidays.splice(k, 1); renderCalendar(); });
+      td.appendChild(remove);
+    }
+    row.appendChild(td);
+    holidays.appendChild(row);
+  });
+  if (calendar.holidays.length === 0) { const row = el("tr"); cell(row, "No holidays.", "empty").colSpan = 3; holidays.appendChild(row); }
+  const starts = clear("starts");
+  classes.forEach((c) => {
+    const label = el("label", null, "field");
+    label.appendChild(document.createTextNode(c.name === c.id ? c.id : c.name + " (" + c.id + ")"));
+    const input = el("input");
+    input.type = "time"; input.value = calendar.class_starts[c.id] || ""; input.disabled = !admin; input.dataset.classId = c.id;
+    label.appendChild(input);
+    starts.appendChild(label);
+  });
+  if (classes.length === 0) starts.appendChild(el("p", "No classes yet.", "empty"));
 }
 
+async function loadCalendar() { calendar = await get("/api/calendar"); }
+
+async function saveCalendar(event) {
+  event.preventDefault();
+  const weekdays = [...document.querySelectorAll("#weekdays input:checked")].map((b) => Number(b.value));
+  const starts = {};
+  document.querySelectorAll("#starts input").forEach((i) => { starts[i.dataset.classId] = i.value; });
+  try {
+    calendar = (await send("PUT", "/api/calendar", { weekdays, holidays: calendar.holidays, class_starts: starts })).body;
+    $("calendar-saved").textContent = "Saved.";
+    announce("The calendar is saved.");
+    await refreshAll();
+  } catch (e) { $("calendar-saved").textContent = e.message; }
+}
+
+function addHoliday() {
+  const day = $("holiday-day").value, name = $("holiday-name").value.trim();
+  if (!day || !name) { $("calendar-saved").textContent = "Give the holiday's day and name."; return; }
+  calendar.holidays = calendar.holidays.filter((h) => h.day !== day).concat([{ day, name }]).sort((a, b) => (a.day < b.day ? -1 : 1));
+  $("holiday-day").value = ""; $("holiday-name").value = "";
+  $("calendar-saved").textContent = "Added; save the calendar to keep it.";
+  renderCalendar();
+}
+
+async function loadAudit() {
+  if (!isAdmin()) return;
+  const entries = await get("/api/audit?limit=50");
+  const body = clear("audit");
+  entries.forEach((a) => {
+    const row = el("tr");
+    cell(row, isoLocal(a.at)); cell(row, a.actor); cell(row, a.action); cell(row, a.target);
+    let details = "";
+    try { const d = JSON.parse(a.details || "{}"); details = Object.keys(d).filter((k) => d[k] !== "").map((k) => k + ": " + d[k]).join(", "); } catch (e) { details = a.details || ""; }
+    cell(row, details);
+    body.appendChild(row);
+  });
+  $("audit-empty").hidden = entries.length > 0;
+}
+
+// ---- the person page -----------------------------------------------------------------------
+
+let removeArmed = false;
+
+async function showPerson(id) {
+  openPerson = id;
+  removeArmed = false;
+  await renderPerson();
+  const dialog = $("person");
+  if (!dialog.open) dialog.showModal();
+}
+
+async function renderPerson() {
+  const id = openPerson;
+  const q = new URLSearchParams({ from: $("from").value, to: $("to").value });
+  const report = await get("/api/people/" + encodeURIComponent(id) + "/report?" + q);
+  const p = report.person;
+  $("person-h").textContent = p.name + " (" + p.id + ")";
+  const meta = ["Classes: " + (p.classes.length ? p.classes.join(", ") : "none"), "enrolled " + isoLocal(p.created_at).slice(0, 10), "from " + report.from + " to " + report.to];
+  if (!p.active) meta.push("removed (records kept)");
+  $("person-meta").textContent = meta.join(" · ");
+  const counts = clear("person-counts");
+  const rate = report.rate == null ? "–" : Math.round(report.rate * 100) + "%";
+  [[rate, "attendance"], [report.present, "present"], [report.late, "late"], [report.absent, "absent"], [report.excused, "excused"], [report.school_days, "school days"]].forEach(([n, what]) => {
+    const c = el("div", null, "count"); c.appendChild(el("b", n)); c.appendChild(document.createTextNode(what)); counts.appendChild(c);
+  });
+  const body = clear("person-days");
+  report.days.forEach((d) => {
+    const row = el("tr");
+    cell(row, d.day + " " + weekdayOf(d.day).slice(0, 3), "time");
+    row.appendChild(el("td")).appendChild(el("span", stateLabel(d.entry).replace(/ \d\d:\d\d$/, ""), "state " + stateOf(d.entry)));
+    cell(row, clock(d.entry.captured_at) || "–");
+    cell(row, d.entry.captured_at ? cameraText(d.entry) : "–");
+    cell(row, d.entry.note || "");
+    body.appendChild(row);
+  });
+  $("person-empty").hidden = report.days.length > 0;
+  $("person-admin").hidden = !isAdmin() || !p.active;
+  $("rename-name").value = p.name;
+  $("remove-keep").checked = false;
+  removeText(p);
+  $("person-status").textContent = "";
+}
+
+function removeText(p) {
+  const keep = $("remove-keep").checked;
+  $("remove-what").textContent = "Removing " + p.name + " erases their " + p.samples + " face image(s) and " + p.embeddings + " embedding(s) from this server and every camera. " +
+    (keep ? "Their " + p.attendance + " attendance record(s) stay, under their name." : "Their " + p.attendance + " attendance record(s) are erased too.");
+  $("remove-button").textContent = removeArmed ? "Yes, erase " + p.name : "Remove " + p.name + "…";
+  $("remove-button").dataset.name = p.name;
+}
+
+async function removePerson() {
+  const name = $("remove-button").dataset.name;
+  if (!removeArmed) { removeArmed = true; $("remove-button").textContent = "Yes, erase " + name; $("person-status").textContent = "Click again to erase."; return; }
+  try {
+    const keep = $("remove-keep").checked;
+    await send("DELETE", "/api/people/" + encodeURIComponent(openPerson) + (keep ? "?keep_attendance=true" : ""));
+    $("person").close();
+    announce(name + " is removed.");
+    await refreshAll();
+  } catch (e) { $("person-status").textContent = e.message; }
+}
+
+async function renamePerson(event) {
+  event.preventDefault();
+  try {
+    await send("PATCH", "/api/people/" + encodeURIComponent(openPerson), { name: $("rename-name").value.trim() });
+    $("person-status").textContent = "Renamed.";
+    await renderPerson();
+    await refreshAll();
+  } catch (e) { $("person-status").textContent = e.message; }
+}
+
+// ---- exports, live feed, refresh -----------------------------------------------------------
+
 function exportLinks() {
-  const q = filters();
+  const q = range();
   $("export-summary").href = "/api/export/summary.csv?" + q;
   $("export-events").href = "/api/export/events.csv?" + q;
 }
@@ -242,13 +581,19 @@ function connect() {
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "attendance") {
+      const fresh = new Set();
       message.records.forEach((record) => {
         lastID = Math.max(lastID, record.id);
-        addArrival(record, true);
+        if (takeArrival(record)) fresh.add(record.id);
       });
-      scheduleRefresh(true);
+      if (fresh.size) {
+        renderArrivals(fresh);
+        const names = [...fresh].map((id) => arrivals.get(id)).map((r) => r.name + " at " + clock(r.captured_at));
+        announce("Arrived: " + names.join(", "));
+      }
+      scheduleRefresh();
     } else if (message.type === "changed") {
-      scheduleRefresh(true);
+      scheduleRefresh();
     }
   };
   socket.onclose = () => {
@@ -259,31 +604,55 @@ function connect() {
 }
 
 let refreshTimer = null;
-function scheduleRefresh(everything) {
+function scheduleRefresh() {
   if (refreshTimer) return;
-  refreshTimer = setTimeout(async () => {
-    refreshTimer = null;
-    try { await loadSummary(); await loadChart(); if (everything) { await loadClasses(); await loadSide(); } } catch (e) { problem(e.message); }
-  }, 500);
+  refreshTimer = setTimeout(async () => { refreshTimer = null; try { await refreshAll(); } catch (e) { problem(e.message); } }, 400);
+}
+
+// Everything that a change can alter, the open person page included (it never goes stale).
+async function refreshAll() {
+  await loadCalendar();
+  await loadClasses();
+  await loadRoster();
+  await loadArrivals();
+  await loadChart();
+  await loadUnknown();
+  await loadCameras();
+  await loadAudit();
+  renderCalendar();
+  if (openPerson && $("person").open) await renderPerson();
 }
 
 async function reload() {
   problem("");
   exportLinks();
-  try { await loadToday(); await loadChart(); await loadSide(); } catch (e) { problem(e.message); }
+  try { await refreshAll(); } catch (e) { problem(e.message); }
 }
 
 async function start() {
-  me = await api("/api/me");
+  me = await get("/api/me");
   $("who").textContent = me.name + " · " + me.role;
+  document.querySelectorAll(".admin-only").forEach((e) => { if (!isAdmin()) e.hidden = true; });
+  $("audit-section").hidden = !isAdmin();
   $("day").value = me.today;
-  const from = new Date(Date.now() - 29 * 86400000);
-  $("from").value = from.toISOString().slice(0, 10);
+  const to = new Date(me.today + "T12:00:00Z");
+  $("from").value = new Date(to.getTime() - 29 * 86400000).toISOString().slice(0, 10);
   $("to").value = me.today;
-  await loadClasses();
   await reload();
   ["day", "class", "from", "to"].forEach((id) => $(id).addEventListener("change", reload));
   $("camera-form").addEventListener("submit", saveCamera);
+  $("calendar-form").addEventListener("submit", saveCalendar);
+  $("holiday-add").addEventListener("click", addHoliday);
+  $("mark-button").addEventListener("click", () => correction("mark"));
+  $("excuse-button").addEventListener("click", () => correction("excuse"));
+  $("unexcuse-button").addEventListener("click", () => correction("unexcuse"));
+  $("delete-button").addEventListener("click", () => correction("delete"));
+  $("rename-form").addEventListener("submit", renamePerson);
+  $("remove-button").addEventListener("click", removePerson);
+  $("remove-keep").addEventListener("change", () => { removeArmed = false; get("/api/people/" + encodeURIComponent(openPerson)).then(removeText); });
+  document.querySelectorAll("[data-close]").forEach((b) => b.addEventListener("click", () => b.closest("dialog").close()));
+  $("person").addEventListener("close", () => { openPerson = null; });
+  window.addEventListener("resize", () => { clearTimeout(start.resize); start.resize = setTimeout(() => loadChart().catch(() => {}), 200); });
   // Camera states change without any record (a camera going stale): read them every 10 s.
   setInterval(() => loadCameras().catch((e) => problem(e.message)), 10000);
   $("logout").addEventListener("click", async () => {

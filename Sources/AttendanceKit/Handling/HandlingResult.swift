@@ -25,5 +25,7 @@ public enum StoreEvent: Sendable, Equatable {
   case personRenamed(personID: String, name: String)
   case unknownFaceSeen(deviceID: String, observationID: UUID)
   /// The faces people are recognised by changed: a running att-take reloads its gallery.
+  /// An office correction: a record marked by hand or deleted, an excuse given or withdrawn.
+  case attendanceCorrected(personID: String, localDay: String, action: String)
   case galleryChanged
 }

@@ -28,6 +28,7 @@ public struct MessageHandler: Sendable {
     case .removePerson(let m): try apply(m)
     case .renamePerson(let m): try apply(m)
     case .unknownFace(let m): try apply(m)
+    case .correction(let m): try apply(m)
     }
   }
 
@@ -309,6 +310,135 @@ public struct MessageHandler: Sendable {
         outcome: .applied("renamed \(m.personID) from \(previous) to \(m.name)"),
         events: [.personRenamed(personID: m.personID, name: m.name)])
     }
+  }
+
+  // MARK: correction
+
+  /// An office correction, with its audit row in the same transaction: a correction is never
+  /// applied without a record of who made it, nor recorded without being applied.
+  private func apply(_ m: CorrectionMessage) throws -> HandlingResult {
+    try write(nil) { db -> HandlingResult in
+      if try Row.fetchOne(db, sql: "SELECT 1 FROM observations WHERE id = ?", arguments: [m.id.uuidString]) != nil {
+        return HandlingResult(outcome: .duplicate("correction \(m.id) was already applied"), events: [])
+      }
+      let now = Date()
+      func audit(_ action: String, _ target: String, _ details: [String: String]) throws {
+        let json = String(decoding: try JSONEncoder.att.encode(details), as: UTF8.self)
+        try db.execute(
+          sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+          arguments: [now, m.actor, action, target, json])
+      }
+      func activePerson(_ id: String) throws -> Bool? {
+        try Bool.fetchOne(db, sql: "SELECT active FROM people WHERE id = ?", arguments: [id])
+      }
+      switch m.action {
+      case .markPresent:
+        let person = m.personID!
+        guard let captured = CapturedTime(m.capturedAt!) else {
+          return rejected("correction \(m.id): captured_at '\(m.capturedAt!)' is not ISO 8601 with a UTC offset")
+        }
+        guard let active = try activePerson(person) else { return rejected("correction \(m.id): unknown person '\(person)'") }
+        guard active else { return rejected("correction \(m.id): person '\(person)' has been removed") }
+        if let existing = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT captured_at, device_id, marked_by FROM attendance
+            WHERE person_id = ? AND ifnull(class_id, '') = ifnull(?, '') AND local_day = ? AND direction = 'in'
+            """, arguments: [person, m.classID, captured.localDay])
+        {
+          let at: String = existing["captured_at"]
+          let by = (existing["marked_by"] as String?).map { "marked by \($0)" } ?? "seen by \((existing["device_id"] as String?) ?? "a camera")"
+          return HandlingResult(
+            outcome: .duplicate("\(person) is already present on \(captured.localDay) (\(at.dropFirst(11).prefix(5)), \(by))"),
+            events: [])
+        }
+        if let classID = m.classID {
+          try db.execute(sql: "INSERT OR IGNORE INTO classes (id, name, created_at) VALUES (?, ?, ?)", arguments: [classID, classID, now])
+        }
+        try db.execute(
+          sql: """
+            INSERT INTO attendance (observation_id, person_id, class_id, device_id, captured_at, local_day, recorded_at,
+                                    direction, note, marked_by)
+            VALUES (?, ?, ?, NULL, ?, ?, ?, 'in', ?, ?)
+            """, arguments: [m.id.uuidString, person, m.classID, m.capturedAt, captured.localDay, now, m.note, m.actor])
+        let record = db.lastInsertedRowID
+        try recordObservation(db, m.id, attendanceID: record, outcome: "marked by hand", at: now)
+        // Present overrides an excuse for the same day and class.
+        try db.execute(
+          sql: "DELETE FROM excusals WHERE person_id = ? AND class_id IN ('', ?) AND local_day = ?",
+          arguments: [person, m.classID ?? "", captured.localDay])
+        try audit(
+          "attendance added", person,
+          [
+            "attendance_id": "\(record)", "day": captured.localDay, "time": String(m.capturedAt!.dropFirst(11).prefix(5)),
+            "class_id": m.classID ?? "", "note": m.note ?? "", "observation_id": m.id.uuidString,
+          ])
+        return HandlingResult(
+          outcome: .applied("marked \(person) present on \(captured.localDay)"),
+          events: [
+            .attendanceRecorded(personID: person, classID: m.classID, localDay: captured.localDay, observationID: m.id),
+            .attendanceCorrected(personID: person, localDay: captured.localDay, action: m.action.rawValue),
+          ])
+      case .excuse, .unexcuse:
+        let person = m.personID!, day = m.day!, classID = m.classID ?? ""
+        guard try activePerson(person) != nil else { return rejected("correction \(m.id): unknown person '\(person)'") }
+        if m.action == .excuse {
+          if try Row.fetchOne(
+            db,
+            sql: "SELECT 1 FROM attendance WHERE person_id = ? AND local_day = ? AND direction = 'in' AND (? = '' OR class_id = ?)",
+            arguments: [person, day, classID, classID]) != nil
+          {
+            return rejected("correction \(m.id): \(person) is present on \(day); delete the record first to excuse them")
+          }
+          try db.execute(
+            sql: """
+              INSERT INTO excusals (person_id, class_id, local_day, note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)
+              ON CONFLICT(person_id, class_id, local_day) DO UPDATE SET note = excluded.note, actor = excluded.actor
+              """, arguments: [person, classID, day, m.note, m.actor, now])
+          try audit("excused", person, ["day": day, "class_id": classID, "note": m.note ?? ""])
+        } else {
+          try db.execute(
+            sql: "DELETE FROM excusals WHERE person_id = ? AND class_id = ? AND local_day = ?", arguments: [person, classID, day])
+          guard db.changesCount > 0 else {
+            return HandlingResult(outcome: .duplicate("\(person) is not excused on \(day)"), events: [])
+          }
+          try audit("excuse withdrawn", person, ["day": day, "class_id": classID])
+        }
+        try recordCorrection(db, m.id, at: now)
+        return HandlingResult(
+          outcome: .applied("\(m.action == .excuse ? "excused" : "withdrew the excuse of") \(person) on \(day)"),
+          events: [.attendanceCorrected(personID: person, localDay: day, action: m.action.rawValue)])
+      case .deleteRecord:
+        let id = m.attendanceID!
+        guard
+          let row = try Row.fetchOne(
+            db, sql: "SELECT person_id, local_day, class_id, captured_at, device_id, note FROM attendance WHERE id = ?",
+            arguments: [id])
+        else { return rejected("correction \(m.id): no attendance record \(id)") }
+        // Its observations stay, unlinked, so that a replayed camera message cannot bring it back.
+        try db.execute(
+          sql: "UPDATE observations SET attendance_id = NULL, outcome = 'corrected away' WHERE attendance_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM attendance WHERE id = ?", arguments: [id])
+        let person: String = row["person_id"], day: String = row["local_day"]
+        try audit(
+          "attendance deleted", person,
+          [
+            "attendance_id": "\(id)", "day": day, "class_id": (row["class_id"] as String?) ?? "",
+            "captured_at": row["captured_at"], "device_id": (row["device_id"] as String?) ?? "", "note": m.note ?? "",
+          ])
+        try recordCorrection(db, m.id, at: now)
+        return HandlingResult(
+          outcome: .applied("deleted attendance record \(id) of \(person) on \(day)"),
+          events: [.attendanceCorrected(personID: person, localDay: day, action: m.action.rawValue)])
+      }
+    }
+  }
+
+  /// A correction's id among the observations: applied once, however often it is delivered.
+  private func recordCorrection(_ db: Database, _ id: UUID, at now: Date) throws {
+    try db.execute(
+      sql: "INSERT INTO observations (id, attendance_id, outcome, received_at) VALUES (?, NULL, 'correction', ?)",
+      arguments: [id.uuidString, now])
   }
 
   private func rejected(_ reason: String) -> HandlingResult {

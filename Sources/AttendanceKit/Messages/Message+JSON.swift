@@ -33,6 +33,7 @@ extension Message {
       case "remove-person": message = .removePerson(try decoder.decode(RemovePersonMessage.self, from: data))
       case "rename-person": message = .renamePerson(try decoder.decode(RenamePersonMessage.self, from: data))
       case "unknown-face": message = .unknownFace(try decoder.decode(UnknownFaceMessage.self, from: data))
+      case "correction": message = .correction(try decoder.decode(CorrectionMessage.self, from: data))
       default: throw MessageError.unknownType(String(type.prefix(64)))
       }
     } catch let error as MessageError {
@@ -89,6 +90,7 @@ extension Message {
     case .removePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .renamePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .unknownFace(let m): return try encoder.encode(Tagged(type: type, payload: m))
+    case .correction(let m): return try encoder.encode(Tagged(type: type, payload: m))
     }
   }
 
@@ -142,7 +144,7 @@ public enum MessageError: Error, Equatable, CustomStringConvertible {
     case .notJSON(let detail): "message is not valid JSON: \(detail)"
     case .notAnObject(let found): "message must be a JSON object, not \(found)"
     case .unknownType(let type):
-      "unknown message type '\(type)' (known: register, attendance, remove-person, rename-person, unknown-face)"
+      "unknown message type '\(type)' (known: register, attendance, remove-person, rename-person, unknown-face, correction)"
     case .unsupportedVersion(let type, let version):
       "\(type) message version \(version) is not supported (this build reads version \(Message.currentVersion))"
     case .missingField(let type, let field): "\(type.map { "\($0) message" } ?? "message") has no '\(field)' field"

@@ -124,6 +124,28 @@ extension Message {
       try time(m.capturedAt, "captured_at")
       try distance(m.nearestDistance, "nearest_distance")
       if let snapshot = m.snapshotPath { try text(snapshot, "snapshot", MessageLimits.pathLength) }
+    case .correction(let m):
+      try text(m.actor, "actor", MessageLimits.nameLength)
+      if let personID = m.personID { try id(personID, "person_id") }
+      if let classID = m.classID { try id(classID, "class") }
+      if let day = m.day, Day(day) == nil {
+        throw fail("day", "'\(day.prefix(40))' is not a date (YYYY-MM-DD, years \(MessageLimits.years.lowerBound)-\(MessageLimits.years.upperBound))")
+      }
+      if let capturedAt = m.capturedAt { try time(capturedAt, "captured_at") }
+      if let note = m.note, let problem = MessageLimits.checkNote(note) { throw fail("note", problem) }
+      func need(_ present: Bool, _ field: String) throws(MessageError) {
+        if !present { throw MessageError.missingField(type: type, field: field) }
+      }
+      switch m.action {
+      case .markPresent:
+        try need(m.personID != nil, "person_id")
+        try need(m.capturedAt != nil, "captured_at")
+      case .excuse, .unexcuse:
+        try need(m.personID != nil, "person_id")
+        try need(m.day != nil, "day")
+      case .deleteRecord:
+        try need(m.attendanceID != nil, "attendance_id")
+      }
     }
   }
 }

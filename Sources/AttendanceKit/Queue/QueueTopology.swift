@@ -78,6 +78,8 @@ extension StoreEvent {
     case .personRenamed(let person, let name): object = ["type": "person_renamed", "person_id": person, "name": name]
     case .unknownFaceSeen(let device, let observation):
       object = ["type": "unknown_face", "device_id": device, "observation_id": observation.uuidString]
+    case .attendanceCorrected(let person, let day, let action):
+      object = ["type": "attendance_corrected", "person_id": person, "local_day": day, "action": action]
     case .galleryChanged: object = ["type": "gallery_changed"]
     }
     if let id { object["event_id"] = id.uuidString }

@@ -220,6 +220,31 @@ enum Schema {
         t.column("received_at", .datetime).notNull()
       }
     }
+    migrator.registerMigration("v8: corrections, excusals, the school calendar") { db in
+      // A record marked by hand carries its note and who marked it (a camera's record has neither).
+      try db.alter(table: "attendance") { t in
+        t.add(column: "note", .text)
+        t.add(column: "marked_by", .text)
+      }
+      // A person excused for a day: not absent, and not present either. class_id '' is every class.
+      try db.create(table: "excusals") { t in
+        t.column("person_id", .text).notNull().references("people", onDelete: .cascade)
+        t.column("class_id", .text).notNull().defaults(to: "")
+        t.column("local_day", .text).notNull()
+        t.column("note", .text)
+        t.column("actor", .text).notNull()
+        t.column("created_at", .datetime).notNull()
+        t.primaryKey(["person_id", "class_id", "local_day"])
+      }
+      // The school calendar: the weekdays that are school days (ISO numbers, 1 Monday to 7 Sunday,
+      // in store_facts), the holidays, and each class's start time (an arrival after it is late).
+      try db.create(table: "holidays") { t in
+        t.primaryKey("day", .text)
+        t.column("name", .text).notNull()
+      }
+      try db.alter(table: "classes") { t in t.add(column: "starts_at", .text) }
+      try db.execute(sql: "INSERT OR IGNORE INTO store_facts (key, value) VALUES ('school_weekdays', '1,2,3,4,5')")
+    }
     return migrator
   }
 }

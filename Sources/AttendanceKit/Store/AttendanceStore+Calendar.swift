@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+
+/// The school calendar: which weekdays are school days, the holidays, and the time each class
+/// starts (an arrival after it is late). Absence is counted only on school days, and only from the
+/// day a person was enrolled.
+public struct SchoolCalendar: Sendable, Codable, Equatable {
+  public struct Holiday: Sendable, Codable, Equatable {
+    public var day: String
+    public var name: String
+
+    public init(day: String, name: String) {
+      self.day = day
+      self.name = name
+    }
+  }
+
+  /// ISO weekdays, 1 Monday to 7 Sunday.
+  public var weekdays: [Int]
+  public var holidays: [Holiday]
+  /// Class id to `HH:MM`.
+  public var classStarts: [String: String]
+
+  public init(weekdays: [Int] = [1, 2, 3, 4, 5], holidays: [Holiday] = [], classStarts: [String: String] = [:]) {
+    self.weekdays = weekdays
+    self.holidays = holidays
+    self.classStarts = classStarts
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case weekdays, holidays
+    case classStarts = "class_starts"
+  }
+
+  public func holiday(on day: Day) -> String? {
+    holidays.first { $0.day == day.text }?.name
+  }
+
+  public func isSchoolDay(_ day: Day) -> Bool {
+    weekdays.contains(day.weekday) && holiday(on: day) == nil
+  }
+
+  /// The first problem with this calendar, naming the field, or nil.
+  public func problem(knownClasses: Set<String>) -> String? {
+    if let bad = weekdays.first(where: { !(1...7).contains($0) }) { return "weekdays: \(bad) is not 1 (Monday) to 7 (Sunday)" }
+    if holidays.count > 1000 { return "holidays: \(holidays.count) entries (at most 1000)" }
+    for (k, holiday) in holidays.enumerated() {
+      if Day(holiday.day) == nil { return "holidays[\(k)].day: '\(holiday.day.prefix(40))' is not a date (YYYY-MM-DD)" }
+      if let problem = MessageLimits.checkText(holiday.name, field: "name", maxLength: MessageLimits.nameLength) {
+        return "holidays[\(k)].name \(problem)"
+      }
+    }
+    for (classID, start) in classStarts.sorted(by: { $0.key < $1.key }) {
+      if !knownClasses.contains(classID) { return "class_starts: no class '\(classID.prefix(64))'" }
+      if !start.isEmpty && ClockTime(start) == nil { return "class_starts.\(classID): '\(start.prefix(20))' is not HH:MM" }
+    }
+    return nil
+  }
+}
+
+extension AttendanceStore {
+  public func calendar() throws -> SchoolCalendar {
+    try reader { db in try Self.calendar(in: db) }
+  }
+
+  static func calendar(in db: Database) throws -> SchoolCalendar {
+    let weekdays =
+      try String.fetchOne(db, sql: "SELECT value FROM store_facts WHERE key = 'school_weekdays'")?
+      .split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3, 4, 5]
+    let holidays = try Row.fetchAll(db, sql: "SELECT day, name FROM holidays ORDER BY day").map {
+      SchoolCalendar.Holiday(day: $0["day"], name: $0["name"])
+    }
+    var starts: [String: String] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT id, starts_at FROM classes WHERE starts_at IS NOT NULL") {
+      starts[row["id"]] = row["starts_at"]
+    }
+    return SchoolCalendar(weekdays: weekdays, holidays: holidays, classStarts: starts)
+  }
+
+  /// Replaces the calendar, with an audit row saying what changed, in one transaction. Throws
+  /// `CalendarProblem` naming the field when it cannot be used.
+  public func saveCalendar(_ calendar: SchoolCalendar, actor: String) throws {
+    try write { db in
+      let classes = Set(try String.fetchAll(db, sql: "SELECT id FROM classes"))
+      if let problem = calendar.problem(knownClasses: classes) { throw CalendarProblem(description: problem) }
+      let before = try Self.calendar(in: db)
+      let weekdays = Array(Set(calendar.weekdays)).sorted()
+      try db.execute(
+        sql: "INSERT OR REPLACE INTO store_facts (key, value) VALUES ('school_weekdays', ?)",
+        arguments: [weekdays.map(String.init).joined(separator: ",")])
+      try db.execute(sql: "DELETE FROM holidays")
+      for holiday in calendar.holidays {
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO holidays (day, name) VALUES (?, ?)", arguments: [holiday.day, holiday.name])
+      }
+      for (classID, start) in calendar.classStarts {
+        try db.execute(
+          sql: "UPDATE classes SET starts_at = ? WHERE id = ?", arguments: [start.isEmpty ? nil : start, classID])
+      }
+      var details: [String: String] = [:]
+      if before.weekdays != weekdays { details["weekdays"] = weekdays.map(String.init).joined(separator: ",") }
+      let added = calendar.holidays.filter { !before.holidays.contains($0) }.map(\.day)
+      let dropped = before.holidays.filter { !calendar.holidays.contains($0) }.map(\.day)
+      if !added.isEmpty { details["holidays_added"] = added.joined(separator: ",") }
+      if !dropped.isEmpty { details["holidays_removed"] = dropped.joined(separator: ",") }
+      for (classID, start) in calendar.classStarts where before.classStarts[classID] != start {
+        details["starts_at.\(classID)"] = start
+      }
+      let json = String(decoding: try JSONEncoder.att.encode(details), as: UTF8.self)
+      try db.execute(
+        sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, 'calendar changed', 'calendar', ?)",
+        arguments: [Date(), actor, json])
+    }
+  }
+}
+
+/// A calendar that cannot be saved, naming the field.
+public struct CalendarProblem: Error, CustomStringConvertible {
+  public let description: String
+}

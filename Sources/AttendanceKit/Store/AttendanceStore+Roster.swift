@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+
+/// One day's roll for a class (or for everyone): who is present, late, marked by hand, excused or
+/// absent, against the school calendar. Absent means on the roll, enrolled by that day, on a school
+/// day, not recorded and not excused.
+public struct Roster: Sendable, Codable, Equatable {
+  public struct Entry: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable {
+      /// Recorded by a camera.
+      case present
+      /// Marked present by hand (an office correction).
+      case manual
+      case excused
+      case absent
+      /// Not recorded on a day that is not a school day: nobody is expected.
+      case notExpected = "not-expected"
+    }
+    public let person_id: String
+    public let name: String
+    public let status: Status
+    /// Arrived after the class's start time (or --late-after).
+    public let late: Bool
+    /// On the class's roll (false: recorded in the class without being a member).
+    public let member: Bool
+    public let attendance_id: Int64?
+    public let captured_at: String?
+    public let class_id: String?
+    public let device_id: String?
+    public let note: String?
+    public let marked_by: String?
+    public let excused_by: String?
+  }
+  public let day: String
+  public let class_id: String?
+  public let school_day: Bool
+  public let holiday: String?
+  /// The time after which an arrival is late, when one is set (the class's start, else --late-after).
+  public let late_after: String?
+  /// People on the roll on this day (0 on a day that is not a school day).
+  public let expected: Int
+  public let present: Int
+  public let late: Int
+  public let manual: Int
+  public let excused: Int
+  public let absent: Int
+  public let entries: [Entry]
+}
+
+extension AttendanceStore {
+  /// The roll of `day` for `classID` (nil: everyone enrolled), with `lateAfter` (HH:MM) as the late
+  /// line where the class has no start time of its own.
+  public func roster(day: Day, classID: String?, lateAfter: String?, timeZone: TimeZone = .current) throws -> Roster {
+    try reader { db in try Self.roster(db, day: day, classID: classID, lateAfter: lateAfter, timeZone: timeZone) }
+  }
+
+  /// The rosters of every day from `first` to `last` (for the chart and the person page).
+  public func rosters(from first: Day, to last: Day, classID: String?, lateAfter: String?, timeZone: TimeZone = .current)
+    throws -> [Roster]
+  {
+    try reader { db in
+      try Day.range(first, last).map {
+        try Self.roster(db, day: $0, classID: classID, lateAfter: lateAfter, timeZone: timeZone)
+      }
+    }
+  }
+
+  static func roster(_ db: Database, day: Day, classID: String?, lateAfter: String?, timeZone: TimeZone) throws -> Roster {
+    let calendar = try calendar(in: db)
+    let schoolDay = calendar.isSchoolDay(day)
+    // The roll: the class's members, or everyone enrolled; only from the day each was enrolled.
+    let rollRows: [Row]
+    if let classID {
+      rollRows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.id, p.name, p.created_at FROM class_members m JOIN people p ON p.id = m.person_id
+          WHERE m.class_id = ? AND p.active = 1 ORDER BY p.name, p.id
+          """, arguments: [classID])
+    } else {
+      rollRows = try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM people WHERE active = 1 ORDER BY name, id")
+    }
+    let roll = rollRows.filter { row in
+      guard let created: Date = row["created_at"] else { return true }
+      return Day.today(created, timeZone: timeZone) <= day
+    }
+    var arguments: StatementArguments = [day.text]
+    if let classID { _ = arguments.append(contentsOf: [classID]) }
+    let records = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.note, a.marked_by FROM attendance a
+        JOIN people p ON p.id = a.person_id
+        WHERE a.local_day = ? AND a.direction = 'in' \(classID == nil ? "" : "AND a.class_id = ?")
+        ORDER BY a.captured_at
+        """, arguments: arguments)
+    var first: [String: Row] = [:]
+    for row in records where first[row["person_id"]] == nil { first[row["person_id"]] = row }
+    let excusals = try Row.fetchAll(
+      db,
+      sql: "SELECT person_id, note, actor FROM excusals WHERE local_day = ? AND class_id IN ('', ?)",
+      arguments: [day.text, classID ?? ""])
+    var excused: [String: Row] = [:]
+    for row in excusals { excused[row["person_id"]] = row }
+
+    func lateLine(_ recordClass: String?) -> String? {
+      (classID ?? recordClass).flatMap { calendar.classStarts[$0] } ?? lateAfter
+    }
+    func entry(person: String, name: String, member: Bool) -> Roster.Entry {
+      if let record = first[person] {
+        let captured: String = record["captured_at"]
+        // captured_at is YYYY-MM-DDTHH:MM:SS±HH:MM in the camera's zone: its clock time is characters 11-15.
+        let clock = String(captured.dropFirst(11).prefix(5))
+        let recordClass: String? = record["class_id"]
+        let device: String? = record["device_id"]
+        let markedBy: String? = record["marked_by"]
+        return Roster.Entry(
+          person_id: person, name: name, status: markedBy != nil || device == "manual" ? .manual : .present,
+          late: lateLine(recordClass).map { clock > $0 } ?? false, member: member, attendance_id: record["id"],
+          captured_at: captured, class_id: recordClass, device_id: device, note: record["note"], marked_by: markedBy,
+          excused_by: nil)
+      }
+      let excuse = excused[person]
+      let status: Roster.Entry.Status = !schoolDay ? .notExpected : excuse != nil ? .excused : .absent
+      return Roster.Entry(
+        person_id: person, name: name, status: status, late: false, member: member, attendance_id: nil, captured_at: nil,
+        class_id: classID, device_id: nil, note: excuse?["note"], marked_by: nil, excused_by: excuse?["actor"])
+    }
+    var entries = roll.map { entry(person: $0["id"], name: $0["name"], member: true) }
+    // Recorded without being on the roll (a class made by `att-take --class X` has no members).
+    let onRoll = Set(roll.map { $0["id"] as String })
+    for row in records where !onRoll.contains(row["person_id"]) && first[row["person_id"]] == row {
+      entries.append(entry(person: row["person_id"], name: row["name"], member: false))
+    }
+    let here = entries.filter { $0.status == .present || $0.status == .manual }
+    return Roster(
+      day: day.text, class_id: classID, school_day: schoolDay, holiday: calendar.holiday(on: day),
+      late_after: classID.flatMap { calendar.classStarts[$0] } ?? lateAfter, expected: schoolDay ? roll.count : 0,
+      present: here.count, late: here.filter(\.late).count, manual: here.filter { $0.status == .manual }.count,
+      excused: entries.filter { $0.status == .excused }.count, absent: entries.filter { $0.status == .absent }.count,
+      entries: entries)
+  }
+}
