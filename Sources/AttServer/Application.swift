@@ -35,6 +35,8 @@ public struct ServeSettings: Sendable {
   public var databaseThreads = 4
   /// Password checks admitted at once (one runs, the rest wait); more get "busy, try again".
   public var passwordLine = 4
+  /// Days an unknown face's snapshot is kept (the sweep runs at start and every hour).
+  public var snapshotDays = 30
   /// Seconds an HTTP connection may stay idle (a half-open client included) before it is closed.
   public var idleTimeout = 30.0
 
@@ -110,6 +112,6 @@ public func buildApplication(_ settings: ServeSettings, logger: Logger = Logger(
     router: router, server: builder,
     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "att-serve"),
     logger: logger)
-  app.addServices(server.follower)
+  app.addServices(server.follower, SnapshotSweeper(settings: settings, database: server.database, logger: logger))
   return app
 }

@@ -232,31 +232,6 @@ public struct AttendanceQueries: Sendable {
     }
   }
 
-  public struct UnknownFace: Codable, Sendable {
-    public let id: Int64
-    public let device_id: String?
-    public let captured_at: String
-    public let nearest_distance: Double?
-    public let snapshot_path: String?
-  }
-
-  public func unknownFaces(limit: Int, before: Int64?) throws -> Page<UnknownFace> {
-    let rows = try store.reader { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT id, device_id, captured_at, nearest_distance, snapshot_path FROM unknown_faces
-          WHERE id < ? ORDER BY id DESC LIMIT ?
-          """, arguments: [before ?? Int64.max, limit + 1]
-      ).map {
-        UnknownFace(
-          id: $0["id"], device_id: $0["device_id"], captured_at: $0["captured_at"],
-          nearest_distance: $0["nearest_distance"], snapshot_path: $0["snapshot_path"])
-      }
-    }
-    let items = Array(rows.prefix(limit))
-    return Page(items: items, next_before: rows.count > limit ? items.last?.id : nil)
-  }
 
   // MARK: exports
 

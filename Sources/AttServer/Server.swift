@@ -88,7 +88,7 @@ final class Server: Sendable {
     api.get("daily", use: blocking { request, _ in try self.daily(request) })
     api.get("roster", use: blocking { request, _ in try self.roster(request) })
     api.get("calendar", use: blocking { _, _ in try JSONBody(self.settings.store.calendar()) })
-    api.get("unknown-faces", use: blocking { request, _ in try self.unknownFaces(request) })
+    api.get("unknown-faces", use: blocking { request, context in try self.unknownFaces(request, context) })
     api.get("export/summary.csv", use: blocking { request, _ in try self.summaryCSV(request) })
     api.get("export/events.csv") { request, _ in try self.eventsCSV(request) }
 
@@ -100,6 +100,11 @@ final class Server: Sendable {
     admin.post("excusals") { request, context in try await self.excuse(request, context) }
     admin.delete("excusals", use: blocking { request, context in try self.unexcuse(request, context) })
     admin.put("calendar") { request, context in try await self.saveCalendar(request, context) }
+    admin.get("people/:id/photo", use: blocking { _, context in try self.personPhoto(context) })
+    admin.get("unknown-faces/:id/snapshot", use: blocking { _, context in try self.snapshot(context) })
+    admin.post("unknown-faces/:id/enrol") { request, context in try await self.enrolUnknown(request, context) }
+    admin.post("unknown-faces/:id/assign") { request, context in try await self.assignUnknown(request, context) }
+    admin.post("unknown-faces/:id/dismiss", use: blocking { _, context in try self.dismissUnknown(context) })
     admin.get("audit", use: blocking { request, _ in try self.audit(request) })
     cameraRoutes.add(cameras: cameras, people: api, admin: admin)
   }
@@ -365,9 +370,136 @@ final class Server: Sendable {
       settings.store.roster(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: settings.lateAfter))
   }
 
-  func unknownFaces(_ request: Request) throws -> JSONBody {
+  /// Open unknown faces, newest first, with their nearest enrolled person. Admins also get the
+  /// address of the snapshot when one is kept; a viewer is never shown a face.
+  func unknownFaces(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
-    return try JSONBody(queries.unknownFaces(limit: try q.limit(), before: try q.integer("before")))
+    let limit = try q.limit()
+    let admin = context.identity?.role == .admin
+    struct Item: Encodable {
+      let face: UnknownFaceRecord
+      let snapshot: String?
+      func encode(to encoder: any Encoder) throws {
+        try face.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(snapshot, forKey: .snapshot)
+      }
+      enum Keys: String, CodingKey { case snapshot }
+    }
+    struct Page: Encodable {
+      let items: [Item]
+      let next_before: Int64?
+      let snapshots_kept_days: Int
+    }
+    let rows = try settings.store.unknownFaces(limit: limit + 1, before: try q.integer("before"), resolved: try q.flag("all"))
+    let items = rows.prefix(limit).map { face in
+      let visible = admin ? face : face.withoutSnapshot
+      return Item(face: visible, snapshot: admin && face.media_path != nil ? "/api/unknown-faces/\(face.id)/snapshot" : nil)
+    }
+    return try JSONBody(
+      Page(items: items, next_before: rows.count > limit ? items.last?.face.id : nil, snapshots_kept_days: settings.snapshotDays))
+  }
+
+  func unknownID(_ context: AppContext) throws -> Int64 {
+    guard let id = context.parameters.get("id", as: Int64.self) else {
+      throw HTTPError(.badRequest, message: "unknown face id must be a number")
+    }
+    return id
+  }
+
+  /// A JPEG from the media library, never cached by the browser.
+  func jpeg(_ relativePath: String) throws -> Response {
+    guard let data = FileManager.default.contents(atPath: settings.media.fullPath(relativePath)) else {
+      throw HTTPError(.notFound, message: "the image is no longer kept")
+    }
+    return Response(
+      status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "no-store, private"],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+  }
+
+  func snapshot(_ context: AppContext) throws -> Response {
+    let id = try unknownID(context)
+    guard let face = try settings.store.unknownFace(id), let path = face.media_path else {
+      throw HTTPError(.notFound, message: "no snapshot is kept for unknown face \(id)")
+    }
+    return try jpeg(path)
+  }
+
+  func personPhoto(_ context: AppContext) throws -> Response {
+    let id = try personID(context)
+    guard let path = try settings.store.thumbnailPath(id) else { throw HTTPError(.notFound, message: "no face image of '\(id)'") }
+    return try jpeg(path)
+  }
+
+  struct Enrolment: Decodable {
+    let person_id: String
+    let name: String
+    let class_id: String?
+  }
+
+  /// Enrols the unknown face as a new person: a registration of its snapshot through the handler
+  /// (its embedding is made by att-worker in queue mode, by att-extract in direct mode).
+  func enrolUnknown(_ request: Request, _ context: AppContext) async throws -> Response {
+    let enrolment = try await request.decode(as: Enrolment.self, context: context)
+    let id = try unknownID(context)
+    if let problem = PersonIdentity.validate(id: enrolment.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(name: enrolment.name) { throw HTTPError(.badRequest, message: "name: \(problem)") }
+    if let classID = enrolment.class_id, PersonIdentity.validate(id: classID) != nil {
+      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
+    }
+    let actor = actor(context)
+    return try await database.run {
+      if try self.settings.store.person(enrolment.person_id) != nil {
+        throw HTTPError(.conflict, message: "'\(enrolment.person_id)' is already enrolled: use \"this is\" to add the face to them")
+      }
+      return try self.registerSnapshot(
+        id, personID: enrolment.person_id, name: enrolment.name, classID: enrolment.class_id, resolution: "enrolled", actor: actor)
+    }
+  }
+
+  struct Assignment: Decodable { let person_id: String }
+
+  /// "This is <person>": the snapshot becomes a new face sample of an enrolled person.
+  func assignUnknown(_ request: Request, _ context: AppContext) async throws -> Response {
+    let assignment = try await request.decode(as: Assignment.self, context: context)
+    let id = try unknownID(context)
+    if let problem = PersonIdentity.validate(id: assignment.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    let actor = actor(context)
+    return try await database.run {
+      guard let person = try self.settings.store.person(assignment.person_id), person.active else {
+        throw HTTPError(.notFound, message: "no enrolled person '\(assignment.person_id)'")
+      }
+      return try self.registerSnapshot(
+        id, personID: person.id, name: person.name, classID: nil, resolution: "assigned", actor: actor)
+    }
+  }
+
+  func registerSnapshot(
+    _ id: Int64, personID: String, name: String, classID: String?, resolution: String, actor: String
+  ) throws -> Response {
+    guard let face = try settings.store.unknownFace(id) else { throw HTTPError(.notFound, message: "no unknown face \(id)") }
+    guard face.resolution == nil else { throw HTTPError(.conflict, message: "unknown face \(id) was already \(face.resolution!)") }
+    guard let path = face.media_path, let jpeg = FileManager.default.contents(atPath: settings.media.fullPath(path)) else {
+      throw HTTPError(.unprocessableContent, message: "no snapshot is kept for unknown face \(id) (snapshots off, or expired)")
+    }
+    let receipt = try settings.delivery.deliver(
+      .register(
+        RegisterMessage(
+          personID: personID, name: name, faces: [FaceCrop(jpeg: jpeg)], source: "unknown face \(id) (\(face.device_id ?? "camera"))",
+          capturedAt: face.captured_at, classID: classID)))
+    if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
+      throw HTTPError(.unprocessableContent, message: reason)
+    }
+    _ = try settings.store.resolveUnknownFace(id, resolution: resolution, person: personID, actor: actor, media: settings.media)
+    logger.notice("\(actor): unknown face \(id) \(resolution) as \(personID)")
+    return try outcome(receipt)
+  }
+
+  func dismissUnknown(_ context: AppContext) throws -> Response {
+    let id = try unknownID(context)
+    guard try settings.store.resolveUnknownFace(id, resolution: "dismissed", person: nil, actor: actor(context), media: settings.media)
+    else { throw HTTPError(.notFound, message: "no open unknown face \(id)") }
+    return try JSONBody(["status": "dismissed"]).response(status: .ok)
   }
 
   func summaryCSV(_ request: Request) throws -> Response {

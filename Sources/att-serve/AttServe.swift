@@ -83,6 +83,11 @@ extension AttServe {
         "Arrivals after this clock time (camera time) count as late, e.g. 09:05 (default: $ATT_LATE_AFTER).", valueName: "HH:MM"))
     var lateAfter: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Days an unknown face's snapshot is kept before it is deleted (default: $ATT_SNAPSHOT_DAYS, else 30).", valueName: "days"))
+    var snapshotDays: Int?
+
     @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS and wss:// (with --tls-key).", valueName: "file"))
     var tlsCert: String?
 
@@ -114,6 +119,10 @@ extension AttServe {
         if let late, ClockTime(late) == nil {
           throw ToolError("--late-after '\(late)' is not a clock time HH:MM", exitCode: .configuration)
         }
+        let days = snapshotDays ?? settings["ATT_SNAPSHOT_DAYS"].flatMap { Int($0) } ?? 30
+        guard (1...3650).contains(days) else {
+          throw ToolError("--snapshot-days \(days): give 1 to 3650 days", exitCode: .usage)
+        }
         if (tlsCert == nil) != (tlsKey == nil) { throw ToolError("--tls-cert and --tls-key go together", exitCode: .usage) }
         let (store, media) = try storeOptions.open()
         var serve = ServeSettings(
@@ -123,6 +132,7 @@ extension AttServe {
         serve.port = port
         serve.broker = try storeOptions.broker()
         serve.lateAfter = late
+        serve.snapshotDays = days
         serve.accessLog = !quiet
         serve.tlsCertificate = tlsCert
         serve.tlsKey = tlsKey

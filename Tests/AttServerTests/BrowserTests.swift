@@ -90,6 +90,7 @@ final class DevTools: @unchecked Sendable {
   }
 
   /// Evaluates JavaScript in the page and returns its value.
+  @discardableResult
   func evaluate(_ expression: String) async throws -> Any? {
     let result = try await call("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
     return (result["result"] as? [String: Any])?["value"]
@@ -286,6 +287,28 @@ struct BrowserTests {
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-person.png")
         try await page.evaluate("document.querySelector('#person [data-close]').click(); true")
 
+        // An unknown face with its snapshot: the admin sees it and enrols it as a new person.
+        try f.unknownFace(photo: "grace_hopper.jpg")
+        #expect(
+          try await page.waitFor(
+            "[...document.querySelectorAll('#unknown img.face')].some(i => i.complete && i.naturalWidth > 0)", seconds: 5),
+          "the snapshot is shown to an admin")
+        try await page.evaluate("document.querySelector('#unknown tr button').click(); true")
+        #expect(
+          try await page.waitFor("document.getElementById('unknown-dialog').open && document.getElementById('unknown-photo').naturalWidth > 0"))
+        #expect(try await page.evaluate("document.getElementById('assign-person').value") as? String == "21CS001", "the nearest person is offered")
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-unknown.png")
+        try await page.evaluate(
+          """
+          document.getElementById('enrol-id').value = '21CS009';
+          document.getElementById('enrol-name').value = 'Grace Hopper';
+          document.getElementById('enrol-class').value = 'CS';
+          document.getElementById('enrol-button').click(); true
+          """)
+        #expect(try await page.waitFor("document.querySelectorAll('#roster li').length === 4", seconds: 5), "she is on the roster")
+        #expect(try f.store.person("21CS009")?.samples == 1)
+        #expect(try await page.waitFor("document.getElementById('unknown-empty').hidden === false"), "and no longer unknown")
+
         // Today stops being a school day: nobody is absent any more.
         try await page.evaluate(
           """
@@ -296,7 +319,7 @@ struct BrowserTests {
         #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '0'", seconds: 5), "the calendar changes the absent count")
         #expect(try await page.evaluate("document.getElementById('roster-note').textContent.includes('Not a school day')") as? Bool == true)
         try await page.evaluate("document.querySelectorAll('#weekdays input').forEach(b => b.checked = true); document.getElementById('calendar-form').requestSubmit(); true")
-        #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '2'", seconds: 5))
+        #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '3'", seconds: 5))
 
         // A camera reports its status: the cameras panel shows it online (read every 10 s), and an
         // admin names and places it from the page.
@@ -341,16 +364,25 @@ struct BrowserTests {
   func viewer() async throws {
     let f = try Fixture(label: "browser-viewer")
     try f.attend("21CS001", CapturedTime.string(from: Date()))
+    try f.unknownFace(photo: "grace_hopper.jpg")
     try await withServer(f) { port in
       try await withPage(port: port, name: "vic", width: 390, height: 844) { page in
         #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "vic · viewer")
         #expect(try await page.evaluate("document.querySelectorAll('#roster .correct').length") as? Int == 0, "no correction controls")
+        #expect(
+          try await page.waitFor("document.querySelectorAll('#unknown tr').length === 1"), "the unknown face is listed, without its face")
+        #expect(try await page.evaluate("document.querySelectorAll('#unknown button, #unknown img').length") as? Int == 0)
         #expect(try await page.evaluate("document.getElementById('audit-section').hidden") as? Bool == true)
         #expect(try await page.evaluate("[...document.querySelectorAll('#calendar-form input')].every(i => i.disabled || i.closest('[hidden]'))") as? Bool == true)
         try await page.evaluate("document.querySelector('#roster li[data-person=\"21CS001\"] .chip').click(); true")
         #expect(try await page.waitFor("document.getElementById('person').open"))
         #expect(try await page.evaluate("document.getElementById('person-admin').hidden") as? Bool == true, "no rename or remove")
-        #expect(try await page.evaluate("document.querySelectorAll('img').length") as? Int == 0, "no biometric image reaches a viewer")
+        #expect(
+          try await page.evaluate("[...document.images].every(i => !i.getAttribute('src'))") as? Bool == true,
+          "no biometric image reaches a viewer")
+        #expect(
+          try await page.evaluate("fetch('/api/people/21CS001/photo').then(r => r.status)") as? Int == 403,
+          "and the server refuses a viewer the photo")
         #expect(try await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1") as? Bool == true)
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-viewer-phone.png")
       }

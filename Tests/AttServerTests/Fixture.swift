@@ -59,6 +59,18 @@ struct Fixture {
     try handler.apply(.attendance(AttendanceMessage(personID: id, deviceID: device, classID: classID, capturedAt: capturedAt)))
   }
 
+  /// An unknown face as a camera with --snapshots logs it: a real photo of someone not enrolled.
+  @discardableResult
+  func unknownFace(at capturedAt: String = CapturedTime.string(from: Date()), nearest: String? = "21CS001", photo: String = "faceapi_expr_angry.jpg")
+    throws -> HandlingResult
+  {
+    let jpeg = try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.shared)/faces/unknown/\(photo)"))
+    return try handler.apply(
+      .unknownFace(
+        UnknownFaceMessage(
+          deviceID: "cam-1", capturedAt: capturedAt, nearestDistance: 0.62, nearestPersonID: nearest, jpeg: jpeg)))
+  }
+
   func settings() -> ServeSettings {
     var settings = ServeSettings(
       store: store, media: handler.media, delivery: DirectDelivery(handler: handler), secretKey: Self.secret)

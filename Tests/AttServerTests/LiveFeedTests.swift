@@ -46,7 +46,7 @@ func isAttendance(of person: String) -> @Sendable (FeedItem) -> Bool {
   { $0.type == "attendance" && $0.personID == person }
 }
 
-nonisolated(unsafe) let quiet = Logger(label: "test-client")
+let quiet = Logger(label: "test-client")
 
 /// A worker handed to the thread that runs it (and only that thread touches it).
 final class WorkerThread: @unchecked Sendable {

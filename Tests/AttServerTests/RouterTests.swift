@@ -438,6 +438,94 @@ struct RouterTests {
     }
   }
 
+  @Test("unknown faces: the snapshot for admins only, enrol as a new person, \"this is\" a person, dismiss; snapshots deleted when dealt with or after the retention period")
+  func unknownFaces() async throws {
+    let f = try Fixture()
+    try f.unknownFace(photo: "grace_hopper.jpg")
+    try f.unknownFace(photo: "messi5.jpg")
+    try f.unknownFace(nearest: nil, photo: "faceapi_expr_happy.jpg")
+    let app = try buildApplication(f.settings())
+    let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+    let viewer = HTTPFields.bearer(f.viewerToken)
+    let ids = try f.store.reader { db in try Int64.fetchAll(db, sql: "SELECT id FROM unknown_faces ORDER BY id") }
+    let snapshotFile = { @Sendable (id: Int64) throws -> String? in
+      try f.store.reader { db in try String.fetchOne(db, sql: "SELECT media_path FROM unknown_faces WHERE id = ?", arguments: [id]) }
+        .map { "\(f.folder)/media/\($0)" }
+    }
+    let grace = try #require(try snapshotFile(ids[0]))
+    #expect(FileManager.default.fileExists(atPath: grace))
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/api/unknown-faces", method: .get, headers: viewer) {
+        let items = (try json($0.body) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        #expect(items.count == 3)
+        #expect(
+          items.allSatisfy { ($0["snapshot"] as? String) == nil && ($0["media_path"] as? String) == nil }, "a viewer is never shown a face")
+        #expect(items.last?["nearest_name"] as? String == "Barack Obama")
+      }
+      try await client.execute(uri: "/api/unknown-faces/\(ids[0])/snapshot", method: .get, headers: viewer) {
+        #expect($0.status == .forbidden)
+      }
+      try await client.execute(uri: "/api/unknown-faces", method: .get, headers: admin) {
+        let page = try json($0.body) as? [String: Any] ?? [:]
+        let items = page["items"] as? [[String: Any]] ?? []
+        #expect(items.last?["snapshot"] as? String == "/api/unknown-faces/\(ids[0])/snapshot")
+        #expect(page["snapshots_kept_days"] as? Int == 30)
+      }
+      try await client.execute(uri: "/api/unknown-faces/\(ids[0])/snapshot", method: .get, headers: admin) {
+        #expect($0.status == .ok && $0.headers[.contentType] == "image/jpeg")
+        let original = try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.shared)/faces/unknown/grace_hopper.jpg"))
+        #expect(Data(buffer: $0.body) == original)
+        #expect($0.headers[.cacheControl]?.contains("no-store") == true)
+      }
+      // Enrol the first as a new person: a registration through the handler, with the snapshot as her face.
+      try await client.execute(
+        uri: "/api/unknown-faces/\(ids[0])/enrol", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS009","name":"Grace Hopper","class_id":"CS"}"#)
+      ) { #expect($0.status == .ok) }
+      let hopper = try #require(try f.store.person("21CS009"))
+      #expect(hopper.samples == 1 && hopper.classes == ["CS"])
+      #expect(!FileManager.default.fileExists(atPath: grace), "the snapshot is deleted once dealt with (the face is now her sample)")
+      try await client.execute(
+        uri: "/api/unknown-faces/\(ids[0])/enrol", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS010","name":"Again"}"#)
+      ) { #expect($0.status == .conflict || $0.status == .unprocessableContent) }
+      // "This is Barack Obama": the second becomes one more of his samples.
+      let before = try #require(try f.store.person("21CS001")).samples
+      try await client.execute(
+        uri: "/api/unknown-faces/\(ids[1])/assign", method: .post, headers: admin, body: ByteBuffer(string: #"{"person_id":"21CS001"}"#)
+      ) { #expect($0.status == .ok) }
+      #expect(try #require(try f.store.person("21CS001")).samples == before + 1)
+      // Dismissed: the snapshot goes at once.
+      let happy = try #require(try snapshotFile(ids[2]))
+      try await client.execute(uri: "/api/unknown-faces/\(ids[2])/dismiss", method: .post, headers: admin) { #expect($0.status == .ok) }
+      #expect(!FileManager.default.fileExists(atPath: happy))
+      try await client.execute(uri: "/api/unknown-faces", method: .get, headers: admin) {
+        let items = (try json($0.body) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        #expect(items.isEmpty, "dealt with, none is listed")
+      }
+      #expect(
+        try f.count("SELECT count(*) FROM audit_log WHERE action IN ('unknown face enrolled', 'unknown face assigned', 'unknown face dismissed')") == 3)
+    }
+    // The retention sweep (att-serve runs it at start and every hour): the 40-day-old snapshot
+    // goes, a fresh one stays.
+    try f.unknownFace(at: CapturedTime.string(from: Date().addingTimeInterval(-40 * 86400)), photo: "faceapi_expr_sad.jpg")
+    let oldID = try f.store.reader { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM unknown_faces") }!
+    let sad = try #require(try snapshotFile(oldID))
+    try f.unknownFace(photo: "faceapi_expr_neutral.jpg")
+    #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 1)
+    #expect(!FileManager.default.fileExists(atPath: sad))
+    let expired = try f.store.reader { db in
+      try Bool.fetchOne(db, sql: "SELECT media_path IS NULL FROM unknown_faces WHERE id = ?", arguments: [oldID])
+    }
+    #expect(expired == true, "the row no longer names a snapshot")
+    #expect(try f.count("SELECT count(*) FROM unknown_faces WHERE media_path IS NOT NULL") == 1)
+    // A snapshot that is not a JPEG is refused, naming the field.
+    let bad = try f.handler.apply(
+      .unknownFace(UnknownFaceMessage(deviceID: "cam-1", capturedAt: CapturedTime.string(from: Date()), jpeg: Data("GIF89a".utf8))))
+    guard case .rejected(let reason) = bad.outcome else { Issue.record("\(bad.outcome)"); return }
+    #expect(reason.contains("'jpeg' is not JPEG data"))
+  }
+
   @Test("every answer carries the security headers, errors included (400, 401, 403, 404, 413)")
   func headersOnErrors() async throws {
     let f = try Fixture()

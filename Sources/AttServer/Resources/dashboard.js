@@ -359,16 +359,73 @@ async function loadClasses() {
   select.value = chosen;
 }
 
+// Unknown faces: admins see the snapshot (when snapshots are on) and deal with each one; a viewer
+// sees when and where, and the nearest person, never a face.
 async function loadUnknown() {
   const unknown = await get("/api/unknown-faces?limit=20");
   const u = clear("unknown");
   unknown.items.forEach((f) => {
     const row = el("tr");
-    cell(row, f.captured_at.replace("T", " ").slice(0, 19)); cell(row, f.device_id || "–");
-    cell(row, f.nearest_distance == null ? "–" : f.nearest_distance.toFixed(3));
+    row.dataset.id = f.id;
+    if (isAdmin()) {
+      const td = el("td");
+      if (f.snapshot) { const img = el("img", null, "face"); img.src = f.snapshot; img.alt = "unknown face seen " + f.captured_at.slice(0, 16).replace("T", " "); td.appendChild(img); }
+      else td.textContent = "no snapshot";
+      row.appendChild(td);
+    }
+    cell(row, f.captured_at.replace("T", " ").slice(0, 19), "time"); cell(row, f.device_id || "–");
+    cell(row, f.nearest_distance == null ? "–" : (f.nearest_name ? f.nearest_name + " (" + f.nearest_person_id + "), " : "") + "distance " + f.nearest_distance.toFixed(2));
+    if (isAdmin()) {
+      const td = el("td");
+      const act = el("button", "Deal with it…", "plain");
+      act.type = "button";
+      act.setAttribute("aria-label", "Enrol, assign or dismiss the unknown face seen " + f.captured_at.slice(0, 16).replace("T", " "));
+      act.addEventListener("click", () => openUnknown(f));
+      td.appendChild(act);
+      row.appendChild(td);
+    }
     u.appendChild(row);
   });
   $("unknown-empty").hidden = unknown.items.length > 0;
+  $("unknown-note").textContent = isAdmin()
+    ? "Snapshots (att-take --snapshots) are kept " + unknown.snapshots_kept_days + " days, then deleted; dismissing one deletes it at once."
+    : "Faces that matched nobody enrolled.";
+}
+
+let dealing = null;
+
+async function openUnknown(face) {
+  dealing = face;
+  $("unknown-status").textContent = "";
+  $("unknown-photo").hidden = !face.snapshot;
+  if (face.snapshot) $("unknown-photo").src = face.snapshot;
+  $("unknown-what").textContent = "Seen " + face.captured_at.replace("T", " ").slice(0, 19) + " by " + (face.device_id || "a camera") +
+    (face.nearest_name ? "; nearest enrolled face: " + face.nearest_name + " at distance " + face.nearest_distance.toFixed(2) : "") +
+    (face.snapshot ? "" : ". No snapshot is kept, so it can only be dismissed.");
+  const people = await get("/api/people");
+  const select = $("assign-person");
+  select.textContent = "";
+  people.forEach((p) => { const o = el("option", p.name + " (" + p.id + ")"); o.value = p.id; select.appendChild(o); });
+  if (face.nearest_person_id) select.value = face.nearest_person_id;
+  const classSelect = $("enrol-class");
+  while (classSelect.options.length > 1) classSelect.remove(1);
+  classes.forEach((c) => { const o = el("option", c.id); o.value = c.id; classSelect.appendChild(o); });
+  $("assign-button").disabled = !face.snapshot || people.length === 0;
+  $("enrol-button").disabled = !face.snapshot;
+  $("enrol-id").value = ""; $("enrol-name").value = "";
+  $("unknown-dialog").showModal();
+}
+
+async function dealWith(action) {
+  const face = dealing;
+  try {
+    let result;
+    if (action === "assign") result = await send("POST", "/api/unknown-faces/" + face.id + "/assign", { person_id: $("assign-person").value });
+    else if (action === "enrol") result = await send("POST", "/api/unknown-faces/" + face.id + "/enrol", { person_id: $("enrol-id").value.trim(), name: $("enrol-name").value.trim(), class_id: $("enrol-class").value || null });
+    else result = await send("POST", "/api/unknown-faces/" + face.id + "/dismiss");
+    $("unknown-dialog").close();
+    await applied(result, action === "dismiss" ? "The unknown face is dismissed and its snapshot deleted" : action === "enrol" ? "Enrolled " + $("enrol-name").value.trim() : "The face is added to " + $("assign-person").selectedOptions[0].textContent);
+  } catch (e) { $("unknown-status").textContent = e.message; }
 }
 
 // Cameras from their own status reports: online, stale (silent for more than three reports) or offline.
@@ -509,6 +566,9 @@ async function renderPerson() {
   const report = await get("/api/people/" + encodeURIComponent(id) + "/report?" + q);
   const p = report.person;
   $("person-h").textContent = p.name + " (" + p.id + ")";
+  const photo = $("person-photo");
+  photo.hidden = !isAdmin() || p.samples === 0;
+  if (isAdmin() && p.samples > 0) { photo.src = "/api/people/" + encodeURIComponent(p.id) + "/photo"; photo.alt = p.name + "'s first enrolment photo"; }
   const meta = ["Classes: " + (p.classes.length ? p.classes.join(", ") : "none"), "enrolled " + isoLocal(p.created_at).slice(0, 10), "from " + report.from + " to " + report.to];
   if (!p.active) meta.push("removed (records kept)");
   $("person-meta").textContent = meta.join(" · ");
@@ -648,6 +708,9 @@ async function start() {
   $("unexcuse-button").addEventListener("click", () => correction("unexcuse"));
   $("delete-button").addEventListener("click", () => correction("delete"));
   $("rename-form").addEventListener("submit", renamePerson);
+  $("assign-button").addEventListener("click", () => dealWith("assign"));
+  $("enrol-button").addEventListener("click", () => dealWith("enrol"));
+  $("dismiss-button").addEventListener("click", () => dealWith("dismiss"));
   $("remove-button").addEventListener("click", removePerson);
   $("remove-keep").addEventListener("change", () => { removeArmed = false; get("/api/people/" + encodeURIComponent(openPerson)).then(removeText); });
   document.querySelectorAll("[data-close]").forEach((b) => b.addEventListener("click", () => b.closest("dialog").close()));

@@ -16,6 +16,13 @@ public struct MediaLibrary: Sendable {
     "\(personID)/\(sha256).jpg"
   }
 
+  /// Where an unknown face's snapshot is kept (not a person's folder: nobody is enrolled as it).
+  public static let unknownFolder = "_unknown"
+
+  public func unknownPath(sha256: String) -> String {
+    "\(Self.unknownFolder)/\(sha256).jpg"
+  }
+
   /// Where a stored relative path is on disk.
   public func fullPath(_ relativePath: String) -> String {
     relativePath.hasPrefix("/") ? relativePath : "\(root)/\(relativePath)"

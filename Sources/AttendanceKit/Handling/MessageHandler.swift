@@ -275,7 +275,15 @@ public struct MessageHandler: Sendable {
   // MARK: unknown-face
 
   private func apply(_ m: UnknownFaceMessage, in transaction: Database? = nil) throws -> HandlingResult {
-    try write(transaction) { db -> HandlingResult in
+    // The snapshot file first, named by its content (a redelivery writes nothing new); a file whose
+    // row never commits is removed by the retention sweep, which deletes what no row names.
+    var mediaPath: String?
+    if let jpeg = m.jpeg {
+      let path = media.unknownPath(sha256: jpeg.sha256Hex)
+      _ = try media.write(jpeg, to: media.fullPath(path))
+      mediaPath = path
+    }
+    return try write(transaction) { db -> HandlingResult in
       try db.execute(
         sql: """
           INSERT INTO devices (id, last_seen_at) VALUES (?, ?)
@@ -283,9 +291,13 @@ public struct MessageHandler: Sendable {
           """, arguments: [m.deviceID, Date()])
       try db.execute(
         sql: """
-          INSERT OR IGNORE INTO unknown_faces (observation_id, device_id, captured_at, snapshot_path, nearest_distance)
-          VALUES (?, ?, ?, ?, ?)
-          """, arguments: [m.id.uuidString, m.deviceID, m.capturedAt, m.snapshotPath, m.nearestDistance])
+          INSERT OR IGNORE INTO unknown_faces (observation_id, device_id, captured_at, snapshot_path, nearest_distance,
+                                               nearest_person_id, media_path)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          m.id.uuidString, m.deviceID, m.capturedAt, m.snapshotPath, m.nearestDistance, m.nearestPersonID, mediaPath,
+        ])
       guard db.changesCount > 0 else {
         return HandlingResult(outcome: .duplicate("unknown face \(m.id) was already logged"), events: [])
       }

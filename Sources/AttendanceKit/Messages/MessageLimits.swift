@@ -22,6 +22,8 @@ public enum MessageLimits {
   /// Faces in one registration, and the bytes of one JPEG crop.
   public static let facesPerMessage = 100
   public static let jpegBytes = 10 << 20
+  /// An unknown face's snapshot (a crop of a face and its surroundings).
+  public static let snapshotBytes = 1 << 20
   /// Face descriptor distances are 0 (identical) to 2 (opposite unit vectors); anything else is absurd.
   public static let distance: ClosedRange<Double> = 0...2
   /// Years a camera clock or a manual correction may name.
@@ -123,7 +125,14 @@ extension Message {
       try text(m.deviceID, "device_id", MessageLimits.deviceIDLength)
       try time(m.capturedAt, "captured_at")
       try distance(m.nearestDistance, "nearest_distance")
+      if let nearest = m.nearestPersonID { try id(nearest, "nearest_person_id") }
       if let snapshot = m.snapshotPath { try text(snapshot, "snapshot", MessageLimits.pathLength) }
+      if let jpeg = m.jpeg {
+        if jpeg.count > MessageLimits.snapshotBytes {
+          throw fail("jpeg", "is \(jpeg.count) bytes (at most \(MessageLimits.snapshotBytes))")
+        }
+        if !jpeg.starts(with: [0xFF, 0xD8, 0xFF]) { throw fail("jpeg", "is not JPEG data") }
+      }
     case .correction(let m):
       try text(m.actor, "actor", MessageLimits.nameLength)
       if let personID = m.personID { try id(personID, "person_id") }

@@ -150,11 +150,14 @@ public final class RecognitionSession {
       }
       state.unknownLogged = true
       summary.unknownTracks += 1
-      let nearest = recent.compactMap(\.distance).min()
+      let nearest = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
       let snapshot = try saveSnapshot(face.box, of: frame.image, kind: "unknown")
+      // With snapshots on, the crop travels with the message: the server keeps it for an admin.
+      let jpeg = try snapshot.map { _ in try snapshotCrop(face.box, of: frame.image).jpegData(quality: 85) }
       let message = UnknownFaceMessage(
-        deviceID: options.deviceID, capturedAt: CapturedTime.string(from: Date()), nearestDistance: nearest.map(Double.init),
-        snapshotPath: snapshot)
+        deviceID: options.deviceID, capturedAt: CapturedTime.string(from: Date()),
+        nearestDistance: nearest?.distance.map(Double.init), nearestPersonID: nearest?.nearestPersonID, snapshotPath: snapshot,
+        jpeg: jpeg.flatMap { $0.count <= MessageLimits.snapshotBytes ? $0 : nil })
       _ = try delivery.deliver(.unknownFace(message))
       return decision(.unknown, recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) })
     }
@@ -265,11 +268,16 @@ public final class RecognitionSession {
 
   private func saveSnapshot(_ box: FaceBox, of image: Image, kind: String) throws -> String? {
     guard let folder = options.snapshots else { return nil }
-    let crop = try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
+    let crop = try snapshotCrop(box, of: image)
     let path = "\(folder)/\(kind)-\(UUID().uuidString.prefix(8)).jpg"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try crop.jpegData(quality: 85).write(to: URL(fileURLWithPath: path), options: .atomic)
     return path
+  }
+
+  /// The face and a margin of 40% around it.
+  private func snapshotCrop(_ box: FaceBox, of image: Image) throws -> Image {
+    try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
   }
 
   private func reloadGalleryIfChanged() throws {

@@ -243,6 +243,15 @@ enum Schema {
         t.column("name", .text).notNull()
       }
       try db.alter(table: "classes") { t in t.add(column: "starts_at", .text) }
+      // An unknown face carries its nearest enrolled person, its snapshot in the media library (kept
+      // for the retention period), and what an admin made of it: enrolled, assigned or dismissed.
+      try db.alter(table: "unknown_faces") { t in
+        t.add(column: "nearest_person_id", .text)
+        t.add(column: "media_path", .text)
+        t.add(column: "resolution", .text)
+        t.add(column: "resolved_by", .text)
+        t.add(column: "resolved_at", .datetime)
+      }
       try db.execute(sql: "INSERT OR IGNORE INTO store_facts (key, value) VALUES ('school_weekdays', '1,2,3,4,5')")
     }
     return migrator

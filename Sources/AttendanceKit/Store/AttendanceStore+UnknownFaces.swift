@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// An unknown face as the dashboard lists it: when and where, the nearest enrolled person, whether
+/// a snapshot is kept, and what an admin made of it.
+public struct UnknownFaceRecord: Sendable, Codable, Equatable {
+  public let id: Int64
+  public let device_id: String?
+  public let captured_at: String
+  public let nearest_distance: Double?
+  public let nearest_person_id: String?
+  public let nearest_name: String?
+  /// The snapshot in the media library (admins only see it); nil when snapshots were off or it expired.
+  public let media_path: String?
+  /// enrolled, assigned or dismissed; nil while open.
+  public let resolution: String?
+  public let resolved_by: String?
+
+  /// The same without its snapshot's path (what a viewer is shown).
+  public var withoutSnapshot: UnknownFaceRecord {
+    UnknownFaceRecord(
+      id: id, device_id: device_id, captured_at: captured_at, nearest_distance: nearest_distance,
+      nearest_person_id: nearest_person_id, nearest_name: nearest_name, media_path: nil, resolution: resolution,
+      resolved_by: resolved_by)
+  }
+}
+
+extension AttendanceStore {
+  /// Newest first, `limit` of them before id `before`; resolved ones only with `resolved`.
+  public func unknownFaces(limit: Int, before: Int64?, resolved: Bool = false) throws -> [UnknownFaceRecord] {
+    try reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT u.id, u.device_id, u.captured_at, u.nearest_distance, u.nearest_person_id, p.name AS nearest_name,
+                 u.media_path, u.resolution, u.resolved_by
+          FROM unknown_faces u LEFT JOIN people p ON p.id = u.nearest_person_id
+          WHERE u.id < ? \(resolved ? "" : "AND u.resolution IS NULL") ORDER BY u.id DESC LIMIT ?
+          """, arguments: [before ?? Int64.max, limit]
+      ).map {
+        UnknownFaceRecord(
+          id: $0["id"], device_id: $0["device_id"], captured_at: $0["captured_at"], nearest_distance: $0["nearest_distance"],
+          nearest_person_id: $0["nearest_person_id"], nearest_name: $0["nearest_name"], media_path: $0["media_path"],
+          resolution: $0["resolution"], resolved_by: $0["resolved_by"])
+      }
+    }
+  }
+
+  public func unknownFace(_ id: Int64) throws -> UnknownFaceRecord? {
+    try unknownFaces(limit: 1, before: id + 1, resolved: true).first { $0.id == id }
+  }
+
+  /// Marks an unknown face enrolled, assigned or dismissed, with its audit row, in one transaction,
+  /// and forgets its snapshot (the file is deleted after the commit): once a face is dealt with,
+  /// its picture is kept only as the person's sample, if it became one. Returns false when the face
+  /// does not exist or was already resolved.
+  public func resolveUnknownFace(_ id: Int64, resolution: String, person: String?, actor: String, media: MediaLibrary)
+    throws -> Bool
+  {
+    let path = try write { db -> String?? in
+      guard let row = try Row.fetchOne(db, sql: "SELECT media_path, resolution FROM unknown_faces WHERE id = ?", arguments: [id]),
+        (row["resolution"] as String?) == nil
+      else { return .none }
+      try db.execute(
+        sql: "UPDATE unknown_faces SET resolution = ?, resolved_by = ?, resolved_at = ?, media_path = NULL WHERE id = ?",
+        arguments: [resolution, actor, Date(), id])
+      let details = String(decoding: try JSONEncoder.att.encode(["person_id": person ?? "", "unknown_face": "\(id)"]), as: UTF8.self)
+      try db.execute(
+        sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+        arguments: [Date(), actor, "unknown face \(resolution)", person ?? "unknown face \(id)", details])
+      return .some(row["media_path"] as String?)
+    }
+    guard let path else { return false }
+    if let path, try !snapshotInUse(path) { try? FileManager.default.removeItem(atPath: media.fullPath(path)) }
+    return true
+  }
+
+  /// Deletes the snapshots of unknown faces captured before `cutoff` (the retention period), and
+  /// any snapshot file that no row names (a message whose transaction never committed). Returns how
+  /// many files were deleted.
+  @discardableResult
+  public func expireSnapshots(before cutoff: Date, media: MediaLibrary) throws -> Int {
+    let stamp = CapturedTime.string(from: cutoff)
+    let expired = try write { db -> [String] in
+      // captured_at carries the camera's offset: compare moments, not strings.
+      let rows = try Row.fetchAll(db, sql: "SELECT id, captured_at, media_path FROM unknown_faces WHERE media_path IS NOT NULL")
+      var paths: [String] = []
+      for row in rows {
+        guard let captured = CapturedTime(row["captured_at"]), let limit = CapturedTime(stamp), captured < limit else { continue }
+        try db.execute(sql: "UPDATE unknown_faces SET media_path = NULL WHERE id = ?", arguments: [row["id"] as Int64])
+        paths.append(row["media_path"])
+      }
+      return paths
+    }
+    var deleted = 0
+    for path in Set(expired) where try !snapshotInUse(path) {
+      if (try? FileManager.default.removeItem(atPath: media.fullPath(path))) != nil { deleted += 1 }
+    }
+    // Files no row names.
+    let folder = media.fullPath(MediaLibrary.unknownFolder)
+    let named = Set(try reader { db in try String.fetchAll(db, sql: "SELECT media_path FROM unknown_faces WHERE media_path IS NOT NULL") })
+    for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+      let path = "\(MediaLibrary.unknownFolder)/\(file)"
+      guard !named.contains(path), let attributes = try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(file)"),
+        let modified = attributes[.modificationDate] as? Date, modified < Date().addingTimeInterval(-3600)
+      else { continue }
+      if (try? FileManager.default.removeItem(atPath: "\(folder)/\(file)")) != nil { deleted += 1 }
+    }
+    return deleted
+  }
+
+  /// Whether another open unknown face still names the same snapshot file (the same picture twice).
+  private func snapshotInUse(_ path: String) throws -> Bool {
+    try reader { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM unknown_faces WHERE media_path = ?", arguments: [path]) ?? false }
+  }
+}
