@@ -22,16 +22,28 @@ struct AttServe: AsyncParsableCommand {
             everyone enrolled
         GET /api/people/ID, GET /api/people/ID/attendance ?from= &to=
             one person, and their records (newest first, paged)
+        GET /api/people/ID/report ?from= &to=
+            each school day's state, present/late/absent/excused counts and the attendance rate
+        GET /api/roster ?date= &class=
+            the day's roll: present, by hand, excused, absent or no school, and late, per person
         GET /api/classes
             classes with their member counts
         GET /api/attendance ?from= &to= &class= &person= &limit= &before=
             records, newest first, paged
         GET /api/summary ?date= &class=
-            present, absent (against the class's members), late
+            present, absent (against the class's members, on school days, from enrolment), late
         GET /api/daily ?from= &to= &class=
-            people present per day
-        GET /api/unknown-faces ?limit= &before=
-            faces nobody matched
+            present, late, absent and excused per school day (400 days at most)
+        GET /api/calendar, PUT /api/calendar {"weekdays": [1..7], "holidays": [{"day", "name"}],
+            "class_starts": {"CLASS": "HH:MM"}}
+            the school calendar; changing it is for admins
+        GET /api/unknown-faces ?limit= &before= &all=true
+            faces nobody matched, with the nearest person (admins: the snapshot's address)
+        GET /api/unknown-faces/ID/snapshot, POST /api/unknown-faces/ID/enrol {"person_id", "name",
+            "class_id"}, POST /api/unknown-faces/ID/assign {"person_id"}, POST .../dismiss
+            admin: the snapshot; enrol it as a new person, add it to one, or dismiss it
+        GET /api/people/ID/photo
+            admin: the person's first face image
         GET /api/devices
             cameras: online, stale or offline, with their last status (frames/s, drops, faces, gallery)
         PATCH /api/devices/ID {"name": "...", "location": "..."}
@@ -43,14 +55,18 @@ struct AttServe: AsyncParsableCommand {
         DELETE /api/people/ID ?keep_attendance=true
             admin: erase a person's images and embeddings (and records)
         POST /api/attendance {"person_id", "day", "time", "class_id", "note"}
-            admin: add a record the camera missed
-        DELETE /api/attendance/RECORD, GET /api/audit
-            admin: delete a wrong record; who changed what
+            admin: mark present by hand (who and the note are kept on the record)
+        POST /api/excusals {"person_id", "day", "class_id", "note"}, DELETE /api/excusals
+            ?person_id= &day= &class=
+            admin: excuse a person for a day, or withdraw it
+        DELETE /api/attendance/RECORD ?note=, GET /api/audit
+            admin: delete a wrong record (or undo one marked by hand); who changed what
         GET /api/gallery ?since=VERSION, POST /api/devices/status
             camera tokens only (and nothing else): the embeddings a camera matches against, whole or
             the changes since its version (304 when it has the newest); its status every few seconds
-      Dates are YYYY-MM-DD; pages continue with before=<next_before>. Admin changes are recorded in \
-      the audit log and go through the same handler (or broker, in queue mode) as every message. \
+      Dates are YYYY-MM-DD; pages continue with before=<next_before>. Corrections (marking present, \
+      excusing, deleting a record) are messages through the same handler (or broker, in queue mode) \
+      as every camera's, which writes their audit row in the same transaction. \
       Browsers must send the X-CSRF-Token header (from /api/me) with changes.
 
       Also: /ws (live feed: committed records as JSON, {"type":"attendance","records":[...]}; \
