@@ -27,3 +27,10 @@ public enum Console {
     FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
   }
 }
+
+/// Who runs a tool, as the audit log names them: "att-register (ana@gate-pc)".
+public func toolActor(_ tool: String) -> String {
+  let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+  let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+  return "\(tool) (\(user)@\(host))"
+}

@@ -534,22 +534,7 @@ final class Server: Sendable {
   }
 
   func audit(_ request: Request) throws -> JSONBody {
-    let limit = try Query(request).limit()
-    struct Entry: Encodable {
-      let id: Int64
-      let at: Date
-      let actor: String
-      let action: String
-      let target: String
-      let details: String?
-    }
-    return try JSONBody(
-      settings.store.reader { db in
-        try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
-          Entry(
-            id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"], target: $0["target"], details: $0["details"])
-        }
-      })
+    try JSONBody(settings.store.auditLog(limit: try Query(request).limit()))
   }
 
   // MARK: API: admin changes, each with an audit record
@@ -564,20 +549,21 @@ final class Server: Sendable {
   func rename(_ change: Rename, _ context: AppContext) throws -> Response {
     let id = try personID(context)
     if let problem = PersonIdentity.validate(name: change.name) { throw HTTPError(.badRequest, message: problem) }
-    guard let before = try settings.store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
-    let receipt = try settings.delivery.deliver(.renamePerson(RenamePersonMessage(personID: id, name: change.name)))
-    try record(context, "rename", id, ["from": before.name, "to": change.name])
+    guard try settings.store.person(id) != nil else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    // The handler writes the audit row in the transaction of the change (in queue mode, att-worker's).
+    let receipt = try settings.delivery.deliver(
+      .renamePerson(RenamePersonMessage(personID: id, name: change.name, actor: actor(context))))
+    logger.notice("\(actor(context)): rename \(id)")
     return try outcome(receipt)
   }
 
   func remove(_ request: Request, _ context: AppContext) throws -> Response {
     let id = try personID(context)
     let keep = try Query(request).flag("keep_attendance")
-    guard let before = try settings.store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
-    let receipt = try settings.delivery.deliver(.removePerson(RemovePersonMessage(personID: id, keepAttendance: keep)))
-    try record(
-      context, "remove", id,
-      ["name": before.name, "samples": "\(before.samples)", "attendance_kept": keep ? "yes" : "no"])
+    guard try settings.store.person(id) != nil else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    let receipt = try settings.delivery.deliver(
+      .removePerson(RemovePersonMessage(personID: id, keepAttendance: keep, actor: actor(context))))
+    logger.notice("\(actor(context)): remove \(id)\(keep ? ", attendance kept" : "")")
     return try outcome(receipt)
   }
 
@@ -683,17 +669,6 @@ final class Server: Sendable {
   /// Who is acting, as the audit log names them.
   func actor(_ context: AppContext) -> String {
     context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
-  }
-
-  func record(_ context: AppContext, _ action: String, _ target: String, _ details: [String: String]) throws {
-    let actor = actor(context)
-    let json = String(decoding: try JSONEncoder.api.encode(details), as: UTF8.self)
-    try settings.store.write { db in
-      try db.execute(
-        sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
-        arguments: [Date(), actor, action, target, json])
-    }
-    logger.notice("\(actor): \(action) \(target) \(LogText.safe(json, limit: 600))")
   }
 
   func outcome(_ receipt: DeliveryReceipt) throws -> Response {

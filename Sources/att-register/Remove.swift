@@ -31,7 +31,7 @@ extension AttRegister {
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         defer { delivery.finishReporting(tool: "att-register") }
         guard let before = try store.person(id) else { throw ToolError("no person with id '\(id)' is enrolled") }
-        switch try delivery.deliver(.removePerson(RemovePersonMessage(personID: id, keepAttendance: keepAttendance))) {
+        switch try delivery.deliver(.removePerson(RemovePersonMessage(personID: id, keepAttendance: keepAttendance, actor: toolActor("att-register")))) {
         case .queued: Console.output("removal of \(id) queued")
         case .applied(let result):
           if case .rejected(let reason) = result.outcome { throw ToolError(reason) }

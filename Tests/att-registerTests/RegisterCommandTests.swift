@@ -137,6 +137,10 @@ struct RegisterCommandTests {
 
     let again = try site.register(["remove", "21CS001"])
     #expect(again.status == 1 && again.stderr.contains("no person with id '21CS001' is enrolled"))
+    // Each change is in the audit log, written by the handler in the change's own transaction.
+    let audit = try store.auditLog(limit: 10).reversed().map { "\($0.action) \($0.target) by \($0.actor.prefix(14))" }
+    #expect(
+      audit == ["rename 21CS001 by att-register (", "remove 21CS001 by att-register (", "remove person_2 by att-register ("])
   }
 
   @Test("bad ids, a missing source and unusable DB_URL or MQ_URL are refused with one clear line; an unreachable broker spools")

@@ -254,8 +254,14 @@ public struct MessageHandler: Sendable {
 
   private func apply(_ m: RemovePersonMessage) throws -> HandlingResult {
     let result = try write(nil) { db -> HandlingResult in
-      guard try Row.fetchOne(db, sql: "SELECT 1 FROM people WHERE id = ?", arguments: [m.personID]) != nil else {
+      guard let person = try Row.fetchOne(db, sql: "SELECT name FROM people WHERE id = ?", arguments: [m.personID]) else {
         return rejected("remove-person \(m.id): unknown person '\(m.personID)'")
+      }
+      if let actor = m.actor {
+        let samples = try Int.fetchOne(db, sql: "SELECT count(*) FROM face_samples WHERE person_id = ?", arguments: [m.personID]) ?? 0
+        try Self.audit(
+          db, actor: actor, action: "remove", target: m.personID,
+          ["name": person["name"], "samples": "\(samples)", "attendance_kept": m.keepAttendance ? "yes" : "no"])
       }
       if m.keepAttendance {
         // Keep the person's name and records; erase every biometric trace (samples cascade to embeddings).
@@ -318,6 +324,7 @@ public struct MessageHandler: Sendable {
         return HandlingResult(outcome: .duplicate("\(m.personID) is already named \(m.name)"), events: [])
       }
       try db.execute(sql: "UPDATE people SET name = ?, updated_at = ? WHERE id = ?", arguments: [m.name, Date(), m.personID])
+      if let actor = m.actor { try Self.audit(db, actor: actor, action: "rename", target: m.personID, ["from": previous, "to": m.name]) }
       return HandlingResult(
         outcome: .applied("renamed \(m.personID) from \(previous) to \(m.name)"),
         events: [.personRenamed(personID: m.personID, name: m.name)])
@@ -335,10 +342,7 @@ public struct MessageHandler: Sendable {
       }
       let now = Date()
       func audit(_ action: String, _ target: String, _ details: [String: String]) throws {
-        let json = String(decoding: try JSONEncoder.att.encode(details), as: UTF8.self)
-        try db.execute(
-          sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
-          arguments: [now, m.actor, action, target, json])
+        try Self.audit(db, actor: m.actor, action: action, target: target, details, at: now)
       }
       func activePerson(_ id: String) throws -> Bool? {
         try Bool.fetchOne(db, sql: "SELECT active FROM people WHERE id = ?", arguments: [id])
@@ -444,6 +448,16 @@ public struct MessageHandler: Sendable {
           events: [.attendanceCorrected(personID: person, localDay: day, action: m.action.rawValue)])
       }
     }
+  }
+
+  /// An audit row, written in the transaction of the change it records.
+  static func audit(
+    _ db: Database, actor: String, action: String, target: String, _ details: [String: String], at now: Date = Date()
+  ) throws {
+    let json = String(decoding: try JSONEncoder.att.encode(details), as: UTF8.self)
+    try db.execute(
+      sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+      arguments: [now, actor, action, target, json])
   }
 
   /// A correction's id among the observations: applied once, however often it is delivered.

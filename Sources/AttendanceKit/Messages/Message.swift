@@ -141,15 +141,19 @@ public struct RemovePersonMessage: Sendable, Equatable, Codable {
   public var id: UUID
   public var personID: String
   public var keepAttendance: Bool
+  /// Who asked (an account, a token, or the tool and the user that ran it): the handler writes the
+  /// audit row in the same transaction as the erasure.
+  public var actor: String?
 
-  public init(id: UUID = UUID(), personID: String, keepAttendance: Bool = false) {
+  public init(id: UUID = UUID(), personID: String, keepAttendance: Bool = false, actor: String? = nil) {
     self.id = id
     self.personID = personID
     self.keepAttendance = keepAttendance
+    self.actor = actor
   }
 
   enum CodingKeys: String, CodingKey {
-    case id
+    case id, actor
     case personID = "person_id"
     case keepAttendance = "keep_attendance"
   }
@@ -160,15 +164,18 @@ public struct RenamePersonMessage: Sendable, Equatable, Codable {
   public var id: UUID
   public var personID: String
   public var name: String
+  /// Who asked; the handler writes the audit row in the same transaction as the change.
+  public var actor: String?
 
-  public init(id: UUID = UUID(), personID: String, name: String) {
+  public init(id: UUID = UUID(), personID: String, name: String, actor: String? = nil) {
     self.id = id
     self.personID = personID
     self.name = name
+    self.actor = actor
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, name
+    case id, name, actor
     case personID = "person_id"
   }
 }

@@ -118,8 +118,10 @@ extension Message {
       if let snapshot = m.snapshotPath { try text(snapshot, "snapshot", MessageLimits.pathLength) }
     case .removePerson(let m):
       try id(m.personID, "person_id")
+      if let actor = m.actor { try text(actor, "actor", MessageLimits.nameLength) }
     case .renamePerson(let m):
       try id(m.personID, "person_id")
+      if let actor = m.actor { try text(actor, "actor", MessageLimits.nameLength) }
       if let problem = PersonIdentity.validate(name: m.name) { throw fail("name", problem) }
     case .unknownFace(let m):
       try text(m.deviceID, "device_id", MessageLimits.deviceIDLength)
