@@ -19,6 +19,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
@@ -48,7 +49,11 @@ let package = Package(
     ),
     .target(name: "FaceKit", dependencies: ["CFaceKit"]),
     .target(name: "CRabbitMQ", linkerSettings: [.linkedLibrary("rabbitmq")]),
-    .target(name: "AttendanceKit", dependencies: ["FaceKit", "CRabbitMQ", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(
+      name: "AttendanceKit",
+      dependencies: [
+        "FaceKit", "CRabbitMQ", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .target(
       name: "AttCommandLine",
       dependencies: ["AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -83,13 +88,13 @@ let package = Package(
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    // OpenSSL's libcrypto (Debian's libssl-dev): PBKDF2 for passwords, HMAC for session cookies.
-    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto"),
     // The web side (Hummingbird) lives apart from the tools that do not serve HTTP.
     .target(
       name: "AttServer",
       dependencies: [
-        "AttendanceKit", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift"),
+        "AttendanceKit", .product(name: "GRDB", package: "GRDB.swift"),
+        // PBKDF2 for passwords, HMAC for session cookies, SHA-256 for token and session digests.
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),

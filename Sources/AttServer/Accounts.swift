@@ -162,7 +162,7 @@ public struct Accounts: Sendable {
   /// Makes a token and returns it: it is shown this once, and only its SHA-256 is kept.
   public func addToken(_ name: String, role: Role) throws -> String {
     try Self.validate(name: name)
-    let token = "att_" + Crypto.randomBytes(24).base64URL
+    let token = "att_" + Secrets.randomBytes(24).base64URL
     try store.write { db in
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM api_tokens WHERE name = ?", arguments: [name]) == true {
         throw AccountError.exists(name)

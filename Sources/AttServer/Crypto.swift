@@ -1,44 +1,37 @@
-import COpenSSL
+import Crypto
+import CryptoExtras
 import Foundation
 
-/// The few cryptographic primitives att-serve needs, from OpenSSL's libcrypto.
-enum Crypto {
-  /// `count` bytes from the operating system's random source.
+/// The few cryptographic primitives att-serve needs, from swift-crypto (BoringSSL inside).
+enum Secrets {
+  /// `count` bytes from the operating system's random source (getrandom on Linux).
   static func randomBytes(_ count: Int) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    guard RAND_bytes(&bytes, Int32(count)) == 1 else { fatalError("OpenSSL RAND_bytes failed") }
-    return bytes
+    var generator = SystemRandomNumberGenerator()
+    return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
   }
 
   /// HMAC-SHA256 of `message` under `key`.
   static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 32
-    _ = key.withUnsafeBytes { k in
-      message.withUnsafeBytes { m in
-        HMAC(
-          EVP_sha256(), k.baseAddress, Int32(key.count), m.bindMemory(to: UInt8.self).baseAddress, message.count, &out, &length)
-      }
-    }
-    return out
+    Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
   }
 
-  /// PBKDF2-HMAC-SHA256: deliberately slow, so a stolen database does not give passwords away cheaply.
-  static func pbkdf2(password: String, salt: [UInt8], iterations: Int) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: 32)
-    let bytes = Array(password.utf8)
-    _ = bytes.withUnsafeBufferPointer { p in
-      p.withMemoryRebound(to: CChar.self) { chars in
-        PKCS5_PBKDF2_HMAC(
-          chars.baseAddress, Int32(bytes.count), salt, Int32(salt.count), Int32(iterations), EVP_sha256(), 32, &out)
-      }
-    }
-    return out
+  /// PBKDF2-HMAC-SHA256: deliberately slow, so a stolen database does not give passwords away
+  /// cheaply. The iteration count comes from the stored hash (600,000 for new ones; the tests use
+  /// fewer), so the library's own floor is not applied here. Nil only if BoringSSL fails.
+  static func pbkdf2(password: String, salt: [UInt8], iterations: Int) -> [UInt8]? {
+    guard iterations > 0,
+      let key = try? KDF.Insecure.PBKDF2.deriveKey(
+        from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: iterations)
+    else { return nil }
+    return key.withUnsafeBytes { Array($0) }
   }
 
-  /// Compares in time independent of where the inputs differ.
+  /// Compares in time independent of where the inputs differ (only the lengths are not secret).
   static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    a.count == b.count && CRYPTO_memcmp(a, b, a.count) == 0
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for i in a.indices { difference |= a[i] ^ b[i] }
+    return difference == 0
   }
 }
 
@@ -63,8 +56,11 @@ struct PasswordHash {
   static let iterations = 600_000
 
   static func make(_ password: String, iterations: Int = iterations) -> String {
-    let salt = Crypto.randomBytes(16)
-    let digest = Crypto.pbkdf2(password: password, salt: salt, iterations: iterations)
+    let salt = Secrets.randomBytes(16)
+    // BoringSSL's PBKDF2 fails only on allocation failure; there is no password hash without it.
+    guard let digest = Secrets.pbkdf2(password: password, salt: salt, iterations: iterations) else {
+      preconditionFailure("PBKDF2 failed in BoringSSL")
+    }
     return "pbkdf2-sha256$\(iterations)$\(salt.base64URL)$\(digest.base64URL)"
   }
 
@@ -73,6 +69,9 @@ struct PasswordHash {
     guard parts.count == 4, parts[0] == "pbkdf2-sha256", let iterations = Int(parts[1]), iterations > 0,
       let salt = [UInt8](base64URL: parts[2]), let digest = [UInt8](base64URL: parts[3])
     else { return false }
-    return Crypto.equal(Crypto.pbkdf2(password: password, salt: salt, iterations: iterations), digest)
+    guard iterations <= 10_000_000, let computed = Secrets.pbkdf2(password: password, salt: salt, iterations: iterations) else {
+      return false
+    }
+    return Secrets.equal(computed, digest)
   }
 }

@@ -120,7 +120,7 @@ final class Server: Sendable {
   /// The login form, with a fresh CSRF token in a cookie and in the form (double submit).
   /// After a failed sign-in the name stays filled in and the password field has the focus.
   func loginPage(error: String?, status: HTTPResponse.Status = .ok, name: String = "") -> Response {
-    let token = Crypto.randomBytes(18).base64URL
+    let token = Secrets.randomBytes(18).base64URL
     let html = String(decoding: PackageResources.login_html, as: UTF8.self)
       .replacingOccurrences(of: "{{csrf}}", with: token)
       .replacingOccurrences(of: "{{name}}", with: HTML.escape(String(name.prefix(64))))
@@ -149,7 +149,7 @@ final class Server: Sendable {
       return loginPage(error: "Give a name and a password.", status: .badRequest)
     }
     guard let cookie = request.cookies[SessionSigner.csrfCookieName]?.value,
-      Crypto.equal(Array(cookie.utf8), Array(form.csrf.utf8))
+      Secrets.equal(Array(cookie.utf8), Array(form.csrf.utf8))
     else {
       return loginPage(error: "The form expired; please sign in again.", status: .forbidden, name: form.name)
     }

@@ -32,10 +32,10 @@ public struct SessionSigner: Sendable {
   /// A new session's cookie value, and the session it stands for.
   public func newSession(name: String, role: Role, now: Date = Date()) -> (cookie: String, session: Session) {
     let expiry = Int(now.addingTimeInterval(lifetime).timeIntervalSince1970)
-    let id = Crypto.randomBytes(18).base64URL
+    let id = Secrets.randomBytes(18).base64URL
     let payload = "\(name)|\(role.rawValue)|\(expiry)|\(id)"
     let encoded = Array(payload.utf8).base64URL
-    let cookie = encoded + "." + Crypto.hmacSHA256(key: key, Array(encoded.utf8)).base64URL
+    let cookie = encoded + "." + Secrets.hmacSHA256(key: key, Array(encoded.utf8)).base64URL
     return (cookie, Session(name: name, role: role, expires: Date(timeIntervalSince1970: Double(expiry)), id: id))
   }
 
@@ -43,7 +43,7 @@ public struct SessionSigner: Sendable {
   public func session(from value: String, now: Date = Date()) -> Session? {
     let parts = value.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 2, value.count < 1024, let signature = [UInt8](base64URL: String(parts[1])),
-      Crypto.equal(signature, Crypto.hmacSHA256(key: key, Array(parts[0].utf8))),
+      Secrets.equal(signature, Secrets.hmacSHA256(key: key, Array(parts[0].utf8))),
       let payload = [UInt8](base64URL: String(parts[0])).map({ String(decoding: $0, as: UTF8.self) })
     else { return nil }
     let fields = payload.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -58,13 +58,13 @@ public struct SessionSigner: Sendable {
   /// The CSRF token that goes with a session: state-changing requests made with the cookie must send
   /// it in `X-CSRF-Token` (or the form field `csrf`). A page of another site cannot read it.
   public func csrfToken(for cookieValue: String) -> String {
-    Crypto.hmacSHA256(key: key, Array("csrf|\(cookieValue)".utf8)).base64URL
+    Secrets.hmacSHA256(key: key, Array("csrf|\(cookieValue)".utf8)).base64URL
   }
 
   public func csrfMatches(_ token: String?, cookieValue: String) -> Bool {
     guard let token, let given = [UInt8](base64URL: token), let expected = [UInt8](base64URL: csrfToken(for: cookieValue))
     else { return false }
-    return Crypto.equal(given, expected)
+    return Secrets.equal(given, expected)
   }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttCommandLine
 
 /// `att-extract`: turns face images into dlib's 128-d embeddings.
 @main
@@ -16,6 +17,7 @@ struct AttExtract: ParsableCommand {
       The models are read from --models, else $ATT_MODELS, else ./Models, else \
       ../share/att/models beside the executable. Scripts/fetch-models puts them in ./Models.
       """,
+    version: AttVersion.current,
     subcommands: [Update.self, Embed.self, Export.self],
     defaultSubcommand: Update.self
   )

@@ -57,14 +57,17 @@ extension AttExtract {
     var maxPixels: Int = ImageLimits.standard.maxPixels
 
     @Option(name: .shortAndLong, help: "Worker threads (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
+
+    /// --jobs, else one worker per core.
+    var workers: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
       guard !files.isEmpty else { throw ValidationError("Give at least one image file, or '-' to read paths from stdin.") }
       guard (0...4).contains(upsample) else { throw ValidationError("--upsample must be between 0 and 4.") }
       guard (1...100).contains(jitters) else { throw ValidationError("--jitters must be between 1 and 100.") }
       guard maxDetectionSide >= 0 else { throw ValidationError("--max-detection-side must not be negative.") }
-      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+      guard workers >= 1 else { throw ValidationError("--jobs must be at least 1.") }
       guard maxPixels >= 1 else { throw ValidationError("--max-pixels must be positive.") }
     }
 
@@ -77,7 +80,7 @@ extension AttExtract {
       let output = ReportWriter()
       do {
         try ImageBatch.run(
-          workers: jobs, limits: ImageLimits(maxPixels: maxPixels),
+          workers: workers, limits: ImageLimits(maxPixels: maxPixels),
           makeEngine: { () throws(FaceKitError) in try FaceEngine(models: modelSet, options: options) },
           next: { inputs.next() },
           deliver: { output.write($0) })

@@ -36,7 +36,10 @@ extension AttExtract {
         """)
 
     @Option(name: .shortAndLong, help: "Worker threads (default: the number of cores).")
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
+
+    /// --jobs, else one worker per core.
+    var workers: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(help: "Wait for a running att-extract to finish instead of exiting with status 75.")
     var wait = false
@@ -52,7 +55,7 @@ extension AttExtract {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+      guard workers >= 1 else { throw ValidationError("--jobs must be at least 1.") }
       guard maxPixels >= 1 else { throw ValidationError("--max-pixels must be positive.") }
     }
 
@@ -67,7 +70,7 @@ extension AttExtract {
         defer { lock.release() }
 
         var update = EmbeddingUpdate(store: store, media: media, models: modelOptions.modelSet)
-        update.workers = jobs
+        update.workers = workers
         update.limits = ImageLimits(maxPixels: maxPixels)
         update.engineOptions.detector = detector
         let meter = ProgressMeter(label: "embeddings")

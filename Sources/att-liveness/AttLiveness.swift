@@ -16,6 +16,7 @@ struct AttLiveness: ParsableCommand {
       crops, and three stills (live, print, screen). It is split by subject so that no face is both \
       trained and evaluated on: NUAA subjects 0001-0002 train, subject 0003 and the stills evaluate.
       """,
+    version: AttVersion.current,
     subcommands: [Train.self, Evaluate.self, EvaluateVideo.self])
 
   /// The shared material: `explicit`, else $ATT_SHARED, else ../shared.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttCommandLine
 
 /// `att-register`: enrol people and manage who is enrolled.
 @main
@@ -19,6 +20,7 @@ struct AttRegister: ParsableCommand {
       With no MQ_URL set, changes are written to the database directly (direct mode). The database \
       is --db, else $DB_URL, else sqlite:data/attendance.db; it is created and upgraded on open.
       """,
+    version: AttVersion.current,
     subcommands: [Add.self, Import.self, List.self, Rename.self, Remove.self, Check.self]
   )
 }

@@ -47,7 +47,10 @@ extension AttRegister {
     var noExtract = false
 
     @Option(name: .shortAndLong, help: "Worker threads, each with its own copy of the networks (default: the number of cores).")
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
+
+    /// --jobs, else one worker per core.
+    var workers: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @OptionGroup var gateOptions: GateOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -56,7 +59,7 @@ extension AttRegister {
 
     func validate() throws {
       guard (1...1000).contains(maxPerPerson) else { throw ValidationError("--max-per-person must be between 1 and 1000.") }
-      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+      guard workers >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     }
 
     func run() throws {
@@ -80,7 +83,7 @@ extension AttRegister {
         let outcomes: [FolderSampling.Outcome]
         do {
           outcomes = try FolderSampling.run(
-            scanned.people, workers: jobs, gate: gateOptions.gate, wanted: maxPerPerson,
+            scanned.people, workers: workers, gate: gateOptions.gate, wanted: maxPerPerson,
             makeEngine: { () throws(FaceKitError) in try FaceEngine(models: models, options: engineOptions) },
             progress: { done, total in Console.status("sampling photos: \(done)/\(total) people") })
         } catch {
@@ -108,7 +111,7 @@ extension AttRegister {
         }
         if !noExtract, delivery is DirectDelivery {
           var update = EmbeddingUpdate(store: store, media: media, models: models)
-          update.workers = jobs
+          update.workers = workers
           let summary = try update.run { done, total in Console.status("embeddings \(done)/\(total)") }
           Console.endStatus()
           if !output.json {

@@ -73,6 +73,7 @@ struct AttServe: AsyncParsableCommand {
       ?after=ID catches up), /metrics \
       (Prometheus text; a session or a token, as everywhere), /healthz (database and broker; 503 when degraded).
       """,
+    version: AttVersion.current,
     subcommands: [Run.self, User.self, Token.self, Export.self],
     defaultSubcommand: Run.self)
 }

@@ -68,7 +68,8 @@ struct AttTake: ParsableCommand {
         att-take --source rtsp://cam1.local/stream --device gate-1 --jsonl | jq -c 'select(.attendance == "recorded")'
         att-take --source clip.mp4 --annotate clip-annotated.avi
         ATT_TOKEN=att_... MQ_URL=amqps://... att-take --source 0 --gallery https://att.school.lan:8443 --device gate-1 --name "Main gate"
-      """)
+      """,
+    version: AttVersion.current)
 
   @Option(
     help: ArgumentHelp(

@@ -27,6 +27,7 @@ struct AttWorker: ParsableCommand {
       The broker is --mq, else $MQ_URL. SIGTERM or Ctrl-C finishes the message in hand, \
       acknowledges and exits.
       """,
+    version: AttVersion.current,
     subcommands: [Run.self, DeadLetters.self],
     defaultSubcommand: Run.self)
 }

@@ -106,6 +106,30 @@ struct RouterTests {
     }
   }
 
+  @Test("an account made by the OpenSSL-based code before swift-crypto still signs in; a new hash verifies; HMAC and SHA-256 match known answers")
+  func cryptoCompatibility() throws {
+    let f = try Fixture()
+    // Made on 2026-12-02 by `att-serve user add olduser` built on OpenSSL's PKCS5_PBKDF2_HMAC (and
+    // checked with Python's hashlib.pbkdf2_hmac): the row as that database holds it.
+    let old = "pbkdf2-sha256$600000$CHB4SWhy9Zp_hEioLrjZLA$fVh-HWL2Rp-6ySaAjakLyxjRTOADdVsG4TcmwThL9CM"
+    try f.store.write { db in
+      try db.execute(
+        sql: "INSERT INTO users (name, password_hash, role, created_at) VALUES ('olduser', ?, 'viewer', '2026-12-02 01:51:26.161')",
+        arguments: [old])
+    }
+    let accounts = Accounts(store: f.store)
+    #expect(try accounts.verify("olduser", password: "old-code password")?.role == .viewer)
+    #expect(try accounts.verify("olduser", password: "old-code passwor") == nil)
+    let fresh = PasswordHash.make("correct horse", iterations: 1_000)
+    #expect(PasswordHash.verify("correct horse", against: fresh) && !PasswordHash.verify("correct hors", against: fresh))
+    #expect(!PasswordHash.verify("x", against: "pbkdf2-sha256$0$AA$AA") && !PasswordHash.verify("x", against: "md5$1$AA$AA"))
+    // RFC 4231 test case 2, and SHA-256 of "abc" (FIPS 180-2).
+    let mac = Secrets.hmacSHA256(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8))
+    #expect(mac.map { String(format: "%02x", $0) }.joined() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    #expect(Data("abc".utf8).sha256Hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(Secrets.randomBytes(32).count == 32 && Secrets.randomBytes(16) != Secrets.randomBytes(16))
+  }
+
   @Test("REST: people, classes, paged attendance, today's present, absent and late, per-day counts, devices")
   func reads() async throws {
     let f = try Fixture()

@@ -103,3 +103,26 @@ struct SystemTests {
     #expect(!fm.fileExists(atPath: "\(prefix)/share/att"))
   }
 }
+
+@Suite("Every tool's command line", .testThreads)
+struct CommandLineTests {
+  @Test("every tool answers --version with the same version, and --help without an error")
+  func versionAndHelp() throws {
+    for tool in ["att-register", "att-extract", "att-take", "att-worker", "att-serve", "att-liveness"] {
+      let version = try ToolRun.run(tool, ["--version"])
+      #expect(version.status == 0, "\(tool): \(version.stderr)")
+      #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.9.0", "\(tool): \(version.stdout)")
+    }
+    let commands = [
+      ["att-register"], ["att-register", "import"], ["att-register", "add"], ["att-extract"], ["att-extract", "update"],
+      ["att-extract", "embed"], ["att-take"], ["att-worker"], ["att-serve"], ["att-serve", "export"], ["att-liveness", "eval-video"],
+    ]
+    for command in commands {
+      let help = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"])
+      #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(command): \(help.stderr)")
+      let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      #expect(
+        flat.range(of: #"\(default: [^)]*\)\. \(default:"#, options: .regularExpression) == nil, "\(command): a default stated twice")
+    }
+  }
+}

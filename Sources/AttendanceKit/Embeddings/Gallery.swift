@@ -55,9 +55,6 @@ public struct Gallery: Sendable {
     }
   }
 
-  /// How many different people the gallery holds.
-  public var personCount: Int { Set(entries.map(\.personID)).count }
-
   /// The nearest person to `descriptor`, or nil for an empty gallery. `excluding` leaves one person
   /// out (an enrolment checking that a new face is not someone else already enrolled).
   public func nearest(to descriptor: FaceDescriptor, excluding: String? = nil) -> Match? {

@@ -19,10 +19,12 @@ public final class ProcessLock {
     guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     self.path = path
     while flock(descriptor, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
-      if errno == EINTR { continue }
+      // errno is read before close(), which may set it again.
+      let failure = errno
+      if failure == EINTR { continue }
       close(descriptor)
-      if errno == EWOULDBLOCK { return nil }
-      throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+      if failure == EWOULDBLOCK { return nil }
+      throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO)
     }
     // The holder's pid, for an operator wondering who holds it.
     let pid = "\(getpid())\n"
