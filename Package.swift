@@ -54,6 +54,10 @@ let package = Package(
       dependencies: [
         "FaceKit", "CRabbitMQ", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // Evaluation and synthesis: attack videos made from stills and clips, the liveness cues scored
+    // on them, the texture trainer. Used by att-liveness, sample-video and the tests; the production
+    // tools do not link it.
+    .target(name: "AttEvaluation", dependencies: ["AttendanceKit", "FaceKit"]),
     .target(
       name: "AttCommandLine",
       dependencies: ["AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -73,7 +77,7 @@ let package = Package(
     .executableTarget(
       name: "att-liveness",
       dependencies: [
-        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AttCommandLine", "AttendanceKit", "AttEvaluation", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
@@ -119,7 +123,7 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
-    .executableTarget(name: "sample-video", dependencies: ["FaceKit"]),
+    .executableTarget(name: "sample-video", dependencies: ["FaceKit", "AttEvaluation"]),
     .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit"]),
     .executableTarget(
       name: "serve-bench",
@@ -130,9 +134,9 @@ let package = Package(
       ]),
     .executableTarget(name: "gallery-bench", dependencies: ["AttendanceKit"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
-    .target(name: "AttTestSupport", dependencies: ["FaceKit"], path: "Tests/AttTestSupport"),
+    .target(name: "AttTestSupport", dependencies: ["FaceKit", "AttEvaluation"], path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "AttTestSupport"]),
-    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttTestSupport"]),
+    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttEvaluation", "AttTestSupport"]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
     .testTarget(
       name: "att-workerTests",
@@ -155,7 +159,8 @@ let package = Package(
         "AttTestSupport", "AttendanceKit", "FaceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve", "att-liveness",
         "sample-video",
       ]),
-    .testTarget(name: "att-livenessTests", dependencies: ["att-liveness", "AttTestSupport", "AttendanceKit", "FaceKit"]),
+    .testTarget(
+      name: "att-livenessTests", dependencies: ["att-liveness", "AttTestSupport", "AttendanceKit", "AttEvaluation", "FaceKit"]),
     .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttCommandLine
 import AttendanceKit
+import AttEvaluation
 import FaceKit
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import AttEvaluation
 import FaceKit
 import Foundation
 

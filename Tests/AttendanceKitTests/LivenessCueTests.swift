@@ -1,4 +1,5 @@
 import AttTestSupport
+import AttEvaluation
 import FaceKit
 import Foundation
 import Testing

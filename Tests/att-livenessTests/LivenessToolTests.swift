@@ -1,5 +1,6 @@
 import AttTestSupport
 import AttendanceKit
+import AttEvaluation
 import FaceKit
 import Foundation
 import Testing

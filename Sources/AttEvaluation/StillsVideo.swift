@@ -1,3 +1,4 @@
+import FaceKit
 import Foundation
 
 /// Builds MJPG videos from still photos, the way a camera would see a photo held up to it: held

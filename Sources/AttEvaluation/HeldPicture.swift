@@ -1,3 +1,4 @@
+import FaceKit
 import Foundation
 
 /// Where a flat picture (a photo or a tablet) is held in front of a camera: its centre in the frame,

@@ -1,3 +1,4 @@
+import AttendanceKit
 import FaceKit
 import Foundation
 
@@ -9,6 +10,13 @@ public struct LivenessPresentation: Sendable, Codable, Equatable {
   /// What it is, for the report: "real video", "real printed photo, hand-held", ...
   public let material: String
   public let path: String
+
+  public init(name: String, kind: LivenessSample.Kind, material: String, path: String) {
+    self.name = name
+    self.kind = kind
+    self.material = material
+    self.path = path
+  }
 
   /// The attack type the report counts it under: print, screen photo or screen replay (live for
   /// bona fide presentations).
