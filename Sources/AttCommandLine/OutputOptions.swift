@@ -1,6 +1,8 @@
 import ArgumentParser
 
-/// `--json`: machine-readable output on standard output instead of text for a person.
+/// `--json`: machine-readable output on standard output instead of text for a person. Every tool
+/// spells it the same: one JSON object for a result, one object per line (JSON Lines) for a list or
+/// a stream.
 public struct OutputOptions: ParsableArguments {
   @Flag(help: "Print the result as JSON on standard output (one object, or one line per item).")
   public var json = false

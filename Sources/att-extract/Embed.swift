@@ -53,11 +53,14 @@ extension AttExtract {
     @Option(help: "Folder with the dlib model files (default: $ATT_MODELS, else ./Models).")
     var models: String?
 
-    @Option(help: "Refuse images with more pixels than this (default 100000000: an 8000x6000 photo is 48000000).")
+    @Option(help: "Refuse images with more pixels than this (an 8000x6000 photo is 48000000).")
     var maxPixels: Int = ImageLimits.standard.maxPixels
 
     @Option(name: .shortAndLong, help: "Worker threads (default: the number of cores).")
     var jobs: Int?
+
+    @Flag(help: "JSON Lines on standard output: what embed always prints (accepted, as every tool takes --json).")
+    var json = false
 
     /// --jobs, else one worker per core.
     var workers: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }

@@ -17,12 +17,12 @@ extension AttRegister {
     @Flag(help: "Also list people removed with --keep-attendance (their records remain, their faces do not).")
     var all = false
 
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
       try reportingErrors("att-register") {
-        let (store, _) = try storeOptions.open()
+        let store = try database.open()
         let people = try store.people(includeRemoved: all)
         if output.json {
           try people.forEach { Console.output(try JSONText.encode($0)) }

@@ -199,11 +199,11 @@ extension AttServe {
       @Flag(help: "Change an existing account's password and role.")
       var replace = false
 
-      @OptionGroup var storeOptions: StoreOptions
+      @OptionGroup var database: DatabaseOptions
 
       func run() throws {
         try reportingErrors("att-serve") {
-          let (store, _) = try storeOptions.open()
+          let store = try database.open()
           if isatty(0) == 1 { FileHandle.standardError.write(Data("password for \(name): ".utf8)) }
           guard let password = readLine(strippingNewline: true), !password.isEmpty else {
             throw ToolError("no password on standard input", exitCode: .usage)
@@ -220,12 +220,12 @@ extension AttServe {
 
     struct List: ParsableCommand {
       static let configuration = CommandConfiguration(abstract: "List accounts and API tokens.")
-      @OptionGroup var storeOptions: StoreOptions
+      @OptionGroup var database: DatabaseOptions
       @OptionGroup var output: OutputOptions
 
       func run() throws {
         try reportingErrors("att-serve") {
-          let (store, _) = try storeOptions.open()
+          let store = try database.open()
           let accounts = try Accounts(store: store).list()
           if output.json {
             for account in accounts { Console.output(try JSONText.encode(account)) }
@@ -242,11 +242,11 @@ extension AttServe {
       static let configuration = CommandConfiguration(
         abstract: "Remove an account; its sessions stop working at once.")
       @Argument var name: String
-      @OptionGroup var storeOptions: StoreOptions
+      @OptionGroup var database: DatabaseOptions
 
       func run() throws {
         try reportingErrors("att-serve") {
-          let (store, _) = try storeOptions.open()
+          let store = try database.open()
           do { try Accounts(store: store).removeUser(name) } catch let error as Accounts.AccountError {
             throw ToolError(error.description)
           }
@@ -270,11 +270,11 @@ extension AttServe {
         help:
           "viewer, admin, or camera (for a camera host's att-take: reads the gallery and posts its status, nothing else).")
       var role: Role = .viewer
-      @OptionGroup var storeOptions: StoreOptions
+      @OptionGroup var database: DatabaseOptions
 
       func run() throws {
         try reportingErrors("att-serve") {
-          let (store, _) = try storeOptions.open()
+          let store = try database.open()
           do { Console.output(try Accounts(store: store).addToken(name, role: role)) } catch let error
             as Accounts.AccountError
           {
@@ -287,11 +287,11 @@ extension AttServe {
     struct Revoke: ParsableCommand {
       static let configuration = CommandConfiguration(abstract: "Revoke a token by name.")
       @Argument var name: String
-      @OptionGroup var storeOptions: StoreOptions
+      @OptionGroup var database: DatabaseOptions
 
       func run() throws {
         try reportingErrors("att-serve") {
-          let (store, _) = try storeOptions.open()
+          let store = try database.open()
           do { try Accounts(store: store).revokeToken(name) } catch let error as Accounts.AccountError {
             throw ToolError(error.description)
           }
@@ -324,7 +324,7 @@ extension AttServe {
     var classID: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write (default: standard output).", valueName: "file"))
     var output: String?
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
       try await reportingErrors("att-serve") {
@@ -335,7 +335,7 @@ extension AttServe {
         }
         let filter = AttendanceQueries.Filter(from: try day(from, "from"), to: try day(to, "to"), classID: classID)
         if let f = filter.from, let t = filter.to, t < f { throw ToolError("--to \(t) is before --from \(f)", exitCode: .usage) }
-        let (store, _) = try storeOptions.open()
+        let store = try database.open()
         let queries = AttendanceQueries(store: store)
         // To a file: a temporary file beside it, renamed into place when complete (never half-written).
         let temporary = output.flatMap { $0 == "-" ? nil : "\($0).partial-\(getpid())" }

@@ -49,7 +49,7 @@ struct AttTake: ParsableCommand {
       any cue, for testing only, and says so loudly.
 
       Outputs: observations go through the message handler (direct mode: the local database); \
-      --jsonl prints one JSON line per decision on standard output; --annotate writes the video \
+      --json prints one JSON line per decision on standard output; --annotate writes the video \
       with boxes, names and liveness state; a summary goes to standard error at the end. \
       Ctrl-C or SIGTERM stops after the frame in hand, with the summary. A camera or stream that \
       drops is reopened with back-off. The gallery is reloaded when people are enrolled or \
@@ -65,7 +65,7 @@ struct AttTake: ParsableCommand {
 
       Examples:
         att-take --source 0 --class CS
-        att-take --source rtsp://cam1.local/stream --device gate-1 --jsonl | jq -c 'select(.attendance == "recorded")'
+        att-take --source rtsp://cam1.local/stream --device gate-1 --json | jq -c 'select(.attendance == "recorded")'
         att-take --source clip.mp4 --annotate clip-annotated.avi
         ATT_TOKEN=att_... MQ_URL=amqps://... att-take --source 0 --gallery https://att.school.lan:8443 --device gate-1 --name "Main gate"
       """,
@@ -109,8 +109,10 @@ struct AttTake: ParsableCommand {
   @Option(help: "in or out.")
   var direction: AttendanceMessage.Direction = .in
 
-  @Flag(help: "Print one JSON line per decision on standard output.")
-  var jsonl = false
+  @Flag(
+    name: [.customLong("json"), .customLong("jsonl")],
+    help: "Print one JSON object per line (JSON Lines) for each decision on standard output (--jsonl is the old name).")
+  var json = false
 
   @Option(help: ArgumentHelp("Write the frames with boxes, names and liveness state to this MJPG .avi.", valueName: "path"))
   var annotate: String?
@@ -442,7 +444,7 @@ struct AttTake: ParsableCommand {
   }
 
   private func report(_ decision: TakeDecision) throws {
-    if jsonl {
+    if json {
       Console.output(try JSONText.encode(decision))
     } else if Console.isInteractive || decision.attendance != .waitingForLiveness {
       let who = decision.person.map { "\($0) (\(decision.name ?? $0))" } ?? "unknown face"

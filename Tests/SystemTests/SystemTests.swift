@@ -124,5 +124,14 @@ struct CommandLineTests {
       #expect(
         flat.range(of: #"\(default: [^)]*\)\. \(default:"#, options: .regularExpression) == nil, "\(command): a default stated twice")
     }
+    // Options that do not apply are not offered: a list or an export sends no message and writes no image.
+    for command in [["att-register", "list"], ["att-serve", "export"], ["att-serve", "user", "add"], ["att-serve", "token", "add"]] {
+      let help = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"]).stdout
+      #expect(help.contains("--db") && !help.contains("--mq") && !help.contains("--spool") && !help.contains("--media"), "\(command)")
+    }
+    // JSON is --json everywhere (JSON Lines for lists and streams).
+    for command in [["att-register", "list"], ["att-extract", "update"], ["att-extract", "embed"], ["att-take"]] {
+      #expect(try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"]).stdout.contains("--json"), "\(command)")
+    }
   }
 }

@@ -1,7 +1,7 @@
 import FaceKit
 import Foundation
 
-/// One decision about one track: what `att-take --jsonl` prints, one line each.
+/// One decision about one track: what `att-take --json` prints, one line each.
 public struct TakeDecision: Sendable, Encodable, Equatable {
   /// What happened to the track's attendance.
   public enum Attendance: String, Sendable, Encodable {
