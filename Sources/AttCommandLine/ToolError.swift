@@ -1,4 +1,5 @@
 import ArgumentParser
+import FaceKit
 import Foundation
 
 /// A failure a tool reports as one line on standard error and an exit status.
@@ -11,6 +12,8 @@ public struct ToolError: Error, CustomStringConvertible {
     case models = 2
     /// A usage error (ArgumentParser's own).
     case usage = 64
+    /// An input named on the command line (a --source, a file) does not exist or cannot be read.
+    case noInput = 66
     /// The database cannot be opened, created or written.
     case unavailable = 69
     /// Another run holds the lock; try again later.
@@ -46,6 +49,13 @@ private func exitCode(reporting error: any Error, tool: String) -> ExitCode {
   case let error as ToolError:
     Console.error("\(tool): \(error.description)")
     return ExitCode(error.exitCode.rawValue)
+  case let error as FaceKitError:
+    Console.error("\(tool): \(error)")
+    switch error {
+    case .fileNotFound, .fileUnreadable, .sourceUnavailable: return ExitCode(ToolError.ExitStatus.noInput.rawValue)
+    case .modelMissing, .modelInvalid: return ExitCode(ToolError.ExitStatus.models.rawValue)
+    default: return ExitCode(ToolError.ExitStatus.failure.rawValue)
+    }
   default:
     Console.error("\(tool): \(error)")
     return ExitCode(ToolError.ExitStatus.failure.rawValue)

@@ -21,7 +21,8 @@ extension AttRegister {
 
         Exit status: 0 when at least one sample was stored (fewer than --count is a warning), \
         1 when no face passed the gate (nothing is written), 2 when the models are missing, \
-        78 for an unusable setting.
+        64 for a usage error, 66 when the source does not exist or cannot be read, 78 for an \
+        unusable setting.
 
         Examples:
           att-register add --id 21CS001 --name "Asha Rao" --source 0 --count 5
@@ -77,12 +78,9 @@ extension AttRegister {
         Console.error("att-register: \(delivery.summary)")
         let frames: FrameSource
         let reader: FrameReader
-        do {
-          frames = try FrameSource(source)
-          reader = try frames.open()
-        } catch {
-          throw ToolError("\(error)")
-        }
+        // A source that does not exist or cannot be read exits 66 (EX_NOINPUT; reportingErrors maps it).
+        frames = try FrameSource(source)
+        reader = try frames.open()
         let sampler = FaceSampler(
           engine: try modelOptions.engine(gateOptions.engineOptions), gate: gateOptions.gate, wanted: count,
           interval: interval)

@@ -63,6 +63,10 @@ struct AttTake: ParsableCommand {
       atomically; a removed person's bytes are overwritten on disk) so that the camera starts and \
       runs while the server is down. The camera reports its status every --status-every seconds.
 
+      Exit status: 0 when the source ended or was stopped (Ctrl-C, SIGTERM); 1 for a failure on \
+      the way; 2 when the models are missing; 64 for a usage error; 66 when the source does not \
+      exist or cannot be opened; 69 when the database cannot be used; 78 for an unusable setting.
+
       Examples:
         att-take --source 0 --class CS
         att-take --source rtsp://cam1.local/stream --device gate-1 --json | jq -c 'select(.attendance == "recorded")'
@@ -262,11 +266,8 @@ struct AttTake: ParsableCommand {
       }
       defer { delivery.finishReporting(tool: "att-take") }
       let frames: FrameSource
-      do {
-        frames = try FrameSource(source)
-      } catch {
-        throw ToolError("\(error)")
-      }
+      // A source that does not exist or cannot be read exits 66 (EX_NOINPUT; reportingErrors maps it).
+      frames = try FrameSource(source)
       var options = TakeOptions(deviceID: device ?? DeviceID.defaultID(host: ProcessInfo.processInfo.hostName, source: source))
       options.threshold = threshold
       options.margin = margin

@@ -149,7 +149,7 @@ struct RegisterCommandTests {
     let traversal = try site.register(["add", "--id", "../etc", "--name", "X", "--source", "x.jpg"])
     #expect(traversal.status == 64 && traversal.stderr.contains("person id '../etc'"))
     let missing = try site.register(["add", "--id", "A1", "--name", "X", "--source", "/nonexistent/a.mp4"])
-    #expect(missing.status == 1 && missing.stderr.contains("/nonexistent/a.mp4: no such file"))
+    #expect(missing.status == 66 && missing.stderr.contains("/nonexistent/a.mp4: no such file"), "EX_NOINPUT")
     let db = try site.register(["list"], environment: ["DB_URL": "postgres://x/y"])
     #expect(db.status == 78 && db.stderr.contains("only SQLite is supported"))
     let mq = try site.register(["list"], environment: ["MQ_URL": "amqp://att:secret@127.0.0.1:5999/"])

@@ -133,7 +133,7 @@ struct TakeCommandTests {
   func badSources() throws {
     let folder = try site()
     let missing = try ToolRun.run("att-take", ["--source", "/nonexistent/clip.mp4"], in: folder)
-    #expect(missing.status == 1 && missing.stderr.contains("/nonexistent/clip.mp4: no such file"))
+    #expect(missing.status == 66 && missing.stderr.contains("/nonexistent/clip.mp4: no such file"), "EX_NOINPUT")
     let text = try ToolRun.run("att-take", ["--source", "\(Checkout.shared)/bad-inputs/MANIFEST.tsv"], in: folder)
     #expect(text.status == 1 && text.stderr.contains("MANIFEST.tsv: cannot read frames: not a video OpenCV can read"))
     let camera = try ToolRun.run("att-take", ["--source", "7"], in: folder)
