@@ -65,8 +65,23 @@ enum FeedMessage {
     stride(from: 0, to: rows.count, by: 40).map { rows[$0..<min($0 + 40, rows.count)] }
   }
 
+  private struct Changed: Encodable {
+    let type = "changed"
+    let what: String
+  }
+
+  private struct Hello: Encodable {
+    let type = "hello"
+    let caught_up_to: Int64
+  }
+
+  /// The first message after catching up: the newest record sent.
+  static func hello(caughtUpTo last: Int64) -> String {
+    (try? String(decoding: JSONEncoder.api.encode(Hello(caught_up_to: last)), as: UTF8.self)) ?? "{}"
+  }
+
   static func changed(_ what: String) -> String {
-    "{\"type\":\"changed\",\"what\":\"\(what)\"}"
+    (try? String(decoding: JSONEncoder.api.encode(Changed(what: what)), as: UTF8.self)) ?? "{}"
   }
 }
 

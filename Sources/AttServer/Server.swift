@@ -711,7 +711,7 @@ final class Server: Sendable {
         if rows.count < 1000 { break }
       }
     }
-    try await outbound.write(.text("{\"type\":\"hello\",\"caught_up_to\":\(last)}"))
+    try await outbound.write(.text(FeedMessage.hello(caughtUpTo: last)))
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
         for try await _ in inbound {}  // the client's close (or pings) end the session

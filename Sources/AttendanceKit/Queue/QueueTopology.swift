@@ -60,30 +60,63 @@ extension StoreEvent {
   /// The event as published on `att.events`, with `event_id` when it came through the outbox: a
   /// redelivered event carries the same id, so consumers can count each once.
   public func json(id: UUID?) -> Data {
-    var object: [String: Any] = [:]
-    switch self {
-    case .attendanceRecorded(let person, let classID, let day, let observation):
-      object = [
-        "type": "attendance_recorded", "person_id": person, "class": classID as Any, "local_day": day,
-        "observation_id": observation.uuidString,
-      ]
-    case .attendanceDuplicate(let person, let classID, let day, let observation):
-      object = [
-        "type": "attendance_duplicate", "person_id": person, "class": classID as Any, "local_day": day,
-        "observation_id": observation.uuidString,
-      ]
-    case .personRegistered(let person, let samples):
-      object = ["type": "person_registered", "person_id": person, "new_samples": samples]
-    case .personRemoved(let person, let kept): object = ["type": "person_removed", "person_id": person, "kept_attendance": kept]
-    case .personRenamed(let person, let name): object = ["type": "person_renamed", "person_id": person, "name": name]
-    case .unknownFaceSeen(let device, let observation):
-      object = ["type": "unknown_face", "device_id": device, "observation_id": observation.uuidString]
-    case .attendanceCorrected(let person, let day, let action):
-      object = ["type": "attendance_corrected", "person_id": person, "local_day": day, "action": action]
-    case .galleryChanged: object = ["type": "gallery_changed"]
+    // Every field is a string, a number, a Bool or null: encoding cannot fail.
+    (try? JSONEncoder.att.encode(Wire(event: self, id: id))) ?? Data("{}".utf8)
+  }
+
+  /// The wire form: `type`, the event's own fields (a class is null when there is none), `event_id`.
+  private struct Wire: Encodable {
+    let event: StoreEvent
+    let id: UUID?
+
+    enum Keys: String, CodingKey {
+      case type, action, name
+      case personID = "person_id"
+      case classID = "class"
+      case localDay = "local_day"
+      case observationID = "observation_id"
+      case newSamples = "new_samples"
+      case keptAttendance = "kept_attendance"
+      case deviceID = "device_id"
+      case eventID = "event_id"
     }
-    if let id { object["event_id"] = id.uuidString }
-    object = object.mapValues { ($0 as Any?) ?? NSNull() }
-    return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+
+    func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: Keys.self)
+      switch event {
+      case .attendanceRecorded(let person, let classID, let day, let observation),
+        .attendanceDuplicate(let person, let classID, let day, let observation):
+        let recorded = if case .attendanceRecorded = event { true } else { false }
+        try c.encode(recorded ? "attendance_recorded" : "attendance_duplicate", forKey: .type)
+        try c.encode(person, forKey: .personID)
+        try c.encode(classID, forKey: .classID)
+        try c.encode(day, forKey: .localDay)
+        try c.encode(observation.uuidString, forKey: .observationID)
+      case .personRegistered(let person, let samples):
+        try c.encode("person_registered", forKey: .type)
+        try c.encode(person, forKey: .personID)
+        try c.encode(samples, forKey: .newSamples)
+      case .personRemoved(let person, let kept):
+        try c.encode("person_removed", forKey: .type)
+        try c.encode(person, forKey: .personID)
+        try c.encode(kept, forKey: .keptAttendance)
+      case .personRenamed(let person, let name):
+        try c.encode("person_renamed", forKey: .type)
+        try c.encode(person, forKey: .personID)
+        try c.encode(name, forKey: .name)
+      case .unknownFaceSeen(let device, let observation):
+        try c.encode("unknown_face", forKey: .type)
+        try c.encode(device, forKey: .deviceID)
+        try c.encode(observation.uuidString, forKey: .observationID)
+      case .attendanceCorrected(let person, let day, let action):
+        try c.encode("attendance_corrected", forKey: .type)
+        try c.encode(person, forKey: .personID)
+        try c.encode(day, forKey: .localDay)
+        try c.encode(action, forKey: .action)
+      case .galleryChanged:
+        try c.encode("gallery_changed", forKey: .type)
+      }
+      if let id { try c.encode(id.uuidString, forKey: .eventID) }
+    }
   }
 }
