@@ -41,9 +41,7 @@ struct Registration {
       case .rejected(let reason): throw ToolError("\(report.personID): registration refused: \(reason)")
       }
       if extract {
-        var update = EmbeddingUpdate(store: store, media: media, models: models)
-        update.personID = report.personID
-        let summary = try update.run()
+        let summary = try EmbeddingUpdate.afterRegistration(of: report.personID, store: store, media: media, models: models)
         report.embeddings = summary.computed
         for failure in summary.failures {
           report.warnings.append("\(failure.file): no embedding: \(failure.reason)")

@@ -152,6 +152,14 @@ struct EnrolmentTests {
     let mean0 = (obama[0][0] + obama[1][0]) / 2
     let csv0 = Float(lines[1].split(separator: ",")[3])!
     #expect(abs(csv0 - mean0) < 1e-6)
+    // The nearest person (the enrolment's look-alike check, through att-take's C++ search): Obama's
+    // own face finds him at distance 0; with him left out, the nearest is Biden.
+    let probe = gallery.entries.first { $0.personID == "21CS001" }!.descriptor
+    let nearest = try #require(gallery.nearest(to: probe))
+    #expect(nearest.personID == "21CS001" && nearest.distance < 1e-5 && nearest.runnerUpDistance > 0.5)
+    let other = try #require(gallery.nearest(to: probe, excluding: "21CS001"))
+    #expect(other.personID == "21CS002" && other.name == "=Biden" && other.runnerUpDistance == .infinity)
+    #expect(gallery.nearest(to: probe, excluding: "21CS001").map { abs($0.distance - probe.distance(to: gallery.entries.first { $0.personID == "21CS002" }!.descriptor)) < 1e-5 } == true)
   }
 
   @Test("rename changes the name only; an unknown id is rejected")

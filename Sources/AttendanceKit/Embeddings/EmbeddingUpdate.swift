@@ -299,3 +299,17 @@ struct FileState: Equatable {
     mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
   }
 }
+
+extension EmbeddingUpdate {
+  /// The embeddings of a person's new face samples right after their registration was applied, so
+  /// that they are recognised at once rather than at the next att-extract run. att-register (direct
+  /// mode) and att-worker (queue mode) both call this.
+  public static func afterRegistration(
+    of personID: String, store: AttendanceStore, media: MediaLibrary, models: ModelSet, workers: Int? = nil
+  ) throws -> Summary {
+    var update = EmbeddingUpdate(store: store, media: media, models: models)
+    update.personID = personID
+    if let workers { update.workers = workers }
+    return try update.run()
+  }
+}

@@ -56,17 +56,23 @@ public struct Gallery: Sendable {
   }
 
   /// The nearest person to `descriptor`, or nil for an empty gallery. `excluding` leaves one person
-  /// out (an enrolment checking that a new face is not someone else already enrolled).
+  /// out (an enrolment checking that a new face is not someone else already enrolled). The search is
+  /// the one att-take uses (`DescriptorIndex`, in C++), over the entries left.
   public func nearest(to descriptor: FaceDescriptor, excluding: String? = nil) -> Match? {
-    var best: [String: (distance: Float, name: String)] = [:]
-    for entry in entries where entry.personID != excluding {
-      let distance = entry.descriptor.distance(to: descriptor)
-      if distance < best[entry.personID]?.distance ?? .infinity { best[entry.personID] = (distance, entry.name) }
+    let candidates = entries.filter { $0.personID != excluding }
+    var owners: [String: Int32] = [:]
+    let ownerOf = candidates.map { entry -> Int32 in
+      if let owner = owners[entry.personID] { return owner }
+      let owner = Int32(owners.count)
+      owners[entry.personID] = owner
+      return owner
     }
-    let ranked = best.sorted { $0.value.distance < $1.value.distance }
-    guard let first = ranked.first else { return nil }
+    guard !candidates.isEmpty, let index = try? DescriptorIndex(descriptors: candidates.map(\.descriptor), owners: ownerOf),
+      let nearest = index.nearest(to: descriptor)
+    else { return nil }
+    let first = candidates[nearest.entry]
     return Match(
-      personID: first.key, name: first.value.name, distance: first.value.distance,
-      runnerUpDistance: ranked.dropFirst().first?.value.distance ?? .infinity)
+      personID: first.personID, name: first.name, distance: nearest.distance,
+      runnerUpDistance: nearest.runnerUpEntry == nil ? .infinity : nearest.runnerUpDistance)
   }
 }

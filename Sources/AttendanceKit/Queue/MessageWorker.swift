@@ -183,10 +183,10 @@ public final class MessageWorker {
     }
     if case .register(let m) = message, let models {
       // The person becomes recognisable at once: embeddings of the new crops now, not at the next cron run.
-      var update = EmbeddingUpdate(store: handler.store, media: handler.media, models: models)
-      update.personID = m.personID
-      update.workers = 1
-      if let summary = try? update.run(), summary.computed > 0 {
+      if let summary = try? EmbeddingUpdate.afterRegistration(
+        of: m.personID, store: handler.store, media: handler.media, models: models, workers: 1),
+        summary.computed > 0
+      {
         try handler.store.enqueue([.galleryChanged])
       }
     }
