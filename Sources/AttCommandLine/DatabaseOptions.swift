@@ -15,8 +15,6 @@ public struct DatabaseOptions: ParsableArguments {
 
   /// Opens (creating or upgrading) the database, as `StoreOptions.open` does.
   public func open() throws -> AttendanceStore {
-    var options = StoreOptions()
-    options.database = database
-    return try options.open().store
+    try StoreOptions.openStore(try StoreOptions.location(option: database))
   }
 }

@@ -32,7 +32,9 @@ public struct StoreOptions: ParsableArguments {
   public init() {}
 
   /// The settings from the environment and `.env`.
-  public func settings() throws -> Settings {
+  public func settings() throws -> Settings { try Self.settings() }
+
+  static func settings() throws -> Settings {
     do {
       return try Settings()
     } catch {
@@ -41,13 +43,25 @@ public struct StoreOptions: ParsableArguments {
   }
 
   /// Where the database is (or would be), without opening it.
-  public func location() throws -> DatabaseLocation {
+  public func location() throws -> DatabaseLocation { try Self.location(option: database) }
+
+  /// Where the database named by `option` (--db), else by the settings, is.
+  static func location(option: String?) throws -> DatabaseLocation {
     do {
-      return try DatabaseLocation.resolve(option: database, environment: try settings())
+      return try DatabaseLocation.resolve(option: option, environment: try settings())
     } catch let error as ToolError {
       throw error
     } catch {
       throw ToolError("\(error)", exitCode: .configuration)
+    }
+  }
+
+  /// Opens (creating or upgrading) the database at `location`.
+  static func openStore(_ location: DatabaseLocation) throws -> AttendanceStore {
+    do {
+      return try AttendanceStore(location: location)
+    } catch {
+      throw ToolError(error.description, exitCode: .unavailable)
     }
   }
 
@@ -61,13 +75,7 @@ public struct StoreOptions: ParsableArguments {
   /// Opens (creating or upgrading) the database and names the media folder.
   public func open() throws -> (store: AttendanceStore, media: MediaLibrary) {
     let settings = try settings()
-    let location = try location()
-    let store: AttendanceStore
-    do {
-      store = try AttendanceStore(location: location)
-    } catch {
-      throw ToolError(error.description, exitCode: .unavailable)
-    }
+    let store = try Self.openStore(try location())
     return (store, MediaLibrary(root: media ?? settings["MEDIA_DIR"] ?? "media"))
   }
 
