@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttendanceKit
+import Foundation
 
 /// `--db` alone: for the commands that only read or manage the database (lists, exports, accounts,
 /// tokens), which have no use for the media folder or the broker.
@@ -11,10 +12,20 @@ public struct DatabaseOptions: ParsableArguments {
       valueName: "url"))
   public var database: String?
 
+  // Not offered (they do not apply here), but accepted, so that command lines written before they
+  // were dropped keep working; giving one says it is ignored.
+  @Option(help: .hidden) var media: String?
+  @Option(help: .hidden) var mq: String?
+  @Option(help: .hidden) var mqCa: String?
+  @Option(help: .hidden) var spool: String?
+
   public init() {}
 
   /// Opens (creating or upgrading) the database, as `StoreOptions.open` does.
   public func open() throws -> AttendanceStore {
-    try StoreOptions.openStore(try StoreOptions.location(option: database))
+    for (option, value) in [("--media", media), ("--mq", mq), ("--mq-ca", mqCa), ("--spool", spool)] where value != nil {
+      Console.error("\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "att"): \(option) does not apply here and is ignored")
+    }
+    return try StoreOptions.openStore(try StoreOptions.location(option: database))
   }
 }

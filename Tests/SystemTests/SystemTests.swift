@@ -91,7 +91,7 @@ struct SystemTests {
     let embed = try shell("\(prefix)/bin/att-extract embed '\(Checkout.testImages)/obama.jpg'", in: work)
     #expect(embed.status == 0, "\(embed.output)")
     #expect(embed.output.contains("\"embedding\":["))
-    let serve = try shell("\(prefix)/bin/att-serve export --db \(work)/a.db --media \(work)/media", in: work)
+    let serve = try shell("\(prefix)/bin/att-serve export --db \(work)/a.db", in: work)
     #expect(serve.status == 0 && serve.output.hasPrefix("Roll No,Name,Attended,Sessions,Percentage"), "\(serve.output)")
     // The installed man page is att-serve's own, with the API list from its --help.
     let page = (try? String(contentsOfFile: "\(prefix)/share/man/man1/att-serve.1", encoding: .utf8)) ?? ""
@@ -129,6 +129,10 @@ struct CommandLineTests {
       let help = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"]).stdout
       #expect(help.contains("--db") && !help.contains("--mq") && !help.contains("--spool") && !help.contains("--media"), "\(command)")
     }
+    // ...but an older command line that gives one still works, and is told it is ignored.
+    let folder = try Checkout.scratchFolder("old-options")
+    let old = try ToolRun.run("att-register", ["list", "--db", "\(folder)/a.db", "--media", "\(folder)/media"], in: folder)
+    #expect(old.status == 0 && old.stderr.contains("--media does not apply here and is ignored"), "\(old.stderr)")
     // JSON is --json everywhere (JSON Lines for lists and streams).
     for command in [["att-register", "list"], ["att-extract", "update"], ["att-extract", "embed"], ["att-take"]] {
       #expect(try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"]).stdout.contains("--json"), "\(command)")
