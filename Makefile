@@ -6,7 +6,7 @@ DATE ?= $(shell date +%Y-%m-%d)
 TOOLS := att-extract att-register att-take att-worker att-serve att-liveness
 RELEASE := .build/release
 
-.PHONY: all setup build release test demo bench man install install-files uninstall clean build-release build-debug
+.PHONY: all setup build release test demo bench man format lint install install-files uninstall clean build-release build-debug
 
 all: build
 
@@ -49,6 +49,14 @@ man:
 	@mkdir -p man
 	@for t in $(TOOLS); do cp .build/plugins/GenerateManual/outputs/$$t/$$t.1 man/; done
 	@echo "man pages written to man/"
+
+## format: rewrite Sources/ and Tests/ in the project's style (.swift-format, the toolchain's swift-format)
+format:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
+
+## lint: what `make format` would change, and the style rules it cannot fix, without changing anything
+lint:
+	$(SWIFT) format lint --recursive --parallel Sources Tests Package.swift
 
 ## install: tools, man pages, shell completions, models and examples under PREFIX (default /usr/local);
 ## CONFIG=debug installs the debug build (the install test does, to skip a release build)

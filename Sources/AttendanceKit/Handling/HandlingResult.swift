@@ -15,17 +15,3 @@ public struct HandlingResult: Sendable, Equatable {
   /// What to publish once the transaction has committed (the dashboard, att-take's gallery).
   public let events: [StoreEvent]
 }
-
-/// Something that changed in the database, published after the commit that made it.
-public enum StoreEvent: Sendable, Equatable {
-  case attendanceRecorded(personID: String, classID: String?, localDay: String, observationID: UUID)
-  case attendanceDuplicate(personID: String, classID: String?, localDay: String, observationID: UUID)
-  case personRegistered(personID: String, newSamples: Int)
-  case personRemoved(personID: String, keptAttendance: Bool)
-  case personRenamed(personID: String, name: String)
-  case unknownFaceSeen(deviceID: String, observationID: UUID)
-  /// The faces people are recognised by changed: a running att-take reloads its gallery.
-  /// An office correction: a record marked by hand or deleted, an excuse given or withdrawn.
-  case attendanceCorrected(personID: String, localDay: String, action: String)
-  case galleryChanged
-}
