@@ -5,11 +5,7 @@ import Foundation
 /// `--db` alone: for the commands that only read or manage the database (lists, exports, accounts,
 /// tokens), which have no use for the media folder or the broker.
 public struct DatabaseOptions: ParsableArguments {
-  @Option(
-    name: .customLong("db"),
-    help: ArgumentHelp(
-      "The SQLite database: sqlite:PATH or a plain path (default: $DB_URL, else sqlite:data/attendance.db).",
-      valueName: "url"))
+  @Option(name: .customLong("db"), help: StoreOptions.databaseHelp)
   public var database: String?
 
   // Not offered (they do not apply here), but accepted, so that command lines written before they

@@ -4,11 +4,11 @@ import Foundation
 
 /// `--db` and `--media`: where the database and the face images are. Shared by every tool.
 public struct StoreOptions: ParsableArguments {
-  @Option(
-    name: .customLong("db"),
-    help: ArgumentHelp(
-      "The SQLite database: sqlite:PATH or a plain path (default: $DB_URL, else sqlite:data/attendance.db).",
-      valueName: "url"))
+  /// `--db`'s help, shared with `DatabaseOptions`.
+  static let databaseHelp = ArgumentHelp(
+    "The SQLite database: sqlite:PATH or a plain path (default: $DB_URL, else sqlite:data/attendance.db).", valueName: "url")
+
+  @Option(name: .customLong("db"), help: databaseHelp)
   public var database: String?
 
   @Option(help: ArgumentHelp("Folder of enrolled face images (default: $MEDIA_DIR, else ./media).", valueName: "dir"))

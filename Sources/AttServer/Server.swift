@@ -323,7 +323,8 @@ final class Server: Sendable {
       /// Newest first: every school day since enrolment, and any other day with a record.
       let days: [DayState]
     }
-    let days = try settings.store.rosters(from: from, to: to, classID: nil, lateAfter: settings.lateAfter).compactMap { roster in
+    let days = try settings.store.rosters(from: from, to: to, classID: nil, lateAfter: settings.lateAfter, personID: id)
+      .compactMap { roster in
       roster.entries.first { $0.person_id == id && $0.status != .notExpected }.map {
         DayState(day: roster.day, school_day: roster.school_day, entry: $0)
       }

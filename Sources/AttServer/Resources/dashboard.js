@@ -275,8 +275,11 @@ async function loadArrivals() {
 
 // ---- the chart -----------------------------------------------------------------------------
 
+let chartLoadedAt = 0;
+
 async function loadChart() {
   const days = await get("/api/daily?" + range());
+  chartLoadedAt = Date.now();
   $("chart-note").textContent = "School days from " + rangeText() + ($("class").value ? ", class " + $("class").value : "") + ".";
   const table = clear("chart-table");
   days.forEach((d) => {
@@ -651,9 +654,10 @@ function connect() {
         const names = [...fresh].map((id) => arrivals.get(id)).map((r) => r.name + " at " + clock(r.captured_at));
         announce("Arrived: " + names.join(", "));
       }
-      scheduleRefresh();
+      // An arrival is already in the table: only the roster (and an open person page) change.
+      scheduleRefresh(false);
     } else if (message.type === "changed") {
-      scheduleRefresh();
+      scheduleRefresh(true);
     }
   };
   socket.onclose = () => {
@@ -663,10 +667,27 @@ function connect() {
   };
 }
 
+// One refresh for a burst: arrivals (a morning's rush) refresh the roster, an open person page and,
+// at most every 30 s, the chart;
+// any other change (a correction, the calendar, people, unknown faces) refreshes everything.
 let refreshTimer = null;
-function scheduleRefresh() {
+let refreshEverything = false;
+function scheduleRefresh(everything) {
+  refreshEverything = refreshEverything || everything;
   if (refreshTimer) return;
-  refreshTimer = setTimeout(async () => { refreshTimer = null; try { await refreshAll(); } catch (e) { problem(e.message); } }, 400);
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = null;
+    const all = refreshEverything;
+    refreshEverything = false;
+    try {
+      if (all) await refreshAll();
+      else {
+        await loadRoster();
+        if (Date.now() - chartLoadedAt > 30000) await loadChart();  // today's bar, at most twice a minute
+        if (openPerson && $("person").open) await renderPerson();
+      }
+    } catch (e) { problem(e.message); }
+  }, 400);
 }
 
 // Everything that a change can alter, the open person page included (it never goes stale).

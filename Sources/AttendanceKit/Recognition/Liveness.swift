@@ -97,9 +97,9 @@ public struct LivenessOptions: Sendable, Equatable {
   public var contextShare = 0.6
   /// The screen cue (`ScreenLook`), scored every `screenInterval` seconds: it votes attack when the
   /// median moire of at least `textureSamples` crops is above this. `att-liveness eval-video`
-  /// (2026-12-02), per-track medians: live faces of the nine clips 4.1-19.2 (20 tracks); printed
-  /// and hand-held photos 5.4-22.8; photos on a simulated tablet 8.9-200; videos replayed on one
-  /// 18.5-316 (p10 26).
+  /// (2026-12-02, crops 0.1 s apart), per-track medians: live faces of the nine clips 4.5-18.1 (20
+  /// tracks); printed and hand-held photos 5.5-22.0; photos on a simulated tablet 8.3-201; videos
+  /// replayed on one 15-288 (p10 26).
   public var screenMoire = 24.0
   public var screenInterval = 0.1
   public var textureModel: TextureModel?

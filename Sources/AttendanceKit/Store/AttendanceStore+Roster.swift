@@ -51,23 +51,31 @@ extension AttendanceStore {
   /// The roll of `day` for `classID` (nil: everyone enrolled), with `lateAfter` (HH:MM) as the late
   /// line where the class has no start time of its own.
   public func roster(day: Day, classID: String?, lateAfter: String?, timeZone: TimeZone = .current) throws -> Roster {
-    try reader { db in try Self.roster(db, day: day, classID: classID, lateAfter: lateAfter, timeZone: timeZone) }
+    try rosters(from: day, to: day, classID: classID, lateAfter: lateAfter, timeZone: timeZone)[0]
   }
 
-  /// The rosters of every day from `first` to `last` (for the chart and the person page).
-  public func rosters(from first: Day, to last: Day, classID: String?, lateAfter: String?, timeZone: TimeZone = .current)
-    throws -> [Roster]
-  {
+  /// The rosters of every day from `first` to `last` (for the chart and the person page), in one
+  /// read transaction with the calendar read once. `personID` narrows each roll to that person (the
+  /// person page needs no one else's day).
+  public func rosters(
+    from first: Day, to last: Day, classID: String?, lateAfter: String?, personID: String? = nil,
+    timeZone: TimeZone = .current
+  ) throws -> [Roster] {
     try reader { db in
-      try Day.range(first, last).map {
-        try Self.roster(db, day: $0, classID: classID, lateAfter: lateAfter, timeZone: timeZone)
+      let calendar = try Self.calendar(in: db)
+      return try Day.range(first, last).map {
+        try Self.roster(
+          db, day: $0, classID: classID, personID: personID, lateAfter: lateAfter, calendar: calendar, timeZone: timeZone)
       }
     }
   }
 
-  static func roster(_ db: Database, day: Day, classID: String?, lateAfter: String?, timeZone: TimeZone) throws -> Roster {
-    let calendar = try calendar(in: db)
+  static func roster(
+    _ db: Database, day: Day, classID: String?, personID: String?, lateAfter: String?, calendar: SchoolCalendar,
+    timeZone: TimeZone
+  ) throws -> Roster {
     let schoolDay = calendar.isSchoolDay(day)
+    let onePerson = personID == nil ? "" : "AND p.id = ?"
     // The roll: the class's members, or everyone enrolled; only from the day each was enrolled.
     let rollRows: [Row]
     if let classID {
@@ -75,10 +83,12 @@ extension AttendanceStore {
         db,
         sql: """
           SELECT p.id, p.name, p.created_at FROM class_members m JOIN people p ON p.id = m.person_id
-          WHERE m.class_id = ? AND p.active = 1 ORDER BY p.name, p.id
-          """, arguments: [classID])
+          WHERE m.class_id = ? AND p.active = 1 \(onePerson) ORDER BY p.name, p.id
+          """, arguments: StatementArguments([classID] + (personID.map { [$0] } ?? [])))
     } else {
-      rollRows = try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM people WHERE active = 1 ORDER BY name, id")
+      rollRows = try Row.fetchAll(
+        db, sql: "SELECT p.id, p.name, p.created_at FROM people p WHERE p.active = 1 \(onePerson) ORDER BY p.name, p.id",
+        arguments: StatementArguments(personID.map { [$0] } ?? []))
     }
     let roll = rollRows.filter { row in
       guard let created: Date = row["created_at"] else { return true }
@@ -86,12 +96,13 @@ extension AttendanceStore {
     }
     var arguments: StatementArguments = [day.text]
     if let classID { _ = arguments.append(contentsOf: [classID]) }
+    if let personID { _ = arguments.append(contentsOf: [personID]) }
     let records = try Row.fetchAll(
       db,
       sql: """
         SELECT a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.note, a.marked_by FROM attendance a
         JOIN people p ON p.id = a.person_id
-        WHERE a.local_day = ? AND a.direction = 'in' \(classID == nil ? "" : "AND a.class_id = ?")
+        WHERE a.local_day = ? AND a.direction = 'in' \(classID == nil ? "" : "AND a.class_id = ?") \(onePerson)
         ORDER BY a.captured_at
         """, arguments: arguments)
     var first: [String: Row] = [:]
@@ -129,9 +140,10 @@ extension AttendanceStore {
     var entries = roll.map { entry(person: $0["id"], name: $0["name"], member: true) }
     // Recorded without being on the roll (a class made by `att-take --class X` has no members).
     let onRoll = Set(roll.map { $0["id"] as String })
-    for row in records where !onRoll.contains(row["person_id"]) && first[row["person_id"]] == row {
-      entries.append(entry(person: row["person_id"], name: row["name"], member: false))
+    let offRoll = first.values.filter { !onRoll.contains($0["person_id"]) }.sorted {
+      ($0["captured_at"] as String) < ($1["captured_at"] as String)
     }
+    for row in offRoll { entries.append(entry(person: row["person_id"], name: row["name"], member: false)) }
     let here = entries.filter { $0.status == .present || $0.status == .manual }
     return Roster(
       day: day.text, class_id: classID, school_day: schoolDay, holiday: calendar.holiday(on: day),

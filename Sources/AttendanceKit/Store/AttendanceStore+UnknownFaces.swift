@@ -57,10 +57,10 @@ extension AttendanceStore {
   public func resolveUnknownFace(_ id: Int64, resolution: String, person: String?, actor: String, media: MediaLibrary)
     throws -> Bool
   {
-    let path = try write { db -> String?? in
+    let (resolved, path) = try write { db -> (Bool, String?) in
       guard let row = try Row.fetchOne(db, sql: "SELECT media_path, resolution FROM unknown_faces WHERE id = ?", arguments: [id]),
         (row["resolution"] as String?) == nil
-      else { return .none }
+      else { return (false, nil) }
       try db.execute(
         sql: "UPDATE unknown_faces SET resolution = ?, resolved_by = ?, resolved_at = ?, media_path = NULL WHERE id = ?",
         arguments: [resolution, actor, Date(), id])
@@ -68,11 +68,10 @@ extension AttendanceStore {
       try db.execute(
         sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
         arguments: [Date(), actor, "unknown face \(resolution)", person ?? "unknown face \(id)", details])
-      return .some(row["media_path"] as String?)
+      return (true, row["media_path"])
     }
-    guard let path else { return false }
     if let path, try !snapshotInUse(path) { try? FileManager.default.removeItem(atPath: media.fullPath(path)) }
-    return true
+    return resolved
   }
 
   /// Deletes the snapshots of unknown faces captured before `cutoff` (the retention period), and
@@ -84,9 +83,10 @@ extension AttendanceStore {
     let expired = try write { db -> [String] in
       // captured_at carries the camera's offset: compare moments, not strings.
       let rows = try Row.fetchAll(db, sql: "SELECT id, captured_at, media_path FROM unknown_faces WHERE media_path IS NOT NULL")
+      guard let limit = CapturedTime(stamp) else { return [] }
       var paths: [String] = []
       for row in rows {
-        guard let captured = CapturedTime(row["captured_at"]), let limit = CapturedTime(stamp), captured < limit else { continue }
+        guard let captured = CapturedTime(row["captured_at"]), captured < limit else { continue }
         try db.execute(sql: "UPDATE unknown_faces SET media_path = NULL WHERE id = ?", arguments: [row["id"] as Int64])
         paths.append(row["media_path"])
       }
