@@ -96,7 +96,7 @@ let package = Package(
     .target(
       name: "AttServer",
       dependencies: [
-        "AttendanceKit", .product(name: "GRDB", package: "GRDB.swift"),
+        "AttendanceKit",
         // PBKDF2 for passwords, HMAC for session cookies, SHA-256 for token and session digests.
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         .product(name: "Hummingbird", package: "hummingbird"),
@@ -128,7 +128,7 @@ let package = Package(
     .executableTarget(
       name: "serve-bench",
       dependencies: [
-        "AttendanceKit", .product(name: "GRDB", package: "GRDB.swift"),
+        "AttendanceKit",
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -136,6 +136,11 @@ let package = Package(
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
     .target(name: "AttTestSupport", dependencies: ["FaceKit", "AttEvaluation"], path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "AttTestSupport"]),
+    .testTarget(
+      name: "AttCommandLineTests",
+      dependencies: [
+        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttEvaluation", "AttTestSupport"]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
     .testTarget(

@@ -333,11 +333,10 @@ extension AttServe {
           guard let day = Day(text) else { throw ToolError("--\(option) '\(text)' is not a date (YYYY-MM-DD)", exitCode: .usage) }
           return day
         }
-        let filter = AttendanceQueries.Filter(from: try day(from, "from"), to: try day(to, "to"), classID: classID)
+        let filter = AttendanceFilter(from: try day(from, "from"), to: try day(to, "to"), classID: classID)
         if let f = filter.from, let t = filter.to, t < f { throw ToolError("--to \(t) is before --from \(f)", exitCode: .usage) }
         let store = try database.open()
-        let queries = AttendanceQueries(store: store)
-        // To a file: a temporary file beside it, renamed into place when complete (never half-written).
+                // To a file: a temporary file beside it, renamed into place when complete (never half-written).
         let temporary = output.flatMap { $0 == "-" ? nil : "\($0).partial-\(getpid())" }
         if let temporary, !FileManager.default.createFile(atPath: temporary, contents: nil) {
           throw ToolError("\(output!): cannot write there", exitCode: .unavailable)
@@ -350,8 +349,8 @@ extension AttServe {
             lines += text.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
           }
           switch format {
-          case .summary: try write(try queries.summaryCSV(filter))
-          case .events: try await queries.eventsCSV(filter, write: write)
+          case .summary: try write(try store.summaryCSV(filter))
+          case .events: try await store.eventsCSV(filter, write: write)
           }
           if let temporary, let output {
             try handle.synchronize()

@@ -1,6 +1,5 @@
 import AttendanceKit
 import Foundation
-import GRDB
 import HummingbirdWSClient
 import Logging
 import Synchronization
@@ -26,14 +25,10 @@ setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 
 _ = now()
 
-let people = try store.reader { db in
-  try String.fetchAll(db, sql: "SELECT id FROM people WHERE active = 1 ORDER BY id LIMIT ?", arguments: [events])
-}
+let people = try store.people().prefix(events).map(\.id)
 guard people.count == events else { fatalError("need \(events) people in the database, found \(people.count)") }
 // The day after the last one any run used, so that every record of the burst is new.
-let last = try store.reader { db in
-  try String.fetchOne(db, sql: "SELECT max(local_day) FROM attendance WHERE local_day >= '2030-01-01'")
-}
+let last = try store.latestDay().map(\.text).flatMap { $0 >= "2030-01-01" ? $0 : nil }
 let day: String = {
   var calendar = Calendar(identifier: .gregorian)
   calendar.timeZone = TimeZone(identifier: "UTC")!

@@ -225,11 +225,10 @@ struct RouterTests {
       }
     }
     // The export goes page by page (5,000 records a page in use): pages of 1 give every record once.
-    let queries = AttendanceQueries(store: f.store)
     var after: Int64 = 0
     var ids: [Int64] = []
     while true {
-      let page = try queries.eventsCSVPage(.init(), after: after, limit: 1)
+      let page = try f.store.eventsCSVPage(AttendanceFilter(), after: after, limit: 1)
       ids += page.text.split(separator: "\r\n").compactMap { Int64($0.prefix { $0 != "," }) }
       guard let last = page.last else { break }
       after = last

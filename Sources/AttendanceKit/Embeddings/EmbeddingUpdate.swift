@@ -1,6 +1,5 @@
 import FaceKit
 import Foundation
-import GRDB
 import Synchronization
 
 /// Brings the embeddings up to date with the face images: computes them for samples that have none
@@ -79,32 +78,22 @@ public struct EmbeddingUpdate: Sendable {
     var summary = Summary()
     summary.adopted = try adoptLooseFiles(&summary)
 
-    let rows = try store.writer.read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT s.id, s.media_path, s.sha256, s.file_size, s.file_mtime, s.failed_sha256, e.sample_sha256 AS embedded_sha256
-          FROM face_samples s LEFT JOIN embeddings e ON e.sample_id = s.id AND e.model = ?
-          WHERE ? IS NULL OR s.person_id = ?
-          ORDER BY s.id
-          """,
-        arguments: [model.id, personID, personID])
-    }
+    let rows = try store.sampleStates(model: model, personID: personID)
     summary.samples = rows.count
     var vanished: [Int64] = []
     var restat: [(id: Int64, sha: String, size: Int64, mtime: Double)] = []
     var jobs: [Job] = []
     for row in rows {
-      let id: Int64 = row["id"]
-      let path = media.fullPath(row["media_path"])
+      let id = row.id
+      let path = media.fullPath(row.mediaPath)
       guard let state = FileState(path: path) else {
         vanished.append(id)
         continue
       }
-      let known: String = row["sha256"]
-      let embedded: String? = row["embedded_sha256"]
-      let failedOn: String? = row["failed_sha256"]
-      let sameFile = state.size == (row["file_size"] as Int64?) && state.mtime == (row["file_mtime"] as Double?)
+      let known = row.sha256
+      let embedded = row.embeddedSHA256
+      let failedOn = row.failedSHA256
+      let sameFile = state.size == row.fileSize && state.mtime == row.fileMtime
       if sameFile && embedded == known {
         summary.unchanged += 1
         continue
@@ -129,17 +118,8 @@ public struct EmbeddingUpdate: Sendable {
       }
     }
 
-    if !vanished.isEmpty || !restat.isEmpty {
-      try store.writer.write { db in
-        for id in vanished { try db.execute(sql: "DELETE FROM face_samples WHERE id = ?", arguments: [id]) }
-        for r in restat {
-          try db.execute(
-            sql: "UPDATE face_samples SET sha256 = ?, file_size = ?, file_mtime = ? WHERE id = ?",
-            arguments: [r.sha, r.size, r.mtime, r.id])
-        }
-      }
-      summary.removed = vanished.count
-    }
+    try store.refreshSamples(vanished: vanished, unchanged: restat)
+    summary.removed = vanished.count
 
     if !jobs.isEmpty {
       let outcome = try analyse(jobs, model: model, progress: progress)
@@ -204,54 +184,27 @@ public struct EmbeddingUpdate: Sendable {
   private static func store(_ batch: [(Job, ImageReport)], model: EmbeddingModel, in store: AttendanceStore) throws
     -> [Summary.Failure]
   {
-    var failures: [Summary.Failure] = []
-    try store.writer.write { db in
-      let now = Date()
-      for (job, report) in batch {
-        // The sample may have been removed while its image was analysed (att-register remove).
-        guard try Row.fetchOne(db, sql: "SELECT 1 FROM face_samples WHERE id = ?", arguments: [job.sampleID]) != nil else {
-          continue
-        }
-        let face = report.faces?.max { $0.box.area < $1.box.area }
-        if let face {
-          try db.execute(
-            sql: """
-              INSERT INTO embeddings (sample_id, model, sample_sha256, vector, created_at) VALUES (?, ?, ?, ?, ?)
-              ON CONFLICT(sample_id, model) DO UPDATE SET sample_sha256 = excluded.sample_sha256,
-                vector = excluded.vector, created_at = excluded.created_at
-              """, arguments: [job.sampleID, model.id, job.sha256, face.embedding.blob, now])
-          try db.execute(
-            sql: """
-              UPDATE face_samples SET sha256 = ?, file_size = ?, file_mtime = ?, width = ?, height = ?,
-                failure = NULL, failure_code = NULL, failed_sha256 = NULL WHERE id = ?
-              """, arguments: [job.sha256, job.size, job.mtime, report.width, report.height, job.sampleID])
+    let analyses = batch.map { job, report in
+      let result: SampleAnalysis.Result =
+        if let face = report.faces?.max(by: { $0.box.area < $1.box.area }) {
+          .embedded(vector: face.embedding.blob, width: report.width, height: report.height)
         } else {
-          let code = report.code ?? "no_face"
-          let reason = report.error ?? "no face found"
-          failures.append(Summary.Failure(file: job.path, code: code, reason: reason))
-          // A stale embedding of the old content must not stay behind once the file changed.
-          try db.execute(sql: "DELETE FROM embeddings WHERE sample_id = ? AND model = ?", arguments: [job.sampleID, model.id])
-          try db.execute(
-            sql: """
-              UPDATE face_samples SET sha256 = ?, file_size = ?, file_mtime = ?, failure = ?, failure_code = ?,
-                failed_sha256 = ? WHERE id = ?
-              """, arguments: [job.sha256, job.size, job.mtime, reason, code, job.sha256, job.sampleID])
+          .failed(code: report.code ?? "no_face", reason: report.error ?? "no face found")
         }
-      }
+      return SampleAnalysis(sampleID: job.sampleID, sha256: job.sha256, size: job.size, mtime: job.mtime, result: result)
     }
-    return failures
+    let skipped = try store.saveAnalyses(analyses, model: model)
+    return zip(batch, analyses).compactMap { pair, analysis in
+      guard !skipped.contains(analysis.sampleID), case .failed(let code, let reason) = analysis.result else { return nil }
+      return Summary.Failure(file: pair.0.path, code: code, reason: reason)
+    }
   }
 
   /// Registers images found in enrolled people's media folders that no sample points to.
   private func adoptLooseFiles(_ summary: inout Summary) throws -> Int {
     let fm = FileManager.default
     guard let folders = try? fm.contentsOfDirectory(atPath: media.root) else { return 0 }
-    let (people, known) = try store.writer.read { db in
-      (
-        Set(try String.fetchAll(db, sql: "SELECT id FROM people WHERE active = 1")),
-        Set(try String.fetchAll(db, sql: "SELECT media_path FROM face_samples"))
-      )
-    }
+    let (people, known) = try store.enrolledFiles()
     var loose: [(personID: String, relative: String, sha: String)] = []
     for folder in folders.sorted() where !folder.hasPrefix(".") {
       if let personID, folder != personID { continue }
@@ -271,19 +224,7 @@ public struct EmbeddingUpdate: Sendable {
         loose.append((folder, relative, data.sha256Hex))
       }
     }
-    guard !loose.isEmpty else { return 0 }
-    return try store.writer.write { db in
-      var adopted = 0
-      for file in loose {
-        try db.execute(
-          sql: """
-            INSERT OR IGNORE INTO face_samples (person_id, media_path, sha256, source, created_at)
-            VALUES (?, ?, ?, 'media folder', ?)
-            """, arguments: [file.personID, file.relative, file.sha, Date()])
-        adopted += db.changesCount
-      }
-      return adopted
-    }
+    return try store.adoptSamples(loose.map { ($0.personID, $0.relative, $0.sha) })
   }
 }
 

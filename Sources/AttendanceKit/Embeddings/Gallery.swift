@@ -1,6 +1,5 @@
 import FaceKit
 import Foundation
-import GRDB
 
 /// Every stored embedding of one model with the person it belongs to: what faces are matched against.
 /// Matching uses each embedding, not a per-person mean, so a person enrolled with and without glasses
@@ -40,19 +39,7 @@ public struct Gallery: Sendable {
   /// Loads the embeddings of active people for `model`.
   public init(store: AttendanceStore, model: EmbeddingModel = .standard) throws {
     self.model = model
-    entries = try store.writer.read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT p.id AS person_id, p.name, s.id AS sample_id, e.vector
-          FROM embeddings e JOIN face_samples s ON s.id = e.sample_id JOIN people p ON p.id = s.person_id
-          WHERE e.model = ? AND p.active = 1 ORDER BY p.id, s.id
-          """, arguments: [model.id]
-      ).compactMap { row in
-        guard let descriptor = FaceDescriptor(blob: row["vector"]) else { return nil }
-        return Entry(personID: row["person_id"], name: row["name"], sampleID: row["sample_id"], descriptor: descriptor)
-      }
-    }
+    entries = try store.galleryEntries(model: model)
   }
 
   /// The nearest person to `descriptor`, or nil for an empty gallery. `excluding` leaves one person

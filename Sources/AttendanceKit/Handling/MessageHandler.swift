@@ -1,6 +1,5 @@
 import FaceKit
 import Foundation
-import GRDB
 
 /// The one place a message becomes a database change: att-register and att-take call it in-process
 /// when no broker is configured, att-worker calls it for every message it consumes. Each message is
@@ -46,13 +45,13 @@ public struct MessageHandler: Sendable {
   /// `relayed` (already published) are deleted in the same transaction: a relay needs no commit of
   /// its own, and a crash before it only publishes them again, with the same event ids.
   public func apply(batch messages: [Message], removingRelayed relayed: [Int64] = []) throws -> [HandlingResult] {
-    try store.writer.write { db in
-      try AttendanceStore.removeEvents(relayed, in: db)
+    try store.transaction { tx in
+      try tx.removeEvents(relayed)
       return try messages.map { message -> HandlingResult in
         if let refusal = Self.refusal(message) { return refusal }
         switch message {
-        case .attendance(let m): return try apply(m, in: db)
-        case .unknownFace(let m): return try apply(m, in: db)
+        case .attendance(let m): return try apply(m, in: tx)
+        case .unknownFace(let m): return try apply(m, in: tx)
         default: throw HandlerMisuse(type: message.type)
         }
       }
@@ -74,15 +73,17 @@ public struct MessageHandler: Sendable {
 
   /// Runs `body` in the caller's transaction when there is one, else in a transaction of its own;
   /// the result's events go to the outbox in that same transaction.
-  private func write(_ transaction: Database?, _ body: (Database) throws -> HandlingResult) throws -> HandlingResult {
+  private func write(_ transaction: StoreTransaction?, _ body: (StoreTransaction) throws -> HandlingResult) throws
+    -> HandlingResult
+  {
     try withoutActuallyEscaping(body) { body in
-      let recording = { (db: Database) throws -> HandlingResult in
-        let result = try body(db)
-        if recordsEvents { try AttendanceStore.enqueue(result.events, in: db) }
+      let recording = { (tx: StoreTransaction) throws -> HandlingResult in
+        let result = try body(tx)
+        if recordsEvents { try tx.enqueue(result.events) }
         return result
       }
       if let transaction { return try recording(transaction) }
-      return try store.writer.write(recording)
+      return try store.transaction(recording)
     }
   }
 
@@ -99,87 +100,51 @@ public struct MessageHandler: Sendable {
 
   // MARK: attendance
 
-  private func apply(_ m: AttendanceMessage, in transaction: Database? = nil) throws -> HandlingResult {
+  private func apply(_ m: AttendanceMessage, in transaction: StoreTransaction? = nil) throws -> HandlingResult {
     // `refusal` (Message.validate) has already checked captured_at; this takes its local day.
     guard let captured = CapturedTime(m.capturedAt) else {
       return rejected("attendance \(m.id): captured_at '\(m.capturedAt)' is not ISO 8601 with a UTC offset")
     }
-    return try write(transaction) { db -> HandlingResult in
-      // Cached statements: a worker applies thousands of these per second, compiling SQL once.
-      if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM observations WHERE id = ?"), arguments: [m.id.uuidString]) != nil
-      {
+    return try write(transaction) { tx -> HandlingResult in
+      if try tx.hasObservation(m.id) {
         return HandlingResult(outcome: .duplicate("observation \(m.id) was already applied"), events: [])
       }
-      guard
-        let active = try Bool.fetchOne(db.cachedStatement(sql: "SELECT active FROM people WHERE id = ?"), arguments: [m.personID])
-      else {
+      guard let active = try tx.personIsActive(m.personID) else {
         return rejected("attendance \(m.id): unknown person '\(m.personID)'")
       }
       guard active else { return rejected("attendance \(m.id): person '\(m.personID)' has been removed") }
       let now = Date()
-      if let classID = m.classID {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO classes (id, name, created_at) VALUES (?, ?, ?)")
-          .execute(arguments: [classID, classID, now])
-      }
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO devices (id, last_seen_at) VALUES (?, ?)
-          ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at
-          """
-      ).execute(arguments: [m.deviceID, now])
-      let existing = try Row.fetchOne(
-        db.cachedStatement(
-          sql: """
-            SELECT id, captured_at FROM attendance
-            WHERE person_id = ? AND ifnull(class_id, '') = ifnull(?, '') AND local_day = ? AND direction = ?
-            """), arguments: [m.personID, m.classID, captured.localDay, m.direction.rawValue])
-      let figures = m.liveness?.figures.map(FiguresJSON.text)
-      guard let existing else {
-        try db.cachedStatement(
-          sql: """
-            INSERT INTO attendance (observation_id, person_id, class_id, device_id, captured_at, local_day, recorded_at,
-                                    direction, distance, liveness, liveness_figures, snapshot_path)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).execute(arguments: [
-          m.id.uuidString, m.personID, m.classID, m.deviceID, m.capturedAt, captured.localDay, now,
-          m.direction.rawValue, m.distance, m.liveness?.verdict, figures, m.snapshotPath,
-        ])
-        try recordObservation(db, m.id, attendanceID: db.lastInsertedRowID, outcome: "recorded", at: now)
+      if let classID = m.classID { try tx.ensureClass(classID, at: now) }
+      try tx.sawDevice(m.deviceID, at: now)
+      let sighting = AttendanceRecord(
+        observationID: m.id.uuidString, personID: m.personID, classID: m.classID, deviceID: m.deviceID,
+        capturedAt: m.capturedAt, localDay: captured.localDay, recordedAt: now, direction: m.direction.rawValue,
+        distance: m.distance, liveness: m.liveness?.verdict, livenessFigures: m.liveness?.figures.map(FiguresJSON.text),
+        snapshotPath: m.snapshotPath)
+      guard
+        let existing = try tx.dayRecord(
+          personID: m.personID, classID: m.classID, localDay: captured.localDay, direction: m.direction.rawValue),
+        let existingID = existing.id
+      else {
+        let record = try tx.insert(sighting)
+        try tx.recordObservation(m.id, attendanceID: record.id, outcome: "recorded", at: now)
         return HandlingResult(
           outcome: .applied("recorded \(m.personID) \(m.direction.rawValue) on \(captured.localDay)"),
           events: [
             .attendanceRecorded(personID: m.personID, classID: m.classID, localDay: captured.localDay, observationID: m.id)
           ])
       }
-      let attendanceID: Int64 = existing["id"]
-      try db.cachedStatement(sql: "UPDATE attendance SET duplicates = duplicates + 1 WHERE id = ?").execute(arguments: [
-        attendanceID
-      ])
+      try tx.countDuplicate(of: existingID)
       // Messages can arrive out of order: the earliest sighting of the day is the one kept for 'in'.
-      if m.direction == .in, let kept = CapturedTime(existing["captured_at"]), captured < kept {
-        try db.cachedStatement(
-          sql: """
-            UPDATE attendance SET observation_id = ?, device_id = ?, captured_at = ?, distance = ?, liveness = ?,
-                                  liveness_figures = ?, snapshot_path = ?
-            WHERE id = ?
-            """
-        ).execute(arguments: [
-          m.id.uuidString, m.deviceID, m.capturedAt, m.distance, m.liveness?.verdict, figures,
-          m.snapshotPath, attendanceID,
-        ])
+      if m.direction == .in, let kept = CapturedTime(existing.capturedAt), captured < kept {
+        try tx.keepSighting(sighting, as: existingID)
       }
-      try recordObservation(db, m.id, attendanceID: attendanceID, outcome: "duplicate", at: now)
+      try tx.recordObservation(m.id, attendanceID: existingID, outcome: "duplicate", at: now)
       return HandlingResult(
         outcome: .duplicate("\(m.personID) already has \(m.direction.rawValue) on \(captured.localDay); counted as a duplicate"),
         events: [.attendanceDuplicate(personID: m.personID, classID: m.classID, localDay: captured.localDay, observationID: m.id)]
       )
     }
-  }
-
-  private func recordObservation(_ db: Database, _ id: UUID, attendanceID: Int64, outcome: String, at now: Date) throws {
-    try db.cachedStatement(sql: "INSERT INTO observations (id, attendance_id, outcome, received_at) VALUES (?, ?, ?, ?)")
-      .execute(arguments: [id.uuidString, attendanceID, outcome, now])
   }
 
   // MARK: register
@@ -209,32 +174,16 @@ public struct MessageHandler: Sendable {
         if try media.write(face.jpeg, to: media.fullPath(path)) { created.append(media.fullPath(path)) }
         crops.append((path, sha, face, size.width, size.height))
       }
-      return try write(nil) { db -> HandlingResult in
+      return try write(nil) { tx -> HandlingResult in
         let now = Date()
-        try db.execute(
-          sql: """
-            INSERT INTO people (id, name, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET name = excluded.name, active = 1, updated_at = excluded.updated_at
-            """, arguments: [m.personID, m.name, now, now])
-        if let classID = m.classID {
-          try db.execute(
-            sql: "INSERT OR IGNORE INTO classes (id, name, created_at) VALUES (?, ?, ?)",
-            arguments: [classID, classID, now])
-          try db.execute(
-            sql: "INSERT OR IGNORE INTO class_members (class_id, person_id, joined_at) VALUES (?, ?, ?)",
-            arguments: [classID, m.personID, now])
-        }
+        try tx.savePerson(m.personID, name: m.name, at: now)
+        if let classID = m.classID { try tx.addMember(m.personID, toClass: classID, at: now) }
         var added = 0
         for crop in crops {
-          let quality = crop.face.quality.map(FiguresJSON.text)
-          try db.execute(
-            sql: """
-              INSERT OR IGNORE INTO face_samples (person_id, media_path, sha256, source, captured_at, width, height,
-                                                  quality, created_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-              """,
-            arguments: [m.personID, crop.path, crop.sha, m.source, m.capturedAt, crop.width, crop.height, quality, now])
-          added += db.changesCount
+          let stored = try tx.addSample(
+            personID: m.personID, mediaPath: crop.path, sha256: crop.sha, source: m.source, capturedAt: m.capturedAt,
+            width: crop.width, height: crop.height, quality: crop.face.quality.map(FiguresJSON.text), at: now)
+          if stored { added += 1 }
         }
         var events: [StoreEvent] = [.personRegistered(personID: m.personID, newSamples: added)]
         if added > 0 { events.append(.galleryChanged) }
@@ -253,23 +202,18 @@ public struct MessageHandler: Sendable {
   // MARK: remove-person
 
   private func apply(_ m: RemovePersonMessage) throws -> HandlingResult {
-    let result = try write(nil) { db -> HandlingResult in
-      guard let person = try Row.fetchOne(db, sql: "SELECT name FROM people WHERE id = ?", arguments: [m.personID]) else {
+    let result = try write(nil) { tx -> HandlingResult in
+      guard let name = try tx.personName(m.personID) else {
         return rejected("remove-person \(m.id): unknown person '\(m.personID)'")
       }
+      let now = Date()
       if let actor = m.actor {
-        let samples = try Int.fetchOne(db, sql: "SELECT count(*) FROM face_samples WHERE person_id = ?", arguments: [m.personID]) ?? 0
-        try Self.audit(
-          db, actor: actor, action: "remove", target: m.personID,
-          ["name": person["name"], "samples": "\(samples)", "attendance_kept": m.keepAttendance ? "yes" : "no"])
+        try tx.audit(
+          actor: actor, action: "remove", target: m.personID,
+          ["name": name, "samples": "\(try tx.sampleCount(of: m.personID))", "attendance_kept": m.keepAttendance ? "yes" : "no"],
+          at: now)
       }
-      if m.keepAttendance {
-        // Keep the person's name and records; erase every biometric trace (samples cascade to embeddings).
-        try db.execute(sql: "DELETE FROM face_samples WHERE person_id = ?", arguments: [m.personID])
-        try db.execute(sql: "UPDATE people SET active = 0, updated_at = ? WHERE id = ?", arguments: [Date(), m.personID])
-      } else {
-        try db.execute(sql: "DELETE FROM people WHERE id = ?", arguments: [m.personID])
-      }
+      try tx.removePerson(m.personID, keepingAttendance: m.keepAttendance, at: now)
       return HandlingResult(
         outcome: .applied("removed \(m.personID)\(m.keepAttendance ? ", attendance kept" : " and their attendance")"),
         events: [.personRemoved(personID: m.personID, keptAttendance: m.keepAttendance), .galleryChanged])
@@ -280,7 +224,7 @@ public struct MessageHandler: Sendable {
 
   // MARK: unknown-face
 
-  private func apply(_ m: UnknownFaceMessage, in transaction: Database? = nil) throws -> HandlingResult {
+  private func apply(_ m: UnknownFaceMessage, in transaction: StoreTransaction? = nil) throws -> HandlingResult {
     // The snapshot file first, named by its content (a redelivery writes nothing new); a file whose
     // row never commits is removed by the retention sweep, which deletes what no row names.
     var mediaPath: String?
@@ -289,22 +233,12 @@ public struct MessageHandler: Sendable {
       _ = try media.write(jpeg, to: media.fullPath(path))
       mediaPath = path
     }
-    return try write(transaction) { db -> HandlingResult in
-      try db.execute(
-        sql: """
-          INSERT INTO devices (id, last_seen_at) VALUES (?, ?)
-          ON CONFLICT(id) DO UPDATE SET last_seen_at = excluded.last_seen_at
-          """, arguments: [m.deviceID, Date()])
-      try db.execute(
-        sql: """
-          INSERT OR IGNORE INTO unknown_faces (observation_id, device_id, captured_at, snapshot_path, nearest_distance,
-                                               nearest_person_id, media_path)
-          VALUES (?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          m.id.uuidString, m.deviceID, m.capturedAt, m.snapshotPath, m.nearestDistance, m.nearestPersonID, mediaPath,
-        ])
-      guard db.changesCount > 0 else {
+    return try write(transaction) { tx -> HandlingResult in
+      try tx.sawDevice(m.deviceID, at: Date())
+      let logged = try tx.logUnknownFace(
+        observationID: m.id, deviceID: m.deviceID, capturedAt: m.capturedAt, snapshotPath: m.snapshotPath,
+        nearestDistance: m.nearestDistance, nearestPersonID: m.nearestPersonID, mediaPath: mediaPath)
+      guard logged else {
         return HandlingResult(outcome: .duplicate("unknown face \(m.id) was already logged"), events: [])
       }
       return HandlingResult(
@@ -316,15 +250,18 @@ public struct MessageHandler: Sendable {
   // MARK: rename-person
 
   private func apply(_ m: RenamePersonMessage) throws -> HandlingResult {
-    try write(nil) { db -> HandlingResult in
-      guard let previous = try String.fetchOne(db, sql: "SELECT name FROM people WHERE id = ?", arguments: [m.personID]) else {
+    try write(nil) { tx -> HandlingResult in
+      guard let previous = try tx.personName(m.personID) else {
         return rejected("rename-person \(m.id): unknown person '\(m.personID)'")
       }
       if previous == m.name {
         return HandlingResult(outcome: .duplicate("\(m.personID) is already named \(m.name)"), events: [])
       }
-      try db.execute(sql: "UPDATE people SET name = ?, updated_at = ? WHERE id = ?", arguments: [m.name, Date(), m.personID])
-      if let actor = m.actor { try Self.audit(db, actor: actor, action: "rename", target: m.personID, ["from": previous, "to": m.name]) }
+      let now = Date()
+      try tx.rename(m.personID, to: m.name, at: now)
+      if let actor = m.actor {
+        try tx.audit(actor: actor, action: "rename", target: m.personID, ["from": previous, "to": m.name], at: now)
+      }
       return HandlingResult(
         outcome: .applied("renamed \(m.personID) from \(previous) to \(m.name)"),
         events: [.personRenamed(personID: m.personID, name: m.name)])
@@ -336,16 +273,13 @@ public struct MessageHandler: Sendable {
   /// An office correction, with its audit row in the same transaction: a correction is never
   /// applied without a record of who made it, nor recorded without being applied.
   private func apply(_ m: CorrectionMessage) throws -> HandlingResult {
-    try write(nil) { db -> HandlingResult in
-      if try Row.fetchOne(db, sql: "SELECT 1 FROM observations WHERE id = ?", arguments: [m.id.uuidString]) != nil {
+    try write(nil) { tx -> HandlingResult in
+      if try tx.hasObservation(m.id) {
         return HandlingResult(outcome: .duplicate("correction \(m.id) was already applied"), events: [])
       }
       let now = Date()
       func audit(_ action: String, _ target: String, _ details: [String: String]) throws {
-        try Self.audit(db, actor: m.actor, action: action, target: target, details, at: now)
-      }
-      func activePerson(_ id: String) throws -> Bool? {
-        try Bool.fetchOne(db, sql: "SELECT active FROM people WHERE id = ?", arguments: [id])
+        try tx.audit(actor: m.actor, action: action, target: target, details, at: now)
       }
       switch m.action {
       case .markPresent:
@@ -353,40 +287,27 @@ public struct MessageHandler: Sendable {
         guard let captured = CapturedTime(m.capturedAt!) else {
           return rejected("correction \(m.id): captured_at '\(m.capturedAt!)' is not ISO 8601 with a UTC offset")
         }
-        guard let active = try activePerson(person) else { return rejected("correction \(m.id): unknown person '\(person)'") }
+        guard let active = try tx.personIsActive(person) else { return rejected("correction \(m.id): unknown person '\(person)'") }
         guard active else { return rejected("correction \(m.id): person '\(person)' has been removed") }
-        if let existing = try Row.fetchOne(
-          db,
-          sql: """
-            SELECT captured_at, device_id, marked_by FROM attendance
-            WHERE person_id = ? AND ifnull(class_id, '') = ifnull(?, '') AND local_day = ? AND direction = 'in'
-            """, arguments: [person, m.classID, captured.localDay])
-        {
-          let at: String = existing["captured_at"]
-          let by = (existing["marked_by"] as String?).map { "marked by \($0)" } ?? "seen by \((existing["device_id"] as String?) ?? "a camera")"
+        if let existing = try tx.dayRecord(personID: person, classID: m.classID, localDay: captured.localDay, direction: "in") {
+          let by = existing.markedBy.map { "marked by \($0)" } ?? "seen by \(existing.deviceID ?? "a camera")"
           return HandlingResult(
-            outcome: .duplicate("\(person) is already present on \(captured.localDay) (\(at.dropFirst(11).prefix(5)), \(by))"),
+            outcome: .duplicate(
+              "\(person) is already present on \(captured.localDay) (\(existing.capturedAt.dropFirst(11).prefix(5)), \(by))"),
             events: [])
         }
-        if let classID = m.classID {
-          try db.execute(sql: "INSERT OR IGNORE INTO classes (id, name, created_at) VALUES (?, ?, ?)", arguments: [classID, classID, now])
-        }
-        try db.execute(
-          sql: """
-            INSERT INTO attendance (observation_id, person_id, class_id, device_id, captured_at, local_day, recorded_at,
-                                    direction, note, marked_by)
-            VALUES (?, ?, ?, NULL, ?, ?, ?, 'in', ?, ?)
-            """, arguments: [m.id.uuidString, person, m.classID, m.capturedAt, captured.localDay, now, m.note, m.actor])
-        let record = db.lastInsertedRowID
-        try recordObservation(db, m.id, attendanceID: record, outcome: "marked by hand", at: now)
+        if let classID = m.classID { try tx.ensureClass(classID, at: now) }
+        let record = try tx.insert(
+          AttendanceRecord(
+            observationID: m.id.uuidString, personID: person, classID: m.classID, deviceID: nil, capturedAt: m.capturedAt!,
+            localDay: captured.localDay, recordedAt: now, direction: "in", note: m.note, markedBy: m.actor))
+        try tx.recordObservation(m.id, attendanceID: record.id, outcome: "marked by hand", at: now)
         // Present overrides an excuse for the same day and class.
-        try db.execute(
-          sql: "DELETE FROM excusals WHERE person_id = ? AND class_id IN ('', ?) AND local_day = ?",
-          arguments: [person, m.classID ?? "", captured.localDay])
+        try tx.dropExcuses(personID: person, classID: m.classID, localDay: captured.localDay)
         try audit(
           "attendance added", person,
           [
-            "attendance_id": "\(record)", "day": captured.localDay, "time": String(m.capturedAt!.dropFirst(11).prefix(5)),
+            "attendance_id": "\(record.id ?? 0)", "day": captured.localDay, "time": String(m.capturedAt!.dropFirst(11).prefix(5)),
             "class_id": m.classID ?? "", "note": m.note ?? "", "observation_id": m.id.uuidString,
           ])
         return HandlingResult(
@@ -397,74 +318,38 @@ public struct MessageHandler: Sendable {
           ])
       case .excuse, .unexcuse:
         let person = m.personID!, day = m.day!, classID = m.classID ?? ""
-        guard try activePerson(person) != nil else { return rejected("correction \(m.id): unknown person '\(person)'") }
+        guard try tx.personIsActive(person) != nil else { return rejected("correction \(m.id): unknown person '\(person)'") }
         if m.action == .excuse {
-          if try Row.fetchOne(
-            db,
-            sql: "SELECT 1 FROM attendance WHERE person_id = ? AND local_day = ? AND direction = 'in' AND (? = '' OR class_id = ?)",
-            arguments: [person, day, classID, classID]) != nil
-          {
+          if try tx.isPresent(personID: person, localDay: day, classID: classID) {
             return rejected("correction \(m.id): \(person) is present on \(day); delete the record first to excuse them")
           }
-          try db.execute(
-            sql: """
-              INSERT INTO excusals (person_id, class_id, local_day, note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)
-              ON CONFLICT(person_id, class_id, local_day) DO UPDATE SET note = excluded.note, actor = excluded.actor
-              """, arguments: [person, classID, day, m.note, m.actor, now])
+          try tx.excuse(personID: person, classID: classID, localDay: day, note: m.note, actor: m.actor, at: now)
           try audit("excused", person, ["day": day, "class_id": classID, "note": m.note ?? ""])
         } else {
-          try db.execute(
-            sql: "DELETE FROM excusals WHERE person_id = ? AND class_id = ? AND local_day = ?", arguments: [person, classID, day])
-          guard db.changesCount > 0 else {
+          guard try tx.withdrawExcuse(personID: person, classID: classID, localDay: day) else {
             return HandlingResult(outcome: .duplicate("\(person) is not excused on \(day)"), events: [])
           }
           try audit("excuse withdrawn", person, ["day": day, "class_id": classID])
         }
-        try recordCorrection(db, m.id, at: now)
+        try tx.recordObservation(m.id, attendanceID: nil, outcome: "correction", at: now)
         return HandlingResult(
           outcome: .applied("\(m.action == .excuse ? "excused" : "withdrew the excuse of") \(person) on \(day)"),
           events: [.attendanceCorrected(personID: person, localDay: day, action: m.action.rawValue)])
       case .deleteRecord:
         let id = m.attendanceID!
-        guard
-          let row = try Row.fetchOne(
-            db, sql: "SELECT person_id, local_day, class_id, captured_at, device_id, note FROM attendance WHERE id = ?",
-            arguments: [id])
-        else { return rejected("correction \(m.id): no attendance record \(id)") }
-        // Its observations stay, unlinked, so that a replayed camera message cannot bring it back.
-        try db.execute(
-          sql: "UPDATE observations SET attendance_id = NULL, outcome = 'corrected away' WHERE attendance_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM attendance WHERE id = ?", arguments: [id])
-        let person: String = row["person_id"], day: String = row["local_day"]
+        guard let record = try tx.deleteRecord(id) else { return rejected("correction \(m.id): no attendance record \(id)") }
         try audit(
-          "attendance deleted", person,
+          "attendance deleted", record.personID,
           [
-            "attendance_id": "\(id)", "day": day, "class_id": (row["class_id"] as String?) ?? "",
-            "captured_at": row["captured_at"], "device_id": (row["device_id"] as String?) ?? "", "note": m.note ?? "",
+            "attendance_id": "\(id)", "day": record.localDay, "class_id": record.classID ?? "", "captured_at": record.capturedAt,
+            "device_id": record.deviceID ?? "", "note": m.note ?? "",
           ])
-        try recordCorrection(db, m.id, at: now)
+        try tx.recordObservation(m.id, attendanceID: nil, outcome: "correction", at: now)
         return HandlingResult(
-          outcome: .applied("deleted attendance record \(id) of \(person) on \(day)"),
-          events: [.attendanceCorrected(personID: person, localDay: day, action: m.action.rawValue)])
+          outcome: .applied("deleted attendance record \(id) of \(record.personID) on \(record.localDay)"),
+          events: [.attendanceCorrected(personID: record.personID, localDay: record.localDay, action: m.action.rawValue)])
       }
     }
-  }
-
-  /// An audit row, written in the transaction of the change it records.
-  static func audit(
-    _ db: Database, actor: String, action: String, target: String, _ details: [String: String], at now: Date = Date()
-  ) throws {
-    let json = String(decoding: try JSONEncoder.att.encode(details), as: UTF8.self)
-    try db.execute(
-      sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
-      arguments: [now, actor, action, target, json])
-  }
-
-  /// A correction's id among the observations: applied once, however often it is delivered.
-  private func recordCorrection(_ db: Database, _ id: UUID, at now: Date) throws {
-    try db.execute(
-      sql: "INSERT INTO observations (id, attendance_id, outcome, received_at) VALUES (?, NULL, 'correction', ?)",
-      arguments: [id.uuidString, now])
   }
 
   private func rejected(_ reason: String) -> HandlingResult {

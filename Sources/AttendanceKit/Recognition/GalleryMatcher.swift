@@ -1,6 +1,5 @@
 import FaceKit
 import Foundation
-import GRDB
 
 /// Who a face is, by nearest neighbour over every stored embedding of everyone enrolled.
 /// Immutable once made (the index is only read), so one made on the gallery thread may be handed to the frame loop.
@@ -50,21 +49,5 @@ public final class GalleryMatcher: @unchecked Sendable {
     return Identification(
       personID: accepted ? person.id : nil, name: accepted ? person.name : nil, distance: nearest.distance,
       margin: gap, nearestPersonID: person.id)
-  }
-}
-
-extension AttendanceStore {
-  /// A value that changes whenever the gallery does (embeddings added or removed, people renamed or
-  /// removed): cheap enough to poll every few seconds from att-take.
-  public func galleryStamp() throws -> String {
-    try writer.read { db in
-      let row = try Row.fetchOne(
-        db,
-        sql: """
-          SELECT (SELECT count(*) FROM embeddings) AS n, (SELECT ifnull(max(id), 0) FROM embeddings) AS last,
-                 (SELECT count(*) FROM people WHERE active = 1) AS people, (SELECT ifnull(max(updated_at), '') FROM people) AS changed
-          """)
-      return "\(row?["n"] ?? 0)/\(row?["last"] ?? 0)/\(row?["people"] ?? 0)/\(row?["changed"] ?? "")"
-    }
   }
 }

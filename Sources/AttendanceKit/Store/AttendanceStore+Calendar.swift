@@ -106,10 +106,7 @@ extension AttendanceStore {
       for (classID, start) in calendar.classStarts where before.classStarts[classID] != start {
         details["starts_at.\(classID)"] = start
       }
-      let json = String(decoding: try JSONEncoder.att.encode(details), as: UTF8.self)
-      try db.execute(
-        sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, 'calendar changed', 'calendar', ?)",
-        arguments: [Date(), actor, json])
+      try StoreTransaction(db: db).audit(actor: actor, action: "calendar changed", target: "calendar", details)
     }
   }
 }

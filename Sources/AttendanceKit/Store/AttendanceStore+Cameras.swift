@@ -129,10 +129,8 @@ extension AttendanceStore {
       let newName = name.map { $0.isEmpty ? nil : $0 } ?? (before["name"] as String?)
       let newLocation = location.map { $0.isEmpty ? nil : $0 } ?? (before["location"] as String?)
       try db.execute(sql: "UPDATE devices SET name = ?, location = ? WHERE id = ?", arguments: [newName, newLocation, id])
-      let details = try JSONEncoder().encode(["name": newName ?? "", "location": newLocation ?? ""])
-      try db.execute(
-        sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, 'camera described', ?, ?)",
-        arguments: [now, actor, id, String(decoding: details, as: UTF8.self)])
+      try StoreTransaction(db: db).audit(
+        actor: actor, action: "camera described", target: id, ["name": newName ?? "", "location": newLocation ?? ""], at: now)
       return true
     }
   }

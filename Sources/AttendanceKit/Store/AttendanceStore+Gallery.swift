@@ -1,3 +1,4 @@
+import FaceKit
 import Foundation
 import GRDB
 
@@ -74,5 +75,38 @@ extension AttendanceStore {
     }
     if let done = current { people.append(GalleryUpdate.Person(id: done.id, name: done.name, embeddings: done.vectors)) }
     return people
+  }
+}
+
+extension AttendanceStore {
+  /// A value that changes whenever the gallery does (embeddings added or removed, people renamed or
+  /// removed): cheap enough to poll every few seconds from att-take.
+  public func galleryStamp() throws -> String {
+    try writer.read { db in
+      let row = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT (SELECT count(*) FROM embeddings) AS n, (SELECT ifnull(max(id), 0) FROM embeddings) AS last,
+                 (SELECT count(*) FROM people WHERE active = 1) AS people, (SELECT ifnull(max(updated_at), '') FROM people) AS changed
+          """)
+      return "\(row?["n"] ?? 0)/\(row?["last"] ?? 0)/\(row?["people"] ?? 0)/\(row?["changed"] ?? "")"
+    }
+  }
+
+  /// Every embedding of `model` of an active person, by person and sample: what `Gallery` matches against.
+  public func galleryEntries(model: EmbeddingModel) throws -> [Gallery.Entry] {
+    try writer.read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.id AS person_id, p.name, s.id AS sample_id, e.vector
+          FROM embeddings e JOIN face_samples s ON s.id = e.sample_id JOIN people p ON p.id = s.person_id
+          WHERE e.model = ? AND p.active = 1 ORDER BY p.id, s.id
+          """, arguments: [model.id]
+      ).compactMap { row in
+        guard let descriptor = FaceDescriptor(blob: row["vector"]) else { return nil }
+        return Gallery.Entry(personID: row["person_id"], name: row["name"], sampleID: row["sample_id"], descriptor: descriptor)
+      }
+    }
   }
 }

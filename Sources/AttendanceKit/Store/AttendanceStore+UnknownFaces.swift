@@ -64,10 +64,9 @@ extension AttendanceStore {
       try db.execute(
         sql: "UPDATE unknown_faces SET resolution = ?, resolved_by = ?, resolved_at = ?, media_path = NULL WHERE id = ?",
         arguments: [resolution, actor, Date(), id])
-      let details = String(decoding: try JSONEncoder.att.encode(["person_id": person ?? "", "unknown_face": "\(id)"]), as: UTF8.self)
-      try db.execute(
-        sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
-        arguments: [Date(), actor, "unknown face \(resolution)", person ?? "unknown face \(id)", details])
+      try StoreTransaction(db: db).audit(
+        actor: actor, action: "unknown face \(resolution)", target: person ?? "unknown face \(id)",
+        ["person_id": person ?? "", "unknown_face": "\(id)"])
       return (true, row["media_path"])
     }
     if let path, try !snapshotInUse(path) { try? FileManager.default.removeItem(atPath: media.fullPath(path)) }

@@ -1,224 +1,82 @@
-import AttendanceKit
 import Foundation
 import GRDB
 
-/// One attendance record as the API and the live feed show it.
-public struct AttendanceRow: Sendable, Codable, Equatable {
-  public let id: Int64
-  public let person_id: String
-  public let name: String
-  public let class_id: String?
-  public let device_id: String?
-  public let captured_at: String
-  public let local_day: String
-  public let direction: String
-  public let distance: Double?
-  public let liveness: String?
-  public let duplicates: Int
-  /// A record marked by hand: who marked it, and their note.
-  public let marked_by: String?
-  public let note: String?
-
-  init(_ row: Row) {
-    id = row["id"]
-    person_id = row["person_id"]
-    name = row["name"]
-    class_id = row["class_id"]
-    device_id = row["device_id"]
-    captured_at = row["captured_at"]
-    local_day = row["local_day"]
-    direction = row["direction"]
-    distance = row["distance"]
-    liveness = row["liveness"]
-    duplicates = row["duplicates"]
-    marked_by = row["marked_by"]
-    note = row["note"]
+public struct DaySummary: Codable, Sendable {
+  public struct Present: Codable, Sendable {
+    public let person_id: String
+    public let name: String
+    public let captured_at: String
+    public let device_id: String?
+    public let late: Bool
   }
-
-  static let columns = """
-    a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.local_day, a.direction, a.distance,
-    a.liveness, a.duplicates, a.marked_by, a.note
-    """
+  public struct Absent: Codable, Sendable {
+    public let person_id: String
+    public let name: String
+  }
+  public let day: String
+  public let class_id: String?
+  public let late_after: String?
+  public let school_day: Bool
+  public let holiday: String?
+  public let expected: Int
+  public let present: [Present]
+  public let absent: [Absent]
+  public let excused: Int
+  public let late: Int
 }
 
-/// The read side of att-serve: every query the API, the dashboard and the exports make, with bound
-/// parameters only.
-public struct AttendanceQueries: Sendable {
-  public let store: AttendanceStore
+public struct DayCount: Codable, Sendable, Equatable {
+  public let day: String
+  public let school_day: Bool
+  public let present: Int
+  public let late: Int
+  public let absent: Int
+  public let excused: Int
+}
 
-  public init(store: AttendanceStore) {
-    self.store = store
-  }
+public struct ClassInfo: Codable, Sendable {
+  public let id: String
+  public let name: String
+  public let members: Int
+  /// The last day with a record for the class.
+  public let last_day: String?
+}
 
-  /// Filters of the attendance list and the exports.
-  public struct Filter: Sendable, Equatable {
-    public var from: Day?
-    public var to: Day?
-    public var classID: String?
-    public var personID: String?
-
-    public init(from: Day? = nil, to: Day? = nil, classID: String? = nil, personID: String? = nil) {
-      self.from = from
-      self.to = to
-      self.classID = classID
-      self.personID = personID
-    }
-
-    func clause(_ arguments: inout StatementArguments) -> String {
-      var conditions: [String] = []
-      if let from {
-        conditions.append("a.local_day >= ?")
-        _ = arguments.append(contentsOf: [from.text])
-      }
-      if let to {
-        conditions.append("a.local_day <= ?")
-        _ = arguments.append(contentsOf: [to.text])
-      }
-      if let classID {
-        conditions.append("a.class_id = ?")
-        _ = arguments.append(contentsOf: [classID])
-      }
-      if let personID {
-        conditions.append("a.person_id = ?")
-        _ = arguments.append(contentsOf: [personID])
-      }
-      return conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
-    }
-  }
-
-  public struct Page<T: Codable & Sendable>: Codable, Sendable {
-    public let items: [T]
-    /// Pass as `before` for the next (older) page; null on the last page.
-    public let next_before: Int64?
-
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(items, forKey: .items)
-      try container.encode(next_before, forKey: .next_before)  // null, not absent, on the last page
-    }
-  }
-
-  /// Attendance records, newest first, `limit` at a time; `before` continues from a page's `next_before`.
-  public func attendance(_ filter: Filter, limit: Int, before: Int64? = nil) throws -> Page<AttendanceRow> {
-    var arguments = StatementArguments()
-    var clause = filter.clause(&arguments)
-    if let before {
-      clause += " AND a.id < ?"
-      _ = arguments.append(contentsOf: [before])
-    }
-    _ = arguments.append(contentsOf: [limit + 1])
-    // The page's ids first, from the index alone; then only those rows. (Sorting whole rows of a
-    // month of a class costs a table read per row; sorting their ids costs none.)
-    let rows = try store.reader { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
-          WHERE a.id IN (SELECT a.id FROM attendance a WHERE \(clause) ORDER BY a.id DESC LIMIT ?)
-          ORDER BY a.id DESC
-          """, arguments: arguments
-      ).map(AttendanceRow.init)
-    }
-    let items = Array(rows.prefix(limit))
-    return Page(items: items, next_before: rows.count > limit ? items.last?.id : nil)
-  }
-
-  /// Records committed after `after` (by id), oldest first: the live feed and its catch-up.
-  public func feed(after: Int64, limit: Int = 500) throws -> [AttendanceRow] {
-    try store.reader { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
-          WHERE a.id > ? ORDER BY a.id LIMIT ?
-          """, arguments: [after, limit]
-      ).map(AttendanceRow.init)
-    }
-  }
-
-  /// The newest record id (0 for none): where a live feed starts.
-  public func lastAttendanceID() throws -> Int64 {
-    try store.reader { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM attendance") ?? 0 }
-  }
-
-  // MARK: today
-
-  public struct Summary: Codable, Sendable {
-    public struct Present: Codable, Sendable {
-      public let person_id: String
-      public let name: String
-      public let captured_at: String
-      public let device_id: String?
-      public let late: Bool
-    }
-    public struct Absent: Codable, Sendable {
-      public let person_id: String
-      public let name: String
-    }
-    public let day: String
-    public let class_id: String?
-    public let late_after: String?
-    public let school_day: Bool
-    public let holiday: String?
-    public let expected: Int
-    public let present: [Present]
-    public let absent: [Absent]
-    public let excused: Int
-    public let late: Int
-  }
-
+/// The day's summary, the per-day counts, the classes, and the CSV exports.
+extension AttendanceStore {
   /// Who is present on `day` (first arrival), who is absent against the roll (the class's members,
   /// or everyone enrolled), on a school day and from their enrolment, and who came after the
   /// class's start time or `lateAfter` (HH:MM, camera time).
-  public func summary(day: Day, classID: String?, lateAfter: String?) throws -> Summary {
-    let roster = try store.roster(day: day, classID: classID, lateAfter: lateAfter)
+  public func summary(day: Day, classID: String?, lateAfter: String?) throws -> DaySummary {
+    let roster = try roster(day: day, classID: classID, lateAfter: lateAfter)
     let here = roster.entries.filter { $0.status == .present || $0.status == .manual }.sorted {
       ($0.captured_at ?? "") < ($1.captured_at ?? "")
     }
-    return Summary(
+    return DaySummary(
       day: roster.day, class_id: classID, late_after: roster.late_after, school_day: roster.school_day,
       holiday: roster.holiday, expected: roster.expected,
       present: here.map {
-        Summary.Present(
+        DaySummary.Present(
           person_id: $0.person_id, name: $0.name, captured_at: $0.captured_at ?? "", device_id: $0.device_id, late: $0.late)
       },
-      absent: roster.entries.filter { $0.status == .absent }.map { Summary.Absent(person_id: $0.person_id, name: $0.name) },
+      absent: roster.entries.filter { $0.status == .absent }.map { DaySummary.Absent(person_id: $0.person_id, name: $0.name) },
       excused: roster.excused, late: roster.late)
   }
 
-  public struct DayCount: Codable, Sendable, Equatable {
-    public let day: String
-    public let school_day: Bool
-    public let present: Int
-    public let late: Int
-    public let absent: Int
-    public let excused: Int
-  }
-
   /// The longest range the per-day counts cover.
-  public static let longestRange = 400
+  public static let longestReportRange = 400
 
   /// Present, late, absent and excused per day from `from` to `to`: every school day, and any other
   /// day with a record.
   public func daily(from: Day, to: Day, classID: String?, lateAfter: String?) throws -> [DayCount] {
-    try store.rosters(from: from, to: to, classID: classID, lateAfter: lateAfter).compactMap { r in
+    try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter).compactMap { r in
       guard r.school_day || r.present > 0 else { return nil }
       return DayCount(day: r.day, school_day: r.school_day, present: r.present, late: r.late, absent: r.absent, excused: r.excused)
     }
   }
 
-  // MARK: people, classes, devices, unknown faces
-
-  public struct ClassInfo: Codable, Sendable {
-    public let id: String
-    public let name: String
-    public let members: Int
-    /// The last day with a record for the class.
-    public let last_day: String?
-  }
-
   public func classes() throws -> [ClassInfo] {
-    try store.reader { db in
+    try reader { db in
       try Row.fetchAll(
         db,
         sql: """
@@ -232,17 +90,16 @@ public struct AttendanceQueries: Sendable {
     }
   }
 
-
   // MARK: exports
 
   /// The seed's report: `Roll No,Name,Attended,Sessions,Percentage`. Sessions are the days in the
   /// range on which attendance was taken (for the class, if given); Attended the days the person was
   /// recorded on. The people are the class's members, or everyone enrolled.
-  public func summaryCSV(_ filter: Filter) throws -> String {
+  public func summaryCSV(_ filter: AttendanceFilter) throws -> String {
     var arguments = StatementArguments()
     let clause = filter.clause(&arguments)
-    let calendar = try store.calendar()
-    return try store.reader { db in
+    let calendar = try calendar()
+    return try reader { db in
       // The sessions are the school days of the range (from the first to the last day with a record,
       // where the range is not given), each person's from the day they were enrolled, less the days
       // they were excused.
@@ -310,11 +167,11 @@ public struct AttendanceQueries: Sendable {
   /// Up to `limit` records of the range after record `after`, in the order they were recorded, as CSV
   /// lines; and the last id written (nil when there are no more). The export reads a million records
   /// in such pages, each in its own short read, so it never holds the database or the memory for long.
-  public func eventsCSVPage(_ filter: Filter, after: Int64, limit: Int = 5000) throws -> (text: String, last: Int64?) {
+  public func eventsCSVPage(_ filter: AttendanceFilter, after: Int64, limit: Int = 5000) throws -> (text: String, last: Int64?) {
     var arguments = StatementArguments()
     let clause = filter.clause(&arguments)
     _ = arguments.append(contentsOf: [after, limit])
-    let rows = try store.reader { db in
+    let rows = try reader { db in
       try Row.fetchAll(
         db,
         sql: """
@@ -340,7 +197,7 @@ public struct AttendanceQueries: Sendable {
   /// page at a time (the HTTP export streams them; `att-serve export` writes them to a file).
   /// `reading` runs each page's query (att-serve hands it to its database threads).
   public func eventsCSV(
-    _ filter: Filter,
+    _ filter: AttendanceFilter,
     reading: (@escaping @Sendable () throws -> (text: String, last: Int64?)) async throws -> (text: String, last: Int64?) = {
       try $0()
     },

@@ -12,12 +12,12 @@ import NIOCore
 ///   gallery's version (so a camera without the broker learns of changes at its next report);
 /// - `GET /api/devices` (people): every camera, online, stale or offline;
 /// - `PATCH /api/devices/ID` (admins): a camera's name and location, audited.
-struct CameraRoutes: Sendable {
+struct CameraController: Sendable {
   let store: AttendanceStore
   let database: BlockingWork
   let logger: Logger
 
-  func add(cameras: RouterGroup<AppContext>, people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
+  func addRoutes(cameras: RouterGroup<AppContext>, people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
     cameras.get("gallery") { request, _ in try await database.run { try gallery(request) } }
     cameras.post("devices/status") { request, context in try await status(request, context) }
     people.get("devices") { _, _ in try await database.run { try JSONBody(store.cameras()) } }

@@ -1,0 +1,116 @@
+import AttendanceKit
+import Foundation
+
+/// Dashboard accounts and API tokens, in the shared database (schema v5).
+public struct Accounts: Sendable {
+  public let store: AttendanceStore
+  /// PBKDF2 iterations for new passwords (tests lower it to sign in quickly).
+  var iterations = PasswordHash.iterations
+
+  public init(store: AttendanceStore) {
+    self.store = store
+  }
+
+  public enum AccountError: Error, Equatable, CustomStringConvertible {
+    case invalidName(String)
+    case weakPassword(String)
+    case exists(String)
+    case unknown(String)
+    case cameraAccount
+
+    public var description: String {
+      switch self {
+      case .invalidName(let name):
+        "'\(name)' cannot be an account or token name: use 1-64 letters, digits, '.', '_', '-' or '@'"
+      case .weakPassword(let reason): "password refused: \(reason)"
+      case .exists(let name): "'\(name)' already exists"
+      case .unknown(let name): "no account or token named '\(name)'"
+      case .cameraAccount: "the camera role is for tokens (att-serve token add NAME --role camera), not for accounts"
+      }
+    }
+  }
+
+  static func validate(name: String) throws(AccountError) {
+    let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-@"))
+    guard (1...64).contains(name.count), name.unicodeScalars.allSatisfy(allowed.contains) else {
+      throw .invalidName(name)
+    }
+  }
+
+  // MARK: users
+
+  public func addUser(_ name: String, password: String, role: Role, replace: Bool = false) throws {
+    try Self.validate(name: name)
+    guard role != .camera else { throw AccountError.cameraAccount }
+    guard password.count >= 10 else { throw AccountError.weakPassword("use at least 10 characters") }
+    let hash = PasswordHash.make(password, iterations: iterations)
+    let account = UserAccount(name: name, passwordHash: hash, role: role.rawValue, createdAt: Date())
+    guard try store.saveUser(account, replace: replace) else { throw AccountError.exists(name) }
+  }
+
+  /// The account's identity when the password is right; nil otherwise (unknown names cost the same time).
+  public func verify(_ name: String, password: String) throws -> Identity? {
+    guard let account = try store.user(named: name), let role = Role(rawValue: account.role) else {
+      _ = PasswordHash.verify(password, against: Self.dummyHash)
+      return nil
+    }
+    return PasswordHash.verify(password, against: account.passwordHash) ? Identity(name: name, role: role, viaCookie: true) : nil
+  }
+
+  private static let dummyHash = PasswordHash.make("not a password")
+
+  /// Keeps a new session (its id's SHA-256), and forgets expired ones.
+  public func start(_ session: SessionSigner.Session, now: Date = Date()) throws {
+    try store.startSession(
+      SignInSession(idSHA256: Data(session.id.utf8).sha256Hex, userName: session.name, createdAt: now, expiresAt: session.expires))
+  }
+
+  /// The current role of the session's account, or nil when the session was ended (signed out, the
+  /// password changed, the account removed) or has expired.
+  public func role(of session: SessionSigner.Session, now: Date = Date()) throws -> Role? {
+    try store.sessionRole(idSHA256: Data(session.id.utf8).sha256Hex, userName: session.name, at: now).flatMap(Role.init)
+  }
+
+  /// Ends one session (sign-out).
+  public func end(_ session: SessionSigner.Session) throws {
+    try store.endSession(idSHA256: Data(session.id.utf8).sha256Hex)
+  }
+
+  public func list() throws -> [AccountListing] {
+    try store.accountListing()
+  }
+
+  public func removeUser(_ name: String) throws {
+    guard try store.removeUser(named: name) else { throw AccountError.unknown(name) }
+  }
+
+  // MARK: API tokens
+
+  /// Makes a token and returns it: it is shown this once, and only its SHA-256 is kept.
+  public func addToken(_ name: String, role: Role) throws -> String {
+    try Self.validate(name: name)
+    let token = "att_" + Secrets.randomBytes(24).base64URL
+    let stored = APIToken(name: name, tokenSHA256: Data(token.utf8).sha256Hex, role: role.rawValue, createdAt: Date())
+    guard try store.addToken(stored) else { throw AccountError.exists(name) }
+    return token
+  }
+
+  public func verify(token: String) throws -> Identity? {
+    guard token.hasPrefix("att_"), token.count < 100 else { return nil }
+    let digest = Data(token.utf8).sha256Hex
+    guard let stored = try store.token(sha256: digest), let role = Role(rawValue: stored.role) else { return nil }
+    // Last use to the minute: a script polling the API does not take the write lock on every request.
+    if stored.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
+      try store.touchToken(sha256: digest, at: Date())
+    }
+    return Identity(name: stored.name, role: role, viaCookie: false)
+  }
+
+  public func revokeToken(_ name: String) throws {
+    guard try store.revokeToken(named: name) else { throw AccountError.unknown(name) }
+  }
+
+  public func hasUsers() throws -> Bool {
+    try store.hasUsers()
+  }
+}

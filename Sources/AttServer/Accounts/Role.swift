@@ -1,0 +1,15 @@
+import AttendanceKit
+import Foundation
+
+/// Who may use the dashboard and the API, and what they may do.
+public enum Role: String, Sendable, Codable, CaseIterable {
+  /// Reads everything: attendance, people, exports.
+  case viewer
+  /// Also renames and removes people and corrects attendance.
+  case admin
+  /// A camera host's token (never an account): reads the gallery and posts its status, nothing else.
+  case camera
+
+  /// The roles of people (accounts and scripts): everything but the camera's two routes.
+  public static let people: Set<Role> = [.viewer, .admin]
+}

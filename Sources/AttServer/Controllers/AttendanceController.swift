@@ -1,0 +1,129 @@
+import AttendanceKit
+import Foundation
+import Hummingbird
+
+/// Attendance, and the office's corrections of it:
+/// - `GET /api/attendance` (paged, filtered), `/api/summary`, `/api/daily`, `/api/roster`, `/api/classes`;
+/// - admins: `POST /api/attendance` (mark present by hand), `DELETE /api/attendance/ID` (a wrong
+///   record), `POST` and `DELETE /api/excusals`: each a correction message through the handler.
+struct AttendanceController: Sendable {
+  let store: AttendanceStore
+  let database: BlockingWork
+  let changes: Changes
+  let lateAfter: String?
+
+  func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
+    people.get("attendance") { request, _ in try await database.run { try attendance(request) } }
+    people.get("summary") { request, _ in try await database.run { try summary(request) } }
+    people.get("daily") { request, _ in try await database.run { try daily(request) } }
+    people.get("roster") { request, _ in try await database.run { try roster(request) } }
+    people.get("classes") { _, _ in try await database.run { try JSONBody(store.classes()) } }
+    admin.post("attendance") { request, context in
+      let correction = try await request.decode(as: Correction.self, context: context)
+      return try await database.run { try markPresent(correction, context) }
+    }
+    admin.delete("attendance/:id") { request, context in try await database.run { try deleteRecord(request, context) } }
+    admin.post("excusals") { request, context in
+      let message = try excuse(try await request.decode(as: Excuse.self, context: context), context)
+      return try await database.run { try changes.correct(message) }
+    }
+    admin.delete("excusals") { request, context in try await database.run { try unexcuse(request, context) } }
+  }
+
+  // MARK: reads
+
+  func attendance(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    return try JSONBody(store.attendance(try q.filter(), limit: try q.limit(), before: try q.integer("before")))
+  }
+
+  func summary(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    return try JSONBody(
+      store.summary(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
+  }
+
+  /// Present, late, absent and excused per school day over the range (the last 30 days by default).
+  func daily(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    let (from, to) = try q.reportRange()
+    return try JSONBody(store.daily(from: from, to: to, classID: try q.identifier("class"), lateAfter: lateAfter))
+  }
+
+  /// The day's roll with each person's state (present, marked by hand, excused, absent), late or not.
+  func roster(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    return try JSONBody(
+      store.roster(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
+  }
+
+  // MARK: corrections
+
+  struct Correction: Decodable {
+    let person_id: String
+    let day: String
+    let time: String?
+    let class_id: String?
+    let direction: String?
+    let note: String?
+  }
+
+  /// A manual attendance record (a person the camera missed).
+  func markPresent(_ c: Correction, _ context: AppContext) throws -> Response {
+    if let note = c.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    if let problem = PersonIdentity.validate(id: c.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    guard let day = Day(c.day) else {
+      throw HTTPError(.badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
+    }
+    let time = c.time ?? "09:00"
+    guard let clock = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
+    if let classID = c.class_id, PersonIdentity.validate(id: classID) != nil {
+      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
+    }
+    if let direction = c.direction, direction != "in" {
+      throw HTTPError(.badRequest, message: "direction: a record marked by hand is an arrival ('in')")
+    }
+    return try changes.correct(
+      CorrectionMessage(
+        action: .markPresent, actor: Changes.actor(context), personID: c.person_id, classID: c.class_id,
+        capturedAt: CapturedTime.string(from: day.date(at: clock)), note: c.note))
+  }
+
+  /// Deletes a wrong record. Its observations stay (unlinked), so a replayed message cannot bring it back.
+  func deleteRecord(_ request: Request, _ context: AppContext) throws -> Response {
+    let id = try context.numericID("attendance")
+    let note = try Query(request).text("note")
+    if let note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    return try changes.correct(CorrectionMessage(action: .deleteRecord, actor: Changes.actor(context), note: note, attendanceID: id))
+  }
+
+  struct Excuse: Decodable {
+    let person_id: String
+    let day: String
+    let class_id: String?
+    let note: String?
+  }
+
+  func excuse(_ excuse: Excuse, _ context: AppContext) throws -> CorrectionMessage {
+    if let problem = PersonIdentity.validate(id: excuse.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    guard Day(excuse.day) != nil else {
+      throw HTTPError(.badRequest, message: "day: '\(LogText.safe(excuse.day, limit: 40))' is not a date (YYYY-MM-DD)")
+    }
+    if let classID = excuse.class_id, PersonIdentity.validate(id: classID) != nil {
+      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
+    }
+    if let note = excuse.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    return CorrectionMessage(
+      action: .excuse, actor: Changes.actor(context), personID: excuse.person_id, classID: excuse.class_id, day: excuse.day,
+      note: excuse.note)
+  }
+
+  func unexcuse(_ request: Request, _ context: AppContext) throws -> Response {
+    let q = Query(request)
+    guard let person = try q.identifier("person_id") else { throw HTTPError(.badRequest, message: "person_id: give the person") }
+    guard let day = try q.day("day") else { throw HTTPError(.badRequest, message: "day: give the day (YYYY-MM-DD)") }
+    return try changes.correct(
+      CorrectionMessage(
+        action: .unexcuse, actor: Changes.actor(context), personID: person, classID: try q.identifier("class"), day: day.text))
+  }
+}

@@ -1,0 +1,61 @@
+import AttendanceKit
+import Foundation
+import Hummingbird
+import Logging
+
+/// How the dashboard's changes are made: as messages, through the same handler as a camera's (in
+/// queue mode, through the broker to att-worker), which writes each one's audit row in the same
+/// transaction. Shared by the people, attendance and unknown-face controllers.
+struct Changes: Sendable {
+  let delivery: any MessageDelivery
+  let logger: Logger
+
+  /// Delivers `message`, logs `what` under the actor's name, and answers with the outcome.
+  func deliver(_ message: Message, by actor: String, _ what: String) throws -> Response {
+    let receipt = try delivery.deliver(message)
+    logger.notice("\(actor): \(what)")
+    return try Self.response(receipt)
+  }
+
+  /// A correction's delivery (see `deliver`).
+  func correct(_ message: CorrectionMessage) throws -> Response {
+    try deliver(
+      .correction(message), by: message.actor,
+      "\(message.action.rawValue) \(message.personID ?? message.attendanceID.map { "record \($0)" } ?? "")")
+  }
+
+  /// 202 when queued for att-worker; 200 with the handler's words when applied or unchanged; 422
+  /// with its reason when refused.
+  static func response(_ receipt: DeliveryReceipt) throws -> Response {
+    switch receipt {
+    case .queued:
+      return try JSONBody(["status": "queued"]).response(status: .accepted)
+    case .applied(let result):
+      switch result.outcome {
+      case .applied(let text): return try JSONBody(["status": "applied", "detail": text]).response(status: .ok)
+      case .duplicate(let text): return try JSONBody(["status": "unchanged", "detail": text]).response(status: .ok)
+      case .rejected(let reason): throw HTTPError(.unprocessableContent, message: reason)
+      }
+    }
+  }
+
+  /// Who is acting, as the audit log names them.
+  static func actor(_ context: AppContext) -> String {
+    context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"
+  }
+}
+
+extension AppContext {
+  /// The `:id` of a person's route, checked.
+  func personID() throws -> String {
+    let id = parameters.get("id") ?? ""
+    if let problem = PersonIdentity.validate(id: id) { throw HTTPError(.badRequest, message: problem) }
+    return id
+  }
+
+  /// A numeric `:id` (an unknown face, an attendance record), checked; `what` names it in the error.
+  func numericID(_ what: String) throws -> Int64 {
+    guard let id = parameters.get("id", as: Int64.self) else { throw HTTPError(.badRequest, message: "\(what) id must be a number") }
+    return id
+  }
+}

@@ -1,0 +1,44 @@
+import AttendanceKit
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `GET /api/export/summary.csv` (the seed's per-person report) and `GET /api/export/events.csv`
+/// (every record, streamed a page at a time), with the attendance filters.
+struct ExportController: Sendable {
+  let store: AttendanceStore
+  let database: BlockingWork
+
+  func addRoutes(people: RouterGroup<AppContext>) {
+    people.get("export/summary.csv") { request, _ in
+      let filter = try Query(request).filter()
+      return csv(try await database.run { try store.summaryCSV(filter) }, name: "attendance-summary")
+    }
+    people.get("export/events.csv") { request, _ in try events(request) }
+  }
+
+  /// Streamed a page of 5,000 records at a time: a year of a large site never sits in memory.
+  func events(_ request: Request) throws -> Response {
+    let filter = try Query(request).filter()
+    let (store, database) = (self.store, self.database)
+    let body = ResponseBody { writer in
+      try await store.eventsCSV(filter, reading: { page in try await database.run(page) }) {
+        try await writer.write(ByteBuffer(string: $0))
+      }
+      try await writer.finish(nil)
+    }
+    return csv(body, name: "attendance-events")
+  }
+
+  func csv(_ text: String, name: String) -> Response {
+    csv(ResponseBody(byteBuffer: ByteBuffer(string: text)), name: name)
+  }
+
+  func csv(_ body: ResponseBody, name: String) -> Response {
+    Response(
+      status: .ok,
+      headers: [
+        .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-\(Day.today().text).csv\"",
+      ], body: body)
+  }
+}

@@ -1,0 +1,53 @@
+import AttendanceKit
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import NIOWebSocket
+
+/// `GET /ws` (people; a WebSocket from this origin only): what the client missed (records after
+/// its `after`), then every new record as it commits, and a `changed` note for other changes.
+struct FeedController: Sendable {
+  let store: AttendanceStore
+  let feed: LiveFeed
+  let database: BlockingWork
+
+  func addRoutes(people: RouterGroup<AppContext>) {
+    people.ws("/ws") { _, _ in
+      .upgrade([:])
+    } onUpgrade: { inbound, outbound, context in
+      try await serve(inbound, outbound, context.request)
+    }
+  }
+
+  func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request) async throws {
+    let (id, stream) = feed.join()
+    defer { feed.leave(id) }
+    // Catching up: every record after `after`, a page at a time (joined first, so nothing committed
+    // meanwhile is missed; the dashboard ignores a record it has already shown).
+    var last: Int64 = 0
+    if var after = request.uri.queryParameters.get("after").flatMap({ Int64($0) }) {
+      let store = self.store
+      while true {
+        let from = after
+        let rows = try await database.run { try store.feed(after: from, limit: 1000) }
+        for chunk in FeedMessage.chunks(rows) { try await outbound.write(.text(FeedMessage.attendance(chunk))) }
+        guard let newest = rows.last?.id else { break }
+        after = newest
+        last = newest
+        if rows.count < 1000 { break }
+      }
+    }
+    try await outbound.write(.text(FeedMessage.hello(caughtUpTo: last)))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for try await _ in inbound {}  // the client's close (or pings) end the session
+      }
+      group.addTask {
+        for await bytes in stream { try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: bytes))) }
+      }
+      try await group.next()
+      group.cancelAll()
+    }
+  }
+}

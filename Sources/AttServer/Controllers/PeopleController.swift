@@ -1,0 +1,128 @@
+import AttendanceKit
+import Foundation
+import Hummingbird
+
+/// Enrolled people:
+/// - `GET /api/people` (`class`, `q`, `all`), `GET /api/people/ID`;
+/// - `GET /api/people/ID/attendance` (paged) and `GET /api/people/ID/report` (a range of days);
+/// - admins: `GET /api/people/ID/photo` (the first enrolment image), `PATCH /api/people/ID` (rename)
+///   and `DELETE /api/people/ID` (`keep_attendance`), both through the handler.
+struct PeopleController: Sendable {
+  let store: AttendanceStore
+  let media: MediaLibrary
+  let database: BlockingWork
+  let changes: Changes
+  let lateAfter: String?
+
+  func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
+    people.get("people") { request, _ in try await database.run { try list(request) } }
+    people.get("people/:id") { _, context in try await database.run { try person(context) } }
+    people.get("people/:id/attendance") { request, context in try await database.run { try attendance(request, context) } }
+    people.get("people/:id/report") { request, context in try await database.run { try report(request, context) } }
+    admin.get("people/:id/photo") { _, context in try await database.run { try photo(context) } }
+    admin.patch("people/:id") { request, context in
+      let change = try await request.decode(as: Rename.self, context: context)
+      return try await database.run { try rename(change, context) }
+    }
+    admin.delete("people/:id") { request, context in try await database.run { try remove(request, context) } }
+  }
+
+  func list(_ request: Request) throws -> JSONBody {
+    let q = Query(request)
+    let classID = try q.identifier("class")
+    let search = try q.text("q")?.lowercased()
+    var people = try store.people(includeRemoved: try q.flag("all"))
+    if let classID { people = people.filter { $0.classes.contains(classID) } }
+    if let search { people = people.filter { $0.name.lowercased().contains(search) || $0.id.lowercased().contains(search) } }
+    return try JSONBody(people)
+  }
+
+  func existing(_ id: String) throws -> PersonRecord {
+    guard let person = try store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+    return person
+  }
+
+  func person(_ context: AppContext) throws -> JSONBody {
+    try JSONBody(try existing(try context.personID()))
+  }
+
+  func attendance(_ request: Request, _ context: AppContext) throws -> JSONBody {
+    let id = try context.personID()
+    _ = try existing(id)
+    let q = Query(request)
+    var filter = try q.filter()
+    filter.personID = id
+    return try JSONBody(store.attendance(filter, limit: try q.limit(), before: try q.integer("before")))
+  }
+
+  /// A person's days over a range (the last 30 by default): each school day's state from the
+  /// roster, and the counts and attendance rate over the school days since their enrolment.
+  func report(_ request: Request, _ context: AppContext) throws -> JSONBody {
+    let id = try context.personID()
+    let person = try existing(id)
+    let (from, to) = try Query(request).reportRange()
+    struct DayState: Encodable {
+      let day: String
+      let school_day: Bool
+      let entry: Roster.Entry
+    }
+    struct Report: Encodable {
+      let person: PersonRecord
+      let from: String
+      let to: String
+      /// School days on which the person was enrolled.
+      let school_days: Int
+      let present: Int
+      let late: Int
+      let manual: Int
+      let excused: Int
+      let absent: Int
+      /// Present on school days over school days less excused ones; nil when there were none.
+      let rate: Double?
+      /// Newest first: every school day since enrolment, and any other day with a record.
+      let days: [DayState]
+    }
+    let days = try store.rosters(from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id).compactMap { roster in
+      roster.entries.first { $0.person_id == id && $0.status != .notExpected }.map {
+        DayState(day: roster.day, school_day: roster.school_day, entry: $0)
+      }
+    }
+    let school = days.filter(\.school_day)
+    let here = days.filter { $0.entry.status == .present || $0.entry.status == .manual }
+    let hereOnSchoolDays = school.filter { $0.entry.status == .present || $0.entry.status == .manual }.count
+    let excused = school.filter { $0.entry.status == .excused }.count
+    let base = school.count - excused
+    return try JSONBody(
+      Report(
+        person: person, from: from.text, to: to.text, school_days: school.count, present: here.count,
+        late: here.filter(\.entry.late).count, manual: here.filter { $0.entry.status == .manual }.count, excused: excused,
+        absent: school.filter { $0.entry.status == .absent }.count,
+        rate: base > 0 ? Double(hereOnSchoolDays) / Double(base) : nil, days: days.reversed()))
+  }
+
+  func photo(_ context: AppContext) throws -> Response {
+    let id = try context.personID()
+    guard let path = try store.thumbnailPath(id) else { throw HTTPError(.notFound, message: "no face image of '\(id)'") }
+    return try media.jpegResponse(path)
+  }
+
+  struct Rename: Decodable { let name: String }
+
+  func rename(_ change: Rename, _ context: AppContext) throws -> Response {
+    let id = try context.personID()
+    if let problem = PersonIdentity.validate(name: change.name) { throw HTTPError(.badRequest, message: problem) }
+    _ = try existing(id)
+    let actor = Changes.actor(context)
+    return try changes.deliver(.renamePerson(RenamePersonMessage(personID: id, name: change.name, actor: actor)), by: actor, "rename \(id)")
+  }
+
+  func remove(_ request: Request, _ context: AppContext) throws -> Response {
+    let id = try context.personID()
+    let keep = try Query(request).flag("keep_attendance")
+    _ = try existing(id)
+    let actor = Changes.actor(context)
+    return try changes.deliver(
+      .removePerson(RemovePersonMessage(personID: id, keepAttendance: keep, actor: actor)), by: actor,
+      "remove \(id)\(keep ? ", attendance kept" : "")")
+  }
+}

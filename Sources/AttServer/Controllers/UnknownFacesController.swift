@@ -1,0 +1,130 @@
+import AttendanceKit
+import Foundation
+import Hummingbird
+import Logging
+
+/// Faces the cameras saw and matched to no one:
+/// - `GET /api/unknown-faces` (`all`, paged): open ones, newest first, with the nearest enrolled
+///   person; admins also get the address of the snapshot, a viewer is never shown a face;
+/// - admins: `GET .../ID/snapshot`, `POST .../ID/enrol` (a new person), `POST .../ID/assign` (a new
+///   face of an enrolled person), both a registration through the handler; `POST .../ID/dismiss`.
+struct UnknownFacesController: Sendable {
+  let store: AttendanceStore
+  let media: MediaLibrary
+  let database: BlockingWork
+  let changes: Changes
+  let snapshotDays: Int
+  let logger: Logger
+
+  func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
+    people.get("unknown-faces") { request, context in try await database.run { try list(request, context) } }
+    admin.get("unknown-faces/:id/snapshot") { _, context in try await database.run { try snapshot(context) } }
+    admin.post("unknown-faces/:id/enrol") { request, context in try await enrol(request, context) }
+    admin.post("unknown-faces/:id/assign") { request, context in try await assign(request, context) }
+    admin.post("unknown-faces/:id/dismiss") { _, context in try await database.run { try dismiss(context) } }
+  }
+
+  func list(_ request: Request, _ context: AppContext) throws -> JSONBody {
+    let q = Query(request)
+    let limit = try q.limit()
+    let admin = context.identity?.role == .admin
+    struct Item: Encodable {
+      let face: UnknownFaceRecord
+      let snapshot: String?
+      func encode(to encoder: any Encoder) throws {
+        try face.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(snapshot, forKey: .snapshot)
+      }
+      enum Keys: String, CodingKey { case snapshot }
+    }
+    struct Page: Encodable {
+      let items: [Item]
+      let next_before: Int64?
+      let snapshots_kept_days: Int
+    }
+    let rows = try store.unknownFaces(limit: limit + 1, before: try q.integer("before"), resolved: try q.flag("all"))
+    let items = rows.prefix(limit).map { face in
+      let visible = admin ? face : face.withoutSnapshot
+      return Item(face: visible, snapshot: admin && face.media_path != nil ? "/api/unknown-faces/\(face.id)/snapshot" : nil)
+    }
+    return try JSONBody(
+      Page(items: items, next_before: rows.count > limit ? items.last?.face.id : nil, snapshots_kept_days: snapshotDays))
+  }
+
+  func snapshot(_ context: AppContext) throws -> Response {
+    let id = try context.numericID("unknown face")
+    guard let face = try store.unknownFace(id), let path = face.media_path else {
+      throw HTTPError(.notFound, message: "no snapshot is kept for unknown face \(id)")
+    }
+    return try media.jpegResponse(path)
+  }
+
+  struct Enrolment: Decodable {
+    let person_id: String
+    let name: String
+    let class_id: String?
+  }
+
+  /// Enrols the unknown face as a new person: a registration of its snapshot through the handler
+  /// (its embedding is made by att-worker in queue mode, by att-extract in direct mode).
+  func enrol(_ request: Request, _ context: AppContext) async throws -> Response {
+    let enrolment = try await request.decode(as: Enrolment.self, context: context)
+    let id = try context.numericID("unknown face")
+    if let problem = PersonIdentity.validate(id: enrolment.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(name: enrolment.name) { throw HTTPError(.badRequest, message: "name: \(problem)") }
+    if let classID = enrolment.class_id, PersonIdentity.validate(id: classID) != nil {
+      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
+    }
+    let actor = Changes.actor(context)
+    return try await database.run {
+      if try store.person(enrolment.person_id) != nil {
+        throw HTTPError(.conflict, message: "'\(enrolment.person_id)' is already enrolled: use \"this is\" to add the face to them")
+      }
+      return try register(
+        id, personID: enrolment.person_id, name: enrolment.name, classID: enrolment.class_id, resolution: "enrolled", actor: actor)
+    }
+  }
+
+  struct Assignment: Decodable { let person_id: String }
+
+  /// "This is <person>": the snapshot becomes a new face sample of an enrolled person.
+  func assign(_ request: Request, _ context: AppContext) async throws -> Response {
+    let assignment = try await request.decode(as: Assignment.self, context: context)
+    let id = try context.numericID("unknown face")
+    if let problem = PersonIdentity.validate(id: assignment.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    let actor = Changes.actor(context)
+    return try await database.run {
+      guard let person = try store.person(assignment.person_id), person.active else {
+        throw HTTPError(.notFound, message: "no enrolled person '\(assignment.person_id)'")
+      }
+      return try register(id, personID: person.id, name: person.name, classID: nil, resolution: "assigned", actor: actor)
+    }
+  }
+
+  func register(_ id: Int64, personID: String, name: String, classID: String?, resolution: String, actor: String) throws -> Response {
+    guard let face = try store.unknownFace(id) else { throw HTTPError(.notFound, message: "no unknown face \(id)") }
+    guard face.resolution == nil else { throw HTTPError(.conflict, message: "unknown face \(id) was already \(face.resolution!)") }
+    guard let path = face.media_path, let jpeg = FileManager.default.contents(atPath: media.fullPath(path)) else {
+      throw HTTPError(.unprocessableContent, message: "no snapshot is kept for unknown face \(id) (snapshots off, or expired)")
+    }
+    let receipt = try changes.delivery.deliver(
+      .register(
+        RegisterMessage(
+          personID: personID, name: name, faces: [FaceCrop(jpeg: jpeg)], source: "unknown face \(id) (\(face.device_id ?? "camera"))",
+          capturedAt: face.captured_at, classID: classID)))
+    if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
+      throw HTTPError(.unprocessableContent, message: reason)
+    }
+    _ = try store.resolveUnknownFace(id, resolution: resolution, person: personID, actor: actor, media: media)
+    logger.notice("\(actor): unknown face \(id) \(resolution) as \(personID)")
+    return try Changes.response(receipt)
+  }
+
+  func dismiss(_ context: AppContext) throws -> Response {
+    let id = try context.numericID("unknown face")
+    guard try store.resolveUnknownFace(id, resolution: "dismissed", person: nil, actor: Changes.actor(context), media: media)
+    else { throw HTTPError(.notFound, message: "no open unknown face \(id)") }
+    return try JSONBody(["status": "dismissed"]).response(status: .ok)
+  }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+
+/// One attendance record as the API and the live feed show it.
+public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
+  public let id: Int64
+  public let person_id: String
+  public let name: String
+  public let class_id: String?
+  public let device_id: String?
+  public let captured_at: String
+  public let local_day: String
+  public let direction: String
+  public let distance: Double?
+  public let liveness: String?
+  public let duplicates: Int
+  /// A record marked by hand: who marked it, and their note.
+  public let marked_by: String?
+  public let note: String?
+
+  public init(row: Row) {
+    id = row["id"]
+    person_id = row["person_id"]
+    name = row["name"]
+    class_id = row["class_id"]
+    device_id = row["device_id"]
+    captured_at = row["captured_at"]
+    local_day = row["local_day"]
+    direction = row["direction"]
+    distance = row["distance"]
+    liveness = row["liveness"]
+    duplicates = row["duplicates"]
+    marked_by = row["marked_by"]
+    note = row["note"]
+  }
+
+  static let columns = """
+    a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.local_day, a.direction, a.distance,
+    a.liveness, a.duplicates, a.marked_by, a.note
+    """
+}
+
+
+/// Filters of the attendance list and the exports.
+public struct AttendanceFilter: Sendable, Equatable {
+  public var from: Day?
+  public var to: Day?
+  public var classID: String?
+  public var personID: String?
+
+  public init(from: Day? = nil, to: Day? = nil, classID: String? = nil, personID: String? = nil) {
+    self.from = from
+    self.to = to
+    self.classID = classID
+    self.personID = personID
+  }
+
+  func clause(_ arguments: inout StatementArguments) -> String {
+    var conditions: [String] = []
+    if let from {
+      conditions.append("a.local_day >= ?")
+      _ = arguments.append(contentsOf: [from.text])
+    }
+    if let to {
+      conditions.append("a.local_day <= ?")
+      _ = arguments.append(contentsOf: [to.text])
+    }
+    if let classID {
+      conditions.append("a.class_id = ?")
+      _ = arguments.append(contentsOf: [classID])
+    }
+    if let personID {
+      conditions.append("a.person_id = ?")
+      _ = arguments.append(contentsOf: [personID])
+    }
+    return conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+  }
+}
+
+public struct AttendancePage<T: Codable & Sendable>: Codable, Sendable {
+  public let items: [T]
+  /// Pass as `before` for the next (older) page; null on the last page.
+  public let next_before: Int64?
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(items, forKey: .items)
+    try container.encode(next_before, forKey: .next_before)  // null, not absent, on the last page
+  }
+}
+
+/// The attendance records as the API, the live feed and the exports read them, with bound parameters only.
+extension AttendanceStore {
+  /// Attendance records, newest first, `limit` at a time; `before` continues from a page's `next_before`.
+  public func attendance(_ filter: AttendanceFilter, limit: Int, before: Int64? = nil) throws -> AttendancePage<AttendanceRow> {
+    var arguments = StatementArguments()
+    var clause = filter.clause(&arguments)
+    if let before {
+      clause += " AND a.id < ?"
+      _ = arguments.append(contentsOf: [before])
+    }
+    _ = arguments.append(contentsOf: [limit + 1])
+    // The page's ids first, from the index alone; then only those rows. (Sorting whole rows of a
+    // month of a class costs a table read per row; sorting their ids costs none.)
+    let rows = try reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
+          WHERE a.id IN (SELECT a.id FROM attendance a WHERE \(clause) ORDER BY a.id DESC LIMIT ?)
+          ORDER BY a.id DESC
+          """, arguments: arguments
+      ).map(AttendanceRow.init(row:))
+    }
+    let items = Array(rows.prefix(limit))
+    return AttendancePage(items: items, next_before: rows.count > limit ? items.last?.id : nil)
+  }
+
+  /// Records committed after `after` (by id), oldest first: the live feed and its catch-up.
+  public func feed(after: Int64, limit: Int = 500) throws -> [AttendanceRow] {
+    try reader { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id
+          WHERE a.id > ? ORDER BY a.id LIMIT ?
+          """, arguments: [after, limit]
+      ).map(AttendanceRow.init(row:))
+    }
+  }
+
+  /// The newest record id (0 for none): where a live feed starts.
+  public func lastAttendanceID() throws -> Int64 {
+    try reader { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM attendance") ?? 0 }
+  }
+
+  /// Seconds since the record was committed (for the live feed's lag metric).
+  public func commitAge(of id: Int64) throws -> Double? {
+    guard id > 0 else { return nil }
+    return try reader { db in
+      try Date.fetchOne(db, sql: "SELECT recorded_at FROM attendance WHERE id = ?", arguments: [id]).map {
+        Date().timeIntervalSince($0)
+      }
+    }
+  }
+
+  /// A value that changes with people, unknown faces and corrections, cheaply: a count and a maximum
+  /// over people (hundreds or thousands of rows), the newest unknown face's id and the newest audit
+  /// row's (every correction, excuse and calendar change writes one). The live feed polls it.
+  public func changeStamp() throws -> String {
+    try reader { db in
+      try String.fetchOne(
+        db,
+        sql: """
+          SELECT (SELECT count(*) FROM people) || ':' || (SELECT ifnull(max(updated_at), '') FROM people)
+                 || ':' || (SELECT ifnull(max(id), 0) FROM unknown_faces)
+                 || ':' || (SELECT ifnull(max(id), 0) FROM audit_log)
+          """) ?? ""
+    }
+  }
+
+  /// The latest day with a record, if any.
+  public func latestDay() throws -> Day? {
+    try reader { db in try String.fetchOne(db, sql: "SELECT max(local_day) FROM attendance").flatMap(Day.init) }
+  }
+
+  /// Reads the database once (for a health check): throws when it cannot be read.
+  public func checkReadable() throws {
+    _ = try reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM people") }
+  }
+}
