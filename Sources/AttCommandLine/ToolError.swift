@@ -56,6 +56,10 @@ private func exitCode(reporting error: any Error, tool: String) -> ExitCode {
     case .modelMissing, .modelInvalid: return ExitCode(ToolError.ExitStatus.models.rawValue)
     default: return ExitCode(ToolError.ExitStatus.failure.rawValue)
     }
+  case let error as CocoaError:
+    // Foundation's file errors: the file and the reason, not the NSError dump.
+    Console.error("\(tool): \(error.filePath.map { "\($0): " } ?? "")\(error.localizedDescription)")
+    return ExitCode(ToolError.ExitStatus.failure.rawValue)
   default:
     Console.error("\(tool): \(error)")
     return ExitCode(ToolError.ExitStatus.failure.rawValue)

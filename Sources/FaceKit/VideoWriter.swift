@@ -1,38 +1,6 @@
 import CFaceKit
 import Foundation
 
-/// A box and label to draw on a written frame.
-public struct FrameAnnotation: Sendable, Equatable {
-  public var box: FaceBox
-  /// RGB, 0-255 each.
-  public var colour: (red: UInt8, green: UInt8, blue: UInt8)
-  public var label: String
-
-  public init(box: FaceBox, colour: (red: UInt8, green: UInt8, blue: UInt8), label: String) {
-    self.box = box
-    self.colour = colour
-    self.label = label
-  }
-
-  public static func == (a: FrameAnnotation, b: FrameAnnotation) -> Bool {
-    a.box == b.box && a.colour == b.colour && a.label == b.label
-  }
-}
-
-extension FrameAnnotation {
-  /// Lends the annotations to C as cfk_annotation structs whose labels live for the call.
-  static func withCArray<R>(_ annotations: [FrameAnnotation], _ body: (UnsafeMutableBufferPointer<cfk_annotation>) -> R) -> R {
-    let labels = annotations.map { strdup($0.label) }
-    defer { labels.forEach { free($0) } }
-    var items = zip(annotations, labels).map { annotation, label in
-      cfk_annotation(
-        rect: annotation.box.inclusiveRect, red: annotation.colour.red, green: annotation.colour.green,
-        blue: annotation.colour.blue, label: UnsafePointer(label))
-    }
-    return items.withUnsafeMutableBufferPointer { body($0) }
-  }
-}
-
 /// Writes frames to an MJPG .avi (what OpenCV writes deterministically on every machine here), with
 /// boxes and labels drawn on them: annotated recordings and test videos made from photos.
 public final class VideoWriter {
@@ -69,27 +37,5 @@ public final class VideoWriter {
   public func close() {
     if let handle { cfk_video_writer_close(handle) }
     handle = nil
-  }
-}
-
-/// A desktop window showing frames as they are processed (`att-take --preview`).
-public final class PreviewWindow {
-  public let title: String
-
-  /// Nil when there is no display to open a window on (no DISPLAY or WAYLAND_DISPLAY).
-  public init?(title: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
-    guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else { return nil }
-    self.title = title
-  }
-
-  deinit { cfk_preview_close(title) }
-
-  /// Shows the frame; returns the key pressed (nil for none).
-  public func show(_ image: Image, annotations: [FrameAnnotation]) throws(FaceKitError) -> Int? {
-    var key: Int32 = -1
-    try native("preview") { error in
-      FrameAnnotation.withCArray(annotations) { cfk_preview_show(title, image.handle, $0.baseAddress, $0.count, &key, error) }
-    }
-    return key >= 0 ? Int(key) : nil
   }
 }

@@ -1,30 +1,6 @@
 import FaceKit
 import Foundation
 
-/// Where a camera's gallery stands: the database it came from (its gallery id) and the last change
-/// it holds. Written `gallery:sequence` (`3f9c0a1b2c3d4e5f:1042`), in `?since=` and in the ETag.
-public struct GalleryVersion: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
-  public let gallery: String
-  public let sequence: Int64
-
-  public init(gallery: String, sequence: Int64) {
-    self.gallery = gallery
-    self.sequence = sequence
-  }
-
-  /// Parses `gallery:sequence`; nil for anything else.
-  public init?(_ text: String) {
-    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, (1...64).contains(parts[0].count),
-      parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), let sequence = Int64(parts[1]), sequence >= 0
-    else { return nil }
-    gallery = String(parts[0])
-    self.sequence = sequence
-  }
-
-  public var description: String { "\(gallery):\(sequence)" }
-}
-
 /// What att-serve sends a camera (`GET /api/gallery`), and what the camera keeps in its cache: only
 /// what matching needs (person id, name, the 128-d embeddings of one model), nothing else.
 /// A full update replaces the camera's gallery; a delta lists the current state of every person who
@@ -95,19 +71,5 @@ public struct GalleryUpdate: Sendable, Codable, Equatable {
       }
     }
     return Gallery(model: EmbeddingModel(id: model), entries: entries)
-  }
-}
-
-public enum GalleryUpdateError: Error, Equatable, CustomStringConvertible {
-  case deltaWithoutBase
-  case foreignDelta(base: GalleryVersion, delta: GalleryVersion)
-  case badEmbedding(person: String, index: Int)
-
-  public var description: String {
-    switch self {
-    case .deltaWithoutBase: "the server sent changes, but this camera holds no gallery to apply them to"
-    case .foreignDelta(let base, let delta): "the server sent changes for gallery \(delta), but this camera holds \(base)"
-    case .badEmbedding(let person, let index): "person '\(person)': embedding \(index) is not 128 float32 values"
-    }
   }
 }

@@ -228,19 +228,6 @@ public struct EmbeddingUpdate: Sendable {
   }
 }
 
-/// Size and modification time of a file, the cheap test for "unchanged".
-struct FileState: Equatable {
-  let size: Int64
-  let mtime: Double
-
-  init?(path: String) {
-    var info = stat()
-    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-    size = Int64(info.st_size)
-    mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-  }
-}
-
 extension EmbeddingUpdate {
   /// The embeddings of a person's new face samples right after their registration was applied, so
   /// that they are recognised at once rather than at the next att-extract run. att-register (direct

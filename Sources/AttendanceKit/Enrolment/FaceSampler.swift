@@ -1,16 +1,6 @@
 import FaceKit
 import Foundation
 
-/// A face accepted for enrolment: the crop that will be stored, its figures and its descriptor.
-public struct EnrolmentSample: Sendable {
-  /// The face with a margin around it, as JPEG: what goes into `media/` and the register message.
-  public let jpeg: Data
-  public let quality: FaceQuality
-  public let descriptor: FaceDescriptor
-  /// Which frame or file it came from.
-  public let origin: String
-}
-
 /// Picks enrolment samples from a stream of frames or photos: exactly one face, through the quality
 /// gate, spaced in time, different enough from the samples already taken, and the same person as them.
 public final class FaceSampler {

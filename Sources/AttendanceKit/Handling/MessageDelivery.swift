@@ -17,44 +17,12 @@ extension MessageDelivery {
   public func finish(within seconds: Double) -> DeliveryBacklog? { nil }
 }
 
-/// What a queue-mode producer leaves behind at exit.
-public struct DeliveryBacklog: Sendable, Equatable {
-  /// Messages safely on disk that the broker has not confirmed yet.
-  public let pending: Int
-  public let spool: String
-  public let broker: String
-
-  /// One line for the operator: all sent, or how many wait where, and when they go.
-  public var summary: String {
-    pending == 0
-      ? "every message was confirmed by the broker \(broker)"
-      : "\(pending) message(s) not yet confirmed by the broker \(broker) wait in \(spool)/; they are sent when the broker is back, by the next att-take or att-register run on this spool"
-  }
-}
-
 /// What happened to a delivered message.
 public enum DeliveryReceipt: Sendable, Equatable {
   /// Applied to the database in-process, with the handler's result.
   case applied(HandlingResult)
   /// Accepted for delivery by the broker (or the producer's spool); a worker will apply it.
   case queued
-}
-
-/// Direct mode: the message is applied to the local database by the same handler att-worker uses.
-public struct DirectDelivery: MessageDelivery {
-  public let handler: MessageHandler
-
-  public init(handler: MessageHandler) {
-    self.handler = handler
-  }
-
-  public var summary: String {
-    "direct mode (no MQ_URL), database \(handler.store.location.path), media \(handler.media.root)/"
-  }
-
-  public func deliver(_ message: Message) throws -> DeliveryReceipt {
-    .applied(try handler.apply(message))
-  }
 }
 
 extension RegisterMessage {

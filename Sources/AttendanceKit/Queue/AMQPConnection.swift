@@ -1,16 +1,6 @@
 import CRabbitMQ
 import Foundation
 
-/// One delivered message.
-public struct Delivery: Sendable {
-  public let tag: UInt64
-  public let routingKey: String
-  public let body: Data
-  public let redelivered: Bool
-  /// The reason header (`x-att-reason`) of a dead-lettered message, when present.
-  public let reason: String?
-}
-
 /// A connection to RabbitMQ with one channel, over librabbitmq. Not thread-safe: one thread uses it
 /// (a worker keeps one connection for consuming and one for publishing).
 ///

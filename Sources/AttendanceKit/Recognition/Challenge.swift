@@ -8,17 +8,6 @@ public enum ChallengeStep: String, Sendable, Codable, CaseIterable {
   case blink = "blink"
 }
 
-/// Challenge mode's settings (`att-take --challenge`).
-public struct ChallengeOptions: Sendable, Equatable {
-  /// Steps asked per person.
-  public var steps = 2
-  /// Seconds allowed for each step.
-  public var secondsPerStep = 5.0
-  /// |yaw| (nose offset along the eye line, in eye distances) that counts as a turn: about 25 degrees.
-  public var turnYaw = 0.15
-  public init() {}
-}
-
 /// A random challenge and its progress, fed one frame at a time: the head pose from the face's
 /// landmarks and the number of blinks the track has shown so far. A printed photo cannot turn or
 /// blink on request, and a replayed video does not know the random order: each step must be done

@@ -64,30 +64,3 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
     try c.encodeIfPresent(reason, forKey: .reason)
   }
 }
-
-/// What a run did, for the summary at the end.
-public struct TakeSummary: Sendable, Encodable {
-  public var frames = 0
-  public var droppedFrames = 0
-  public var seconds = 0.0
-  public var tracks = 0
-  /// Faces found, summed over frames (a face seen on 10 frames counts 10).
-  public var faces = 0
-  public var recorded: [String] = []
-  public var duplicates: [String] = []
-  /// Sent to the broker (queue mode): att-worker decides whether each is a record or a duplicate.
-  public var queued: [String] = []
-  public var unknownTracks = 0
-  public var spoofTracks = 0
-  public var waitingTracks = 0
-  public var galleryReloads = 0
-
-  enum CodingKeys: String, CodingKey {
-    case frames, seconds, tracks, faces, recorded, duplicates, queued
-    case droppedFrames = "dropped_frames"
-    case unknownTracks = "unknown_tracks"
-    case spoofTracks = "spoof_tracks"
-    case waitingTracks = "never_live_tracks"
-    case galleryReloads = "gallery_reloads"
-  }
-}

@@ -1,54 +1,6 @@
 import Foundation
 import GRDB
 
-/// A face sample as `EmbeddingUpdate` sees it: where its file is, what the file was when last
-/// looked at, and the content its embedding (or its failure) was computed from.
-public struct SampleState: Sendable, FetchableRecord, Decodable {
-  public let id: Int64
-  public let mediaPath: String
-  public let sha256: String
-  public let fileSize: Int64?
-  public let fileMtime: Double?
-  /// The content that last gave no embedding.
-  public let failedSHA256: String?
-  /// The content the current model's embedding was computed from.
-  public let embeddedSHA256: String?
-
-  enum CodingKeys: String, CodingKey {
-    case id, sha256
-    case mediaPath = "media_path"
-    case fileSize = "file_size"
-    case fileMtime = "file_mtime"
-    case failedSHA256 = "failed_sha256"
-    case embeddedSHA256 = "embedded_sha256"
-  }
-}
-
-/// What analysing one sample's file gave.
-public struct SampleAnalysis: Sendable {
-  public enum Result: Sendable {
-    /// The largest face's embedding, and the image's size.
-    case embedded(vector: Data, width: Int?, height: Int?)
-    /// No embedding, and why.
-    case failed(code: String, reason: String)
-  }
-
-  public let sampleID: Int64
-  /// The file as analysed: its content, size and modification time.
-  public let sha256: String
-  public let size: Int64
-  public let mtime: Double
-  public let result: Result
-
-  public init(sampleID: Int64, sha256: String, size: Int64, mtime: Double, result: Result) {
-    self.sampleID = sampleID
-    self.sha256 = sha256
-    self.size = size
-    self.mtime = mtime
-    self.result = result
-  }
-}
-
 extension AttendanceStore {
   /// Every sample (or one person's), with its embedding state for `model`, in sample order.
   public func sampleStates(model: EmbeddingModel, personID: String?) throws -> [SampleState] {

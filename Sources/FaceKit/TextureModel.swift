@@ -1,38 +1,6 @@
 import CFaceKit
 import Foundation
 
-/// Passive liveness from one face image: colour-texture features (uniform LBP of the grey face, its
-/// quarters and its Cr channel; Cr and Cb histograms) scored by a logistic model. A printed photo or a
-/// screen re-images the face, which changes fine texture and chroma; a live face does not have them.
-public enum TextureFeatures {
-  public static var count: Int { Int(cfk_texture_feature_count()) }
-
-  /// The features of the face in `box` (the detector's box, grown by 10% to take in the face's edges).
-  public static func of(_ image: Image, box: FaceBox) throws(FaceKitError) -> [Float] {
-    var features = [Float](repeating: 0, count: count)
-    let region = box.expanded(by: 0.1, width: image.width, height: image.height)
-    try native(image.source) { error in
-      features.withUnsafeMutableBufferPointer { cfk_texture_features(image.handle, region.inclusiveRect, $0.baseAddress, error) }
-    }
-    return features
-  }
-}
-
-/// How much a face looks like one shown on a screen (`cfk_screen_look`): `moire`, the strongest
-/// periodic component of the skin's fine texture against its band's median (a display's pixel grid
-/// aliasing with the camera's); `blackLift`, the face box's 2nd-percentile grey level above the
-/// whole frame's (a backlight). Nil when the face is too small (its middle under 32x32 pixels).
-public struct ScreenLook: Sendable, Equatable {
-  public let moire: Double
-  public let blackLift: Double
-
-  public static func of(_ image: Image, box: FaceBox) throws(FaceKitError) -> ScreenLook? {
-    var result = cfk_screen_look_result()
-    try native(image.source) { cfk_screen_look(image.handle, box.inclusiveRect, &result, $0) }
-    return result.moire < 0 ? nil : ScreenLook(moire: result.moire, blackLift: result.black_lift)
-  }
-}
-
 /// The trained model: standardisation, weights, and the threshold on P(live) chosen at training time.
 /// Stored as a small JSON file (Models/liveness-texture.json), reproduced exactly by
 /// `att-liveness train` from the training split of ../shared/faces/liveness.

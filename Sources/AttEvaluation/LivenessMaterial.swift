@@ -2,23 +2,6 @@ import AttendanceKit
 import FaceKit
 import Foundation
 
-/// One labelled image of the liveness material.
-public struct LivenessSample: Sendable, Equatable {
-  public enum Kind: String, Sendable, CaseIterable, Codable {
-    case live
-    case print
-    case screen
-  }
-  public enum Split: String, Sendable, Codable {
-    case training
-    case evaluation
-  }
-  public let path: String
-  public let kind: Kind
-  public let subject: String
-  public let split: Split
-}
-
 /// The labelled material in ../shared/faces/liveness, split by subject so that no face is both trained
 /// and evaluated on: NUAA subjects 0001 and 0002 (live and printed-photo crops) train; subject 0003 and
 /// the three stills (live, print, screen: the only screen material) evaluate.
@@ -66,46 +49,5 @@ public enum LivenessMaterial {
         left: image.width / 10, top: image.height / 10, right: image.width - image.width / 10,
         bottom: image.height - image.height / 10)
     return try TextureFeatures.of(image, box: box)
-  }
-}
-
-/// ISO/IEC 30107-3 figures for the passive cue: APCER per attack type (attacks accepted as live) and
-/// BPCER (live faces refused), at the model's threshold.
-public struct LivenessReport: Sendable, Codable {
-  public struct Row: Sendable, Codable {
-    public let kind: String
-    public let samples: Int
-    /// Attacks accepted (APCER) or live faces refused (BPCER).
-    public let errors: Int
-    public var rate: Double { samples == 0 ? 0 : Double(errors) / Double(samples) }
-  }
-  public let threshold: Float
-  public let split: String
-  public let attacks: [Row]
-  public let live: Row
-
-  public static func evaluate(
-    model: TextureModel, samples: [(LivenessSample, [Float])], split: LivenessSample.Split
-  ) -> LivenessReport {
-    let chosen = samples.filter { $0.0.split == split }
-    func row(_ kind: LivenessSample.Kind) -> Row {
-      let items = chosen.filter { $0.0.kind == kind }
-      let errors = items.filter { (model.liveProbability($0.1) >= model.threshold) != (kind == .live) }.count
-      return Row(kind: kind.rawValue, samples: items.count, errors: errors)
-    }
-    return LivenessReport(
-      threshold: model.threshold, split: split.rawValue, attacks: [row(.print), row(.screen)], live: row(.live))
-  }
-
-  /// A table for people.
-  public var text: String {
-    var lines = ["\(split) set, threshold P(live) >= \(String(format: "%.3f", threshold))"]
-    lines.append("  kind      samples  errors  rate")
-    for a in attacks {
-      lines.append(
-        String(format: "  %-8@ %8d %7d  APCER %5.1f%%", a.kind as NSString, a.samples, a.errors, a.rate * 100))
-    }
-    lines.append(String(format: "  %-8@ %8d %7d  BPCER %5.1f%%", "live" as NSString, live.samples, live.errors, live.rate * 100))
-    return lines.joined(separator: "\n")
   }
 }

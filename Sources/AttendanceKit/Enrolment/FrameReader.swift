@@ -1,0 +1,56 @@
+import FaceKit
+import Foundation
+
+/// Hands out the frames of an open source one at a time.
+public final class FrameReader {
+  private let video: VideoSource?
+  private let label: String
+  private let live: Bool
+  private let started = Date()
+  private var files: IndexingIterator<[String]>
+  private var ended = false
+  private let limits: ImageLimits
+
+  init(video: VideoSource, label: String, live: Bool) {
+    self.video = video
+    self.label = label
+    self.live = live
+    self.files = [].makeIterator()
+    self.limits = .standard
+  }
+
+  init(files: [String], limits: ImageLimits) {
+    self.video = nil
+    self.label = ""
+    self.live = false
+    self.files = files.makeIterator()
+    self.limits = limits
+  }
+
+  /// The frame rate the video or camera reports; nil for images and sources that do not say.
+  public var framesPerSecond: Double? {
+    guard let rate = video?.framesPerSecond, rate > 0, rate.isFinite else { return nil }
+    return rate
+  }
+
+  /// The next frame or photo, nil at the end. A video read error ends the stream after reporting it.
+  public func next() -> SourceFrame? {
+    if let video {
+      if ended { return nil }
+      do throws(FaceKitError) {
+        guard let frame = try video.nextFrame() else { return nil }
+        let time = live ? Date().timeIntervalSince(started) : video.position
+        return SourceFrame(origin: "\(label)@\(String(format: "%.2f", time))s", time: time, image: .success(frame))
+      } catch {
+        ended = true
+        return SourceFrame(origin: label, time: nil, image: .failure(error))
+      }
+    }
+    guard let path = files.next() else { return nil }
+    do throws(FaceKitError) {
+      return SourceFrame(origin: path, time: nil, image: .success(try Image(contentsOfFile: path, limits: limits)))
+    } catch {
+      return SourceFrame(origin: path, time: nil, image: .failure(error))
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// A camera saw a recognised, live person.
+public struct AttendanceMessage: Sendable, Equatable, Codable {
+  /// The observation's UUID: the database refuses a second copy.
+  public var id: UUID
+  public var personID: String
+  public var deviceID: String
+  public var classID: String?
+  /// When the camera saw the face, ISO 8601 with the camera's UTC offset (e.g. 2026-11-25T09:01:02+05:30).
+  public var capturedAt: String
+  public var direction: Direction
+  public var distance: Double?
+  public var liveness: Liveness?
+  public var snapshotPath: String?
+
+  public enum Direction: String, Sendable, Codable {
+    case `in`, out
+  }
+
+  /// The liveness verdict att-take reached for the track, with its figures.
+  public struct Liveness: Sendable, Equatable, Codable {
+    public var verdict: String
+    public var figures: [String: Double]?
+
+    public init(verdict: String, figures: [String: Double]? = nil) {
+      self.verdict = verdict
+      self.figures = figures
+    }
+  }
+
+  public init(
+    id: UUID = UUID(), personID: String, deviceID: String, classID: String? = nil, capturedAt: String,
+    direction: Direction = .in, distance: Double? = nil, liveness: Liveness? = nil, snapshotPath: String? = nil
+  ) {
+    self.id = id
+    self.personID = personID
+    self.deviceID = deviceID
+    self.classID = classID
+    self.capturedAt = capturedAt
+    self.direction = direction
+    self.distance = distance
+    self.liveness = liveness
+    self.snapshotPath = snapshotPath
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, direction, distance, liveness
+    case personID = "person_id"
+    case deviceID = "device_id"
+    case classID = "class"
+    case capturedAt = "captured_at"
+    case snapshotPath = "snapshot"
+  }
+}

@@ -1,0 +1,90 @@
+import FaceKit
+import Foundation
+import Synchronization
+
+/// Reads frames from a source; reopens a live source that drops, with back-off (1, 2, 4 ... 30 s).
+final class FrameStream: @unchecked Sendable {
+  let source: FrameSource
+  let imageFrameRate: Double
+  let stop: StopSignal
+  let log: @Sendable (String) -> Void
+  private var reader: FrameReader?
+  private var index = 0
+  private var lastTime = 0.0
+  private var timeOffset = 0.0
+  /// Wait until each frame's time (since the first) has passed.
+  var realTime = false
+  private var started: Date?
+
+  init(source: FrameSource, imageFrameRate: Double, stop: StopSignal, log: @escaping @Sendable (String) -> Void) {
+    self.source = source
+    self.imageFrameRate = imageFrameRate
+    self.stop = stop
+    self.log = log
+  }
+
+  func open() throws(FaceKitError) {
+    reader = try source.open()
+  }
+
+  /// The rate the opened video or camera reports (nil for images).
+  var framesPerSecond: Double? { reader?.framesPerSecond }
+
+  /// The next frame, nil at the end of a file or when stopped.
+  func next() throws -> RawFrame? {
+    while !stop.isStopped {
+      guard let reader else { return nil }
+      guard let frame = reader.next() else {
+        if source.isLive, try reopen(after: "the stream ended") { continue }
+        return nil
+      }
+      switch frame.image {
+      case .success(let image):
+        defer { index += 1 }
+        let time: Double
+        if let t = frame.time {
+          // A reopened stream starts its clock again: keep time moving forward.
+          if t + timeOffset < lastTime { timeOffset = lastTime - t + 1 / max(imageFrameRate, 1) }
+          time = t + timeOffset
+        } else {
+          time = Double(index) / imageFrameRate
+        }
+        lastTime = time
+        if realTime && !source.isLive {
+          let start = started ?? Date(timeIntervalSinceNow: -time)
+          started = start
+          let wait = start.addingTimeInterval(time).timeIntervalSinceNow
+          if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        }
+        return RawFrame(index: index, time: time, image: image)
+      case .failure(let error):
+        if case .folder = source {
+          log("\(frame.origin): skipped: \(error.reason)")
+          index += 1
+          continue
+        }
+        if source.isLive, try reopen(after: error.reason) { continue }
+        throw error
+      }
+    }
+    return nil
+  }
+
+  /// Tries to open the source again until it opens or the run is stopped.
+  private func reopen(after reason: String) throws -> Bool {
+    var delay = 1.0
+    while !stop.isStopped {
+      log("\(source): \(reason); reopening in \(Int(delay)) s")
+      let until = Date(timeIntervalSinceNow: delay)
+      while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.1) }
+      if stop.isStopped { return false }
+      if let reopened = try? source.open() {
+        reader = reopened
+        log("\(source): reopened")
+        return true
+      }
+      delay = min(delay * 2, 30)
+    }
+    return false
+  }
+}
