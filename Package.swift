@@ -37,7 +37,6 @@ let package = Package(
         .linkedLibrary("dlib"),
         .linkedLibrary("lapack"),
         .linkedLibrary("blas"),
-        .linkedLibrary("opencv_highgui"),
         .linkedLibrary("opencv_dnn"),
         .linkedLibrary("opencv_calib3d"),
         .linkedLibrary("opencv_videoio"),
@@ -48,6 +47,12 @@ let package = Package(
       ]
     ),
     .target(name: "FaceKit", dependencies: ["CFaceKit"]),
+    // The preview window (att-take --preview): the only code that needs OpenCV's highgui, and the
+    // GUI toolkit it loads, so the other tools do not link them.
+    .target(
+      name: "CFacePreview", cxxSettings: [.unsafeFlags(nativeFlags)],
+      linkerSettings: [.linkedLibrary("opencv_highgui"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core")]),
+    .target(name: "FacePreview", dependencies: ["FaceKit", "CFacePreview"]),
     .target(name: "CRabbitMQ", linkerSettings: [.linkedLibrary("rabbitmq")]),
     .target(
       name: "AttendanceKit",
@@ -83,7 +88,7 @@ let package = Package(
     .executableTarget(
       name: "att-take",
       dependencies: [
-        "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AttCommandLine", "AttendanceKit", "FaceKit", "FacePreview", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(

@@ -3,7 +3,6 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/highgui.hpp>
 #include <opencv2/videoio.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
@@ -166,20 +165,16 @@ extern "C" void cfk_video_writer_close(cfk_video_writer *writer) {
   delete writer;
 }
 
-extern "C" cfk_status cfk_preview_show(const char *window, const cfk_image *image, const cfk_annotation *annotations,
-                                       size_t count, int *key, cfk_error *error) {
+extern "C" cfk_status cfk_image_annotated(const cfk_image *image, const cfk_annotation *annotations, size_t count,
+                                          cfk_image **out, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     cv::Mat bgr = to_bgr(image);
     draw_annotations(bgr, annotations, count);
-    cv::imshow(window, bgr);
-    *key = cv::waitKey(1);
+    auto result = std::make_unique<cfk_image>();
+    result->pixels.set_size(bgr.rows, bgr.cols);
+    cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, &result->pixels(0, 0));
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    *out = result.release();
     return CFK_OK;
   });
-}
-
-extern "C" void cfk_preview_close(const char *window) {
-  try {
-    cv::destroyWindow(window);
-  } catch (...) {
-  }
 }

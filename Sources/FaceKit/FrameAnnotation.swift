@@ -32,3 +32,14 @@ extension FrameAnnotation {
     return items.withUnsafeMutableBufferPointer { body($0) }
   }
 }
+
+extension Image {
+  /// A copy with the boxes and labels drawn on it, as `VideoWriter` draws them.
+  public func annotated(_ annotations: [FrameAnnotation]) throws(FaceKitError) -> Image {
+    var drawn: OpaquePointer?
+    try native(source) { error in
+      FrameAnnotation.withCArray(annotations) { cfk_image_annotated(handle, $0.baseAddress, $0.count, &drawn, error) }
+    }
+    return Image.wrap(drawn!, source: source)
+  }
+}

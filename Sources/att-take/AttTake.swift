@@ -2,6 +2,7 @@ import ArgumentParser
 import AttCommandLine
 import AttendanceKit
 import FaceKit
+import FacePreview
 import Foundation
 
 /// `att-take`: watch a camera or video and record who is there.

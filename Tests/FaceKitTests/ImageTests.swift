@@ -74,6 +74,23 @@ struct ImageTests {
     let again = try Image(data: try image.jpegData(quality: 90), source: "re-encoded")
     #expect(again.width == image.width && again.height == image.height)
   }
+
+  @Test("an annotated copy has the box drawn in its colour, and the original is unchanged")
+  func annotatedCopy() throws {
+    let grey = [UInt8](repeating: 128, count: 64 * 48 * 3)
+    let image = try grey.withUnsafeBytes {
+      try Image(pixels: $0, width: 64, height: 48, bytesPerRow: 64 * 3, bgr: false, source: "grey")
+    }
+    let box = FaceBox(left: 10, top: 10, right: 40, bottom: 30)
+    let drawn = try image.annotated([FrameAnnotation(box: box, colour: (red: 255, green: 0, blue: 0), label: "")])
+    #expect(drawn.width == 64 && drawn.height == 48)
+    let pixels = drawn.rgbBytes()
+    func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(pixels[(y * 64 + x) * 3..<(y * 64 + x) * 3 + 3]) }
+    #expect(pixel(25, 10) == [255, 0, 0])  // on the top edge
+    #expect(pixel(25, 20) == [128, 128, 128])  // inside the box
+    #expect(pixel(2, 2) == [128, 128, 128])  // outside it
+    #expect(image.rgbBytes() == grey)
+  }
 }
 
 /// Builds a JPEG with an EXIF APP1 segment carrying an orientation tag, as a phone camera writes it.

@@ -173,11 +173,10 @@ cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk_image *ima
 /// Finishes the file; frees the writer.
 void cfk_video_writer_close(cfk_video_writer *writer);
 
-/// Shows `image` with the annotations in a desktop window (created on first use) and returns the
-/// key pressed meanwhile in *key (-1 for none). Needs a display: check DISPLAY before calling.
-cfk_status cfk_preview_show(const char *window, const cfk_image *image, const cfk_annotation *annotations,
-                            size_t count, int *key, cfk_error *error);
-void cfk_preview_close(const char *window);
+/// A copy of `image` with the annotations drawn on it, as the video writer draws them (the preview
+/// window, in its own target, shows such copies).
+cfk_status cfk_image_annotated(const cfk_image *image, const cfk_annotation *annotations, size_t count,
+                               cfk_image **out, cfk_error *error);
 
 // ---- matching -------------------------------------------------------------------------------
 
