@@ -11,7 +11,7 @@ extension AttRegister {
       discussion: """
         Columns: id, name, face samples stored, samples with an embedding (recognisable), samples \
         whose image gave no embedding, attendance records, classes (joined with add or import \
-        --class). With --json, one object per line.
+        --class). With --json, one JSON array of objects.
         """)
 
     @Flag(help: "Also list people removed with --keep-attendance (their records remain, their faces do not).")
@@ -25,7 +25,7 @@ extension AttRegister {
         let store = try database.open()
         let people = try store.people(includeRemoved: all)
         if output.json {
-          try people.forEach { Console.output(try JSONText.encode($0)) }
+          Console.output(try JSONText.encode(people))
           return
         }
         let idWidth = max(people.map(\.id.count).max() ?? 0, 2)

@@ -40,12 +40,16 @@ extension AttRegister {
             ? "attendance kept (\(before.attendance) record(s))" : "\(before.attendance) attendance record(s) deleted"
           if output.json {
             struct Removed: Encodable {
-              let person_id: String, name: String, samples: Int, embeddings: Int, attendance_deleted: Int
+              let personID: String, name: String, samples: Int, embeddings: Int, attendance_deleted: Int
+
+              enum CodingKeys: String, CodingKey {
+                case personID = "person_id"
+              }
             }
             Console.output(
               try JSONText.encode(
                 Removed(
-                  person_id: id, name: before.name, samples: before.samples, embeddings: before.embeddings,
+                  personID: id, name: before.name, samples: before.samples, embeddings: before.embeddings,
                   attendance_deleted: keepAttendance ? 0 : before.attendance)))
           } else {
             Console.output(

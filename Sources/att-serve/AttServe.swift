@@ -228,7 +228,7 @@ extension AttServe {
           let store = try database.open()
           let accounts = try Accounts(store: store).list()
           if output.json {
-            for account in accounts { Console.output(try JSONText.encode(account)) }
+            Console.output(try JSONText.encode(accounts))
           } else {
             for a in accounts {
               Console.output("\(a.kind.padding(toLength: 6, withPad: " ", startingAt: 0)) \(a.name) (\(a.role))")

@@ -12,57 +12,30 @@ struct AttTake: ParsableCommand {
     commandName: "att-take",
     abstract: "Recognise people on a camera, video or images and record their attendance.",
     discussion: """
-      Faces are found with RetinaFace (--detector), a small CNN that sees faces from about 12 px, on \
-      full-resolution frames: about 6 times a second (--search-every) the whole frame is searched (on a copy at \
-      most --detection-side pixels wide), and in between each track is found again in a small \
-      region around it, scaled so the face is about 40 px, which costs a few milliseconds. A new \
-      track must be found on 3 frames in a row (at once when the detector is sure), and faces under \
-      --min-face start none. A track is identified once its face is --identify-size wide and turned \
-      less than about 35 degrees, and judged for liveness once it is 48 px wide (smaller faces wait), \
-      with a few descriptors: a track is \
-      settled when --settle consecutive descriptors match the same person, the nearest stored \
-      face within --threshold and every other person at least --margin further. Each settled \
-      track is marked present once, when liveness says live; the store's rule keeps one record per \
-      person, class and day (later sightings count as duplicates).
+      Faces are found with RetinaFace on full-resolution frames (the whole frame about 6 times a \
+      second, each track in between in a small region around it), followed as tracks, and each \
+      track is identified once its face is --identify-size wide: the nearest stored face must be \
+      within --threshold and every other person at least --margin further. A settled track is \
+      marked present once, when liveness says live; the store keeps one record per person, class \
+      and day.
 
-      Defaults, from ../shared/faces/people (leave-one-out, 178 photos of 31 people) and \
-      ../shared/faces/unknown: threshold 0.5 (the nearest same-person photo is at a median 0.33, \
-      95th percentile 0.46; the nearest other person is never closer than 0.52, an unknown face \
-      never closer than 0.58: 98.9% of photos matched, none wrongly), margin 0.08 (the 5th \
-      percentile of the gap between the two is 0.17).
+      Liveness fuses the cues in --liveness-cues (blink, motion, screen by default; context and \
+      texture on request): a track is an attack when any cue says so, live when a live cue fired \
+      and none said attack. Sites that must refuse a video replayed on a screen use --challenge. \
+      --liveness off is for testing only.
 
-      Liveness is judged per track by the cues in --liveness-cues, fused: a track is an attack \
-      when any cue says so, and stays one for its life (a later live vote does not undo it: a \
-      replay cannot win by lasting longer); live when a live cue fired, none said attack and the \
-      crop cues in use have looked at 5 crops; waiting otherwise (reported, not marked). blink: the eye aspect ratio from the 68 \
-      landmarks, of both eyes and of each eye (a wink counts), drops under 70% of its open value \
-      and 5 robust deviations below its median for 40-600 ms, within the last 10 s. motion: the \
-      face's own texture tracked over 0.25 s and fitted with one homography; over 8 moving pairs, \
-      a median residual under 0.8% of the eye distance is a flat photo (under every live face \
-      measured), over 4.5% a head that moves as a solid or speaks (live). screen: the moire of a \
-      display's pixel grid in the skin's fine texture, every 0.1 s; a median over 24 is a screen \
-      (live faces measured 4.5-18). context (off by \
-      default): the face's surroundings moving with it as one plane, as a held device's frame \
-      does. texture (off by default): a colour-texture model votes attack under its threshold. \
-      Blink and motion cannot tell a video replayed on a screen from a live face; the screen cue \
-      refuses the replays of att-liveness eval-video, whose screens are simulated, and a fine \
-      panel seen from afar shows no moire: sites that must refuse replays use --challenge. --liveness off marks without \
-      any cue, for testing only, and says so loudly.
+      The defaults and their figures (how far faces are seen, the threshold's error rates, each \
+      liveness cue's APCER and BPCER on every clip) are in the README: "att-take: recognise and \
+      record", "Finding faces on real footage" and "att-liveness: the cues, measured".
 
-      Outputs: observations go through the message handler (direct mode: the local database); \
-      --json prints one JSON line per decision on standard output; --annotate writes the video \
-      with boxes, names and liveness state; a summary goes to standard error at the end. \
-      Ctrl-C or SIGTERM stops after the frame in hand, with the summary. A camera or stream that \
-      drops is reopened with back-off. The gallery is reloaded when people are enrolled or \
-      removed meanwhile.
+      Outputs: observations go through the message handler (the local database in direct mode, \
+      the broker with MQ_URL); --json prints one JSON line per decision; --annotate writes the \
+      video with boxes and names; a summary goes to standard error at the end. Ctrl-C or SIGTERM \
+      stops after the frame in hand. A camera that drops is reopened with back-off.
 
       A camera host needs no database: with --gallery (or $ATT_GALLERY) and a camera token in \
-      $ATT_TOKEN, the gallery (person ids, names, embeddings: nothing else) comes from att-serve, \
-      only the changes since the cached version; att.events announces a change at once, and each \
-      status reply names the server's version, so a change or a removal reaches the camera within \
-      a status interval even without events. The last gallery is cached (mode 0600, written \
-      atomically; a removed person's bytes are overwritten on disk) so that the camera starts and \
-      runs while the server is down. The camera reports its status every --status-every seconds.
+      $ATT_TOKEN, the gallery comes from att-serve, only what changed, cached on disk (0600) so \
+      that the camera runs while the server is down.
 
       Exit status: 0 when the source ended or was stopped (Ctrl-C, SIGTERM); 1 for a failure on \
       the way; 2 when the models are missing; 64 for a usage error; 66 when the source does not \

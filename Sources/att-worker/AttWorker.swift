@@ -101,11 +101,17 @@ extension AttWorker {
           while let delivery = try connection.get(queue: QueueTopology.deadQueue) { taken.append(delivery) }
           for delivery in taken {
             if action == .list {
-              struct Parked: Encodable { let routing_key: String, reason: String?, body: String }
+              struct Parked: Encodable {
+                let routingKey: String, reason: String?, body: String
+                enum CodingKeys: String, CodingKey {
+                  case reason, body
+                  case routingKey = "routing_key"
+                }
+              }
               Console.output(
                 try JSONText.encode(
                   Parked(
-                    routing_key: delivery.routingKey, reason: delivery.reason,
+                    routingKey: delivery.routingKey, reason: delivery.reason,
                     body: String(decoding: delivery.body, as: UTF8.self))))
               try connection.requeue(delivery.tag)
             } else {

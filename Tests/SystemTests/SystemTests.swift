@@ -133,7 +133,14 @@ struct CommandLineTests {
     let folder = try Checkout.scratchFolder("old-options")
     let old = try ToolRun.run("att-register", ["list", "--db", "\(folder)/a.db", "--media", "\(folder)/media"], in: folder)
     #expect(old.status == 0 && old.stderr.contains("--media does not apply here and is ignored"), "\(old.stderr)")
-    // JSON is --json everywhere (JSON Lines for lists and streams).
+    // A list is one answer: one JSON array, empty or not, for att-register and att-serve alike.
+    for command in [["att-register", "list"], ["att-serve", "user", "list"]] {
+      let list = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--db", "\(folder)/a.db", "--json"], in: folder)
+      #expect(list.status == 0, "\(command): \(list.stderr)")
+      #expect(
+        (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) is [Any], "\(command): \(list.stdout)")
+    }
+    // JSON is --json everywhere (an array for a list, JSON Lines for streams).
     for command in [["att-register", "list"], ["att-extract", "update"], ["att-extract", "embed"], ["att-take"]] {
       // --json itself, not --jsonl (att-take's old name, which its help also shows).
       let help = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"]).stdout

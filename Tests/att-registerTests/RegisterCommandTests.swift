@@ -90,7 +90,10 @@ struct RegisterCommandTests {
     #expect(add.stdout.contains("LMM01 (Lin-Manuel Miranda): 3 of 3 samples taken"))
     #expect(add.stdout.contains("3 embedding(s) computed"))
     let list = try site.register(["list", "--json"])
-    let person = try JSONSerialization.jsonObject(with: Data(try #require(list.lines.first).utf8)) as? [String: Any]
+    // One JSON array (an answer, not a stream).
+    let people = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+    #expect(people?.count == 1)
+    let person = people?.first
     #expect(person?["id"] as? String == "LMM01")
     #expect(person?["samples"] as? Int == 3 && person?["embeddings"] as? Int == 3)
     let files = try FileManager.default.contentsOfDirectory(atPath: "\(site.folder)/media/LMM01")

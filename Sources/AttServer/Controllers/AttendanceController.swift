@@ -60,24 +60,30 @@ struct AttendanceController: Sendable {
   // MARK: corrections
 
   struct Correction: Decodable {
-    let person_id: String
+    let personID: String
     let day: String
     let time: String?
-    let class_id: String?
+    let classID: String?
     let direction: String?
     let note: String?
+
+    enum CodingKeys: String, CodingKey {
+      case day, time, direction, note
+      case personID = "person_id"
+      case classID = "class_id"
+    }
   }
 
   /// A manual attendance record (a person the camera missed).
   func markPresent(_ c: Correction, _ context: AppContext) throws -> Response {
     if let note = c.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
-    if let problem = PersonIdentity.validate(id: c.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(id: c.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
     guard let day = Day(c.day) else {
       throw HTTPError(.badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
     }
     let time = c.time ?? "09:00"
     guard let clock = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
-    if let classID = c.class_id, PersonIdentity.validate(id: classID) != nil {
+    if let classID = c.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
     if let direction = c.direction, direction != "in" {
@@ -85,7 +91,7 @@ struct AttendanceController: Sendable {
     }
     return try changes.correct(
       CorrectionMessage(
-        action: .markPresent, actor: Changes.actor(context), personID: c.person_id, classID: c.class_id,
+        action: .markPresent, actor: Changes.actor(context), personID: c.personID, classID: c.classID,
         capturedAt: CapturedTime.string(from: day.date(at: clock)), note: c.note))
   }
 
@@ -98,23 +104,29 @@ struct AttendanceController: Sendable {
   }
 
   struct Excuse: Decodable {
-    let person_id: String
+    let personID: String
     let day: String
-    let class_id: String?
+    let classID: String?
     let note: String?
+
+    enum CodingKeys: String, CodingKey {
+      case day, note
+      case personID = "person_id"
+      case classID = "class_id"
+    }
   }
 
   func excuse(_ excuse: Excuse, _ context: AppContext) throws -> CorrectionMessage {
-    if let problem = PersonIdentity.validate(id: excuse.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(id: excuse.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
     guard Day(excuse.day) != nil else {
       throw HTTPError(.badRequest, message: "day: '\(LogText.safe(excuse.day, limit: 40))' is not a date (YYYY-MM-DD)")
     }
-    if let classID = excuse.class_id, PersonIdentity.validate(id: classID) != nil {
+    if let classID = excuse.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
     if let note = excuse.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
     return CorrectionMessage(
-      action: .excuse, actor: Changes.actor(context), personID: excuse.person_id, classID: excuse.class_id, day: excuse.day,
+      action: .excuse, actor: Changes.actor(context), personID: excuse.personID, classID: excuse.classID, day: excuse.day,
       note: excuse.note)
   }
 

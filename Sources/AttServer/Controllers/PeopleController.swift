@@ -63,15 +63,20 @@ struct PeopleController: Sendable {
     let (from, to) = try Query(request).reportRange()
     struct DayState: Encodable {
       let day: String
-      let school_day: Bool
+      let schoolDay: Bool
       let entry: Roster.Entry
+
+      enum CodingKeys: String, CodingKey {
+        case day, entry
+        case schoolDay = "school_day"
+      }
     }
     struct Report: Encodable {
       let person: PersonRecord
       let from: String
       let to: String
       /// School days on which the person was enrolled.
-      let school_days: Int
+      let schoolDays: Int
       let present: Int
       let late: Int
       let manual: Int
@@ -81,20 +86,25 @@ struct PeopleController: Sendable {
       let rate: Double?
       /// Newest first: every school day since enrolment, and any other day with a record.
       let days: [DayState]
-    }
-    let days = try store.rosters(from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id).compactMap { roster in
-      roster.entries.first { $0.person_id == id && $0.status != .notExpected }.map {
-        DayState(day: roster.day, school_day: roster.school_day, entry: $0)
+
+      enum CodingKeys: String, CodingKey {
+        case person, from, to, present, late, manual, excused, absent, rate, days
+        case schoolDays = "school_days"
       }
     }
-    let school = days.filter(\.school_day)
+    let days = try store.rosters(from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id).compactMap { roster in
+      roster.entries.first { $0.personID == id && $0.status != .notExpected }.map {
+        DayState(day: roster.day, schoolDay: roster.schoolDay, entry: $0)
+      }
+    }
+    let school = days.filter(\.schoolDay)
     let here = days.filter { $0.entry.status == .present || $0.entry.status == .manual }
     let hereOnSchoolDays = school.filter { $0.entry.status == .present || $0.entry.status == .manual }.count
     let excused = school.filter { $0.entry.status == .excused }.count
     let base = school.count - excused
     return try JSONBody(
       Report(
-        person: person, from: from.text, to: to.text, school_days: school.count, present: here.count,
+        person: person, from: from.text, to: to.text, schoolDays: school.count, present: here.count,
         late: here.filter(\.entry.late).count, manual: here.filter { $0.entry.status == .manual }.count, excused: excused,
         absent: school.filter { $0.entry.status == .absent }.count,
         rate: base > 0 ? Double(hereOnSchoolDays) / Double(base) : nil, days: days.reversed()))

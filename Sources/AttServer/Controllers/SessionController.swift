@@ -123,14 +123,19 @@ struct SessionController: Sendable {
       let name: String
       let role: String
       let csrf: String?
-      let late_after: String?
+      let lateAfter: String?
       let today: String
       let mode: String
+
+      enum CodingKeys: String, CodingKey {
+        case name, role, csrf, today, mode
+        case lateAfter = "late_after"
+      }
     }
     let identity = context.identity!
     return try JSONBody(
       Me(
         name: identity.name, role: identity.role.rawValue, csrf: context.sessionCookie.map(signer.csrfToken),
-        late_after: lateAfter, today: Day.today().text, mode: queueMode ? "queue" : "direct"))
+        lateAfter: lateAfter, today: Day.today().text, mode: queueMode ? "queue" : "direct"))
   }
 }

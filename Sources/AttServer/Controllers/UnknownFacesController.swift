@@ -40,30 +40,42 @@ struct UnknownFacesController: Sendable {
     }
     struct Page: Encodable {
       let items: [Item]
-      let next_before: Int64?
-      let snapshots_kept_days: Int
+      let nextBefore: Int64?
+      let snapshotsKeptDays: Int
+
+      enum CodingKeys: String, CodingKey {
+        case items
+        case nextBefore = "next_before"
+        case snapshotsKeptDays = "snapshots_kept_days"
+      }
     }
     let rows = try store.unknownFaces(limit: limit + 1, before: try q.integer("before"), resolved: try q.flag("all"))
     let items = rows.prefix(limit).map { face in
       let visible = admin ? face : face.withoutSnapshot
-      return Item(face: visible, snapshot: admin && face.media_path != nil ? "/api/unknown-faces/\(face.id)/snapshot" : nil)
+      return Item(face: visible, snapshot: admin && face.mediaPath != nil ? "/api/unknown-faces/\(face.id)/snapshot" : nil)
     }
     return try JSONBody(
-      Page(items: items, next_before: rows.count > limit ? items.last?.face.id : nil, snapshots_kept_days: snapshotDays))
+      Page(items: items, nextBefore: rows.count > limit ? items.last?.face.id : nil, snapshotsKeptDays: snapshotDays))
   }
 
   func snapshot(_ context: AppContext) throws -> Response {
     let id = try context.numericID("unknown face")
-    guard let face = try store.unknownFace(id), let path = face.media_path else {
+    guard let face = try store.unknownFace(id), let path = face.mediaPath else {
       throw HTTPError(.notFound, message: "no snapshot is kept for unknown face \(id)")
     }
     return try media.jpegResponse(path)
   }
 
   struct Enrolment: Decodable {
-    let person_id: String
+    let personID: String
     let name: String
-    let class_id: String?
+    let classID: String?
+
+    enum CodingKeys: String, CodingKey {
+      case name
+      case personID = "person_id"
+      case classID = "class_id"
+    }
   }
 
   /// Enrols the unknown face as a new person: a registration of its snapshot through the handler
@@ -71,32 +83,38 @@ struct UnknownFacesController: Sendable {
   func enrol(_ request: Request, _ context: AppContext) async throws -> Response {
     let enrolment = try await request.decode(as: Enrolment.self, context: context)
     let id = try context.numericID("unknown face")
-    if let problem = PersonIdentity.validate(id: enrolment.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(id: enrolment.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
     if let problem = PersonIdentity.validate(name: enrolment.name) { throw HTTPError(.badRequest, message: "name: \(problem)") }
-    if let classID = enrolment.class_id, PersonIdentity.validate(id: classID) != nil {
+    if let classID = enrolment.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
     let actor = Changes.actor(context)
     return try await database.run {
-      if try store.person(enrolment.person_id) != nil {
-        throw HTTPError(.conflict, message: "'\(enrolment.person_id)' is already enrolled: use \"this is\" to add the face to them")
+      if try store.person(enrolment.personID) != nil {
+        throw HTTPError(.conflict, message: "'\(enrolment.personID)' is already enrolled: use \"this is\" to add the face to them")
       }
       return try register(
-        id, personID: enrolment.person_id, name: enrolment.name, classID: enrolment.class_id, resolution: "enrolled", actor: actor)
+        id, personID: enrolment.personID, name: enrolment.name, classID: enrolment.classID, resolution: "enrolled", actor: actor)
     }
   }
 
-  struct Assignment: Decodable { let person_id: String }
+  struct Assignment: Decodable {
+    let personID: String
+
+    enum CodingKeys: String, CodingKey {
+      case personID = "person_id"
+    }
+  }
 
   /// "This is <person>": the snapshot becomes a new face sample of an enrolled person.
   func assign(_ request: Request, _ context: AppContext) async throws -> Response {
     let assignment = try await request.decode(as: Assignment.self, context: context)
     let id = try context.numericID("unknown face")
-    if let problem = PersonIdentity.validate(id: assignment.person_id) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(id: assignment.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
     let actor = Changes.actor(context)
     return try await database.run {
-      guard let person = try store.person(assignment.person_id), person.active else {
-        throw HTTPError(.notFound, message: "no enrolled person '\(assignment.person_id)'")
+      guard let person = try store.person(assignment.personID), person.active else {
+        throw HTTPError(.notFound, message: "no enrolled person '\(assignment.personID)'")
       }
       return try register(id, personID: person.id, name: person.name, classID: nil, resolution: "assigned", actor: actor)
     }
@@ -105,14 +123,14 @@ struct UnknownFacesController: Sendable {
   func register(_ id: Int64, personID: String, name: String, classID: String?, resolution: String, actor: String) throws -> Response {
     guard let face = try store.unknownFace(id) else { throw HTTPError(.notFound, message: "no unknown face \(id)") }
     guard face.resolution == nil else { throw HTTPError(.conflict, message: "unknown face \(id) was already \(face.resolution!)") }
-    guard let path = face.media_path, let jpeg = FileManager.default.contents(atPath: media.fullPath(path)) else {
+    guard let path = face.mediaPath, let jpeg = FileManager.default.contents(atPath: media.fullPath(path)) else {
       throw HTTPError(.unprocessableContent, message: "no snapshot is kept for unknown face \(id) (snapshots off, or expired)")
     }
     let receipt = try changes.delivery.deliver(
       .register(
         RegisterMessage(
-          personID: personID, name: name, faces: [FaceCrop(jpeg: jpeg)], source: "unknown face \(id) (\(face.device_id ?? "camera"))",
-          capturedAt: face.captured_at, classID: classID)))
+          personID: personID, name: name, faces: [FaceCrop(jpeg: jpeg)], source: "unknown face \(id) (\(face.deviceID ?? "camera"))",
+          capturedAt: face.capturedAt, classID: classID)))
     if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
       throw HTTPError(.unprocessableContent, message: reason)
     }

@@ -31,12 +31,17 @@ enum FeedMessage {
 
   private struct Hello: Encodable {
     let type = "hello"
-    let caught_up_to: Int64
+    let caughtUpTo: Int64
+
+    enum CodingKeys: String, CodingKey {
+      case type
+      case caughtUpTo = "caught_up_to"
+    }
   }
 
   /// The first message after catching up: the newest record sent.
   static func hello(caughtUpTo last: Int64) -> String {
-    (try? String(decoding: JSONEncoder.api.encode(Hello(caught_up_to: last)), as: UTF8.self)) ?? "{}"
+    (try? String(decoding: JSONEncoder.api.encode(Hello(caughtUpTo: last)), as: UTF8.self)) ?? "{}"
   }
 
   static func changed(_ what: String) -> String {

@@ -4,33 +4,43 @@ import GRDB
 /// One attendance record as the API and the live feed show it.
 public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
   public let id: Int64
-  public let person_id: String
+  public let personID: String
   public let name: String
-  public let class_id: String?
-  public let device_id: String?
-  public let captured_at: String
-  public let local_day: String
+  public let classID: String?
+  public let deviceID: String?
+  public let capturedAt: String
+  public let localDay: String
   public let direction: String
   public let distance: Double?
   public let liveness: String?
   public let duplicates: Int
   /// A record marked by hand: who marked it, and their note.
-  public let marked_by: String?
+  public let markedBy: String?
   public let note: String?
+
+  enum CodingKeys: String, CodingKey {
+    case id, name, direction, distance, liveness, duplicates, note
+    case personID = "person_id"
+    case classID = "class_id"
+    case deviceID = "device_id"
+    case capturedAt = "captured_at"
+    case localDay = "local_day"
+    case markedBy = "marked_by"
+  }
 
   public init(row: Row) {
     id = row["id"]
-    person_id = row["person_id"]
+    personID = row["person_id"]
     name = row["name"]
-    class_id = row["class_id"]
-    device_id = row["device_id"]
-    captured_at = row["captured_at"]
-    local_day = row["local_day"]
+    classID = row["class_id"]
+    deviceID = row["device_id"]
+    capturedAt = row["captured_at"]
+    localDay = row["local_day"]
     direction = row["direction"]
     distance = row["distance"]
     liveness = row["liveness"]
     duplicates = row["duplicates"]
-    marked_by = row["marked_by"]
+    markedBy = row["marked_by"]
     note = row["note"]
   }
 

@@ -25,7 +25,7 @@ extension AttendanceStore {
       ).map(AttendanceRow.init(row:))
     }
     let items = Array(rows.prefix(limit))
-    return AttendancePage(items: items, next_before: rows.count > limit ? items.last?.id : nil)
+    return AttendancePage(items: items, nextBefore: rows.count > limit ? items.last?.id : nil)
   }
 
   /// Records committed after `after` (by id), oldest first: the live feed and its catch-up.

@@ -3,11 +3,16 @@ import GRDB
 
 public struct DayCount: Codable, Sendable, Equatable {
   public let day: String
-  public let school_day: Bool
+  public let schoolDay: Bool
   public let present: Int
   public let late: Int
   public let absent: Int
   public let excused: Int
+
+  enum CodingKeys: String, CodingKey {
+    case day, present, late, absent, excused
+    case schoolDay = "school_day"
+  }
 }
 
 public struct ClassInfo: Codable, Sendable {
@@ -15,7 +20,12 @@ public struct ClassInfo: Codable, Sendable {
   public let name: String
   public let members: Int
   /// The last day with a record for the class.
-  public let last_day: String?
+  public let lastDay: String?
+
+  enum CodingKeys: String, CodingKey {
+    case id, name, members
+    case lastDay = "last_day"
+  }
 }
 
 /// The day's summary, the per-day counts, the classes, and the CSV exports.
@@ -26,16 +36,16 @@ extension AttendanceStore {
   public func summary(day: Day, classID: String?, lateAfter: String?) throws -> DaySummary {
     let roster = try roster(day: day, classID: classID, lateAfter: lateAfter)
     let here = roster.entries.filter { $0.status == .present || $0.status == .manual }.sorted {
-      ($0.captured_at ?? "") < ($1.captured_at ?? "")
+      ($0.capturedAt ?? "") < ($1.capturedAt ?? "")
     }
     return DaySummary(
-      day: roster.day, class_id: classID, late_after: roster.late_after, school_day: roster.school_day,
+      day: roster.day, classID: classID, lateAfter: roster.lateAfter, schoolDay: roster.schoolDay,
       holiday: roster.holiday, expected: roster.expected,
       present: here.map {
         DaySummary.Present(
-          person_id: $0.person_id, name: $0.name, captured_at: $0.captured_at ?? "", device_id: $0.device_id, late: $0.late)
+          personID: $0.personID, name: $0.name, capturedAt: $0.capturedAt ?? "", deviceID: $0.deviceID, late: $0.late)
       },
-      absent: roster.entries.filter { $0.status == .absent }.map { DaySummary.Absent(person_id: $0.person_id, name: $0.name) },
+      absent: roster.entries.filter { $0.status == .absent }.map { DaySummary.Absent(personID: $0.personID, name: $0.name) },
       excused: roster.excused, late: roster.late)
   }
 
@@ -46,8 +56,8 @@ extension AttendanceStore {
   /// day with a record.
   public func daily(from: Day, to: Day, classID: String?, lateAfter: String?) throws -> [DayCount] {
     try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter).compactMap { r in
-      guard r.school_day || r.present > 0 else { return nil }
-      return DayCount(day: r.day, school_day: r.school_day, present: r.present, late: r.late, absent: r.absent, excused: r.excused)
+      guard r.schoolDay || r.present > 0 else { return nil }
+      return DayCount(day: r.day, schoolDay: r.schoolDay, present: r.present, late: r.late, absent: r.absent, excused: r.excused)
     }
   }
 
@@ -62,7 +72,7 @@ extension AttendanceStore {
                  (SELECT max(local_day) FROM attendance a WHERE a.class_id = c.id) AS last_day
           FROM classes c ORDER BY c.id
           """
-      ).map { ClassInfo(id: $0["id"], name: $0["name"], members: $0["members"], last_day: $0["last_day"]) }
+      ).map { ClassInfo(id: $0["id"], name: $0["name"], members: $0["members"], lastDay: $0["last_day"]) }
     }
   }
 
@@ -160,10 +170,10 @@ extension AttendanceStore {
     for r in rows {
       text +=
         [
-          "\(r.id)", FeaturesCSV.field(r.person_id), FeaturesCSV.field(r.name), FeaturesCSV.field(r.class_id ?? ""),
-          FeaturesCSV.field(r.device_id ?? ""), r.captured_at, r.local_day, r.direction,
+          "\(r.id)", FeaturesCSV.field(r.personID), FeaturesCSV.field(r.name), FeaturesCSV.field(r.classID ?? ""),
+          FeaturesCSV.field(r.deviceID ?? ""), r.capturedAt, r.localDay, r.direction,
           r.distance.map { String(format: "%.4f", $0) } ?? "", r.liveness ?? "", "\(r.duplicates)",
-          FeaturesCSV.field(r.marked_by ?? ""), FeaturesCSV.field(r.note ?? ""),
+          FeaturesCSV.field(r.markedBy ?? ""), FeaturesCSV.field(r.note ?? ""),
         ].joined(separator: ",") + "\r\n"
     }
     return (text, rows.count == limit ? rows.last?.id : nil)

@@ -16,27 +16,38 @@ public struct Roster: Sendable, Codable, Equatable {
       /// Not recorded on a day that is not a school day: nobody is expected.
       case notExpected = "not-expected"
     }
-    public let person_id: String
+    public let personID: String
     public let name: String
     public let status: Status
     /// Arrived after the class's start time (or --late-after).
     public let late: Bool
     /// On the class's roll (false: recorded in the class without being a member).
     public let member: Bool
-    public let attendance_id: Int64?
-    public let captured_at: String?
-    public let class_id: String?
-    public let device_id: String?
+    public let attendanceID: Int64?
+    public let capturedAt: String?
+    public let classID: String?
+    public let deviceID: String?
     public let note: String?
-    public let marked_by: String?
-    public let excused_by: String?
+    public let markedBy: String?
+    public let excusedBy: String?
+
+    enum CodingKeys: String, CodingKey {
+      case name, status, late, member, note
+      case personID = "person_id"
+      case attendanceID = "attendance_id"
+      case capturedAt = "captured_at"
+      case classID = "class_id"
+      case deviceID = "device_id"
+      case markedBy = "marked_by"
+      case excusedBy = "excused_by"
+    }
   }
   public let day: String
-  public let class_id: String?
-  public let school_day: Bool
+  public let classID: String?
+  public let schoolDay: Bool
   public let holiday: String?
   /// The time after which an arrival is late, when one is set (the class's start, else --late-after).
-  public let late_after: String?
+  public let lateAfter: String?
   /// People on the roll on this day (0 on a day that is not a school day).
   public let expected: Int
   public let present: Int
@@ -45,6 +56,13 @@ public struct Roster: Sendable, Codable, Equatable {
   public let excused: Int
   public let absent: Int
   public let entries: [Entry]
+
+  enum CodingKeys: String, CodingKey {
+    case day, holiday, expected, present, late, manual, excused, absent, entries
+    case classID = "class_id"
+    case schoolDay = "school_day"
+    case lateAfter = "late_after"
+  }
 }
 
 extension AttendanceStore {
@@ -126,16 +144,16 @@ extension AttendanceStore {
         let device: String? = record["device_id"]
         let markedBy: String? = record["marked_by"]
         return Roster.Entry(
-          person_id: person, name: name, status: markedBy != nil || device == "manual" ? .manual : .present,
-          late: lateLine(recordClass).map { clock > $0 } ?? false, member: member, attendance_id: record["id"],
-          captured_at: captured, class_id: recordClass, device_id: device, note: record["note"], marked_by: markedBy,
-          excused_by: nil)
+          personID: person, name: name, status: markedBy != nil || device == "manual" ? .manual : .present,
+          late: lateLine(recordClass).map { clock > $0 } ?? false, member: member, attendanceID: record["id"],
+          capturedAt: captured, classID: recordClass, deviceID: device, note: record["note"], markedBy: markedBy,
+          excusedBy: nil)
       }
       let excuse = excused[person]
       let status: Roster.Entry.Status = !schoolDay ? .notExpected : excuse != nil ? .excused : .absent
       return Roster.Entry(
-        person_id: person, name: name, status: status, late: false, member: member, attendance_id: nil, captured_at: nil,
-        class_id: classID, device_id: nil, note: excuse?["note"], marked_by: nil, excused_by: excuse?["actor"])
+        personID: person, name: name, status: status, late: false, member: member, attendanceID: nil, capturedAt: nil,
+        classID: classID, deviceID: nil, note: excuse?["note"], markedBy: nil, excusedBy: excuse?["actor"])
     }
     var entries = roll.map { entry(person: $0["id"], name: $0["name"], member: true) }
     // Recorded without being on the roll (a class made by `att-take --class X` has no members).
@@ -146,8 +164,8 @@ extension AttendanceStore {
     for row in offRoll { entries.append(entry(person: row["person_id"], name: row["name"], member: false)) }
     let here = entries.filter { $0.status == .present || $0.status == .manual }
     return Roster(
-      day: day.text, class_id: classID, school_day: schoolDay, holiday: calendar.holiday(on: day),
-      late_after: classID.flatMap { calendar.classStarts[$0] } ?? lateAfter, expected: schoolDay ? roll.count : 0,
+      day: day.text, classID: classID, schoolDay: schoolDay, holiday: calendar.holiday(on: day),
+      lateAfter: classID.flatMap { calendar.classStarts[$0] } ?? lateAfter, expected: schoolDay ? roll.count : 0,
       present: here.count, late: here.filter(\.late).count, manual: here.filter { $0.status == .manual }.count,
       excused: entries.filter { $0.status == .excused }.count, absent: entries.filter { $0.status == .absent }.count,
       entries: entries)

@@ -5,23 +5,34 @@ import GRDB
 /// a snapshot is kept, and what an admin made of it.
 public struct UnknownFaceRecord: Sendable, Codable, Equatable {
   public let id: Int64
-  public let device_id: String?
-  public let captured_at: String
-  public let nearest_distance: Double?
-  public let nearest_person_id: String?
-  public let nearest_name: String?
+  public let deviceID: String?
+  public let capturedAt: String
+  public let nearestDistance: Double?
+  public let nearestPersonID: String?
+  public let nearestName: String?
   /// The snapshot in the media library (admins only see it); nil when snapshots were off or it expired.
-  public let media_path: String?
+  public let mediaPath: String?
   /// enrolled, assigned or dismissed; nil while open.
   public let resolution: String?
-  public let resolved_by: String?
+  public let resolvedBy: String?
+
+  enum CodingKeys: String, CodingKey {
+    case id, resolution
+    case deviceID = "device_id"
+    case capturedAt = "captured_at"
+    case nearestDistance = "nearest_distance"
+    case nearestPersonID = "nearest_person_id"
+    case nearestName = "nearest_name"
+    case mediaPath = "media_path"
+    case resolvedBy = "resolved_by"
+  }
 
   /// The same without its snapshot's path (what a viewer is shown).
   public var withoutSnapshot: UnknownFaceRecord {
     UnknownFaceRecord(
-      id: id, device_id: device_id, captured_at: captured_at, nearest_distance: nearest_distance,
-      nearest_person_id: nearest_person_id, nearest_name: nearest_name, media_path: nil, resolution: resolution,
-      resolved_by: resolved_by)
+      id: id, deviceID: deviceID, capturedAt: capturedAt, nearestDistance: nearestDistance,
+      nearestPersonID: nearestPersonID, nearestName: nearestName, mediaPath: nil, resolution: resolution,
+      resolvedBy: resolvedBy)
   }
 }
 
@@ -39,9 +50,9 @@ extension AttendanceStore {
           """, arguments: [before ?? Int64.max, limit]
       ).map {
         UnknownFaceRecord(
-          id: $0["id"], device_id: $0["device_id"], captured_at: $0["captured_at"], nearest_distance: $0["nearest_distance"],
-          nearest_person_id: $0["nearest_person_id"], nearest_name: $0["nearest_name"], media_path: $0["media_path"],
-          resolution: $0["resolution"], resolved_by: $0["resolved_by"])
+          id: $0["id"], deviceID: $0["device_id"], capturedAt: $0["captured_at"], nearestDistance: $0["nearest_distance"],
+          nearestPersonID: $0["nearest_person_id"], nearestName: $0["nearest_name"], mediaPath: $0["media_path"],
+          resolution: $0["resolution"], resolvedBy: $0["resolved_by"])
       }
     }
   }

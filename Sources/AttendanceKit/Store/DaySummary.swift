@@ -3,24 +3,43 @@ import GRDB
 
 public struct DaySummary: Codable, Sendable {
   public struct Present: Codable, Sendable {
-    public let person_id: String
+    public let personID: String
     public let name: String
-    public let captured_at: String
-    public let device_id: String?
+    public let capturedAt: String
+    public let deviceID: String?
     public let late: Bool
+
+    enum CodingKeys: String, CodingKey {
+      case name, late
+      case personID = "person_id"
+      case capturedAt = "captured_at"
+      case deviceID = "device_id"
+    }
   }
   public struct Absent: Codable, Sendable {
-    public let person_id: String
+    public let personID: String
     public let name: String
+
+    enum CodingKeys: String, CodingKey {
+      case name
+      case personID = "person_id"
+    }
   }
   public let day: String
-  public let class_id: String?
-  public let late_after: String?
-  public let school_day: Bool
+  public let classID: String?
+  public let lateAfter: String?
+  public let schoolDay: Bool
   public let holiday: String?
   public let expected: Int
   public let present: [Present]
   public let absent: [Absent]
   public let excused: Int
   public let late: Int
+
+  enum CodingKeys: String, CodingKey {
+    case day, holiday, expected, present, absent, excused, late
+    case classID = "class_id"
+    case lateAfter = "late_after"
+    case schoolDay = "school_day"
+  }
 }
