@@ -82,13 +82,15 @@ let package = Package(
     .executableTarget(
       name: "att-liveness",
       dependencies: [
-        "AttCommandLine", "AttendanceKit", "AttEvaluation", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AttCommandLine", "AttendanceKit", "AttEvaluation", "FaceKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "att-take",
       dependencies: [
-        "AttCommandLine", "AttendanceKit", "FaceKit", "FacePreview", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AttCommandLine", "AttendanceKit", "FaceKit", "FacePreview",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
@@ -166,7 +168,8 @@ let package = Package(
     .testTarget(
       name: "SystemTests",
       dependencies: [
-        "AttTestSupport", "AttendanceKit", "FaceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve", "att-liveness",
+        "AttTestSupport", "AttendanceKit", "FaceKit", "att-register", "att-extract", "att-take", "att-worker", "att-serve",
+        "att-liveness",
         "sample-video",
       ]),
     .testTarget(

@@ -20,7 +20,9 @@ public struct DatabaseOptions: ParsableArguments {
   /// Opens (creating or upgrading) the database, as `StoreOptions.open` does.
   public func open() throws -> AttendanceStore {
     for (option, value) in [("--media", media), ("--mq", mq), ("--mq-ca", mqCa), ("--spool", spool)] where value != nil {
-      Console.error("\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "att"): \(option) does not apply here and is ignored")
+      Console.error(
+        "\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "att"): \(option) does not apply here and is ignored"
+      )
     }
     return try StoreOptions.openStore(try StoreOptions.location(option: database))
   }

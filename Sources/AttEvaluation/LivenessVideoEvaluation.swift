@@ -89,7 +89,8 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
         try state.liveness.observe(try landmarks.landmarks(of: face, in: image).points, box: face.box, in: image, at: time)
         let votes = state.liveness.cueVotes(at: time), pending = state.liveness.pendingCues
         for (k, setting) in settings.enumerated() {
-          var verdict = TrackLiveness.fuse(votes.filter { setting.cues.contains($0.key) }, pending: pending.intersection(setting.cues))
+          var verdict = TrackLiveness.fuse(
+            votes.filter { setting.cues.contains($0.key) }, pending: pending.intersection(setting.cues))
           // The crop cues (texture, screen) only vote attack; scored alone, a face they have seen
           // enough of and not voted against is one they accept.
           if setting.cues.isSubset(of: [.texture, .screen]), verdict == .waiting, pending.isDisjoint(with: setting.cues) {

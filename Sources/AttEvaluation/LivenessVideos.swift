@@ -29,7 +29,8 @@ public enum LivenessVideos {
     // Live material: the clips of live faces (not the negatives, which hold none). The quick set
     // keeps to the Hamilton clip, whose three faces the tests know.
     let clips = ((try? FileManager.default.contentsOfDirectory(atPath: "\(shared)/faces/video"))?.sorted() ?? []).filter { clip in
-      ["mp4", "gif", "mkv"].contains((clip as NSString).pathExtension) && !clip.hasPrefix("negative_") && !clip.hasPrefix("hardneg_")
+      ["mp4", "gif", "mkv"].contains((clip as NSString).pathExtension) && !clip.hasPrefix("negative_")
+        && !clip.hasPrefix("hardneg_")
         && (size == .full || clip == "short_hamilton_clip.mp4")
     }
     for clip in clips {
@@ -95,7 +96,8 @@ public enum LivenessVideos {
       for seed in seeds {
         plan.append(
           (
-            "screen-replay-\((clip as NSString).deletingPathExtension)-\(seed)", .screen, "real video replayed on a tablet, hand-held",
+            "screen-replay-\((clip as NSString).deletingPathExtension)-\(seed)", .screen,
+            "real video replayed on a tablet, hand-held",
             .replay("\(shared)/faces/video/\(clip)", frames: replayFrames, seed: 400 + seed, fill: 1.3)
           ))
       }

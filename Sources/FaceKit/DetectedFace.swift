@@ -1,5 +1,3 @@
-
-
 /// A face found by a detector.
 public struct DetectedFace: Sendable, Equatable, Hashable {
   /// Where the face is, clipped to the image.

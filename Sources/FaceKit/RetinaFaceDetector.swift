@@ -73,7 +73,8 @@ public final class RetinaFaceDetector: FaceDetector {
         raw.bindMemory(to: cfk_point.self).map { Point(x: $0.x, y: $0.y) }
       }
       return DetectedFace(
-        region: Self.dlibRegion(face.rect, landmarks: points), score: face.rect.score, imageWidth: image.width, imageHeight: image.height,
+        region: Self.dlibRegion(face.rect, landmarks: points), score: face.rect.score, imageWidth: image.width,
+        imageHeight: image.height,
         detectorLandmarks: points)
     }
   }
@@ -97,7 +98,8 @@ public final class RetinaFaceDetector: FaceDetector {
       cy = points.map(\.y).reduce(0, +) / 5
       let eyes = Point(x: (points[0].x + points[1].x) / 2, y: (points[0].y + points[1].y) / 2)
       let mouth = Point(x: (points[3].x + points[4].x) / 2, y: (points[3].y + points[4].y) / 2)
-      cy += centreBelowLandmarks * ((mouth.x - eyes.x) * (mouth.x - eyes.x) + (mouth.y - eyes.y) * (mouth.y - eyes.y)).squareRoot()
+      cy +=
+        centreBelowLandmarks * ((mouth.x - eyes.x) * (mouth.x - eyes.x) + (mouth.y - eyes.y) * (mouth.y - eyes.y)).squareRoot()
     }
     let side = width * sidePerWidth
     return DetectionRegion(

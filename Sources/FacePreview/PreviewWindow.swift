@@ -25,7 +25,8 @@ public final class PreviewWindow {
       cfp_preview_show(title, rgb.baseAddress, Int64(shown.width), Int64(shown.height), &key, &message, message.count)
     }
     guard status == 0 else {
-      throw .engineFailure(context: "preview", detail: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+      throw .engineFailure(
+        context: "preview", detail: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
     return key >= 0 ? Int(key) : nil
   }

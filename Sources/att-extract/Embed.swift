@@ -34,7 +34,10 @@ extension AttExtract {
     @Argument(help: "Image files to read; '-' reads one path per line from standard input.")
     var files: [String]
 
-    @Option(help: "Face detector: retinaface (small and turned faces, from about 12 px), hog (frontal faces) or cnn (dlib's MMOD, ~10x slower).")
+    @Option(
+      help:
+        "Face detector: retinaface (small and turned faces, from about 12 px), hog (frontal faces) or cnn (dlib's MMOD, ~10x slower)."
+    )
     var detector: DetectorKind = .retinaface
 
     @Option(help: "hog and cnn: how many times to double the image before detecting (0-4); 1 finds faces down to ~40 px.")
@@ -96,4 +99,3 @@ extension AttExtract {
     }
   }
 }
-

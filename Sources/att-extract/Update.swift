@@ -47,7 +47,10 @@ extension AttExtract {
     @Option(help: "Refuse images with more pixels than this.")
     var maxPixels = ImageLimits.standard.maxPixels
 
-    @Option(help: "Face detector for the stored crops: retinaface (turned and small faces too) or hog. Embeddings from either compare with each other.")
+    @Option(
+      help:
+        "Face detector for the stored crops: retinaface (turned and small faces too) or hog. Embeddings from either compare with each other."
+    )
     var detector: DetectorKind = EmbeddingModel.standardOptions.detector
 
     @OptionGroup var storeOptions: StoreOptions

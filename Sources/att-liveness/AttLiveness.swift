@@ -1,7 +1,7 @@
 import ArgumentParser
 import AttCommandLine
-import AttendanceKit
 import AttEvaluation
+import AttendanceKit
 import FaceKit
 import Foundation
 import Synchronization

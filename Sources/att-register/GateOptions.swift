@@ -15,7 +15,8 @@ struct GateOptions: ParsableArguments {
       "Largest head turn: the nose's offset from the eyes' midpoint as a fraction of the eye distance (about 0.3 at 45 degrees).")
   var maxYaw = QualityGate().maxYaw
 
-  @Option(help: "Face detector: retinaface (turned and small faces too) or hog (frontal faces from about 40 px with --upsample 1).")
+  @Option(
+    help: "Face detector: retinaface (turned and small faces too) or hog (frontal faces from about 40 px with --upsample 1).")
   var detector: DetectorKind = .retinaface
 
   @Option(help: "hog: how many times to double the image before detecting (0-2); 1 finds faces down to about 40 px.")

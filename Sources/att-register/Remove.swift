@@ -31,7 +31,9 @@ extension AttRegister {
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         defer { delivery.finishReporting(tool: "att-register") }
         guard let before = try store.person(id) else { throw ToolError("no person with id '\(id)' is enrolled") }
-        switch try delivery.deliver(.removePerson(RemovePersonMessage(personID: id, keepAttendance: keepAttendance, actor: toolActor("att-register")))) {
+        switch try delivery.deliver(
+          .removePerson(RemovePersonMessage(personID: id, keepAttendance: keepAttendance, actor: toolActor("att-register"))))
+        {
         case .queued: Console.output("removal of \(id) queued")
         case .applied(let result):
           if case .rejected(let reason) = result.outcome { throw ToolError(reason) }
@@ -40,17 +42,19 @@ extension AttRegister {
             ? "attendance kept (\(before.attendance) record(s))" : "\(before.attendance) attendance record(s) deleted"
           if output.json {
             struct Removed: Encodable {
-              let personID: String, name: String, samples: Int, embeddings: Int, attendance_deleted: Int
+              let personID: String, name: String, samples: Int, embeddings: Int, attendanceDeleted: Int
 
               enum CodingKeys: String, CodingKey {
+                case name, samples, embeddings
                 case personID = "person_id"
+                case attendanceDeleted = "attendance_deleted"
               }
             }
             Console.output(
               try JSONText.encode(
                 Removed(
                   personID: id, name: before.name, samples: before.samples, embeddings: before.embeddings,
-                  attendance_deleted: keepAttendance ? 0 : before.attendance)))
+                  attendanceDeleted: keepAttendance ? 0 : before.attendance)))
           } else {
             Console.output(
               "removed \(id) (\(before.name)): \(before.samples) face image(s) and \(before.embeddings) embedding(s) erased, \(attendance)"

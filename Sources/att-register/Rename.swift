@@ -25,7 +25,9 @@ extension AttRegister {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         defer { delivery.finishReporting(tool: "att-register") }
-        switch try delivery.deliver(.renamePerson(RenamePersonMessage(personID: id, name: name, actor: toolActor("att-register")))) {
+        switch try delivery.deliver(
+          .renamePerson(RenamePersonMessage(personID: id, name: name, actor: toolActor("att-register"))))
+        {
         case .queued: Console.output("rename of \(id) queued")
         case .applied(let result):
           switch result.outcome {

@@ -102,7 +102,8 @@ extension AttServe {
 
     @Option(
       help: ArgumentHelp(
-        "Days an unknown face's snapshot is kept before it is deleted (default: $ATT_SNAPSHOT_DAYS, else 30).", valueName: "days"))
+        "Days an unknown face's snapshot is kept before it is deleted (default: $ATT_SNAPSHOT_DAYS, else 30).", valueName: "days")
+    )
     var snapshotDays: Int?
 
     @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS and wss:// (with --tls-key).", valueName: "file"))
@@ -336,7 +337,7 @@ extension AttServe {
         let filter = AttendanceFilter(from: try day(from, "from"), to: try day(to, "to"), classID: classID)
         if let f = filter.from, let t = filter.to, t < f { throw ToolError("--to \(t) is before --from \(f)", exitCode: .usage) }
         let store = try database.open()
-                // To a file: a temporary file beside it, renamed into place when complete (never half-written).
+        // To a file: a temporary file beside it, renamed into place when complete (never half-written).
         let temporary = output.flatMap { $0 == "-" ? nil : "\($0).partial-\(getpid())" }
         if let temporary, !FileManager.default.createFile(atPath: temporary, contents: nil) {
           throw ToolError("\(output!): cannot write there", exitCode: .unavailable)

@@ -57,7 +57,8 @@ struct AttTake: ParsableCommand {
 
   @Option(
     help:
-      "The camera id in the records and its status (default: the host's short name and the source's, never a path or a URL: gate-pc:camera0, gate-pc:cam1.local, gate-pc:clip).")
+      "The camera id in the records and its status (default: the host's short name and the source's, never a path or a URL: gate-pc:camera0, gate-pc:cam1.local, gate-pc:clip)."
+  )
   var device: String?
 
   @Option(help: "The camera's display name in its status (an admin may rename it on the dashboard).")
@@ -135,13 +136,22 @@ struct AttTake: ParsableCommand {
   @Option(help: "Pipeline threads: 2 overlaps decoding and detection with recognition; 1 runs everything in turn.")
   var threads = 2
 
-  @Option(help: "Face detector: retinaface (small and turned faces, followed between searches) or hog (the older pipeline: whole frame every frame, faces from about 80 px).")
+  @Option(
+    help:
+      "Face detector: retinaface (small and turned faces, followed between searches) or hog (the older pipeline: whole frame every frame, faces from about 80 px)."
+  )
   var detector: DetectorKind = .retinaface
 
-  @Option(help: "Search the whole frame on a copy at most this many pixels on its longer side (0: full size). (default: 960 with retinaface, 640 with hog)")
+  @Option(
+    help:
+      "Search the whole frame on a copy at most this many pixels on its longer side (0: full size). (default: 960 with retinaface, 640 with hog)"
+  )
   var detectionSide: Int?
 
-  @Option(help: "retinaface: search the whole frame for new faces every this many frames, and follow known faces in between (1: every frame). (default: about 6 searches a second from the source's frame rate: every 5th frame at 30 frames/s)")
+  @Option(
+    help:
+      "retinaface: search the whole frame for new faces every this many frames, and follow known faces in between (1: every frame). (default: about 6 searches a second from the source's frame rate: every 5th frame at 30 frames/s)"
+  )
   var searchEvery: Int?
 
   @Option(help: "retinaface: faces narrower than this (pixels of the frame) start no track.")
@@ -212,15 +222,19 @@ struct AttTake: ParsableCommand {
       var link: GalleryLink?
       let delivery: any MessageDelivery
       if let address = gallery ?? settings["ATT_GALLERY"] {
-        guard let url = URL(string: address.hasSuffix("/") ? address : address + "/"), ["http", "https"].contains(url.scheme ?? ""),
+        guard let url = URL(string: address.hasSuffix("/") ? address : address + "/"),
+          ["http", "https"].contains(url.scheme ?? ""),
           url.host != nil
-        else { throw ToolError("--gallery '\(address)': give att-serve's address, such as https://server:8080", exitCode: .usage) }
+        else {
+          throw ToolError("--gallery '\(address)': give att-serve's address, such as https://server:8080", exitCode: .usage)
+        }
         guard let broker else {
           throw ToolError(
             "--gallery: a camera host sends its observations through the broker: set MQ_URL (or --mq)", exitCode: .usage)
         }
         if storeOptions.database != nil {
-          throw ToolError("--gallery and --db: a camera host with --gallery uses no database; give one or the other", exitCode: .usage)
+          throw ToolError(
+            "--gallery and --db: a camera host with --gallery uses no database; give one or the other", exitCode: .usage)
         }
         guard let token = settings["ATT_TOKEN"], !token.isEmpty else {
           throw ToolError(
@@ -367,7 +381,8 @@ struct AttTake: ParsableCommand {
           format:
             "att-take: %d frames in %.1f s (%.1f frames/s, %d dropped), %d faces, %d tracks: %d recorded, %d duplicates, %d unknown, %d spoof, %d never live%@",
           summary.frames, summary.seconds, Double(summary.frames) / max(summary.seconds, 0.001), summary.droppedFrames,
-          summary.faces, summary.tracks, summary.recorded.count, summary.duplicates.count, summary.unknownTracks, summary.spoofTracks,
+          summary.faces, summary.tracks, summary.recorded.count, summary.duplicates.count, summary.unknownTracks,
+          summary.spoofTracks,
           summary.waitingTracks,
           (summary.queued.isEmpty ? "" : ", \(summary.queued.count) sent to the broker") + (stop.isStopped ? " (stopped)" : "")))
       if !summary.recorded.isEmpty { Console.error("att-take: recorded: \(summary.recorded.joined(separator: ", "))") }
@@ -387,7 +402,8 @@ struct AttTake: ParsableCommand {
   ) -> CameraReporter? {
     guard statusEvery > 0 else { return nil }
     guard link != nil || store != nil else {
-      Console.error("att-take: camera status is not reported: it goes to att-serve with --gallery, or into the database in direct mode")
+      Console.error(
+        "att-take: camera status is not reported: it goes to att-serve with --gallery, or into the database in direct mode")
       return nil
     }
     let template = CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)

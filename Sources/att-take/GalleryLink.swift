@@ -62,7 +62,9 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
       let held = state.withLock { $0.gallery! }
       log(
         "gallery from \(client.base.absoluteString): \(held.people.count) people / \(held.embeddingCount) embeddings, version \(held.galleryVersion)"
-          + (fetch.map { String(format: " (%@ %d bytes in %.0f ms)", $0.full ? "fetched" : "changes:", $0.bytes, $0.seconds * 1000) }
+          + (fetch.map {
+            String(format: " (%@ %d bytes in %.0f ms)", $0.full ? "fetched" : "changes:", $0.bytes, $0.seconds * 1000)
+          }
             ?? " (the cache was up to date)"))
     } catch ServerClient.Failure.tokenRefused(let message) {
       cache.erase()

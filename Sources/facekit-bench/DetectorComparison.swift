@@ -41,9 +41,11 @@ extension FaceKitBench {
         }
         if let face = hogFace {
           let shape = try landmarks.landmarks(of: face, in: image)
-          settings["hog"]!.append(Sample(person: person, photo: photos, descriptor: try encoder.descriptors(for: [shape], in: image)[0]))
+          settings["hog"]!.append(
+            Sample(person: person, photo: photos, descriptor: try encoder.descriptors(for: [shape], in: image)[0]))
           settings["hog+mirror"]!.append(
-            Sample(person: person, photo: photos, descriptor: try encoder.descriptors(for: [shape], in: image, mirrored: true)[0]))
+            Sample(person: person, photo: photos, descriptor: try encoder.descriptors(for: [shape], in: image, mirrored: true)[0])
+          )
         } else {
           missed["hog"]! += 1
         }
@@ -75,7 +77,8 @@ extension FaceKitBench {
         }
       }
     }
-    print("photos: \(photos) in \(people.count) folders; no face found: hog \(missed["hog"]!), retinaface \(missed["retinaface"]!)")
+    print(
+      "photos: \(photos) in \(people.count) folders; no face found: hog \(missed["hog"]!), retinaface \(missed["retinaface"]!)")
     printSpread("box geometry over %d faces both found: HOG side / RetinaFace width", sidePerWidth)
     printSpread("head turn over %d faces turned 0.1+: dlib 5-point yaw / RetinaFace turn", yawPerTurn)
     print("setting                     faces  same median  same p95  other p5  other min  LOO right  LOO wrong  LOO none")

@@ -180,7 +180,9 @@ struct BrowserTests {
   }
 
   /// Signs `name` in through the form, in a fresh headless Chromium of `width` x `height`.
-  func withPage(port: Int, name: String, width: Int = 1366, height: Int = 900, _ body: @escaping @Sendable (DevTools) async throws -> Void)
+  func withPage(
+    port: Int, name: String, width: Int = 1366, height: Int = 900, _ body: @escaping @Sendable (DevTools) async throws -> Void
+  )
     async throws
   {
     let browser = try Chromium(width: width, height: height)
@@ -203,7 +205,8 @@ struct BrowserTests {
         """)
       #expect(
         try await page.waitFor(
-          "!!document.querySelector('.error') && document.getElementById('name').value === '\(name)' && document.activeElement.id === 'password'"),
+          "!!document.querySelector('.error') && document.getElementById('name').value === '\(name)' && document.activeElement.id === 'password'"
+        ),
         "a failed sign-in keeps the name and puts the focus on the password")
       try await page.evaluate(
         """
@@ -244,9 +247,11 @@ struct BrowserTests {
             seconds: 5), "the arrival is announced (aria-live)")
         #expect(try await page.evaluate("document.getElementById('announce').getAttribute('aria-live')") as? String == "polite")
         #expect(
-          try await page.evaluate("document.querySelectorAll('#feed img, #roster img').length === 0 && window.pwned === undefined")
+          try await page.evaluate(
+            "document.querySelectorAll('#feed img, #roster img').length === 0 && window.pwned === undefined")
             as? Bool == true, "a name is text, never markup")
-        #expect(try await page.waitFor("document.getElementById('n-present').textContent === '1'", seconds: 5), "the counts follow")
+        #expect(
+          try await page.waitFor("document.getElementById('n-present').textContent === '1'", seconds: 5), "the counts follow")
 
         // Mark Barack Obama present with a note, from his chip; then undo it from the toast.
         let obama = "document.querySelector('#roster li[data-person=\"21CS001\"]')"
@@ -261,28 +266,37 @@ struct BrowserTests {
         #expect(try await page.waitFor("\(obama) && \(obama).dataset.state === 'manual'", seconds: 5), "marked present by hand")
         #expect(try await page.waitFor("!document.getElementById('toast').hidden"))
         #expect(
-          try await page.waitFor("[...document.querySelectorAll('#feed tr')].some(r => r.textContent.includes('by hand (ana): the camera was off'))"),
+          try await page.waitFor(
+            "[...document.querySelectorAll('#feed tr')].some(r => r.textContent.includes('by hand (ana): the camera was off'))"),
           "the arrivals say who marked it and why")
-        #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND marked_by = 'ana' AND note = 'the camera was off'") == 1)
+        #expect(
+          try f.count(
+            "SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND marked_by = 'ana' AND note = 'the camera was off'")
+            == 1)
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-marked.png")
         try await page.evaluate("document.getElementById('toast-undo').click(); true")
         #expect(try await page.waitFor("\(obama).dataset.state === 'absent'", seconds: 5), "undone")
-        #expect(try f.count("SELECT count(*) FROM audit_log WHERE actor = 'ana' AND action IN ('attendance added', 'attendance deleted')") == 2)
+        #expect(
+          try f.count(
+            "SELECT count(*) FROM audit_log WHERE actor = 'ana' AND action IN ('attendance added', 'attendance deleted')") == 2)
         #expect(try await page.waitFor("document.querySelectorAll('#audit tr').length >= 2"), "the audit log is on the page")
 
         // The person page opens in view, with headers and the attendance rate.
         try await page.evaluate("\(obama).querySelector('.chip').click(); true")
         #expect(
           try await page.waitFor(
-            "document.getElementById('person').open && document.getElementById('person-h').textContent === 'Barack Obama (21CS001)'"))
+            "document.getElementById('person').open && document.getElementById('person-h').textContent === 'Barack Obama (21CS001)'"
+          ))
         #expect(
           try await page.evaluate(
-            "(() => { const r = document.getElementById('person-h').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
+            "(() => { const r = document.getElementById('person-h').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()"
+          )
             as? Bool == true, "the person page is in view")
         #expect(
           try await page.evaluate("[...document.querySelectorAll('#person th')].map(t => t.textContent).join(',')") as? String
             == "Day,State,Arrived,Camera,Note")
-        #expect(try await page.evaluate("document.getElementById('remove-what').textContent.includes('face image')") as? Bool == true)
+        #expect(
+          try await page.evaluate("document.getElementById('remove-what').textContent.includes('face image')") as? Bool == true)
         try await contrast(page, "#person", "the person page")
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-person.png")
         try await page.evaluate("document.querySelector('#person [data-close]').click(); true")
@@ -295,8 +309,11 @@ struct BrowserTests {
           "the snapshot is shown to an admin")
         try await page.evaluate("document.querySelector('#unknown tr button').click(); true")
         #expect(
-          try await page.waitFor("document.getElementById('unknown-dialog').open && document.getElementById('unknown-photo').naturalWidth > 0"))
-        #expect(try await page.evaluate("document.getElementById('assign-person').value") as? String == "21CS001", "the nearest person is offered")
+          try await page.waitFor(
+            "document.getElementById('unknown-dialog').open && document.getElementById('unknown-photo').naturalWidth > 0"))
+        #expect(
+          try await page.evaluate("document.getElementById('assign-person').value") as? String == "21CS001",
+          "the nearest person is offered")
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-unknown.png")
         try await page.evaluate(
           """
@@ -305,7 +322,8 @@ struct BrowserTests {
           document.getElementById('enrol-class').value = 'CS';
           document.getElementById('enrol-button').click(); true
           """)
-        #expect(try await page.waitFor("document.querySelectorAll('#roster li').length === 4", seconds: 5), "she is on the roster")
+        #expect(
+          try await page.waitFor("document.querySelectorAll('#roster li').length === 4", seconds: 5), "she is on the roster")
         #expect(try f.store.person("21CS009")?.samples == 1)
         #expect(try await page.waitFor("document.getElementById('unknown-empty').hidden === false"), "and no longer unknown")
 
@@ -316,9 +334,15 @@ struct BrowserTests {
             document.querySelector('#weekdays input[data-weekday="' + today + '"]').checked = false;
             document.getElementById('calendar-form').requestSubmit(); return true; })()
           """)
-        #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '0'", seconds: 5), "the calendar changes the absent count")
-        #expect(try await page.evaluate("document.getElementById('roster-note').textContent.includes('Not a school day')") as? Bool == true)
-        try await page.evaluate("document.querySelectorAll('#weekdays input').forEach(b => b.checked = true); document.getElementById('calendar-form').requestSubmit(); true")
+        #expect(
+          try await page.waitFor("document.getElementById('n-absent').textContent === '0'", seconds: 5),
+          "the calendar changes the absent count")
+        #expect(
+          try await page.evaluate("document.getElementById('roster-note').textContent.includes('Not a school day')") as? Bool
+            == true)
+        try await page.evaluate(
+          "document.querySelectorAll('#weekdays input').forEach(b => b.checked = true); document.getElementById('calendar-form').requestSubmit(); true"
+        )
         #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '3'", seconds: 5))
 
         // A camera reports its status: the cameras panel shows it online (read every 10 s), and an
@@ -343,7 +367,9 @@ struct BrowserTests {
             seconds: 5), "the admin's name and location are shown")
         #expect(try f.count("SELECT count(*) FROM audit_log WHERE action = 'camera described'") == 1)
         #expect(
-          try await page.evaluate("(() => { const t = document.querySelector('#feed').closest('table'); return t.scrollWidth <= t.parentElement.clientWidth + 1; })()")
+          try await page.evaluate(
+            "(() => { const t = document.querySelector('#feed').closest('table'); return t.scrollWidth <= t.parentElement.clientWidth + 1; })()"
+          )
             as? Bool == true, "the arrivals table shows every column at 1366 px")
         try await contrast(page, "body", "the dashboard")
         let png = try await page.screenshot(to: "\(Self.artifacts)/dashboard.png")
@@ -368,12 +394,17 @@ struct BrowserTests {
     try await withServer(f) { port in
       try await withPage(port: port, name: "vic", width: 390, height: 844) { page in
         #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "vic · viewer")
-        #expect(try await page.evaluate("document.querySelectorAll('#roster .correct').length") as? Int == 0, "no correction controls")
         #expect(
-          try await page.waitFor("document.querySelectorAll('#unknown tr').length === 1"), "the unknown face is listed, without its face")
+          try await page.evaluate("document.querySelectorAll('#roster .correct').length") as? Int == 0, "no correction controls")
+        #expect(
+          try await page.waitFor("document.querySelectorAll('#unknown tr').length === 1"),
+          "the unknown face is listed, without its face")
         #expect(try await page.evaluate("document.querySelectorAll('#unknown button, #unknown img').length") as? Int == 0)
         #expect(try await page.evaluate("document.getElementById('audit-section').hidden") as? Bool == true)
-        #expect(try await page.evaluate("[...document.querySelectorAll('#calendar-form input')].every(i => i.disabled || i.closest('[hidden]'))") as? Bool == true)
+        #expect(
+          try await page.evaluate(
+            "[...document.querySelectorAll('#calendar-form input')].every(i => i.disabled || i.closest('[hidden]'))") as? Bool
+            == true)
         try await page.evaluate("document.querySelector('#roster li[data-person=\"21CS001\"] .chip').click(); true")
         #expect(try await page.waitFor("document.getElementById('person').open"))
         #expect(try await page.evaluate("document.getElementById('person-admin').hidden") as? Bool == true, "no rename or remove")

@@ -88,7 +88,8 @@ struct CameraRouteTests {
         #expect($0.headers[.eTag] == "\"\(version):\(EmbeddingModel.standard.id)\"")
       }
       try await client.execute(
-        uri: "/api/gallery", method: .get, headers: .bearer(camera) + [.ifNoneMatch: "\"\(version):\(EmbeddingModel.standard.id)\""]
+        uri: "/api/gallery", method: .get,
+        headers: .bearer(camera) + [.ifNoneMatch: "\"\(version):\(EmbeddingModel.standard.id)\""]
       ) { #expect($0.status == .notModified) }
 
       // A rename, a new person and a removal: the delta names exactly those three.
@@ -127,7 +128,9 @@ struct CameraRouteTests {
     }
   }
 
-  @Test("camera status: kept per camera, online then stale then offline, named by an admin, in /metrics; bad reports get a 400 naming the field")
+  @Test(
+    "camera status: kept per camera, online then stale then offline, named by an admin, in /metrics; bad reports get a 400 naming the field"
+  )
   func status() async throws {
     let f = try Fixture()
     try f.attend("21CS001", "2026-11-24T08:50:00+01:00")
@@ -190,7 +193,9 @@ struct CameraRouteTests {
 
       // Another camera's token cannot speak for gate-1.
       let other = try cameraToken(f, "gate-2")
-      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: ByteBuffer(data: reportBody)) {
+      try await client.execute(
+        uri: "/api/devices/status", method: .post, headers: .bearer(other), body: ByteBuffer(data: reportBody)
+      ) {
         #expect($0.status == .conflict)
         #expect(String(buffer: $0.body).contains("reports with the token 'gate-1'"))
       }
@@ -198,14 +203,25 @@ struct CameraRouteTests {
       let bad: [(String, String)] = [
         (#"{"device_id":"gate-1"}"#, "'source_kind' is missing"),
         ("not json", "not JSON"),
-        (#"{"device_id":"a b","source_kind":"file","state":"running","interval":5,"frames":0,"dropped":0,"faces":0}"#, "device_id:"),
+        (
+          #"{"device_id":"a b","source_kind":"file","state":"running","interval":5,"frames":0,"dropped":0,"faces":0}"#,
+          "device_id:"
+        ),
         (#"{"device_id":"g","source_kind":"file","state":"running","interval":5,"frames":-1,"dropped":0,"faces":0}"#, "frames:"),
         (#"{"device_id":"g","source_kind":"file","state":"running","interval":0,"frames":0,"dropped":0,"faces":0}"#, "interval:"),
-        (#"{"device_id":"g","source_kind":"rtsp://u:p@x","state":"running","interval":5,"frames":0,"dropped":0,"faces":0}"#, "source_kind"),
-        (#"{"device_id":"manual","source_kind":"file","state":"running","interval":5,"frames":0,"dropped":0,"faces":0}"#, "device_id:"),
+        (
+          #"{"device_id":"g","source_kind":"rtsp://u:p@x","state":"running","interval":5,"frames":0,"dropped":0,"faces":0}"#,
+          "source_kind"
+        ),
+        (
+          #"{"device_id":"manual","source_kind":"file","state":"running","interval":5,"frames":0,"dropped":0,"faces":0}"#,
+          "device_id:"
+        ),
       ]
       for (body, field) in bad {
-        try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(camera), body: ByteBuffer(string: body)) {
+        try await client.execute(
+          uri: "/api/devices/status", method: .post, headers: .bearer(camera), body: ByteBuffer(string: body)
+        ) {
           #expect($0.status == .badRequest, "\(body)")
           #expect(String(buffer: $0.body).contains(field), "\(body): \(String(buffer: $0.body))")
         }

@@ -61,7 +61,10 @@ struct Fixture {
 
   /// An unknown face as a camera with --snapshots logs it: a real photo of someone not enrolled.
   @discardableResult
-  func unknownFace(at capturedAt: String = CapturedTime.string(from: Date()), nearest: String? = "21CS001", photo: String = "faceapi_expr_angry.jpg")
+  func unknownFace(
+    at capturedAt: String = CapturedTime.string(from: Date()), nearest: String? = "21CS001",
+    photo: String = "faceapi_expr_angry.jpg"
+  )
     throws -> HandlingResult
   {
     let jpeg = try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.shared)/faces/unknown/\(photo)"))

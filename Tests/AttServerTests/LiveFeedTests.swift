@@ -177,7 +177,8 @@ struct TLSTests {
       }
       // Under TLS every answer asks browsers to keep to HTTPS (HSTS).
       let curl = try ToolRun.start(
-        "/usr/bin/curl", ["-s", "-D", "-", "-o", "/dev/null", "--cacert", "\(dir)/ca.pem", "https://localhost:\(client.port!)/healthz"]
+        "/usr/bin/curl",
+        ["-s", "-D", "-", "-o", "/dev/null", "--cacert", "\(dir)/ca.pem", "https://localhost:\(client.port!)/healthz"]
       ).wait()
       #expect(curl.stdout.lowercased().contains("strict-transport-security: max-age=31536000"), "\(curl.stdout)")
       // A client that does not trust the CA is refused by its own TLS check.

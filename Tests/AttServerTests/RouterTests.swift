@@ -106,7 +106,9 @@ struct RouterTests {
     }
   }
 
-  @Test("an account made by the OpenSSL-based code before swift-crypto still signs in; a new hash verifies; HMAC and SHA-256 match known answers")
+  @Test(
+    "an account made by the OpenSSL-based code before swift-crypto still signs in; a new hash verifies; HMAC and SHA-256 match known answers"
+  )
   func cryptoCompatibility() throws {
     let f = try Fixture()
     // Made on 2026-12-02 by `att-serve user add olduser` built on OpenSSL's PKCS5_PBKDF2_HMAC (and
@@ -114,7 +116,8 @@ struct RouterTests {
     let old = "pbkdf2-sha256$600000$CHB4SWhy9Zp_hEioLrjZLA$fVh-HWL2Rp-6ySaAjakLyxjRTOADdVsG4TcmwThL9CM"
     try f.store.write { db in
       try db.execute(
-        sql: "INSERT INTO users (name, password_hash, role, created_at) VALUES ('olduser', ?, 'viewer', '2026-12-02 01:51:26.161')",
+        sql:
+          "INSERT INTO users (name, password_hash, role, created_at) VALUES ('olduser', ?, 'viewer', '2026-12-02 01:51:26.161')",
         arguments: [old])
     }
     let accounts = Accounts(store: f.store)
@@ -362,7 +365,9 @@ struct RouterTests {
     }
   }
 
-  @Test("the roster: present, late, by hand, excused and absent; corrections through the handler with their audit rows; the calendar decides who is absent")
+  @Test(
+    "the roster: present, late, by hand, excused and absent; corrections through the handler with their audit rows; the calendar decides who is absent"
+  )
   func rosterAndCorrections() async throws {
     let f = try Fixture()
     try f.attend("21CS001", "2026-11-24T08:50:00+01:00")
@@ -376,8 +381,10 @@ struct RouterTests {
       }
     }
     @Sendable func states(_ r: [String: Any]) -> [String] {
-      (r["entries"] as? [[String: Any]] ?? []).map { "\($0["person_id"]!)=\($0["status"]!)\($0["late"] as? Bool == true ? "+late" : "")" }
-        .sorted()
+      (r["entries"] as? [[String: Any]] ?? []).map {
+        "\($0["person_id"]!)=\($0["status"]!)\($0["late"] as? Bool == true ? "+late" : "")"
+      }
+      .sorted()
     }
     try await app.test(.router) { client in
       var r = try await roster(client, "2026-11-25")
@@ -395,13 +402,15 @@ struct RouterTests {
       ) { #expect($0.status == .ok) }
       r = try await roster(client, "2026-11-25")
       #expect(states(r) == ["21CS001=excused", "21CS002=present+late"])
-      #expect((r["entries"] as? [[String: Any]])?.first { $0["person_id"] as? String == "21CS001" }?["note"] as? String == "dentist")
+      #expect(
+        (r["entries"] as? [[String: Any]])?.first { $0["person_id"] as? String == "21CS001" }?["note"] as? String == "dentist")
       try await client.execute(uri: "/api/excusals?person_id=21CS001&day=2026-11-25&class=CS", method: .delete, headers: admin) {
         #expect($0.status == .ok)
       }
       try await client.execute(
         uri: "/api/attendance", method: .post, headers: admin,
-        body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-11-25","time":"08:55","class_id":"CS","note":"card reader"}"#)
+        body: ByteBuffer(
+          string: #"{"person_id":"21CS001","day":"2026-11-25","time":"08:55","class_id":"CS","note":"card reader"}"#)
       ) { #expect($0.status == .ok) }
       r = try await roster(client, "2026-11-25")
       #expect(states(r) == ["21CS001=manual", "21CS002=present+late"])
@@ -442,9 +451,13 @@ struct RouterTests {
       ) { #expect(String(buffer: $0.body).contains("class_starts: no class 'XX'")) }
       #expect(try f.count("SELECT count(*) FROM audit_log WHERE action = 'calendar changed'") == 1)
       // People enrolled later are not absent before: 21CS001 enrolled on 2026-11-26.
-      try f.store.write { db in try db.execute(sql: "UPDATE people SET created_at = '2026-11-26 07:00:00.000' WHERE id = '21CS001'") }
-      try await client.execute(uri: "/api/calendar", method: .put, headers: admin,
-        body: ByteBuffer(string: #"{"weekdays":[1,2,3,4,5,6,7],"holidays":[],"class_starts":{"CS":""}}"#)) { #expect($0.status == .ok) }
+      try f.store.write { db in
+        try db.execute(sql: "UPDATE people SET created_at = '2026-11-26 07:00:00.000' WHERE id = '21CS001'")
+      }
+      try await client.execute(
+        uri: "/api/calendar", method: .put, headers: admin,
+        body: ByteBuffer(string: #"{"weekdays":[1,2,3,4,5,6,7],"holidays":[],"class_starts":{"CS":""}}"#)
+      ) { #expect($0.status == .ok) }
       #expect(states(try await roster(client, "2026-11-25")) == ["21CS002=present+late"])
       // The person page's report: rate over school days since enrolment.
       try await client.execute(uri: "/api/people/21CS002/report?from=2026-11-24&to=2026-11-25", method: .get, headers: viewer) {
@@ -453,7 +466,9 @@ struct RouterTests {
         #expect(report["rate"] as? Double == 0.5 && report["late"] as? Int == 1)
       }
       // The summary export follows the calendar: sessions are the school days since enrolment.
-      try await client.execute(uri: "/api/export/summary.csv?class=CS&from=2026-11-24&to=2026-11-25", method: .get, headers: viewer) {
+      try await client.execute(
+        uri: "/api/export/summary.csv?class=CS&from=2026-11-24&to=2026-11-25", method: .get, headers: viewer
+      ) {
         let lines = String(buffer: $0.body).split(separator: "\r\n").map(String.init)
         #expect(lines[1] == "21CS001,Barack Obama,1,0,0.00", "enrolled after the range: no sessions")
         #expect(lines[2].hasSuffix(",1,2,50.00"))
@@ -461,7 +476,9 @@ struct RouterTests {
     }
   }
 
-  @Test("unknown faces: the snapshot for admins only, enrol as a new person, \"this is\" a person, dismiss; snapshots deleted when dealt with or after the retention period")
+  @Test(
+    "unknown faces: the snapshot for admins only, enrol as a new person, \"this is\" a person, dismiss; snapshots deleted when dealt with or after the retention period"
+  )
   func unknownFaces() async throws {
     let f = try Fixture()
     try f.unknownFace(photo: "grace_hopper.jpg")
@@ -472,8 +489,10 @@ struct RouterTests {
     let viewer = HTTPFields.bearer(f.viewerToken)
     let ids = try f.store.reader { db in try Int64.fetchAll(db, sql: "SELECT id FROM unknown_faces ORDER BY id") }
     let snapshotFile = { @Sendable (id: Int64) throws -> String? in
-      try f.store.reader { db in try String.fetchOne(db, sql: "SELECT media_path FROM unknown_faces WHERE id = ?", arguments: [id]) }
-        .map { "\(f.folder)/media/\($0)" }
+      try f.store.reader { db in
+        try String.fetchOne(db, sql: "SELECT media_path FROM unknown_faces WHERE id = ?", arguments: [id])
+      }
+      .map { "\(f.folder)/media/\($0)" }
     }
     let grace = try #require(try snapshotFile(ids[0]))
     #expect(FileManager.default.fileExists(atPath: grace))
@@ -482,7 +501,8 @@ struct RouterTests {
         let items = (try json($0.body) as? [String: Any])?["items"] as? [[String: Any]] ?? []
         #expect(items.count == 3)
         #expect(
-          items.allSatisfy { ($0["snapshot"] as? String) == nil && ($0["media_path"] as? String) == nil }, "a viewer is never shown a face")
+          items.allSatisfy { ($0["snapshot"] as? String) == nil && ($0["media_path"] as? String) == nil },
+          "a viewer is never shown a face")
         #expect(items.last?["nearest_name"] as? String == "Barack Obama")
       }
       try await client.execute(uri: "/api/unknown-faces/\(ids[0])/snapshot", method: .get, headers: viewer) {
@@ -507,7 +527,8 @@ struct RouterTests {
       ) { #expect($0.status == .ok) }
       let hopper = try #require(try f.store.person("21CS009"))
       #expect(hopper.samples == 1 && hopper.classes == ["CS"])
-      #expect(!FileManager.default.fileExists(atPath: grace), "the snapshot is deleted once dealt with (the face is now her sample)")
+      #expect(
+        !FileManager.default.fileExists(atPath: grace), "the snapshot is deleted once dealt with (the face is now her sample)")
       try await client.execute(
         uri: "/api/unknown-faces/\(ids[0])/enrol", method: .post, headers: admin,
         body: ByteBuffer(string: #"{"person_id":"21CS010","name":"Again"}"#)
@@ -515,19 +536,24 @@ struct RouterTests {
       // "This is Barack Obama": the second becomes one more of his samples.
       let before = try #require(try f.store.person("21CS001")).samples
       try await client.execute(
-        uri: "/api/unknown-faces/\(ids[1])/assign", method: .post, headers: admin, body: ByteBuffer(string: #"{"person_id":"21CS001"}"#)
+        uri: "/api/unknown-faces/\(ids[1])/assign", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS001"}"#)
       ) { #expect($0.status == .ok) }
       #expect(try #require(try f.store.person("21CS001")).samples == before + 1)
       // Dismissed: the snapshot goes at once.
       let happy = try #require(try snapshotFile(ids[2]))
-      try await client.execute(uri: "/api/unknown-faces/\(ids[2])/dismiss", method: .post, headers: admin) { #expect($0.status == .ok) }
+      try await client.execute(uri: "/api/unknown-faces/\(ids[2])/dismiss", method: .post, headers: admin) {
+        #expect($0.status == .ok)
+      }
       #expect(!FileManager.default.fileExists(atPath: happy))
       try await client.execute(uri: "/api/unknown-faces", method: .get, headers: admin) {
         let items = (try json($0.body) as? [String: Any])?["items"] as? [[String: Any]] ?? []
         #expect(items.isEmpty, "dealt with, none is listed")
       }
       #expect(
-        try f.count("SELECT count(*) FROM audit_log WHERE action IN ('unknown face enrolled', 'unknown face assigned', 'unknown face dismissed')") == 3)
+        try f.count(
+          "SELECT count(*) FROM audit_log WHERE action IN ('unknown face enrolled', 'unknown face assigned', 'unknown face dismissed')"
+        ) == 3)
     }
     // The retention sweep (att-serve runs it at start and every hour): the 40-day-old snapshot
     // goes, a fresh one stays.
@@ -544,7 +570,8 @@ struct RouterTests {
     #expect(try f.count("SELECT count(*) FROM unknown_faces WHERE media_path IS NOT NULL") == 1)
     // A snapshot that is not a JPEG is refused, naming the field.
     let bad = try f.handler.apply(
-      .unknownFace(UnknownFaceMessage(deviceID: "cam-1", capturedAt: CapturedTime.string(from: Date()), jpeg: Data("GIF89a".utf8))))
+      .unknownFace(
+        UnknownFaceMessage(deviceID: "cam-1", capturedAt: CapturedTime.string(from: Date()), jpeg: Data("GIF89a".utf8))))
     guard case .rejected(let reason) = bad.outcome else { Issue.record("\(bad.outcome)"); return }
     #expect(reason.contains("'jpeg' is not JPEG data"))
   }

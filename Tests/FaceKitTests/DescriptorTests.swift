@@ -1,6 +1,6 @@
+import AttTestSupport
 import FaceKit
 import Foundation
-import AttTestSupport
 import Testing
 
 @Suite("Face descriptors", .testThreads)

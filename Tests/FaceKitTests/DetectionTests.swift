@@ -1,5 +1,5 @@
-import FaceKit
 import AttTestSupport
+import FaceKit
 import Testing
 
 @Suite("Face detection and landmarks", .testThreads)

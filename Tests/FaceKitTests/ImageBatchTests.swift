@@ -1,7 +1,7 @@
+import AttTestSupport
 import FaceKit
 import Foundation
 import Synchronization
-import AttTestSupport
 import Testing
 
 @Suite("Batches over many files", .testThreads)

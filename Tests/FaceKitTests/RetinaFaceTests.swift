@@ -32,7 +32,9 @@ struct RetinaFaceTests {
     #expect(abs((found.first?.box.width ?? 0) - 24) <= 6)
   }
 
-  @Test("group photos: at least the faces HOG finds", arguments: ["obama_and_biden.jpg", "two_people.jpg", "bbt4.jpg", "2007_007763.jpg"])
+  @Test(
+    "group photos: at least the faces HOG finds",
+    arguments: ["obama_and_biden.jpg", "two_people.jpg", "bbt4.jpg", "2007_007763.jpg"])
   func groups(name: String) throws {
     let image = try Image(contentsOfFile: Fixtures.group(name))
     #expect(try Self.detector().detect(in: image).count >= HOGFaceDetector(upsample: 1).detect(in: image).count)
@@ -66,7 +68,10 @@ struct RetinaFaceTests {
     }
     let real = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.models.path(of: .retinaFace)))
     let corrupt = "\(folder)/retinaface-mobilenet0.25.onnx"
-    for bytes in [real.prefix(real.count / 2), Data("not a network".utf8), try Data(contentsOf: URL(fileURLWithPath: try Fixtures.models.path(of: .landmarks5))).prefix(4096)] {
+    for bytes in [
+      real.prefix(real.count / 2), Data("not a network".utf8),
+      try Data(contentsOf: URL(fileURLWithPath: try Fixtures.models.path(of: .landmarks5))).prefix(4096),
+    ] {
       try bytes.write(to: URL(fileURLWithPath: corrupt))
       do {
         _ = try RetinaFaceDetector(modelPath: corrupt)

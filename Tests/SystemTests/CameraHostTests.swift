@@ -131,7 +131,8 @@ struct CameraHostTests {
     // The camera host: a folder with the clip, the broker's URL and the camera token, nothing else.
     let cameraEnvironment = ["MQ_URL": site.mq, "ATT_GALLERY": "http://127.0.0.1:\(site.port)", "ATT_TOKEN": cameraToken]
     let camera = try ToolRun.start(
-      "att-take", ["--source", clip, "--real-time", "--liveness", "off", "--device", "gate-1", "--name", "Main gate", "--status-every", "1"],
+      "att-take",
+      ["--source", clip, "--real-time", "--liveness", "off", "--device", "gate-1", "--name", "Main gate", "--status-every", "1"],
       in: site.camera, environment: cameraEnvironment)
     defer { kill(camera.pid, SIGKILL) }
     #expect(camera.waitFor(stderr: "gallery from http://127.0.0.1:\(site.port)/: 1 people / 2 embeddings"), "\(camera.snapshot)")
@@ -170,7 +171,9 @@ struct CameraHostTests {
     let kit = try site.embeddings(of: "KIT")
     try #require(kit.count == 2)
     #expect(
-      site.cameraFiles().contains { $0.0 == "data/gallery-cache.json" && $0.1.range(of: Data(kit[0].base64EncodedString().utf8)) != nil },
+      site.cameraFiles().contains {
+        $0.0 == "data/gallery-cache.json" && $0.1.range(of: Data(kit[0].base64EncodedString().utf8)) != nil
+      },
       "the cache holds Kit's embeddings while he is enrolled")
 
     // An admin removes him on the server: gone from the camera's memory and disk within seconds.
@@ -180,7 +183,9 @@ struct CameraHostTests {
     let erased = Date().timeIntervalSince(removing)
     let afterRemoval = camera.snapshot.components(separatedBy: "gallery reloaded: 1 people").last ?? ""
     // Two more visits of Kit pass (unknown now), and nobody is recognised as him again.
-    #expect(camera.waitFor(stderr: "gallery reloaded: 1 people", thenCount: "unknown face", atLeast: 2, seconds: 60), "\(camera.snapshot)")
+    #expect(
+      camera.waitFor(stderr: "gallery reloaded: 1 people", thenCount: "unknown face", atLeast: 2, seconds: 60),
+      "\(camera.snapshot)")
     let later = camera.snapshot.components(separatedBy: "gallery reloaded: 1 people").last ?? afterRemoval
     #expect(!later.contains("KIT (Kit Harington)"), "Kit is no longer recognised: \(later)")
     for (name, data) in site.cameraFiles() {
@@ -193,7 +198,11 @@ struct CameraHostTests {
       }
       if name.hasSuffix("gallery-cache.json") { #expect(data.range(of: Data("\"KIT\"".utf8)) == nil, "Kit's id in the cache") }
     }
-    Console.note(String(format: "an enrolment reached the camera %.1f s after the broker took it (att-worker's embeddings included), a removal %.1f s after the DELETE", reached, erased))
+    Console.note(
+      String(
+        format:
+          "an enrolment reached the camera %.1f s after the broker took it (att-worker's embeddings included), a removal %.1f s after the DELETE",
+        reached, erased))
 
     // The camera dies (kill -9): its status goes stale.
     kill(camera.pid, SIGKILL)
@@ -210,7 +219,8 @@ struct CameraHostTests {
     serve = nil
     let short = "\(site.camera)/short.avi"
     try TestVideo.make(short, shots: [.still("\(CameraHostTests.people)/barack_obama/obama.jpg", frames: 30)], fps: 10)
-    let offline = try ToolRun.run("att-take", ["--source", short, "--liveness", "off", "--device", "gate-1"], in: site.camera, environment: cameraEnvironment)
+    let offline = try ToolRun.run(
+      "att-take", ["--source", short, "--liveness", "off", "--device", "gate-1"], in: site.camera, environment: cameraEnvironment)
     #expect(offline.status == 0, "\(offline.stderr)")
     #expect(offline.stderr.contains("cannot be reached"), "\(offline.stderr)")
     #expect(offline.stderr.contains("running from the cache data/gallery-cache.json (1 people"), "\(offline.stderr)")
@@ -253,7 +263,10 @@ extension CameraHostTests {
     let removed = try ToolRun.run("att-register", ["remove", "KIT"], in: site.server, environment: direct)
     #expect(removed.status == 0, "\(removed.stderr)")
     #expect(camera.waitFor(stderr: "gallery reloaded: 1 people", seconds: 20), "\(camera.snapshot)")
-    Console.note(String(format: "without events, a removal reached the camera %.1f s after att-register remove started", Date().timeIntervalSince(removing)))
+    Console.note(
+      String(
+        format: "without events, a removal reached the camera %.1f s after att-register remove started",
+        Date().timeIntervalSince(removing)))
     let cache = FileManager.default.contents(atPath: "\(site.camera)/data/gallery-cache.json") ?? Data()
     #expect(cache.range(of: Data("\"KIT\"".utf8)) == nil && cache.range(of: Data("\"OBAMA\"".utf8)) != nil)
     // SIGTERM: the last status says stopped, and the server shows it offline at once.

@@ -115,19 +115,24 @@ struct CommandLineTests {
     }
     let commands = [
       ["att-register"], ["att-register", "import"], ["att-register", "add"], ["att-extract"], ["att-extract", "update"],
-      ["att-extract", "embed"], ["att-take"], ["att-worker"], ["att-serve"], ["att-serve", "export"], ["att-liveness", "eval-video"],
+      ["att-extract", "embed"], ["att-take"], ["att-worker"], ["att-serve"], ["att-serve", "export"],
+      ["att-liveness", "eval-video"],
     ]
     for command in commands {
       let help = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"])
       #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(command): \(help.stderr)")
       let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
       #expect(
-        flat.range(of: #"\(default: [^)]*\)\. \(default:"#, options: .regularExpression) == nil, "\(command): a default stated twice")
+        flat.range(of: #"\(default: [^)]*\)\. \(default:"#, options: .regularExpression) == nil,
+        "\(command): a default stated twice")
     }
     // Options that do not apply are not offered: a list or an export sends no message and writes no image.
-    for command in [["att-register", "list"], ["att-serve", "export"], ["att-serve", "user", "add"], ["att-serve", "token", "add"]] {
+    for command in [
+      ["att-register", "list"], ["att-serve", "export"], ["att-serve", "user", "add"], ["att-serve", "token", "add"],
+    ] {
       let help = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"]).stdout
-      #expect(help.contains("--db") && !help.contains("--mq") && !help.contains("--spool") && !help.contains("--media"), "\(command)")
+      #expect(
+        help.contains("--db") && !help.contains("--mq") && !help.contains("--spool") && !help.contains("--media"), "\(command)")
     }
     // ...but an older command line that gives one still works, and is told it is ignored.
     let folder = try Checkout.scratchFolder("old-options")

@@ -1,6 +1,6 @@
+import AttEvaluation
 import AttTestSupport
 import AttendanceKit
-import AttEvaluation
 import FaceKit
 import Foundation
 import Testing

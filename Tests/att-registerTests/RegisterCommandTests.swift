@@ -132,8 +132,12 @@ struct RegisterCommandTests {
     let store = try site.store
     #expect(try store.person("21CS001") == nil)
 
-    let keep = try site.register(["remove", "person_2", "--keep-attendance"])
-    #expect(keep.status == 0 && keep.stdout.contains("attendance kept"))
+    let keep = try site.register(["remove", "person_2", "--keep-attendance", "--json"])
+    #expect(keep.status == 0, "\(keep.stderr)")
+    // --json gives every field, snake_case.
+    let removed = try JSONSerialization.jsonObject(with: Data(keep.stdout.utf8)) as? [String: Any]
+    #expect(removed?["person_id"] as? String == "person_2" && removed?["attendance_deleted"] as? Int == 0)
+    #expect(removed?["name"] is String && removed?["samples"] is Int && removed?["embeddings"] is Int)
     let kept = try #require(try store.person("person_2"))
     #expect(!kept.active && kept.samples == 0 && kept.embeddings == 0)
     #expect(!FileManager.default.fileExists(atPath: "\(site.folder)/media/person_2"))

@@ -42,12 +42,16 @@ struct FaultTests {
   func enrol(in folder: String) throws {
     let enrol = try ToolRun.run(
       "att-register",
-      ["add", "--id", "P1", "--name", "Ann", "--source", "\(Checkout.shared)/faces/people/barack_obama", "--count", "1",
-       "--no-extract"], in: folder)
+      [
+        "add", "--id", "P1", "--name", "Ann", "--source", "\(Checkout.shared)/faces/people/barack_obama", "--count", "1",
+        "--no-extract",
+      ], in: folder)
     #expect(enrol.status == 0, "\(enrol.stderr)")
   }
 
-  @Test("a poisoned queue: every poison message (the empty body first) is dead-lettered exactly once with its cause; the good ones behind it are applied")
+  @Test(
+    "a poisoned queue: every poison message (the empty body first) is dead-lettered exactly once with its cause; the good ones behind it are applied"
+  )
   func poisonCorpus() throws {
     let url = try Broker.freshVirtualHost()
     let folder = try Checkout.scratchFolder("poison")
@@ -80,8 +84,9 @@ struct FaultTests {
       #expect(reasons.contains { $0.contains(poison.reason) }, "a dead letter says '\(poison.reason)'")
     }
     #expect(parked.filter { ($0["body"] as? String) == "" }.count == 2, "the empty bodies are kept as they came")
-    #expect(try ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: ["MQ_URL": url]).lines.count
-      == corpus.count, "list leaves them parked")
+    #expect(
+      try ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: ["MQ_URL": url]).lines.count
+        == corpus.count, "list leaves them parked")
   }
 
   @Test(

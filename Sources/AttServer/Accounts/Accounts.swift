@@ -62,7 +62,8 @@ public struct Accounts: Sendable {
   /// Keeps a new session (its id's SHA-256), and forgets expired ones.
   public func start(_ session: SessionSigner.Session, now: Date = Date()) throws {
     try store.startSession(
-      SignInSession(idSHA256: Data(session.id.utf8).sha256Hex, userName: session.name, createdAt: now, expiresAt: session.expires))
+      SignInSession(idSHA256: Data(session.id.utf8).sha256Hex, userName: session.name, createdAt: now, expiresAt: session.expires)
+    )
   }
 
   /// The current role of the session's account, or nil when the session was ended (signed out, the

@@ -67,7 +67,8 @@ final class Server: Sendable {
       .addRoutes(people: api, admin: admin)
     CalendarController(store: store, database: database).addRoutes(people: api, admin: admin)
     UnknownFacesController(
-      store: store, media: settings.media, database: database, changes: changes, snapshotDays: settings.snapshotDays, logger: logger
+      store: store, media: settings.media, database: database, changes: changes, snapshotDays: settings.snapshotDays,
+      logger: logger
     ).addRoutes(people: api, admin: admin)
     ExportController(store: store, database: database).addRoutes(people: api)
     AuditController(store: store, database: database).addRoutes(admin: admin)

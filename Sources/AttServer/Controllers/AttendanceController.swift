@@ -76,10 +76,13 @@ struct AttendanceController: Sendable {
 
   /// A manual attendance record (a person the camera missed).
   func markPresent(_ c: Correction, _ context: AppContext) throws -> Response {
-    if let note = c.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    if let note = c.note, let problem = MessageLimits.checkNote(note) {
+      throw HTTPError(.badRequest, message: "note: \(problem)")
+    }
     if let problem = PersonIdentity.validate(id: c.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
     guard let day = Day(c.day) else {
-      throw HTTPError(.badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
+      throw HTTPError(
+        .badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
     }
     let time = c.time ?? "09:00"
     guard let clock = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
@@ -100,7 +103,8 @@ struct AttendanceController: Sendable {
     let id = try context.numericID("attendance")
     let note = try Query(request).text("note")
     if let note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
-    return try changes.correct(CorrectionMessage(action: .deleteRecord, actor: Changes.actor(context), note: note, attendanceID: id))
+    return try changes.correct(
+      CorrectionMessage(action: .deleteRecord, actor: Changes.actor(context), note: note, attendanceID: id))
   }
 
   struct Excuse: Decodable {
@@ -117,14 +121,18 @@ struct AttendanceController: Sendable {
   }
 
   func excuse(_ excuse: Excuse, _ context: AppContext) throws -> CorrectionMessage {
-    if let problem = PersonIdentity.validate(id: excuse.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(id: excuse.personID) {
+      throw HTTPError(.badRequest, message: "person_id: \(problem)")
+    }
     guard Day(excuse.day) != nil else {
       throw HTTPError(.badRequest, message: "day: '\(LogText.safe(excuse.day, limit: 40))' is not a date (YYYY-MM-DD)")
     }
     if let classID = excuse.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
-    if let note = excuse.note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    if let note = excuse.note, let problem = MessageLimits.checkNote(note) {
+      throw HTTPError(.badRequest, message: "note: \(problem)")
+    }
     return CorrectionMessage(
       action: .excuse, actor: Changes.actor(context), personID: excuse.personID, classID: excuse.classID, day: excuse.day,
       note: excuse.note)

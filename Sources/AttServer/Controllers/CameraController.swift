@@ -32,7 +32,9 @@ struct CameraController: Sendable {
     }
     var since: GalleryVersion?
     if let text = try q.text("since") {
-      guard let version = GalleryVersion(text) else { throw q.bad("since", "give the version a gallery came with (GALLERY:NUMBER)") }
+      guard let version = GalleryVersion(text) else {
+        throw q.bad("since", "give the version a gallery came with (GALLERY:NUMBER)")
+      }
       since = version
     }
     let current = try store.galleryVersion()
@@ -45,7 +47,8 @@ struct CameraController: Sendable {
     return Response(
       status: .ok,
       headers: [
-        .contentType: "application/json", .eTag: Self.etag(update.galleryVersion, model: model), .cacheControl: "private, no-cache",
+        .contentType: "application/json", .eTag: Self.etag(update.galleryVersion, model: model),
+        .cacheControl: "private, no-cache",
       ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
   }
 
@@ -116,8 +119,11 @@ struct CameraController: Sendable {
     for camera in reported {
       text += "att_camera_frames_per_second{device=\"\(Self.label(camera.id))\"} \(camera.status?.framesPerSecond ?? 0)\n"
     }
-    text += "# HELP att_camera_dropped_frames Frames the camera dropped since it started.\n# TYPE att_camera_dropped_frames gauge\n"
-    for camera in reported { text += "att_camera_dropped_frames{device=\"\(Self.label(camera.id))\"} \(camera.status?.dropped ?? 0)\n" }
+    text +=
+      "# HELP att_camera_dropped_frames Frames the camera dropped since it started.\n# TYPE att_camera_dropped_frames gauge\n"
+    for camera in reported {
+      text += "att_camera_dropped_frames{device=\"\(Self.label(camera.id))\"} \(camera.status?.dropped ?? 0)\n"
+    }
     text += "# HELP att_camera_report_age_seconds Seconds since the camera's last report.\n"
     text += "# TYPE att_camera_report_age_seconds gauge\n"
     for camera in reported {

@@ -55,7 +55,9 @@ extension AppContext {
 
   /// A numeric `:id` (an unknown face, an attendance record), checked; `what` names it in the error.
   func numericID(_ what: String) throws -> Int64 {
-    guard let id = parameters.get("id", as: Int64.self) else { throw HTTPError(.badRequest, message: "\(what) id must be a number") }
+    guard let id = parameters.get("id", as: Int64.self) else {
+      throw HTTPError(.badRequest, message: "\(what) id must be a number")
+    }
     return id
   }
 }

@@ -12,6 +12,7 @@ struct PageController: Sendable {
 
   func page(_ bytes: [UInt8], type: String) -> Response {
     Response(
-      status: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+      status: .ok, headers: [.contentType: type, .cacheControl: "no-store"],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 }

@@ -123,7 +123,8 @@ struct PeopleController: Sendable {
     if let problem = PersonIdentity.validate(name: change.name) { throw HTTPError(.badRequest, message: problem) }
     _ = try existing(id)
     let actor = Changes.actor(context)
-    return try changes.deliver(.renamePerson(RenamePersonMessage(personID: id, name: change.name, actor: actor)), by: actor, "rename \(id)")
+    return try changes.deliver(
+      .renamePerson(RenamePersonMessage(personID: id, name: change.name, actor: actor)), by: actor, "rename \(id)")
   }
 
   func remove(_ request: Request, _ context: AppContext) throws -> Response {

@@ -83,7 +83,8 @@ struct SessionController: Sendable {
       try? await Task.sleep(for: .seconds(1))
       metrics.countLoginRefusal()
       var response = loginPage(
-        error: "The server is busy with other sign-ins. Try again in a few seconds.", status: .serviceUnavailable, name: form.name)
+        error: "The server is busy with other sign-ins. Try again in a few seconds.", status: .serviceUnavailable, name: form.name
+      )
       response.headers[.retryAfter] = "2"
       return response
     }

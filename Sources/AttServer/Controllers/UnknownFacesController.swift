@@ -83,7 +83,9 @@ struct UnknownFacesController: Sendable {
   func enrol(_ request: Request, _ context: AppContext) async throws -> Response {
     let enrolment = try await request.decode(as: Enrolment.self, context: context)
     let id = try context.numericID("unknown face")
-    if let problem = PersonIdentity.validate(id: enrolment.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(id: enrolment.personID) {
+      throw HTTPError(.badRequest, message: "person_id: \(problem)")
+    }
     if let problem = PersonIdentity.validate(name: enrolment.name) { throw HTTPError(.badRequest, message: "name: \(problem)") }
     if let classID = enrolment.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
@@ -91,7 +93,8 @@ struct UnknownFacesController: Sendable {
     let actor = Changes.actor(context)
     return try await database.run {
       if try store.person(enrolment.personID) != nil {
-        throw HTTPError(.conflict, message: "'\(enrolment.personID)' is already enrolled: use \"this is\" to add the face to them")
+        throw HTTPError(
+          .conflict, message: "'\(enrolment.personID)' is already enrolled: use \"this is\" to add the face to them")
       }
       return try register(
         id, personID: enrolment.personID, name: enrolment.name, classID: enrolment.classID, resolution: "enrolled", actor: actor)
@@ -110,7 +113,9 @@ struct UnknownFacesController: Sendable {
   func assign(_ request: Request, _ context: AppContext) async throws -> Response {
     let assignment = try await request.decode(as: Assignment.self, context: context)
     let id = try context.numericID("unknown face")
-    if let problem = PersonIdentity.validate(id: assignment.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
+    if let problem = PersonIdentity.validate(id: assignment.personID) {
+      throw HTTPError(.badRequest, message: "person_id: \(problem)")
+    }
     let actor = Changes.actor(context)
     return try await database.run {
       guard let person = try store.person(assignment.personID), person.active else {
@@ -120,16 +125,21 @@ struct UnknownFacesController: Sendable {
     }
   }
 
-  func register(_ id: Int64, personID: String, name: String, classID: String?, resolution: String, actor: String) throws -> Response {
+  func register(_ id: Int64, personID: String, name: String, classID: String?, resolution: String, actor: String) throws
+    -> Response
+  {
     guard let face = try store.unknownFace(id) else { throw HTTPError(.notFound, message: "no unknown face \(id)") }
-    guard face.resolution == nil else { throw HTTPError(.conflict, message: "unknown face \(id) was already \(face.resolution!)") }
+    guard face.resolution == nil else {
+      throw HTTPError(.conflict, message: "unknown face \(id) was already \(face.resolution!)")
+    }
     guard let path = face.mediaPath, let jpeg = FileManager.default.contents(atPath: media.fullPath(path)) else {
       throw HTTPError(.unprocessableContent, message: "no snapshot is kept for unknown face \(id) (snapshots off, or expired)")
     }
     let receipt = try changes.delivery.deliver(
       .register(
         RegisterMessage(
-          personID: personID, name: name, faces: [FaceCrop(jpeg: jpeg)], source: "unknown face \(id) (\(face.deviceID ?? "camera"))",
+          personID: personID, name: name, faces: [FaceCrop(jpeg: jpeg)],
+          source: "unknown face \(id) (\(face.deviceID ?? "camera"))",
           capturedAt: face.capturedAt, classID: classID)))
     if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
       throw HTTPError(.unprocessableContent, message: reason)

@@ -47,7 +47,8 @@ extension RequireIdentity {
     let originPort = url.port ?? (url.scheme == "https" ? 443 : 80)
     var requestHost = authority.lowercased()
     var requestPort = tls ? 443 : 80
-    if let colon = requestHost.lastIndex(of: ":"), !requestHost.hasSuffix("]"), let port = Int(requestHost[colon...].dropFirst()) {
+    if let colon = requestHost.lastIndex(of: ":"), !requestHost.hasSuffix("]"), let port = Int(requestHost[colon...].dropFirst())
+    {
       requestPort = port
       requestHost = String(requestHost[..<colon])
     }

@@ -45,7 +45,8 @@ public struct GalleryCache: Sendable {
     precondition(gallery.full, "the cache holds whole galleries")
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      try FileManager.default.createDirectory(
+        atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
     let data = try GalleryUpdate.encoder.encode(gallery)
     if scrubbing { DurableFile.scrub(path) }

@@ -52,7 +52,9 @@ public struct GalleryUpdate: Sendable, Codable, Equatable {
   public func applied(to base: GalleryUpdate?) throws(GalleryUpdateError) -> GalleryUpdate {
     if full { return self }
     guard let base else { throw .deltaWithoutBase }
-    guard base.gallery == gallery, base.model == model else { throw .foreignDelta(base: base.galleryVersion, delta: galleryVersion) }
+    guard base.gallery == gallery, base.model == model else {
+      throw .foreignDelta(base: base.galleryVersion, delta: galleryVersion)
+    }
     let replaced = Set(people.map(\.id)).union(removed)
     let kept = base.people.filter { !replaced.contains($0.id) }
     let merged = (kept + people).sorted { $0.id < $1.id }

@@ -287,7 +287,9 @@ public struct MessageHandler: Sendable {
         guard let captured = CapturedTime(m.capturedAt!) else {
           return rejected("correction \(m.id): captured_at '\(m.capturedAt!)' is not ISO 8601 with a UTC offset")
         }
-        guard let active = try tx.personIsActive(person) else { return rejected("correction \(m.id): unknown person '\(person)'") }
+        guard let active = try tx.personIsActive(person) else {
+          return rejected("correction \(m.id): unknown person '\(person)'")
+        }
         guard active else { return rejected("correction \(m.id): person '\(person)' has been removed") }
         if let existing = try tx.dayRecord(personID: person, classID: m.classID, localDay: captured.localDay, direction: "in") {
           let by = existing.markedBy.map { "marked by \($0)" } ?? "seen by \(existing.deviceID ?? "a camera")"

@@ -57,10 +57,19 @@ extension Message {
   private static func reason(_ expected: Any.Type?, _ context: DecodingError.Context) -> String {
     var text = "is invalid: \(context.debugDescription)"
     if let expected {
-      let name = expected == String.self ? "a string" : expected == Double.self ? "a number"
-        : expected == Bool.self ? "true or false" : expected == Int.self ? "a whole number"
-        : String(describing: expected).hasPrefix("Array") ? "an array" : String(describing: expected).hasPrefix("Dictionary")
-          ? "an object" : "\(expected)"
+      let name =
+        expected == String.self
+        ? "a string"
+        : expected == Double.self
+          ? "a number"
+          : expected == Bool.self
+            ? "true or false"
+            : expected == Int.self
+              ? "a whole number"
+              : String(describing: expected).hasPrefix("Array")
+                ? "an array"
+                : String(describing: expected).hasPrefix("Dictionary")
+                  ? "an object" : "\(expected)"
       text = "must be \(name) (\(context.debugDescription))"
     }
     if let underlying = context.underlyingError { text += ": \(underlying)" }
@@ -111,7 +120,8 @@ extension Message {
 
   private static func path(_ keys: [any CodingKey]) -> String {
     guard !keys.isEmpty else { return "(message)" }
-    return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(
+      of: ".[", with: "[")
   }
 
   private static func describe(_ error: any Error) -> String {

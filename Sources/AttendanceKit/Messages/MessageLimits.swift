@@ -140,7 +140,10 @@ extension Message {
       if let personID = m.personID { try id(personID, "person_id") }
       if let classID = m.classID { try id(classID, "class") }
       if let day = m.day, Day(day) == nil {
-        throw fail("day", "'\(day.prefix(40))' is not a date (YYYY-MM-DD, years \(MessageLimits.years.lowerBound)-\(MessageLimits.years.upperBound))")
+        throw fail(
+          "day",
+          "'\(day.prefix(40))' is not a date (YYYY-MM-DD, years \(MessageLimits.years.lowerBound)-\(MessageLimits.years.upperBound))"
+        )
       }
       if let capturedAt = m.capturedAt { try time(capturedAt, "captured_at") }
       if let note = m.note, let problem = MessageLimits.checkNote(note) { throw fail("note", problem) }

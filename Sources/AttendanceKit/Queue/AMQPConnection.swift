@@ -74,7 +74,9 @@ public final class AMQPConnection {
     defer { Glibc.close(fd) }
     var limit = timeval(tv_sec: 2, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    if connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return "the connection failed, then succeeded on a retry" }
+    if connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 {
+      return "the connection failed, then succeeded on a retry"
+    }
     return String(cString: strerror(errno)).lowercased()
   }
 
@@ -291,7 +293,8 @@ public final class AMQPConnection {
         var code: Int32 = 0
         var text = [CChar](repeating: 0, count: 512)
         if att_amqp_close_reason(state, &code, &text, text.count) >= 0 {
-          throw .connectionLost(broker.description, reason: "\(doing): the broker closed the connection: \(Self.string(text)) (\(code))")
+          throw .connectionLost(
+            broker.description, reason: "\(doing): the broker closed the connection: \(Self.string(text)) (\(code))")
         }
       }
       if reply.library_error == AMQP_STATUS_SOCKET_ERROR.rawValue, errno != 0 {

@@ -145,7 +145,9 @@ public struct TrackLiveness: Sendable {
   }
 
   /// The context cue on one pair: the face's box from its landmarks in the earlier frame.
-  private mutating func observeContext(from earlier: (points: [Point], frame: Image, time: Double), to frame: Image, points: [Point]) {
+  private mutating func observeContext(
+    from earlier: (points: [Point], frame: Image, time: Double), to frame: Image, points: [Point]
+  ) {
     let xs = earlier.points.map(\.x), ys = earlier.points.map(\.y)
     let box = FaceBox(
       left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))

@@ -121,7 +121,8 @@ extension AttendanceStore {
 
   /// Gives a camera a name and a location (nil leaves one as it is, "" clears it), with the audit
   /// record in the same transaction. False when there is no such camera.
-  public func describeCamera(_ id: String, name: String?, location: String?, actor: String, at now: Date = Date()) throws -> Bool {
+  public func describeCamera(_ id: String, name: String?, location: String?, actor: String, at now: Date = Date()) throws -> Bool
+  {
     try writer.write { db in
       guard let before = try Row.fetchOne(db, sql: "SELECT name, location FROM devices WHERE id = ?", arguments: [id]) else {
         return false

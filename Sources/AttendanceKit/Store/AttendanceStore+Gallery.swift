@@ -16,7 +16,8 @@ extension AttendanceStore {
   public func galleryVersion() throws -> GalleryVersion {
     try writer.read { db in
       GalleryVersion(
-        gallery: try Self.galleryID(db), sequence: try Int64.fetchOne(db, sql: "SELECT ifnull(max(seq), 0) FROM gallery_changes") ?? 0)
+        gallery: try Self.galleryID(db),
+        sequence: try Int64.fetchOne(db, sql: "SELECT ifnull(max(seq), 0) FROM gallery_changes") ?? 0)
     }
   }
 

@@ -111,7 +111,9 @@ extension AttendanceStore {
             """, arguments: [classID])
         let members = Set(people.map { $0["id"] as String })
         for id in attended.keys.sorted() where !members.contains(id) {
-          if let row = try Row.fetchOne(db, sql: "SELECT id, name, created_at FROM people WHERE id = ? AND active = 1", arguments: [id]) {
+          if let row = try Row.fetchOne(
+            db, sql: "SELECT id, name, created_at FROM people WHERE id = ? AND active = 1", arguments: [id])
+          {
             people.append(row)
           }
         }

@@ -108,7 +108,8 @@ extension AttendanceStore {
     }
     // Files no row names.
     let folder = media.fullPath(MediaLibrary.unknownFolder)
-    let named = Set(try reader { db in try String.fetchAll(db, sql: "SELECT media_path FROM unknown_faces WHERE media_path IS NOT NULL") })
+    let named = Set(
+      try reader { db in try String.fetchAll(db, sql: "SELECT media_path FROM unknown_faces WHERE media_path IS NOT NULL") })
     for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
       let path = "\(MediaLibrary.unknownFolder)/\(file)"
       guard !named.contains(path), let attributes = try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(file)"),
@@ -121,6 +122,7 @@ extension AttendanceStore {
 
   /// Whether another open unknown face still names the same snapshot file (the same picture twice).
   private func snapshotInUse(_ path: String) throws -> Bool {
-    try reader { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM unknown_faces WHERE media_path = ?", arguments: [path]) ?? false }
+    try reader { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM unknown_faces WHERE media_path = ?", arguments: [path]) ?? false
+    }
   }
 }

@@ -60,7 +60,8 @@ extension AttendanceStore {
   /// The media path of a person's first face sample (the dashboard's thumbnail, for admins), if any.
   public func thumbnailPath(_ personID: String) throws -> String? {
     try reader { db in
-      try String.fetchOne(db, sql: "SELECT media_path FROM face_samples WHERE person_id = ? ORDER BY id LIMIT 1", arguments: [personID])
+      try String.fetchOne(
+        db, sql: "SELECT media_path FROM face_samples WHERE person_id = ? ORDER BY id LIMIT 1", arguments: [personID])
     }
   }
 }

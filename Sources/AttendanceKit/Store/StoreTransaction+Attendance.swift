@@ -104,7 +104,8 @@ extension StoreTransaction {
   /// Withdraws exactly this excuse; false when there was none.
   public func withdrawExcuse(personID: String, classID: String, localDay: String) throws -> Bool {
     try db.execute(
-      sql: "DELETE FROM excusals WHERE person_id = ? AND class_id = ? AND local_day = ?", arguments: [personID, classID, localDay])
+      sql: "DELETE FROM excusals WHERE person_id = ? AND class_id = ? AND local_day = ?",
+      arguments: [personID, classID, localDay])
     return changes > 0
   }
 

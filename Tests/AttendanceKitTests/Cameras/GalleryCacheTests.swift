@@ -14,14 +14,18 @@ struct GalleryCacheTests {
   static let base = GalleryUpdate(
     gallery: "abc123", version: 4, model: EmbeddingModel.standard.id, full: true,
     people: [
-      .init(id: "A", name: "Ann", embeddings: [Self.vector(0.1), Self.vector(0.2)]), .init(id: "B", name: "Bo", embeddings: [Self.vector(0.3)]),
+      .init(id: "A", name: "Ann", embeddings: [Self.vector(0.1), Self.vector(0.2)]),
+      .init(id: "B", name: "Bo", embeddings: [Self.vector(0.3)]),
     ], removed: [])
 
   @Test("a delta replaces the people it names and drops the removed; one for another gallery is refused")
   func deltas() throws {
     let delta = GalleryUpdate(
       gallery: "abc123", version: 9, model: EmbeddingModel.standard.id, full: false,
-      people: [.init(id: "C", name: "Cy", embeddings: [Self.vector(0.4)]), .init(id: "A", name: "Ann B.", embeddings: [Self.vector(0.5)])],
+      people: [
+        .init(id: "C", name: "Cy", embeddings: [Self.vector(0.4)]),
+        .init(id: "A", name: "Ann B.", embeddings: [Self.vector(0.5)]),
+      ],
       removed: ["B"])
     let merged = try delta.applied(to: Self.base)
     #expect(merged.full && merged.version == 9)
@@ -30,7 +34,8 @@ struct GalleryCacheTests {
     let matcher = try GalleryMatcher(gallery: try merged.matchingGallery())
     #expect(matcher.people.map(\.id) == ["A", "C"] && matcher.embeddings == 2)
 
-    let foreign = GalleryUpdate(gallery: "other", version: 1, model: EmbeddingModel.standard.id, full: false, people: [], removed: [])
+    let foreign = GalleryUpdate(
+      gallery: "other", version: 1, model: EmbeddingModel.standard.id, full: false, people: [], removed: [])
     #expect(throws: GalleryUpdateError.foreignDelta(base: Self.base.galleryVersion, delta: foreign.galleryVersion)) {
       try foreign.applied(to: Self.base)
     }
@@ -52,7 +57,8 @@ struct GalleryCacheTests {
     let attributes = try FileManager.default.attributesOfItem(atPath: cache.path)
     #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     #expect(try cache.load(model: EmbeddingModel.standard.id) == Self.base)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/data") == ["gallery-cache.json"], "no temporary file left")
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: "\(folder)/data") == ["gallery-cache.json"], "no temporary file left")
 
     // The file is replaced without B; the old file's blocks were zeroed first (seen through a hard link).
     try FileManager.default.linkItem(atPath: cache.path, toPath: "\(folder)/old-inode")

@@ -1,7 +1,7 @@
+import AttTestSupport
 import FaceKit
 import Foundation
 import GRDB
-import AttTestSupport
 import Testing
 
 @testable import AttendanceKit

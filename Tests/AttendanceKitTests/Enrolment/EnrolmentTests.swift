@@ -1,6 +1,6 @@
+import AttTestSupport
 import FaceKit
 import Foundation
-import AttTestSupport
 import Testing
 
 @testable import AttendanceKit
@@ -159,7 +159,10 @@ struct EnrolmentTests {
     #expect(nearest.personID == "21CS001" && nearest.distance < 1e-5 && nearest.runnerUpDistance > 0.5)
     let other = try #require(gallery.nearest(to: probe, excluding: "21CS001"))
     #expect(other.personID == "21CS002" && other.name == "=Biden" && other.runnerUpDistance == .infinity)
-    #expect(gallery.nearest(to: probe, excluding: "21CS001").map { abs($0.distance - probe.distance(to: gallery.entries.first { $0.personID == "21CS002" }!.descriptor)) < 1e-5 } == true)
+    #expect(
+      gallery.nearest(to: probe, excluding: "21CS001").map {
+        abs($0.distance - probe.distance(to: gallery.entries.first { $0.personID == "21CS002" }!.descriptor)) < 1e-5
+      } == true)
   }
 
   @Test("rename changes the name only; an unknown id is rejected")

@@ -1,5 +1,5 @@
-import Foundation
 import AttTestSupport
+import Foundation
 import Testing
 
 @testable import AttendanceKit

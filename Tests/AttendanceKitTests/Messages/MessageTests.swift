@@ -1,5 +1,5 @@
-import Foundation
 import AttTestSupport
+import Foundation
 import Testing
 
 @testable import AttendanceKit
@@ -106,7 +106,10 @@ struct MessageTests {
     }
     let cases: [(Data, String)] = [
       (try attendance(device: String(repeating: "d", count: 1 << 20)), "field 'device_id' is longer than 256 characters"),
-      (try attendance(classID: String(repeating: "c", count: 2 << 20)), "field 'class' class id 'cccccccccccccccccccc…' is longer"),
+      (
+        try attendance(classID: String(repeating: "c", count: 2 << 20)),
+        "field 'class' class id 'cccccccccccccccccccc…' is longer"
+      ),
       (try attendance(snapshot: String(repeating: "s", count: 5 << 20)), "field 'snapshot' is longer than 1024 characters"),
     ]
     for (body, expected) in cases {

@@ -35,7 +35,6 @@ final class RunningWorker: @unchecked Sendable {
   }
 }
 
-
 @Suite("RabbitMQ: producers, the spool, att-worker and dead letters (real broker)", .serialized, .testThreads)
 struct QueueTests {
   func attendance(_ person: String, day: Int, id: UUID = UUID()) -> Message {
@@ -74,7 +73,9 @@ struct QueueTests {
     #expect(types.contains("person_registered") && types.contains("gallery_changed"))
   }
 
-  @Test("MQ_QUEUE_TYPE=quorum: the queues are quorum queues on the project's broker, messages flow through them, and a classic declaration of them is refused with what to do")
+  @Test(
+    "MQ_QUEUE_TYPE=quorum: the queues are quorum queues on the project's broker, messages flow through them, and a classic declaration of them is refused with what to do"
+  )
   func quorumQueues() throws {
     let url = try Broker.freshVirtualHost()
     var broker = try BrokerURL(url)
@@ -105,7 +106,8 @@ struct QueueTests {
       try QueueTopology.declare(on: classic)
     } throws: { error in
       let text = "\(error)"
-      return text.contains("exists with another queue type than MQ_QUEUE_TYPE=classic") && text.contains("rabbitmqctl delete_queue")
+      return text.contains("exists with another queue type than MQ_QUEUE_TYPE=classic")
+        && text.contains("rabbitmqctl delete_queue")
     }
   }
 

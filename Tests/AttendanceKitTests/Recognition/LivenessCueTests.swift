@@ -1,5 +1,5 @@
-import AttTestSupport
 import AttEvaluation
+import AttTestSupport
 import FaceKit
 import Foundation
 import Testing

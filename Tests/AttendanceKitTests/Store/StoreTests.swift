@@ -1,6 +1,6 @@
+import AttTestSupport
 import Foundation
 import GRDB
-import AttTestSupport
 import Testing
 
 @testable import AttendanceKit
