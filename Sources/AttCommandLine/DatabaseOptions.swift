@@ -19,11 +19,15 @@ public struct DatabaseOptions: ParsableArguments {
 
   /// Opens (creating or upgrading) the database, as `StoreOptions.open` does.
   public func open() throws -> AttendanceStore {
-    for (option, value) in [("--media", media), ("--mq", mq), ("--mq-ca", mqCa), ("--spool", spool)] where value != nil {
-      Console.error(
-        "\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "att"): \(option) does not apply here and is ignored"
-      )
-    }
+    Self.sayIgnored([("--media", media), ("--mq", mq), ("--mq-ca", mqCa), ("--spool", spool)])
     return try StoreOptions.openStore(try StoreOptions.location(option: database))
+  }
+
+  /// One line on standard error for each option given that does not apply to the command.
+  static func sayIgnored(_ options: [(name: String, value: String?)]) {
+    let tool = CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "att"
+    for option in options where option.value != nil {
+      Console.error("\(tool): \(option.name) does not apply here and is ignored")
+    }
   }
 }

@@ -11,7 +11,10 @@ public struct StoreOptions: ParsableArguments {
   @Option(name: .customLong("db"), help: databaseHelp)
   public var database: String?
 
-  @Option(help: ArgumentHelp("Folder of enrolled face images (default: $MEDIA_DIR, else ./media).", valueName: "dir"))
+  /// `--media`'s help, shared with `LibraryOptions`.
+  static let mediaHelp = ArgumentHelp("Folder of enrolled face images (default: $MEDIA_DIR, else ./media).", valueName: "dir")
+
+  @Option(help: mediaHelp)
   public var media: String?
 
   @Option(

@@ -21,11 +21,11 @@ extension AttExtract {
     @Option(help: ArgumentHelp("Where to write the CSV ('-' for standard output).", valueName: "path"))
     var csv: String
 
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var database: DatabaseOptions
 
     func run() throws {
       try reportingErrors("att-extract") {
-        let (store, _) = try storeOptions.open()
+        let store = try database.open()
         let (text, people) = try FeaturesCSV.make(store: store)
         if csv == "-" {
           FileHandle.standardOutput.write(Data(text.utf8))

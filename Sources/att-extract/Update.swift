@@ -53,7 +53,7 @@ extension AttExtract {
     )
     var detector: DetectorKind = EmbeddingModel.standardOptions.detector
 
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var library: LibraryOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 
@@ -64,7 +64,7 @@ extension AttExtract {
 
     func run() throws {
       try reportingErrors("att-extract") {
-        let (store, media) = try storeOptions.open()
+        let (store, media) = try library.open()
         if Console.isInteractive { Console.error("att-extract: database \(store.location.path), media \(media.root)/") }
         let lockPath = store.location.path + ".extract.lock"
         guard let lock = try ProcessLock(path: lockPath, wait: wait) else {

@@ -129,11 +129,15 @@ struct CommandLineTests {
     // Options that do not apply are not offered: a list or an export sends no message and writes no image.
     for command in [
       ["att-register", "list"], ["att-serve", "export"], ["att-serve", "user", "add"], ["att-serve", "token", "add"],
+      ["att-extract", "export"],
     ] {
       let help = try ToolRun.run(command[0], Array(command.dropFirst()) + ["--help"]).stdout
       #expect(
         help.contains("--db") && !help.contains("--mq") && !help.contains("--spool") && !help.contains("--media"), "\(command)")
     }
+    // att-extract update writes embeddings and sends no message: --db and --media, no broker.
+    let update = try ToolRun.run("att-extract", ["update", "--help"]).stdout
+    #expect(update.contains("--db") && update.contains("--media") && !update.contains("--mq") && !update.contains("--spool"))
     // ...but an older command line that gives one still works, and is told it is ignored.
     let folder = try Checkout.scratchFolder("old-options")
     let old = try ToolRun.run("att-register", ["list", "--db", "\(folder)/a.db", "--media", "\(folder)/media"], in: folder)
