@@ -29,13 +29,14 @@ public final class AttendanceStore: Sendable {
     }
   }
 
-  /// Runs a read-only query (for tools and tests that inspect the records).
+  /// Runs a read-only query. For the tests, which inspect the records of a real database file:
+  /// the project's own code reads through the named queries of `Store/`.
   public func reader<T>(_ body: (Database) throws -> T) throws -> T {
     try writer.read(body)
   }
 
-  /// Runs a write transaction (for att-serve's accounts and corrections; messages go through
-  /// `MessageHandler`).
+  /// Runs a write transaction. For the tests, which set up or damage a real database file: the
+  /// project's own changes go through `MessageHandler` and `transaction(_:)`, or a named operation.
   public func write<T>(_ body: (Database) throws -> T) throws -> T {
     try writer.write(body)
   }
