@@ -51,7 +51,7 @@ let package = Package(
     // GUI toolkit it loads, so the other tools do not link them.
     .target(
       name: "CFacePreview", cxxSettings: [.unsafeFlags(nativeFlags)],
-      linkerSettings: [.linkedLibrary("opencv_highgui"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core")]),
+      linkerSettings: [.linkedLibrary("opencv_highgui"), .linkedLibrary("opencv_core")]),
     .target(name: "FacePreview", dependencies: ["FaceKit", "CFacePreview"]),
     .target(name: "CRabbitMQ", linkerSettings: [.linkedLibrary("rabbitmq")]),
     .target(

@@ -21,8 +21,6 @@ public struct LibraryOptions: ParsableArguments {
   /// Opens (creating or upgrading) the database and names the media folder, as `StoreOptions.open` does.
   public func open() throws -> (store: AttendanceStore, media: MediaLibrary) {
     DatabaseOptions.sayIgnored([("--mq", mq), ("--mq-ca", mqCa), ("--spool", spool)])
-    let settings = try StoreOptions.settings()
-    let store = try StoreOptions.openStore(try StoreOptions.location(option: database))
-    return (store, MediaLibrary(root: media ?? settings["MEDIA_DIR"] ?? "media"))
+    return try StoreOptions.open(database: database, media: media)
   }
 }

@@ -77,8 +77,14 @@ public struct StoreOptions: ParsableArguments {
 
   /// Opens (creating or upgrading) the database and names the media folder.
   public func open() throws -> (store: AttendanceStore, media: MediaLibrary) {
+    try Self.open(database: database, media: media)
+  }
+
+  /// The database named by `--db` (else the settings), opened, and the media folder named by
+  /// `--media` (else `MEDIA_DIR`, else ./media): shared with `LibraryOptions`.
+  static func open(database: String?, media: String?) throws -> (store: AttendanceStore, media: MediaLibrary) {
     let settings = try settings()
-    let store = try Self.openStore(try location())
+    let store = try openStore(try location(option: database))
     return (store, MediaLibrary(root: media ?? settings["MEDIA_DIR"] ?? "media"))
   }
 

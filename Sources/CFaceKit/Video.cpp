@@ -165,16 +165,14 @@ extern "C" void cfk_video_writer_close(cfk_video_writer *writer) {
   delete writer;
 }
 
-extern "C" cfk_status cfk_image_annotated(const cfk_image *image, const cfk_annotation *annotations, size_t count,
-                                          cfk_image **out, cfk_error *error) {
+extern "C" cfk_status cfk_image_annotated_bgr(const cfk_image *image, const cfk_annotation *annotations, size_t count,
+                                              uint8_t *bgr_out, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
-    cv::Mat bgr = to_bgr(image);
+    const auto &m = image->pixels;
+    cv::Mat rgb(int(m.nr()), int(m.nc()), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
+    cv::Mat bgr(int(m.nr()), int(m.nc()), CV_8UC3, bgr_out);
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);  // one pass, into the caller's buffer
     draw_annotations(bgr, annotations, count);
-    auto result = std::make_unique<cfk_image>();
-    result->pixels.set_size(bgr.rows, bgr.cols);
-    cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, &result->pixels(0, 0));
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    *out = result.release();
     return CFK_OK;
   });
 }

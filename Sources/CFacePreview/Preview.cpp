@@ -5,15 +5,11 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/highgui.hpp>
-#include <opencv2/imgproc.hpp>
 
-extern "C" int cfp_preview_show(const char *window, const uint8_t *rgb, int64_t width, int64_t height, int *key,
+extern "C" int cfp_preview_show(const char *window, const uint8_t *bgr, int64_t width, int64_t height, int *key,
                                 char *message, size_t message_size) {
   try {
-    cv::Mat frame(int(height), int(width), CV_8UC3, const_cast<uint8_t *>(rgb));
-    cv::Mat bgr;
-    cv::cvtColor(frame, bgr, cv::COLOR_RGB2BGR);
-    cv::imshow(window, bgr);
+    cv::imshow(window, cv::Mat(int(height), int(width), CV_8UC3, const_cast<uint8_t *>(bgr)));
     *key = cv::waitKey(1);
     return 0;
   } catch (const std::exception &e) {

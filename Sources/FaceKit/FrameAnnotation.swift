@@ -34,12 +34,36 @@ extension FrameAnnotation {
 }
 
 extension Image {
-  /// A copy with the boxes and labels drawn on it, as `VideoWriter` draws them.
-  public func annotated(_ annotations: [FrameAnnotation]) throws(FaceKitError) -> Image {
-    var drawn: OpaquePointer?
-    try native(source) { error in
-      FrameAnnotation.withCArray(annotations) { cfk_image_annotated(handle, $0.baseAddress, $0.count, &drawn, error) }
+  /// The frame as BGR bytes (`width * height * 3`, rows packed) with the boxes and labels drawn on
+  /// it, as `VideoWriter` draws them: what the preview window shows, made in one pass.
+  public func annotatedBGR(_ annotations: [FrameAnnotation]) throws(FaceKitError) -> [UInt8] {
+    let count = width * height * 3
+    var failure: FaceKitError?
+    let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      do throws(FaceKitError) {
+        try native(source) { error in
+          FrameAnnotation.withCArray(annotations) {
+            cfk_image_annotated_bgr(handle, $0.baseAddress, $0.count, buffer.baseAddress, error)
+          }
+        }
+      } catch {
+        failure = error
+        buffer.initialize(repeating: 0)
+      }
+      initialized = count
     }
-    return Image.wrap(drawn!, source: source)
+    if let failure { throw failure }
+    return bytes
+  }
+
+  /// A copy with the boxes and labels drawn on it.
+  public func annotated(_ annotations: [FrameAnnotation]) throws(FaceKitError) -> Image {
+    let bgr = try annotatedBGR(annotations)
+    let made = bgr.withUnsafeBytes { pixels in
+      Result { () throws(FaceKitError) in
+        try Image(pixels: pixels, width: width, height: height, bytesPerRow: width * 3, bgr: true, source: source)
+      }
+    }
+    return try made.get()
   }
 }

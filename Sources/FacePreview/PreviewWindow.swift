@@ -17,12 +17,11 @@ public final class PreviewWindow {
 
   /// Shows the frame with its boxes and labels; returns the key pressed (nil for none).
   public func show(_ image: Image, annotations: [FrameAnnotation]) throws(FaceKitError) -> Int? {
-    let shown = try image.annotated(annotations)
-    let pixels = shown.rgbBytes()
+    let pixels = try image.annotatedBGR(annotations)
     var key: Int32 = -1
     var message = [CChar](repeating: 0, count: 256)
-    let status = pixels.withUnsafeBufferPointer { rgb in
-      cfp_preview_show(title, rgb.baseAddress, Int64(shown.width), Int64(shown.height), &key, &message, message.count)
+    let status = pixels.withUnsafeBufferPointer { bgr in
+      cfp_preview_show(title, bgr.baseAddress, Int64(image.width), Int64(image.height), &key, &message, message.count)
     }
     guard status == 0 else {
       throw .engineFailure(

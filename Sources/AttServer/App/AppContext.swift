@@ -33,7 +33,7 @@ public struct AppContext: RequestContext, WebSocketRequestContext {
     return decoder
   }
 
-  public var responseEncoder: JSONEncoder { .api }
+  public var responseEncoder: JSONEncoder { .att }
 
   /// No request of this API needs more than a few kilobytes: a larger body is refused with 413
   /// before it is read into memory.

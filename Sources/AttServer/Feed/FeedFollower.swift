@@ -51,7 +51,7 @@ public final class FeedFollower: Service, Sendable {
         rows = rows.count == 500 ? try self.store.feed(after: look.last) : []
       }
       if look.last > last { look.lag = try self.store.commitAge(of: look.last) }
-      look.stamp = try self.stamp()
+      look.stamp = try self.store.changeStamp()
       return look
     }
   }
@@ -59,7 +59,7 @@ public final class FeedFollower: Service, Sendable {
   public func run() async throws {
     let store = self.store
     var last = try await database.run { try store.lastAttendanceID() }
-    var peopleStamp = try await database.run { try self.stamp() }
+    var peopleStamp = try await database.run { try self.store.changeStamp() }
     let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let stop = StopSignal()
     if let broker { startSubscription(broker, wake: wake, stop: stop) }
@@ -97,11 +97,6 @@ public final class FeedFollower: Service, Sendable {
       stop.stop()
       self.feed.finishAll()
     }
-  }
-
-  /// Changes to people, unknown faces and corrections (see `AttendanceStore.changeStamp`).
-  private func stamp() throws -> String {
-    try store.changeStamp()
   }
 
   /// The broker's events on a thread of their own (librabbitmq blocks); any event wakes the follower,

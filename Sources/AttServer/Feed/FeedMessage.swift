@@ -15,7 +15,7 @@ enum FeedMessage {
   }
 
   static func attendance(_ rows: some Collection<AttendanceRow>) -> String {
-    (try? String(decoding: JSONEncoder.api.encode(Envelope(records: Array(rows))), as: UTF8.self)) ?? "{}"
+    (try? String(decoding: JSONEncoder.att.encode(Envelope(records: Array(rows))), as: UTF8.self)) ?? "{}"
   }
 
   /// At most 40 records (about 8 KB) per message: under the 16 KB frame limit many WebSocket clients
@@ -41,15 +41,10 @@ enum FeedMessage {
 
   /// The first message after catching up: the newest record sent.
   static func hello(caughtUpTo last: Int64) -> String {
-    (try? String(decoding: JSONEncoder.api.encode(Hello(caughtUpTo: last)), as: UTF8.self)) ?? "{}"
+    (try? String(decoding: JSONEncoder.att.encode(Hello(caughtUpTo: last)), as: UTF8.self)) ?? "{}"
   }
 
   static func changed(_ what: String) -> String {
-    (try? String(decoding: JSONEncoder.api.encode(Changed(what: what)), as: UTF8.self)) ?? "{}"
+    (try? String(decoding: JSONEncoder.att.encode(Changed(what: what)), as: UTF8.self)) ?? "{}"
   }
-}
-
-extension JSONEncoder {
-  /// The API's encoding: att's own (ISO 8601 dates, stable key order).
-  static var api: JSONEncoder { .att }
 }

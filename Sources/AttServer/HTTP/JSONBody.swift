@@ -9,7 +9,7 @@ struct JSONBody: ResponseGenerator {
   let bytes: Data
 
   init<T: Encodable>(_ value: T) throws {
-    bytes = try JSONEncoder.api.encode(value)
+    bytes = try JSONEncoder.att.encode(value)
   }
 
   func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -84,13 +84,8 @@ public struct CameraStatus: Sendable, Codable, Equatable {
 }
 
 extension CameraStatus {
-  /// The JSON a status is sent in: ISO 8601 dates.
-  public static var encoder: JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.outputFormatting = [.sortedKeys]
-    return encoder
-  }
+  /// The JSON a status is sent in: the one encoding (ISO 8601 dates).
+  public static var encoder: JSONEncoder { .att }
 
   public static var decoder: JSONDecoder {
     let decoder = JSONDecoder()

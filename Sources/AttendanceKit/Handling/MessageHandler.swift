@@ -123,23 +123,22 @@ public struct MessageHandler: Sendable {
         snapshotPath: m.snapshotPath)
       guard
         let existing = try tx.dayRecord(
-          personID: m.personID, classID: m.classID, localDay: captured.localDay, direction: m.direction.rawValue),
-        let existingID = existing.id
+          personID: m.personID, classID: m.classID, localDay: captured.localDay, direction: m.direction.rawValue)
       else {
-        let record = try tx.insert(sighting)
-        try tx.recordObservation(m.id, attendanceID: record.id, outcome: "recorded", at: now)
+        let recordID = try tx.insert(sighting)
+        try tx.recordObservation(m.id, attendanceID: recordID, outcome: "recorded", at: now)
         return HandlingResult(
           outcome: .applied("recorded \(m.personID) \(m.direction.rawValue) on \(captured.localDay)"),
           events: [
             .attendanceRecorded(personID: m.personID, classID: m.classID, localDay: captured.localDay, observationID: m.id)
           ])
       }
-      try tx.countDuplicate(of: existingID)
+      try tx.countDuplicate(of: existing.id)
       // Messages can arrive out of order: the earliest sighting of the day is the one kept for 'in'.
       if m.direction == .in, let kept = CapturedTime(existing.capturedAt), captured < kept {
-        try tx.keepSighting(sighting, as: existingID)
+        try tx.keepSighting(sighting, as: existing.id)
       }
-      try tx.recordObservation(m.id, attendanceID: existingID, outcome: "duplicate", at: now)
+      try tx.recordObservation(m.id, attendanceID: existing.id, outcome: "duplicate", at: now)
       return HandlingResult(
         outcome: .duplicate("\(m.personID) already has \(m.direction.rawValue) on \(captured.localDay); counted as a duplicate"),
         events: [.attendanceDuplicate(personID: m.personID, classID: m.classID, localDay: captured.localDay, observationID: m.id)]
@@ -299,17 +298,17 @@ public struct MessageHandler: Sendable {
             events: [])
         }
         if let classID = m.classID { try tx.ensureClass(classID, at: now) }
-        let record = try tx.insert(
+        let recordID = try tx.insert(
           AttendanceRecord(
             observationID: m.id.uuidString, personID: person, classID: m.classID, deviceID: nil, capturedAt: m.capturedAt!,
             localDay: captured.localDay, recordedAt: now, direction: "in", note: m.note, markedBy: m.actor))
-        try tx.recordObservation(m.id, attendanceID: record.id, outcome: "marked by hand", at: now)
+        try tx.recordObservation(m.id, attendanceID: recordID, outcome: "marked by hand", at: now)
         // Present overrides an excuse for the same day and class.
         try tx.dropExcuses(personID: person, classID: m.classID, localDay: captured.localDay)
         try audit(
           "attendance added", person,
           [
-            "attendance_id": "\(record.id ?? 0)", "day": captured.localDay, "time": String(m.capturedAt!.dropFirst(11).prefix(5)),
+            "attendance_id": "\(recordID)", "day": captured.localDay, "time": String(m.capturedAt!.dropFirst(11).prefix(5)),
             "class_id": m.classID ?? "", "note": m.note ?? "", "observation_id": m.id.uuidString,
           ])
         return HandlingResult(

@@ -91,8 +91,7 @@ extension Message {
   /// The message as JSON, its fields and `type`/`version` in one flat object. Throws only for values
   /// JSON cannot carry (a NaN distance), so a message is never sent half-written.
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let encoder = JSONEncoder.att
     switch self {
     case .register(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .attendance(let m): return try encoder.encode(Tagged(type: type, payload: m))

@@ -87,11 +87,14 @@ extension AttendanceStore {
     guard !files.isEmpty else { return 0 }
     return try transaction { tx in
       let now = Date()
-      return try files.filter { file in
-        try tx.addSample(
+      var adopted = 0
+      for file in files {
+        let added = try tx.addSample(
           personID: file.personID, mediaPath: file.mediaPath, sha256: file.sha256, source: "media folder", capturedAt: nil,
           width: nil, height: nil, quality: nil, at: now)
-      }.count
+        if added { adopted += 1 }
+      }
+      return adopted
     }
   }
 }

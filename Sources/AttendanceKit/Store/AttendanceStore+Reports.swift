@@ -1,33 +1,6 @@
 import Foundation
 import GRDB
 
-public struct DayCount: Codable, Sendable, Equatable {
-  public let day: String
-  public let schoolDay: Bool
-  public let present: Int
-  public let late: Int
-  public let absent: Int
-  public let excused: Int
-
-  enum CodingKeys: String, CodingKey {
-    case day, present, late, absent, excused
-    case schoolDay = "school_day"
-  }
-}
-
-public struct ClassInfo: Codable, Sendable {
-  public let id: String
-  public let name: String
-  public let members: Int
-  /// The last day with a record for the class.
-  public let lastDay: String?
-
-  enum CodingKeys: String, CodingKey {
-    case id, name, members
-    case lastDay = "last_day"
-  }
-}
-
 /// The day's summary, the per-day counts, the classes, and the CSV exports.
 extension AttendanceStore {
   /// Who is present on `day` (first arrival), who is absent against the roll (the class's members,

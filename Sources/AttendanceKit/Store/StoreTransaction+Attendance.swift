@@ -30,14 +30,24 @@ extension StoreTransaction {
     ).execute(arguments: [id, now])
   }
 
+  /// What a new sighting or a mark by hand needs of the record a day already has.
+  public struct DayRecord: Sendable {
+    public let id: Int64
+    public let capturedAt: String
+    public let deviceID: String?
+    public let markedBy: String?
+  }
+
   /// The person's record of the day for the class (nil: no class) and direction, if there is one.
-  public func dayRecord(personID: String, classID: String?, localDay: String, direction: String) throws -> AttendanceRecord? {
-    try AttendanceRecord.fetchOne(
+  /// Only the columns a duplicate needs: this runs for every camera message.
+  public func dayRecord(personID: String, classID: String?, localDay: String, direction: String) throws -> DayRecord? {
+    try Row.fetchOne(
       db.cachedStatement(
         sql: """
-          SELECT * FROM attendance
+          SELECT id, captured_at, device_id, marked_by FROM attendance
           WHERE person_id = ? AND ifnull(class_id, '') = ifnull(?, '') AND local_day = ? AND direction = ?
-          """), arguments: [personID, classID, localDay, direction])
+          """), arguments: [personID, classID, localDay, direction]
+    ).map { DayRecord(id: $0["id"], capturedAt: $0["captured_at"], deviceID: $0["device_id"], markedBy: $0["marked_by"]) }
   }
 
   /// Whether the person arrived on `day` (in the class, or in any class when `classID` is "").
@@ -48,11 +58,20 @@ extension StoreTransaction {
       arguments: [personID, localDay, classID, classID]) != nil
   }
 
-  /// Inserts a new record and returns it with its id.
-  public func insert(_ record: AttendanceRecord) throws -> AttendanceRecord {
-    var record = record
-    try record.insert(db)
-    return record
+  /// Inserts a new record and returns its id (a cached statement: this runs for every new sighting).
+  public func insert(_ record: AttendanceRecord) throws -> Int64 {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO attendance (observation_id, person_id, class_id, device_id, captured_at, local_day, recorded_at,
+                                direction, distance, liveness, liveness_figures, snapshot_path, note, marked_by)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    ).execute(arguments: [
+      record.observationID, record.personID, record.classID, record.deviceID, record.capturedAt, record.localDay,
+      record.recordedAt, record.direction, record.distance, record.liveness, record.livenessFigures, record.snapshotPath,
+      record.note, record.markedBy,
+    ])
+    return db.lastInsertedRowID
   }
 
   /// Counts a later sighting against the day's record.
@@ -76,7 +95,8 @@ extension StoreTransaction {
 
   /// Records that the message `id` was applied, and to which record (nil for a correction).
   public func recordObservation(_ id: UUID, attendanceID: Int64?, outcome: String, at now: Date) throws {
-    try Observation(id: id.uuidString, attendanceID: attendanceID, outcome: outcome, receivedAt: now).insert(db)
+    try db.cachedStatement(sql: "INSERT INTO observations (id, attendance_id, outcome, received_at) VALUES (?, ?, ?, ?)")
+      .execute(arguments: [id.uuidString, attendanceID, outcome, now])
   }
 
   /// Deletes a record and returns what it was; its observations stay, unlinked, so that a replayed
@@ -85,7 +105,7 @@ extension StoreTransaction {
     guard let record = try AttendanceRecord.fetchOne(db, key: id) else { return nil }
     try db.execute(
       sql: "UPDATE observations SET attendance_id = NULL, outcome = 'corrected away' WHERE attendance_id = ?", arguments: [id])
-    _ = try record.delete(db)
+    _ = try AttendanceRecord.deleteOne(db, key: id)
     return record
   }
 

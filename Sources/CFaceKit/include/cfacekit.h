@@ -173,10 +173,11 @@ cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk_image *ima
 /// Finishes the file; frees the writer.
 void cfk_video_writer_close(cfk_video_writer *writer);
 
-/// A copy of `image` with the annotations drawn on it, as the video writer draws them (the preview
-/// window, in its own target, shows such copies).
-cfk_status cfk_image_annotated(const cfk_image *image, const cfk_annotation *annotations, size_t count,
-                               cfk_image **out, cfk_error *error);
+/// Writes `image` as BGR (width * height * 3 bytes, rows packed) into `bgr_out`, with the
+/// annotations drawn as the video writer draws them: what the preview window, in its own target,
+/// shows.
+cfk_status cfk_image_annotated_bgr(const cfk_image *image, const cfk_annotation *annotations, size_t count,
+                                   uint8_t *bgr_out, cfk_error *error);
 
 // ---- matching -------------------------------------------------------------------------------
 

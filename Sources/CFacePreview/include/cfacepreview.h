@@ -11,10 +11,10 @@
 extern "C" {
 #endif
 
-/// Shows `rgb` (width x height, 3 bytes a pixel, rows packed) in the window named `window`
+/// Shows `bgr` (width x height, 3 bytes a pixel in OpenCV's BGR order, rows packed) in the window named `window`
 /// (created on first use) and puts the key pressed meanwhile in *key (-1 for none). Returns 0, or
 /// -1 with the reason in `message`. Needs a display: check DISPLAY before calling.
-int cfp_preview_show(const char *window, const uint8_t *rgb, int64_t width, int64_t height, int *key, char *message,
+int cfp_preview_show(const char *window, const uint8_t *bgr, int64_t width, int64_t height, int *key, char *message,
                      size_t message_size);
 
 /// Closes the window, if it is open.

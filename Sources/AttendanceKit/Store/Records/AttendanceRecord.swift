@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 
 /// A row of `attendance`: a person's first sighting (or mark by hand) of a day, per class and direction.
-public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
+public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, TableRecord {
   public static let databaseTableName = "attendance"
 
+  /// Nil for a record not yet inserted.
   public var id: Int64?
   /// The UUID of the observation (or correction) kept for the day.
   public var observationID: String
@@ -29,7 +30,7 @@ public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, M
   public var note: String?
   public var markedBy: String?
 
-  enum CodingKeys: String, CodingKey, ColumnExpression {
+  enum CodingKeys: String, CodingKey {
     case id, direction, distance, liveness, duplicates, note
     case observationID = "observation_id"
     case personID = "person_id"
@@ -41,9 +42,5 @@ public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, M
     case livenessFigures = "liveness_figures"
     case snapshotPath = "snapshot_path"
     case markedBy = "marked_by"
-  }
-
-  public mutating func didInsert(_ inserted: InsertionSuccess) {
-    id = inserted.rowID
   }
 }
