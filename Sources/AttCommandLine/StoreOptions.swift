@@ -60,11 +60,22 @@ public struct StoreOptions: ParsableArguments {
   }
 
   /// Opens (creating or upgrading) the database at `location`.
-  static func openStore(_ location: DatabaseLocation) throws -> AttendanceStore {
+  static func openStore(_ location: DatabaseLocation, readOnly: Bool = false) throws -> AttendanceStore {
+    let store: AttendanceStore
     do {
-      return try AttendanceStore(location: location)
+      store = try AttendanceStore(location: location, readOnly: readOnly)
     } catch {
       throw ToolError(error.description, exitCode: .unavailable)
+    }
+    sayTightened(store.tightened)
+    return store
+  }
+
+  /// One notice per file or folder whose permissions were tightened (it was readable by others).
+  static func sayTightened(_ paths: [String]) {
+    let tool = CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "att"
+    for path in paths {
+      Console.error("\(tool): \(path) was readable by other users; now only its owner may read it")
     }
   }
 
@@ -85,7 +96,9 @@ public struct StoreOptions: ParsableArguments {
   static func open(database: String?, media: String?) throws -> (store: AttendanceStore, media: MediaLibrary) {
     let settings = try settings()
     let store = try openStore(try location(option: database))
-    return (store, MediaLibrary(root: media ?? settings["MEDIA_DIR"] ?? "media"))
+    let root = media ?? settings["MEDIA_DIR"] ?? "media"
+    sayTightened(FilePrivacy.tighten([root], mode: 0o700))
+    return (store, MediaLibrary(root: root))
   }
 
   /// The broker named by `--mq` or `MQ_URL`, or nil for direct mode.
@@ -109,8 +122,14 @@ public struct StoreOptions: ParsableArguments {
 
   /// The way this tool's messages reach the database: through the broker when `MQ_URL` (or `--mq`)
   /// is set, applied in-process by the same handler otherwise.
-  public func delivery(store: AttendanceStore, media: MediaLibrary, tool: String = "att") throws -> any MessageDelivery {
-    guard let broker = try broker() else { return DirectDelivery(handler: MessageHandler(store: store, media: media)) }
+  public func delivery(
+    store: AttendanceStore, media: MediaLibrary, tool: String = "att", clock: SchoolClock = .system
+  ) throws -> any MessageDelivery {
+    guard let broker = try broker() else {
+      var handler = MessageHandler(store: store, media: media)
+      handler.clock = clock
+      return DirectDelivery(handler: handler)
+    }
     return try queueDelivery(broker: broker, tool: tool)
   }
 
@@ -119,6 +138,7 @@ public struct StoreOptions: ParsableArguments {
   public func queueDelivery(broker: BrokerURL, tool: String = "att") throws -> QueueDelivery {
     let configured = try settings()["ATT_SPOOL"]
     let folder = try spool ?? configured ?? "\(stateFolder())/spool"
+    Self.sayTightened(FilePrivacy.tighten([folder.isEmpty ? "spool" : folder], mode: 0o700))
     let delivery: QueueDelivery
     do {
       delivery = try QueueDelivery(broker: broker, spool: folder.isEmpty ? "spool" : folder)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttendanceKit
 import FaceKit
 import Foundation
 
@@ -33,12 +34,15 @@ public struct ToolError: Error, CustomStringConvertible {
 
 /// Runs a tool's work, turning every error into one line `tool: message` and an exit status, so that
 /// no one sees a stack dump or Swift's own error spelling.
+/// Every tool's work runs here: new files are private to the user (umask 077), and an error is one line.
 public func reportingErrors(_ tool: String, _ body: () throws -> Void) throws {
+  FilePrivacy.restrictUmask()
   do { try body() } catch { throw exitCode(reporting: error, tool: tool) }
 }
 
 /// `reportingErrors` for async work (att-serve).
 public func reportingErrors(_ tool: String, _ body: () async throws -> Void) async throws {
+  FilePrivacy.restrictUmask()
   do { try await body() } catch { throw exitCode(reporting: error, tool: tool) }
 }
 

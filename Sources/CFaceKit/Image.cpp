@@ -61,6 +61,27 @@ void probe_webp(const uint8_t *b, size_t n, cfk_image_info *info) {
   }
 }
 
+// The first image file directory's ImageWidth (256) and ImageLength (257), which is the page
+// imdecode reads. Offsets are bounds-checked; a file whose size cannot be read keeps 0x0 and is
+// refused, so that no TIFF is decoded before its size is known.
+void probe_tiff(const uint8_t *b, size_t n, cfk_image_info *info) {
+  const bool little = b[0] == 'I';
+  auto u16 = [&](size_t at) { return little ? le16(b + at) : be16(b + at); };
+  auto u32 = [&](size_t at) { return little ? le32(b + at) : be32(b + at); };
+  if (n < 8) return;
+  size_t ifd = u32(4);
+  if (ifd < 8 || ifd + 2 > n) return;
+  size_t entries = u16(ifd);
+  for (size_t e = 0; e < entries; ++e) {
+    size_t at = ifd + 2 + e * 12;
+    if (at + 12 > n) return;
+    uint32_t tag = u16(at), type = u16(at + 2);
+    uint32_t value = type == 3 ? u16(at + 8) : type == 4 ? u32(at + 8) : 0;  // SHORT or LONG
+    if (tag == 256) info->width = value;
+    if (tag == 257) info->height = value;
+  }
+}
+
 }  // namespace
 
 extern "C" void cfk_image_probe(const uint8_t *b, size_t n, cfk_image_info *info) {
@@ -86,7 +107,8 @@ extern "C" void cfk_image_probe(const uint8_t *b, size_t n, cfk_image_info *info
     info->format = CFK_FORMAT_WEBP;
     probe_webp(b, n, info);
   } else if (std::memcmp(b, "II*\0", 4) == 0 || std::memcmp(b, "MM\0*", 4) == 0) {
-    info->format = CFK_FORMAT_TIFF;  // size lives in an IFD anywhere in the file: checked after decoding
+    info->format = CFK_FORMAT_TIFF;
+    probe_tiff(b, n, info);
   }
 }
 

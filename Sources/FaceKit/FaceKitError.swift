@@ -53,8 +53,8 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     case .undecodable(_, let detail): "corrupt image: \(detail)"
     case .truncated: "truncated JPEG (the data ends before the end-of-image marker)"
     case .tooLarge(_, let width, let height, let limit) where width > 0:
-      "\(width)x\(height) is \(width * height) pixels, over the limit of \(limit) (raise it with --max-pixels)"
-    case .tooLarge(_, _, _, let limit): "over the limit of \(limit) pixels (raise it with --max-pixels)"
+      "\(width)x\(height) is \(width * height) pixels, over the limit of \(limit) (raise it with --max-pixels or ATT_MAX_PIXELS)"
+    case .tooLarge(_, _, _, let limit): "over the limit of \(limit) pixels (raise it with --max-pixels or ATT_MAX_PIXELS)"
     case .sourceUnavailable(_, let detail): "cannot read frames: \(detail)"
     case .modelMissing: "model file not found (run Scripts/fetch-models, or point --models or ATT_MODELS at the folder)"
     case .modelInvalid(_, let detail): "model file does not load: \(detail) (run Scripts/fetch-models to restore it)"

@@ -36,13 +36,7 @@ public final class Image: @unchecked Sendable {
         cfk_image_probe(bytes.baseAddress, bytes.count, &info)
         try Image.check(info, source: source, limits: limits)
         var image: OpaquePointer?
-        do throws(FaceKitError) {
-          try native(source) { cfk_image_decode(bytes.baseAddress, bytes.count, Int64(limits.maxPixels), &image, $0) }
-        } catch {
-          // Formats whose size the probe cannot read (TIFF) are checked after decoding.
-          if case .tooLarge = error { throw .tooLarge(path: source, width: 0, height: 0, limit: limits.maxPixels) }
-          throw error
-        }
+        try native(source) { cfk_image_decode(bytes.baseAddress, bytes.count, Int64(limits.maxPixels), &image, $0) }
         return image!
       }
     }
@@ -115,6 +109,9 @@ public final class Image: @unchecked Sendable {
       throw .unsupportedFormat(path: source, detail: "GIF is not supported (convert it to PNG or JPEG)")
     case CFK_FORMAT_JPEG where info.truncated != 0:
       throw .truncated(path: source)
+    case _ where info.width == 0 || info.height == 0:
+      // Its size is not in the header where the format keeps it: refused rather than decoded blind.
+      throw .unsupportedFormat(path: source, detail: "the image's size cannot be read from its header")
     default:
       break
     }

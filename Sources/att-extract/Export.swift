@@ -25,7 +25,7 @@ extension AttExtract {
 
     func run() throws {
       try reportingErrors("att-extract") {
-        let store = try database.open()
+        let store = try database.openExistingReadOnly()
         let (text, people) = try FeaturesCSV.make(store: store)
         if csv == "-" {
           FileHandle.standardOutput.write(Data(text.utf8))

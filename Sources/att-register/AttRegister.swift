@@ -21,6 +21,6 @@ struct AttRegister: ParsableCommand {
       is --db, else $DB_URL, else sqlite:data/attendance.db; it is created and upgraded on open.
       """,
     version: AttVersion.current,
-    subcommands: [Add.self, Import.self, List.self, Rename.self, Remove.self, Check.self]
+    subcommands: [Add.self, Import.self, List.self, Rename.self, Remove.self, Check.self, Flush.self]
   )
 }

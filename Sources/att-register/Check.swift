@@ -20,6 +20,7 @@ extension AttRegister {
     var files: [String]
 
     @OptionGroup var gateOptions: GateOptions
+    @OptionGroup var imageOptions: ImageOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 

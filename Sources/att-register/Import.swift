@@ -54,6 +54,7 @@ extension AttRegister {
 
     @OptionGroup var gateOptions: GateOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var imageOptions: ImageOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 

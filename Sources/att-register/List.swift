@@ -22,8 +22,7 @@ extension AttRegister {
 
     func run() throws {
       try reportingErrors("att-register") {
-        let store = try database.open()
-        let people = try store.people(includeRemoved: all)
+        let people = try database.openReadOnly()?.people(includeRemoved: all) ?? []
         if output.json {
           Console.output(try JSONText.encode(people))
           return

@@ -118,6 +118,22 @@ extension AttServe {
     @Flag(help: "Do not write a line per request to standard error.")
     var quiet = false
 
+    @Option(
+      help: ArgumentHelp(
+        "Seconds a new connection has to send its first request head whole; slower ones are closed.", valueName: "seconds"))
+    var headerTimeout = 10.0
+
+    @Option(
+      help: ArgumentHelp(
+        "Connections one address may hold at once (at most a quarter of the total, which is the open-file limit less 64); more are answered 503.",
+        valueName: "n"))
+    var maxConnectionsPerAddress = 256
+
+    /// For tests and demonstrations: the server's clock reads this instant at start and runs on
+    /// from there, so that "today", lateness and default times do not depend on the hour it runs.
+    @Option(help: .hidden)
+    var clockStart: String?
+
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
@@ -143,13 +159,31 @@ extension AttServe {
         }
         if (tlsCert == nil) != (tlsKey == nil) { throw ToolError("--tls-cert and --tls-key go together", exitCode: .usage) }
         let (store, media) = try storeOptions.open()
+        var clock = SchoolClock.system
+        if let clockStart {
+          let parser = ISO8601DateFormatter()
+          guard let instant = parser.date(from: clockStart) else {
+            throw ToolError(
+              "--clock-start '\(clockStart)' is not an ISO 8601 instant such as 2026-11-30T08:30:00Z", exitCode: .usage)
+          }
+          clock = SchoolClock(startingAt: instant)
+        }
         var serve = ServeSettings(
-          store: store, media: media, delivery: try storeOptions.delivery(store: store, media: media, tool: "att-serve"),
-          secretKey: secret)
+          store: store, media: media,
+          delivery: try storeOptions.delivery(store: store, media: media, tool: "att-serve", clock: clock), secretKey: secret)
+        serve.clock = clock
         serve.host = host
         serve.port = port
         serve.broker = try storeOptions.broker()
         serve.lateAfter = late
+        guard headerTimeout > 0, headerTimeout <= 300 else {
+          throw ToolError("--header-timeout \(headerTimeout): give 0.1 to 300 seconds", exitCode: .usage)
+        }
+        guard maxConnectionsPerAddress >= 1 else {
+          throw ToolError("--max-connections-per-address must be at least 1", exitCode: .usage)
+        }
+        serve.headTimeout = headerTimeout
+        serve.maxConnectionsPerAddress = maxConnectionsPerAddress
         serve.snapshotDays = days
         serve.accessLog = !quiet
         serve.tlsCertificate = tlsCert
@@ -226,8 +260,7 @@ extension AttServe {
 
       func run() throws {
         try reportingErrors("att-serve") {
-          let store = try database.open()
-          let accounts = try Accounts(store: store).list()
+          let accounts = try database.openReadOnly().map { try Accounts(store: $0).list() } ?? []
           if output.json {
             Console.output(try JSONText.encode(accounts))
           } else {
@@ -271,12 +304,18 @@ extension AttServe {
         help:
           "viewer, admin, or camera (for a camera host's att-take: reads the gallery and posts its status, nothing else).")
       var role: Role = .viewer
+      @Option(
+        name: .customLong("device"),
+        help: ArgumentHelp(
+          "A camera token's device id (repeat for each camera of the host): it may report for these ids only, and no other token may. Without it, a camera token may claim up to \(AttendanceStore.devicesPerToken) ids.",
+          valueName: "id"))
+      var devices: [String] = []
       @OptionGroup var database: DatabaseOptions
 
       func run() throws {
         try reportingErrors("att-serve") {
           let store = try database.open()
-          do { Console.output(try Accounts(store: store).addToken(name, role: role)) } catch let error
+          do { Console.output(try Accounts(store: store).addToken(name, role: role, devices: devices)) } catch let error
             as Accounts.AccountError
           {
             throw ToolError(error.description, exitCode: .usage)
@@ -336,7 +375,7 @@ extension AttServe {
         }
         let filter = AttendanceFilter(from: try day(from, "from"), to: try day(to, "to"), classID: classID)
         if let f = filter.from, let t = filter.to, t < f { throw ToolError("--to \(t) is before --from \(f)", exitCode: .usage) }
-        let store = try database.open()
+        let store = try database.openExistingReadOnly()
         // To a file: a temporary file beside it, renamed into place when complete (never half-written).
         let temporary = output.flatMap { $0 == "-" ? nil : "\($0).partial-\(getpid())" }
         if let temporary, !FileManager.default.createFile(atPath: temporary, contents: nil) {

@@ -173,6 +173,7 @@ struct AttTake: ParsableCommand {
   var realTime = false
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var imageOptions: ImageOptions
   @OptionGroup var modelOptions: ModelOptions
 
   enum LivenessSwitch: String, ExpressibleByArgument { case on, off }

@@ -43,6 +43,7 @@ extension AttWorker {
     var batch = 100
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var imageOptions: ImageOptions
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
@@ -57,6 +58,9 @@ extension AttWorker {
         worker.prefetch = prefetch
         worker.batch = batch
         worker.log = { Console.error("att-worker: \($0)") }
+        // This host's spool: what producers that have exited left there is sent while the worker runs.
+        let spool = try storeOptions.queueDelivery(broker: broker, tool: "att-worker")
+        defer { spool.close() }
         let stop = StopSignal()
         let signals = StopOnSignals(stop)
         defer { withExtendedLifetime(signals) {} }

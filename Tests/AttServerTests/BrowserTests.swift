@@ -26,6 +26,7 @@ final class Chromium: @unchecked Sendable {
     ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
+    process.environment = ProcessInfo.processInfo.environment.merging(["TZ": BrowserTests.zone]) { $1 }
     try process.run()
     // Chromium writes the port it chose to DevToolsActivePort.
     var port: Int?
@@ -118,10 +119,24 @@ final class DevTools: @unchecked Sendable {
 
 /// WCAG 2.1 contrast of every visible text in `root` (a CSS selector), measured in the page: the
 /// text's colour against the first opaque background behind it. Returns the failures, as text.
+/// Every state chip the page can show is measured too, whether or not today's data shows it: a
+/// specimen of each is put in `root` for the measurement and taken out after.
 enum Contrast {
+  static let chipStates = [
+    "present", "late", "manual", "excused", "absent", "not-expected", "online", "stale", "offline", "no-status",
+  ]
+
   static func script(_ root: String) -> String {
     """
     (() => {
+      const specimens = document.createElement('div');
+      for (const state of \(jsString(chipStates.joined(separator: " "))).split(' ')) {
+        const chip = document.createElement('span');
+        chip.className = 'state ' + state;
+        chip.textContent = state + ' 09:20';
+        specimens.appendChild(chip);
+      }
+      document.querySelector(\(jsString(root))).appendChild(specimens);
       const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const p = m[1].split(',').map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
       const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
       const background = (e) => { for (; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a >= 0.99) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
@@ -143,6 +158,7 @@ enum Contrast {
         checked++;
         if (ratio < needed) failures.push(e.tagName + '.' + e.className + ' "' + e.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2) + ':1');
       }
+      specimens.remove();
       return JSON.stringify({ checked, failures });
     })()
     """
@@ -154,6 +170,13 @@ enum Contrast {
 @Suite("The dashboard in a real browser (headless Chromium)", .testThreads, .serialized)
 struct BrowserTests {
   static let artifacts = "\(Checkout.root)/.build/test-artifacts"
+  /// The school's day and clock in these tests (never the wall clock): a Wednesday morning, before
+  /// the 09:00 start, in the zone the server and the browser both run in.
+  static let day = "2026-11-25"
+  static let zone = "UTC"
+  static let clockStart = "\(day)T08:30:00Z"
+  /// A camera's timestamp on that day.
+  static func at(_ clock: String) -> String { "\(day)T\(clock):00+00:00" }
 
   /// A real att-serve over the fixture's database, stopped (and checked to stop cleanly) after `body`.
   func withServer(_ f: Fixture, _ body: (Int) async throws -> Void) async throws {
@@ -162,9 +185,9 @@ struct BrowserTests {
       "att-serve",
       [
         "--port", "\(port)", "--db", "\(f.folder)/data/attendance.db", "--media", "\(f.folder)/media", "--late-after", "09:00",
-        "--quiet",
+        "--quiet", "--clock-start", Self.clockStart,
       ],
-      in: f.folder, environment: ["SECRET_KEY": Fixture.secret])
+      in: f.folder, environment: ["SECRET_KEY": Fixture.secret, "TZ": Self.zone])
     defer {
       server.terminate()
       let stopped = server.wait()
@@ -236,10 +259,12 @@ struct BrowserTests {
       try await withPage(port: port, name: "ana") { page in
         #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "ana · admin")
         #expect(try await page.evaluate("document.getElementById('n-absent').textContent") as? String == "3")
-        #expect(try await page.evaluate("document.getElementById('roster-h').textContent.startsWith('Today, ')") as? Bool == true)
+        #expect(
+          try await page.evaluate("document.getElementById('roster-h').textContent") as? String
+            == "Today, Wednesday \(Self.day) · all classes", "the server's day, not the wall clock's")
 
         // A camera's observation is committed: the row appears with no reload, and is announced.
-        try f.attend("21CS002", CapturedTime.string(from: Date()))
+        try f.attend("21CS002", Self.at("08:31"))
         #expect(try await page.waitFor("document.querySelectorAll('#feed tr').length === 1", seconds: 5))
         #expect(
           try await page.waitFor(
@@ -371,6 +396,12 @@ struct BrowserTests {
             "(() => { const t = document.querySelector('#feed').closest('table'); return t.scrollWidth <= t.parentElement.clientWidth + 1; })()"
           )
             as? Bool == true, "the arrivals table shows every column at 1366 px")
+        // A pupil of the other class arrives after the start: the chip says late, and is readable.
+        try f.attend("21EE001", Self.at("09:20"), classID: "EE")
+        #expect(
+          try await page.waitFor(
+            "(document.querySelector('#roster li[data-person=\"21EE001\"] .state.late') || {}).textContent === 'late 09:20'",
+            seconds: 5), "a late arrival's chip")
         try await contrast(page, "body", "the dashboard")
         let png = try await page.screenshot(to: "\(Self.artifacts)/dashboard.png")
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
@@ -389,7 +420,7 @@ struct BrowserTests {
     .enabled(if: Chromium.path != nil, "needs Debian's chromium (Scripts/install-deps --with-browser; make test installs it)"))
   func viewer() async throws {
     let f = try Fixture(label: "browser-viewer")
-    try f.attend("21CS001", CapturedTime.string(from: Date()))
+    try f.attend("21CS001", Self.at("08:20"))
     try f.unknownFace(photo: "grace_hopper.jpg")
     try await withServer(f) { port in
       try await withPage(port: port, name: "vic", width: 390, height: 844) { page in

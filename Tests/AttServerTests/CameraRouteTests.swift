@@ -246,4 +246,47 @@ struct CameraRouteTests {
     #expect(DeviceID.kind(of: "clip.mp4") == .file)
     #expect(DeviceID.kind(of: "photo.jpg") == .images)
   }
+
+  @Test(
+    "a camera token bound to its device ids reports for them only; their ids are no other token's; an unbound token claims at most 16"
+  )
+  func boundTokens() async throws {
+    let f = try Fixture()
+    let accounts = Accounts(store: f.store)
+    let gate = try accounts.addToken("gate-host", role: .camera, devices: ["gate-1", "gate-2"])
+    let other = try accounts.addToken("office-host", role: .camera)
+    #expect(throws: Accounts.AccountError.self) { try accounts.addToken("thief", role: .camera, devices: ["gate-1"]) }
+    #expect(throws: Accounts.AccountError.self) { try accounts.addToken("script", role: .viewer, devices: ["x"]) }
+    let app = try buildApplication(f.settings())
+    @Sendable func report(_ id: String) throws -> ByteBuffer {
+      ByteBuffer(data: try CameraStatus.encoder.encode(CameraStatus(deviceID: id, name: nil, sourceKind: .stream, interval: 5)))
+    }
+    try await app.test(.router) { client in
+      // Another token cannot claim a bound id first, even before the real camera has reported.
+      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("gate-1")) {
+        #expect($0.status == .forbidden)
+        #expect(String(buffer: $0.body).contains("bound to the token 'gate-host'"))
+      }
+      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(gate), body: try report("gate-1")) {
+        #expect($0.status == .ok)
+      }
+      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(gate), body: try report("lab-9")) {
+        #expect($0.status == .forbidden)
+        #expect(String(buffer: $0.body).contains("gate-1, gate-2 only"))
+      }
+      // An unbound token may claim ids up to the cap, and no more.
+      for n in 0..<AttendanceStore.devicesPerToken {
+        try await client.execute(
+          uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("office-\(n)")
+        ) { #expect($0.status == .ok) }
+      }
+      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("office-99")) {
+        #expect($0.status == .forbidden)
+      }
+      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("office-3")) {
+        #expect($0.status == .ok, "an id it already has")
+      }
+    }
+    #expect(try f.count("SELECT count(*) FROM camera_status") == 1 + AttendanceStore.devicesPerToken)
+  }
 }

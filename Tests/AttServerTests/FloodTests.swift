@@ -83,3 +83,155 @@ struct IdleConnectionTests {
     }
   }
 }
+
+/// Signs in through the form from `source`, as a browser does: the form's CSRF cookie, then the
+/// POST. The status of the POST (303 when signed in).
+func formSignIn(port: Int, name: String, password: String, from source: String) -> Int? {
+  guard let page = PlainHTTP.exchange("GET", port: port, path: "/login", from: source),
+    let cookieLine = page.head.first(where: { $0.lowercased().hasPrefix("set-cookie: att_csrf=") }),
+    let csrf = cookieLine.split(separator: "=", maxSplits: 1).last?.split(separator: ";").first
+  else { return nil }
+  let body = "name=\(name)&password=\(password.formEncoded)&csrf=\(csrf)"
+  return PlainHTTP.exchange(
+    "POST", port: port, path: "/login",
+    headers: ["Content-Type": "application/x-www-form-urlencoded", "Cookie": "att_csrf=\(csrf)"], body: Data(body.utf8),
+    timeout: 30, from: source)?.status
+}
+
+@Suite("Sign-in that an attacker cannot turn against users", .testThreads)
+struct SignInFairnessTests {
+  @Test("wrong passwords from five addresses do not lock the owner out; one address's guesses wait longer each time")
+  func noLockOut() {
+    let limiter = LoginLimiter()
+    let now = Date(timeIntervalSinceReferenceDate: 0)
+    for n in 1...5 { limiter.recordFailure(LoginLimiter.keys(address: "10.0.0.\(n)", account: "ana"), now: now) }
+    #expect(limiter.retryAfter(LoginLimiter.keys(address: "192.168.1.20", account: "ana"), now: now) == nil, "the owner's desk")
+    // One address guessing one account: 5 free, then 1, 2, 4, 8 s ... (never a hard lock of 300 s at once).
+    let keys = LoginLimiter.keys(address: "10.0.0.9", account: "vic")
+    var waits: [Int] = []
+    var t = now
+    for _ in 0..<9 {
+      limiter.recordFailure(keys, now: t)
+      waits.append(limiter.retryAfter(keys, now: t) ?? 0)
+      t = t.addingTimeInterval(Double(waits.last!))
+    }
+    #expect(waits == [0, 0, 0, 0, 1, 2, 4, 8, 16], "\(waits)")
+    // The wait ends; the count is forgotten a quarter of an hour after the last failure.
+    #expect(limiter.retryAfter(keys, now: t.addingTimeInterval(17)) == nil)
+    // An address that scans many names is slowed too.
+    for n in 0..<20 { limiter.recordFailure(LoginLimiter.keys(address: "10.9.9.9", account: "u\(n)"), now: now) }
+    #expect(limiter.retryAfter(LoginLimiter.keys(address: "10.9.9.9", account: "new-name"), now: now) != nil)
+  }
+
+  @Test(
+    "during a flood of 32 clients from rotating addresses, a user who has signed in before signs in 15 times: at least 14 succeed",
+    .exclusive)
+  func floodSparesKnownUsers() async throws {
+    let python = "\(Checkout.root)/.venv-test/bin/python"
+    try #require(FileManager.default.isExecutableFile(atPath: python), "run Scripts/setup-test-tools (make setup does)")
+    let f = try Fixture(label: "fair-flood")
+    let app = try buildApplication(f.settings())
+    try await app.test(.live) { client in
+      let port = client.port!
+      #expect(formSignIn(port: port, name: "ana", password: Fixture.password, from: "127.0.0.1") == 303, "signed in before")
+      let flood = try ToolRun.start(python, ["\(Checkout.root)/Scripts/signin-flood.py", "\(port)", "20", "32"])
+      #expect(flood.waitFor(stdout: "started"))
+      var statuses: [Int] = []
+      for _ in 0..<15 {
+        statuses.append(formSignIn(port: port, name: "ana", password: Fixture.password, from: "127.0.0.1") ?? 0)
+      }
+      flood.terminate()
+      let answers = flood.wait().lines.last ?? ""
+      #expect(statuses.filter { $0 == 303 }.count >= 14, "\(statuses); the flood got \(answers)")
+    }
+  }
+}
+
+@Suite("att-serve's edge: slow and malformed requests, connection caps, HEAD", .testThreads)
+struct ConnectionEdgeTests {
+  @Test("half a request head is closed after the head timeout; a malformed request gets 400 at once; HEAD answers like GET")
+  func slowAndMalformed() async throws {
+    let f = try Fixture(label: "edge")
+    var settings = f.settings()
+    settings.headTimeout = 1
+    let app = try buildApplication(settings)
+    try await app.test(.live) { client in
+      let port = client.port!
+      // Half a head: the server closes it (read as end of file), well before the idle timeout of 30 s.
+      let fd = try #require(PlainHTTP.connectSocket(port: port, timeout: 20))
+      defer { close(fd) }
+      let half = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8)
+      #expect(send(fd, half, half.count, 0) == half.count)
+      let start = ContinuousClock.now
+      var byte: UInt8 = 0
+      #expect(recv(fd, &byte, 1, 0) == 0, "closed by the server")
+      #expect((ContinuousClock.now - start) < .seconds(15))
+      for malformed in [
+        "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+      ] {
+        let answer = PlainHTTP.raw(Array(malformed.utf8), port: port, timeout: 5)
+        #expect(answer?.status == 400, "\(malformed.debugDescription): \(String(describing: answer?.head.first))")
+      }
+      let head = PlainHTTP.exchange("HEAD", port: port, path: "/healthz")
+      #expect(head?.status == 200 && head?.body.isEmpty == true)
+      #expect(head?.head.contains { $0.lowercased().hasPrefix("content-type: application/json") } == true)
+    }
+  }
+
+  @Test("under ulimit -n 256, 400 half-open connections from one address: /healthz answers from another throughout, no crash")
+  func lowDescriptorLimit() throws {
+    let f = try Fixture(label: "edge-ulimit")
+    let port = Int.random(in: 17000...17999)
+    let serve = try ToolRun.start(
+      "/bin/bash",
+      [
+        "-c",
+        "ulimit -n 256 && exec \(ToolRun.executable("att-serve")) --port \(port) --quiet --header-timeout 3 --db \(f.folder)/data/attendance.db --media \(f.folder)/media",
+      ], in: f.folder, environment: ["SECRET_KEY": Fixture.secret])
+    defer {
+      serve.terminate()
+      _ = serve.wait()
+    }
+    var up = false
+    for _ in 0..<200 where !up {
+      up = PlainHTTP.get(port: port, path: "/healthz")?.status == 200
+      if !up { usleep(50_000) }
+    }
+    try #require(up, "att-serve answers")
+    var held: [Int32] = []
+    defer { held.forEach { close($0) } }
+    var answered = 0
+    for n in 0..<400 {
+      if let fd = PlainHTTP.connectSocket(port: port, from: "127.0.0.77", timeout: 2) {
+        let half = Array("GET /healthz HTTP/1.1\r\nHo".utf8)
+        _ = send(fd, half, half.count, Int32(MSG_NOSIGNAL))
+        held.append(fd)
+      }
+      if n % 50 == 0, PlainHTTP.get(port: port, path: "/healthz", timeout: 5, from: "127.0.0.1")?.status == 200 { answered += 1 }
+    }
+    #expect(answered == 8, "/healthz answered while the connections piled up")
+    // Those over the caps were refused with 503 at once, not left to pile up.
+    var refused = 0
+    for fd in held {
+      var buffer = [UInt8](repeating: 0, count: 64)
+      let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+      if n > 0, String(decoding: buffer[0..<n], as: UTF8.self).hasPrefix("HTTP/1.1 503") { refused += 1 }
+    }
+    #expect(refused >= 300, "\(refused) of 400 refused at once")
+    #expect(PlainHTTP.get(port: port, path: "/healthz", from: "127.0.0.1")?.status == 200)
+    // After the head timeout the half-open ones are gone, and the server still runs.
+    let stillOpen = held.filter { fd in
+      var timeout = timeval(tv_sec: 10, tv_usec: 0)
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+      var buffer = [UInt8](repeating: 0, count: 256)
+      while true {
+        let n = recv(fd, &buffer, buffer.count, 0)
+        if n == 0 { return false }  // closed
+        if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }  // a reset is closed too; a time-out is not
+      }
+    }
+    #expect(stillOpen.isEmpty, "\(stillOpen.count) still open after the head timeout")
+    #expect(PlainHTTP.get(port: port, path: "/healthz")?.status == 200, "no crash")
+  }
+}

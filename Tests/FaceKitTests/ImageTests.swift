@@ -112,3 +112,37 @@ enum JPEGWithOrientation {
     return out
   }
 }
+
+@Suite("Image bombs", .testThreads)
+struct ImageBombTests {
+  @Test(
+    "a TIFF, a PNG and a WebP that declare huge images are refused from their headers, in under a second",
+    arguments: ["tiff", "png", "webp"])
+  func refusedFromHeader(format: String) throws {
+    let data = format == "tiff" ? ImageBombs.tiff() : format == "png" ? ImageBombs.png() : ImageBombs.webp()
+    #expect(data.count < 1_000_000)
+    let start = ContinuousClock.now
+    let error = #expect(throws: FaceKitError.self) { try Image(data: data, source: "bomb.\(format)") }
+    #expect((ContinuousClock.now - start) < .seconds(1))
+    guard case .tooLarge(_, let width, let height, _) = error else {
+      Issue.record("not refused as too large: \(String(describing: error))")
+      return
+    }
+    #expect(width > 10_000 && height > 10_000, "the size comes from the header: \(width)x\(height)")
+  }
+
+  @Test("a TIFF whose size the header does not give is refused, not decoded blind")
+  func tiffWithoutSize() throws {
+    var data = ImageBombs.tiff(side: 64)
+    data[8] = 0  // no entries in the first directory
+    data[9] = 0
+    let error = #expect(throws: FaceKitError.self) { try Image(data: data, source: "nosize.tif") }
+    #expect(error?.code == "unsupported_format")
+  }
+
+  @Test("a small TIFF made the same way still decodes (the header reader reads real files)")
+  func smallTIFF() throws {
+    let image = try Image(data: ImageBombs.tiff(side: 40), source: "small.tif")
+    #expect(image.width == 40 && image.height == 40)
+  }
+}

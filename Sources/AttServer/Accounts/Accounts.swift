@@ -17,6 +17,7 @@ public struct Accounts: Sendable {
     case exists(String)
     case unknown(String)
     case cameraAccount
+    case invalid(String)
 
     public var description: String {
       switch self {
@@ -25,6 +26,7 @@ public struct Accounts: Sendable {
       case .weakPassword(let reason): "password refused: \(reason)"
       case .exists(let name): "'\(name)' already exists"
       case .unknown(let name): "no account or token named '\(name)'"
+      case .invalid(let reason): reason
       case .cameraAccount: "the camera role is for tokens (att-serve token add NAME --role camera), not for accounts"
       }
     }
@@ -88,11 +90,20 @@ public struct Accounts: Sendable {
   // MARK: API tokens
 
   /// Makes a token and returns it: it is shown this once, and only its SHA-256 is kept.
-  public func addToken(_ name: String, role: Role) throws -> String {
+  /// A camera token with `devices` may report the status of those camera ids only.
+  public func addToken(_ name: String, role: Role, devices: [String] = []) throws -> String {
     try Self.validate(name: name)
+    if !devices.isEmpty && role != .camera { throw AccountError.invalid("--device is for camera tokens (--role camera)") }
+    for device in devices {
+      if let problem = DeviceID.problem(device) { throw AccountError.invalid("--device '\(device)': \(problem)") }
+    }
     let token = "att_" + Secrets.randomBytes(24).base64URL
     let stored = APIToken(name: name, tokenSHA256: Data(token.utf8).sha256Hex, role: role.rawValue, createdAt: Date())
-    guard try store.addToken(stored) else { throw AccountError.exists(name) }
+    do {
+      guard try store.addToken(stored, devices: devices) else { throw AccountError.exists(name) }
+    } catch let taken as AttendanceStore.DeviceTaken {
+      throw AccountError.invalid(taken.description)
+    }
     return token
   }
 

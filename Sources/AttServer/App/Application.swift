@@ -15,19 +15,24 @@ public func buildApplication(_ settings: ServeSettings, logger: Logger = Logger(
   throws -> some ApplicationProtocol
 {
   let server = Server(settings: settings, logger: logger)
-  let router = Router(context: AppContext.self)
+  let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)  // HEAD on every GET route
   server.addRoutes(to: router)
   // WebSocket defaults: a ping every 30 s keeps idle feeds open through proxies.
-  // Idle HTTP connections are closed, silent new ones included (a half-open client cannot hold a
-  // descriptor for ever); open WebSockets are pinged instead.
+  // Idle HTTP connections are closed; a first request head must arrive whole within headTimeout
+  // (a silent or half-open client cannot hold a descriptor); connections are capped in all and per
+  // address; open WebSockets are pinged instead.
   let idle = TimeAmount.milliseconds(Int64(settings.idleTimeout * 1000))
+  let head = TimeAmount.milliseconds(Int64(settings.headTimeout * 1000))
+  let limits =
+    settings.maxConnections.map { ConnectionLimits(total: $0, perAddress: settings.maxConnectionsPerAddress) }
+    ?? ConnectionLimits.fromDescriptorLimit(perAddress: settings.maxConnectionsPerAddress)
   let webSocketResponder = router.buildResponder()
   let webSocket = HTTPServerBuilder { responder in
     TimedHTTPChannel(
       base: HTTP1WebSocketUpgradeChannel(
         responder: responder, webSocketResponder: webSocketResponder,
         configuration: .init(http1: .init(idleTimeout: idle))),
-      firstRequestTimeout: idle)
+      limits: limits, headTimeout: head)
   }
   let builder: HTTPServerBuilder
   if let certificate = settings.tlsCertificate, let key = settings.tlsKey {

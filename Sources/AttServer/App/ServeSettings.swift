@@ -23,6 +23,8 @@ public struct ServeSettings: Sendable {
   public var secretKey: String
   /// Clock time (HH:MM, camera time) after which an arrival counts as late; nil for no rule.
   public var lateAfter: String?
+  /// "Now" and "today" for the views, the default report range and the export names.
+  public var clock = SchoolClock.system
   /// Write one line per request to standard error.
   public var accessLog = true
   /// PEM certificate chain and key: serve HTTPS (and wss://) instead of HTTP.
@@ -39,6 +41,11 @@ public struct ServeSettings: Sendable {
   public var snapshotDays = 30
   /// Seconds an HTTP connection may stay idle (a half-open client included) before it is closed.
   public var idleTimeout = 30.0
+  /// Seconds a new connection has to send its first request head whole (slow or half heads are closed).
+  public var headTimeout = 10.0
+  /// Connections held at once: in all (nil: the descriptor limit less a reserve), and per address.
+  public var maxConnections: Int?
+  public var maxConnectionsPerAddress = 256
 
   public init(store: AttendanceStore, media: MediaLibrary, delivery: any MessageDelivery, secretKey: String) {
     self.store = store

@@ -54,23 +54,27 @@ final class Server: Sendable {
     PageController().addRoutes(open: router, people: people)
     SessionController(
       accounts: accounts, signer: signer, limiter: settings.limiter, passwords: passwords, database: database, metrics: metrics,
-      logger: logger, secureCookies: secureCookies, lateAfter: settings.lateAfter, queueMode: settings.broker != nil
+      logger: logger, secureCookies: secureCookies, lateAfter: settings.lateAfter, clock: settings.clock,
+      queueMode: settings.broker != nil
     ).addRoutes(open: router, people: people)
     HealthController(
       store: store, database: database, follower: follower, feed: feed, metrics: metrics, cameras: cameraController,
       usesBroker: settings.broker != nil, logger: logger
     ).addRoutes(open: router, people: people)
     FeedController(store: store, feed: feed, database: database).addRoutes(people: people)
-    PeopleController(store: store, media: settings.media, database: database, changes: changes, lateAfter: settings.lateAfter)
+    PeopleController(
+      store: store, media: settings.media, database: database, changes: changes, lateAfter: settings.lateAfter,
+      clock: settings.clock)
       .addRoutes(people: api, admin: admin)
-    AttendanceController(store: store, database: database, changes: changes, lateAfter: settings.lateAfter)
+    AttendanceController(
+      store: store, database: database, changes: changes, lateAfter: settings.lateAfter, clock: settings.clock)
       .addRoutes(people: api, admin: admin)
     CalendarController(store: store, database: database).addRoutes(people: api, admin: admin)
     UnknownFacesController(
       store: store, media: settings.media, database: database, changes: changes, snapshotDays: settings.snapshotDays,
       logger: logger
     ).addRoutes(people: api, admin: admin)
-    ExportController(store: store, database: database).addRoutes(people: api)
+    ExportController(store: store, database: database, clock: settings.clock).addRoutes(people: api)
     AuditController(store: store, database: database).addRoutes(admin: admin)
     cameraController.addRoutes(cameras: cameras, people: api, admin: admin)
   }

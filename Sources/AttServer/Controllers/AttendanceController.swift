@@ -11,6 +11,7 @@ struct AttendanceController: Sendable {
   let database: BlockingWork
   let changes: Changes
   let lateAfter: String?
+  let clock: SchoolClock
 
   func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
     people.get("attendance") { request, _ in try await database.run { try attendance(request) } }
@@ -40,13 +41,13 @@ struct AttendanceController: Sendable {
   func summary(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     return try JSONBody(
-      store.summary(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
+      store.summary(day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
   }
 
   /// Present, late, absent and excused per school day over the range (the last 30 days by default).
   func daily(_ request: Request) throws -> JSONBody {
     let q = Query(request)
-    let (from, to) = try q.reportRange()
+    let (from, to) = try q.reportRange(today: clock.today())
     return try JSONBody(store.daily(from: from, to: to, classID: try q.identifier("class"), lateAfter: lateAfter))
   }
 
@@ -54,7 +55,7 @@ struct AttendanceController: Sendable {
   func roster(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     return try JSONBody(
-      store.roster(day: try q.day("date") ?? Day.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
+      store.roster(day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
   }
 
   // MARK: corrections

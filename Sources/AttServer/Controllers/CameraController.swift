@@ -72,6 +72,8 @@ struct CameraController: Sendable {
       }
     } catch let claimed as AttendanceStore.CameraClaimed {
       throw HTTPError(.conflict, message: claimed.description)
+    } catch let refused as AttendanceStore.CameraNotAllowed {
+      throw HTTPError(.forbidden, message: refused.description)
     }
     return try JSONBody(["gallery_version": version.description]).response(status: .ok)
   }

@@ -8,6 +8,7 @@ import NIOCore
 struct ExportController: Sendable {
   let store: AttendanceStore
   let database: BlockingWork
+  let clock: SchoolClock
 
   func addRoutes(people: RouterGroup<AppContext>) {
     people.get("export/summary.csv") { request, _ in
@@ -38,7 +39,7 @@ struct ExportController: Sendable {
     Response(
       status: .ok,
       headers: [
-        .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-\(Day.today().text).csv\"",
+        .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-\(clock.today().text).csv\"",
       ], body: body)
   }
 }

@@ -13,6 +13,7 @@ struct PeopleController: Sendable {
   let database: BlockingWork
   let changes: Changes
   let lateAfter: String?
+  let clock: SchoolClock
 
   func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
     people.get("people") { request, _ in try await database.run { try list(request) } }
@@ -60,7 +61,7 @@ struct PeopleController: Sendable {
   func report(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let id = try context.personID()
     let person = try existing(id)
-    let (from, to) = try Query(request).reportRange()
+    let (from, to) = try Query(request).reportRange(today: clock.today())
     struct DayState: Encodable {
       let day: String
       let schoolDay: Bool

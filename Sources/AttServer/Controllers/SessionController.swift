@@ -21,6 +21,7 @@ struct SessionController: Sendable {
   /// Cookies are `Secure` under TLS.
   let secureCookies: Bool
   let lateAfter: String?
+  let clock: SchoolClock
   let queueMode: Bool
 
   func addRoutes(open: Router<AppContext>, people: RouterGroup<AppContext>) {
@@ -77,7 +78,11 @@ struct SessionController: Sendable {
     let accounts = self.accounts
     let (name, password) = (form.name, form.password)
     // The check runs on the password thread; when its line is full, the answer is "busy" at once.
-    guard let checked = try await passwords.run({ try accounts.verify(name, password: password) }) else {
+    let address = context.remoteAddress
+    guard
+      let checked = try await passwords.run(
+        address: address, known: limiter.isKnown(address), { try accounts.verify(name, password: password) })
+    else {
       // The answer is held back a second (a timer, no thread): a client that retries at once would
       // otherwise make the refusals themselves the flood.
       try? await Task.sleep(for: .seconds(1))
@@ -94,7 +99,7 @@ struct SessionController: Sendable {
       logger.notice("sign-in refused for '\(LogText.safe(form.name))' from \(context.remoteAddress)")
       return loginPage(error: "Wrong name or password.", status: .unauthorized, name: form.name)
     }
-    limiter.recordSuccess(keys)
+    limiter.recordSuccess(keys, address: address)
     let (sessionCookie, session) = signer.newSession(name: identity.name, role: identity.role)
     try await database.run { try accounts.start(session) }
     var response = Response(status: .seeOther, headers: [.location: "/"])
@@ -126,10 +131,14 @@ struct SessionController: Sendable {
       let csrf: String?
       let lateAfter: String?
       let today: String
+      /// The school's clock time when this was answered (HH:MM), and its zone.
+      let now: String
+      let timeZone: String
       let mode: String
 
       enum CodingKeys: String, CodingKey {
-        case name, role, csrf, today, mode
+        case name, role, csrf, today, now, mode
+        case timeZone = "time_zone"
         case lateAfter = "late_after"
       }
     }
@@ -137,6 +146,7 @@ struct SessionController: Sendable {
     return try JSONBody(
       Me(
         name: identity.name, role: identity.role.rawValue, csrf: context.sessionCookie.map(signer.csrfToken),
-        lateAfter: lateAfter, today: Day.today().text, mode: queueMode ? "queue" : "direct"))
+        lateAfter: lateAfter, today: clock.today().text, now: clock.clockTime(),
+        timeZone: clock.timeZone.identifier, mode: queueMode ? "queue" : "direct"))
   }
 }

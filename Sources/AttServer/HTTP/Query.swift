@@ -67,9 +67,9 @@ struct Query {
 extension Query {
   /// `from` and `to` of a report over days: the last 30 days to today by default, at most
   /// `AttendanceStore.longestReportRange` days.
-  func reportRange() throws -> (from: Day, to: Day) {
+  func reportRange(today: Day) throws -> (from: Day, to: Day) {
     let filter = try filter()
-    let to = filter.to ?? Day.today()
+    let to = filter.to ?? today
     let from = filter.from ?? to.adding(days: -29)
     guard Day.range(from, to).count <= AttendanceStore.longestReportRange else {
       throw HTTPError(.badRequest, message: "from, to: the range is longer than \(AttendanceStore.longestReportRange) days")

@@ -139,7 +139,12 @@ async function loadRoster() {
 let correcting = null;
 let deleteArmed = false;
 
-function nowClock() { const d = new Date(); return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0"); }
+// The school's clock time now (HH:MM): the server's, as /api/me gave it, advanced by the time since.
+function nowClock() {
+  const [h, m] = me.now.split(":").map(Number);
+  const minutes = (h * 60 + m + Math.floor((Date.now() - me.loadedAt) / 60000)) % 1440;
+  return String(Math.floor(minutes / 60)).padStart(2, "0") + ":" + String(minutes % 60).padStart(2, "0");
+}
 
 function openCorrection(entry) {
   correcting = entry;
@@ -712,6 +717,7 @@ async function reload() {
 
 async function start() {
   me = await get("/api/me");
+  me.loadedAt = Date.now();
   $("who").textContent = me.name + " · " + me.role;
   document.querySelectorAll(".admin-only").forEach((e) => { if (!isAdmin()) e.hidden = true; });
   $("audit-section").hidden = !isAdmin();

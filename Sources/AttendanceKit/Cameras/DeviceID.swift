@@ -10,6 +10,9 @@ public enum DeviceID {
     if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
       return "no spaces or control characters"
     }
+    if id.unicodeScalars.contains(where: \.properties.isBidiControl) {
+      return "no text-direction controls (such as U+202E)"
+    }
     if id == "manual" { return "'manual' is kept for attendance entered by hand" }
     return nil
   }

@@ -11,6 +11,6 @@ public struct DeliveryBacklog: Sendable, Equatable {
   public var summary: String {
     pending == 0
       ? "every message was confirmed by the broker \(broker)"
-      : "\(pending) message(s) not yet confirmed by the broker \(broker) wait in \(spool)/; they are sent when the broker is back, by the next att-take or att-register run on this spool"
+      : "\(pending) message(s) not yet confirmed by the broker \(broker) wait in \(spool)/; they are sent when the broker is back, by the next att-take or att-register run on this spool, by att-worker on this host, or by att-register flush"
   }
 }

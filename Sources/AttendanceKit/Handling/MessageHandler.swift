@@ -11,6 +11,9 @@ public struct MessageHandler: Sendable {
   /// after the commit (att-worker). Then a crash between commit and publish loses no event: the
   /// outbox row is still there when the worker comes back, even though the message is a duplicate.
   public var recordsEvents = false
+  /// When a change happened, for its rows' stamps (enrolment, audit): the host's clock, or the
+  /// school clock att-serve runs on (`--clock-start` in tests and demonstrations).
+  public var clock = SchoolClock.system
 
   public init(store: AttendanceStore, media: MediaLibrary = MediaLibrary()) {
     self.store = store
@@ -113,7 +116,7 @@ public struct MessageHandler: Sendable {
         return rejected("attendance \(m.id): unknown person '\(m.personID)'")
       }
       guard active else { return rejected("attendance \(m.id): person '\(m.personID)' has been removed") }
-      let now = Date()
+      let now = clock.now()
       if let classID = m.classID { try tx.ensureClass(classID, at: now) }
       try tx.sawDevice(m.deviceID, at: now)
       let sighting = AttendanceRecord(
@@ -156,7 +159,7 @@ public struct MessageHandler: Sendable {
         return rejected("register \(m.id): faces[\(index)] is not JPEG data")
       }
       do throws(FaceKitError) {
-        let image = try Image(data: face.jpeg, source: "faces[\(index)]", limits: ImageLimits(maxPixels: 25_000_000))
+        let image = try Image(data: face.jpeg, source: "faces[\(index)]", limits: .standard)
         sizes.append((image.width, image.height))
       } catch {
         return rejected("register \(m.id): \(error.description)")
@@ -174,7 +177,7 @@ public struct MessageHandler: Sendable {
         crops.append((path, sha, face, size.width, size.height))
       }
       return try write(nil) { tx -> HandlingResult in
-        let now = Date()
+        let now = clock.now()
         try tx.savePerson(m.personID, name: m.name, at: now)
         if let classID = m.classID { try tx.addMember(m.personID, toClass: classID, at: now) }
         var added = 0
@@ -205,7 +208,7 @@ public struct MessageHandler: Sendable {
       guard let name = try tx.personName(m.personID) else {
         return rejected("remove-person \(m.id): unknown person '\(m.personID)'")
       }
-      let now = Date()
+      let now = clock.now()
       if let actor = m.actor {
         try tx.audit(
           actor: actor, action: "remove", target: m.personID,
@@ -233,7 +236,7 @@ public struct MessageHandler: Sendable {
       mediaPath = path
     }
     return try write(transaction) { tx -> HandlingResult in
-      try tx.sawDevice(m.deviceID, at: Date())
+      try tx.sawDevice(m.deviceID, at: clock.now())
       let logged = try tx.logUnknownFace(
         observationID: m.id, deviceID: m.deviceID, capturedAt: m.capturedAt, snapshotPath: m.snapshotPath,
         nearestDistance: m.nearestDistance, nearestPersonID: m.nearestPersonID, mediaPath: mediaPath)
@@ -256,7 +259,7 @@ public struct MessageHandler: Sendable {
       if previous == m.name {
         return HandlingResult(outcome: .duplicate("\(m.personID) is already named \(m.name)"), events: [])
       }
-      let now = Date()
+      let now = clock.now()
       try tx.rename(m.personID, to: m.name, at: now)
       if let actor = m.actor {
         try tx.audit(actor: actor, action: "rename", target: m.personID, ["from": previous, "to": m.name], at: now)
@@ -276,7 +279,7 @@ public struct MessageHandler: Sendable {
       if try tx.hasObservation(m.id) {
         return HandlingResult(outcome: .duplicate("correction \(m.id) was already applied"), events: [])
       }
-      let now = Date()
+      let now = clock.now()
       func audit(_ action: String, _ target: String, _ details: [String: String]) throws {
         try tx.audit(actor: m.actor, action: action, target: target, details, at: now)
       }

@@ -41,6 +41,9 @@ public enum MessageLimits {
     if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
       return "contains control characters"
     }
+    if value.unicodeScalars.contains(where: \.properties.isBidiControl) {
+      return "contains a text-direction control (such as U+202E), which can disguise how it reads"
+    }
     return nil
   }
 

@@ -21,6 +21,9 @@ public enum PersonIdentity {
     if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
       return "name contains control characters"
     }
+    if name.unicodeScalars.contains(where: \.properties.isBidiControl) {
+      return "name contains a text-direction control (such as U+202E), which can disguise how it reads"
+    }
     return nil
   }
 }

@@ -1,10 +1,19 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Queue mode: messages are written to a local spool (one fsync'd file each) and published from
 /// there, in order, with publisher confirms; a file leaves the spool only once the broker confirmed
 /// it. When the broker is unreachable the producer keeps going and the spool grows. A thread of its
 /// own sends what waits as soon as the broker is back, whether or not a new message comes, and at
 /// start it sends what an earlier run left.
+///
+/// Several processes may share a spool (att-take and att-register on one host, att-worker or
+/// `att-register flush` draining what exited producers left): file names carry the time and the
+/// process id, so they never collide and sort in the order they were written, and one process
+/// sends at a time (an `flock` on `.send-lock`), so no message is published twice by two senders.
 public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   public let broker: BrokerURL
   public let spool: String
@@ -25,7 +34,14 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     self.broker = broker
     self.spool = spool
     try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
-    sequence = (Self.pending(in: spool).last.flatMap { UInt64(($0 as NSString).deletingPathExtension) } ?? 0) + 1
+    sequence = 0
+  }
+
+  /// A spool file name: nanoseconds since 1970 (never twice the same in this process), then the pid.
+  private func nextName() -> String {
+    let now = UInt64(max(Date().timeIntervalSince1970, 0) * 1e9)
+    sequence = max(now, sequence + 1)
+    return String(format: "%020llu-%d.json", sequence, getpid())
   }
 
   deinit { close() }
@@ -82,8 +98,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   public func deliver(_ message: Message) throws -> DeliveryReceipt {
     let wakeDrainer = try lock.withLock { () throws -> Bool in
       let body = try message.encoded()
-      let name = String(format: "%020llu.json", sequence)
-      sequence += 1
+      let name = nextName()
       try Self.writeDurably(body, to: "\(spool)/\(name)")
       flushLocked()
       return draining
@@ -116,6 +131,13 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   }
 
   private func flushLocked() {
+    guard !Self.pending(in: spool).isEmpty else { return }
+    // Another process sending from this spool now: it sends these too; try again at the next round.
+    let sendLock = Glibc.open("\(spool)/.send-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard sendLock >= 0 else { return }
+    defer { Glibc.close(sendLock) }
+    guard flock(sendLock, LOCK_EX | LOCK_NB) == 0 else { return }
+    defer { flock(sendLock, LOCK_UN) }
     let files = Self.pending(in: spool)
     guard !files.isEmpty else { return }
     if connection == nil {

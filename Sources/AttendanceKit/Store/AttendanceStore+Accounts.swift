@@ -95,11 +95,42 @@ extension AttendanceStore {
   // MARK: tokens
 
   /// Stores a token; false when one of that name exists.
-  public func addToken(_ token: APIToken) throws -> Bool {
+  /// Adds the token, bound to `devices` (a camera's ids; none for any other token). False when a
+  /// token of that name exists; `DeviceTaken` when another token is bound to one of the ids.
+  public func addToken(_ token: APIToken, devices: [String] = []) throws -> Bool {
     try writer.write { db in
       guard try !APIToken.exists(db, key: token.name) else { return false }
       try token.insert(db)
+      for device in Set(devices).sorted() {
+        if let owner = try String.fetchOne(
+          db, sql: "SELECT token_name FROM token_devices WHERE device_id = ?", arguments: [device])
+        {
+          throw DeviceTaken(deviceID: device, owner: owner)
+        }
+        try db.execute(
+          sql: "INSERT INTO token_devices (token_name, device_id) VALUES (?, ?)", arguments: [token.name, device])
+      }
       return true
+    }
+  }
+
+  /// A device id already bound to another camera token.
+  public struct DeviceTaken: Error, CustomStringConvertible {
+    public let deviceID: String
+    public let owner: String
+    public var description: String {
+      "camera '\(deviceID)' is already bound to the token '\(owner)'; revoke that token first, or use another id"
+    }
+  }
+
+  /// The device ids each camera token is bound to.
+  public func tokenDevices() throws -> [String: [String]] {
+    try reader { db in
+      var bound: [String: [String]] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT token_name, device_id FROM token_devices ORDER BY device_id") {
+        bound[row["token_name"], default: []].append(row["device_id"])
+      }
+      return bound
     }
   }
 

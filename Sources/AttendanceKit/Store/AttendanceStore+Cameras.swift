@@ -53,11 +53,43 @@ extension AttendanceStore {
     }
   }
 
+  /// The most camera ids a token not bound to ids may report for.
+  public static let devicesPerToken = 16
+
+  /// A status the reporting token may not give, with the reason.
+  public struct CameraNotAllowed: Error, CustomStringConvertible {
+    public let deviceID: String
+    public let token: String
+    public let reason: String
+    public var description: String { "the token '\(token)' may not report for camera '\(deviceID)': \(reason)" }
+  }
+
   /// Keeps `status` as the camera's newest (replacing the one before), and makes sure the camera is
   /// known, so that an admin can name it before it records anyone. A camera id belongs to the token
   /// that first reported it while that token exists: one camera's token cannot speak for another.
   public func saveCameraStatus(_ status: CameraStatus, reportedBy: String, at now: Date = Date()) throws {
     try writer.write { db in
+      // A token bound to ids (att-serve token add --device) reports for those only; an id bound to
+      // a token is that token's; an unbound token may claim at most `devicesPerToken` ids.
+      let bound = try String.fetchAll(
+        db, sql: "SELECT device_id FROM token_devices WHERE token_name = ?", arguments: [reportedBy])
+      if !bound.isEmpty, !bound.contains(status.deviceID) {
+        throw CameraNotAllowed(deviceID: status.deviceID, token: reportedBy, reason: "it may report for \(bound.joined(separator: ", ")) only")
+      }
+      if bound.isEmpty {
+        if let owner = try String.fetchOne(
+          db, sql: "SELECT token_name FROM token_devices WHERE device_id = ?", arguments: [status.deviceID])
+        {
+          throw CameraNotAllowed(deviceID: status.deviceID, token: reportedBy, reason: "that id is bound to the token '\(owner)'")
+        }
+        let claimed = try String.fetchAll(
+          db, sql: "SELECT device_id FROM camera_status WHERE reported_by = ?", arguments: [reportedBy])
+        if !claimed.contains(status.deviceID), claimed.count >= Self.devicesPerToken {
+          throw CameraNotAllowed(
+            deviceID: status.deviceID, token: reportedBy,
+            reason: "it already reports for \(claimed.count) cameras, the most one token may (bind it with --device)")
+        }
+      }
       if let owner = try String.fetchOne(
         db, sql: "SELECT reported_by FROM camera_status WHERE device_id = ?", arguments: [status.deviceID]),
         owner != reportedBy,

@@ -9,24 +9,87 @@ public final class AttendanceStore: Sendable {
 
   /// Opens (creating if needed) the database at `location` and brings its schema up to date.
   /// A writer waits up to `busyTimeout` seconds for another process's write lock before failing.
-  public init(location: DatabaseLocation, busyTimeout: Double = 10) throws(StoreError) {
+  ///
+  /// - A file that is another application's SQLite database is refused, never migrated into.
+  /// - Migrations are serialised between processes (tools started together on a new site).
+  /// - The database, its WAL and shared-memory files are made 0600 (the names of those tightened
+  ///   are in `tightened`, for the tool to say so), and a new folder is made 0700.
+  /// - `readOnly` opens an existing, current att database without writing anything to it.
+  public init(location: DatabaseLocation, busyTimeout: Double = 10, readOnly: Bool = false) throws(StoreError) {
     self.location = location
-    let folder = (location.path as NSString).deletingLastPathComponent
+    let path = location.path
+    let folder = (path as NSString).deletingLastPathComponent
+    let exists = FileManager.default.fileExists(atPath: path)
+    if readOnly && !exists {
+      throw .cannotOpen(path, reason: "there is no database here (a tool that records, such as att-register, creates it)")
+    }
     do {
-      if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+      if !folder.isEmpty && !readOnly {
+        try FileManager.default.createDirectory(
+          atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      }
     } catch {
-      throw .cannotOpen(location.path, reason: "cannot create folder \(folder): \(error.localizedDescription)")
+      throw .cannotOpen(path, reason: "cannot create folder \(folder): \(error.localizedDescription)")
     }
     var configuration = GRDB.Configuration()
     configuration.foreignKeysEnabled = true
+    configuration.readonly = readOnly
     // Several processes (att-register, att-extract, att-worker) may write: wait instead of failing.
     configuration.busyMode = .timeout(busyTimeout)
     do {
-      writer = try DatabasePool(path: location.path, configuration: configuration)
-      try Schema.migrator.migrate(writer)
+      // An existing file is looked at read-only first: opening the pool would switch it to WAL,
+      // which writes to the file, and it may be someone else's or damaged.
+      var state = SchemaState.empty
+      if exists {
+        var look = GRDB.Configuration()
+        look.readonly = true
+        look.busyMode = .timeout(busyTimeout)
+        let queue = try DatabaseQueue(path: path, configuration: look)
+        state = try queue.read { db in try Self.schemaState(db) }
+        try queue.close()
+      }
+      if state == .foreign { throw StoreError.notAttDatabase(path) }
+      let pool = try DatabasePool(path: path, configuration: configuration)
+      writer = pool
+      if !exists { state = try pool.read { db in try Self.schemaState(db) } }
+      switch state {
+      case .foreign, .current:
+        break
+      case .empty, .behind:
+        if readOnly {
+          throw StoreError.cannotOpen(
+            path,
+            reason: state == .empty
+              ? "the database is empty (a tool that records, such as att-register, sets it up)"
+              : "its schema is older than this version's; run a tool that writes (att-worker, att-register) once to upgrade it")
+        }
+        try MigrationLock.holding(path) { try Schema.migrator.migrate(pool) }
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+      throw .corrupt(path, reason: error.message ?? "\(error.resultCode)")
+    } catch let error as DatabaseError {
+      throw .cannotOpen(path, reason: error.message ?? "\(error.resultCode)")
     } catch {
-      throw .cannotOpen(location.path, reason: "\(error)")
+      throw .cannotOpen(path, reason: "\(error)")
     }
+    tightened = readOnly ? [] : FilePrivacy.tighten([path, path + "-wal", path + "-shm"], mode: 0o600)
+  }
+
+  /// Paths whose permissions were tightened on open (they were readable by other users).
+  public let tightened: [String]
+
+  enum SchemaState { case empty, current, behind, foreign }
+
+  /// Whether the database is new, an att database (current or older), or someone else's.
+  static func schemaState(_ db: Database) throws -> SchemaState {
+    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    if tables.isEmpty { return .empty }
+    guard tables.contains("grdb_migrations"), try Schema.migrator.appliedIdentifiers(db).contains(Schema.first) else {
+      return .foreign
+    }
+    return try Schema.migrator.hasCompletedMigrations(db) ? .current : .behind
   }
 
   /// Runs a read-only query. For the tests, which inspect the records of a real database file:

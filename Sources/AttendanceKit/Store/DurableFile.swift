@@ -7,7 +7,7 @@ import Foundation
 /// Files written so that a crash or a power cut leaves either the old file or the new one, whole.
 public enum DurableFile {
   /// Temporary file beside `path` (created with `mode`), fsync, rename, fsync of the folder.
-  public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+  public static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws {
     let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
     let temporary = "\(folder)/.\(UUID().uuidString).partial"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)

@@ -4,9 +4,12 @@ import GRDB
 /// through `AttendanceStore`, which runs them: there is no separate init step, and an old database
 /// is upgraded in place. Never edit a migration that has shipped; add the next one.
 enum Schema {
+  /// The first migration's name: a database that has it applied is an att database.
+  static let first = "v1: people, faces, embeddings, classes, devices, attendance"
+
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1: people, faces, embeddings, classes, devices, attendance") { db in
+    migrator.registerMigration(first) { db in
       try db.create(table: "people") { t in
         t.primaryKey("id", .text)  // chosen by the operator, e.g. a roll number such as 21CS001
         t.column("name", .text).notNull()
@@ -253,6 +256,14 @@ enum Schema {
         t.add(column: "resolved_at", .datetime)
       }
       try db.execute(sql: "INSERT OR IGNORE INTO store_facts (key, value) VALUES ('school_weekdays', '1,2,3,4,5')")
+    }
+    migrator.registerMigration("v9: camera tokens bound to their device ids") { db in
+      // A camera token made with --device may report for those ids only, and no other token may.
+      try db.create(table: "token_devices") { t in
+        t.column("token_name", .text).notNull().references("api_tokens", onDelete: .cascade)
+        t.column("device_id", .text).notNull().unique()
+        t.primaryKey(["token_name", "device_id"])
+      }
     }
     return migrator
   }
