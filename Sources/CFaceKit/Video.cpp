@@ -37,6 +37,9 @@ extern "C" cfk_status cfk_video_open(const char *source, cfk_video **out, cfk_er
     // instead. OPENCV_LOG_LEVEL, when set, still wins (for debugging a camera).
     if (std::getenv("OPENCV_LOG_LEVEL") == nullptr) {
       cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+      // FFmpeg's own lines ("moov atom not found") too: OpenCV reads this before its first
+      // capture, and sends FFmpeg's log through its own logging, silenced above.
+      setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
     }
     auto video = std::make_unique<cfk_video>();
     bool opened;

@@ -98,6 +98,14 @@ long att_amqp_close_reason(amqp_connection_state_t state, int *code, char *text,
   amqp_frame_t frame;
   struct timeval wait = {1, 0};
   if (amqp_simple_wait_frame_noblock(state, &frame, &wait) != AMQP_STATUS_OK) return -1;
+  return att_amqp_frame_close_reason(state, &frame, code, text, size);
+}
+
+long att_amqp_frame_close_reason(amqp_connection_state_t state, const amqp_frame_t *frame_in, int *code, char *text,
+                                 size_t size) {
+  if (size == 0) return -1;
+  text[0] = 0;
+  amqp_frame_t frame = *frame_in;
   if (frame.frame_type != AMQP_FRAME_METHOD) return -1;
   amqp_bytes_t message = {0, NULL};
   if (frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD) {

@@ -91,8 +91,18 @@ public final class Image: @unchecked Sendable {
 
   private static func readFile(_ path: String) throws(FaceKitError) -> Data {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path: path) }
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      var link = stat()
+      if lstat(path, &link) == 0 {
+        throw .fileUnreadable(path: path, reason: "is a symbolic link that leads nowhere (broken, or a loop)")
+      }
+      throw .fileNotFound(path: path)
+    }
     if isDirectory.boolValue { throw .fileUnreadable(path: path, reason: "is a directory") }
+    var info = stat()
+    if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+      throw .fileUnreadable(path: path, reason: "is not a regular file (a FIFO, a device or a socket)")
+    }
     guard FileManager.default.isReadableFile(atPath: path) else { throw .fileUnreadable(path: path, reason: "permission denied") }
     do {
       return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

@@ -6,7 +6,7 @@ import Foundation
 /// Used from one thread at a time. Each frame is an independent `Image` that may be shared.
 public final class VideoSource {
   private let handle: OpaquePointer
-  /// The source as given, used in every error about it.
+  /// The source as given, its password hidden (rtsp://user:***@host/...): used in every error.
   public let source: String
 
   /// Opens `source`. A number below 1000 is a camera index; anything else a device, file or URL.
@@ -21,16 +21,17 @@ public final class VideoSource {
       if isDirectory.boolValue { throw .fileUnreadable(path: source, reason: "is a directory, not a video") }
     }
     var video: OpaquePointer?
+    let label = Redaction.url(source)
     do throws(FaceKitError) {
-      try native(source) { cfk_video_open(source, &video, $0) }
+      try native(label) { cfk_video_open(source, &video, $0) }
     } catch {
       let what =
         isCamera
         ? "no camera answers at this index or device" : isURL ? "the stream does not open" : "not a video OpenCV can read"
-      throw .sourceUnavailable(source: source, detail: what)
+      throw .sourceUnavailable(source: label, detail: what)
     }
     self.handle = video!
-    self.source = source
+    self.source = label
   }
 
   deinit { cfk_video_free(handle) }

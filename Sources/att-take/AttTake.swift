@@ -367,8 +367,6 @@ struct AttTake: ParsableCommand {
             try writer?.write(frame.image, annotations: annotations)
           }
         }
-      } catch let error as FaceKitError {
-        throw ToolError(error.description)
       }
       for decision in session.finish() { try report(decision) }
       writer?.close()

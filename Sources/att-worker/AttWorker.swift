@@ -105,18 +105,21 @@ extension AttWorker {
           while let delivery = try connection.get(queue: QueueTopology.deadQueue) { taken.append(delivery) }
           for delivery in taken {
             if action == .list {
+              // A body that is not UTF-8 text is shown as base64 (body_base64), never altered.
               struct Parked: Encodable {
-                let routingKey: String, reason: String?, body: String
+                let routingKey: String, reason: String?, body: String?, bodyBase64: String?
                 enum CodingKeys: String, CodingKey {
                   case reason, body
                   case routingKey = "routing_key"
+                  case bodyBase64 = "body_base64"
                 }
               }
+              let text = String(validating: delivery.body, as: UTF8.self)
               Console.output(
                 try JSONText.encode(
                   Parked(
-                    routingKey: delivery.routingKey, reason: delivery.reason,
-                    body: String(decoding: delivery.body, as: UTF8.self))))
+                    routingKey: delivery.routingKey, reason: delivery.reason, body: text,
+                    bodyBase64: text == nil ? delivery.body.base64EncodedString() : nil)))
               try connection.requeue(delivery.tag)
             } else {
               try connection.publish(exchange: QueueTopology.exchange, routingKey: delivery.routingKey, body: delivery.body)

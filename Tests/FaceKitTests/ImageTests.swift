@@ -146,3 +146,19 @@ struct ImageBombTests {
     #expect(image.width == 40 && image.height == 40)
   }
 }
+
+@Suite("Image files that are not files", .testThreads)
+struct ImageSpecialFileTests {
+  @Test("a FIFO and a symbolic-link loop given as images are refused with their own reasons, at once")
+  func fifoAndLoop() throws {
+    let folder = try Checkout.scratchFolder("special-files")
+    let fifo = "\(folder)/camera.jpg"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let fifoError = #expect(throws: FaceKitError.self) { try Image(contentsOfFile: fifo) }
+    #expect(fifoError == .fileUnreadable(path: fifo, reason: "is not a regular file (a FIFO, a device or a socket)"))
+    #expect(symlink("\(folder)/b.jpg", "\(folder)/a.jpg") == 0 && symlink("\(folder)/a.jpg", "\(folder)/b.jpg") == 0)
+    let loopError = #expect(throws: FaceKitError.self) { try Image(contentsOfFile: "\(folder)/a.jpg") }
+    #expect(
+      loopError == .fileUnreadable(path: "\(folder)/a.jpg", reason: "is a symbolic link that leads nowhere (broken, or a loop)"))
+  }
+}

@@ -98,6 +98,11 @@ struct SystemTests {
     let embed = try shell("\(prefix)/bin/att-extract embed '\(Checkout.testImages)/obama.jpg'", in: work)
     #expect(embed.status == 0, "\(embed.output)")
     #expect(embed.output.contains("\"embedding\":["))
+    // An export reads an existing database (and never creates one): a wrong --db is one line, 66.
+    let none = try shell("\(prefix)/bin/att-serve export --db \(work)/a.db", in: work)
+    #expect(none.status == 66 && none.output.contains("there is no database here"), "\(none.output)")
+    #expect(!FileManager.default.fileExists(atPath: "\(work)/a.db"))
+    _ = try shell("\(prefix)/bin/att-serve token add nightly --db \(work)/a.db", in: work)
     let serve = try shell("\(prefix)/bin/att-serve export --db \(work)/a.db", in: work)
     #expect(serve.status == 0 && serve.output.hasPrefix("Roll No,Name,Attended,Sessions,Percentage"), "\(serve.output)")
     // The installed man page is att-serve's own, with the API list from its --help.

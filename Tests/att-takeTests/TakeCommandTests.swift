@@ -135,8 +135,31 @@ struct TakeCommandTests {
     let missing = try ToolRun.run("att-take", ["--source", "/nonexistent/clip.mp4"], in: folder)
     #expect(missing.status == 66 && missing.stderr.contains("/nonexistent/clip.mp4: no such file"), "EX_NOINPUT")
     let text = try ToolRun.run("att-take", ["--source", "\(Checkout.shared)/bad-inputs/MANIFEST.tsv"], in: folder)
-    #expect(text.status == 1 && text.stderr.contains("MANIFEST.tsv: cannot read frames: not a video OpenCV can read"))
+    #expect(
+      text.status == 66 && text.stderr.contains("MANIFEST.tsv: cannot read frames: not a video OpenCV can read"), "EX_NOINPUT")
     let camera = try ToolRun.run("att-take", ["--source", "7"], in: folder)
-    #expect(camera.status == 1 && camera.stderr.contains("7: cannot read frames: no camera answers"))
+    #expect(camera.status == 66 && camera.stderr.contains("7: cannot read frames: no camera answers"), "EX_NOINPUT")
+  }
+
+  @Test(
+    "a stream that refuses is reopened with back-off until stopped, its password never shown; a text file or an empty .mp4 exits 66"
+  )
+  func streamsAndUnreadableSources() throws {
+    let folder = try Checkout.scratchFolder("take-stream")
+    let stream = try ToolRun.start("att-take", ["--source", "rtsp://admin:hunter2@127.0.0.1:1/live"], in: folder)
+    #expect(stream.waitFor(stderr: "reopening in 2 s", seconds: 30), "it waits for the stream, 1 s then 2 s")
+    stream.terminate()
+    let stopped = stream.wait()
+    #expect(stopped.status == 0, "\(stopped.stderr)")
+    #expect(stopped.stderr.contains("rtsp://admin:***@127.0.0.1:1/live"), "\(stopped.stderr)")
+    #expect(!stopped.stderr.contains("hunter2") && !stopped.stdout.contains("hunter2"))
+    try Data("not a video".utf8).write(to: URL(fileURLWithPath: "\(folder)/notes.mp4"))
+    FileManager.default.createFile(atPath: "\(folder)/empty.mp4", contents: Data())
+    for name in ["notes.mp4", "empty.mp4"] {
+      let run = try ToolRun.run("att-take", ["--source", name], in: folder)
+      #expect(run.status == 66, "\(name): \(run.stderr)")
+      #expect(run.stderr.contains("\(name): cannot read frames"), "\(run.stderr)")
+      #expect(!run.stderr.contains("moov atom"), "no FFmpeg line: \(run.stderr)")
+    }
   }
 }

@@ -85,6 +85,9 @@ struct FaultTests {
     }
     #expect(parked.filter { ($0["body"] as? String) == "" }.count == 2, "the empty bodies are kept as they came")
     #expect(
+      parked.contains { $0["body_base64"] as? String == Data([0xFF, 0xFE, 0x00, 0x41]).base64EncodedString() && $0["body"] == nil },
+      "a binary body is shown as base64, byte for byte")
+    #expect(
       try ToolRun.run("att-worker", ["dead-letters", "list"], in: folder, environment: ["MQ_URL": url]).lines.count
         == corpus.count, "list leaves them parked")
   }

@@ -46,7 +46,7 @@ public enum FrameSource: Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .camera(let s): "camera:\(s)"
-    case .video(let s): "video:\(s)"
+    case .video(let s): "video:\(Redaction.url(s))"
     case .image(let s): "image:\(s)"
     case .folder(let s): "folder:\(s)"
     }

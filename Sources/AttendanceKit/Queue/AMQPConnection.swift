@@ -183,7 +183,8 @@ public final class AMQPConnection {
       try check(status: status, "waiting for a publisher confirm")
       var confirmed: UInt64 = 0
       var multiple: Int32 = 0
-      switch att_amqp_frame_method(&frame, &confirmed, &multiple) {
+      let result = att_amqp_frame_method(&frame, &confirmed, &multiple)
+      switch result {
       case 1:
         // Confirms may come one by one or cumulatively; all up to `tag` are needed.
         if multiple != 0 || confirmed == confirmedUpTo + 1 {
@@ -195,7 +196,15 @@ public final class AMQPConnection {
       case 2:
         throw .notConfirmed(broker.description, reason: "the broker refused a message (basic.nack)")
       case 3, 4:
-        throw .connectionLost(broker.description, reason: "the broker closed the channel while publishing")
+        // In the broker's own words: CONNECTION_FORCED - broker forced connection closure ... (320).
+        var code: Int32 = 0
+        var text = [CChar](repeating: 0, count: 512)
+        let what = result == 4 ? "connection" : "channel"
+        if att_amqp_frame_close_reason(state, &frame, &code, &text, text.count) >= 0 {
+          throw .connectionLost(
+            broker.description, reason: "publishing: the broker closed the \(what): \(Self.string(text)) (\(code))")
+        }
+        throw .connectionLost(broker.description, reason: "publishing: the broker closed the \(what)")
       default: continue
       }
     }

@@ -1,3 +1,4 @@
+import FaceKit
 import Foundation
 
 /// Where the broker is: `MQ_URL` such as `amqp://user:pass@host:5672/vhost`, or `amqps://` (TLS,

@@ -23,8 +23,16 @@ final class FrameStream: @unchecked Sendable {
     self.log = log
   }
 
+  /// Opens the source. A network stream that does not open yet (a camera rebooting, a network
+  /// not up at boot) is waited for with the same back-off as one that drops, until it opens or the
+  /// run is stopped; a file or a local camera that does not open is an error at once.
   func open() throws(FaceKitError) {
-    reader = try source.open()
+    do {
+      reader = try source.open()
+    } catch {
+      guard case .video(let url) = source, url.contains("://") else { throw error }
+      _ = reopen(after: error.reason)
+    }
   }
 
   /// The rate the opened video or camera reports (nil for images).
@@ -35,7 +43,7 @@ final class FrameStream: @unchecked Sendable {
     while !stop.isStopped {
       guard let reader else { return nil }
       guard let frame = reader.next() else {
-        if source.isLive, try reopen(after: "the stream ended") { continue }
+        if source.isLive, reopen(after: "the stream ended") { continue }
         return nil
       }
       switch frame.image {
@@ -63,7 +71,7 @@ final class FrameStream: @unchecked Sendable {
           index += 1
           continue
         }
-        if source.isLive, try reopen(after: error.reason) { continue }
+        if source.isLive, reopen(after: error.reason) { continue }
         throw error
       }
     }
@@ -71,7 +79,7 @@ final class FrameStream: @unchecked Sendable {
   }
 
   /// Tries to open the source again until it opens or the run is stopped.
-  private func reopen(after reason: String) throws -> Bool {
+  private func reopen(after reason: String) -> Bool {
     var delay = 1.0
     while !stop.isStopped {
       log("\(source): \(reason); reopening in \(Int(delay)) s")

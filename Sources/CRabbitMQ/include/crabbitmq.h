@@ -52,6 +52,10 @@ long att_amqp_header_string(const amqp_basic_properties_t *properties, const cha
 /// text's length, or -1 when the frame is something else or does not arrive within a second.
 long att_amqp_close_reason(amqp_connection_state_t state, int *code, char *text, size_t size);
 
+/// The same, for a close frame already read (answered with close-ok): its code and reply text.
+long att_amqp_frame_close_reason(amqp_connection_state_t state, const amqp_frame_t *frame, int *code, char *text,
+                                 size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -126,4 +126,14 @@ struct MessageTests {
     }
     #expect(reason.contains("captured_at"))
   }
+
+  @Test("text-direction controls (U+202E and the rest) are refused in names, device ids and message text; ZWJ is not")
+  func bidiControls() {
+    let disguised = "Ann\u{202E}gpj.exe"
+    #expect(PersonIdentity.validate(name: disguised)?.contains("text-direction control") == true)
+    #expect(PersonIdentity.validate(name: "Ann \u{2066}x\u{2069}")?.contains("text-direction control") == true)
+    #expect(DeviceID.problem("gate\u{200F}1")?.contains("text-direction") == true)
+    #expect(MessageLimits.checkText("cam\u{202D}1", field: "device_id", maxLength: 256)?.contains("text-direction") == true)
+    #expect(PersonIdentity.validate(name: "\u{0D28}\u{0D4D}\u{200D}") == nil, "a joiner is part of some scripts' spelling")
+  }
 }
