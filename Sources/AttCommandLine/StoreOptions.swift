@@ -37,7 +37,7 @@ public struct StoreOptions: ParsableArguments {
   /// The settings from the environment and `.env`.
   public func settings() throws -> Settings { try Self.settings() }
 
-  static func settings() throws -> Settings {
+  public static func settings() throws -> Settings {
     do {
       return try Settings()
     } catch {

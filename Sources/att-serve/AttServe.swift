@@ -345,17 +345,24 @@ extension AttServe {
     static let configuration = CommandConfiguration(
       abstract: "Write the CSV exports from the command line (for cron and pipelines).",
       discussion: """
-        summary (the default) writes Roll No,Name,Attended,Sessions,Percentage: Sessions are the \
-        days in the range with any attendance (of the class, with --class), Attended the days the \
-        person was recorded. events writes one line per attendance record, in the order they were \
-        recorded, a page of 5,000 at a time. A file is written atomically (a temporary file renamed \
-        into place); - or no --output writes to standard output.
+        register is the register a school files, for people: one row per pupil, one column per \
+        school day of the range (P on time, L late, A absent, E excused, H holiday), then the totals \
+        and the percentage; UTF-8 with a byte-order mark, for spreadsheets (the last 30 days by \
+        default; late is against each class's start time, else --late-after or $ATT_LATE_AFTER). \
+        summary (the default, for machines) writes Roll No,Name,Attended,Sessions,Percentage: \
+        Sessions are the school days of the range, Attended those the person was recorded on. events \
+        (for machines) writes one line per attendance record, in the order they were recorded, a page \
+        of 5,000 at a time. A file is written atomically (a temporary file renamed into place); - or \
+        no --output writes to standard output.
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case summary, events }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case summary, events, register }
 
-    @Option(help: "summary or events.")
+    @Option(help: "register (for people), summary or events (for machines).")
     var format: Format = .summary
+    @Option(
+      help: ArgumentHelp("register: arrivals after this clock time are late, where a class has no start time.", valueName: "HH:MM"))
+    var lateAfter: String?
     @Option(help: ArgumentHelp("First day, YYYY-MM-DD.", valueName: "day"))
     var from: String?
     @Option(help: ArgumentHelp("Last day, YYYY-MM-DD.", valueName: "day"))
@@ -391,6 +398,14 @@ extension AttServe {
           switch format {
           case .summary: try write(try store.summaryCSV(filter))
           case .events: try await store.eventsCSV(filter, write: write)
+          case .register:
+            let today = Day.today()
+            let last = filter.to ?? today
+            let late = try lateAfter ?? StoreOptions.settings()["ATT_LATE_AFTER"]
+            try write(
+              try store.registerCSV(
+                classID: classID, from: filter.from ?? last.adding(days: -29), to: last, lateAfter: late,
+                now: SchoolNow(SchoolClock.system)))
           }
           if let temporary, let output {
             try handle.synchronize()

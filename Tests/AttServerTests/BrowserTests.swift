@@ -123,7 +123,7 @@ final class DevTools: @unchecked Sendable {
 /// specimen of each is put in `root` for the measurement and taken out after.
 enum Contrast {
   static let chipStates = [
-    "present", "late", "manual", "excused", "absent", "not-expected", "online", "stale", "offline", "no-status",
+    "present", "late", "manual", "excused", "absent", "not-expected", "not-yet", "online", "stale", "offline", "no-status",
   ]
 
   static func script(_ root: String) -> String {
@@ -170,11 +170,12 @@ enum Contrast {
 @Suite("The dashboard in a real browser (headless Chromium)", .testThreads, .serialized)
 struct BrowserTests {
   static let artifacts = "\(Checkout.root)/.build/test-artifacts"
-  /// The school's day and clock in these tests (never the wall clock): a Wednesday morning, before
-  /// the 09:00 start, in the zone the server and the browser both run in.
+  /// The school's day and clock in these tests (never the wall clock): a Wednesday morning, after
+  /// the 09:00 start (so that whoever has not come is absent), in the zone the server and the
+  /// browser both run in.
   static let day = "2026-11-25"
   static let zone = "UTC"
-  static let clockStart = "\(day)T08:30:00Z"
+  static let clockStart = "\(day)T09:30:00Z"
   /// A camera's timestamp on that day.
   static func at(_ clock: String) -> String { "\(day)T\(clock):00+00:00" }
 

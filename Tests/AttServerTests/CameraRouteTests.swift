@@ -289,4 +289,19 @@ struct CameraRouteTests {
     }
     #expect(try f.count("SELECT count(*) FROM camera_status") == 1 + AttendanceStore.devicesPerToken)
   }
+
+  @Test("an admin names a camera whose id has ':' (every default id), sent percent-encoded as the page sends it")
+  func namesDefaultIDs() async throws {
+    let f = try Fixture()
+    try f.store.saveCameraStatus(
+      CameraStatus(deviceID: "office-pc:photos", name: nil, sourceKind: .images, interval: 5), reportedBy: "office")
+    let app = try buildApplication(f.settings())
+    try await app.test(.router) { client in
+      try await client.execute(
+        uri: "/api/devices/office-pc%3Aphotos", method: .patch,
+        headers: .bearer(f.adminToken) + [.contentType: "application/json"], body: ByteBuffer(string: #"{"name":"Office"}"#)
+      ) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
+    }
+    #expect(try f.count("SELECT count(*) FROM devices WHERE id = 'office-pc:photos' AND name = 'Office'") == 1)
+  }
 }

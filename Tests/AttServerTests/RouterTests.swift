@@ -221,6 +221,14 @@ struct RouterTests {
         let text = String(buffer: $0.body)
         #expect(text.contains("21EE001,\"'=HYPERLINK(\"\"http://x\"\")\",1,2,50.00"), "a formula is never a formula")
       }
+      // A record dated before the person's enrolment is not a session of theirs: it does not count.
+      try f.store.write { db in
+        try db.execute(sql: "UPDATE people SET created_at = '2026-11-25 07:00:00.000' WHERE id = '21CS001'")
+      }
+      try await client.execute(uri: "/api/export/summary.csv?class=CS", method: .get, headers: .bearer(f.viewerToken)) {
+        let lines = String(buffer: $0.body).split(separator: "\r\n").map(String.init)
+        #expect(lines[1] == "21CS001,Barack Obama,1,1,100.00", "never more attended than sessions: \(lines[1])")
+      }
       try await client.execute(uri: "/api/export/events.csv?from=2026-11-25", method: .get, headers: .bearer(f.viewerToken)) {
         let lines = String(buffer: $0.body).split(separator: "\r\n")
         #expect(lines.count == 4)
@@ -470,7 +478,8 @@ struct RouterTests {
         uri: "/api/export/summary.csv?class=CS&from=2026-11-24&to=2026-11-25", method: .get, headers: viewer
       ) {
         let lines = String(buffer: $0.body).split(separator: "\r\n").map(String.init)
-        #expect(lines[1] == "21CS001,Barack Obama,1,0,0.00", "enrolled after the range: no sessions")
+        #expect(
+          lines[1] == "21CS001,Barack Obama,0,0,0.00", "enrolled after the range: no sessions, and a record then is none either")
         #expect(lines[2].hasSuffix(",1,2,50.00"))
       }
     }
@@ -666,6 +675,64 @@ struct RouterTests {
 
   func form(cookie: String) -> HTTPFields {
     [.contentType: "application/x-www-form-urlencoded", .cookie: cookie]
+  }
+
+  @Test(
+    "the register: a gate arrival counts for the pupil's class, P/L/A/E/H per school day, a BOM, named after the class and range; corrections refuse days to come and days without school"
+  )
+  func register() async throws {
+    let f = try Fixture()
+    var settings = f.settings()
+    // The school's clock, never the wall's: Wednesday 25 November 2026, 10:00.
+    settings.clock = SchoolClock(
+      startingAt: ISO8601DateFormatter().date(from: "2026-11-25T10:00:00Z")!, timeZone: TimeZone(identifier: "UTC")!)
+    try f.store.saveCalendar(
+      SchoolCalendar(
+        weekdays: [1, 2, 3, 4, 5], holidays: [SchoolCalendar.Holiday(day: "2026-11-23", name: "Staff day")],
+        classStarts: ["CS": "08:30"]), actor: "test")
+    try f.attend("21CS001", "2026-11-24T08:20:00+00:00", classID: nil, device: "gate")  // a gate camera: no class
+    try f.attend("21CS001", "2026-11-25T08:45:00+00:00", classID: nil, device: "gate")
+    try f.attend("21CS002", "2026-11-24T08:10:00+00:00")
+    _ = try f.handler.apply(
+      .correction(CorrectionMessage(action: .excuse, actor: "ana", personID: "21CS002", day: "2026-11-25", note: "dentist")))
+    let app = try buildApplication(settings)
+    let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+    try await app.test(.router) { client in
+      try await client.execute(
+        uri: "/api/export/register.csv?class=CS&from=2026-11-21&to=2026-11-27", method: .get, headers: .bearer(f.viewerToken)
+      ) {
+        #expect($0.headers[.contentDisposition] == "attachment; filename=\"register-CS-2026-11-21_2026-11-27.csv\"")
+        let text = String(buffer: $0.body)
+        #expect(text.hasPrefix("\u{FEFF}"), "a byte-order mark for spreadsheets")
+        let lines = text.dropFirst().split(separator: "\r\n").map(String.init)
+        #expect(
+          lines[0]
+            == "Roll No,Name,2026-11-23,2026-11-24,2026-11-25,2026-11-26,2026-11-27,Present,Late,Absent,Excused,Sessions,Percentage")
+        #expect(lines[1] == "21CS001,Barack Obama,H,P,L,,,1,1,0,0,2,100.0", "the gate arrivals count for CS: \(lines[1])")
+        #expect(lines[2].hasSuffix(",H,P,E,,,1,0,0,1,1,100.0"), "\(lines[2])")
+      }
+      // Marking present: not for a day to come, not later today than now, not on a holiday.
+      for (day, time, reason) in [
+        ("2026-11-26", "08:00", "still to come"), ("2026-11-25", "11:00", "still to come"),
+        ("2026-11-23", "08:00", "a holiday (Staff day)"), ("2026-11-22", "08:00", "not a school day"),
+      ] {
+        try await client.execute(
+          uri: "/api/attendance", method: .post, headers: admin,
+          body: ByteBuffer(string: #"{"person_id":"21CS002","day":"\#(day)","time":"\#(time)"}"#)
+        ) {
+          #expect($0.status == .badRequest, "\(day) \(time)")
+          #expect(String(buffer: $0.body).contains(reason), "\(day): \(String(buffer: $0.body))")
+        }
+      }
+      try await client.execute(
+        uri: "/api/excusals", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS002","day":"2026-11-28","note":"trip"}"#)
+      ) { #expect($0.status == .badRequest, "a Saturday") }
+      try await client.execute(
+        uri: "/api/attendance", method: .post, headers: admin,
+        body: ByteBuffer(string: #"{"person_id":"21CS002","day":"2026-11-24","time":"08:00"}"#)
+      ) { #expect($0.status == .ok || $0.status == .accepted || $0.status == .created, "a past school day") }
+    }
   }
 }
 

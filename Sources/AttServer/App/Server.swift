@@ -74,7 +74,7 @@ final class Server: Sendable {
       store: store, media: settings.media, database: database, changes: changes, snapshotDays: settings.snapshotDays,
       logger: logger
     ).addRoutes(people: api, admin: admin)
-    ExportController(store: store, database: database, clock: settings.clock).addRoutes(people: api)
+    ExportController(store: store, database: database, clock: settings.clock, lateAfter: settings.lateAfter).addRoutes(people: api)
     AuditController(store: store, database: database).addRoutes(admin: admin)
     cameraController.addRoutes(cameras: cameras, people: api, admin: admin)
   }

@@ -26,7 +26,10 @@ struct AttendanceController: Sendable {
     admin.delete("attendance/:id") { request, context in try await database.run { try deleteRecord(request, context) } }
     admin.post("excusals") { request, context in
       let message = try excuse(try await request.decode(as: Excuse.self, context: context), context)
-      return try await database.run { try changes.correct(message) }
+      return try await database.run {
+        try refuseNonSchoolDay(Day(message.day ?? "")!, "excuse")
+        return try changes.correct(message)
+      }
     }
     admin.delete("excusals") { request, context in try await database.run { try unexcuse(request, context) } }
   }
@@ -41,21 +44,25 @@ struct AttendanceController: Sendable {
   func summary(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     return try JSONBody(
-      store.summary(day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
+      store.summary(
+        day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter,
+        now: SchoolNow(clock)))
   }
 
   /// Present, late, absent and excused per school day over the range (the last 30 days by default).
   func daily(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     let (from, to) = try q.reportRange(today: clock.today())
-    return try JSONBody(store.daily(from: from, to: to, classID: try q.identifier("class"), lateAfter: lateAfter))
+    return try JSONBody(store.daily(from: from, to: to, classID: try q.identifier("class"), lateAfter: lateAfter, now: SchoolNow(clock)))
   }
 
   /// The day's roll with each person's state (present, marked by hand, excused, absent), late or not.
   func roster(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     return try JSONBody(
-      store.roster(day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter))
+      store.roster(
+        day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter,
+        now: SchoolNow(clock)))
   }
 
   // MARK: corrections
@@ -86,7 +93,14 @@ struct AttendanceController: Sendable {
         .badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
     }
     let time = c.time ?? "09:00"
-    guard let clock = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
+    guard let at = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
+    // Nobody is marked present for a time still to come, or on a day without school.
+    let today = clock.today()
+    if day > today || (day == today && time > clock.clockTime()) {
+      throw HTTPError(
+        .badRequest, message: "\(day) \(time) is still to come (it is \(today) \(clock.clockTime()) at the school)")
+    }
+    try refuseNonSchoolDay(day, "mark present")
     if let classID = c.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
@@ -96,7 +110,16 @@ struct AttendanceController: Sendable {
     return try changes.correct(
       CorrectionMessage(
         action: .markPresent, actor: Changes.actor(context), personID: c.personID, classID: c.classID,
-        capturedAt: CapturedTime.string(from: day.date(at: clock)), note: c.note))
+        capturedAt: CapturedTime.string(from: day.date(at: at)), note: c.note))
+  }
+
+  /// A correction on a weekend or a holiday is refused with the reason (on the database thread).
+  func refuseNonSchoolDay(_ day: Day, _ what: String) throws {
+    let calendar = try store.calendar()
+    guard calendar.isSchoolDay(day) else {
+      let why = calendar.holiday(on: day).map { "a holiday (\($0))" } ?? "not a school day in the calendar"
+      throw HTTPError(.badRequest, message: "cannot \(what) on \(day): it is \(why)")
+    }
   }
 
   /// Deletes a wrong record. Its observations stay (unlinked), so a replayed message cannot bring it back.

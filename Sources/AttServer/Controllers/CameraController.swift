@@ -84,7 +84,9 @@ struct CameraController: Sendable {
   }
 
   func describe(_ request: Request, _ context: AppContext) async throws -> Response {
-    let id = context.parameters.get("id") ?? ""
+    // Camera ids hold ':' (every default id is host:source), which the page percent-encodes.
+    let raw = context.parameters.get("id") ?? ""
+    let id = raw.removingPercentEncoding ?? raw
     if let problem = DeviceID.problem(id) { throw HTTPError(.badRequest, message: "camera id: \(problem)") }
     let change = try await request.decode(as: Description.self, context: context)
     for (field, value, limit) in [("name", change.name, 100), ("location", change.location, 200)] {

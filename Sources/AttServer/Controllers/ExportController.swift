@@ -9,8 +9,21 @@ struct ExportController: Sendable {
   let store: AttendanceStore
   let database: BlockingWork
   let clock: SchoolClock
+  let lateAfter: String?
 
   func addRoutes(people: RouterGroup<AppContext>) {
+    // The register for people: a class (or everyone) over a range, a column per school day.
+    people.get("export/register.csv") { request, _ in
+      let q = Query(request)
+      let (from, to) = try q.reportRange(today: clock.today())
+      let classID = try q.identifier("class")
+      let (store, lateAfter, now) = (self.store, self.lateAfter, SchoolNow(clock))
+      let text = try await database.run {
+        try store.registerCSV(classID: classID, from: from, to: to, lateAfter: lateAfter, now: now)
+      }
+      return csv(
+        ResponseBody(byteBuffer: ByteBuffer(string: text)), filename: "register-\(classID ?? "all")-\(from)_\(to).csv")
+    }
     people.get("export/summary.csv") { request, _ in
       let filter = try Query(request).filter()
       return csv(try await database.run { try store.summaryCSV(filter) }, name: "attendance-summary")
@@ -36,10 +49,13 @@ struct ExportController: Sendable {
   }
 
   func csv(_ body: ResponseBody, name: String) -> Response {
+    csv(body, filename: "\(name)-\(clock.today().text).csv")
+  }
+
+  func csv(_ body: ResponseBody, filename: String) -> Response {
     Response(
       status: .ok,
-      headers: [
-        .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-\(clock.today().text).csv\"",
-      ], body: body)
+      headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\""],
+      body: body)
   }
 }

@@ -93,12 +93,14 @@ struct PeopleController: Sendable {
         case schoolDays = "school_days"
       }
     }
-    let days = try store.rosters(from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id).compactMap { roster in
+    let days = try store.rosters(
+      from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id, now: SchoolNow(clock)).compactMap { roster in
       roster.entries.first { $0.personID == id && $0.status != .notExpected }.map {
         DayState(day: roster.day, schoolDay: roster.schoolDay, entry: $0)
       }
     }
-    let school = days.filter(\.schoolDay)
+    // A day not yet come (or today before the class starts) is no session yet.
+    let school = days.filter { $0.schoolDay && $0.entry.status != .notYet }
     let here = days.filter { $0.entry.status == .present || $0.entry.status == .manual }
     let hereOnSchoolDays = school.filter { $0.entry.status == .present || $0.entry.status == .manual }.count
     let excused = school.filter { $0.entry.status == .excused }.count

@@ -72,7 +72,7 @@ function rangeText() { return $("from").value + " to " + $("to").value; }
 
 // ---- the roster ----------------------------------------------------------------------------
 
-const STATE_TEXT = { present: "present", manual: "by hand", excused: "excused", absent: "absent", "not-expected": "no school" };
+const STATE_TEXT = { present: "present", manual: "by hand", excused: "excused", absent: "absent", "not-expected": "no school", "not-yet": "not yet" };
 
 function stateOf(entry) {
   if ((entry.status === "present" || entry.status === "manual") && entry.late) return "late";
@@ -97,13 +97,17 @@ async function loadRoster() {
   const notes = [];
   if (roster.holiday) notes.push("Holiday: " + roster.holiday + ". Nobody counts as absent.");
   else if (!roster.school_day) notes.push("Not a school day (see the calendar). Nobody counts as absent.");
-  notes.push(roster.late_after ? "Late after " + roster.late_after + "." : "No start time is set, so nobody counts as late.");
+  notes.push(roster.late_after ? "Late after " + roster.late_after + "." : roster.starts_by_class ? "Late after each class's start time." : "No start time is set, so nobody counts as late.");
+  if (roster.not_yet) notes.push(roster.not_yet + " not yet due (the class has not started, or the day is still to come).");
   const outside = roster.entries.filter((e) => !e.member).length;
   if (outside) notes.push(outside + " recorded without being on the class's roll.");
   $("roster-note").textContent = notes.join(" ");
-  $("n-present").textContent = roster.present;
+  // The cards split the roll with no overlap: on time + late + absent + excused + not yet = expected.
+  $("n-present").textContent = roster.on_time;
   $("n-late").textContent = roster.late;
-  $("count-late").hidden = !roster.late_after;
+  $("count-late").hidden = !roster.late_after && !roster.starts_by_class && !roster.late;
+  $("n-notyet").textContent = roster.not_yet;
+  $("count-notyet").hidden = !roster.not_yet;
   $("n-absent").textContent = roster.absent;
   $("n-excused").textContent = roster.excused;
   $("n-expected").textContent = roster.expected;
@@ -637,6 +641,7 @@ async function renamePerson(event) {
 
 function exportLinks() {
   const q = range();
+  $("export-register").href = "/api/export/register.csv?" + q;
   $("export-summary").href = "/api/export/summary.csv?" + q;
   $("export-events").href = "/api/export/events.csv?" + q;
 }

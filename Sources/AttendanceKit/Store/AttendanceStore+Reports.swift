@@ -6,8 +6,8 @@ extension AttendanceStore {
   /// Who is present on `day` (first arrival), who is absent against the roll (the class's members,
   /// or everyone enrolled), on a school day and from their enrolment, and who came after the
   /// class's start time or `lateAfter` (HH:MM, camera time).
-  public func summary(day: Day, classID: String?, lateAfter: String?) throws -> DaySummary {
-    let roster = try roster(day: day, classID: classID, lateAfter: lateAfter)
+  public func summary(day: Day, classID: String?, lateAfter: String?, now: SchoolNow? = nil) throws -> DaySummary {
+    let roster = try roster(day: day, classID: classID, lateAfter: lateAfter, now: now)
     let here = roster.entries.filter { $0.status == .present || $0.status == .manual }.sorted {
       ($0.capturedAt ?? "") < ($1.capturedAt ?? "")
     }
@@ -27,10 +27,12 @@ extension AttendanceStore {
 
   /// Present, late, absent and excused per day from `from` to `to`: every school day, and any other
   /// day with a record.
-  public func daily(from: Day, to: Day, classID: String?, lateAfter: String?) throws -> [DayCount] {
-    try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter).compactMap { r in
+  public func daily(from: Day, to: Day, classID: String?, lateAfter: String?, now: SchoolNow? = nil) throws -> [DayCount] {
+    try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter, now: now).compactMap { r in
       guard r.schoolDay || r.present > 0 else { return nil }
-      return DayCount(day: r.day, schoolDay: r.schoolDay, present: r.present, late: r.late, absent: r.absent, excused: r.excused)
+      return DayCount(
+        day: r.day, schoolDay: r.schoolDay, present: r.present, late: r.late, absent: r.absent, excused: r.excused,
+        notYet: r.notYet)
     }
   }
 
@@ -55,8 +57,16 @@ extension AttendanceStore {
   /// range on which attendance was taken (for the class, if given); Attended the days the person was
   /// recorded on. The people are the class's members, or everyone enrolled.
   public func summaryCSV(_ filter: AttendanceFilter) throws -> String {
+    // The day rule's class clause: a camera without a class counts for the person's classes (the
+    // class's members are checked below).
     var arguments = StatementArguments()
-    let clause = filter.clause(&arguments)
+    var unclassed = filter
+    unclassed.classID = nil
+    var clause = unclassed.clause(&arguments)
+    if let classID = filter.classID {
+      clause += " AND (a.class_id = ? OR a.class_id IS NULL)"
+      _ = arguments.append(contentsOf: [classID])
+    }
     let calendar = try calendar()
     return try reader { db in
       // The sessions are the school days of the range (from the first to the last day with a record,
@@ -68,11 +78,20 @@ extension AttendanceStore {
       let first = filter.from ?? (span?["first"] as String?).flatMap(Day.init)
       let last = filter.to ?? (span?["last"] as String?).flatMap(Day.init)
       let schoolDays = first.flatMap { first in last.map { Day.range(first, $0).filter(calendar.isSchoolDay) } } ?? []
-      let attended = Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(
-          db, sql: "SELECT a.person_id, count(DISTINCT a.local_day) AS n FROM attendance a WHERE \(clause) GROUP BY a.person_id",
-          arguments: arguments
-        ).map { ($0["person_id"] as String, $0["n"] as Int) })
+      // The days each person was recorded on: only those that are sessions for them count, so that
+      // Attended never exceeds Sessions (a record before enrolment, or on a day later made a holiday).
+      var attended: [String: Set<String>] = [:]
+      var classless: [String: Set<String>] = [:]
+      for row in try Row.fetchAll(
+        db, sql: "SELECT DISTINCT a.person_id, a.local_day, a.class_id IS NULL AS classless FROM attendance a WHERE \(clause)",
+        arguments: arguments)
+      {
+        if filter.classID != nil && (row["classless"] as Bool) {
+          classless[row["person_id"], default: []].insert(row["local_day"])
+        } else {
+          attended[row["person_id"], default: []].insert(row["local_day"])
+        }
+      }
       var people: [Row]
       if let classID = filter.classID {
         // The class's members, and whoever was recorded for the class in the range without being one.
@@ -83,6 +102,7 @@ extension AttendanceStore {
             WHERE m.class_id = ? AND p.active = 1
             """, arguments: [classID])
         let members = Set(people.map { $0["id"] as String })
+        for (id, days) in classless where members.contains(id) { attended[id, default: []].formUnion(days) }
         for id in attended.keys.sorted() where !members.contains(id) {
           if let row = try Row.fetchOne(
             db, sql: "SELECT id, name, created_at FROM people WHERE id = ? AND active = 1", arguments: [id])
@@ -105,11 +125,12 @@ extension AttendanceStore {
       var text = "Roll No,Name,Attended,Sessions,Percentage\r\n"
       for person in people {
         let id: String = person["id"]
-        let count = attended[id] ?? 0
         let enrolled = (person["created_at"] as Date?).map { Day.today($0) }
-        let sessions = schoolDays.filter { day in
+        let sessionDays = schoolDays.filter { day in
           (enrolled.map { $0 <= day } ?? true) && !(excused[id]?.contains(day.text) ?? false)
-        }.count
+        }
+        let sessions = sessionDays.count
+        let count = sessionDays.filter { attended[id]?.contains($0.text) ?? false }.count
         let percentage = sessions == 0 ? 0 : min(100, Double(count) * 100 / Double(sessions))
         text +=
           [
@@ -120,6 +141,50 @@ extension AttendanceStore {
       }
       return text
     }
+  }
+
+  /// The register a school files: one row per pupil on the roll, one column per day of the range
+  /// that is a school day or a holiday, from the one day rule (`rosters`), and the totals:
+  /// - P present on time (by a camera or by hand), L late, A absent, E excused, H holiday; empty
+  ///   before the pupil was enrolled or for a day not yet come;
+  /// - Sessions are the days marked P, L or A; Percentage is (P + L) / Sessions.
+  /// UTF-8 with a byte-order mark, so that a spreadsheet reads accented names right.
+  public func registerCSV(
+    classID: String?, from: Day, to: Day, lateAfter: String?, now: SchoolNow? = nil
+  ) throws -> String {
+    let calendar = try calendar()
+    let days = Day.range(from, to).filter { calendar.isSchoolDay($0) || calendar.holiday(on: $0) != nil }
+    let rosters = try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter, now: now)
+    var names: [String: String] = [:]
+    var marks: [String: [String: String]] = [:]
+    for roster in rosters {
+      let holiday = calendar.holiday(on: Day(roster.day)!) != nil
+      for entry in roster.entries where entry.member {
+        names[entry.personID] = entry.name
+        let mark: String
+        switch entry.status {
+        case _ where holiday: mark = "H"
+        case .present, .manual: mark = entry.late ? "L" : "P"
+        case .absent: mark = "A"
+        case .excused: mark = "E"
+        case .notYet, .notExpected: mark = ""
+        }
+        marks[entry.personID, default: [:]][roster.day] = mark
+      }
+    }
+    var text = "\u{FEFF}Roll No,Name," + days.map(\.text).joined(separator: ",")
+    text += ",Present,Late,Absent,Excused,Sessions,Percentage\r\n"
+    for id in names.keys.sorted() {
+      let row = days.map { marks[id]?[$0.text] ?? "" }
+      let count = { (mark: String) in row.filter { $0 == mark }.count }
+      let (present, late, absent, excused) = (count("P"), count("L"), count("A"), count("E"))
+      let sessions = present + late + absent
+      let percentage = sessions == 0 ? "" : String(format: "%.1f", Double(present + late) * 100 / Double(sessions))
+      text +=
+        ([FeaturesCSV.field(id), FeaturesCSV.field(names[id]!)] + row
+          + ["\(present)", "\(late)", "\(absent)", "\(excused)", "\(sessions)", percentage]).joined(separator: ",") + "\r\n"
+    }
+    return text
   }
 
   private static let eventsHeader =

@@ -15,6 +15,8 @@ public struct Roster: Sendable, Codable, Equatable {
       case absent
       /// Not recorded on a day that is not a school day: nobody is expected.
       case notExpected = "not-expected"
+      /// Not recorded yet on a day still to come, or today before the class starts.
+      case notYet = "not-yet"
     }
     public let personID: String
     public let name: String
@@ -48,49 +50,94 @@ public struct Roster: Sendable, Codable, Equatable {
   public let holiday: String?
   /// The time after which an arrival is late, when one is set (the class's start, else --late-after).
   public let lateAfter: String?
-  /// People on the roll on this day (0 on a day that is not a school day).
+  /// Whether classes have start times of their own (an arrival is late against its class's).
+  public let startsByClass: Bool
+  /// People on the roll on this day (0 on a day that is not a school day). On a school day the roll
+  /// is split with no overlap and nothing left over: `onTime + late + excused + absent + notYet ==
+  /// expected`. Those recorded without being on the roll are `visitors`, apart.
   public let expected: Int
+  /// On the roll and present: on time or late (`onTime + late`), by a camera or by hand.
   public let present: Int
+  public let onTime: Int
   public let late: Int
+  /// Of those present, how many were marked by hand.
   public let manual: Int
   public let excused: Int
   public let absent: Int
+  public let notYet: Int
+  public let visitors: Int
   public let entries: [Entry]
 
   enum CodingKeys: String, CodingKey {
-    case day, holiday, expected, present, late, manual, excused, absent, entries
+    case day, holiday, expected, present, late, manual, excused, absent, entries, visitors
     case classID = "class_id"
     case schoolDay = "school_day"
     case lateAfter = "late_after"
+    case startsByClass = "starts_by_class"
+    case onTime = "on_time"
+    case notYet = "not_yet"
   }
 }
 
+/// The school's "now", as the day rule needs it: today, and the clock time (HH:MM) in the school's zone.
+/// A day after `today`, or today before the late line, is not yet absent.
+public struct SchoolNow: Sendable, Equatable {
+  public let today: Day
+  public let time: String
+
+  public init(today: Day, time: String) {
+    self.today = today
+    self.time = time
+  }
+
+  public init(_ clock: SchoolClock) {
+    self.init(today: clock.today(), time: clock.clockTime())
+  }
+}
+
+/// The one rule for what a day means for a person in a class, used by every view and export (the
+/// roster, the person page, the chart, the summary, the register):
+/// - the roll is the class's members (everyone enrolled, for all classes), from the day each was
+///   enrolled;
+/// - an arrival at a camera with no class counts for every class the person belongs to; one at a
+///   camera with `--class` counts for that class only (and for all classes);
+/// - late is against the class's start time, else the server's `--late-after`; for all classes,
+///   against the class of the arrival, else the earliest start of the person's classes;
+/// - not recorded: excused (an excusal for the class or for every class; for all classes, any), not
+///   a school day, not yet (a day to come, or today before the late line), else absent.
 extension AttendanceStore {
   /// The roll of `day` for `classID` (nil: everyone enrolled), with `lateAfter` (HH:MM) as the late
   /// line where the class has no start time of its own.
-  public func roster(day: Day, classID: String?, lateAfter: String?, timeZone: TimeZone = .current) throws -> Roster {
-    try rosters(from: day, to: day, classID: classID, lateAfter: lateAfter, timeZone: timeZone)[0]
+  public func roster(
+    day: Day, classID: String?, lateAfter: String?, now: SchoolNow? = nil, timeZone: TimeZone = .current
+  ) throws -> Roster {
+    try rosters(from: day, to: day, classID: classID, lateAfter: lateAfter, now: now, timeZone: timeZone)[0]
   }
 
   /// The rosters of every day from `first` to `last` (for the chart and the person page), in one
   /// read transaction with the calendar read once. `personID` narrows each roll to that person (the
   /// person page needs no one else's day).
   public func rosters(
-    from first: Day, to last: Day, classID: String?, lateAfter: String?, personID: String? = nil,
+    from first: Day, to last: Day, classID: String?, lateAfter: String?, personID: String? = nil, now: SchoolNow? = nil,
     timeZone: TimeZone = .current
   ) throws -> [Roster] {
     try reader { db in
       let calendar = try Self.calendar(in: db)
+      var classesOf: [String: [String]] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT person_id, class_id FROM class_members ORDER BY class_id") {
+        classesOf[row["person_id"], default: []].append(row["class_id"])
+      }
       return try Day.range(first, last).map {
         try Self.roster(
-          db, day: $0, classID: classID, personID: personID, lateAfter: lateAfter, calendar: calendar, timeZone: timeZone)
+          db, day: $0, classID: classID, personID: personID, lateAfter: lateAfter, calendar: calendar,
+          classesOf: classesOf, now: now, timeZone: timeZone)
       }
     }
   }
 
   static func roster(
     _ db: Database, day: Day, classID: String?, personID: String?, lateAfter: String?, calendar: SchoolCalendar,
-    timeZone: TimeZone
+    classesOf: [String: [String]], now: SchoolNow?, timeZone: TimeZone
   ) throws -> Roster {
     let schoolDay = calendar.isSchoolDay(day)
     let onePerson = personID == nil ? "" : "AND p.id = ?"
@@ -120,20 +167,39 @@ extension AttendanceStore {
       sql: """
         SELECT a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.note, a.marked_by FROM attendance a
         JOIN people p ON p.id = a.person_id
-        WHERE a.local_day = ? AND a.direction = 'in' \(classID == nil ? "" : "AND a.class_id = ?") \(onePerson)
+        WHERE a.local_day = ? AND a.direction = 'in' \(classID == nil ? "" : "AND (a.class_id = ? OR a.class_id IS NULL)")
+          \(onePerson)
         ORDER BY a.captured_at
         """, arguments: arguments)
+    let onRoll = Set(roll.map { $0["id"] as String })
     var first: [String: Row] = [:]
-    for row in records where first[row["person_id"]] == nil { first[row["person_id"]] = row }
+    for row in records where first[row["person_id"]] == nil {
+      // A camera without a class counts for the person's own classes only.
+      if classID != nil, (row["class_id"] as String?) == nil, !onRoll.contains(row["person_id"]) { continue }
+      first[row["person_id"]] = row
+    }
     let excusals = try Row.fetchAll(
       db,
-      sql: "SELECT person_id, note, actor FROM excusals WHERE local_day = ? AND class_id IN ('', ?)",
-      arguments: [day.text, classID ?? ""])
+      sql: classID == nil
+        ? "SELECT person_id, note, actor FROM excusals WHERE local_day = ? ORDER BY class_id"
+        : "SELECT person_id, note, actor FROM excusals WHERE local_day = ? AND class_id IN ('', ?) ORDER BY class_id",
+      arguments: classID == nil ? [day.text] : [day.text, classID!])
     var excused: [String: Row] = [:]
-    for row in excusals { excused[row["person_id"]] = row }
+    for row in excusals where excused[row["person_id"]] == nil { excused[row["person_id"]] = row }
 
-    func lateLine(_ recordClass: String?) -> String? {
-      (classID ?? recordClass).flatMap { calendar.classStarts[$0] } ?? lateAfter
+    /// The clock time after which `person` is late: the class's start (the arrival's class for all
+    /// classes, else the earliest start of the person's classes), else --late-after.
+    func lateLine(_ person: String, _ recordClass: String?) -> String? {
+      if let classID { return calendar.classStarts[classID] ?? lateAfter }
+      if let recordClass, let start = calendar.classStarts[recordClass] { return start }
+      return (classesOf[person] ?? []).compactMap { calendar.classStarts[$0] }.min() ?? lateAfter
+    }
+    /// Whether the day has not come yet for `person` (a day after today, or today before the line).
+    func notYet(_ person: String) -> Bool {
+      guard let now else { return false }
+      if day > now.today { return true }
+      guard day == now.today, let line = lateLine(person, nil) else { return false }
+      return now.time <= line
     }
     func entry(person: String, name: String, member: Bool) -> Roster.Entry {
       if let record = first[person] {
@@ -145,29 +211,33 @@ extension AttendanceStore {
         let markedBy: String? = record["marked_by"]
         return Roster.Entry(
           personID: person, name: name, status: markedBy != nil || device == "manual" ? .manual : .present,
-          late: lateLine(recordClass).map { clock > $0 } ?? false, member: member, attendanceID: record["id"],
+          late: lateLine(person, recordClass).map { clock > $0 } ?? false, member: member, attendanceID: record["id"],
           capturedAt: captured, classID: recordClass, deviceID: device, note: record["note"], markedBy: markedBy,
           excusedBy: nil)
       }
       let excuse = excused[person]
-      let status: Roster.Entry.Status = !schoolDay ? .notExpected : excuse != nil ? .excused : .absent
+      let status: Roster.Entry.Status =
+        !schoolDay ? .notExpected : excuse != nil ? .excused : notYet(person) ? .notYet : .absent
       return Roster.Entry(
         personID: person, name: name, status: status, late: false, member: member, attendanceID: nil, capturedAt: nil,
         classID: classID, deviceID: nil, note: excuse?["note"], markedBy: nil, excusedBy: excuse?["actor"])
     }
     var entries = roll.map { entry(person: $0["id"], name: $0["name"], member: true) }
     // Recorded without being on the roll (a class made by `att-take --class X` has no members).
-    let onRoll = Set(roll.map { $0["id"] as String })
     let offRoll = first.values.filter { !onRoll.contains($0["person_id"]) }.sorted {
       ($0["captured_at"] as String) < ($1["captured_at"] as String)
     }
     for row in offRoll { entries.append(entry(person: row["person_id"], name: row["name"], member: false)) }
-    let here = entries.filter { $0.status == .present || $0.status == .manual }
+    // The counts are of the roll (on a school day they partition it); visitors are counted apart.
+    let members = entries.filter(\.member)
+    let here = members.filter { $0.status == .present || $0.status == .manual }
     return Roster(
       day: day.text, classID: classID, schoolDay: schoolDay, holiday: calendar.holiday(on: day),
-      lateAfter: classID.flatMap { calendar.classStarts[$0] } ?? lateAfter, expected: schoolDay ? roll.count : 0,
-      present: here.count, late: here.filter(\.late).count, manual: here.filter { $0.status == .manual }.count,
-      excused: entries.filter { $0.status == .excused }.count, absent: entries.filter { $0.status == .absent }.count,
-      entries: entries)
+      lateAfter: classID.flatMap { calendar.classStarts[$0] } ?? lateAfter,
+      startsByClass: classID == nil && !calendar.classStarts.isEmpty, expected: schoolDay ? roll.count : 0,
+      present: here.count, onTime: here.filter { !$0.late }.count, late: here.filter(\.late).count,
+      manual: here.filter { $0.status == .manual }.count, excused: members.filter { $0.status == .excused }.count,
+      absent: members.filter { $0.status == .absent }.count, notYet: members.filter { $0.status == .notYet }.count,
+      visitors: entries.filter { !$0.member && ($0.status == .present || $0.status == .manual) }.count, entries: entries)
   }
 }
