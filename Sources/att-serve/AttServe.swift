@@ -48,8 +48,10 @@ struct AttServe: AsyncParsableCommand {
             cameras: online, stale or offline, with their last status (frames/s, drops, faces, gallery)
         PATCH /api/devices/ID {"name": "...", "location": "..."}
             admin: a camera's name and location
+        GET /api/export/register.csv ?from= &to= &class=
+            the register for people: a row per pupil, a column per school day (P L A E H), totals
         GET /api/export/summary.csv, GET /api/export/events.csv
-            ?from= &to= &class=: the seed's report, or one line per record
+            ?from= &to= &class=: for machines: the seed's report, or one line per record
         PATCH /api/people/ID {"name": "..."}
             admin: rename
         DELETE /api/people/ID ?keep_attendance=true
