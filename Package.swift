@@ -103,7 +103,7 @@ let package = Package(
     .target(
       name: "AttServer",
       dependencies: [
-        "AttendanceKit",
+        "AttendanceKit", "FaceKit",
         // PBKDF2 for passwords, HMAC for session cookies, SHA-256 for token and session digests.
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         .product(name: "Hummingbird", package: "hummingbird"),

@@ -131,12 +131,19 @@ extension AttServe {
         valueName: "n"))
     var maxConnectionsPerAddress = 256
 
+    @Option(
+      help: ArgumentHelp(
+        "The school's time zone, an IANA name such as Europe/London: today, lateness, the page's times (default: $ATT_TIMEZONE, else this host's zone).",
+        valueName: "zone"))
+    var timeZone: String?
+
     /// For tests and demonstrations: the server's clock reads this instant at start and runs on
     /// from there, so that "today", lateness and default times do not depend on the hour it runs.
     @Option(help: .hidden)
     var clockStart: String?
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var modelOptions: ModelOptions
 
     func run() async throws {
       try await reportingErrors("att-serve") {
@@ -161,19 +168,32 @@ extension AttServe {
         }
         if (tlsCert == nil) != (tlsKey == nil) { throw ToolError("--tls-cert and --tls-key go together", exitCode: .usage) }
         let (store, media) = try storeOptions.open()
-        var clock = SchoolClock.system
+        var zone = TimeZone.current
+        let zoneName = timeZone ?? settings["ATT_TIMEZONE"]
+        if let name = zoneName {
+          guard let named = TimeZone(identifier: name) else {
+            throw ToolError(
+              "--time-zone '\(name)' is not an IANA time zone name (such as Europe/London or Asia/Kolkata)",
+              exitCode: .configuration)
+          }
+          zone = named
+        }
+        var clock = SchoolClock(timeZone: zone, name: zoneName)
         if let clockStart {
           let parser = ISO8601DateFormatter()
           guard let instant = parser.date(from: clockStart) else {
             throw ToolError(
               "--clock-start '\(clockStart)' is not an ISO 8601 instant such as 2026-11-30T08:30:00Z", exitCode: .usage)
           }
-          clock = SchoolClock(startingAt: instant)
+          clock = SchoolClock(startingAt: instant, timeZone: zone, name: zoneName)
         }
         var serve = ServeSettings(
           store: store, media: media,
           delivery: try storeOptions.delivery(store: store, media: media, tool: "att-serve", clock: clock), secretKey: secret)
         serve.clock = clock
+        // The models, for a face enrolled from the page (direct mode): loaded when first used.
+        let models = modelOptions.modelSet
+        serve.models = FileManager.default.fileExists(atPath: models.directory) ? models : nil
         serve.host = host
         serve.port = port
         serve.broker = try storeOptions.broker()

@@ -16,7 +16,7 @@ final class Chromium: @unchecked Sendable {
 
   static let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-  init(width: Int = 1280, height: Int = 1000) throws {
+  init(width: Int = 1280, height: Int = 1000, zone: String = BrowserTests.zone) throws {
     profile = try Checkout.scratchFolder("chromium")
     process.executableURL = URL(fileURLWithPath: Self.path!)
     process.arguments = [
@@ -26,7 +26,7 @@ final class Chromium: @unchecked Sendable {
     ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
-    process.environment = ProcessInfo.processInfo.environment.merging(["TZ": BrowserTests.zone]) { $1 }
+    process.environment = ProcessInfo.processInfo.environment.merging(["TZ": zone]) { $1 }
     try process.run()
     // Chromium writes the port it chose to DevToolsActivePort.
     var port: Int?
@@ -186,7 +186,7 @@ struct BrowserTests {
       "att-serve",
       [
         "--port", "\(port)", "--db", "\(f.folder)/data/attendance.db", "--media", "\(f.folder)/media", "--late-after", "09:00",
-        "--quiet", "--clock-start", Self.clockStart,
+        "--quiet", "--clock-start", Self.clockStart, "--time-zone", Self.zone,
       ],
       in: f.folder, environment: ["SECRET_KEY": Fixture.secret, "TZ": Self.zone])
     defer {
@@ -205,11 +205,12 @@ struct BrowserTests {
 
   /// Signs `name` in through the form, in a fresh headless Chromium of `width` x `height`.
   func withPage(
-    port: Int, name: String, width: Int = 1366, height: Int = 900, _ body: @escaping @Sendable (DevTools) async throws -> Void
+    port: Int, name: String, width: Int = 1366, height: Int = 900, zone: String = BrowserTests.zone,
+    _ body: @escaping @Sendable (DevTools) async throws -> Void
   )
     async throws
   {
-    let browser = try Chromium(width: width, height: height)
+    let browser = try Chromium(width: width, height: height, zone: zone)
     try await WebSocketClient.connect(
       url: try browser.pageSocket(), configuration: .init(maxFrameSize: 64 << 20), logger: Logger(label: "devtools")
     ) { inbound, outbound, _ in
@@ -351,6 +352,10 @@ struct BrowserTests {
         #expect(
           try await page.waitFor("document.querySelectorAll('#roster li').length === 4", seconds: 5), "she is on the roster")
         #expect(try f.store.person("21CS009")?.samples == 1)
+        #expect(try f.store.person("21CS009")?.embeddings == 1, "att-serve made her embedding: cameras know her at once")
+        #expect(
+          try await page.waitFor("document.getElementById('toast-text').textContent.includes('recognisable now')", seconds: 5),
+          "and the page says so")
         #expect(try await page.waitFor("document.getElementById('unknown-empty').hidden === false"), "and no longer unknown")
 
         // Today stops being a school day: nobody is absent any more.
@@ -424,8 +429,14 @@ struct BrowserTests {
     try f.attend("21CS001", Self.at("08:20"))
     try f.unknownFace(photo: "grace_hopper.jpg")
     try await withServer(f) { port in
-      try await withPage(port: port, name: "vic", width: 390, height: 844) { page in
+      // A browser on the other side of the world: the page shows the school's times all the same.
+      try await withPage(port: port, name: "vic", width: 390, height: 844, zone: "Pacific/Auckland") { page in
         #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "vic · viewer")
+        #expect(try await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") as? String == "Pacific/Auckland")
+        #expect(try await page.evaluate("document.getElementById('zone').textContent") as? String == "school time: UTC")
+        #expect(
+          try await page.evaluate("document.querySelector('#roster li[data-person=\"21CS001\"] .state').textContent") as? String
+            == "present 08:20", "the arrival in school time")
         #expect(
           try await page.evaluate("document.querySelectorAll('#roster .correct').length") as? Int == 0, "no correction controls")
         #expect(
@@ -448,6 +459,16 @@ struct BrowserTests {
           "and the server refuses a viewer the photo")
         #expect(try await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1") as? Bool == true)
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-viewer-phone.png")
+        // The filters are in the address: a reload (or a shared link) keeps the class.
+        try await page.evaluate("document.querySelector('#person [data-close]').click(); true")
+        try await page.evaluate(
+          "document.getElementById('class').value = 'CS'; document.getElementById('class').dispatchEvent(new Event('change')); true")
+        #expect(try await page.waitFor("location.search.includes('class=CS')"))
+        try await page.call("Page.reload")
+        #expect(
+          try await page.waitFor(
+            "!!document.getElementById('class') && document.getElementById('class').value === 'CS' && document.getElementById('roster-h').textContent.endsWith('CS')"
+          ), "the class survives a reload")
       }
     }
   }

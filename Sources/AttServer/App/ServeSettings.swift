@@ -1,4 +1,5 @@
 import AttendanceKit
+import FaceKit
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -37,6 +38,9 @@ public struct ServeSettings: Sendable {
   public var databaseThreads = 4
   /// Password checks admitted at once (one runs, the rest wait); more get "busy, try again".
   public var passwordLine = 4
+  /// The face models, for the embeddings of a face enrolled or assigned from the dashboard in direct
+  /// mode (queue mode: att-worker makes them). Nil: the page says to run att-extract.
+  public var models: ModelSet?
   /// Days an unknown face's snapshot is kept (the sweep runs at start and every hour).
   public var snapshotDays = 30
   /// Seconds an HTTP connection may stay idle (a half-open client included) before it is closed.

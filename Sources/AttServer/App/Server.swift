@@ -16,6 +16,9 @@ final class Server: Sendable {
   let database: BlockingWork
   /// Password checks: one at a time on a thread of their own, a short line, the rest turned away.
   let passwords: PasswordChecks
+  /// Face work (the embeddings of a face enrolled from the page): one at a time, off the pool and
+  /// off the database threads.
+  let faces: BlockingWork
   let accounts: Accounts
   let signer: SessionSigner
 
@@ -26,6 +29,7 @@ final class Server: Sendable {
     signer = SessionSigner(secretKey: settings.secretKey)
     database = BlockingWork(threads: settings.databaseThreads)
     passwords = PasswordChecks(threads: 1, capacity: settings.passwordLine)
+    faces = BlockingWork(threads: 1, niceness: 5)
     follower = FeedFollower(
       store: settings.store, feed: feed, broker: settings.broker, pollInterval: settings.pollInterval, database: database,
       logger: logger)
@@ -72,7 +76,7 @@ final class Server: Sendable {
     CalendarController(store: store, database: database).addRoutes(people: api, admin: admin)
     UnknownFacesController(
       store: store, media: settings.media, database: database, changes: changes, snapshotDays: settings.snapshotDays,
-      logger: logger
+      models: settings.broker == nil ? settings.models : nil, faces: faces, logger: logger
     ).addRoutes(people: api, admin: admin)
     ExportController(store: store, database: database, clock: settings.clock, lateAfter: settings.lateAfter).addRoutes(people: api)
     AuditController(store: store, database: database).addRoutes(admin: admin)

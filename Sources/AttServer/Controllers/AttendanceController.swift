@@ -46,14 +46,14 @@ struct AttendanceController: Sendable {
     return try JSONBody(
       store.summary(
         day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter,
-        now: SchoolNow(clock)))
+        now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
   /// Present, late, absent and excused per school day over the range (the last 30 days by default).
   func daily(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     let (from, to) = try q.reportRange(today: clock.today())
-    return try JSONBody(store.daily(from: from, to: to, classID: try q.identifier("class"), lateAfter: lateAfter, now: SchoolNow(clock)))
+    return try JSONBody(store.daily(from: from, to: to, classID: try q.identifier("class"), lateAfter: lateAfter, now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
   /// The day's roll with each person's state (present, marked by hand, excused, absent), late or not.
@@ -62,7 +62,7 @@ struct AttendanceController: Sendable {
     return try JSONBody(
       store.roster(
         day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter,
-        now: SchoolNow(clock)))
+        now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
   // MARK: corrections
@@ -110,7 +110,7 @@ struct AttendanceController: Sendable {
     return try changes.correct(
       CorrectionMessage(
         action: .markPresent, actor: Changes.actor(context), personID: c.personID, classID: c.classID,
-        capturedAt: CapturedTime.string(from: day.date(at: at)), note: c.note))
+        capturedAt: CapturedTime.string(from: day.date(at: at, in: clock.timeZone), timeZone: clock.timeZone), note: c.note))
   }
 
   /// A correction on a weekend or a holiday is refused with the reason (on the database thread).

@@ -17,9 +17,9 @@ struct ExportController: Sendable {
       let q = Query(request)
       let (from, to) = try q.reportRange(today: clock.today())
       let classID = try q.identifier("class")
-      let (store, lateAfter, now) = (self.store, self.lateAfter, SchoolNow(clock))
+      let (store, lateAfter, now, zone) = (self.store, self.lateAfter, SchoolNow(clock), clock.timeZone)
       let text = try await database.run {
-        try store.registerCSV(classID: classID, from: from, to: to, lateAfter: lateAfter, now: now)
+        try store.registerCSV(classID: classID, from: from, to: to, lateAfter: lateAfter, now: now, timeZone: zone)
       }
       return csv(
         ResponseBody(byteBuffer: ByteBuffer(string: text)), filename: "register-\(classID ?? "all")-\(from)_\(to).csv")

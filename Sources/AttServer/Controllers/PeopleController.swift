@@ -94,7 +94,7 @@ struct PeopleController: Sendable {
       }
     }
     let days = try store.rosters(
-      from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id, now: SchoolNow(clock)).compactMap { roster in
+      from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id, now: SchoolNow(clock), timeZone: clock.timeZone).compactMap { roster in
       roster.entries.first { $0.personID == id && $0.status != .notExpected }.map {
         DayState(day: roster.day, schoolDay: roster.schoolDay, entry: $0)
       }

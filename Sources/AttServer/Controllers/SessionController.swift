@@ -147,6 +147,6 @@ struct SessionController: Sendable {
       Me(
         name: identity.name, role: identity.role.rawValue, csrf: context.sessionCookie.map(signer.csrfToken),
         lateAfter: lateAfter, today: clock.today().text, now: clock.clockTime(),
-        timeZone: clock.timeZone.identifier, mode: queueMode ? "queue" : "direct"))
+        timeZone: clock.zoneName, mode: queueMode ? "queue" : "direct"))
   }
 }

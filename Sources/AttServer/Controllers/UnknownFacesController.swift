@@ -1,4 +1,5 @@
 import AttendanceKit
+import FaceKit
 import Foundation
 import Hummingbird
 import Logging
@@ -14,6 +15,9 @@ struct UnknownFacesController: Sendable {
   let database: BlockingWork
   let changes: Changes
   let snapshotDays: Int
+  /// Direct mode with models: the embeddings of an enrolled or assigned face are made at once.
+  let models: ModelSet?
+  let faces: BlockingWork
   let logger: Logger
 
   func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
@@ -78,8 +82,9 @@ struct UnknownFacesController: Sendable {
     }
   }
 
-  /// Enrols the unknown face as a new person: a registration of its snapshot through the handler
-  /// (its embedding is made by att-worker in queue mode, by att-extract in direct mode).
+  /// Enrols the unknown face as a new person: a registration of its snapshot through the handler.
+  /// Its embedding is made here at once in direct mode (by att-worker in queue mode), so the person
+  /// is recognised from the next frame; the answer says whether they are recognisable.
   func enrol(_ request: Request, _ context: AppContext) async throws -> Response {
     let enrolment = try await request.decode(as: Enrolment.self, context: context)
     let id = try context.numericID("unknown face")
@@ -91,13 +96,60 @@ struct UnknownFacesController: Sendable {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
     let actor = Changes.actor(context)
-    return try await database.run {
+    let receipt = try await database.run {
       if try store.person(enrolment.personID) != nil {
         throw HTTPError(
           .conflict, message: "'\(enrolment.personID)' is already enrolled: use \"this is\" to add the face to them")
       }
       return try register(
         id, personID: enrolment.personID, name: enrolment.name, classID: enrolment.classID, resolution: "enrolled", actor: actor)
+    }
+    return try await recognisable(enrolment.personID, after: receipt)
+  }
+
+  /// The answer to an enrolment or an assignment, with the person's embeddings made first when this
+  /// server can (direct mode, models found): `recognisable` says whether cameras can now match them.
+  func recognisable(_ personID: String, after receipt: DeliveryReceipt) async throws -> Response {
+    struct Answer: Encodable {
+      let status: String
+      let recognisable: Bool
+      let embeddings: Int
+      let detail: String
+    }
+    if case .queued = receipt {
+      return try JSONBody(
+        Answer(
+          status: "queued", recognisable: false, embeddings: 0,
+          detail: "sent: att-worker applies it and makes the embeddings, then cameras recognise them")
+      ).response(status: .accepted)
+    }
+    guard let models else {
+      return try JSONBody(
+        Answer(
+          status: "applied", recognisable: false, embeddings: 0,
+          detail: "not yet recognisable: run att-extract on this server to make the embeddings")
+      ).response(status: .ok)
+    }
+    let (store, media) = (self.store, self.media)
+    do {
+      let summary = try await faces.run {
+        try EmbeddingUpdate.afterRegistration(of: personID, store: store, media: media, models: models, workers: 1)
+      }
+      let made = summary.computed
+      return try JSONBody(
+        Answer(
+          status: "applied", recognisable: made > 0, embeddings: made,
+          detail: made > 0
+            ? "recognisable now: \(made) embedding\(made == 1 ? "" : "s") made"
+            : "not yet recognisable: no usable face was found in the snapshot")
+      ).response(status: .ok)
+    } catch {
+      logger.error("embeddings of \(personID): \(error)")
+      return try JSONBody(
+        Answer(
+          status: "applied", recognisable: false, embeddings: 0,
+          detail: "not yet recognisable: the embeddings could not be made here (\(error)); run att-extract")
+      ).response(status: .ok)
     }
   }
 
@@ -117,16 +169,17 @@ struct UnknownFacesController: Sendable {
       throw HTTPError(.badRequest, message: "person_id: \(problem)")
     }
     let actor = Changes.actor(context)
-    return try await database.run {
+    let receipt = try await database.run {
       guard let person = try store.person(assignment.personID), person.active else {
         throw HTTPError(.notFound, message: "no enrolled person '\(assignment.personID)'")
       }
       return try register(id, personID: person.id, name: person.name, classID: nil, resolution: "assigned", actor: actor)
     }
+    return try await recognisable(assignment.personID, after: receipt)
   }
 
   func register(_ id: Int64, personID: String, name: String, classID: String?, resolution: String, actor: String) throws
-    -> Response
+    -> DeliveryReceipt
   {
     guard let face = try store.unknownFace(id) else { throw HTTPError(.notFound, message: "no unknown face \(id)") }
     guard face.resolution == nil else {
@@ -146,7 +199,7 @@ struct UnknownFacesController: Sendable {
     }
     _ = try store.resolveUnknownFace(id, resolution: resolution, person: personID, actor: actor, media: media)
     logger.notice("\(actor): unknown face \(id) \(resolution) as \(personID)")
-    return try Changes.response(receipt)
+    return receipt
   }
 
   func dismiss(_ context: AppContext) throws -> Response {

@@ -31,11 +31,20 @@ function problem(text) { const p = $("problem"); p.textContent = text || ""; p.h
 
 function announce(text) { $("announce").textContent = text; }
 
+// The API names the field it refuses ("person_id: ..."), for scripts; a person reads the reason.
+const FIELD_NAMES = { person_id: "The person id", class_id: "The class", day: "The day", time: "The time", note: "The note", name: "The name" };
+function plainError(text) {
+  const m = /^([a-z_]+): (.*)$/s.exec(text);
+  if (!m) return text;
+  const reason = m[2].charAt(0).toUpperCase() + m[2].slice(1);
+  return FIELD_NAMES[m[1]] ? FIELD_NAMES[m[1]] + ": " + m[2] : reason;
+}
+
 async function api(path, options) {
   const response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
   if (response.status === 401) { location.href = "/login"; throw new Error("signed out"); }
   const body = await response.json().catch(() => null);
-  if (!response.ok) throw new Error((body && body.error && body.error.message) || response.statusText);
+  if (!response.ok) throw new Error(plainError((body && body.error && body.error.message) || response.statusText));
   return { status: response.status, body };
 }
 const get = async (path) => (await api(path)).body;
@@ -50,12 +59,14 @@ function send(method, path, body) {
 // Times as the cameras stamped them (the school's clock): HH:MM of YYYY-MM-DDTHH:MM:SS±HH:MM.
 function clock(captured) { return captured ? String(captured).slice(11, 16) : ""; }
 
-// A moment as every panel shows it: YYYY-MM-DD HH:MM:SS in the browser's zone.
+// A moment as every panel shows it: YYYY-MM-DD HH:MM:SS in the school's zone (the server's
+// ATT_TIMEZONE), whatever the browser's zone: everyone reads the same times.
 function isoLocal(text) {
   if (!text) return "never";
-  const t = new Date(text);
-  const p = (n) => String(n).padStart(2, "0");
-  return t.getFullYear() + "-" + p(t.getMonth() + 1) + "-" + p(t.getDate()) + " " + p(t.getHours()) + ":" + p(t.getMinutes()) + ":" + p(t.getSeconds());
+  const parts = {};
+  new Intl.DateTimeFormat("en-GB", { timeZone: me.time_zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+    .formatToParts(new Date(text)).forEach((p) => { parts[p.type] = p.value; });
+  return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + ":" + parts.second;
 }
 
 function weekdayOf(day) { const d = new Date(day + "T12:00:00Z"); return WEEKDAYS[(d.getUTCDay() + 6) % 7]; }
@@ -174,8 +185,10 @@ function openCorrection(entry) {
 }
 
 async function applied(result, what) {
-  if (result.status === 202) announce(what + ": sent; it shows once att-worker has applied it.");
-  else announce(what + ".");
+  const detail = result.body && typeof result.body.recognisable === "boolean" ? " (" + result.body.detail + ")" : "";
+  if (result.status === 202) announce(what + ": sent; it shows once att-worker has applied it" + detail + ".");
+  else announce(what + detail + ".");
+  if (detail) showToast(what + detail + ".");
   await refreshAll();
 }
 
@@ -355,7 +368,9 @@ async function loadChart() {
 async function loadClasses() {
   classes = await get("/api/classes");
   const select = $("class");
-  const chosen = select.value;
+  // The class the address names (a reload keeps it), else the one chosen.
+  const chosen = wantedClass !== null ? wantedClass : select.value;
+  wantedClass = null;
   while (select.options.length > 1) select.remove(1);
   const body = clear("classes");
   classes.forEach((c) => {
@@ -714,8 +729,28 @@ async function refreshAll() {
   if (openPerson && $("person").open) await renderPerson();
 }
 
+// The filters live in the address, so that a reload or a shared link shows the same view.
+let wantedClass = null;
+function filtersFromAddress() {
+  const q = new URLSearchParams(location.search);
+  const day = (name) => /^\d{4}-\d{2}-\d{2}$/.test(q.get(name) || "") ? q.get(name) : null;
+  if (day("day")) $("day").value = day("day");
+  if (day("from")) $("from").value = day("from");
+  if (day("to")) $("to").value = day("to");
+  if (q.get("class")) wantedClass = q.get("class");
+}
+function filtersToAddress() {
+  const q = new URLSearchParams();
+  ["day", "class", "from", "to"].forEach((id) => {
+    const value = id === "class" && wantedClass !== null ? wantedClass : $(id).value;
+    if (value) q.set(id, value);
+  });
+  history.replaceState(null, "", location.pathname + "?" + q);
+}
+
 async function reload() {
   problem("");
+  filtersToAddress();
   exportLinks();
   try { await refreshAll(); } catch (e) { problem(e.message); }
 }
@@ -724,12 +759,14 @@ async function start() {
   me = await get("/api/me");
   me.loadedAt = Date.now();
   $("who").textContent = me.name + " · " + me.role;
+  $("zone").textContent = "school time: " + me.time_zone;
   document.querySelectorAll(".admin-only").forEach((e) => { if (!isAdmin()) e.hidden = true; });
   $("audit-section").hidden = !isAdmin();
   $("day").value = me.today;
   const to = new Date(me.today + "T12:00:00Z");
   $("from").value = new Date(to.getTime() - 29 * 86400000).toISOString().slice(0, 10);
   $("to").value = me.today;
+  filtersFromAddress();
   await reload();
   ["day", "class", "from", "to"].forEach((id) => $(id).addEventListener("change", reload));
   $("camera-form").addEventListener("submit", saveCamera);

@@ -5,18 +5,22 @@ import Foundation
 /// (`att-serve --clock-start`), so that nothing a page shows depends on the hour it is run at.
 public struct SchoolClock: Sendable {
   public let timeZone: TimeZone
+  /// The zone's name as configured (Foundation may spell UTC as GMT): what the page shows.
+  public let zoneName: String
   /// The instant the clock was set to, and the host's uptime at that moment.
   private let start: (instant: Date, uptime: ContinuousClock.Instant)?
 
   /// The host's clock in `timeZone`.
-  public init(timeZone: TimeZone = .current) {
+  public init(timeZone: TimeZone = .current, name: String? = nil) {
     self.timeZone = timeZone
+    zoneName = name ?? timeZone.identifier
     start = nil
   }
 
   /// A clock that reads `instant` now and advances at the host's pace.
-  public init(startingAt instant: Date, timeZone: TimeZone = .current) {
+  public init(startingAt instant: Date, timeZone: TimeZone = .current, name: String? = nil) {
     self.timeZone = timeZone
+    zoneName = name ?? timeZone.identifier
     start = (instant, ContinuousClock.now)
   }
 

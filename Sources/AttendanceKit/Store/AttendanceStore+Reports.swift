@@ -6,8 +6,10 @@ extension AttendanceStore {
   /// Who is present on `day` (first arrival), who is absent against the roll (the class's members,
   /// or everyone enrolled), on a school day and from their enrolment, and who came after the
   /// class's start time or `lateAfter` (HH:MM, camera time).
-  public func summary(day: Day, classID: String?, lateAfter: String?, now: SchoolNow? = nil) throws -> DaySummary {
-    let roster = try roster(day: day, classID: classID, lateAfter: lateAfter, now: now)
+  public func summary(
+    day: Day, classID: String?, lateAfter: String?, now: SchoolNow? = nil, timeZone: TimeZone = .current
+  ) throws -> DaySummary {
+    let roster = try roster(day: day, classID: classID, lateAfter: lateAfter, now: now, timeZone: timeZone)
     let here = roster.entries.filter { $0.status == .present || $0.status == .manual }.sorted {
       ($0.capturedAt ?? "") < ($1.capturedAt ?? "")
     }
@@ -27,8 +29,10 @@ extension AttendanceStore {
 
   /// Present, late, absent and excused per day from `from` to `to`: every school day, and any other
   /// day with a record.
-  public func daily(from: Day, to: Day, classID: String?, lateAfter: String?, now: SchoolNow? = nil) throws -> [DayCount] {
-    try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter, now: now).compactMap { r in
+  public func daily(
+    from: Day, to: Day, classID: String?, lateAfter: String?, now: SchoolNow? = nil, timeZone: TimeZone = .current
+  ) throws -> [DayCount] {
+    try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter, now: now, timeZone: timeZone).compactMap { r in
       guard r.schoolDay || r.present > 0 else { return nil }
       return DayCount(
         day: r.day, schoolDay: r.schoolDay, present: r.present, late: r.late, absent: r.absent, excused: r.excused,
@@ -150,11 +154,11 @@ extension AttendanceStore {
   /// - Sessions are the days marked P, L or A; Percentage is (P + L) / Sessions.
   /// UTF-8 with a byte-order mark, so that a spreadsheet reads accented names right.
   public func registerCSV(
-    classID: String?, from: Day, to: Day, lateAfter: String?, now: SchoolNow? = nil
+    classID: String?, from: Day, to: Day, lateAfter: String?, now: SchoolNow? = nil, timeZone: TimeZone = .current
   ) throws -> String {
     let calendar = try calendar()
     let days = Day.range(from, to).filter { calendar.isSchoolDay($0) || calendar.holiday(on: $0) != nil }
-    let rosters = try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter, now: now)
+    let rosters = try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter, now: now, timeZone: timeZone)
     var names: [String: String] = [:]
     var marks: [String: [String: String]] = [:]
     for roster in rosters {
