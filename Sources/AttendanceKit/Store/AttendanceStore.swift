@@ -86,9 +86,12 @@ public final class AttendanceStore: Sendable {
   static func schemaState(_ db: Database) throws -> SchemaState {
     let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
     if tables.isEmpty { return .empty }
-    guard tables.contains("grdb_migrations"), try Schema.migrator.appliedIdentifiers(db).contains(Schema.first) else {
-      return .foreign
-    }
+    guard tables.contains("grdb_migrations") else { return .foreign }
+    let applied = try Schema.migrator.appliedIdentifiers(db)
+    // Another tool is creating this database now: its list of migrations is there, its first
+    // migration not yet committed. Not someone else's file: wait for it under the lock.
+    if applied.isEmpty && tables.allSatisfy({ $0 == "grdb_migrations" }) { return .empty }
+    guard applied.contains(Schema.first) else { return .foreign }
     return try Schema.migrator.hasCompletedMigrations(db) ? .current : .behind
   }
 
