@@ -168,16 +168,8 @@ extension AttServe {
         }
         if (tlsCert == nil) != (tlsKey == nil) { throw ToolError("--tls-cert and --tls-key go together", exitCode: .usage) }
         let (store, media) = try storeOptions.open()
-        var zone = TimeZone.current
         let zoneName = timeZone ?? settings["ATT_TIMEZONE"]
-        if let name = zoneName {
-          guard let named = TimeZone(identifier: name) else {
-            throw ToolError(
-              "--time-zone '\(name)' is not an IANA time zone name (such as Europe/London or Asia/Kolkata)",
-              exitCode: .configuration)
-          }
-          zone = named
-        }
+        let zone = try AttServe.schoolZone(zoneName)
         var clock = SchoolClock(timeZone: zone, name: zoneName)
         if let clockStart {
           let parser = ISO8601DateFormatter()
@@ -231,216 +223,17 @@ extension AttServe {
     }
 
   }
+}
 
-  struct User: ParsableCommand {
-    static let configuration = CommandConfiguration(
-      abstract: "Add, list or remove dashboard accounts.",
-      subcommands: [Add.self, List.self, Remove.self])
-
-    struct Add: ParsableCommand {
-      static let configuration = CommandConfiguration(
-        abstract: "Add an account (or, with --replace, change its password or role).",
-        discussion: """
-          The password is read from standard input (one line), so it never appears in the shell's \
-          history or the process list: `att-serve user add ana --role admin`, then type it; or \
-          `printf '%s\\n' "$PASSWORD" | att-serve user add ana`. At least 10 characters. It is \
-          stored as a PBKDF2-HMAC-SHA256 digest (600,000 iterations, random salt).
-          """)
-
-      @Argument(help: "The account name (letters, digits, . _ - @).")
-      var name: String
-
-      @Option(help: "viewer (reads everything) or admin (also renames, removes, corrects).")
-      var role: RoleArgument = .viewer
-
-      @Flag(help: "Change an existing account's password and role.")
-      var replace = false
-
-      @OptionGroup var database: DatabaseOptions
-
-      func run() throws {
-        try reportingErrors("att-serve") {
-          let store = try database.open()
-          if isatty(0) == 1 { FileHandle.standardError.write(Data("password for \(name): ".utf8)) }
-          guard let password = readLine(strippingNewline: true), !password.isEmpty else {
-            throw ToolError("no password on standard input", exitCode: .usage)
-          }
-          do {
-            try Accounts(store: store).addUser(name, password: password, role: role.role, replace: replace)
-          } catch let error as Accounts.AccountError {
-            throw ToolError(error.description, exitCode: .usage)
-          }
-          Console.output("\(replace ? "updated" : "added") \(name) (\(role.rawValue))")
-        }
-      }
+extension AttServe {
+  /// The school's zone from `--time-zone` or `ATT_TIMEZONE` (nil: this host's), checked.
+  static func schoolZone(_ name: String?) throws -> TimeZone {
+    guard let name else { return .current }
+    guard let zone = TimeZone(identifier: name) else {
+      throw ToolError(
+        "--time-zone '\(name)' is not an IANA time zone name (such as Europe/London or Asia/Kolkata)", exitCode: .configuration)
     }
-
-    struct List: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "List accounts and API tokens.")
-      @OptionGroup var database: DatabaseOptions
-      @OptionGroup var output: OutputOptions
-
-      func run() throws {
-        try reportingErrors("att-serve") {
-          let accounts = try database.openReadOnly().map { try Accounts(store: $0).list() } ?? []
-          if output.json {
-            Console.output(try JSONText.encode(accounts))
-          } else {
-            for a in accounts {
-              Console.output("\(a.kind.padding(toLength: 6, withPad: " ", startingAt: 0)) \(a.name) (\(a.role))")
-            }
-          }
-        }
-      }
-    }
-
-    struct Remove: ParsableCommand {
-      static let configuration = CommandConfiguration(
-        abstract: "Remove an account; its sessions stop working at once.")
-      @Argument var name: String
-      @OptionGroup var database: DatabaseOptions
-
-      func run() throws {
-        try reportingErrors("att-serve") {
-          let store = try database.open()
-          do { try Accounts(store: store).removeUser(name) } catch let error as Accounts.AccountError {
-            throw ToolError(error.description)
-          }
-          Console.output("removed \(name)")
-        }
-      }
-    }
-  }
-
-  struct Token: ParsableCommand {
-    static let configuration = CommandConfiguration(
-      abstract: "Make or revoke API tokens for scripts (Authorization: Bearer TOKEN).",
-      subcommands: [Add.self, Revoke.self])
-
-    struct Add: ParsableCommand {
-      static let configuration = CommandConfiguration(
-        abstract: "Make a token and print it: it is shown this once (only its SHA-256 is stored).")
-      @Argument(help: "A name for the token, e.g. the script or host that uses it.")
-      var name: String
-      @Option(
-        help:
-          "viewer, admin, or camera (for a camera host's att-take: reads the gallery and posts its status, nothing else).")
-      var role: Role = .viewer
-      @Option(
-        name: .customLong("device"),
-        help: ArgumentHelp(
-          "A camera token's device id (repeat for each camera of the host): it may report for these ids only, and no other token may. Without it, a camera token may claim up to \(AttendanceStore.devicesPerToken) ids.",
-          valueName: "id"))
-      var devices: [String] = []
-      @OptionGroup var database: DatabaseOptions
-
-      func run() throws {
-        try reportingErrors("att-serve") {
-          let store = try database.open()
-          do { Console.output(try Accounts(store: store).addToken(name, role: role, devices: devices)) } catch let error
-            as Accounts.AccountError
-          {
-            throw ToolError(error.description, exitCode: .usage)
-          }
-        }
-      }
-    }
-
-    struct Revoke: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Revoke a token by name.")
-      @Argument var name: String
-      @OptionGroup var database: DatabaseOptions
-
-      func run() throws {
-        try reportingErrors("att-serve") {
-          let store = try database.open()
-          do { try Accounts(store: store).revokeToken(name) } catch let error as Accounts.AccountError {
-            throw ToolError(error.description)
-          }
-          Console.output("revoked \(name)")
-        }
-      }
-    }
-  }
-
-  struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-      abstract: "Write the CSV exports from the command line (for cron and pipelines).",
-      discussion: """
-        register is the register a school files, for people: one row per pupil, one column per \
-        school day of the range (P on time, L late, A absent, E excused, H holiday), then the totals \
-        and the percentage; UTF-8 with a byte-order mark, for spreadsheets (the last 30 days by \
-        default; late is against each class's start time, else --late-after or $ATT_LATE_AFTER). \
-        summary (the default, for machines) writes Roll No,Name,Attended,Sessions,Percentage: \
-        Sessions are the school days of the range, Attended those the person was recorded on. events \
-        (for machines) writes one line per attendance record, in the order they were recorded, a page \
-        of 5,000 at a time. A file is written atomically (a temporary file renamed into place); - or \
-        no --output writes to standard output.
-        """)
-
-    enum Format: String, ExpressibleByArgument, CaseIterable { case summary, events, register }
-
-    @Option(help: "register (for people), summary or events (for machines).")
-    var format: Format = .summary
-    @Option(
-      help: ArgumentHelp("register: arrivals after this clock time are late, where a class has no start time.", valueName: "HH:MM"))
-    var lateAfter: String?
-    @Option(help: ArgumentHelp("First day, YYYY-MM-DD.", valueName: "day"))
-    var from: String?
-    @Option(help: ArgumentHelp("Last day, YYYY-MM-DD.", valueName: "day"))
-    var to: String?
-    @Option(name: .customLong("class"), help: "Only this class.")
-    var classID: String?
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write (default: standard output).", valueName: "file"))
-    var output: String?
-    @OptionGroup var database: DatabaseOptions
-
-    func run() async throws {
-      try await reportingErrors("att-serve") {
-        func day(_ text: String?, _ option: String) throws -> Day? {
-          guard let text else { return nil }
-          guard let day = Day(text) else { throw ToolError("--\(option) '\(text)' is not a date (YYYY-MM-DD)", exitCode: .usage) }
-          return day
-        }
-        let filter = AttendanceFilter(from: try day(from, "from"), to: try day(to, "to"), classID: classID)
-        if let f = filter.from, let t = filter.to, t < f { throw ToolError("--to \(t) is before --from \(f)", exitCode: .usage) }
-        let store = try database.openExistingReadOnly()
-        // To a file: a temporary file beside it, renamed into place when complete (never half-written).
-        let temporary = output.flatMap { $0 == "-" ? nil : "\($0).partial-\(getpid())" }
-        if let temporary, !FileManager.default.createFile(atPath: temporary, contents: nil) {
-          throw ToolError("\(output!): cannot write there", exitCode: .unavailable)
-        }
-        let handle = try temporary.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? FileHandle.standardOutput
-        var lines = 0
-        do {
-          let write = { (text: String) throws in
-            try handle.write(contentsOf: Data(text.utf8))
-            lines += text.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
-          }
-          switch format {
-          case .summary: try write(try store.summaryCSV(filter))
-          case .events: try await store.eventsCSV(filter, write: write)
-          case .register:
-            let today = Day.today()
-            let last = filter.to ?? today
-            let late = try lateAfter ?? StoreOptions.settings()["ATT_LATE_AFTER"]
-            try write(
-              try store.registerCSV(
-                classID: classID, from: filter.from ?? last.adding(days: -29), to: last, lateAfter: late,
-                now: SchoolNow(SchoolClock.system)))
-          }
-          if let temporary, let output {
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, output) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            Console.error("att-serve: wrote \(lines - 1) row(s) to \(output)")
-          }
-        } catch {
-          if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
-          throw ToolError("\(output ?? "standard output"): cannot write: \(error)", exitCode: .unavailable)
-        }
-      }
-    }
+    return zone
   }
 }
 

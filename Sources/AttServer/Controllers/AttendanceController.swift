@@ -25,9 +25,9 @@ struct AttendanceController: Sendable {
     }
     admin.delete("attendance/:id") { request, context in try await database.run { try deleteRecord(request, context) } }
     admin.post("excusals") { request, context in
-      let message = try excuse(try await request.decode(as: Excuse.self, context: context), context)
+      let (message, day) = try excuse(try await request.decode(as: Excuse.self, context: context), context)
       return try await database.run {
-        try refuseNonSchoolDay(Day(message.day ?? "")!, "excuse")
+        try refuseNonSchoolDay(day, "excuse")
         return try changes.correct(message)
       }
     }
@@ -144,11 +144,12 @@ struct AttendanceController: Sendable {
     }
   }
 
-  func excuse(_ excuse: Excuse, _ context: AppContext) throws -> CorrectionMessage {
+  /// The excusal as a correction message, and its day, checked.
+  func excuse(_ excuse: Excuse, _ context: AppContext) throws -> (CorrectionMessage, Day) {
     if let problem = PersonIdentity.validate(id: excuse.personID) {
       throw HTTPError(.badRequest, message: "person_id: \(problem)")
     }
-    guard Day(excuse.day) != nil else {
+    guard let day = Day(excuse.day) else {
       throw HTTPError(.badRequest, message: "day: '\(LogText.safe(excuse.day, limit: 40))' is not a date (YYYY-MM-DD)")
     }
     if let classID = excuse.classID, PersonIdentity.validate(id: classID) != nil {
@@ -157,9 +158,10 @@ struct AttendanceController: Sendable {
     if let note = excuse.note, let problem = MessageLimits.checkNote(note) {
       throw HTTPError(.badRequest, message: "note: \(problem)")
     }
-    return CorrectionMessage(
+    let message = CorrectionMessage(
       action: .excuse, actor: Changes.actor(context), personID: excuse.personID, classID: excuse.classID, day: excuse.day,
       note: excuse.note)
+    return (message, day)
   }
 
   func unexcuse(_ request: Request, _ context: AppContext) throws -> Response {
