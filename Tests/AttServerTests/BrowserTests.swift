@@ -205,7 +205,7 @@ struct BrowserTests {
 
   /// Signs `name` in through the form, in a fresh headless Chromium of `width` x `height`.
   func withPage(
-    port: Int, name: String, width: Int = 1366, height: Int = 900, zone: String = BrowserTests.zone,
+    port: Int, name: String, width: Int = 1366, height: Int = 900, zone: String = BrowserTests.zone, rosterSize: Int = 3,
     _ body: @escaping @Sendable (DevTools) async throws -> Void
   )
     async throws
@@ -239,7 +239,7 @@ struct BrowserTests {
         document.querySelector('form').submit(); true
         """)
       #expect(try await page.waitFor("location.pathname === '/' && document.getElementById('live').textContent === 'live'"))
-      #expect(try await page.waitFor("document.querySelectorAll('#roster li').length === 3"), "the roster is shown")
+      #expect(try await page.waitFor("document.querySelectorAll('#roster li').length === \(rosterSize)"), "the roster is shown")
       try await body(page)
       try await outbound.close(.normalClosure, reason: nil)
     }

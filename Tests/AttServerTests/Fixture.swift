@@ -20,7 +20,8 @@ struct Fixture {
   static let secret = "test-secret-0123456789abcdef0123456789"
   static let hostileName = "<img src=x onerror=\"window.pwned=1\">Joe"
 
-  init(label: String = "serve") throws {
+  /// `seeded`: with the three people of most tests (two in CS, one in EE).
+  init(label: String = "serve", seeded: Bool = true) throws {
     folder = try Checkout.scratchFolder(label)
     store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
     handler = MessageHandler(store: store, media: MediaLibrary(root: "\(folder)/media"))
@@ -30,9 +31,11 @@ struct Fixture {
     try accounts.addUser("vic", password: Self.password, role: .viewer)
     adminToken = try accounts.addToken("admin-script", role: .admin)
     viewerToken = try accounts.addToken("viewer-script", role: .viewer)
-    try register("21CS001", "Barack Obama", photos: "barack_obama", classID: "CS")
-    try register("21CS002", Self.hostileName, photos: "joe_biden", classID: "CS")
-    try register("21EE001", "=HYPERLINK(\"http://x\")", photos: "barack_obama", classID: "EE", photo: 1)
+    if seeded {
+      try register("21CS001", "Barack Obama", photos: "barack_obama", classID: "CS")
+      try register("21CS002", Self.hostileName, photos: "joe_biden", classID: "CS")
+      try register("21EE001", "=HYPERLINK(\"http://x\")", photos: "barack_obama", classID: "EE", photo: 1)
+    }
     // Enrolled at the start of the term, so that they count on the days the tests use; and every
     // day a school day, so that no test depends on the weekday it runs on.
     try store.write { db in
@@ -81,6 +84,13 @@ struct Fixture {
     settings.accessLog = false
     settings.port = 0
     return settings
+  }
+
+  /// Excuses `id` on `day` as an admin would from the page, through the handler.
+  func excuse(_ id: String, on day: String, classID: String? = nil, note: String) throws {
+    let result = try handler.apply(
+      .correction(CorrectionMessage(action: .excuse, actor: "ana", personID: id, classID: classID, day: day, note: note)))
+    guard case .applied = result.outcome else { throw FixtureError("excuse \(id): \(result.outcome)") }
   }
 
   func count(_ sql: String) throws -> Int {

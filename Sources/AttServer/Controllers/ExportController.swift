@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
+/// `GET /api/register` and `GET /api/export/register.csv` (the register, for people),
 /// `GET /api/export/summary.csv` (the seed's per-person report) and `GET /api/export/events.csv`
 /// (every record, streamed a page at a time), with the attendance filters.
 struct ExportController: Sendable {
@@ -12,23 +13,28 @@ struct ExportController: Sendable {
   let lateAfter: String?
 
   func addRoutes(people: RouterGroup<AppContext>) {
-    // The register for people: a class (or everyone) over a range, a column per school day.
+    // The register for people: a class (or everyone) over a range, a column per school day; the
+    // page's table (JSON) and the file an office keeps (CSV) are the same value.
+    people.get("register") { request, _ in try JSONBody(try await register(request)) }
     people.get("export/register.csv") { request, _ in
-      let q = Query(request)
-      let (from, to) = try q.reportRange(today: clock.today())
-      let classID = try q.identifier("class")
-      let (store, lateAfter, now, zone) = (self.store, self.lateAfter, SchoolNow(clock), clock.timeZone)
-      let text = try await database.run {
-        try store.registerCSV(classID: classID, from: from, to: to, lateAfter: lateAfter, now: now, timeZone: zone)
-      }
-      return csv(
-        ResponseBody(byteBuffer: ByteBuffer(string: text)), filename: "register-\(classID ?? "all")-\(from)_\(to).csv")
+      let register = try await register(request)
+      return csv(ResponseBody(byteBuffer: ByteBuffer(string: register.csv)), filename: register.filename)
     }
     people.get("export/summary.csv") { request, _ in
       let filter = try Query(request).filter()
       return csv(try await database.run { try store.summaryCSV(filter) }, name: "attendance-summary")
     }
     people.get("export/events.csv") { request, _ in try events(request) }
+  }
+
+  func register(_ request: Request) async throws -> Register {
+    let q = Query(request)
+    let (from, to) = try q.reportRange(today: clock.today())
+    let classID = try q.identifier("class")
+    let (store, lateAfter, now, zone) = (self.store, self.lateAfter, SchoolNow(clock), clock.timeZone)
+    return try await database.run {
+      try store.register(classID: classID, from: from, to: to, lateAfter: lateAfter, now: now, timeZone: zone)
+    }
   }
 
   /// Streamed a page of 5,000 records at a time: a year of a large site never sits in memory.

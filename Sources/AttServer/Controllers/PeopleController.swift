@@ -31,10 +31,14 @@ struct PeopleController: Sendable {
   func list(_ request: Request) throws -> JSONBody {
     let q = Query(request)
     let classID = try q.identifier("class")
-    let search = try q.text("q")?.lowercased()
+    let search = try q.text("q")
     var people = try store.people(includeRemoved: try q.flag("all"))
     if let classID { people = people.filter { $0.classes.contains(classID) } }
-    if let search { people = people.filter { $0.name.lowercased().contains(search) || $0.id.lowercased().contains(search) } }
+    // "zoe" finds Zoë: case and accents do not matter.
+    if let search {
+      let options: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive]
+      people = people.filter { $0.name.range(of: search, options: options) != nil || $0.id.range(of: search, options: options) != nil }
+    }
     return try JSONBody(people)
   }
 

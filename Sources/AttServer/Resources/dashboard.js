@@ -127,6 +127,14 @@ async function loadRoster() {
     const li = el("li");
     li.dataset.person = entry.person_id;
     li.dataset.state = stateOf(entry);
+    if (isAdmin()) {
+      const pick = el("input", null, "pick");
+      pick.type = "checkbox";
+      pick.checked = selected.has(entry.person_id);
+      pick.setAttribute("aria-label", "Select " + entry.name + " (to excuse or mark several at once)");
+      pick.addEventListener("change", () => { if (pick.checked) selected.add(entry.person_id); else selected.delete(entry.person_id); updateBulk(); });
+      li.appendChild(pick);
+    }
     const chip = el("button", null, "chip");
     chip.type = "button";
     chip.appendChild(el("span", entry.name));
@@ -144,9 +152,63 @@ async function loadRoster() {
     }
     list.appendChild(li);
   });
+  // The selection keeps only people still on this roster.
+  [...selected].forEach((id) => { if (!roster.entries.some((e) => e.person_id === id)) selected.delete(id); });
+  updateBulk();
   const empty = $("roster-empty");
   empty.hidden = roster.entries.length > 0;
   empty.textContent = $("class").value ? "Nobody is on this class's roll yet." : "Nobody is enrolled yet.";
+}
+
+// ---- several at once (a school trip): each person's change is its own correction, audited ----
+
+const selected = new Set();
+let selectionKey = "";
+
+function updateBulk() {
+  $("bulk").hidden = !isAdmin() || selected.size === 0;
+  $("bulk-count").textContent = selected.size + " selected";
+  if (!$("bulk-time").value) $("bulk-time").value = roster && roster.day === me.today ? nowClock() : ((roster && roster.late_after) || "09:00");
+}
+
+async function bulk(action) {
+  const people = roster.entries.filter((e) => selected.has(e.person_id));
+  const day = roster.day, classID = $("class").value || null, note = $("bulk-note").value.trim() || null, time = $("bulk-time").value;
+  const done = [], failed = [];
+  for (const entry of people) {
+    try {
+      if (action === "excuse") await send("POST", "/api/excusals", { person_id: entry.person_id, day, class_id: classID, note });
+      else await send("POST", "/api/attendance", { person_id: entry.person_id, day, time, class_id: classID, note });
+      done.push(entry.name);
+    } catch (e) { failed.push(entry.name + ": " + e.message); }
+  }
+  const what = action === "excuse" ? "Excused on " + day : "Marked present at " + time + " on " + day;
+  announce(what + ": " + done.length + " of " + people.length + (done.length ? " (" + done.join(", ") + ")" : "") + ".");
+  showToast(what + ": " + done.length + " of " + people.length + ".");
+  problem(failed.length ? "Not done for " + failed.join("; ") : "");
+  if (!failed.length) { selected.clear(); $("bulk-note").value = ""; }
+  await refreshAll();
+}
+
+// ---- finding a person ----------------------------------------------------------------------
+
+async function search() {
+  const text = $("search").value.trim();
+  const list = clear("search-results");
+  list.hidden = !text;
+  if (!text) return;
+  const people = await get("/api/people?" + new URLSearchParams({ q: text }));
+  if ($("search").value.trim() !== text) return;  // a newer search is on its way
+  people.slice(0, 10).forEach((p) => {
+    const li = el("li");
+    const button = el("button", p.name + " (" + p.id + ")" + (p.classes.length ? " · " + p.classes.join(", ") : ""), "link");
+    button.type = "button";
+    button.addEventListener("click", () => showPerson(p.id).catch((e) => problem(e.message)));
+    li.appendChild(button);
+    list.appendChild(li);
+  });
+  if (people.length === 0) list.appendChild(el("li", "Nobody is called that.", "empty"));
+  else if (people.length > 10) list.appendChild(el("li", (people.length - 10) + " more: type more of the name.", "muted"));
 }
 
 // ---- corrections ---------------------------------------------------------------------------
@@ -279,7 +341,9 @@ function renderArrivals(fresh) {
 
 function takeArrival(record) {
   if (record.local_day !== $("day").value || record.direction !== "in") return false;
-  if ($("class").value && record.class_id !== $("class").value) return false;
+  // A class's arrivals: its own, and its members' at a camera without a class (the gate).
+  const member = () => roster && roster.class_id === $("class").value && roster.entries.some((e) => e.person_id === record.person_id && e.member);
+  if ($("class").value && record.class_id !== $("class").value && (record.class_id || !member())) return false;
   if (arrivals.has(record.id)) return false;
   arrivals.set(record.id, record);
   return true;
@@ -363,6 +427,69 @@ async function loadChart() {
   chart.appendChild(svg);
 }
 
+// ---- the register ---------------------------------------------------------------------------
+
+let registerShown = false;
+
+// The register of the class and range: the same value as the Register CSV (GET /api/register).
+async function loadRegister() {
+  if (!registerShown) return;
+  const register = await get("/api/register?" + range());
+  const className = register.class_id ? "class " + ($("class").selectedOptions[0] || {}).textContent : "all classes";
+  $("register-title").textContent = "Register · " + className + " · " + register.from + " to " + register.to + " · school time " + me.time_zone + " · printed " + me.today + " " + nowClock() + " by " + me.name;
+  const head = clear("register-head");
+  const row = el("tr");
+  row.appendChild(el("th", "Pupil")).scope = "col";
+  register.days.forEach((day) => {
+    const th = el("th", null);
+    th.scope = "col";
+    th.title = weekdayOf(day) + " " + day;
+    th.appendChild(document.createTextNode(weekdayOf(day).slice(0, 2)));
+    th.appendChild(el("br"));
+    th.appendChild(document.createTextNode(day.slice(8)));
+    row.appendChild(th);
+  });
+  [["P", "present on time"], ["L", "late"], ["A", "absent"], ["E", "excused"], ["Sessions", "P + L + A"], ["%", "(P + L) / Sessions"]].forEach(([label, what]) => {
+    const th = el("th", label); th.scope = "col"; th.title = what; row.appendChild(th);
+  });
+  head.appendChild(row);
+  const body = clear("register-body");
+  register.rows.forEach((r) => {
+    const tr = el("tr");
+    tr.dataset.person = r.person_id;
+    const th = el("th", r.name + " (" + r.person_id + ")");
+    th.scope = "row";
+    tr.appendChild(th);
+    r.marks.forEach((mark, i) => {
+      const td = cell(tr, mark, mark ? "mark-" + mark : "");
+      td.title = r.name + ", " + register.days[i] + ": " + (MARK_TEXT[mark] || "not counted");
+    });
+    [r.present, r.late, r.absent, r.excused, r.sessions].forEach((n) => cell(tr, n, "sum"));
+    cell(tr, r.percentage == null ? "–" : r.percentage.toFixed(1), "sum");
+    body.appendChild(tr);
+  });
+  if (register.rows.length === 0) { const tr = el("tr"); cell(tr, "Nobody is on the roll.", "empty").colSpan = register.days.length + 7; body.appendChild(tr); }
+}
+const MARK_TEXT = { P: "present on time", L: "late", A: "absent", E: "excused", H: "holiday" };
+
+async function showRegister(show) {
+  registerShown = show;
+  $("register-wrap").hidden = !show;
+  $("register-show").textContent = show ? "Hide the register" : "Show the register";
+  $("register-show").setAttribute("aria-expanded", String(show));
+  if (show) await loadRegister();
+}
+
+// Prints the register alone (landscape, the page's own print stylesheet), then the page as it was.
+async function printRegister() {
+  try {
+    await showRegister(true);
+    document.body.classList.add("print-register");
+    window.addEventListener("afterprint", () => document.body.classList.remove("print-register"), { once: true });
+    window.print();
+  } catch (e) { problem(e.message); }
+}
+
 // ---- classes, unknown faces, cameras, calendar, audit --------------------------------------
 
 async function loadClasses() {
@@ -437,6 +564,12 @@ async function openUnknown(face) {
   const classSelect = $("enrol-class");
   while (classSelect.options.length > 1) classSelect.remove(1);
   classes.forEach((c) => { const o = el("option", c.id); o.value = c.id; classSelect.appendChild(o); });
+  // The time the face was seen, in school time: assigning it can also mark the person present then.
+  const seen = isoLocal(face.captured_at);
+  dealing.seenDay = seen.slice(0, 10);
+  dealing.seenTime = seen.slice(11, 16);
+  $("assign-mark-text").textContent = "Also mark them present at " + dealing.seenTime + " on " + dealing.seenDay + " (when seen)";
+  $("assign-mark").checked = true;
   $("assign-button").disabled = !face.snapshot || people.length === 0;
   $("enrol-button").disabled = !face.snapshot;
   $("enrol-id").value = ""; $("enrol-name").value = "";
@@ -451,6 +584,14 @@ async function dealWith(action) {
     else if (action === "enrol") result = await send("POST", "/api/unknown-faces/" + face.id + "/enrol", { person_id: $("enrol-id").value.trim(), name: $("enrol-name").value.trim(), class_id: $("enrol-class").value || null });
     else result = await send("POST", "/api/unknown-faces/" + face.id + "/dismiss");
     $("unknown-dialog").close();
+    if (action === "assign" && $("assign-mark").checked) {
+      // Marked by hand at the time seen, audited as any correction; refused (and said) on a day without school.
+      const who = $("assign-person").selectedOptions[0].textContent;
+      try {
+        await send("POST", "/api/attendance", { person_id: $("assign-person").value, day: face.seenDay, time: face.seenTime, class_id: null, note: "seen by " + (face.device_id || "a camera") + " at " + face.seenTime + ", assigned from the unknown faces" });
+        announce(who + " is marked present at " + face.seenTime + " on " + face.seenDay + ".");
+      } catch (e) { showToast("The face is added to " + who + ", but not marked present: " + e.message); }
+    }
     await applied(result, action === "dismiss" ? "The unknown face is dismissed and its snapshot deleted" : action === "enrol" ? "Enrolled " + $("enrol-name").value.trim() : "The face is added to " + $("assign-person").selectedOptions[0].textContent);
   } catch (e) { $("unknown-status").textContent = e.message; }
 }
@@ -722,6 +863,7 @@ async function refreshAll() {
   await loadRoster();
   await loadArrivals();
   await loadChart();
+  await loadRegister();
   await loadUnknown();
   await loadCameras();
   await loadAudit();
@@ -750,6 +892,9 @@ function filtersToAddress() {
 
 async function reload() {
   problem("");
+  // A selection belongs to one day and class.
+  const key = $("day").value + "|" + $("class").value;
+  if (key !== selectionKey) { selected.clear(); selectionKey = key; }
   filtersToAddress();
   exportLinks();
   try { await refreshAll(); } catch (e) { problem(e.message); }
@@ -767,9 +912,15 @@ async function start() {
   $("from").value = new Date(to.getTime() - 29 * 86400000).toISOString().slice(0, 10);
   $("to").value = me.today;
   filtersFromAddress();
-  await reload();
+  // Every control works from the first paint, not only once the first load is done.
   ["day", "class", "from", "to"].forEach((id) => $(id).addEventListener("change", reload));
   $("camera-form").addEventListener("submit", saveCamera);
+  $("register-show").addEventListener("click", () => showRegister(!registerShown).catch((e) => problem(e.message)));
+  $("register-print").addEventListener("click", printRegister);
+  $("bulk-excuse").addEventListener("click", () => bulk("excuse").catch((e) => problem(e.message)));
+  $("bulk-mark").addEventListener("click", () => bulk("mark").catch((e) => problem(e.message)));
+  $("bulk-clear").addEventListener("click", () => { selected.clear(); loadRoster().catch((e) => problem(e.message)); });
+  $("search").addEventListener("input", () => { clearTimeout(start.search); start.search = setTimeout(() => search().catch((e) => problem(e.message)), 250); });
   $("calendar-form").addEventListener("submit", saveCalendar);
   $("holiday-add").addEventListener("click", addHoliday);
   $("mark-button").addEventListener("click", () => correction("mark"));
@@ -791,6 +942,7 @@ async function start() {
     await fetch("/logout", { method: "POST", headers: { "X-CSRF-Token": me.csrf || "" }, credentials: "same-origin" });
     location.href = "/login";
   });
+  await reload();
   connect();
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// Filters of the attendance list and the exports.
+/// Filters of the attendance list and the exports. A class takes its own records and its members'
+/// records at cameras without a class, as the one day rule counts them.
 public struct AttendanceFilter: Sendable, Equatable {
   public var from: Day?
   public var to: Day?
@@ -26,8 +27,10 @@ public struct AttendanceFilter: Sendable, Equatable {
       _ = arguments.append(contentsOf: [to.text])
     }
     if let classID {
-      conditions.append("a.class_id = ?")
-      _ = arguments.append(contentsOf: [classID])
+      // The day rule: a record at a camera without a class (a gate) counts for the pupil's classes.
+      conditions.append(
+        "(a.class_id = ? OR (a.class_id IS NULL AND a.person_id IN (SELECT person_id FROM class_members WHERE class_id = ?)))")
+      _ = arguments.append(contentsOf: [classID, classID])
     }
     if let personID {
       conditions.append("a.person_id = ?")

@@ -147,48 +147,11 @@ extension AttendanceStore {
     }
   }
 
-  /// The register a school files: one row per pupil on the roll, one column per day of the range
-  /// that is a school day or a holiday, from the one day rule (`rosters`), and the totals:
-  /// - P present on time (by a camera or by hand), L late, A absent, E excused, H holiday; empty
-  ///   before the pupil was enrolled or for a day not yet come;
-  /// - Sessions are the days marked P, L or A; Percentage is (P + L) / Sessions.
-  /// UTF-8 with a byte-order mark, so that a spreadsheet reads accented names right.
+  /// The register as CSV (`Register.csv`).
   public func registerCSV(
     classID: String?, from: Day, to: Day, lateAfter: String?, now: SchoolNow? = nil, timeZone: TimeZone = .current
   ) throws -> String {
-    let calendar = try calendar()
-    let days = Day.range(from, to).filter { calendar.isSchoolDay($0) || calendar.holiday(on: $0) != nil }
-    let rosters = try rosters(from: from, to: to, classID: classID, lateAfter: lateAfter, now: now, timeZone: timeZone)
-    var names: [String: String] = [:]
-    var marks: [String: [String: String]] = [:]
-    for roster in rosters {
-      let holiday = calendar.holiday(on: Day(roster.day)!) != nil
-      for entry in roster.entries where entry.member {
-        names[entry.personID] = entry.name
-        let mark: String
-        switch entry.status {
-        case _ where holiday: mark = "H"
-        case .present, .manual: mark = entry.late ? "L" : "P"
-        case .absent: mark = "A"
-        case .excused: mark = "E"
-        case .notYet, .notExpected: mark = ""
-        }
-        marks[entry.personID, default: [:]][roster.day] = mark
-      }
-    }
-    var text = "\u{FEFF}Roll No,Name," + days.map(\.text).joined(separator: ",")
-    text += ",Present,Late,Absent,Excused,Sessions,Percentage\r\n"
-    for id in names.keys.sorted() {
-      let row = days.map { marks[id]?[$0.text] ?? "" }
-      let count = { (mark: String) in row.filter { $0 == mark }.count }
-      let (present, late, absent, excused) = (count("P"), count("L"), count("A"), count("E"))
-      let sessions = present + late + absent
-      let percentage = sessions == 0 ? "" : String(format: "%.1f", Double(present + late) * 100 / Double(sessions))
-      text +=
-        ([FeaturesCSV.field(id), FeaturesCSV.field(names[id]!)] + row
-          + ["\(present)", "\(late)", "\(absent)", "\(excused)", "\(sessions)", percentage]).joined(separator: ",") + "\r\n"
-    }
-    return text
+    try register(classID: classID, from: from, to: to, lateAfter: lateAfter, now: now, timeZone: timeZone).csv
   }
 
   private static let eventsHeader =
