@@ -24,8 +24,15 @@ extension AttServe {
       @Argument(help: "The account name (letters, digits, . _ - @).")
       var name: String
 
-      @Option(help: "viewer (reads everything) or admin (also renames, removes, corrects).")
+      @Option(
+        help:
+          "viewer (reads everything), teacher (sees and corrects their --class only) or admin (also renames, removes, corrects, and deals with unknown faces).")
       var role: RoleArgument = .viewer
+
+      @Option(
+        name: .customLong("class"),
+        help: "A teacher's class (repeat for each): the only classes they see and correct.")
+      var classes: [String] = []
 
       @Flag(help: "Change an existing account's password and role.")
       var replace = false
@@ -40,11 +47,16 @@ extension AttServe {
             throw ToolError("no password on standard input", exitCode: .usage)
           }
           do {
-            try Accounts(store: store).addUser(name, password: password, role: role.role, replace: replace)
+            try Accounts(store: store).addUser(name, password: password, role: role.role, classes: classes, replace: replace)
           } catch let error as Accounts.AccountError {
             throw ToolError(error.description, exitCode: .usage)
           }
-          Console.output("\(replace ? "updated" : "added") \(name) (\(role.rawValue))")
+          let known = Set(try store.classes().map(\.id))
+          for classID in classes where !known.contains(classID) {
+            Console.error("att-serve: note: no class '\(classID)' yet (enrol pupils with --class \(classID))")
+          }
+          Console.output(
+            "\(replace ? "updated" : "added") \(name) (\(role.rawValue)\(classes.isEmpty ? "" : ": " + classes.joined(separator: ", ")))")
         }
       }
     }
@@ -61,7 +73,8 @@ extension AttServe {
             Console.output(try JSONText.encode(accounts))
           } else {
             for a in accounts {
-              Console.output("\(a.kind.padding(toLength: 6, withPad: " ", startingAt: 0)) \(a.name) (\(a.role))")
+              Console.output(
+                "\(a.kind.padding(toLength: 6, withPad: " ", startingAt: 0)) \(a.name) (\(a.role)\(a.classes.map { ": " + $0 } ?? ""))")
             }
           }
         }

@@ -240,6 +240,6 @@ extension AttServe {
 extension Role: ExpressibleByArgument {}
 
 enum RoleArgument: String, ExpressibleByArgument, CaseIterable {
-  case viewer, admin
-  var role: Role { self == .admin ? .admin : .viewer }
+  case viewer, teacher, admin
+  var role: Role { Role(rawValue: rawValue)! }
 }

@@ -3,6 +3,8 @@ import AttendanceKit
 import Foundation
 import Testing
 
+@testable import AttServer
+
 /// A school's month with one camera at the gate, run without `--class`: twelve pupils in 7A and 7B,
 /// each class with its own start time, a holiday, an excusal, and days still to come. Every view
 /// the page has (the rosters, the chart's table, the person page, the register and its CSV) is
@@ -92,7 +94,50 @@ extension BrowserTests {
       }
     }
     try f.excuse(Self.excused.id, on: Self.excused.day, note: "dentist")
+    var accounts = Accounts(store: f.store)
+    accounts.iterations = 1_000
+    try accounts.addUser("tess", password: Fixture.password, role: .teacher, classes: ["7A"])
     return f
+  }
+
+  @Test(
+    "a teacher of 7A: the page shows 7A only (no all classes, no unknown faces), corrects a pupil, and follows a gate arrival live without receiving other classes' records",
+    .enabled(if: Chromium.path != nil, "needs Debian's chromium (Scripts/install-deps --with-browser; make test installs it)"))
+  func teacherView() async throws {
+    let f = try gateMonth()
+    try await withServer(f) { port in
+      try await withPage(port: port, name: "tess", rosterSize: 6) { page in
+        #expect(try await page.evaluate("document.getElementById('who').textContent") as? String == "tess · teacher of 7A")
+        #expect(
+          try await page.evaluate("[...document.getElementById('class').options].map(o => o.value).join(',')") as? String == "7A",
+          "their class only, no all classes")
+        #expect(
+          try await page.evaluate("document.querySelector('section[aria-labelledby=\"unknown-h\"]').hidden && document.getElementById('audit-section').hidden")
+            as? Bool == true)
+        #expect(try await page.evaluate("document.querySelectorAll('#roster .correct').length") as? Int == 6, "they correct their pupils")
+        #expect(try await page.evaluate("document.getElementById('problem').hidden") as? Bool == true, "nothing refused on the way")
+        // Mateo says he was here at 08:30 and the camera missed him: marked by his teacher.
+        let mateo = "document.querySelector('#roster li[data-person=\"7A03\"]')"
+        try f.store.write { db in try db.execute(sql: "DELETE FROM attendance WHERE person_id = '7A03' AND local_day = '\(Self.day)'") }
+        try await page.evaluate("location.reload(); true")
+        #expect(try await page.waitFor("!!\(mateo) && \(mateo).dataset.state === 'absent'"))
+        try await page.evaluate("\(mateo).querySelector('.correct').click(); true")
+        #expect(try await page.waitFor("document.getElementById('correction').open"))
+        try await page.evaluate(
+          "document.getElementById('mark-time').value = '08:30'; document.getElementById('mark-note').value = 'missed by the camera'; document.getElementById('mark-button').click(); true")
+        #expect(try await page.waitFor("\(mateo).dataset.state === 'manual'", seconds: 15), "marked by his teacher")
+        #expect(try f.count("SELECT count(*) FROM audit_log WHERE actor = 'tess' AND target = '7A03'") == 1)
+        // Zoë arrives late at the gate: the roster follows live; a 7B pupil's arrival shows nowhere.
+        try f.attend("7A02", Self.at("09:20"), classID: nil, device: "office-pc:gate")
+        try f.attend("7B01", Self.at("09:21"), classID: nil, device: "office-pc:gate")
+        #expect(
+          try await page.waitFor(
+            "(document.querySelector('#roster li[data-person=\"7A02\"] .state') || {}).textContent === 'late 09:20'", seconds: 15),
+          "the gate arrival, live")
+        #expect(
+          try await page.evaluate("[...document.querySelectorAll('#feed tr')].some(r => r.textContent.includes('7B01'))") as? Bool == false)
+      }
+    }
   }
 
   @Test(
@@ -278,7 +323,7 @@ extension BrowserTests {
         try await page.evaluate("document.getElementById('bulk-excuse').click(); true")
         let excused = try await page.waitFor(
           "[...document.querySelectorAll('#roster li')].every(li => li.dataset.state === 'excused') && document.getElementById('n-excused').textContent === '6' && document.getElementById('bulk').hidden",
-          seconds: 10)
+          seconds: 15)
         let problem = try await page.evaluate("document.getElementById('problem').textContent") as? String ?? ""
         #expect(excused, "7B is excused tomorrow: \(problem)")
         #expect(
@@ -303,7 +348,7 @@ extension BrowserTests {
           "Page.navigate", ["url": "http://127.0.0.1:\(port)/?day=\(Self.day)&class=7A&from=\(Self.month.from)&to=\(Self.month.to)"])
         #expect(try await page.waitFor("document.querySelectorAll('#roster li').length === 6 && document.getElementById('roster-h').textContent.endsWith('7A')"))
         try f.unknownFace(at: Self.at("08:12"), nearest: Self.excused.id, photo: "grace_hopper.jpg")
-        #expect(try await page.waitFor("document.querySelectorAll('#unknown tr button').length === 1", seconds: 5))
+        #expect(try await page.waitFor("document.querySelectorAll('#unknown tr button').length === 1", seconds: 15))
         try await page.evaluate("document.querySelector('#unknown tr button').click(); true")
         #expect(
           try await page.waitFor(

@@ -41,13 +41,23 @@ public struct Accounts: Sendable {
 
   // MARK: users
 
-  public func addUser(_ name: String, password: String, role: Role, replace: Bool = false) throws {
+  /// `classes`: a teacher's (at least one); no other role has any.
+  public func addUser(_ name: String, password: String, role: Role, classes: [String] = [], replace: Bool = false) throws {
     try Self.validate(name: name)
     guard role != .camera else { throw AccountError.cameraAccount }
+    if role == .teacher && classes.isEmpty {
+      throw AccountError.invalid("a teacher sees their classes only: name them with --class (e.g. --class 7A --class 7B)")
+    }
+    if role != .teacher && !classes.isEmpty {
+      throw AccountError.invalid("--class is for the teacher role (a \(role.rawValue) sees every class)")
+    }
+    for classID in classes {
+      if let problem = PersonIdentity.validate(id: classID) { throw AccountError.invalid("--class '\(classID)': \(problem)") }
+    }
     guard password.count >= 10 else { throw AccountError.weakPassword("use at least 10 characters") }
     let hash = PasswordHash.make(password, iterations: iterations)
     let account = UserAccount(name: name, passwordHash: hash, role: role.rawValue, createdAt: Date())
-    guard try store.saveUser(account, replace: replace) else { throw AccountError.exists(name) }
+    guard try store.saveUser(account, replace: replace, classes: classes) else { throw AccountError.exists(name) }
   }
 
   /// The account's identity when the password is right; nil otherwise (unknown names cost the same time).
@@ -56,7 +66,8 @@ public struct Accounts: Sendable {
       _ = PasswordHash.verify(password, against: Self.dummyHash)
       return nil
     }
-    return PasswordHash.verify(password, against: account.passwordHash) ? Identity(name: name, role: role, viaCookie: true) : nil
+    guard PasswordHash.verify(password, against: account.passwordHash) else { return nil }
+    return Identity(name: name, role: role, viaCookie: true, classes: role == .teacher ? try store.userClasses(named: name) : nil)
   }
 
   private static let dummyHash = PasswordHash.make("not a password")
@@ -72,6 +83,14 @@ public struct Accounts: Sendable {
   /// password changed, the account removed) or has expired.
   public func role(of session: SessionSigner.Session, now: Date = Date()) throws -> Role? {
     try store.sessionRole(idSHA256: Data(session.id.utf8).sha256Hex, userName: session.name, at: now).flatMap(Role.init)
+  }
+
+  /// The identity of a session: its account's current role, and a teacher's current classes; nil
+  /// as `role(of:)`.
+  public func identity(of session: SessionSigner.Session, now: Date = Date()) throws -> Identity? {
+    guard let role = try role(of: session, now: now) else { return nil }
+    return Identity(
+      name: session.name, role: role, viaCookie: true, classes: role == .teacher ? try store.userClasses(named: session.name) : nil)
   }
 
   /// Ends one session (sign-out).
@@ -94,6 +113,9 @@ public struct Accounts: Sendable {
   public func addToken(_ name: String, role: Role, devices: [String] = []) throws -> String {
     try Self.validate(name: name)
     if !devices.isEmpty && role != .camera { throw AccountError.invalid("--device is for camera tokens (--role camera)") }
+    if role == .teacher {
+      throw AccountError.invalid("a teacher is a person with classes: att-serve user add NAME --role teacher --class 7A")
+    }
     for device in devices {
       if let problem = DeviceID.problem(device) { throw AccountError.invalid("--device '\(device)': \(problem)") }
     }

@@ -52,6 +52,7 @@ final class Server: Sendable {
     let people = signedIn.group().add(middleware: RequireRole(allowed: Role.people))
     let api = people.group("api")
     let admin = api.group().add(middleware: RequireAdmin())
+    let correctors = api.group().add(middleware: RequireAnyRole(allowed: Role.correctors))
 
     let changes = Changes(delivery: settings.delivery, logger: logger)
     let cameraController = CameraController(store: store, database: database, logger: logger)
@@ -72,7 +73,7 @@ final class Server: Sendable {
       .addRoutes(people: api, admin: admin)
     AttendanceController(
       store: store, database: database, changes: changes, lateAfter: settings.lateAfter, clock: settings.clock)
-      .addRoutes(people: api, admin: admin)
+      .addRoutes(people: api, correctors: correctors)
     CalendarController(store: store, database: database).addRoutes(people: api, admin: admin)
     UnknownFacesController(
       store: store, media: settings.media, database: database, changes: changes, snapshotDays: settings.snapshotDays,

@@ -4,8 +4,10 @@ import Hummingbird
 
 /// Attendance, and the office's corrections of it:
 /// - `GET /api/attendance` (paged, filtered), `/api/summary`, `/api/daily`, `/api/roster`, `/api/classes`;
-/// - admins: `POST /api/attendance` (mark present by hand), `DELETE /api/attendance/ID` (a wrong
-///   record), `POST` and `DELETE /api/excusals`: each a correction message through the handler.
+/// - admins, and teachers in their classes: `POST /api/attendance` (mark present by hand),
+///   `DELETE /api/attendance/ID` (a wrong record), `POST` and `DELETE /api/excusals`: each a
+///   correction message through the handler.
+/// A teacher reads their classes only, one at a time (`class=` is required).
 struct AttendanceController: Sendable {
   let store: AttendanceStore
   let database: BlockingWork
@@ -13,55 +15,68 @@ struct AttendanceController: Sendable {
   let lateAfter: String?
   let clock: SchoolClock
 
-  func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
-    people.get("attendance") { request, _ in try await database.run { try attendance(request) } }
-    people.get("summary") { request, _ in try await database.run { try summary(request) } }
-    people.get("daily") { request, _ in try await database.run { try daily(request) } }
-    people.get("roster") { request, _ in try await database.run { try roster(request) } }
-    people.get("classes") { _, _ in try await database.run { try JSONBody(store.classes()) } }
-    admin.post("attendance") { request, context in
+  func addRoutes(people: RouterGroup<AppContext>, correctors: RouterGroup<AppContext>) {
+    people.get("attendance") { request, context in try await database.run { try attendance(request, context) } }
+    people.get("summary") { request, context in try await database.run { try summary(request, context) } }
+    people.get("daily") { request, context in try await database.run { try daily(request, context) } }
+    people.get("roster") { request, context in try await database.run { try roster(request, context) } }
+    people.get("classes") { _, context in
+      let mine = context.identity?.classes
+      return try await database.run { try JSONBody(store.classes().filter { mine?.contains($0.id) ?? true }) }
+    }
+    correctors.post("attendance") { request, context in
       let correction = try await request.decode(as: Correction.self, context: context)
       return try await database.run { try markPresent(correction, context) }
     }
-    admin.delete("attendance/:id") { request, context in try await database.run { try deleteRecord(request, context) } }
-    admin.post("excusals") { request, context in
+    correctors.delete("attendance/:id") { request, context in try await database.run { try deleteRecord(request, context) } }
+    correctors.post("excusals") { request, context in
       let (message, day) = try excuse(try await request.decode(as: Excuse.self, context: context), context)
       return try await database.run {
+        try inScope(message.personID!, message.classID, context)
         try refuseNonSchoolDay(day, "excuse")
         return try changes.correct(message)
       }
     }
-    admin.delete("excusals") { request, context in try await database.run { try unexcuse(request, context) } }
+    correctors.delete("excusals") { request, context in try await database.run { try unexcuse(request, context) } }
+  }
+
+  /// A teacher corrects a pupil of their classes, for one of their classes (named); others anyone.
+  func inScope(_ personID: String, _ classID: String?, _ context: AppContext) throws {
+    guard context.identity?.classes != nil else { return }
+    _ = try context.scopedClass(classID)
+    try context.requireInScope(try store.person(personID), id: personID)
   }
 
   // MARK: reads
 
-  func attendance(_ request: Request) throws -> JSONBody {
+  func attendance(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
-    return try JSONBody(store.attendance(try q.filter(), limit: try q.limit(), before: try q.integer("before")))
+    var filter = try q.filter()
+    filter.classID = try context.scopedClass(filter.classID)
+    return try JSONBody(store.attendance(filter, limit: try q.limit(), before: try q.integer("before")))
   }
 
-  func summary(_ request: Request) throws -> JSONBody {
+  func summary(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
     return try JSONBody(
       store.summary(
-        day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter,
+        day: try q.day("date") ?? clock.today(), classID: try context.scopedClass(try q.identifier("class")), lateAfter: lateAfter,
         now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
   /// Present, late, absent and excused per school day over the range (the last 30 days by default).
-  func daily(_ request: Request) throws -> JSONBody {
+  func daily(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
     let (from, to) = try q.reportRange(today: clock.today())
-    return try JSONBody(store.daily(from: from, to: to, classID: try q.identifier("class"), lateAfter: lateAfter, now: SchoolNow(clock), timeZone: clock.timeZone))
+    return try JSONBody(store.daily(from: from, to: to, classID: try context.scopedClass(try q.identifier("class")), lateAfter: lateAfter, now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
   /// The day's roll with each person's state (present, marked by hand, excused, absent), late or not.
-  func roster(_ request: Request) throws -> JSONBody {
+  func roster(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
     return try JSONBody(
       store.roster(
-        day: try q.day("date") ?? clock.today(), classID: try q.identifier("class"), lateAfter: lateAfter,
+        day: try q.day("date") ?? clock.today(), classID: try context.scopedClass(try q.identifier("class")), lateAfter: lateAfter,
         now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
@@ -100,6 +115,7 @@ struct AttendanceController: Sendable {
       throw HTTPError(
         .badRequest, message: "\(day) \(time) is still to come (it is \(today) \(clock.clockTime()) at the school)")
     }
+    try inScope(c.personID, c.classID, context)
     try refuseNonSchoolDay(day, "mark present")
     if let classID = c.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
@@ -127,6 +143,12 @@ struct AttendanceController: Sendable {
     let id = try context.numericID("attendance")
     let note = try Query(request).text("note")
     if let note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    if context.identity?.classes != nil {
+      // A teacher deletes a record of a pupil of theirs, made for one of their classes or at the gate.
+      guard let record = try store.attendanceRecord(id) else { throw HTTPError(.notFound, message: "no attendance record \(id)") }
+      try context.requireInScope(try store.person(record.personID), id: record.personID)
+      if let classID = record.classID { _ = try context.scopedClass(classID) }
+    }
     return try changes.correct(
       CorrectionMessage(action: .deleteRecord, actor: Changes.actor(context), note: note, attendanceID: id))
   }
@@ -168,6 +190,7 @@ struct AttendanceController: Sendable {
     let q = Query(request)
     guard let person = try q.identifier("person_id") else { throw HTTPError(.badRequest, message: "person_id: give the person") }
     guard let day = try q.day("day") else { throw HTTPError(.badRequest, message: "day: give the day (YYYY-MM-DD)") }
+    try inScope(person, try q.identifier("class"), context)
     return try changes.correct(
       CorrectionMessage(
         action: .unexcuse, actor: Changes.actor(context), personID: person, classID: try q.identifier("class"), day: day.text))

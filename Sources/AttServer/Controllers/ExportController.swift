@@ -15,22 +15,24 @@ struct ExportController: Sendable {
   func addRoutes(people: RouterGroup<AppContext>) {
     // The register for people: a class (or everyone) over a range, a column per school day; the
     // page's table (JSON) and the file an office keeps (CSV) are the same value.
-    people.get("register") { request, _ in try JSONBody(try await register(request)) }
-    people.get("export/register.csv") { request, _ in
-      let register = try await register(request)
+    people.get("register") { request, context in try JSONBody(try await register(request, context)) }
+    people.get("export/register.csv") { request, context in
+      let register = try await register(request, context)
       return csv(ResponseBody(byteBuffer: ByteBuffer(string: register.csv)), filename: register.filename)
     }
-    people.get("export/summary.csv") { request, _ in
-      let filter = try Query(request).filter()
+    people.get("export/summary.csv") { request, context in
+      var asked = try Query(request).filter()
+      asked.classID = try context.scopedClass(asked.classID)
+      let filter = asked
       return csv(try await database.run { try store.summaryCSV(filter) }, name: "attendance-summary")
     }
-    people.get("export/events.csv") { request, _ in try events(request) }
+    people.get("export/events.csv") { request, context in try events(request, context) }
   }
 
-  func register(_ request: Request) async throws -> Register {
+  func register(_ request: Request, _ context: AppContext) async throws -> Register {
     let q = Query(request)
     let (from, to) = try q.reportRange(today: clock.today())
-    let classID = try q.identifier("class")
+    let classID = try context.scopedClass(try q.identifier("class"))
     let (store, lateAfter, now, zone) = (self.store, self.lateAfter, SchoolNow(clock), clock.timeZone)
     return try await database.run {
       try store.register(classID: classID, from: from, to: to, lateAfter: lateAfter, now: now, timeZone: zone)
@@ -38,9 +40,10 @@ struct ExportController: Sendable {
   }
 
   /// Streamed a page of 5,000 records at a time: a year of a large site never sits in memory.
-  func events(_ request: Request) throws -> Response {
-    let filter = try Query(request).filter()
-    let (store, database) = (self.store, self.database)
+  func events(_ request: Request, _ context: AppContext) throws -> Response {
+    var asked = try Query(request).filter()
+    asked.classID = try context.scopedClass(asked.classID)
+    let (filter, store, database) = (asked, self.store, self.database)
     let body = ResponseBody { writer in
       try await store.eventsCSV(filter, reading: { page in try await database.run(page) }) {
         try await writer.write(ByteBuffer(string: $0))

@@ -7,6 +7,8 @@ import NIOWebSocket
 
 /// `GET /ws` (people; a WebSocket from this origin only): what the client missed (records after
 /// its `after`), then every new record as it commits, and a `changed` note for other changes.
+/// A teacher's feed carries no records (they name pupils of every class): a `changed` note with
+/// `what: "attendance"` tells the page to read its classes again.
 struct FeedController: Sendable {
   let store: AttendanceStore
   let feed: LiveFeed
@@ -16,17 +18,19 @@ struct FeedController: Sendable {
     people.ws("/ws") { _, _ in
       .upgrade([:])
     } onUpgrade: { inbound, outbound, context in
-      try await serve(inbound, outbound, context.request)
+      try await serve(inbound, outbound, context.request, scoped: context.requestContext.identity?.classes != nil)
     }
   }
 
-  func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request) async throws {
+  func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request, scoped: Bool)
+    async throws
+  {
     let (id, stream) = feed.join()
     defer { feed.leave(id) }
     // Catching up: every record after `after`, a page at a time (joined first, so nothing committed
     // meanwhile is missed; the dashboard ignores a record it has already shown).
     var last: Int64 = 0
-    if var after = request.uri.queryParameters.get("after").flatMap({ Int64($0) }) {
+    if !scoped, var after = request.uri.queryParameters.get("after").flatMap({ Int64($0) }) {
       let store = self.store
       while true {
         let from = after
@@ -44,7 +48,11 @@ struct FeedController: Sendable {
         for try await _ in inbound {}  // the client's close (or pings) end the session
       }
       group.addTask {
-        for await bytes in stream { try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: bytes))) }
+        let note = ByteBuffer(string: FeedMessage.changed("attendance"))
+        for await bytes in stream {
+          let frame = scoped && FeedMessage.isAttendance(bytes) ? note : bytes
+          try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
+        }
       }
       try await group.next()
       group.cancelAll()

@@ -16,7 +16,7 @@ struct PeopleController: Sendable {
   let clock: SchoolClock
 
   func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
-    people.get("people") { request, _ in try await database.run { try list(request) } }
+    people.get("people") { request, context in try await database.run { try list(request, context) } }
     people.get("people/:id") { _, context in try await database.run { try person(context) } }
     people.get("people/:id/attendance") { request, context in try await database.run { try attendance(request, context) } }
     people.get("people/:id/report") { request, context in try await database.run { try report(request, context) } }
@@ -28,11 +28,11 @@ struct PeopleController: Sendable {
     admin.delete("people/:id") { request, context in try await database.run { try remove(request, context) } }
   }
 
-  func list(_ request: Request) throws -> JSONBody {
+  func list(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
     let classID = try q.identifier("class")
     let search = try q.text("q")
-    var people = try store.people(includeRemoved: try q.flag("all"))
+    var people = try store.people(includeRemoved: try q.flag("all")).filter(context.sees)
     if let classID { people = people.filter { $0.classes.contains(classID) } }
     // "zoe" finds Zoë: case and accents do not matter.
     if let search {
@@ -42,18 +42,21 @@ struct PeopleController: Sendable {
     return try JSONBody(people)
   }
 
-  func existing(_ id: String) throws -> PersonRecord {
-    guard let person = try store.person(id) else { throw HTTPError(.notFound, message: "no person '\(id)'") }
+  /// The person, when they exist and the asker may see them (a teacher: in one of their classes).
+  func existing(_ id: String, _ context: AppContext) throws -> PersonRecord {
+    let person = try store.person(id)
+    try context.requireInScope(person, id: id)
+    guard let person else { throw HTTPError(.notFound, message: "no person '\(id)'") }
     return person
   }
 
   func person(_ context: AppContext) throws -> JSONBody {
-    try JSONBody(try existing(try context.personID()))
+    try JSONBody(try existing(try context.personID(), context))
   }
 
   func attendance(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let id = try context.personID()
-    _ = try existing(id)
+    _ = try existing(id, context)
     let q = Query(request)
     var filter = try q.filter()
     filter.personID = id
@@ -64,7 +67,7 @@ struct PeopleController: Sendable {
   /// roster, and the counts and attendance rate over the school days since their enrolment.
   func report(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let id = try context.personID()
-    let person = try existing(id)
+    let person = try existing(id, context)
     let (from, to) = try Query(request).reportRange(today: clock.today())
     struct DayState: Encodable {
       let day: String
@@ -128,7 +131,7 @@ struct PeopleController: Sendable {
   func rename(_ change: Rename, _ context: AppContext) throws -> Response {
     let id = try context.personID()
     if let problem = PersonIdentity.validate(name: change.name) { throw HTTPError(.badRequest, message: problem) }
-    _ = try existing(id)
+    _ = try existing(id, context)
     let actor = Changes.actor(context)
     return try changes.deliver(
       .renamePerson(RenamePersonMessage(personID: id, name: change.name, actor: actor)), by: actor, "rename \(id)")
@@ -137,7 +140,7 @@ struct PeopleController: Sendable {
   func remove(_ request: Request, _ context: AppContext) throws -> Response {
     let id = try context.personID()
     let keep = try Query(request).flag("keep_attendance")
-    _ = try existing(id)
+    _ = try existing(id, context)
     let actor = Changes.actor(context)
     return try changes.deliver(
       .removePerson(RemovePersonMessage(personID: id, keepAttendance: keep, actor: actor)), by: actor,

@@ -135,9 +135,11 @@ struct SessionController: Sendable {
       let now: String
       let timeZone: String
       let mode: String
+      /// A teacher's classes (the only ones they see); absent for every other role.
+      let classes: [String]?
 
       enum CodingKeys: String, CodingKey {
-        case name, role, csrf, today, now, mode
+        case name, role, csrf, today, now, mode, classes
         case timeZone = "time_zone"
         case lateAfter = "late_after"
       }
@@ -147,6 +149,6 @@ struct SessionController: Sendable {
       Me(
         name: identity.name, role: identity.role.rawValue, csrf: context.sessionCookie.map(signer.csrfToken),
         lateAfter: lateAfter, today: clock.today().text, now: clock.clockTime(),
-        timeZone: clock.zoneName, mode: queueMode ? "queue" : "direct"))
+        timeZone: clock.zoneName, mode: queueMode ? "queue" : "direct", classes: identity.classes?.sorted()))
   }
 }

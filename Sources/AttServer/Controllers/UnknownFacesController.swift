@@ -21,7 +21,13 @@ struct UnknownFacesController: Sendable {
   let logger: Logger
 
   func addRoutes(people: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
-    people.get("unknown-faces") { request, context in try await database.run { try list(request, context) } }
+    people.get("unknown-faces") { request, context in
+      // Unknown faces belong to no class: a teacher's view has none.
+      if context.identity?.classes != nil {
+        throw HTTPError(.forbidden, message: "unknown faces belong to no class: the admins deal with them")
+      }
+      return try await database.run { try list(request, context) }
+    }
     admin.get("unknown-faces/:id/snapshot") { _, context in try await database.run { try snapshot(context) } }
     admin.post("unknown-faces/:id/enrol") { request, context in try await enrol(request, context) }
     admin.post("unknown-faces/:id/assign") { request, context in try await assign(request, context) }

@@ -44,6 +44,12 @@ enum FeedMessage {
     (try? String(decoding: JSONEncoder.att.encode(Hello(caughtUpTo: last)), as: UTF8.self)) ?? "{}"
   }
 
+  /// Whether an encoded message is an attendance message (its sorted keys end with the type; a
+  /// value cannot end it, for every quote inside a value is escaped).
+  static func isAttendance(_ bytes: ByteBuffer) -> Bool {
+    bytes.readableBytesView.reversed().starts(with: Array(#""type":"attendance"}"#.utf8).reversed())
+  }
+
   static func changed(_ what: String) -> String {
     (try? String(decoding: JSONEncoder.att.encode(Changed(what: what)), as: UTF8.self)) ?? "{}"
   }

@@ -24,9 +24,9 @@ struct Authenticate: RouterMiddleware {
       }
     } else if let cookie = request.cookies[SessionSigner.cookieName]?.value, !cookie.isEmpty,
       let session = signer.session(from: cookie),
-      let role = try await database.run({ try accounts.role(of: session) })
+      let identity = try await database.run({ try accounts.identity(of: session) })
     {
-      context.identity = Identity(name: session.name, role: role, viaCookie: true)
+      context.identity = identity
       context.session = session
       context.sessionCookie = cookie
     }

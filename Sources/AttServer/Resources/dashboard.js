@@ -15,6 +15,9 @@ let openPerson = null;        // the person whose page is open
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 const isAdmin = () => me && me.role === "admin";
+// Admins correct anyone; a teacher corrects the pupils of their classes (the only ones they see).
+const canCorrect = () => me && (me.role === "admin" || me.role === "teacher");
+const isTeacher = () => me && me.role === "teacher";
 
 function el(tag, text, className) {
   const e = document.createElement(tag);
@@ -127,7 +130,7 @@ async function loadRoster() {
     const li = el("li");
     li.dataset.person = entry.person_id;
     li.dataset.state = stateOf(entry);
-    if (isAdmin()) {
+    if (canCorrect()) {
       const pick = el("input", null, "pick");
       pick.type = "checkbox";
       pick.checked = selected.has(entry.person_id);
@@ -143,7 +146,7 @@ async function loadRoster() {
     chip.setAttribute("aria-label", entry.name + ", " + stateLabel(entry) + ": open the person page");
     chip.addEventListener("click", () => showPerson(entry.person_id));
     li.appendChild(chip);
-    if (isAdmin()) {
+    if (canCorrect()) {
       const fix = el("button", "Correct", "correct");
       fix.type = "button";
       fix.setAttribute("aria-label", "Correct the attendance of " + entry.name);
@@ -166,7 +169,7 @@ const selected = new Set();
 let selectionKey = "";
 
 function updateBulk() {
-  $("bulk").hidden = !isAdmin() || selected.size === 0;
+  $("bulk").hidden = !canCorrect() || selected.size === 0;
   $("bulk-count").textContent = selected.size + " selected";
   if (!$("bulk-time").value) $("bulk-time").value = roster && roster.day === me.today ? nowClock() : ((roster && roster.late_after) || "09:00");
 }
@@ -498,7 +501,8 @@ async function loadClasses() {
   // The class the address names (a reload keeps it), else the one chosen.
   const chosen = wantedClass !== null ? wantedClass : select.value;
   wantedClass = null;
-  while (select.options.length > 1) select.remove(1);
+  // A teacher sees their classes only, one at a time: no "All classes".
+  while (select.options.length > (isTeacher() ? 0 : 1)) select.remove(isTeacher() ? 0 : 1);
   const body = clear("classes");
   classes.forEach((c) => {
     const option = el("option", c.name === c.id ? c.id : c.name + " (" + c.id + ")");
@@ -511,11 +515,13 @@ async function loadClasses() {
   });
   $("classes-empty").hidden = classes.length > 0;
   select.value = chosen;
+  if (select.selectedIndex < 0 && select.options.length) select.selectedIndex = 0;
 }
 
 // Unknown faces: admins see the snapshot (when snapshots are on) and deal with each one; a viewer
 // sees when and where, and the nearest person, never a face.
 async function loadUnknown() {
+  if (isTeacher()) return;  // unknown faces belong to no class: the admins deal with them
   const unknown = await get("/api/unknown-faces?limit=20");
   const u = clear("unknown");
   unknown.items.forEach((f) => {
@@ -907,6 +913,10 @@ async function start() {
   $("zone").textContent = "school time: " + me.time_zone;
   document.querySelectorAll(".admin-only").forEach((e) => { if (!isAdmin()) e.hidden = true; });
   $("audit-section").hidden = !isAdmin();
+  if (isTeacher()) {
+    $("who").textContent += " of " + me.classes.join(", ");
+    document.querySelector('section[aria-labelledby="unknown-h"]').hidden = true;
+  }
   $("day").value = me.today;
   const to = new Date(me.today + "T12:00:00Z");
   $("from").value = new Date(to.getTime() - 29 * 86400000).toISOString().slice(0, 10);

@@ -9,9 +9,11 @@ public struct AccountListing: Sendable, Codable, Equatable, FetchableRecord {
   public let kind: String
   public let createdAt: Date
   public let lastUsedAt: Date?
+  /// A teacher's classes, comma-separated.
+  public let classes: String?
 
   enum CodingKeys: String, CodingKey {
-    case name, role, kind
+    case name, role, kind, classes
     case createdAt = "created_at"
     case lastUsedAt = "last_used_at"
   }
@@ -20,9 +22,10 @@ public struct AccountListing: Sendable, Codable, Equatable, FetchableRecord {
 /// Dashboard accounts, their sessions and API tokens (schema v5). The rules (names, password
 /// strength, hashing) are att-serve's `Accounts`; this is only what is stored.
 extension AttendanceStore {
-  /// Stores an account; with `replace`, a new password or role for an existing one, which ends
-  /// every session signed in with the old. False when the name exists and `replace` is not set.
-  public func saveUser(_ account: UserAccount, replace: Bool) throws -> Bool {
+  /// Stores an account and its classes (a teacher's); with `replace`, a new password, role or
+  /// classes for an existing one, which ends every session signed in with the old. False when the
+  /// name exists and `replace` is not set.
+  public func saveUser(_ account: UserAccount, replace: Bool, classes: [String] = []) throws -> Bool {
     try writer.write { db in
       if let existing = try UserAccount.fetchOne(db, key: account.name) {
         guard replace else { return false }
@@ -32,6 +35,10 @@ extension AttendanceStore {
       } else {
         try account.insert(db)
       }
+      try db.execute(sql: "DELETE FROM user_classes WHERE user_name = ?", arguments: [account.name])
+      for classID in Set(classes) {
+        try db.execute(sql: "INSERT INTO user_classes (user_name, class_id) VALUES (?, ?)", arguments: [account.name, classID])
+      }
       try SignInSession.filter(Column("user_name") == account.name).deleteAll(db)
       return true
     }
@@ -39,6 +46,13 @@ extension AttendanceStore {
 
   public func user(named name: String) throws -> UserAccount? {
     try reader { db in try UserAccount.fetchOne(db, key: name) }
+  }
+
+  /// The classes of an account (a teacher's); empty for any other.
+  public func userClasses(named name: String) throws -> Set<String> {
+    try reader { db in
+      Set(try String.fetchAll(db, sql: "SELECT class_id FROM user_classes WHERE user_name = ?", arguments: [name]))
+    }
   }
 
   /// Removes the account and its sessions; false when there is none.
@@ -59,8 +73,10 @@ extension AttendanceStore {
       try AccountListing.fetchAll(
         db,
         sql: """
-          SELECT name, role, 'user' AS kind, created_at, NULL AS last_used_at FROM users
-          UNION ALL SELECT name, role, 'token', created_at, last_used_at FROM api_tokens ORDER BY kind DESC, name
+          SELECT name, role, 'user' AS kind, created_at, NULL AS last_used_at,
+                 (SELECT group_concat(class_id, ', ') FROM (SELECT class_id FROM user_classes WHERE user_name = users.name
+                  ORDER BY class_id)) AS classes FROM users
+          UNION ALL SELECT name, role, 'token', created_at, last_used_at, NULL FROM api_tokens ORDER BY kind DESC, name
           """)
     }
   }

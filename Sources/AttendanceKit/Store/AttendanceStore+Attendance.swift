@@ -28,6 +28,17 @@ extension AttendanceStore {
     return AttendancePage(items: items, nextBefore: rows.count > limit ? items.last?.id : nil)
   }
 
+  /// One record by its id.
+  public func attendanceRecord(_ id: Int64) throws -> AttendanceRow? {
+    try reader { db in
+      try Row.fetchOne(
+        db,
+        sql: "SELECT \(AttendanceRow.columns) FROM attendance a JOIN people p ON p.id = a.person_id WHERE a.id = ?",
+        arguments: [id]
+      ).map(AttendanceRow.init(row:))
+    }
+  }
+
   /// Records committed after `after` (by id), oldest first: the live feed and its catch-up.
   public func feed(after: Int64, limit: Int = 500) throws -> [AttendanceRow] {
     try reader { db in

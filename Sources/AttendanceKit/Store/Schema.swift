@@ -265,6 +265,25 @@ enum Schema {
         t.primaryKey(["token_name", "device_id"])
       }
     }
+    migrator.registerMigration("v10: a teacher's classes") { db in
+      // The teacher role: SQLite cannot change a CHECK, so the users table is rebuilt with the same
+      // rows (foreign keys are off while migrating, so the sessions stay).
+      try db.create(table: "users_v10") { t in
+        t.primaryKey("name", .text)
+        t.column("password_hash", .text).notNull()
+        t.column("role", .text).notNull().check { ["viewer", "teacher", "admin"].contains($0) }
+        t.column("created_at", .datetime).notNull()
+      }
+      try db.execute(sql: "INSERT INTO users_v10 SELECT name, password_hash, role, created_at FROM users")
+      try db.drop(table: "users")
+      try db.rename(table: "users_v10", to: "users")
+      // A teacher account sees and corrects these classes only.
+      try db.create(table: "user_classes") { t in
+        t.column("user_name", .text).notNull().references("users", onDelete: .cascade)
+        t.column("class_id", .text).notNull()
+        t.primaryKey(["user_name", "class_id"])
+      }
+    }
     return migrator
   }
 }

@@ -86,6 +86,30 @@ struct StoreTests {
     #expect(try store.people().map(\.samples) == [1])
   }
 
+  @Test("the teacher role's rebuild of the users table (v10) keeps the accounts and their signed-in sessions")
+  func upgradesUsersKeepingSessions() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("att-v9-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = "\(folder)/old.db"
+    let v9 = try #require(Schema.migrator.migrations.first { $0.hasPrefix("v9:") })
+    do {
+      let old = try DatabaseQueue(path: path)
+      try Schema.migrator.migrate(old, upTo: v9)
+      try old.write { db in
+        try db.execute(sql: "INSERT INTO users (name, password_hash, role, created_at) VALUES ('ana', 'x', 'admin', '2026-01-01')")
+        try db.execute(
+          sql: "INSERT INTO sessions (id_sha256, user_name, created_at, expires_at) VALUES ('s', 'ana', '2026-01-01', '2099-01-01')")
+      }
+    }
+    let store = try AttendanceStore(location: DatabaseLocation(path: path))
+    #expect(try store.appliedMigrations() == Schema.migrator.migrations)
+    #expect(try store.user(named: "ana")?.role == "admin")
+    #expect(try store.reader { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sessions") } == 1, "still signed in")
+    #expect(try store.saveUser(UserAccount(name: "tess", passwordHash: "x", role: "teacher", createdAt: Date()), replace: false, classes: ["7A"]))
+    #expect(try store.userClasses(named: "tess") == ["7A"])
+    #expect(try store.removeUser(named: "tess") && store.userClasses(named: "tess").isEmpty, "the classes go with the account")
+  }
+
   @Test("a path that cannot be a database is refused, naming it")
   func cannotOpen() {
     let error = #expect(throws: StoreError.self) { try AttendanceStore(location: DatabaseLocation(path: "/proc/att/x.db")) }

@@ -7,7 +7,7 @@ public struct UserAccount: Sendable, Equatable, Codable, FetchableRecord, Persis
 
   public var name: String
   public var passwordHash: String
-  /// viewer or admin.
+  /// viewer, teacher or admin (a teacher's classes are in `user_classes`).
   public var role: String
   public var createdAt: Date
 
