@@ -9,7 +9,10 @@ import uuid
 
 db = sqlite3.connect(sys.argv[1])
 now = "2026-11-25 08:00:00.000"
-people = [(f"P{i:04d}", f"Person {i:04d}", now, now) for i in range(1000)]
+# Enrolled before the first record, so that every day of the history counts for them (the register,
+# the daily counts and the summary's Sessions are all from the day a person was enrolled).
+enrolled = "2023-11-01 08:00:00.000"
+people = [(f"P{i:04d}", f"Person {i:04d}", enrolled, now) for i in range(1000)]
 db.execute("BEGIN")
 db.executemany("INSERT INTO people (id, name, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)", people)
 db.executemany("INSERT INTO classes (id, name, created_at) VALUES (?, ?, ?)", [(f"C{c:02d}", f"Class {c:02d}", now) for c in range(10)])

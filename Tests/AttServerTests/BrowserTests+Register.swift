@@ -348,7 +348,9 @@ extension BrowserTests {
           "Page.navigate", ["url": "http://127.0.0.1:\(port)/?day=\(Self.day)&class=7A&from=\(Self.month.from)&to=\(Self.month.to)"])
         #expect(try await page.waitFor("document.querySelectorAll('#roster li').length === 6 && document.getElementById('roster-h').textContent.endsWith('7A')"))
         try f.unknownFace(at: Self.at("08:12"), nearest: Self.excused.id, photo: "grace_hopper.jpg")
-        #expect(try await page.waitFor("document.querySelectorAll('#unknown tr button').length === 1", seconds: 15))
+        let listed = try await page.waitFor("document.querySelectorAll('#unknown tr button').length === 1", seconds: 15)
+        let seen = try await page.evaluate("document.getElementById('problem').textContent + ' | ' + document.getElementById('unknown').innerHTML.slice(0, 300)") as? String ?? ""
+        #expect(listed, "the unknown face is listed: \(seen)")
         try await page.evaluate("document.querySelector('#unknown tr button').click(); true")
         #expect(
           try await page.waitFor(

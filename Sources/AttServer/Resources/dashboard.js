@@ -811,7 +811,9 @@ function exportLinks() {
 // The live feed: reconnects by itself (1 s, doubling to 15 s) and asks for what it missed.
 function connect() {
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-  socket = new WebSocket(scheme + location.host + "/ws?after=" + lastID);
+  // Records after the newest one shown are caught up; with none shown (no arrival today) there is
+  // nothing to catch up from: the refresh on "hello" reads the day instead of the whole history.
+  socket = new WebSocket(scheme + location.host + "/ws" + (lastID > 0 ? "?after=" + lastID : ""));
   socket.onopen = () => { retry = 1000; $("live").textContent = "live"; $("live").className = "on"; };
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
@@ -829,6 +831,10 @@ function connect() {
       // An arrival is already in the table: only the roster (and an open person page) change.
       scheduleRefresh(false);
     } else if (message.type === "changed") {
+      scheduleRefresh(true);
+    } else if (message.type === "hello") {
+      // Connected (or back): whatever changed between the last read and now (a face, a correction)
+      // sent no note to this page, so everything is read once more.
       scheduleRefresh(true);
     }
   };

@@ -114,9 +114,10 @@ extension AttendanceStore {
     try rosters(from: day, to: day, classID: classID, lateAfter: lateAfter, now: now, timeZone: timeZone)[0]
   }
 
-  /// The rosters of every day from `first` to `last` (for the chart and the person page), in one
-  /// read transaction with the calendar read once. `personID` narrows each roll to that person (the
-  /// person page needs no one else's day).
+  /// The rosters of every day from `first` to `last` (for the chart, the person page and the
+  /// register), from four reads in one transaction whatever the length of the range: the calendar,
+  /// the memberships, the roll, and the range's records and excusals. `personID` narrows each roll
+  /// to that person (the person page needs no one else's day).
   public func rosters(
     from first: Day, to last: Day, classID: String?, lateAfter: String?, personID: String? = nil, now: SchoolNow? = nil,
     timeZone: TimeZone = .current
@@ -127,65 +128,102 @@ extension AttendanceStore {
       for row in try Row.fetchAll(db, sql: "SELECT person_id, class_id FROM class_members ORDER BY class_id") {
         classesOf[row["person_id"], default: []].append(row["class_id"])
       }
-      return try Day.range(first, last).map {
-        try Self.roster(
-          db, day: $0, classID: classID, personID: personID, lateAfter: lateAfter, calendar: calendar,
-          classesOf: classesOf, now: now, timeZone: timeZone)
+      let roll = try RollMember.fetch(db, classID: classID, personID: personID, timeZone: timeZone)
+      let records = try DayRecord.fetch(db, from: first, to: last, classID: classID, personID: personID)
+      var excusals: [String: [(person: String, note: String?, actor: String?)]] = [:]
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT local_day, person_id, note, actor FROM excusals WHERE local_day BETWEEN ? AND ?
+          \(classID == nil ? "" : "AND class_id IN ('', ?)") \(personID == nil ? "" : "AND person_id = ?") ORDER BY class_id
+          """,
+        arguments: StatementArguments([first.text, last.text] + [classID, personID].compactMap { $0 }))
+      {
+        excusals[row[0], default: []].append((row[1], row[2], row[3]))
+      }
+      return Day.range(first, last).map {
+        Self.roster(
+          day: $0, classID: classID, roll: roll, records: records[$0.text] ?? [], excusals: excusals[$0.text] ?? [],
+          lateAfter: lateAfter, calendar: calendar, classesOf: classesOf, now: now)
       }
     }
   }
 
-  static func roster(
-    _ db: Database, day: Day, classID: String?, personID: String?, lateAfter: String?, calendar: SchoolCalendar,
-    classesOf: [String: [String]], now: SchoolNow?, timeZone: TimeZone
-  ) throws -> Roster {
-    let schoolDay = calendar.isSchoolDay(day)
-    let onePerson = personID == nil ? "" : "AND p.id = ?"
-    // The roll: the class's members, or everyone enrolled; only from the day each was enrolled.
-    let rollRows: [Row]
-    if let classID {
-      rollRows = try Row.fetchAll(
+  /// A person on the roll, and the day they were enrolled (in the school's zone).
+  struct RollMember {
+    let id: String
+    let name: String
+    let enrolled: Day?
+
+    /// The class's active members (everyone active, for all classes), by name.
+    static func fetch(_ db: Database, classID: String?, personID: String?, timeZone: TimeZone) throws -> [RollMember] {
+      let onePerson = personID == nil ? "" : "AND p.id = ?"
+      let sql =
+        classID == nil
+        ? "SELECT p.id, p.name, p.created_at FROM people p WHERE p.active = 1 \(onePerson) ORDER BY p.name, p.id"
+        : """
+        SELECT p.id, p.name, p.created_at FROM class_members m JOIN people p ON p.id = m.person_id
+        WHERE m.class_id = ? AND p.active = 1 \(onePerson) ORDER BY p.name, p.id
+        """
+      return try Row.fetchAll(db, sql: sql, arguments: StatementArguments([classID, personID].compactMap { $0 })).map {
+        RollMember(id: $0[0], name: $0[1], enrolled: ($0[2] as Date?).map { Day.today($0, timeZone: timeZone) })
+      }
+    }
+  }
+
+  /// An arrival as the rosters read it.
+  struct DayRecord {
+    let id: Int64
+    let personID: String
+    let name: String
+    let classID: String?
+    let deviceID: String?
+    let capturedAt: String
+    let note: String?
+    let markedBy: String?
+
+    /// The range's arrivals by day, each day's in the order they were made; for a class, its own
+    /// and those at a camera without a class (whose members are sorted out per day).
+    static func fetch(_ db: Database, from: Day, to: Day, classID: String?, personID: String?) throws -> [String: [DayRecord]] {
+      var days: [String: [DayRecord]] = [:]
+      let rows = try Row.fetchCursor(
         db,
         sql: """
-          SELECT p.id, p.name, p.created_at FROM class_members m JOIN people p ON p.id = m.person_id
-          WHERE m.class_id = ? AND p.active = 1 \(onePerson) ORDER BY p.name, p.id
-          """, arguments: StatementArguments([classID] + (personID.map { [$0] } ?? [])))
-    } else {
-      rollRows = try Row.fetchAll(
-        db, sql: "SELECT p.id, p.name, p.created_at FROM people p WHERE p.active = 1 \(onePerson) ORDER BY p.name, p.id",
-        arguments: StatementArguments(personID.map { [$0] } ?? []))
+          SELECT a.local_day, a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.note, a.marked_by
+          FROM attendance a JOIN people p ON p.id = a.person_id
+          WHERE a.local_day BETWEEN ? AND ? AND a.direction = 'in'
+            \(classID == nil ? "" : """
+            AND (a.class_id = ? OR (a.class_id IS NULL AND a.person_id IN (SELECT person_id FROM class_members WHERE class_id = ?)))
+            """) \(personID == nil ? "" : "AND a.person_id = ?")
+          ORDER BY a.local_day, a.captured_at
+          """, arguments: StatementArguments([from.text, to.text] + [classID, classID, personID].compactMap { $0 }))
+      while let row = try rows.next() {
+        days[row[0], default: []].append(
+          DayRecord(
+            id: row[1], personID: row[2], name: row[3], classID: row[4], deviceID: row[5], capturedAt: row[6], note: row[7],
+            markedBy: row[8]))
+      }
+      return days
     }
-    let roll = rollRows.filter { row in
-      guard let created: Date = row["created_at"] else { return true }
-      return Day.today(created, timeZone: timeZone) <= day
-    }
-    var arguments: StatementArguments = [day.text]
-    if let classID { _ = arguments.append(contentsOf: [classID]) }
-    if let personID { _ = arguments.append(contentsOf: [personID]) }
-    let records = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.note, a.marked_by FROM attendance a
-        JOIN people p ON p.id = a.person_id
-        WHERE a.local_day = ? AND a.direction = 'in' \(classID == nil ? "" : "AND (a.class_id = ? OR a.class_id IS NULL)")
-          \(onePerson)
-        ORDER BY a.captured_at
-        """, arguments: arguments)
-    let onRoll = Set(roll.map { $0["id"] as String })
-    var first: [String: Row] = [:]
-    for row in records where first[row["person_id"]] == nil {
+  }
+
+  static func roster(
+    day: Day, classID: String?, roll allMembers: [RollMember], records: [DayRecord],
+    excusals: [(person: String, note: String?, actor: String?)], lateAfter: String?, calendar: SchoolCalendar,
+    classesOf: [String: [String]], now: SchoolNow?
+  ) -> Roster {
+    let schoolDay = calendar.isSchoolDay(day)
+    // The roll: only from the day each was enrolled.
+    let roll = allMembers.filter { $0.enrolled.map { $0 <= day } ?? true }
+    let onRoll = Set(roll.map(\.id))
+    var first: [String: DayRecord] = [:]
+    for record in records where first[record.personID] == nil {
       // A camera without a class counts for the person's own classes only.
-      if classID != nil, (row["class_id"] as String?) == nil, !onRoll.contains(row["person_id"]) { continue }
-      first[row["person_id"]] = row
+      if classID != nil, record.classID == nil, !onRoll.contains(record.personID) { continue }
+      first[record.personID] = record
     }
-    let excusals = try Row.fetchAll(
-      db,
-      sql: classID == nil
-        ? "SELECT person_id, note, actor FROM excusals WHERE local_day = ? ORDER BY class_id"
-        : "SELECT person_id, note, actor FROM excusals WHERE local_day = ? AND class_id IN ('', ?) ORDER BY class_id",
-      arguments: classID == nil ? [day.text] : [day.text, classID!])
-    var excused: [String: Row] = [:]
-    for row in excusals where excused[row["person_id"]] == nil { excused[row["person_id"]] = row }
+    var excused: [String: (person: String, note: String?, actor: String?)] = [:]
+    for excusal in excusals where excused[excusal.person] == nil { excused[excusal.person] = excusal }
 
     /// The clock time after which `person` is late: the class's start (the arrival's class for all
     /// classes, else the earliest start of the person's classes), else --late-after.
@@ -203,31 +241,25 @@ extension AttendanceStore {
     }
     func entry(person: String, name: String, member: Bool) -> Roster.Entry {
       if let record = first[person] {
-        let captured: String = record["captured_at"]
         // captured_at is YYYY-MM-DDTHH:MM:SS±HH:MM in the camera's zone: its clock time is characters 11-15.
-        let clock = String(captured.dropFirst(11).prefix(5))
-        let recordClass: String? = record["class_id"]
-        let device: String? = record["device_id"]
-        let markedBy: String? = record["marked_by"]
+        let clock = String(record.capturedAt.dropFirst(11).prefix(5))
         return Roster.Entry(
-          personID: person, name: name, status: markedBy != nil || device == "manual" ? .manual : .present,
-          late: lateLine(person, recordClass).map { clock > $0 } ?? false, member: member, attendanceID: record["id"],
-          capturedAt: captured, classID: recordClass, deviceID: device, note: record["note"], markedBy: markedBy,
-          excusedBy: nil)
+          personID: person, name: name, status: record.markedBy != nil || record.deviceID == "manual" ? .manual : .present,
+          late: lateLine(person, record.classID).map { clock > $0 } ?? false, member: member, attendanceID: record.id,
+          capturedAt: record.capturedAt, classID: record.classID, deviceID: record.deviceID, note: record.note,
+          markedBy: record.markedBy, excusedBy: nil)
       }
       let excuse = excused[person]
       let status: Roster.Entry.Status =
         !schoolDay ? .notExpected : excuse != nil ? .excused : notYet(person) ? .notYet : .absent
       return Roster.Entry(
         personID: person, name: name, status: status, late: false, member: member, attendanceID: nil, capturedAt: nil,
-        classID: classID, deviceID: nil, note: excuse?["note"], markedBy: nil, excusedBy: excuse?["actor"])
+        classID: classID, deviceID: nil, note: excuse?.note, markedBy: nil, excusedBy: excuse?.actor)
     }
-    var entries = roll.map { entry(person: $0["id"], name: $0["name"], member: true) }
+    var entries = roll.map { entry(person: $0.id, name: $0.name, member: true) }
     // Recorded without being on the roll (a class made by `att-take --class X` has no members).
-    let offRoll = first.values.filter { !onRoll.contains($0["person_id"]) }.sorted {
-      ($0["captured_at"] as String) < ($1["captured_at"] as String)
-    }
-    for row in offRoll { entries.append(entry(person: row["person_id"], name: row["name"], member: false)) }
+    let offRoll = first.values.filter { !onRoll.contains($0.personID) }.sorted { $0.capturedAt < $1.capturedAt }
+    for record in offRoll { entries.append(entry(person: record.personID, name: record.name, member: false)) }
     // The counts are of the roll (on a school day they partition it); visitors are counted apart.
     let members = entries.filter(\.member)
     let here = members.filter { $0.status == .present || $0.status == .manual }
