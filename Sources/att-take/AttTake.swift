@@ -167,6 +167,15 @@ struct AttTake: ParsableCommand {
   var fps = 10.0
 
   @Flag(
+    help: """
+      The folder holds unrelated photos (one per person, say), not the frames of one camera: each image \
+      is decided on its own, one descriptor enough for identity. Liveness cannot be judged on a still: \
+      with liveness on a recognised face is reported and not marked (--liveness off marks faces on \
+      photos you trust). One image (--source photo.jpg) is always a still.
+      """)
+  var stills = false
+
+  @Flag(
     help:
       "Read a video file or folder at its own frame rate, as a camera delivers it (frames the detector cannot keep up with are dropped): a recorded clip rehearses a live site."
   )
@@ -257,6 +266,12 @@ struct AttTake: ParsableCommand {
       let frames: FrameSource
       // A source that does not exist or cannot be read exits 66 (EX_NOINPUT; reportingErrors maps it).
       frames = try FrameSource(source)
+      if stills, case .camera = frames {
+        throw ToolError("--stills is for photos (a folder of images or one image), not a camera", exitCode: .usage)
+      }
+      if stills, case .video = frames {
+        throw ToolError("--stills is for photos (a folder of images or one image), not a video or stream", exitCode: .usage)
+      }
       var options = TakeOptions(deviceID: device ?? DeviceID.defaultID(host: ProcessInfo.processInfo.hostName, source: source))
       options.threshold = threshold
       options.margin = margin
@@ -268,6 +283,8 @@ struct AttTake: ParsableCommand {
         options.follow.minFace = minFace
       }
       options.identifySize = identifySize
+      // One image is a still whatever the flag: it has no next frame to settle on.
+      if case .image = frames { options.useStills() } else if stills { options.useStills() }
       options.classID = classID
       options.direction = direction
       options.snapshots = snapshots
@@ -383,7 +400,21 @@ struct AttTake: ParsableCommand {
           summary.faces, summary.tracks, summary.recorded.count, summary.duplicates.count, summary.unknownTracks,
           summary.spoofTracks,
           summary.waitingTracks,
-          (summary.queued.isEmpty ? "" : ", \(summary.queued.count) sent to the broker") + (stop.isStopped ? " (stopped)" : "")))
+          (summary.undecided.isEmpty ? "" : ", \(summary.undecided.values.reduce(0, +)) undecided")
+            + (summary.queued.isEmpty ? "" : ", \(summary.queued.count) sent to the broker") + (stop.isStopped ? " (stopped)" : "")))
+      if options.stills && liveness == .on && summary.waitingTracks > 0 {
+        Console.error(
+          "att-take: \(summary.waitingTracks) recognised on stills and not marked: liveness cannot be judged on a photo (--liveness off marks faces on photos you trust)"
+        )
+      }
+      // Why faces were not decided, the most frequent first (--json gives each track's figures).
+      if !summary.undecided.isEmpty {
+        let why = summary.undecided.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+        Console.error("att-take: undecided: " + why.map { "\($0.value) \($0.key)" }.joined(separator: "; "))
+      }
+      if case .folder = frames, !options.stills, !summary.undecided.isEmpty {
+        Console.error("att-take: a folder of unrelated photos (one per person)? --stills decides each image on its own")
+      }
       if !summary.recorded.isEmpty { Console.error("att-take: recorded: \(summary.recorded.joined(separator: ", "))") }
       if !summary.queued.isEmpty {
         Console.error(
@@ -436,6 +467,8 @@ struct AttTake: ParsableCommand {
   private func report(_ decision: TakeDecision) throws {
     if json {
       Console.output(try JSONText.encode(decision))
+    } else if decision.attendance == .undecided {
+      return  // counted by reason in the summary; --json gives each track
     } else if Console.isInteractive || decision.attendance != .waitingForLiveness {
       let who = decision.person.map { "\($0) (\(decision.name ?? $0))" } ?? "unknown face"
       let distance = decision.distance.map { String(format: " distance %.2f", $0) } ?? ""

@@ -44,6 +44,62 @@ struct TakeCommandTests {
     #expect(try store.people().first?.attendance == 1)
   }
 
+  @Test(
+    "stills: a folder with one photo per person decides each image alone (--stills); liveness on says a still cannot be marked; without --stills the summary says why nothing was decided; one image is a still; a video refuses --stills"
+  )
+  func stills() throws {
+    let folder = try site()
+    let people = "\(Checkout.shared)/faces/people"
+    let enrol = try ToolRun.run(
+      "att-register", ["add", "--id", "OBAMA", "--name", "Barack Obama", "--source", "\(people)/barack_obama/obama-480p.jpg", "--count", "1"],
+      in: folder)
+    #expect(enrol.status == 0, "\(enrol.stderr)")
+    let photos = "\(folder)/photos"
+    try FileManager.default.createDirectory(atPath: photos, withIntermediateDirectories: true)
+    for (name, file) in [
+      ("1.jpg", "barack_obama/obama-1080p.jpg"), ("2.png", "lin_manuel_miranda/lin-manuel-miranda.png"),
+      ("3.jpg", "../unknown/grace_hopper.jpg"),
+    ] {
+      try FileManager.default.copyItem(atPath: "\(people)/\(file)", toPath: "\(photos)/\(name)")
+    }
+    func decisions(_ run: ToolRun) throws -> [[String: Any]] {
+      try run.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+    // A folder of unrelated photos read as a sequence: nothing decided, and the summary says why.
+    let sequence = try ToolRun.run("att-take", ["--source", photos, "--json"], in: folder)
+    #expect(sequence.status == 0, "\(sequence.stderr)")
+    #expect(sequence.stderr.contains("0 recorded") && sequence.stderr.contains("undecided"))
+    #expect(
+      sequence.stderr.contains("undecided: 2 seen too briefly to decide: a decision needs 3 agreeing matches (--settle) or 5 without one"),
+      "\(sequence.stderr)")
+    #expect(sequence.stderr.contains("--stills decides each image on its own"))
+    #expect(
+      try decisions(sequence).contains {
+        $0["attendance"] as? String == "undecided" && ($0["reason"] as? String ?? "").hasPrefix("seen on 1 frame, 1 descriptor; a decision needs 3")
+      })
+    // --stills, liveness on: recognised, and plainly not marked.
+    let live = try ToolRun.run("att-take", ["--source", photos, "--stills", "--json"], in: folder)
+    #expect(live.status == 0, "\(live.stderr)")
+    let liveDecisions = try decisions(live)
+    #expect(
+      Set(liveDecisions.filter { $0["attendance"] as? String == "not_marked" }.compactMap { $0["person"] as? String }) == ["LMM", "OBAMA"])
+    #expect(liveDecisions.allSatisfy { $0["attendance"] as? String != "waiting_for_liveness" }, "one line per face")
+    #expect(liveDecisions.filter { $0["attendance"] as? String == "unknown" }.count == 1, "Grace Hopper is nobody enrolled")
+    #expect(live.stderr.contains("2 recognised on stills and not marked: liveness cannot be judged on a photo"))
+    // --stills --liveness off: each photo marks its person.
+    let marked = try ToolRun.run("att-take", ["--source", photos, "--stills", "--liveness", "off", "--json"], in: folder)
+    #expect(marked.status == 0, "\(marked.stderr)")
+    #expect(
+      Set(try decisions(marked).filter { $0["attendance"] as? String == "recorded" }.compactMap { $0["person"] as? String })
+        == ["LMM", "OBAMA"])
+    // One image is a still without the flag.
+    let one = try ToolRun.run("att-take", ["--source", "\(photos)/1.jpg", "--liveness", "off", "--json"], in: folder)
+    #expect(one.status == 0 && one.stderr.contains("1 duplicates"), "\(one.stderr)")
+    let video = try ToolRun.run(
+      "att-take", ["--source", "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4", "--stills"], in: folder)
+    #expect(video.status == 64 && video.stderr.contains("--stills is for photos"), "\(video.stderr)")
+  }
+
   @Test("liveness on (the default): the live performer is marked within 3 s of coming into view; his photo in a hand is not")
   func livenessDefaults() throws {
     let folder = try site()

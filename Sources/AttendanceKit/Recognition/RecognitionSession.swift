@@ -34,6 +34,10 @@ public final class RecognitionSession {
     var challenge: Challenge?
     var challengeAsked: Int?
     var yaw: Double?
+    /// Frames the face was on, its widest (px) and its least turn: why it was never identified.
+    var frames = 0
+    var widest = 0.0
+    var leastTurn: Double?
   }
 
   public init(
@@ -65,7 +69,10 @@ public final class RecognitionSession {
         summary.tracks += 1
       }
       states[id]!.last = (frame.index, frame.time, face.box)
+      states[id]!.frames += 1
+      states[id]!.widest = max(states[id]!.widest, Double(face.box.width))
       let shape = try landmarks5.landmarks(of: face, in: frame.image)
+      if let turn = shape.face.turn { states[id]!.leastTurn = min(states[id]!.leastTurn ?? turn, turn) }
       if let landmarks68, face.box.width >= options.liveness.minFace {
         let points = try landmarks68.landmarks(of: face, in: frame.image).points
         try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time)
@@ -75,6 +82,8 @@ public final class RecognitionSession {
       if let decision = try decide(id, face: face, frame: frame) { decisions.append(decision) }
       annotations.append(annotation(for: id, box: face.box, time: frame.time))
     }
+    // Stills: a face is decided on its image alone, and ends with it.
+    if options.stills { decisions += ids.compactMap { end(track: $0) } }
     return (decisions, annotations)
   }
 
@@ -169,7 +178,8 @@ public final class RecognitionSession {
       summary.spoofTracks += 1
       return decision(.spoof, match, reason: attackReason(state.liveness, at: frame.time))
     case .waiting:
-      guard !state.waitingReported else { return nil }
+      // A still is never live: its one line comes when its track ends, with the reason.
+      guard !state.waitingReported, !options.stills else { return nil }
       state.waitingReported = true
       return decision(.waitingForLiveness, match, reason: "no blink or head movement seen on this track yet")
     case .live, .off:
@@ -200,11 +210,20 @@ public final class RecognitionSession {
   }
 
   /// A track that ends recognised but never marked is reported once more with its final liveness
-  /// figures, so the operator sees who left unmarked and why.
+  /// figures, so the operator sees who left unmarked and why; one that ends with neither an identity
+  /// nor "unknown" is reported as undecided, with why.
   private func end(track id: Int) -> TakeDecision? {
-    guard let state = states.removeValue(forKey: id), let match = state.settled, !state.decided, let last = state.last else {
-      return nil
+    guard let state = states.removeValue(forKey: id), let last = state.last else { return nil }
+    guard let match = state.settled else {
+      guard !state.unknownLogged else { return nil }
+      let (kind, reason) = undecidedReason(state)
+      summary.undecided[kind, default: 0] += 1
+      return TakeDecision(
+        frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: nil, name: nil,
+        distance: state.matches.compactMap(\.distance).min(), margin: nil, liveness: state.liveness.verdict(at: last.time),
+        livenessFigures: state.liveness.figures, attendance: .undecided, reason: reason)
     }
+    guard !state.decided else { return nil }
     let verdict = state.liveness.verdict(at: last.time)
     if verdict != .spoof { summary.waitingTracks += 1 }
     return TakeDecision(
@@ -214,7 +233,38 @@ public final class RecognitionSession {
       attendance: .notMarked,
       reason: verdict == .spoof
         ? attackReason(state.liveness, at: last.time)
-        : "the track ended before liveness was shown (no blink, the head never moved as a solid)")
+        : options.stills
+          ? "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
+          : "the track ended before liveness was shown (no blink, the head never moved as a solid)")
+  }
+
+  /// Why a track was never identified nor called unknown: the kind (for the summary's counts) and
+  /// the track's own figures: "too small to identify: seen on 12 frames, at most 31 px wide
+  /// (--identify-size 40)", "seen on 1 frame, 1 descriptor; a decision needs 3 agreeing matches ...".
+  private func undecidedReason(_ state: TrackState) -> (kind: String, reason: String) {
+    let seen = "seen on \(state.frames) frame\(state.frames == 1 ? "" : "s")"
+    guard state.attempts > 0 else {
+      if state.widest < Double(options.identifySize) {
+        return (
+          "too small to identify (under --identify-size \(options.identifySize) px)",
+          "too small to identify: \(seen), at most \(Int(state.widest)) px wide (--identify-size \(options.identifySize))"
+        )
+      }
+      if let turn = state.leastTurn, turn > options.maxTurn {
+        return (
+          "turned away on every frame",
+          "turned away on every frame: \(seen), turned \(String(format: "%.2f", turn)) at least (frontal enough: \(options.maxTurn))"
+        )
+      }
+      return ("never frontal and large enough at once", "\(seen), never frontal and large enough at once to identify")
+    }
+    let tries = "\(state.attempts) descriptor\(state.attempts == 1 ? "" : "s")"
+    let people = Set(state.matches.compactMap(\.personID))
+    if people.count > 1 {
+      return ("the matches disagreed", "\(seen), \(tries): the matches disagreed (\(people.sorted().joined(separator: ", ")))")
+    }
+    let needs = "a decision needs \(options.settleMatches) agreeing matches (--settle) or \(options.unknownAfter) without one"
+    return ("seen too briefly to decide: \(needs)", "\(seen), \(tries); \(needs)")
   }
 
   /// Why a track is an attack, for people: "a photo or a screen: flat motion".

@@ -23,6 +23,9 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
     case notMarked = "not_marked"
     /// Challenge mode: the person is asked to do something (the reason says what).
     case challenge
+    /// The track ended with neither an identity nor "unknown": too small, turned away, or not seen
+    /// long enough (the reason says which, with the figures).
+    case undecided
   }
 
   public let frame: Int

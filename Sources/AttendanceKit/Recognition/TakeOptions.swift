@@ -46,9 +46,21 @@ public struct TakeOptions: Sendable {
   public var snapshots: String?
   /// Seconds between checks for a changed gallery (people enrolled or removed meanwhile).
   public var galleryPoll = 2.0
+  /// Stills: each image is a moment of its own, not a frame of a sequence (`useStills()`).
+  public private(set) var stills = false
 
   public init(deviceID: String) {
     self.deviceID = deviceID
+  }
+
+  /// Stills (unrelated photos): every image is searched whole and each face decided on it alone;
+  /// one descriptor settles an identity (or makes a face unknown), and a face never continues into
+  /// the next image. Liveness cannot be judged on a still: with it on, nobody is marked.
+  public mutating func useStills() {
+    stills = true
+    settleMatches = 1
+    unknownAfter = 1
+    follow.searchEvery = 1
   }
 
   /// Chooses the detector and the schedule it runs best with: RetinaFace searches every few frames

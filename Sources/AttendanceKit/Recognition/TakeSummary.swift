@@ -16,6 +16,9 @@ public struct TakeSummary: Sendable, Encodable {
   public var unknownTracks = 0
   public var spoofTracks = 0
   public var waitingTracks = 0
+  /// Tracks that ended with neither an identity nor "unknown", counted by why (each track's own
+  /// figures are in its decision).
+  public var undecided: [String: Int] = [:]
   public var galleryReloads = 0
 
   enum CodingKeys: String, CodingKey {
@@ -24,6 +27,7 @@ public struct TakeSummary: Sendable, Encodable {
     case unknownTracks = "unknown_tracks"
     case spoofTracks = "spoof_tracks"
     case waitingTracks = "never_live_tracks"
+    case undecided = "undecided_tracks"
     case galleryReloads = "gallery_reloads"
   }
 }
