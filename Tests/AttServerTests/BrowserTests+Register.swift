@@ -245,6 +245,41 @@ extension BrowserTests {
           "Page.navigate",
           ["url": "http://127.0.0.1:\(port)/?day=\(Self.day)&class=7A&from=\(Self.month.from)&to=\(Self.month.to)"])
         #expect(try await page.waitFor("!!document.querySelector('#roster li[data-person=\"7A02\"]')"))
+
+        // From the keyboard: the first Tab reaches the skip link, Enter lands on the roster, and the
+        // focus ring of a chip inside its rounded, clipped pill is drawn inward (never cut off).
+        func press(_ key: String, _ code: Int) async throws {
+          for type in ["keyDown", "keyUp"] {
+            try await page.call(
+              "Input.dispatchKeyEvent",
+              ["type": type, "key": key, "code": key, "windowsVirtualKeyCode": code] as [String: Any])
+          }
+        }
+        try await press("Tab", 9)
+        #expect(
+          try await page.evaluate(
+            "document.activeElement.className === 'skip' && document.activeElement.getBoundingClientRect().top >= 0")
+            as? Bool == true, "the skip link comes first, and shows when focused")
+        try await press("Enter", 13)
+        #expect(try await page.waitFor("document.activeElement.id === 'roster-h'"), "the skip link lands on the roster")
+        try await press("Tab", 9)
+        try await press("Tab", 9)
+        #expect(
+          try await page.evaluate(
+            "(() => { const e = document.activeElement, s = getComputedStyle(e); return e.classList.contains('chip') && e.matches(':focus-visible') && s.outlineStyle === 'solid' && parseFloat(s.outlineOffset) < 0; })()"
+          ) as? Bool == true, "a chip's focus ring is drawn inside its pill")
+
+        // An error is said in plain words, not with the API's field name.
+        try await page.evaluate("document.querySelector('#roster li[data-person=\"7A02\"] .correct').click(); true")
+        #expect(try await page.waitFor("document.getElementById('correction').open"))
+        try await page.evaluate(
+          "document.getElementById('mark-time').value = '08:40'; document.getElementById('mark-note').value = 'x'.repeat(600); document.getElementById('mark-button').click(); true")
+        #expect(
+          try await page.waitFor(
+            "document.getElementById('correction-status').textContent.startsWith('The note: ')"),
+          "'The note: ...', not 'note: ...'")
+        try await page.evaluate("document.querySelector('#correction [data-close]').click(); true")
+
         try await page.evaluate("document.querySelector('#roster li[data-person=\"7A02\"] .chip').click(); true")
         #expect(try await page.waitFor("document.getElementById('person').open && document.querySelectorAll('#person-days tr').length > 0"))
         let counts =
