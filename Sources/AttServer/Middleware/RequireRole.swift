@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Only these roles pass: people (viewers and admins) everywhere but the camera routes, cameras on
+/// Only these roles pass: people (viewers, teachers and admins) everywhere but the camera routes, cameras on
 /// their two routes only. Anyone else signed in gets a 403 that says what the role may do.
 struct RequireRole: RouterMiddleware {
   let allowed: Set<Role>
