@@ -68,7 +68,7 @@ extension AttServe {
             lines += text.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
           }
           switch format {
-          case .summary: try write(try store.summaryCSV(filter))
+          case .summary: try write(try store.summaryCSV(filter, today: clock.today()))
           case .events: try await store.eventsCSV(filter, write: write)
           case .register:
             let last = filter.to ?? clock.today()

@@ -81,6 +81,8 @@ struct Fixture {
     var settings = ServeSettings(
       store: store, media: handler.media, delivery: DirectDelivery(handler: handler), secretKey: Self.secret)
     settings.lateAfter = "09:00"
+    // The school is where the fixture's cameras are (their times are written at +01:00 in November).
+    settings.clock = SchoolClock(timeZone: TimeZone(identifier: "Europe/Paris")!)
     settings.accessLog = false
     settings.port = 0
     return settings

@@ -87,11 +87,32 @@ extension RouterTests {
       #expect(try await status(.post, "/api/excusals", #"{"person_id":"21CS001","day":"2026-11-26","class_id":"CS"}"#).0.code < 300)
       let record = try f.count("SELECT id FROM attendance WHERE person_id = '21EE001'")
       #expect(try await status(.delete, "/api/attendance/\(record)").0 == .notFound, "not another class's record")
+      // A gate record of a pupil who is also in another class counts there too: not theirs to delete.
+      try f.store.write { db in
+        try db.execute(sql: "INSERT INTO class_members (class_id, person_id, joined_at) VALUES ('EE', '21CS001', '2026-09-01')")
+      }
+      let gate = try f.count("SELECT id FROM attendance WHERE person_id = '21CS001' AND class_id IS NULL")
+      let shared = try await status(.delete, "/api/attendance/\(gate)")
+      #expect(shared.0 == .forbidden && shared.1.contains("counts for EE too"), "\(shared.1)")
+      #expect(try await status(.get, "/api/people?class=EE").0 == .forbidden, "no listing of another class")
+      // The class's last record counts its members' gate arrivals; the summary's sessions stop at today.
+      #expect(try await status(.get, "/api/classes").1.contains(#""last_day":"2026-11-25""#))
+      let summary = try await status(.get, "/api/export/summary.csv?class=CS&from=2026-11-24&to=2026-11-28").1
+      #expect(summary.contains("21CS001,Barack Obama,1,2,50.00"), "days to come are no sessions: \(summary)")
+      // Nobody is marked before they were enrolled.
+      let early = try await status(
+        .post, "/api/attendance", #"{"person_id":"21CS002","day":"2026-08-31","time":"08:40","class_id":"CS"}"#)
+      #expect(early.0 == .badRequest && early.1.contains("was enrolled on 2026-09-01"), "\(early.1)")
       // What only admins do.
       #expect(try await status(.patch, "/api/people/21CS001", #"{"name":"Someone Else"}"#).0 == .forbidden)
       #expect(try await status(.put, "/api/calendar", #"{"weekdays":[1],"holidays":[],"class_starts":{}}"#).0 == .forbidden)
       #expect(try await status(.get, "/api/audit").0 == .forbidden)
     }
+    // A camera left on another zone: its arrival is late or not by the school's clock.
+    try f.attend("21EE001", "2026-11-26T04:10:00-05:00", classID: "EE")  // 09:10 at the school (UTC)
+    let roster = try f.store.roster(
+      day: Day("2026-11-26")!, classID: "EE", lateAfter: "09:00", timeZone: TimeZone(identifier: "UTC")!)
+    #expect(roster.entries.first { $0.personID == "21EE001" }?.late == true, "04:10 at UTC-5 is 09:10 at the school: late")
     // The live feed: a teacher's connection gets a note for an attendance message, never its records.
     let rows = try f.store.feed(after: 0)
     #expect(FeedMessage.isAttendance(ByteBuffer(string: FeedMessage.attendance(rows))))

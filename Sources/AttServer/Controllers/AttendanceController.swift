@@ -117,6 +117,12 @@ struct AttendanceController: Sendable {
     }
     try inScope(c.personID, c.classID, context)
     try refuseNonSchoolDay(day, "mark present")
+    // Nobody counts before they were enrolled: a mark there would show on no roll.
+    if let created = try store.person(c.personID)?.createdAt, case let enrolled = Day.today(created, timeZone: clock.timeZone),
+      day < enrolled
+    {
+      throw HTTPError(.badRequest, message: "cannot mark present on \(day): \(c.personID) was enrolled on \(enrolled)")
+    }
     if let classID = c.classID, PersonIdentity.validate(id: classID) != nil {
       throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
     }
@@ -146,8 +152,19 @@ struct AttendanceController: Sendable {
     if context.identity?.classes != nil {
       // A teacher deletes a record of a pupil of theirs, made for one of their classes or at the gate.
       guard let record = try store.attendanceRecord(id) else { throw HTTPError(.notFound, message: "no attendance record \(id)") }
-      try context.requireInScope(try store.person(record.personID), id: record.personID)
-      if let classID = record.classID { _ = try context.scopedClass(classID) }
+      let person = try store.person(record.personID)
+      try context.requireInScope(person, id: record.personID)
+      if let classID = record.classID {
+        _ = try context.scopedClass(classID)
+      } else if let mine = context.identity?.classes, let others = person.map({ Set($0.classes).subtracting(mine) }),
+        !others.isEmpty
+      {
+        // A gate record counts for every class of the pupil: deleting it would change classes they do not see.
+        throw HTTPError(
+          .forbidden,
+          message:
+            "this record is from a camera without a class and counts for \(others.sorted().joined(separator: ", ")) too: ask an admin to delete it")
+      }
     }
     return try changes.correct(
       CorrectionMessage(action: .deleteRecord, actor: Changes.actor(context), note: note, attendanceID: id))

@@ -24,7 +24,8 @@ struct ExportController: Sendable {
       var asked = try Query(request).filter()
       asked.classID = try context.scopedClass(asked.classID)
       let filter = asked
-      return csv(try await database.run { try store.summaryCSV(filter) }, name: "attendance-summary")
+      let today = clock.today()
+      return csv(try await database.run { try store.summaryCSV(filter, today: today) }, name: "attendance-summary")
     }
     people.get("export/events.csv") { request, context in try events(request, context) }
   }

@@ -30,7 +30,7 @@ struct PeopleController: Sendable {
 
   func list(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
-    let classID = try q.identifier("class")
+    let classID = try q.identifier("class").map { try context.scopedClass($0) } ?? nil
     let search = try q.text("q")
     var people = try store.people(includeRemoved: try q.flag("all")).filter(context.sees)
     if let classID { people = people.filter { $0.classes.contains(classID) } }

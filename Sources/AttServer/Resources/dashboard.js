@@ -59,16 +59,17 @@ function send(method, path, body) {
   return api(path, options);
 }
 
-// Times as the cameras stamped them (the school's clock): HH:MM of YYYY-MM-DDTHH:MM:SS±HH:MM.
-function clock(captured) { return captured ? String(captured).slice(11, 16) : ""; }
+// HH:MM of a camera's time on the school's clock (a camera left on another zone is converted).
+function clock(captured) { return captured ? isoLocal(captured).slice(11, 16) : ""; }
 
 // A moment as every panel shows it: YYYY-MM-DD HH:MM:SS in the school's zone (the server's
 // ATT_TIMEZONE), whatever the browser's zone: everyone reads the same times.
+let schoolFormat = null;
 function isoLocal(text) {
   if (!text) return "never";
   const parts = {};
-  new Intl.DateTimeFormat("en-GB", { timeZone: me.time_zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
-    .formatToParts(new Date(text)).forEach((p) => { parts[p.type] = p.value; });
+  schoolFormat = schoolFormat || new Intl.DateTimeFormat("en-GB", { timeZone: me.time_zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  schoolFormat.formatToParts(new Date(text)).forEach((p) => { parts[p.type] = p.value; });
   return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + ":" + parts.second;
 }
 

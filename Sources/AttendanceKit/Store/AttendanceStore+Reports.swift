@@ -48,7 +48,9 @@ extension AttendanceStore {
           SELECT c.id, c.name,
                  (SELECT count(*) FROM class_members m JOIN people p ON p.id = m.person_id
                   WHERE m.class_id = c.id AND p.active = 1) AS members,
-                 (SELECT max(local_day) FROM attendance a WHERE a.class_id = c.id) AS last_day
+                 nullif(max(ifnull((SELECT max(local_day) FROM attendance a WHERE a.class_id = c.id), ''),
+                            ifnull((SELECT max(a.local_day) FROM attendance a JOIN class_members m ON m.person_id = a.person_id
+                                    WHERE m.class_id = c.id AND a.class_id IS NULL), '')), '') AS last_day
           FROM classes c ORDER BY c.id
           """
       ).map { ClassInfo(id: $0["id"], name: $0["name"], members: $0["members"], lastDay: $0["last_day"]) }
@@ -60,7 +62,8 @@ extension AttendanceStore {
   /// The seed's report: `Roll No,Name,Attended,Sessions,Percentage`. Sessions are the days in the
   /// range on which attendance was taken (for the class, if given); Attended the days the person was
   /// recorded on. The people are the class's members, or everyone enrolled.
-  public func summaryCSV(_ filter: AttendanceFilter) throws -> String {
+  /// `today`: days after it are no sessions yet (a range that runs into next week).
+  public func summaryCSV(_ filter: AttendanceFilter, today: Day? = nil) throws -> String {
     // The day rule's class clause: a camera without a class counts for the person's classes (the
     // class's members are checked below).
     var arguments = StatementArguments()
@@ -80,7 +83,8 @@ extension AttendanceStore {
         db, sql: "SELECT min(a.local_day) AS first, max(a.local_day) AS last FROM attendance a WHERE \(clause)",
         arguments: arguments)
       let first = filter.from ?? (span?["first"] as String?).flatMap(Day.init)
-      let last = filter.to ?? (span?["last"] as String?).flatMap(Day.init)
+      let asked = filter.to ?? (span?["last"] as String?).flatMap(Day.init)
+      let last = today.map { today in asked.map { min($0, today) } } ?? asked
       let schoolDays = first.flatMap { first in last.map { Day.range(first, $0).filter(calendar.isSchoolDay) } } ?? []
       // The days each person was recorded on: only those that are sessions for them count, so that
       // Attended never exceeds Sessions (a record before enrolment, or on a day later made a holiday).

@@ -144,7 +144,7 @@ extension AttendanceStore {
       return Day.range(first, last).map {
         Self.roster(
           day: $0, classID: classID, roll: roll, records: records[$0.text] ?? [], excusals: excusals[$0.text] ?? [],
-          lateAfter: lateAfter, calendar: calendar, classesOf: classesOf, now: now)
+          lateAfter: lateAfter, calendar: calendar, classesOf: classesOf, now: now, timeZone: timeZone)
       }
     }
   }
@@ -210,7 +210,7 @@ extension AttendanceStore {
   static func roster(
     day: Day, classID: String?, roll allMembers: [RollMember], records: [DayRecord],
     excusals: [(person: String, note: String?, actor: String?)], lateAfter: String?, calendar: SchoolCalendar,
-    classesOf: [String: [String]], now: SchoolNow?
+    classesOf: [String: [String]], now: SchoolNow?, timeZone: TimeZone
   ) -> Roster {
     let schoolDay = calendar.isSchoolDay(day)
     // The roll: only from the day each was enrolled.
@@ -241,8 +241,9 @@ extension AttendanceStore {
     }
     func entry(person: String, name: String, member: Bool) -> Roster.Entry {
       if let record = first[person] {
-        // captured_at is YYYY-MM-DDTHH:MM:SS±HH:MM in the camera's zone: its clock time is characters 11-15.
-        let clock = String(record.capturedAt.dropFirst(11).prefix(5))
+        // Late is by the school's clock: a camera in another zone (a host left on UTC) is converted.
+        let clock =
+          CapturedTime(record.capturedAt)?.clock(in: timeZone) ?? String(record.capturedAt.dropFirst(11).prefix(5))
         return Roster.Entry(
           personID: person, name: name, status: record.markedBy != nil || record.deviceID == "manual" ? .manual : .present,
           late: lateLine(person, record.classID).map { clock > $0 } ?? false, member: member, attendanceID: record.id,
