@@ -59,10 +59,13 @@ let package = Package(
       dependencies: [
         "FaceKit", "CRabbitMQ", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // Recognition: the frame pipeline, tracks, liveness, identity and a take's run (att-take's
+    // library, and the camera host's link to att-serve).
+    .target(name: "AttRecognition", dependencies: ["AttendanceKit", "FaceKit"]),
     // Evaluation and synthesis: attack videos made from stills and clips, the liveness cues scored
     // on them, the texture trainer. Used by att-liveness, sample-video and the tests; the production
     // tools do not link it.
-    .target(name: "AttEvaluation", dependencies: ["AttendanceKit", "FaceKit"]),
+    .target(name: "AttEvaluation", dependencies: ["AttendanceKit", "AttRecognition", "FaceKit"]),
     .target(
       name: "AttCommandLine",
       dependencies: ["AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -82,14 +85,14 @@ let package = Package(
     .executableTarget(
       name: "att-liveness",
       dependencies: [
-        "AttCommandLine", "AttendanceKit", "AttEvaluation", "FaceKit",
+        "AttCommandLine", "AttendanceKit", "AttEvaluation", "AttRecognition", "FaceKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "att-take",
       dependencies: [
-        "AttCommandLine", "AttendanceKit", "FaceKit", "FacePreview",
+        "AttCommandLine", "AttendanceKit", "AttRecognition", "FaceKit", "FacePreview",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -140,7 +143,7 @@ let package = Package(
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),
       ]),
-    .executableTarget(name: "gallery-bench", dependencies: ["AttendanceKit"]),
+    .executableTarget(name: "gallery-bench", dependencies: ["AttendanceKit", "AttRecognition"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
     .target(name: "AttTestSupport", dependencies: ["FaceKit", "AttEvaluation"], path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "AttTestSupport"]),
@@ -149,7 +152,7 @@ let package = Package(
       dependencies: [
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttEvaluation", "AttTestSupport"]),
+    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttRecognition", "AttEvaluation", "AttTestSupport"]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
     .testTarget(
       name: "att-workerTests",

@@ -1,3 +1,4 @@
+import AttRecognition
 import AttendanceKit
 import FaceKit
 import Foundation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttCommandLine
 import AttEvaluation
+import AttRecognition
 import AttendanceKit
 import FaceKit
 import Foundation

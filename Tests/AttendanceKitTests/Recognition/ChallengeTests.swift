@@ -1,3 +1,4 @@
+@testable import AttRecognition
 import AttTestSupport
 import FaceKit
 import Foundation

@@ -1,3 +1,4 @@
+@testable import AttRecognition
 import AttTestSupport
 import FaceKit
 import Foundation
@@ -107,10 +108,9 @@ struct LivenessSizeTests {
     let site = try RecognitionSite()
     var options = site.options(liveness: true)
     options.liveness.minFace = 48
-    let session = try RecognitionSession(
-      models: Scratch.models, options: options, matcher: try GalleryMatcher(gallery: try Gallery(store: site.scratch.store)),
-      delivery: DirectDelivery(handler: site.scratch.handler),
-      gallery: StoreGallerySource(store: site.scratch.store, events: nil, poll: options.galleryPoll))
+    let run = try TakeRun(
+      models: Scratch.models, options: options, mode: .database(site.scratch.store, events: nil, statusToDatabase: false),
+      delivery: DirectDelivery(handler: site.scratch.handler))
     let photo = try Image(contentsOfFile: "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg")
     let detector = try RetinaFaceDetector(modelPath: try Scratch.models.path(of: .retinaFace))
     let face = try #require(try detector.detect(in: photo).first)
@@ -120,11 +120,11 @@ struct LivenessSizeTests {
     try #require(faces.count == 1 && (40..<48).contains(faces[0].box.width), "\(faces.map(\.box))")
     var decisions: [TakeDecision] = []
     for index in 0..<40 {
-      decisions += try session.process(
+      decisions += try run.handle(
         DetectedFrame(index: index, time: Double(index) / 10, image: small, faces: faces, tracks: [1])
       ).decisions
     }
-    decisions += session.finish()
+    decisions += try run.finish()
     #expect(decisions.contains { $0.person == "KIT" }, "identified: \(decisions.map(\.attendance))")
     #expect(!decisions.contains { $0.attendance == .recorded || $0.attendance == .spoof })
     // Nothing was measured: no eye ratio, no motion pair.

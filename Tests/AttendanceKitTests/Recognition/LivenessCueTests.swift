@@ -1,3 +1,4 @@
+@testable import AttRecognition
 import AttEvaluation
 import AttTestSupport
 import FaceKit

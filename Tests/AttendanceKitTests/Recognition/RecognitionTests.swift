@@ -1,3 +1,4 @@
+@testable import AttRecognition
 import AttTestSupport
 import FaceKit
 import Foundation
@@ -38,16 +39,15 @@ struct RecognitionSite {
   /// Runs the whole pipeline over a video; returns every decision and the summary.
   func take(_ video: String, liveness: Bool, threads: Int = 2) throws -> ([TakeDecision], TakeSummary) {
     let options = options(liveness: liveness)
-    let matcher = try GalleryMatcher(gallery: try Gallery(store: scratch.store))
-    let session = try RecognitionSession(
-      models: Scratch.models, options: options, matcher: matcher, delivery: DirectDelivery(handler: scratch.handler),
-      gallery: StoreGallerySource(store: scratch.store, events: nil, poll: options.galleryPoll))
+    let run = try TakeRun(
+      models: Scratch.models, options: options, mode: .database(scratch.store, events: nil, statusToDatabase: false),
+      delivery: DirectDelivery(handler: scratch.handler))
     var pipeline = FramePipeline(source: try FrameSource(video), options: options)
     pipeline.threads = threads
     var decisions: [TakeDecision] = []
-    _ = try pipeline.run(models: Scratch.models, stop: StopSignal()) { decisions += try session.process($0).decisions }
-    decisions += session.finish()
-    return (decisions, session.summary)
+    run.onDecision = { decisions.append($0) }
+    let summary = try run.run(pipeline, models: Scratch.models, stop: StopSignal(), status: nil, annotate: nil)
+    return (decisions, summary)
   }
 
   func video(_ name: String, _ shots: [TestVideo.Shot]) throws -> String {
@@ -196,12 +196,9 @@ struct RecognitionTests {
     let scratch = try Scratch()
     var options = RecognitionSiteOptions.make()
     options.galleryPoll = 0
-    let session = try RecognitionSession(
-      models: Scratch.models, options: options, matcher: try GalleryMatcher(gallery: try Gallery(store: scratch.store)),
-      delivery: DirectDelivery(handler: scratch.handler),
-      gallery: StoreGallerySource(store: scratch.store, events: nil, poll: options.galleryPoll))
-    var reloaded: Int?
-    session.onGalleryReload = { reloaded = $0.people.count }
+    let run = try TakeRun(
+      models: Scratch.models, options: options, mode: .database(scratch.store, events: nil, statusToDatabase: false),
+      delivery: DirectDelivery(handler: scratch.handler))
     let image = try Image(contentsOfFile: "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg")
     let faces = try FaceEngine.detectFaces(in: image, with: try HOGFaceDetector(upsample: 1), maxDetectionSide: 640)
     var decisions: [TakeDecision] = []
@@ -216,11 +213,12 @@ struct RecognitionTests {
             RegisterMessage(personID: "KIT", name: "Kit", faces: faces, source: "test", capturedAt: "2026-11-25T08:00:00+00:00")))
         _ = try scratch.update().run()
       }
-      decisions += try session.process(
+      decisions += try run.handle(
         DetectedFrame(index: index, time: Double(index) / 10, image: image, faces: faces, tracks: faces.indices.map { $0 + 1 })
       ).decisions
     }
-    #expect(reloaded == 1)
+    #expect(run.summary.galleryReloads == 1)
+    #expect(run.meter.galleryPeople == 1)
     #expect(decisions.contains { $0.attendance == .recorded && $0.person == "KIT" })
   }
 }

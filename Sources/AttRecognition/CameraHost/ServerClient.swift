@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -6,19 +7,19 @@ import Foundation
 
 /// att-serve as a camera host sees it: a base URL and a camera token. Calls block the calling thread
 /// (att-take's gallery and status threads, never the frame loop) for at most `timeout` seconds.
-final class ServerClient: @unchecked Sendable {
-  let base: URL
+public final class ServerClient: @unchecked Sendable {
+  public let base: URL
   private let token: String
   private let session: URLSession
   private let timeout: Double
 
-  struct Reply {
-    let status: Int
-    let body: Data
-    let etag: String?
+  public struct Reply: Sendable {
+    public let status: Int
+    public let body: Data
+    public let etag: String?
   }
 
-  enum Failure: Error, CustomStringConvertible {
+  public enum Failure: Error, CustomStringConvertible {
     /// No answer: refused, timed out, a name that does not resolve, a TLS failure.
     case unreachable(String)
     /// The token was refused (401): revoked, or never valid.
@@ -27,7 +28,7 @@ final class ServerClient: @unchecked Sendable {
     case forbidden(String)
     case status(Int, String)
 
-    var description: String {
+    public var description: String {
       switch self {
       case .unreachable(let reason): "unreachable: \(reason)"
       case .tokenRefused(let message): "the server refused the token (401: \(message))"
@@ -37,7 +38,7 @@ final class ServerClient: @unchecked Sendable {
     }
   }
 
-  init(base: URL, token: String, timeout: Double = 10) {
+  public init(base: URL, token: String, timeout: Double = 10) {
     self.base = base
     self.token = token
     self.timeout = timeout
@@ -49,7 +50,7 @@ final class ServerClient: @unchecked Sendable {
   }
 
   /// Sends a request to `path` (with its query) and waits for the reply; 4xx and 5xx are failures.
-  func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) throws(Failure) -> Reply {
+  public func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) throws(Failure) -> Reply {
     guard let url = URL(string: path, relativeTo: base) else { throw .unreachable("bad path \(path)") }
     var request = URLRequest(url: url)
     request.httpMethod = method

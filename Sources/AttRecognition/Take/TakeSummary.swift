@@ -1,3 +1,4 @@
+import AttendanceKit
 import FaceKit
 import Foundation
 
@@ -20,6 +21,20 @@ public struct TakeSummary: Sendable, Encodable {
   /// figures are in its decision).
   public var undecided: [String: Int] = [:]
   public var galleryReloads = 0
+
+  /// Counts one final decision; `undecided` is why a track ended undecided.
+  public mutating func count(_ decision: TakeDecision, undecided kind: String? = nil) {
+    switch decision.attendance {
+    case .recorded: recorded.append(decision.person ?? "?")
+    case .duplicate: duplicates.append(decision.person ?? "?")
+    case .queued: queued.append(decision.person ?? "?")
+    case .unknown: unknownTracks += 1
+    case .spoof: spoofTracks += 1
+    case .notMarked where decision.liveness != .spoof: waitingTracks += 1
+    case .undecided: undecided[kind ?? "undecided", default: 0] += 1
+    case .rejected, .waitingForLiveness, .notMarked, .challenge: break
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
     case frames, seconds, tracks, faces, recorded, duplicates, queued

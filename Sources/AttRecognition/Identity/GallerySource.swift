@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 /// Where att-take's gallery comes from, asked between frames whether it changed.

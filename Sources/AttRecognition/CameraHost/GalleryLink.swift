@@ -1,4 +1,3 @@
-import AttCommandLine
 import AttendanceKit
 import Foundation
 import Synchronization
@@ -7,10 +6,10 @@ import Synchronization
 /// version), kept in the cache for the days the server is down, and fetched again on a thread of its
 /// own when `att.events` announces a change or a status reply shows a newer version. The frame loop
 /// only picks up the new matcher (`changedMatcher`), never waits on the network.
-final class GalleryLink: GallerySource, @unchecked Sendable {
-  let client: ServerClient
-  let cache: GalleryCache
-  let model: String
+public final class GalleryLink: GallerySource, @unchecked Sendable {
+  public let client: ServerClient
+  public let cache: GalleryCache
+  public let model: String
   private let broker: BrokerURL?
   private let log: @Sendable (String) -> Void
 
@@ -34,7 +33,9 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
     let changed: Int
   }
 
-  init(client: ServerClient, cache: GalleryCache, model: String, broker: BrokerURL?, log: @escaping @Sendable (String) -> Void) {
+  public init(
+    client: ServerClient, cache: GalleryCache, model: String, broker: BrokerURL?, log: @escaping @Sendable (String) -> Void
+  ) {
     self.client = client
     self.cache = cache
     self.model = model
@@ -43,13 +44,13 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
   }
 
   /// The gallery's version and size, and where it came from (server or cache), for the status.
-  var version: (version: String?, people: Int, source: String) {
+  public var version: (version: String?, people: Int, source: String) {
     state.withLock { ($0.gallery.map { $0.galleryVersion.description }, $0.gallery?.people.count ?? 0, $0.source) }
   }
 
   /// The first gallery: the server's (the changes since the cache's version), else the cache's when
   /// the server cannot be reached. A refused token erases the cache: a revoked camera keeps no faces.
-  func start() throws -> GalleryMatcher {
+  public func start() throws -> GalleryMatcher {
     var cached: GalleryUpdate?
     do {
       cached = try cache.load(model: model)
@@ -68,18 +69,12 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
             ?? " (the cache was up to date)"))
     } catch ServerClient.Failure.tokenRefused(let message) {
       cache.erase()
-      throw ToolError(
-        "\(client.base.absoluteString) refused ATT_TOKEN (\(message)): make a camera token on the server "
-          + "(att-serve token add NAME --role camera); the gallery cache \(cache.path) was erased", exitCode: .configuration)
+      throw CameraHostError.tokenRefused(server: client.base.absoluteString, message: message, cache: cache.path)
     } catch ServerClient.Failure.forbidden(let message) {
-      throw ToolError(
-        "\(client.base.absoluteString): \(message): ATT_TOKEN must be a camera token (att-serve token add NAME --role camera)",
-        exitCode: .configuration)
+      throw CameraHostError.notCameraToken(server: client.base.absoluteString, message: message)
     } catch {
       guard let cached else {
-        throw ToolError(
-          "cannot fetch the gallery from \(client.base.absoluteString) (\(error)), and there is no cache at \(cache.path)",
-          exitCode: .unavailable)
+        throw CameraHostError.unreachable(server: client.base.absoluteString, reason: "\(error)", cache: cache.path)
       }
       outage = true
       state.withLock { $0.source = "cache" }
@@ -129,7 +124,7 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
       changed: update.people.count + update.removed.count)
   }
 
-  func changedMatcher() throws -> GalleryMatcher? {
+  public func changedMatcher() throws -> GalleryMatcher? {
     state.withLock { s in
       defer { s.pending = nil }
       return s.pending
@@ -137,7 +132,7 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
   }
 
   /// Asks the link thread to fetch now (a status reply named a newer version).
-  func fetchSoon() {
+  public func fetchSoon() {
     state.withLock { $0.fetchWanted = true }
     wake.lock()
     wake.broadcast()
@@ -146,7 +141,7 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
 
   /// The link thread: woken by `att.events` (in queue mode) or `fetchSoon`; a failed fetch is retried
   /// every few seconds until the server answers again.
-  func run() {
+  public func run() {
     let thread = Thread { [self] in
       let events = broker.map { EventSubscription(broker: $0) }
       var retryAt: Date?
@@ -202,7 +197,7 @@ final class GalleryLink: GallerySource, @unchecked Sendable {
     thread.start()
   }
 
-  func stop() {
+  public func stop() {
     state.withLock { $0.stopping = true }
     fetchSoon()
   }

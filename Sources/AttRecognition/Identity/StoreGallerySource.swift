@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 /// The gallery of a local database (a single host, or a shared copy): its stamp is polled every

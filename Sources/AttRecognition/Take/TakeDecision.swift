@@ -1,3 +1,4 @@
+import AttendanceKit
 import FaceKit
 import Foundation
 
@@ -43,6 +44,14 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
   public let livenessFigures: [String: Double]
   public let attendance: Attendance
   public let reason: String?
+
+  /// The same decision with another outcome (what the delivery made of a `present` event).
+  public func with(_ attendance: Attendance, reason: String?) -> TakeDecision {
+    TakeDecision(
+      frame: frame, time: time, track: track, trackStart: trackStart, box: box, person: person, name: name,
+      distance: distance, margin: margin, liveness: liveness, livenessFigures: livenessFigures, attendance: attendance,
+      reason: reason)
+  }
 
   enum CodingKeys: String, CodingKey {
     case frame, time, track, box, person, name, distance, margin, liveness, attendance, reason

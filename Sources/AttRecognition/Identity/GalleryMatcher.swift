@@ -1,3 +1,4 @@
+import AttendanceKit
 import FaceKit
 import Foundation
 

@@ -1,22 +1,21 @@
+import AttendanceKit
 import FaceKit
 import Foundation
 
-/// The second stage of att-take: runs the liveness cues on each track found by the first stage, identifies a
-/// track with a few descriptors until it is settled, and decides its attendance once. Frames must
-/// arrive in order; everything here runs on one thread, so a run gives the same decisions whatever
-/// the number of pipeline threads.
+/// The second stage of att-take, as a state machine: it runs the liveness cues on each track found by
+/// the first stage, identifies a track with a few descriptors until it is settled, and says once what
+/// should happen to it (`TrackEvent`). It does no file or network I/O: the caller (`TakeRun`) writes
+/// the snapshots, delivers the messages and keeps the counts. Frames must arrive in order; everything
+/// here runs on one thread, so a run gives the same events whatever the number of pipeline threads.
 public final class RecognitionSession {
   public let options: TakeOptions
   private let landmarks5: LandmarkPredictor
   private let landmarks68: LandmarkPredictor?
   private let encoder: FaceEncoder
-  private let delivery: any MessageDelivery
-  private let gallery: (any GallerySource)?
-  private var matcher: GalleryMatcher
+  public private(set) var matcher: GalleryMatcher
   private var states: [Int: TrackState] = [:]
-  public private(set) var summary = TakeSummary()
-  /// Called when the gallery was reloaded (people enrolled or removed while running).
-  public var onGalleryReload: ((GalleryMatcher) -> Void)?
+  /// Tracks seen so far.
+  public private(set) var tracksStarted = 0
 
   private struct TrackState {
     var liveness: TrackLiveness
@@ -40,10 +39,7 @@ public final class RecognitionSession {
     var leastTurn: Double?
   }
 
-  public init(
-    models: ModelSet, options: TakeOptions, matcher: GalleryMatcher, delivery: any MessageDelivery,
-    gallery: (any GallerySource)?
-  ) throws(FaceKitError) {
+  public init(models: ModelSet, options: TakeOptions, matcher: GalleryMatcher) throws(FaceKitError) {
     self.options = options
     landmarks5 = try LandmarkPredictor(modelPath: try models.path(of: .landmarks5))
     landmarks68 =
@@ -51,22 +47,17 @@ public final class RecognitionSession {
       ? try LandmarkPredictor(modelPath: try models.path(of: .landmarks68)) : nil
     encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))
     self.matcher = matcher
-    self.delivery = delivery
-    self.gallery = gallery
   }
 
-  /// Processes one frame; returns its decisions and the boxes to draw.
-  public func process(_ frame: DetectedFrame) throws -> (decisions: [TakeDecision], annotations: [FrameAnnotation]) {
-    summary.frames += 1
-    try reloadGalleryIfChanged()
-    summary.faces += frame.faces.count
-    var decisions = frame.endedTracks.compactMap { end(track: $0) }
+  /// Processes one frame; returns what should happen to its tracks and the boxes to draw.
+  public func process(_ frame: DetectedFrame) throws -> (events: [TrackEvent], annotations: [FrameAnnotation]) {
+    var events = frame.endedTracks.compactMap { end(track: $0) }
     let ids = frame.tracks
     var annotations: [FrameAnnotation] = []
     for (face, id) in zip(frame.faces, ids) {
       if states[id] == nil {
         states[id] = TrackState(liveness: TrackLiveness(options: options.liveness), first: frame.time)
-        summary.tracks += 1
+        tracksStarted += 1
       }
       states[id]!.last = (frame.index, frame.time, face.box)
       states[id]!.frames += 1
@@ -79,16 +70,16 @@ public final class RecognitionSession {
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
       try identify(id, shape: shape, frame: frame)
-      if let decision = try decide(id, face: face, frame: frame) { decisions.append(decision) }
+      if let event = decide(id, face: face, frame: frame) { events.append(event) }
       annotations.append(annotation(for: id, box: face.box, time: frame.time))
     }
     // Stills: a face is decided on its image alone, and ends with it.
-    if options.stills { decisions += ids.compactMap { end(track: $0) } }
-    return (decisions, annotations)
+    if options.stills { events += ids.compactMap { end(track: $0) } }
+    return (events, annotations)
   }
 
-  /// Ends every open track (end of the source, or a stop); returns the last decisions.
-  public func finish() -> [TakeDecision] {
+  /// Ends every open track (end of the source, or a stop); returns the last events.
+  public func finish() -> [TrackEvent] {
     states.keys.sorted().compactMap { end(track: $0) }
   }
 
@@ -117,7 +108,7 @@ public final class RecognitionSession {
 
   // MARK: decisions
 
-  private func decide(_ id: Int, face: DetectedFace, frame: DetectedFrame) throws -> TakeDecision? {
+  private func decide(_ id: Int, face: DetectedFace, frame: DetectedFrame) -> TrackEvent? {
     var state = states[id]!
     defer { states[id] = state }
     let verdict = state.liveness.verdict(at: frame.time)
@@ -136,17 +127,8 @@ public final class RecognitionSession {
         return nil
       }
       state.unknownLogged = true
-      summary.unknownTracks += 1
       let nearest = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
-      let snapshot = try saveSnapshot(face.box, of: frame.image, kind: "unknown")
-      // With snapshots on, the crop travels with the message: the server keeps it for an admin.
-      let jpeg = try snapshot.map { _ in try snapshotCrop(face.box, of: frame.image).jpegData(quality: 85) }
-      let message = UnknownFaceMessage(
-        deviceID: options.deviceID, capturedAt: CapturedTime.string(from: Date()),
-        nearestDistance: nearest?.distance.map(Double.init), nearestPersonID: nearest?.nearestPersonID, snapshotPath: snapshot,
-        jpeg: jpeg.flatMap { $0.count <= MessageLimits.snapshotBytes ? $0 : nil })
-      _ = try delivery.deliver(.unknownFace(message))
-      return decision(.unknown, recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) })
+      return .unknown(decision(.unknown, nearest), nearest: nearest)
     }
     guard !state.decided else { return nil }
     if let challengeOptions = options.challenge, verdict != .spoof {
@@ -160,73 +142,50 @@ public final class RecognitionSession {
         // Each step is announced once, when it starts.
         guard state.challengeAsked != state.challenge!.index else { return nil }
         state.challengeAsked = state.challenge!.index
-        return decision(
+        return .report(decision(
           .challenge, match,
           reason:
             "\(match.name ?? match.personID ?? "?"), please \(step.rawValue) (step \(state.challenge!.index + 1) of \(state.challenge!.steps.count))"
-        )
+        ))
       case .failed(let why):
         state.decided = true
-        summary.spoofTracks += 1
-        return decision(.spoof, match, reason: "the challenge failed: \(why)")
+        return .report(decision(.spoof, match, reason: "the challenge failed: \(why)"))
       }
     }
     switch verdict {
     case .spoof:
       guard !state.spoofReported else { return nil }
       state.spoofReported = true
-      summary.spoofTracks += 1
-      return decision(.spoof, match, reason: attackReason(state.liveness, at: frame.time))
+      return .report(decision(.spoof, match, reason: attackReason(state.liveness, at: frame.time)))
     case .waiting:
       // A still is never live: its one line comes when its track ends, with the reason.
       guard !state.waitingReported, !options.stills else { return nil }
       state.waitingReported = true
-      return decision(.waitingForLiveness, match, reason: "no blink or head movement seen on this track yet")
+      return .report(decision(.waitingForLiveness, match, reason: "no blink or head movement seen on this track yet"))
     case .live, .off:
       state.decided = true
       let liveBecause = verdict == .off ? "liveness off" : state.liveness.reason(at: frame.time).map { "live: \($0)" }
-      let snapshot = try saveSnapshot(face.box, of: frame.image, kind: match.personID ?? "person")
-      let message = AttendanceMessage(
-        personID: match.personID!, deviceID: options.deviceID, classID: options.classID,
-        capturedAt: CapturedTime.string(from: Date()), direction: options.direction, distance: match.distance.map(Double.init),
-        liveness: AttendanceMessage.Liveness(verdict: verdict.rawValue, figures: state.liveness.figures), snapshotPath: snapshot)
-      switch try delivery.deliver(.attendance(message)) {
-      case .queued:
-        summary.queued.append(match.personID!)
-        return decision(.queued, match, reason: liveBecause)
-      case .applied(let result):
-        switch result.outcome {
-        case .applied:
-          summary.recorded.append(match.personID!)
-          return decision(.recorded, match, reason: liveBecause)
-        case .duplicate(let text):
-          summary.duplicates.append(match.personID!)
-          return decision(.duplicate, match, reason: text)
-        case .rejected(let text):
-          return decision(.rejected, match, reason: text)
-        }
-      }
+      // What the delivery makes of it (recorded, duplicate, queued, refused) is the caller's to say.
+      return .present(decision(.recorded, match, reason: liveBecause), match: match)
     }
   }
 
   /// A track that ends recognised but never marked is reported once more with its final liveness
   /// figures, so the operator sees who left unmarked and why; one that ends with neither an identity
   /// nor "unknown" is reported as undecided, with why.
-  private func end(track id: Int) -> TakeDecision? {
+  private func end(track id: Int) -> TrackEvent? {
     guard let state = states.removeValue(forKey: id), let last = state.last else { return nil }
     guard let match = state.settled else {
       guard !state.unknownLogged else { return nil }
       let (kind, reason) = undecidedReason(state)
-      summary.undecided[kind, default: 0] += 1
-      return TakeDecision(
+      return .undecided(TakeDecision(
         frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: nil, name: nil,
         distance: state.matches.compactMap(\.distance).min(), margin: nil, liveness: state.liveness.verdict(at: last.time),
-        livenessFigures: state.liveness.figures, attendance: .undecided, reason: reason)
+        livenessFigures: state.liveness.figures, attendance: .undecided, reason: reason), kind: kind)
     }
     guard !state.decided else { return nil }
     let verdict = state.liveness.verdict(at: last.time)
-    if verdict != .spoof { summary.waitingTracks += 1 }
-    return TakeDecision(
+    return .report(TakeDecision(
       frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: match.personID,
       name: match.name,
       distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
@@ -235,7 +194,7 @@ public final class RecognitionSession {
         ? attackReason(state.liveness, at: last.time)
         : options.stills
           ? "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
-          : "the track ended before liveness was shown (no blink, the head never moved as a solid)")
+          : "the track ended before liveness was shown (no blink, the head never moved as a solid)"))
   }
 
   /// Why a track was never identified nor called unknown: the kind (for the summary's counts) and
@@ -294,22 +253,8 @@ public final class RecognitionSession {
     return FrameAnnotation(box: box, colour: (160, 160, 160), label: "#\(id)")
   }
 
-  private func saveSnapshot(_ box: FaceBox, of image: Image, kind: String) throws -> String? {
-    guard let folder = options.snapshots else { return nil }
-    let crop = try snapshotCrop(box, of: image)
-    let path = "\(folder)/\(kind)-\(UUID().uuidString.prefix(8)).jpg"
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try crop.jpegData(quality: 85).write(to: URL(fileURLWithPath: path), options: .atomic)
-    return path
-  }
-
-  /// The face and a margin of 40% around it.
-  private func snapshotCrop(_ box: FaceBox, of image: Image) throws -> Image {
-    try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
-  }
-
-  private func reloadGalleryIfChanged() throws {
-    guard let fresh = try gallery?.changedMatcher() else { return }
+  /// Matches against a new gallery from here on (people enrolled or removed while running).
+  public func use(_ fresh: GalleryMatcher) {
     matcher = fresh
     // A person removed meanwhile is forgotten by the open tracks too: one settled as them, or on
     // the way to it, starts again against the new gallery.
@@ -318,7 +263,5 @@ public final class RecognitionSession {
       if let person = state.settled?.personID, !known.contains(person) { states[id]!.settled = nil }
       states[id]!.matches.removeAll { $0.personID.map { !known.contains($0) } ?? false }
     }
-    summary.galleryReloads += 1
-    onGalleryReload?(fresh)
   }
 }

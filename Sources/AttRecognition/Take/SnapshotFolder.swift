@@ -1,0 +1,23 @@
+import AttendanceKit
+import FaceKit
+import Foundation
+
+/// `--snapshots DIR`: face crops of unknown faces and of marked attendance, one JPEG each, written
+/// whole (a temporary file renamed into place) and readable by their owner only: they are faces.
+public struct SnapshotFolder: Sendable {
+  public let path: String
+
+  public init(_ path: String) { self.path = path }
+
+  /// Crops the face with a margin of 40% around it, encodes it once and writes it as KIND-XXXXXXXX.jpg;
+  /// returns the file's path and its bytes (an unknown face's message carries them).
+  public func save(_ box: FaceBox, of image: Image, kind: String) throws -> (path: String, jpeg: Data) {
+    let crop = try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
+    let jpeg = try crop.jpegData(quality: 85)
+    let file = "\(path)/\(kind)-\(UUID().uuidString.prefix(8)).jpg"
+    try FileManager.default.createDirectory(
+      atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try DurableFile.write(jpeg, to: file, mode: 0o600)
+    return (file, jpeg)
+  }
+}

@@ -1,0 +1,198 @@
+import AttendanceKit
+import FaceKit
+import Foundation
+
+/// One att-take run: the gallery (a camera host's link to att-serve, or a database's), the recognition
+/// session, and what is done with its events: snapshots written, messages delivered, the counts kept,
+/// the camera's status reported and the annotated video written. att-take parses its options and
+/// calls this; the tests drive it frame by frame (`handle`) or over a source (`run`).
+public final class TakeRun {
+  /// Where the gallery comes from and where the camera's status goes.
+  public enum Mode {
+    /// A camera host: the gallery from att-serve, kept fresh by the link; observations through the
+    /// broker; the status to att-serve.
+    case cameraHost(GalleryLink)
+    /// A local database: its gallery, polled (and announced on `att.events` when `events` names the
+    /// broker); the status into the database when `statusToDatabase` (direct mode).
+    case database(AttendanceStore, events: BrokerURL?, statusToDatabase: Bool)
+  }
+
+  public let options: TakeOptions
+  public let mode: Mode
+  public let delivery: any MessageDelivery
+  public let session: RecognitionSession
+  public let meter = CameraMeter()
+  public private(set) var summary = TakeSummary()
+  private let gallery: any GallerySource
+  private let snapshots: SnapshotFolder?
+  /// Each final decision, as it is made (att-take prints it).
+  public var onDecision: (TakeDecision) throws -> Void = { _ in }
+  public var log: @Sendable (String) -> Void = { _ in }
+
+  /// Loads the gallery (a camera host fetches it, or reads its cache) and the models. A camera host's
+  /// failures are `CameraHostError`s; missing models are `FaceKitError`s.
+  public init(models: ModelSet, options: TakeOptions, mode: Mode, delivery: any MessageDelivery) throws {
+    self.options = options
+    self.mode = mode
+    self.delivery = delivery
+    let matcher: GalleryMatcher
+    switch mode {
+    case .cameraHost(let link):
+      matcher = try link.start()
+      gallery = link
+    case .database(let store, let events, _):
+      matcher = try GalleryMatcher(gallery: try Gallery(store: store))
+      gallery = StoreGallerySource(store: store, events: events.map { GalleryEvents(broker: $0) }, poll: options.galleryPoll)
+    }
+    session = try RecognitionSession(models: models, options: options, matcher: matcher)
+    snapshots = options.snapshots.map(SnapshotFolder.init)
+    meter.gallery(people: matcher.people.count)
+  }
+
+  /// Processes one frame: the gallery picked up if it changed, the session's events acted on.
+  /// Returns the frame's final decisions and the boxes to draw.
+  @discardableResult
+  public func handle(_ frame: DetectedFrame) throws -> (decisions: [TakeDecision], annotations: [FrameAnnotation]) {
+    if let fresh = try gallery.changedMatcher() {
+      session.use(fresh)
+      summary.galleryReloads += 1
+      meter.gallery(people: fresh.people.count)
+      log("gallery reloaded: \(fresh.people.count) people / \(fresh.embeddings) embeddings")
+    }
+    let (events, annotations) = try session.process(frame)
+    summary.frames += 1
+    summary.faces += frame.faces.count
+    summary.tracks = session.tracksStarted
+    meter.frame(faces: frame.faces.count)
+    return (try events.map { try act(on: $0, image: frame.image) }, annotations)
+  }
+
+  /// Ends every open track (the source ended, or a stop); returns the last decisions.
+  @discardableResult
+  public func finish() throws -> [TakeDecision] {
+    // A track's end needs no image: ended tracks are never present nor unknown.
+    try session.finish().map { try act(on: $0, image: nil) }
+  }
+
+  /// Runs the pipeline over `pipeline`'s source until it ends or `stop`; `onFrame` sees each frame
+  /// with its boxes (the preview window). Reports the status every `statusEvery` seconds when there is
+  /// somewhere to report it, and writes the boxes into `annotate` (an MJPG .avi) when given.
+  public func run(
+    _ pipeline: FramePipeline, models: ModelSet, stop: StopSignal, status: CameraStatus?, annotate: String?,
+    onFrame: ((DetectedFrame, [FrameAnnotation]) throws -> Void)? = nil
+  ) throws -> TakeSummary {
+    let reporter = status.flatMap { statusReporter($0, dropped: pipeline.dropped) }
+    reporter?.start()
+    if case .cameraHost(let link) = mode { link.run() }
+    defer {
+      reporter?.finish()
+      if case .cameraHost(let link) = mode { link.stop() }
+    }
+    var writer: VideoWriter?
+    defer { writer?.close() }
+    let started = Date()
+    let dropped = try pipeline.run(models: models, stop: stop) { frame in
+      let (decisions, annotations) = try handle(frame)
+      for decision in decisions { try onDecision(decision) }
+      try onFrame?(frame, annotations)
+      if let annotate {
+        if writer == nil {
+          let rate = pipeline.source.isLive || frame.time <= 0 ? pipeline.imageFrameRate : max(Double(frame.index) / frame.time, 1)
+          writer = try VideoWriter(path: annotate, framesPerSecond: rate, width: frame.image.width, height: frame.image.height)
+        }
+        try writer?.write(frame.image, annotations: annotations)
+      }
+    }
+    for decision in try finish() { try onDecision(decision) }
+    summary.droppedFrames = dropped
+    summary.seconds = Date().timeIntervalSince(started)
+    return summary
+  }
+
+  // MARK: acting on the session's events
+
+  private func act(on event: TrackEvent, image: Image?) throws -> TakeDecision {
+    let final: TakeDecision
+    switch event {
+    case .report(let decision):
+      final = decision
+    case .undecided(let decision, let kind):
+      summary.count(decision, undecided: kind)
+      return decision
+    case .unknown(let decision, let nearest):
+      // With snapshots on, the crop travels with the message: the server keeps it for an admin.
+      let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: "unknown") }
+      let message = UnknownFaceMessage(
+        deviceID: options.deviceID, capturedAt: CapturedTime.string(from: Date()),
+        nearestDistance: nearest?.distance.map(Double.init), nearestPersonID: nearest?.nearestPersonID,
+        snapshotPath: snapshot?.path, jpeg: snapshot.flatMap { $0.jpeg.count <= MessageLimits.snapshotBytes ? $0.jpeg : nil })
+      _ = try delivery.deliver(.unknownFace(message))
+      final = decision
+    case .present(let decision, let match):
+      final = try markPresent(decision, match: match, image: image)
+    }
+    summary.count(final)
+    return final
+  }
+
+  private func markPresent(_ decision: TakeDecision, match: GalleryMatcher.Identification, image: Image?) throws
+    -> TakeDecision
+  {
+    guard let person = match.personID else { return decision.with(.rejected, reason: "no person to mark") }
+    let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: person) }
+    let message = AttendanceMessage(
+      personID: person, deviceID: options.deviceID, classID: options.classID,
+      capturedAt: CapturedTime.string(from: Date()), direction: options.direction, distance: match.distance.map(Double.init),
+      liveness: AttendanceMessage.Liveness(verdict: decision.liveness.rawValue, figures: decision.livenessFigures),
+      snapshotPath: snapshot?.path)
+    switch try delivery.deliver(.attendance(message)) {
+    case .queued: return decision.with(.queued, reason: decision.reason)
+    case .applied(let result):
+      switch result.outcome {
+      case .applied: return decision
+      case .duplicate(let text): return decision.with(.duplicate, reason: text)
+      case .rejected(let text): return decision.with(.rejected, reason: text)
+      }
+    }
+  }
+
+  // MARK: status
+
+  /// The thread that reports the camera's status: to att-serve from a camera host (whose reply names
+  /// the gallery's version, so a camera without events learns of changes within one interval), into
+  /// the database in direct mode, and nowhere in queue mode with a local database (said once).
+  private func statusReporter(_ template: CameraStatus, dropped: FrameCount) -> CameraReporter? {
+    let send: @Sendable (CameraStatus) throws -> Void
+    let meter = meter
+    switch mode {
+    case .cameraHost(let link):
+      send = { status in
+        let reply = try link.client.send("POST", "api/devices/status", body: try CameraStatus.encoder.encode(status))
+        let answer = try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+        if let version = answer?["gallery_version"] as? String, version != link.version.version { link.fetchSoon() }
+      }
+    case .database(let store, _, true):
+      send = { try store.saveCameraStatus($0, reportedBy: "local") }
+    case .database(_, _, false):
+      log("camera status is not reported: it goes to att-serve with --gallery, or into the database in direct mode")
+      return nil
+    }
+    let link: GalleryLink? = if case .cameraHost(let link) = mode { link } else { nil }
+    return CameraReporter(
+      interval: template.interval,
+      build: {
+        var status = meter.status(template, dropped: dropped.count)
+        if let link {
+          let gallery = link.version
+          status.galleryVersion = gallery.version
+          status.galleryPeople = gallery.people
+          status.gallerySource = gallery.source
+        } else {
+          status.galleryPeople = meter.galleryPeople
+          status.gallerySource = "database"
+        }
+        return status
+      },
+      send: send, log: log)
+  }
+}

@@ -1,0 +1,225 @@
+import ArgumentParser
+import AttCommandLine
+import AttRecognition
+import AttendanceKit
+import FaceKit
+import Foundation
+
+/// att-take's own options: the source, the camera, the outputs, recognition, liveness and detection.
+struct TakeArguments: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "A camera index (0) or device (/dev/video0), a video file, an RTSP/HTTP URL, an image or a folder of images (frames in name order).",
+      valueName: "source"))
+  var source: String
+
+  @Option(
+    help:
+      "The camera id in the records and its status (default: the host's short name and the source's, never a path or a URL: gate-pc:camera0, gate-pc:cam1.local, gate-pc:clip)."
+  )
+  var device: String?
+
+  @Option(help: "The camera's display name in its status (an admin may rename it on the dashboard).")
+  var name: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "att-serve's address (https://server:8080): the gallery comes from there, read with the camera token in $ATT_TOKEN, and this host needs no database; observations go through the broker (MQ_URL). (default: $ATT_GALLERY)",
+      valueName: "url"))
+  var gallery: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "With --gallery: the cache of the last gallery, used when the server is down (mode 0600). (default: $ATT_GALLERY_CACHE, else gallery-cache.json in the database's folder, data/)",
+      valueName: "path"))
+  var galleryCache: String?
+
+  @Option(
+    help:
+      "Seconds between status reports (frames/s, drops, faces, gallery version): to att-serve with --gallery, to the database in direct mode; 0: none."
+  )
+  var statusEvery = 5.0
+
+  @Option(name: .customLong("class"), help: "The class the observations are for.")
+  var classID: String?
+
+  @Option(help: "in or out.")
+  var direction: AttendanceMessage.Direction = .in
+
+  @Flag(
+    name: [.customLong("json"), .customLong("jsonl")],
+    help: "Print one JSON object per line (JSON Lines) for each decision on standard output (--jsonl is the old name).")
+  var json = false
+
+  @Option(help: ArgumentHelp("Write the frames with boxes, names and liveness state to this MJPG .avi.", valueName: "path"))
+  var annotate: String?
+
+  @Flag(help: "Show the frames with boxes and names in a window (needs a display; q or Esc stops).")
+  var preview = false
+
+  @Option(help: ArgumentHelp("Save face crops of unknown faces and of marked attendance in this folder.", valueName: "dir"))
+  var snapshots: String?
+
+  @Option(help: "Largest distance to a stored face that identifies a person.")
+  var threshold: Float = 0.5
+
+  @Option(help: "How much further the nearest other person must be.")
+  var margin: Float = 0.08
+
+  @Option(help: "Consecutive matching descriptors that settle a track's identity.")
+  var settle = 3
+
+  @Option(help: "on, or off for testing (photos and screens are then marked present).")
+  var liveness: LivenessSwitch = .on
+
+  @Option(
+    help: ArgumentHelp(
+      "The liveness cues to fuse, comma-separated: blink, motion, screen, context, texture.", valueName: "cues"))
+  var livenessCues = "blink,motion,screen"
+
+  @Flag(
+    help: """
+      Challenge mode, for kiosks with a screen: a recognised person is asked to do a random sequence of \
+      steps (turn left, turn right, blink), each within --challenge-seconds, before being marked; a wrong \
+      turn or a missed step fails. Prompts go to standard error, --preview and --annotate.
+      """)
+  var challenge = false
+
+  @Option(help: "Steps in a challenge.")
+  var challengeSteps = 2
+
+  @Option(help: "Seconds allowed for each challenge step.")
+  var challengeSeconds = 5.0
+
+  @Option(help: "Pipeline threads: 2 overlaps decoding and detection with recognition; 1 runs everything in turn.")
+  var threads = 2
+
+  @Option(
+    help:
+      "Face detector: retinaface (small and turned faces, followed between searches) or hog (the older pipeline: whole frame every frame, faces from about 80 px)."
+  )
+  var detector: DetectorKind = .retinaface
+
+  @Option(
+    help:
+      "Search the whole frame on a copy at most this many pixels on its longer side (0: full size). (default: 960 with retinaface, 640 with hog)"
+  )
+  var detectionSide: Int?
+
+  @Option(
+    help:
+      "retinaface: search the whole frame for new faces every this many frames, and follow known faces in between (1: every frame). (default: about 6 searches a second from the source's frame rate: every 5th frame at 30 frames/s)"
+  )
+  var searchEvery: Int?
+
+  @Option(help: "retinaface: faces narrower than this (pixels of the frame) start no track.")
+  var minFace = 16
+
+  @Option(help: "Identify a track only once its face is at least this wide (pixels); smaller faces are followed and wait.")
+  var identifySize = 40
+
+  @Option(help: "hog: image doublings before detection (0-2); 0 finds faces from about 80 px on the detection copy.")
+  var upsample = 0
+
+  @Option(help: "Frame rate given to a folder of images (each image one frame).")
+  var fps = 10.0
+
+  @Flag(
+    help: """
+      The folder holds unrelated photos (one per person, say), not the frames of one camera: each image \
+      is decided on its own, one descriptor enough for identity. Liveness cannot be judged on a still: \
+      with liveness on a recognised face is reported and not marked (--liveness off marks faces on \
+      photos you trust). One image (--source photo.jpg) is always a still.
+      """)
+  var stills = false
+
+  @Flag(
+    help:
+      "Read a video file or folder at its own frame rate, as a camera delivers it (frames the detector cannot keep up with are dropped): a recorded clip rehearses a live site."
+  )
+  var realTime = false
+
+  enum LivenessSwitch: String, ExpressibleByArgument { case on, off }
+
+  /// The cues named in `list` ("blink,motion,screen"); an unknown name is a usage error that names it.
+  static func cues(_ list: String) throws -> Set<LivenessCue> {
+    var cues: Set<LivenessCue> = []
+    for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+      guard let cue = LivenessCue(rawValue: name) else {
+        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, screen, context, texture).")
+      }
+      cues.insert(cue)
+    }
+    guard !cues.isEmpty else { throw ValidationError("--liveness-cues: name at least one cue, or use --liveness off.") }
+    return cues
+  }
+
+  func validate() throws {
+    _ = try Self.cues(livenessCues)
+    guard threshold > 0 && threshold < 2 else { throw ValidationError("--threshold must be between 0 and 2.") }
+    guard margin >= 0 else { throw ValidationError("--margin must not be negative.") }
+    guard (1...20).contains(settle) else { throw ValidationError("--settle must be between 1 and 20.") }
+    guard (1...2).contains(threads) else { throw ValidationError("--threads must be 1 or 2.") }
+    guard (0...2).contains(upsample) else { throw ValidationError("--upsample must be 0, 1 or 2.") }
+    if let detectionSide, detectionSide != 0, detectionSide < 160 {
+      throw ValidationError("--detection-side must be 0 or at least 160.")
+    }
+    guard detector != .cnn else { throw ValidationError("--detector: att-take uses retinaface or hog (cnn is for photos).") }
+    guard (1...100).contains(searchEvery ?? 1) else { throw ValidationError("--search-every must be between 1 and 100.") }
+    guard (0...1000).contains(minFace) else { throw ValidationError("--min-face must be between 0 and 1000 pixels.") }
+    guard (20...1000).contains(identifySize) else { throw ValidationError("--identify-size must be between 20 and 1000 pixels.") }
+    guard fps > 0 else { throw ValidationError("--fps must be positive.") }
+    if let device, let problem = DeviceID.problem(device) { throw ValidationError("--device: \(problem).") }
+    if let name, name.count > 100 { throw ValidationError("--name: use at most 100 characters.") }
+    guard statusEvery == 0 || (0.5...3600).contains(statusEvery) else {
+      throw ValidationError("--status-every must be 0 (none) or 0.5 to 3600 seconds.")
+    }
+  }
+
+  /// The recognition settings these options give for `frames`.
+  func takeOptions(for frames: FrameSource, models: ModelSet) throws -> TakeOptions {
+    var options = TakeOptions(deviceID: device ?? DeviceID.defaultID(host: ProcessInfo.processInfo.hostName, source: source))
+    options.threshold = threshold
+    options.margin = margin
+    options.settleMatches = settle
+    options.use(detector, searchSide: detectionSide)
+    options.upsample = upsample
+    if detector == .retinaface {
+      options.follow.searchEvery = searchEvery ?? 0
+      options.follow.minFace = minFace
+    }
+    options.identifySize = identifySize
+    // One image is a still whatever the flag: it has no next frame to settle on.
+    if case .image = frames { options.useStills() } else if stills { options.useStills() }
+    options.classID = classID
+    options.direction = direction
+    options.snapshots = snapshots
+    options.liveness.enabled = liveness == .on
+    options.liveness.cues = try Self.cues(livenessCues)
+    if options.liveness.cues.contains(.texture) {
+      do {
+        options.liveness.textureModel = try TextureModel.load(models.texturePath)
+      } catch {
+        throw ToolError("--liveness-cues texture: \(error)", exitCode: .models)
+      }
+    }
+    if challenge {
+      guard (1...5).contains(challengeSteps), challengeSeconds > 0 else {
+        throw ToolError("--challenge-steps must be 1-5 and --challenge-seconds positive", exitCode: .usage)
+      }
+      var challengeOptions = ChallengeOptions()
+      challengeOptions.steps = challengeSteps
+      challengeOptions.secondsPerStep = challengeSeconds
+      options.challenge = challengeOptions
+    }
+    return options
+  }
+
+  /// The camera's status as reported every --status-every seconds (nil: none).
+  func status(deviceID: String) -> CameraStatus? {
+    guard statusEvery > 0 else { return nil }
+    return CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)
+  }
+}
+
+extension AttendanceMessage.Direction: ExpressibleByArgument {}
