@@ -96,6 +96,36 @@ struct RecognitionTests {
     #expect(try site.scratch.count("SELECT count(*) FROM unknown_faces") == 2)
   }
 
+  @Test("with snapshots, a marked person's crop and an unknown face's are written (0600), and the unknown crop the server keeps is the same bytes")
+  func snapshotsWritten() throws {
+    let site = try RecognitionSite()
+    let p = RecognitionSite.people, u = RecognitionSite.unknown
+    let video = try site.video(
+      "snap",
+      [
+        .still("\(p)/kit_harington/johnsnow_test1.jpg", frames: 14), .empty(frames: 15),
+        .still("\(u)/grace_hopper.jpg", frames: 14),
+      ])
+    var options = RecognitionSiteOptions.make()
+    options.snapshots = "\(site.scratch.folder)/snapshots"
+    let run = try TakeRun(
+      models: Scratch.models, options: options, mode: .database(site.scratch.store, events: nil, statusToDatabase: false),
+      delivery: DirectDelivery(handler: site.scratch.handler))
+    let summary = try run.run(
+      FramePipeline(source: try FrameSource(video), options: options), models: Scratch.models, stop: StopSignal(), status: nil,
+      annotate: nil)
+    #expect(summary.recorded == ["KIT"] && summary.unknownTracks == 1)
+    let files = try FileManager.default.contentsOfDirectory(atPath: options.snapshots!).sorted()
+    #expect(files.count == 2 && files[0].hasPrefix("KIT-") && files[1].hasPrefix("unknown-"), "\(files)")
+    for file in files {
+      let mode = try FileManager.default.attributesOfItem(atPath: "\(options.snapshots!)/\(file)")[.posixPermissions] as? Int
+      #expect(mode == 0o600, "\(file): \(String(mode ?? 0, radix: 8))")
+    }
+    let unknown = try #require(try site.scratch.store.unknownFaces(limit: 10, before: nil).first)
+    let kept = try Data(contentsOf: URL(fileURLWithPath: site.scratch.media.fullPath(try #require(unknown.mediaPath))))
+    #expect(kept == (try Data(contentsOf: URL(fileURLWithPath: "\(options.snapshots!)/\(files[1])"))))
+  }
+
   @Test("one thread and two give the same decisions")
   func threadsAgree() throws {
     let p = RecognitionSite.people
