@@ -118,6 +118,22 @@ struct SystemTests {
 
 @Suite("Every tool's command line", .testThreads)
 struct CommandLineTests {
+  @Test("the man pages have no broken line continuation: no run of spaces inside a sentence")
+  func manPagesRead() throws {
+    let folder = "\(Checkout.root)/man"
+    let pages = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".1") }
+    #expect(pages.count == 6, "\(pages)")
+    for page in pages {
+      let text = try String(contentsOfFile: "\(folder)/\(page)", encoding: .utf8)
+      // An example block is indented; a sentence is not. A discussion line that lost its `\` shows as
+      // "15       (--min-sharpness" in the page.
+      for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+      where !(line.first?.isWhitespace ?? true) {
+        #expect(line.range(of: #"\S {3,}\S"#, options: .regularExpression) == nil, "\(page):\(number + 1): \(line.prefix(120))")
+      }
+    }
+  }
+
   @Test("every tool answers --version with the same version, and --help without an error")
   func versionAndHelp() throws {
     for tool in ["att-register", "att-extract", "att-take", "att-worker", "att-serve", "att-liveness"] {
