@@ -8,8 +8,8 @@ import Foundation
 /// `QueueError` carrying the broker's own reply text.
 public final class AMQPConnection {
   public let broker: BrokerURL
-  private let state: amqp_connection_state_t
-  private let channel: amqp_channel_t = 1
+  let state: amqp_connection_state_t
+  let channel: amqp_channel_t = 1
   private var nextPublishTag: UInt64 = 1
   private var confirmedUpTo: UInt64 = 0
   private var pendingConfirms = Set<UInt64>()
@@ -208,146 +208,6 @@ public final class AMQPConnection {
       default: continue
       }
     }
-  }
-
-  // MARK: consuming
-
-  public func consume(queue: String, prefetch: Int) throws(QueueError) {
-    amqp_basic_qos(state, channel, 0, UInt16(prefetch), 0)
-    try check(amqp_get_rpc_reply(state), "setting prefetch")
-    try withBytes([queue]) { b throws(QueueError) in
-      amqp_basic_consume(state, channel, b[0], amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
-      try check(amqp_get_rpc_reply(state), "consuming \(queue)")
-    }
-  }
-
-  /// The next delivery, or nil when none arrives within `timeout` seconds.
-  public func nextDelivery(timeout: Double) throws(QueueError) -> Delivery? {
-    amqp_maybe_release_buffers(state)
-    var envelope = amqp_envelope_t()
-    var wait = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
-    let reply = amqp_consume_message(state, &envelope, &wait, 0)
-    if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT.rawValue {
-      return nil
-    }
-    try check(reply, "receiving")
-    defer { amqp_destroy_envelope(&envelope) }
-    var buffer = [CChar](repeating: 0, count: 1024)
-    let reasonLength = att_amqp_header_string(&envelope.message.properties, "x-att-reason", &buffer, buffer.count)
-    return Delivery(
-      tag: envelope.delivery_tag, routingKey: Self.string(envelope.routing_key), body: Self.data(envelope.message.body),
-      redelivered: envelope.redelivered != 0, reason: reasonLength >= 0 ? Self.string(buffer) : nil)
-  }
-
-  public func ack(_ tag: UInt64, multiple: Bool = false) throws(QueueError) {
-    try check(status: amqp_basic_ack(state, channel, tag, multiple ? 1 : 0), "acknowledging")
-  }
-
-  /// Returns a message to its queue (a transient failure: it will be delivered again).
-  public func requeue(_ tag: UInt64) throws(QueueError) {
-    try check(status: amqp_basic_nack(state, channel, tag, 0, 1), "requeueing")
-  }
-
-  /// Takes one message from a queue without a consumer (basic.get), or nil when it is empty.
-  public func get(queue: String) throws(QueueError) -> Delivery? {
-    let reply = try withBytes([queue]) { b throws(QueueError) in amqp_basic_get(state, channel, b[0], 0) }
-    try check(reply, "reading \(queue)")
-    guard reply.reply.id == 0x003C_0047 else { return nil }  // basic.get-ok; get-empty otherwise
-    var message = amqp_message_t()
-    try check(amqp_read_message(state, channel, &message, 0), "reading \(queue)")
-    defer { amqp_destroy_message(&message) }
-    let ok = reply.reply.decoded.assumingMemoryBound(to: amqp_basic_get_ok_t.self).pointee
-    var buffer = [CChar](repeating: 0, count: 1024)
-    let reasonLength = att_amqp_header_string(&message.properties, "x-att-reason", &buffer, buffer.count)
-    return Delivery(
-      tag: ok.delivery_tag, routingKey: Self.string(ok.routing_key), body: Self.data(message.body),
-      redelivered: ok.redelivered != 0, reason: reasonLength >= 0 ? Self.string(buffer) : nil)
-  }
-
-  // MARK: the funnel
-
-  /// Turns a librabbitmq status code into a `QueueError`.
-  private func check(status: Int32, _ doing: String, unreachable: Bool = false) throws(QueueError) {
-    guard status < 0 else { return }
-    // librabbitmq says only "a socket error occurred"; the system's own error says which one.
-    let cause = errno
-    var text = "\(doing): " + String(cString: amqp_error_string2(status))
-    if status == AMQP_STATUS_SOCKET_ERROR.rawValue && cause != 0 {
-      text = "\(doing): " + String(cString: strerror(cause)).lowercased()
-    }
-    if status == AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue {
-      // librabbitmq 0.11 matches DNS names only, never an IP address in the certificate.
-      text +=
-        " (the certificate must name '\(broker.host)' as a DNS name; use the host name, e.g. amqps://user:pass@localhost:\(broker.port)/, not an IP address)"
-    } else if status == AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue, let ca = broker.caFile {
-      text += " (the broker's certificate is not signed by the CA in \(ca))"
-    }
-    if unreachable { throw .unreachable(broker.description, reason: text) }
-    throw .connectionLost(broker.description, reason: text)
-  }
-
-  /// Turns an RPC reply into a `QueueError`, with the broker's reply code and text for a server exception.
-  private func check(_ reply: amqp_rpc_reply_t, _ doing: String) throws(QueueError) {
-    switch reply.reply_type {
-    case AMQP_RESPONSE_NORMAL: return
-    case AMQP_RESPONSE_SERVER_EXCEPTION:
-      var code: Int32 = 0
-      var text = [CChar](repeating: 0, count: 512)
-      _ = att_amqp_server_error(reply, &code, &text, text.count)
-      throw .refused(broker.description, code: Int(code), reason: "\(doing): \(Self.string(text))")
-    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-      if reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue {
-        // A method arrived where a delivery was expected: usually the broker closing the connection
-        // (shutdown, a forced close) or the channel. Its own words say why.
-        var code: Int32 = 0
-        var text = [CChar](repeating: 0, count: 512)
-        if att_amqp_close_reason(state, &code, &text, text.count) >= 0 {
-          throw .connectionLost(
-            broker.description, reason: "\(doing): the broker closed the connection: \(Self.string(text)) (\(code))")
-        }
-      }
-      if reply.library_error == AMQP_STATUS_SOCKET_ERROR.rawValue, errno != 0 {
-        throw .connectionLost(broker.description, reason: "\(doing): " + String(cString: strerror(errno)).lowercased())
-      }
-      throw .connectionLost(broker.description, reason: "\(doing): " + String(cString: amqp_error_string2(reply.library_error)))
-    default:
-      throw .connectionLost(broker.description, reason: "\(doing): no reply")
-    }
-  }
-
-  /// Bytes librabbitmq owns, copied. A zero-length body or key comes with a null pointer, which
-  /// `Data(bytes:count:)` must never be given.
-  static func data(_ bytes: amqp_bytes_t) -> Data {
-    guard bytes.len > 0, let start = bytes.bytes else { return Data() }
-    return Data(bytes: start, count: bytes.len)
-  }
-
-  static func string(_ bytes: amqp_bytes_t) -> String {
-    String(decoding: data(bytes), as: UTF8.self)
-  }
-
-  /// A NUL-terminated C buffer as a Swift string.
-  private static func string(_ buffer: [CChar]) -> String {
-    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-  }
-
-  /// Lends strings to librabbitmq as amqp_bytes_t that stay valid for the whole call (a Swift
-  /// string's C view only lives for the one call it is passed to).
-  private func withBytes<R>(_ strings: [String], _ body: ([amqp_bytes_t]) throws(QueueError) -> R) throws(QueueError) -> R {
-    let copies = strings.map { strdup($0)! }
-    defer { copies.forEach { free($0) } }
-    return try body(copies.map { amqp_bytes_t(len: strlen($0), bytes: UnsafeMutableRawPointer($0)) })
-  }
-
-  /// Lends a field table of string entries to librabbitmq for the duration of `body`.
-  private func withTable<R>(_ entries: [String: String], _ body: (amqp_table_t) throws(QueueError) -> R) throws(QueueError) -> R {
-    guard let storage = att_amqp_table_new() else { throw .connectionLost(broker.description, reason: "out of memory") }
-    defer { att_amqp_table_free(storage) }
-    let keys = entries.keys.sorted()
-    let cStrings = keys.flatMap { [strdup($0), strdup(entries[$0]!)] }
-    defer { cStrings.forEach { free($0) } }
-    for i in stride(from: 0, to: cStrings.count, by: 2) { _ = att_amqp_table_add_string(storage, cStrings[i], cStrings[i + 1]) }
-    return try body(storage.pointee.table)
   }
 
 }

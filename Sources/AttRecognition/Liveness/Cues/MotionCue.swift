@@ -1,0 +1,50 @@
+import AttendanceKit
+import FaceKit
+import Foundation
+
+/// The motion cue: the face's texture (corners inside the brows-to-chin landmarks) tracked from the
+/// frame about `motionSpan` earlier and fitted with one homography. A flat picture moved or turned
+/// fits it (attack); a face moving as a solid with depth, or speaking, does not (live).
+public struct MotionCue: TrackCue {
+  public static let cue = LivenessCue.motion
+  let options: LivenessOptions
+  private var pairs = FramePairs()
+  public private(set) var movingPairs = 0
+  public private(set) var planarPairs = 0
+  /// Residuals (fraction of the eye distance) of the recent 100 moving pairs.
+  private var residuals: [Double] = []
+
+  init(options: LivenessOptions) { self.options = options }
+
+  public mutating func observe(_ sample: CueSample) {
+    guard let frame = sample.frame,
+      let (earlier, moved, eyes) = pairs.pair(with: sample.points, frame: frame, at: sample.time, span: options.motionSpan),
+      moved >= options.minMotion
+    else { return }
+    // The inner face: from the brows down to the chin, between the outer eye corners.
+    let inner = earlier.points[17...]
+    let xs = [earlier.points[36].x, earlier.points[45].x], ys = inner.map(\.y) + [earlier.points[8].y]
+    let region = FaceBox(
+      left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
+    guard let residual = try? PlanarMotion.residual(from: earlier.frame, to: frame, region: region) else { return }
+    movingPairs += 1
+    residuals.append(residual / eyes)
+    if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }
+    if residual / eyes < options.planarResidual { planarPairs += 1 }
+  }
+
+  private var medianResidual: Double { residuals.isEmpty ? .infinity : median(residuals) }
+
+  public func vote(at time: Double) -> Bool? {
+    guard movingPairs >= options.minMovingPairs else { return nil }
+    if medianResidual < options.planarResidual { return false }
+    if medianResidual > options.solidResidual { return true }
+    return nil
+  }
+
+  public func addFigures(to figures: inout [String: Double]) {
+    figures["moving_pairs"] = Double(movingPairs)
+    figures["planar_pairs"] = Double(planarPairs)
+    if !residuals.isEmpty { figures["planar_residual"] = rounded(medianResidual, 4) }
+  }
+}
