@@ -57,11 +57,17 @@ let package = Package(
     .target(
       name: "AttendanceKit",
       dependencies: [
-        "FaceKit", "CRabbitMQ", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        "FaceKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Recognition: the frame pipeline, tracks, liveness, identity and a take's run (att-take's
     // library, and the camera host's link to att-serve).
     .target(name: "AttRecognition", dependencies: ["AttendanceKit", "FaceKit"]),
+    // RabbitMQ: the connection, the producers' spool, the worker's consumer, the events. The only
+    // target that links librabbitmq, and only the tools that send or consume messages link it.
+    .target(name: "AttQueue", dependencies: ["AttendanceKit", "FaceKit", "CRabbitMQ"]),
+    // A camera's run (att-take): the gallery from a database or from att-serve (a camera host), the
+    // recognition session's events acted on (snapshots, messages, counts), the camera's status.
+    .target(name: "AttCamera", dependencies: ["AttRecognition", "AttQueue", "AttendanceKit", "FaceKit"]),
     // Evaluation and synthesis: attack videos made from stills and clips, the liveness cues scored
     // on them, the texture trainer. Used by att-liveness, sample-video and the tests; the production
     // tools do not link it.
@@ -70,6 +76,12 @@ let package = Package(
       name: "AttCommandLine",
       dependencies: ["AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
+    // How a producer's messages travel (direct, or through the broker): the tools that send messages.
+    .target(
+      name: "AttDeliveryOptions",
+      dependencies: [
+        "AttCommandLine", "AttQueue", "AttendanceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .executableTarget(
       name: "att-extract",
       dependencies: [
@@ -79,6 +91,7 @@ let package = Package(
     .executableTarget(
       name: "att-worker",
       dependencies: [
+        "AttDeliveryOptions", "AttQueue",
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -92,6 +105,7 @@ let package = Package(
     .executableTarget(
       name: "att-take",
       dependencies: [
+        "AttDeliveryOptions", "AttCamera",
         "AttCommandLine", "AttendanceKit", "AttRecognition", "FaceKit", "FacePreview",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -99,6 +113,7 @@ let package = Package(
     .executableTarget(
       name: "att-register",
       dependencies: [
+        "AttDeliveryOptions",
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -106,7 +121,7 @@ let package = Package(
     .target(
       name: "AttServer",
       dependencies: [
-        "AttendanceKit", "FaceKit",
+        "AttendanceKit", "AttQueue", "FaceKit",
         // PBKDF2 for passwords, HMAC for session cookies, SHA-256 for token and session digests.
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         .product(name: "Hummingbird", package: "hummingbird"),
@@ -130,16 +145,17 @@ let package = Package(
     .executableTarget(
       name: "att-serve",
       dependencies: [
+        "AttDeliveryOptions",
         "AttServer", "AttCommandLine", "AttendanceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
     .executableTarget(name: "sample-video", dependencies: ["FaceKit", "AttEvaluation"]),
-    .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit"]),
+    .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit", "AttQueue"]),
     .executableTarget(
       name: "serve-bench",
       dependencies: [
-        "AttendanceKit",
+        "AttendanceKit", "AttQueue",
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -152,18 +168,23 @@ let package = Package(
       dependencies: [
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "AttendanceKitTests", dependencies: ["AttendanceKit", "AttRecognition", "AttEvaluation", "AttTestSupport"]),
+    .testTarget(
+      name: "AttendanceKitTests",
+      dependencies: [
+        "AttendanceKit", "AttRecognition", "AttCamera", "AttQueue", "AttEvaluation", "AttTestSupport", "CRabbitMQ",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
     .testTarget(
       name: "att-workerTests",
       dependencies: [
-        "att-worker", "att-register", "AttTestSupport", "AttendanceKit", .product(name: "GRDB", package: "GRDB.swift"),
+        "att-worker", "att-register", "AttTestSupport", "AttendanceKit", "AttQueue", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "att-takeTests", dependencies: ["att-take", "AttTestSupport", "AttendanceKit", "FaceKit"]),
     .testTarget(
       name: "AttServerTests",
       dependencies: [
-        "AttServer", "AttendanceKit", "FaceKit", "AttTestSupport", "att-serve", .product(name: "GRDB", package: "GRDB.swift"),
+        "AttServer", "AttendanceKit", "AttQueue", "FaceKit", "AttTestSupport", "att-serve", .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),
@@ -178,7 +199,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "att-livenessTests", dependencies: ["att-liveness", "AttTestSupport", "AttendanceKit", "AttEvaluation", "FaceKit"]),
-    .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "FaceKit"]),
+    .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "AttQueue", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

@@ -72,7 +72,7 @@ public struct StoreOptions: ParsableArguments {
   }
 
   /// One notice per file or folder whose permissions were tightened (it was readable by others).
-  static func sayTightened(_ paths: [String]) {
+  public static func sayTightened(_ paths: [String]) {
     let tool = CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "att"
     for path in paths {
       Console.error("\(tool): \(path) was readable by other users; now only its owner may read it")
@@ -118,36 +118,6 @@ public struct StoreOptions: ParsableArguments {
       broker.queueType = known
     }
     return broker
-  }
-
-  /// The way this tool's messages reach the database: through the broker when `MQ_URL` (or `--mq`)
-  /// is set, applied in-process by the same handler otherwise.
-  public func delivery(
-    store: AttendanceStore, media: MediaLibrary, tool: String = "att", clock: SchoolClock = .system
-  ) throws -> any MessageDelivery {
-    guard let broker = try broker() else {
-      var handler = MessageHandler(store: store, media: media)
-      handler.clock = clock
-      return DirectDelivery(handler: handler)
-    }
-    return try queueDelivery(broker: broker, tool: tool)
-  }
-
-  /// Queue mode without a database (a camera host): the spool is `--spool`, `$ATT_SPOOL`, else
-  /// spool/ in the state folder.
-  public func queueDelivery(broker: BrokerURL, tool: String = "att") throws -> QueueDelivery {
-    let configured = try settings()["ATT_SPOOL"]
-    let folder = try spool ?? configured ?? "\(stateFolder())/spool"
-    Self.sayTightened(FilePrivacy.tighten([folder.isEmpty ? "spool" : folder], mode: 0o700))
-    let delivery: QueueDelivery
-    do {
-      delivery = try QueueDelivery(broker: broker, spool: folder.isEmpty ? "spool" : folder)
-    } catch {
-      throw ToolError("\(folder): cannot use as the spool: \(error.localizedDescription)", exitCode: .unavailable)
-    }
-    delivery.log = { Console.error("\(tool): \($0)") }
-    delivery.startDraining()
-    return delivery
   }
 }
 

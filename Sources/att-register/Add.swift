@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttCommandLine
+import AttDeliveryOptions
 import AttendanceKit
 import FaceKit
 import Foundation

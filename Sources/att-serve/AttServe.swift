@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttCommandLine
+import AttDeliveryOptions
 import AttServer
 import AttendanceKit
 import Foundation

@@ -1,5 +1,7 @@
 import ArgumentParser
+import AttCamera
 import AttCommandLine
+import AttDeliveryOptions
 import AttRecognition
 import AttendanceKit
 import FaceKit
@@ -76,7 +78,7 @@ struct AttTake: ParsableCommand {
       do {
         run = try TakeRun(models: modelOptions.modelSet, options: options, mode: mode, delivery: delivery)
       } catch let error as CameraHostError {
-        throw ToolError(error.description, exitCode: error.kind == .usage ? .usage : error.kind == .configuration ? .configuration : .unavailable)
+        throw ToolError(error)
       } catch let error as FaceKitError {
         throw ToolError("\(error)", exitCode: .models)
       }
@@ -123,7 +125,7 @@ struct AttTake: ParsableCommand {
         broker: broker, log: { Console.error("att-take: \($0)") })
       return (.cameraHost(link), try storeOptions.queueDelivery(broker: broker!, tool: "att-take"))
     } catch let error as CameraHostError {
-      throw ToolError(error.description, exitCode: error.kind == .usage ? .usage : .configuration)
+      throw ToolError(error)
     }
   }
 
@@ -149,5 +151,18 @@ struct AttTake: ParsableCommand {
     } else if Console.isInteractive || decision.attendance != .waitingForLiveness {
       Console.error("att-take: \(decision.line)")
     }
+  }
+}
+
+extension ToolError {
+  /// A camera host's failure, with the exit status of its kind.
+  init(_ error: CameraHostError) {
+    let status: ExitStatus =
+      switch error.kind {
+      case .usage: .usage
+      case .configuration: .configuration
+      case .unavailable: .unavailable
+      }
+    self.init(error.description, exitCode: status)
   }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AttCommandLine
+import AttDeliveryOptions
+import AttQueue
 import AttendanceKit
 import FaceKit
 import Foundation

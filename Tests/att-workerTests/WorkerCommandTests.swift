@@ -1,3 +1,4 @@
+import AttQueue
 import AttTestSupport
 import AttendanceKit
 import Foundation

@@ -22,6 +22,8 @@ public struct TakeSummary: Sendable, Encodable {
   public var undecided: [String: Int] = [:]
   public var galleryReloads = 0
 
+  public init() {}
+
   /// Counts one final decision; `undecided` is why a track ended undecided.
   public mutating func count(_ decision: TakeDecision, undecided kind: String? = nil) {
     switch decision.attendance {

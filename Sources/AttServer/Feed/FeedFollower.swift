@@ -1,3 +1,4 @@
+import AttQueue
 import AttendanceKit
 import Foundation
 import Logging

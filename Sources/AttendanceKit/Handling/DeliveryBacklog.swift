@@ -7,6 +7,12 @@ public struct DeliveryBacklog: Sendable, Equatable {
   public let spool: String
   public let broker: String
 
+  package init(pending: Int, spool: String, broker: String) {
+    self.pending = pending
+    self.spool = spool
+    self.broker = broker
+  }
+
   /// One line for the operator: all sent, or how many wait where, and when they go.
   public var summary: String {
     pending == 0

@@ -1,3 +1,4 @@
+@testable import AttQueue
 import AttTestSupport
 import FaceKit
 import Foundation

@@ -1,3 +1,4 @@
+import AttCamera
 @testable import AttRecognition
 import AttTestSupport
 import FaceKit

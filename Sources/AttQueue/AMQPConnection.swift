@@ -1,4 +1,5 @@
 import CRabbitMQ
+import AttendanceKit
 import Foundation
 
 /// A connection to RabbitMQ with one channel, over librabbitmq. Not thread-safe: one thread uses it

@@ -1,4 +1,5 @@
 import CRabbitMQ
+import AttendanceKit
 import Foundation
 
 /// Consuming: a consumer with a prefetch, deliveries one by one, acknowledgements, and basic.get.

@@ -1,4 +1,5 @@
 import FaceKit
+import AttendanceKit
 import Foundation
 
 /// att-worker's loop: consume the register and attendance queues with manual acks, apply each message

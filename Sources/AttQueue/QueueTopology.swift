@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 /// The exchanges and queues every att tool agrees on. Declaring is idempotent, so each producer and

@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 /// att-take's view of the events: when someone is enrolled, renamed or removed (on any host, applied

@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 #if canImport(Glibc)

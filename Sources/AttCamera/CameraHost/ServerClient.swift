@@ -1,3 +1,5 @@
+import AttQueue
+import AttRecognition
 import AttendanceKit
 import Foundation
 

@@ -1,4 +1,5 @@
 import CRabbitMQ
+import AttendanceKit
 import Foundation
 
 /// The funnel every librabbitmq call goes through (its status or RPC reply turned into a `QueueError`),

@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 /// A subscription to committed events in queue mode: an exclusive queue bound to `att.events`, read

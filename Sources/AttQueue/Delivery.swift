@@ -1,4 +1,5 @@
 import CRabbitMQ
+import AttendanceKit
 import Foundation
 
 /// One delivered message.
