@@ -28,8 +28,8 @@ struct AttTake: ParsableCommand {
       --liveness off is for testing only.
 
       The defaults and their figures (how far faces are seen, the threshold's error rates, each \
-      liveness cue's APCER and BPCER on every clip) are in the README: "att-take: recognise and \
-      record", "Finding faces on real footage" and "att-liveness: the cues, measured".
+      liveness cue's APCER and BPCER on every clip) are in the guides: docs/att-take.md, \
+      docs/finding-faces.md and docs/liveness.md.
 
       Outputs: observations go through the message handler (the local database in direct mode, \
       the broker with MQ_URL); --json prints one JSON line per decision; --annotate writes the \

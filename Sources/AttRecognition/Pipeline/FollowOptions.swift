@@ -3,7 +3,7 @@ import FaceKit
 import Foundation
 
 /// How att-take's first stage finds and follows faces. The defaults were measured on every clip in
-/// ../shared/faces/video (see README, "Finding faces on real footage").
+/// ../shared/faces/video (see docs/finding-faces.md).
 public struct FollowOptions: Sendable, Equatable {
   /// The whole frame is searched for new faces on every `searchEvery`-th frame (counted in frames,
   /// not time, so a file gives the same tracks on any machine); between searches each track is
