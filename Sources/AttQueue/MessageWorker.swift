@@ -154,10 +154,11 @@ public final class MessageWorker {
       let results: [HandlingResult]
       do {
         if MessageHandler.isBatchable(run[0].1) {
-          results = try handler.apply(batch: run.map(\.1), removingRelayed: relayed)
+          // Message.decode checked each against MessageLimits: the handler does not again.
+          results = try handler.apply(batch: run.map(\.1), removingRelayed: relayed, checked: true)
           relayed = []
         } else {
-          results = [try handler.apply(run[0].1)]
+          results = [try handler.apply(run[0].1, checked: true)]
         }
       } catch {
         log("\(run.count) message(s) from \(run[0].1.type) \(run[0].1.id): \(error); will retry")

@@ -38,11 +38,21 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     sequence = 0
   }
 
-  /// A spool file name: nanoseconds since 1970 (never twice the same in this process), then the pid.
-  private func nextName() -> String {
+  /// A spool file name: nanoseconds since 1970 (never twice the same in this process), the pid, and
+  /// the routing key (the message's type), so that sending it needs no parse of its bytes:
+  /// 00001764748800123456789-4242.attendance.json.
+  private func nextName(routingKey: String) -> String {
     let now = UInt64(max(Date().timeIntervalSince1970, 0) * 1e9)
     sequence = max(now, sequence + 1)
-    return String(format: "%020llu-%d.json", sequence, getpid())
+    return String(format: "%020llu-%d.%@.json", sequence, getpid(), routingKey)
+  }
+
+  /// The routing key of a spool file: from its name, or for a file spooled by an older version
+  /// (NANOS-PID.json), from its bytes.
+  static func routingKey(of file: String, body: Data) -> String {
+    let parts = file.dropLast(".json".count).split(separator: ".")
+    if parts.count == 2, parts[1].allSatisfy({ $0.isLetter || $0 == "-" }) { return String(parts[1]) }
+    return (try? Message.decode(body).type) ?? "invalid"
   }
 
   deinit { close() }
@@ -97,9 +107,12 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   /// Spools the message, then sends whatever the spool holds. Returns `.queued` once the message is
   /// safely on disk, whether or not the broker has it yet.
   public func deliver(_ message: Message) throws -> DeliveryReceipt {
+    // The one check on the producer's side: a message outside MessageLimits is refused here, with
+    // the field named, not spooled to be dead-lettered by the worker.
+    try message.validate()
     let wakeDrainer = try lock.withLock { () throws -> Bool in
       let body = try message.encoded()
-      let name = nextName()
+      let name = nextName(routingKey: message.type)
       try Self.writeDurably(body, to: "\(spool)/\(name)")
       flushLocked()
       return draining
@@ -160,7 +173,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     for file in files {
       let path = "\(spool)/\(file)"
       guard let body = FileManager.default.contents(atPath: path) else { continue }
-      let key = (try? Message.decode(body).type) ?? "invalid"
+      let key = Self.routingKey(of: file, body: body)
       do {
         try connection?.publish(exchange: QueueTopology.exchange, routingKey: key, body: body)
         try FileManager.default.removeItem(atPath: path)

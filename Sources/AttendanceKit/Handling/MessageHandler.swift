@@ -22,8 +22,10 @@ public struct MessageHandler: Sendable {
 
   /// Applies `message`. Throws only for transient failures (database busy, disk full) that a retry
   /// may cure; a message that can never succeed comes back as `.rejected` with the reason.
-  public func apply(_ message: Message) throws -> HandlingResult {
-    if let refusal = Self.refusal(message) { return refusal }
+  /// `checked`: the message came from `Message.decode`, which checked it against `MessageLimits`
+  /// already (one validation per message on each side).
+  public func apply(_ message: Message, checked: Bool = false) throws -> HandlingResult {
+    if !checked, let refusal = Self.refusal(message) { return refusal }
     return switch message {
     case .attendance(let m): try apply(m)
     case .register(let m): try apply(m)
@@ -47,11 +49,13 @@ public struct MessageHandler: Sendable {
   /// one's result, in order. If anything throws, nothing of the batch is committed. The outbox events
   /// `relayed` (already published) are deleted in the same transaction: a relay needs no commit of
   /// its own, and a crash before it only publishes them again, with the same event ids.
-  public func apply(batch messages: [Message], removingRelayed relayed: [Int64] = []) throws -> [HandlingResult] {
+  public func apply(batch messages: [Message], removingRelayed relayed: [Int64] = [], checked: Bool = false) throws
+    -> [HandlingResult]
+  {
     try store.transaction { tx in
       try tx.removeEvents(relayed)
       return try messages.map { message -> HandlingResult in
-        if let refusal = Self.refusal(message) { return refusal }
+        if !checked, let refusal = Self.refusal(message) { return refusal }
         switch message {
         case .attendance(let m): return try apply(m, in: tx)
         case .unknownFace(let m): return try apply(m, in: tx)
@@ -98,7 +102,7 @@ public struct MessageHandler: Sendable {
     } catch {
       return HandlingResult(outcome: .rejected(error.description), events: [])
     }
-    return try apply(message)
+    return try apply(message, checked: true)
   }
 
   // MARK: attendance

@@ -68,8 +68,10 @@ public enum MessageLimits {
 
 extension Message {
   /// Checks every field against `MessageLimits`: the first problem, naming the field and the limit.
-  /// `Message.decode` runs it, and so does the handler (for messages made in-process).
+  /// Once per message on each side: a queue producer before spooling it, `Message.decode` on the
+  /// worker (the handler then skips it), the handler for a message applied in-process.
   public func validate() throws(MessageError) {
+    Message.validations.add(1, ordering: .relaxed)
     func fail(_ field: String, _ reason: String) -> MessageError { .invalidField(type: type, field: field, reason: reason) }
     func text(_ value: String, _ field: String, _ maxLength: Int) throws(MessageError) {
       if let problem = MessageLimits.checkText(value, field: field, maxLength: maxLength) { throw fail(field, problem) }

@@ -75,6 +75,40 @@ struct QueueTests {
   }
 
   @Test(
+    "a queued message is parsed once (by the worker; the spool's file name carries its routing key) and validated once on each side",
+    .exclusive)
+  func parsedOnce() throws {
+    let broker = try BrokerURL(try Broker.freshVirtualHost())
+    let s = try Scratch()
+    // Spooled while the broker cannot be reached: the files wait with their routing keys in their names.
+    let producer = try QueueDelivery(broker: try BrokerURL("amqp://guest:guest@127.0.0.1:5999/"), spool: "\(s.folder)/spool")
+    defer { producer.close() }
+    _ = try s.handler.apply(Scratch.registration("21CS001", "Barack Obama", photos: "barack_obama", faces: 1))
+    let (decodes, validations) = (Message.decodes.load(ordering: .relaxed), Message.validations.load(ordering: .relaxed))
+    for day in 1...10 { _ = try producer.deliver(attendance("21CS001", day: day)) }
+    let files = QueueDelivery.pending(in: "\(s.folder)/spool")
+    #expect(files.count == 10 && files.allSatisfy { $0.hasSuffix(".attendance.json") }, "\(files)")
+    #expect(Message.decodes.load(ordering: .relaxed) == decodes, "the producer parsed what it had just written")
+    #expect(Message.validations.load(ordering: .relaxed) == validations + 10, "the producer checks each message once")
+    let sender = try QueueDelivery(broker: broker, spool: "\(s.folder)/spool")
+    defer { sender.close() }
+    #expect(sender.flush() == 0)
+    let worker = RunningWorker(broker: broker, scratch: s)
+    defer { worker.finish() }
+    #expect(try eventually { try s.count("SELECT count(*) FROM observations") == 10 })
+    #expect(Message.decodes.load(ordering: .relaxed) == decodes + 10)
+    #expect(Message.validations.load(ordering: .relaxed) == validations + 20)
+  }
+
+  @Test("a spool file left by an older version (no routing key in its name) is still sent under its type")
+  func oldSpoolName() throws {
+    let body = try attendance("21CS001", day: 1).encoded()
+    #expect(QueueDelivery.routingKey(of: "00000000000000000001-42.json", body: body) == "attendance")
+    #expect(QueueDelivery.routingKey(of: "00000000000000000001-42.unknown-face.json", body: body) == "unknown-face")
+    #expect(QueueDelivery.routingKey(of: "00000000000000000001-42.json", body: Data("{".utf8)) == "invalid")
+  }
+
+  @Test(
     "MQ_QUEUE_TYPE=quorum: the queues are quorum queues on the project's broker, messages flow through them, and a classic declaration of them is refused with what to do"
   )
   func quorumQueues() throws {
