@@ -21,9 +21,10 @@ setup:
 build: setup
 	$(SWIFT) build
 
-## release: optimised build of the tools and the benchmark
+## release: optimised build of the tools and of the benchmarks (Benchmarks/, a package of their own)
 release: setup
 	$(SWIFT) build -c release
+	$(SWIFT) build -c release --package-path Benchmarks
 
 ## test: the whole test suite against real models, photos, bad inputs and a real RabbitMQ broker
 test: setup

@@ -15,7 +15,12 @@ let package = Package(
     .executable(name: "att-worker", targets: ["att-worker"]),
     .executable(name: "att-serve", targets: ["att-serve"]),
     .executable(name: "att-liveness", targets: ["att-liveness"]),
+    // The libraries the benchmarks (Benchmarks/, a package of their own) build on.
     .library(name: "FaceKit", targets: ["FaceKit"]),
+    .library(name: "AttendanceKit", targets: ["AttendanceKit"]),
+    .library(name: "AttQueue", targets: ["AttQueue"]),
+    .library(name: "AttRecognition", targets: ["AttRecognition"]),
+    .library(name: "AttCamera", targets: ["AttCamera"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -149,17 +154,7 @@ let package = Package(
         "AttServer", "AttCommandLine", "AttendanceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "facekit-bench", dependencies: ["FaceKit"]),
     .executableTarget(name: "sample-video", dependencies: ["FaceKit", "AttEvaluation"]),
-    .executableTarget(name: "queue-bench", dependencies: ["AttendanceKit", "AttQueue"]),
-    .executableTarget(
-      name: "serve-bench",
-      dependencies: [
-        "AttendanceKit", "AttQueue",
-        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-        .product(name: "Logging", package: "swift-log"),
-      ]),
-    .executableTarget(name: "gallery-bench", dependencies: ["AttendanceKit", "AttRecognition"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
     .target(name: "AttTestSupport", dependencies: ["FaceKit", "AttEvaluation"], path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "AttTestSupport"]),

@@ -17,7 +17,7 @@ extension AttServe {
         summary (the default, for machines) writes Roll No,Name,Attended,Sessions,Percentage: \
         Sessions are the school days of the range, Attended those the person was recorded on. events \
         (for machines) writes one line per attendance record, in the order they were recorded, a page \
-        of 5,000 at a time. A file is written atomically (a temporary file renamed into place); - or \
+        of 5,000 at a time. A file is written whole or not at all (a temporary file renamed into place), mode 0600; - or \
         no --output writes to standard output.
         """)
 
@@ -55,16 +55,10 @@ extension AttServe {
           throw ToolError("--late-after '\(late)' is not a clock time HH:MM", exitCode: .usage)
         }
         let store = try database.openExistingReadOnly()
-        // To a file: a temporary file beside it, renamed into place when complete (never half-written).
-        let temporary = output.flatMap { $0 == "-" ? nil : "\($0).partial-\(getpid())" }
-        if let temporary, !FileManager.default.createFile(atPath: temporary, contents: nil) {
-          throw ToolError("\(output!): cannot write there", exitCode: .unavailable)
-        }
-        let handle = try temporary.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? FileHandle.standardOutput
         var lines = 0
-        do {
+        func export(_ append: @escaping (Data) throws -> Void) async throws {
           let write = { (text: String) throws in
-            try handle.write(contentsOf: Data(text.utf8))
+            try append(Data(text.utf8))
             lines += text.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
           }
           switch format {
@@ -77,14 +71,16 @@ extension AttServe {
                 classID: classID, from: filter.from ?? last.adding(days: -29), to: last,
                 lateAfter: late, now: SchoolNow(clock), timeZone: clock.timeZone))
           }
-          if let temporary, let output {
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, output) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        }
+        do {
+          if let output, output != "-" {
+            // To a file: written whole or not at all (DurableFile), readable by its owner only.
+            try await DurableFile.write(to: output) { file in try await export(file.append) }
             Console.error("att-serve: wrote \(lines - 1) row(s) to \(output)")
+          } else {
+            try await export { try FileHandle.standardOutput.write(contentsOf: $0) }
           }
         } catch {
-          if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
           throw ToolError("\(output ?? "standard output"): cannot write: \(error)", exitCode: .unavailable)
         }
       }

@@ -33,26 +33,15 @@ public struct MediaLibrary: Sendable {
     "\(root)/\(personID)"
   }
 
-  /// Writes the bytes durably (temporary file, fsync, rename). Returns whether a new file was created.
+  /// Writes the bytes durably (`DurableFile`: a temporary file, fsync, rename), readable by their
+  /// owner only. Returns whether a new file was created.
   @discardableResult
   public func write(_ bytes: Data, to path: String) throws -> Bool {
     if FileManager.default.fileExists(atPath: path) { return false }
     let folder = (path as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let temporary = "\(folder)/.\(UUID().uuidString).partial"
-    guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-      throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
-    }
-    do {
-      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-      try handle.write(contentsOf: bytes)
-      try handle.synchronize()
-      try handle.close()
-      guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    } catch {
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw error
-    }
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try DurableFile.write(bytes, to: path, mode: 0o600)
     return true
   }
 
