@@ -1,11 +1,11 @@
 import Foundation
+import Synchronization
 
 /// A progress line with rate and ETA on a terminal; silent when no one is watching.
-public final class ProgressMeter: @unchecked Sendable {
+public final class ProgressMeter: Sendable {
   private let label: String
   private let started = Date()
-  private let lock = NSLock()
-  private var lastDrawn = Date.distantPast
+  private let lastDrawn = Mutex(Date.distantPast)
 
   public init(label: String) {
     self.label = label
@@ -14,7 +14,7 @@ public final class ProgressMeter: @unchecked Sendable {
   /// Redraws at most ten times a second.
   public func update(done: Int, total: Int) {
     guard Console.isInteractive else { return }
-    lock.withLock {
+    lastDrawn.withLock { lastDrawn in
       let now = Date()
       guard done == total || now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
       lastDrawn = now

@@ -1,5 +1,6 @@
 import AttendanceKit
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -18,14 +19,17 @@ import Foundation
 public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   public let broker: BrokerURL
   public let spool: String
-  private let lock = NSLock()
-  private var connection: AMQPConnection?
-  private var nextAttempt = Date.distantPast
-  private var backoff = 1.0
-  private var sequence: UInt64
-  private var draining = false
+  /// What the producers' threads and the drainer share, under one lock.
+  private struct State {
+    var connection: AMQPConnection?
+    var nextAttempt = Date.distantPast
+    var backoff = 1.0
+    var sequence: UInt64 = 0
+    var draining = false
+    var stopped = false
+  }
+  private let state = Mutex(State())
   private let wake = DispatchSemaphore(value: 0)
-  private var stopped = false
   /// Called with a line for the operator when the broker goes away or comes back.
   public var log: @Sendable (String) -> Void = { _ in }
   /// The longest wait between attempts to reach the broker.
@@ -35,16 +39,15 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     self.broker = broker
     self.spool = spool
     try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
-    sequence = 0
   }
 
   /// A spool file name: nanoseconds since 1970 (never twice the same in this process), the pid, and
   /// the routing key (the message's type), so that sending it needs no parse of its bytes:
   /// 00001764748800123456789-4242.attendance.json.
-  private func nextName(routingKey: String) -> String {
+  private static func nextName(routingKey: String, _ s: inout State) -> String {
     let now = UInt64(max(Date().timeIntervalSince1970, 0) * 1e9)
-    sequence = max(now, sequence + 1)
-    return String(format: "%020llu-%d.%@.json", sequence, getpid(), routingKey)
+    s.sequence = max(now, s.sequence + 1)
+    return String(format: "%020llu-%d.%@.json", s.sequence, getpid(), routingKey)
   }
 
   /// The routing key of a spool file: from its name, or for a file spooled by an older version
@@ -60,9 +63,9 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   /// Starts the thread that sends the spool in the background: at once (what an earlier run left),
   /// then whenever messages wait and the back-off allows. Idempotent.
   public func startDraining() {
-    let start = lock.withLock { () -> Bool in
-      defer { draining = true }
-      return !draining && !stopped
+    let start = state.withLock { s -> Bool in
+      defer { s.draining = true }
+      return !s.draining && !s.stopped
     }
     guard start else { return }
     let thread = Thread { [weak self] in
@@ -75,26 +78,26 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   /// One round of the background thread: sends what waits, then sleeps until the next attempt is
   /// due (or a new message wakes it). Returns false once closed.
   private func drainOnce() -> Bool {
-    let wait: Double = lock.withLock {
-      if stopped { return -1 }
-      flushLocked()
+    let wait: Double = state.withLock { s in
+      if s.stopped { return -1 }
+      send(&s)
       if Self.pending(in: spool).isEmpty { return 5 }
-      return max(nextAttempt.timeIntervalSinceNow, 0.2)
+      return max(s.nextAttempt.timeIntervalSinceNow, 0.2)
     }
     guard wait >= 0 else { return false }
     _ = wake.wait(timeout: .now() + wait)
-    return lock.withLock { !stopped }
+    return state.withLock { !$0.stopped }
   }
 
   /// Stops the background thread and closes the connection; spooled messages stay on disk.
   public func close() {
-    let wasDraining = lock.withLock {
+    let wasDraining = state.withLock { s in
       defer {
-        stopped = true
-        connection?.close()
-        connection = nil
+        s.stopped = true
+        s.connection?.close()
+        s.connection = nil
       }
-      return draining && !stopped
+      return s.draining && !s.stopped
     }
     if wasDraining { wake.signal() }
   }
@@ -110,12 +113,12 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     // The one check on the producer's side: a message outside MessageLimits is refused here, with
     // the field named, not spooled to be dead-lettered by the worker.
     try message.validate()
-    let wakeDrainer = try lock.withLock { () throws -> Bool in
-      let body = try message.encoded()
-      let name = nextName(routingKey: message.type)
+    let body = try message.encoded()
+    let wakeDrainer = try state.withLock { s throws -> Bool in
+      let name = Self.nextName(routingKey: message.type, &s)
       try Self.writeDurably(body, to: "\(spool)/\(name)")
-      flushLocked()
-      return draining
+      send(&s)
+      return s.draining
     }
     if wakeDrainer { wake.signal() }
     return .queued
@@ -124,8 +127,8 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   /// Sends the spooled messages now (if the broker can be reached); returns how many remain.
   @discardableResult
   public func flush() -> Int {
-    lock.withLock {
-      flushLocked()
+    state.withLock { s in
+      send(&s)
       return Self.pending(in: spool).count
     }
   }
@@ -137,14 +140,15 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     var left = flush()
     while left > 0, Date() < deadline {
       Thread.sleep(forTimeInterval: min(0.2, max(deadline.timeIntervalSinceNow, 0)))
-      lock.withLock { if connection == nil { nextAttempt = .distantPast } }
+      state.withLock { s in if s.connection == nil { s.nextAttempt = .distantPast } }
       left = flush()
     }
     close()
     return DeliveryBacklog(pending: left, spool: spool, broker: broker.description)
   }
 
-  private func flushLocked() {
+  /// Sends what the spool holds, in order, holding the lock (`s`).
+  private func send(_ s: inout State) {
     guard !Self.pending(in: spool).isEmpty else { return }
     // Another process sending from this spool now: it sends these too; try again at the next round.
     let sendLock = Glibc.open("\(spool)/.send-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -154,19 +158,19 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     defer { flock(sendLock, LOCK_UN) }
     let files = Self.pending(in: spool)
     guard !files.isEmpty else { return }
-    if connection == nil {
-      guard Date() >= nextAttempt else { return }
+    if s.connection == nil {
+      guard Date() >= s.nextAttempt else { return }
       do {
         let fresh = try AMQPConnection(broker: broker)
         try QueueTopology.declare(on: fresh)
-        connection = fresh
-        backoff = 1
+        s.connection = fresh
+        s.backoff = 1
         log("connected to \(broker); sending \(files.count) spooled message(s)")
       } catch {
-        nextAttempt = Date(timeIntervalSinceNow: backoff)
+        s.nextAttempt = Date(timeIntervalSinceNow: s.backoff)
         // One line when the broker goes away, not one per attempt.
-        if backoff == 1 { log("broker unreachable (\(error)); \(files.count) message(s) kept in \(spool)/ until it is back") }
-        backoff = min(backoff * 2, retryCeiling)
+        if s.backoff == 1 { log("broker unreachable (\(error)); \(files.count) message(s) kept in \(spool)/ until it is back") }
+        s.backoff = min(s.backoff * 2, retryCeiling)
         return
       }
     }
@@ -175,12 +179,12 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
       guard let body = FileManager.default.contents(atPath: path) else { continue }
       let key = Self.routingKey(of: file, body: body)
       do {
-        try connection?.publish(exchange: QueueTopology.exchange, routingKey: key, body: body)
+        try s.connection?.publish(exchange: QueueTopology.exchange, routingKey: key, body: body)
         try FileManager.default.removeItem(atPath: path)
       } catch {
-        connection?.close()
-        connection = nil
-        nextAttempt = Date(timeIntervalSinceNow: backoff)
+        s.connection?.close()
+        s.connection = nil
+        s.nextAttempt = Date(timeIntervalSinceNow: s.backoff)
         log("lost the broker while sending (\(error)); \(Self.pending(in: spool).count) message(s) kept")
         return
       }

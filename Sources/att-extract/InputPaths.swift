@@ -1,28 +1,31 @@
 import Foundation
+import Synchronization
 
 /// The files to read, in order: the arguments, where '-' stands for the lines of standard input
 /// (read lazily, so a long `find` pipes straight through).
-final class InputPaths: @unchecked Sendable {
-  private var arguments: ArraySlice<String>
-  private var readingStandardInput = false
-  private let lock = NSLock()
+final class InputPaths: Sendable {
+  private struct State {
+    var arguments: ArraySlice<String>
+    var readingStandardInput = false
+  }
+  private let state: Mutex<State>
 
   init(arguments: [String]) {
-    self.arguments = arguments[...]
+    state = Mutex(State(arguments: arguments[...]))
   }
 
   func next() -> String? {
-    lock.withLock {
+    state.withLock { s in
       while true {
-        if readingStandardInput {
+        if s.readingStandardInput {
           if let line = readLine() {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             return line
           }
-          readingStandardInput = false
+          s.readingStandardInput = false
         }
-        guard let argument = arguments.popFirst() else { return nil }
-        if argument == "-" { readingStandardInput = true } else { return argument }
+        guard let argument = s.arguments.popFirst() else { return nil }
+        if argument == "-" { s.readingStandardInput = true } else { return argument }
       }
     }
   }
