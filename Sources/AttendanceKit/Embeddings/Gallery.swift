@@ -20,12 +20,22 @@ public struct Gallery: Sendable {
   }
 
   /// The nearest person to a face and how far the next different person is.
+  /// The nearest stored face to a descriptor: whose it is, how far, and how far the nearest face of
+  /// anyone else is. The one result of a nearest-neighbour search (att-take's `Identification` is
+  /// this and whether it was accepted).
   public struct Match: Sendable, Equatable {
     public let personID: String
     public let name: String
     public let distance: Float
     /// The distance to the nearest sample of any other person (infinity when there is none).
     public let runnerUpDistance: Float
+
+    package init(personID: String, name: String, distance: Float, runnerUpDistance: Float) {
+      self.personID = personID
+      self.name = name
+      self.distance = distance
+      self.runnerUpDistance = runnerUpDistance
+    }
   }
 
   public let model: EmbeddingModel
