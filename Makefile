@@ -6,7 +6,7 @@ DATE ?= $(shell date +%Y-%m-%d)
 TOOLS := att-extract att-register att-take att-worker att-serve att-liveness
 RELEASE := .build/release
 
-.PHONY: all setup build release test demo bench man format lint install install-files uninstall clean build-release build-debug
+.PHONY: all setup build release bench-programs test demo bench man format lint install install-files uninstall clean build-release build-debug
 
 all: build
 
@@ -21,9 +21,12 @@ setup:
 build: setup
 	$(SWIFT) build
 
-## release: optimised build of the tools and of the benchmarks (Benchmarks/, a package of their own)
+## release: optimised build of the tools
 release: setup
 	$(SWIFT) build -c release
+
+## bench-programs: optimised build of the benchmark programs (Benchmarks/, a package of their own)
+bench-programs: release
 	$(SWIFT) build -c release --package-path Benchmarks
 
 ## test: the whole test suite against real models, photos, bad inputs and a real RabbitMQ broker
@@ -39,7 +42,7 @@ demo: release
 	@Scripts/demo $(ARGS)
 
 ## bench: per-stage timings next to Python face_recognition, measured in the same run
-bench: release
+bench: bench-programs
 	@Scripts/install-deps --with-bench
 	@Scripts/setup-reference
 	@Scripts/bench

@@ -11,16 +11,27 @@ public final class GalleryMatcher: @unchecked Sendable {
     public let nearest: Gallery.Match?
     /// Whether the nearest face is within the threshold and clear of everyone else by the margin.
     public let accepted: Bool
-
+    // Read from `nearest` once, here. (Stored rather than computed: Swift 6.3.1's optimiser crashed
+    // on computed optionals of the nested match in RecognitionSession's annotation, release only.)
     /// The person, when accepted.
-    public var personID: String? { accepted ? nearest?.personID : nil }
-    public var name: String? { accepted ? nearest?.name : nil }
+    public let personID: String?
+    public let name: String?
     /// Distance to the nearest stored face.
-    public var distance: Float? { nearest?.distance }
+    public let distance: Float?
     /// How much further the nearest face of any other person is (infinity with one person enrolled).
-    public var margin: Float? { nearest.map { $0.runnerUpDistance - $0.distance } }
+    public let margin: Float?
     /// Who the nearest face belongs to, accepted or not (for logs and tuning).
-    public var nearestPersonID: String? { nearest?.personID }
+    public let nearestPersonID: String?
+
+    init(nearest: Gallery.Match?, accepted: Bool) {
+      self.nearest = nearest
+      self.accepted = accepted
+      personID = accepted ? nearest?.personID : nil
+      name = accepted ? nearest?.name : nil
+      distance = nearest?.distance
+      margin = nearest.map { $0.runnerUpDistance - $0.distance }
+      nearestPersonID = nearest?.personID
+    }
   }
 
   public let people: [(id: String, name: String)]
