@@ -118,6 +118,23 @@ struct SystemTests {
 
 @Suite("Every tool's command line", .testThreads)
 struct CommandLineTests {
+  @Test("the README and the guides in docs/ link only to files that exist; the README stays short")
+  func guidesLinked() throws {
+    let root = Checkout.root
+    let guides = try FileManager.default.contentsOfDirectory(atPath: "\(root)/docs").filter { $0.hasSuffix(".md") }
+    #expect(guides.count >= 10, "\(guides)")
+    let readme = try String(contentsOfFile: "\(root)/README.md", encoding: .utf8)
+    #expect(readme.split(separator: "\n", omittingEmptySubsequences: false).count < 300)
+    for file in ["README.md"] + guides.map({ "docs/\($0)" }) {
+      let text = try String(contentsOfFile: "\(root)/\(file)", encoding: .utf8)
+      let folder = (file as NSString).deletingLastPathComponent
+      for match in text.matches(of: #/\]\(([^)#\s:]+)(#[^)]*)?\)/#) {
+        let target = (("\(root)/\(folder)" as NSString).appendingPathComponent(String(match.1)) as NSString).standardizingPath
+        #expect(FileManager.default.fileExists(atPath: target), "\(file): \(match.1)")
+      }
+    }
+  }
+
   @Test("the man pages have no broken line continuation: no run of spaces inside a sentence")
   func manPagesRead() throws {
     let folder = "\(Checkout.root)/man"
