@@ -33,6 +33,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    // /metrics: counted through swift-metrics into a Prometheus registry.
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
     .target(
@@ -63,23 +66,34 @@ let package = Package(
       name: "AttendanceKit",
       dependencies: [
         "FaceKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     // Recognition: the frame pipeline, tracks, liveness, identity and a take's run (att-take's
     // library, and the camera host's link to att-serve).
-    .target(name: "AttRecognition", dependencies: ["AttendanceKit", "FaceKit"]),
+    .target(
+      name: "AttRecognition", dependencies: ["AttendanceKit", "FaceKit", .product(name: "Logging", package: "swift-log")]),
     // RabbitMQ: the connection, the producers' spool, the worker's consumer, the events. The only
     // target that links librabbitmq, and only the tools that send or consume messages link it.
-    .target(name: "AttQueue", dependencies: ["AttendanceKit", "FaceKit", "CRabbitMQ"]),
+    .target(
+      name: "AttQueue",
+      dependencies: ["AttendanceKit", "FaceKit", "CRabbitMQ", .product(name: "Logging", package: "swift-log")]),
     // A camera's run (att-take): the gallery from a database or from att-serve (a camera host), the
     // recognition session's events acted on (snapshots, messages, counts), the camera's status.
-    .target(name: "AttCamera", dependencies: ["AttRecognition", "AttQueue", "AttendanceKit", "FaceKit"]),
+    .target(
+      name: "AttCamera",
+      dependencies: [
+        "AttRecognition", "AttQueue", "AttendanceKit", "FaceKit", .product(name: "Logging", package: "swift-log"),
+      ]),
     // Evaluation and synthesis: attack videos made from stills and clips, the liveness cues scored
     // on them, the texture trainer. Used by att-liveness, sample-video and the tests; the production
     // tools do not link it.
     .target(name: "AttEvaluation", dependencies: ["AttendanceKit", "AttRecognition", "FaceKit"]),
     .target(
       name: "AttCommandLine",
-      dependencies: ["AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: [
+        "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     // How a producer's messages travel (direct, or through the broker): the tools that send messages.
     .target(
@@ -141,6 +155,8 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "NIOWebSocket", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       resources: [
         .embedInCode("Resources/dashboard.html"), .embedInCode("Resources/dashboard.js"),
@@ -156,7 +172,9 @@ let package = Package(
     ),
     .executableTarget(name: "sample-video", dependencies: ["FaceKit", "AttEvaluation"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
-    .target(name: "AttTestSupport", dependencies: ["FaceKit", "AttEvaluation"], path: "Tests/AttTestSupport"),
+    .target(
+      name: "AttTestSupport", dependencies: ["FaceKit", "AttendanceKit", "AttEvaluation", .product(name: "Logging", package: "swift-log")],
+      path: "Tests/AttTestSupport"),
     .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "AttTestSupport"]),
     .testTarget(
       name: "AttCommandLineTests",

@@ -3,6 +3,7 @@ import AttRecognition
 import AttendanceKit
 import FaceKit
 import Foundation
+import Logging
 
 /// One att-take run: the gallery (a camera host's link to att-serve, or a database's), the recognition
 /// session, and what is done with its events: snapshots written, messages delivered, the counts kept,
@@ -29,7 +30,7 @@ public final class TakeRun {
   private let snapshots: SnapshotFolder?
   /// Each final decision, as it is made (att-take prints it).
   public var onDecision: (TakeDecision) throws -> Void = { _ in }
-  public var log: @Sendable (String) -> Void = { _ in }
+  public var log = Logger(label: "att.take")
 
   /// Loads the gallery (a camera host fetches it, or reads its cache) and the models. A camera host's
   /// failures are `CameraHostError`s; missing models are `FaceKitError`s.
@@ -125,7 +126,7 @@ public final class TakeRun {
       // With snapshots on, the crop travels with the message: the server keeps it for an admin.
       let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: "unknown") }
       let message = UnknownFaceMessage(
-        deviceID: options.deviceID, capturedAt: CapturedTime.string(from: Date()),
+        deviceID: options.deviceID, capturedAt: CapturedTime(Date()),
         nearestDistance: nearest?.distance.map(Double.init), nearestPersonID: nearest?.nearestPersonID,
         snapshotPath: snapshot?.path, jpeg: snapshot.flatMap { $0.jpeg.count <= MessageLimits.snapshotBytes ? $0.jpeg : nil })
       _ = try delivery.deliver(.unknownFace(message))
@@ -144,7 +145,7 @@ public final class TakeRun {
     let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: person) }
     let message = AttendanceMessage(
       personID: person, deviceID: options.deviceID, classID: options.classID,
-      capturedAt: CapturedTime.string(from: Date()), direction: options.direction, distance: match.distance.map(Double.init),
+      capturedAt: CapturedTime(Date()), direction: options.direction, distance: match.distance.map(Double.init),
       liveness: AttendanceMessage.Liveness(verdict: decision.liveness.rawValue, figures: decision.livenessFigures),
       snapshotPath: snapshot?.path)
     switch try delivery.deliver(.attendance(message)) {

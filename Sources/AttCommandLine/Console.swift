@@ -2,9 +2,10 @@ import Foundation
 
 /// Where tools talk to people (standard error) and to pipelines (standard output).
 public enum Console {
-  /// One line on standard error.
+  /// One line for people on standard error ("att-take: ..."), through the tool's log
+  /// (`ToolLog`): as it is in text, a JSON record with `--log-format json`.
   public static func error(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    ToolLog.say(line)
   }
 
   /// One line on standard output, flushed at once for pipelines.

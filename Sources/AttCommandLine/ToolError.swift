@@ -35,15 +35,28 @@ public struct ToolError: Error, CustomStringConvertible {
 /// Runs a tool's work, turning every error into one line `tool: message` and an exit status, so that
 /// no one sees a stack dump or Swift's own error spelling.
 /// Every tool's work runs here: new files are private to the user (umask 077), and an error is one line.
-public func reportingErrors(_ tool: String, _ body: () throws -> Void) throws {
+/// The tool's log is set up here too (`ToolLog`: `logFormat`, else `ATT_LOG_FORMAT`, else text).
+public func reportingErrors(_ tool: String, logFormat: LogFormat? = nil, _ body: () throws -> Void) throws {
   FilePrivacy.restrictUmask()
-  do { try body() } catch { throw exitCode(reporting: error, tool: tool) }
+  do {
+    try startLog(tool, logFormat)
+    try body()
+  } catch { throw exitCode(reporting: error, tool: tool) }
 }
 
 /// `reportingErrors` for async work (att-serve).
-public func reportingErrors(_ tool: String, _ body: () async throws -> Void) async throws {
+public func reportingErrors(_ tool: String, logFormat: LogFormat? = nil, _ body: () async throws -> Void) async throws {
   FilePrivacy.restrictUmask()
-  do { try await body() } catch { throw exitCode(reporting: error, tool: tool) }
+  do {
+    try startLog(tool, logFormat)
+    try await body()
+  } catch { throw exitCode(reporting: error, tool: tool) }
+}
+
+private func startLog(_ tool: String, _ option: LogFormat?) throws {
+  // A .env that cannot be read is reported by the tool's own settings, as before.
+  let setting = (try? Settings())?["ATT_LOG_FORMAT"]
+  ToolLog.bootstrap(tool: tool, format: try ToolLog.format(option: option, setting: setting))
 }
 
 /// Prints the error as one line (an ExitCode has nothing to print) and gives the status to exit with.

@@ -32,7 +32,6 @@ extension StoreOptions {
     } catch {
       throw ToolError("\(folder): cannot use as the spool: \(error.localizedDescription)", exitCode: .unavailable)
     }
-    delivery.log = { Console.error("\(tool): \($0)") }
     delivery.startDraining()
     return delivery
   }

@@ -1,6 +1,7 @@
 import FaceKit
 import AttendanceKit
 import Foundation
+import Logging
 
 /// att-worker's loop: consume the register and attendance queues with manual acks, apply each message
 /// with the one handler, acknowledge only after its transaction committed, send messages that can
@@ -20,7 +21,7 @@ public final class MessageWorker {
   /// The longest wait between attempts to reach the broker: trying costs a refused connection, and
   /// a longer wait would leave the worker seconds behind a broker that restarted.
   public var reconnectCeiling = 2.0
-  public var log: @Sendable (String) -> Void = { _ in }
+  public var log = Logger(label: "att.worker")
 
   /// What the worker did so far.
   public struct Counts: Sendable, Equatable {

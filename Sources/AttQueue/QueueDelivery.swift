@@ -1,5 +1,6 @@
 import AttendanceKit
 import Foundation
+import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -31,7 +32,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   private let state = Mutex(State())
   private let wake = DispatchSemaphore(value: 0)
   /// Called with a line for the operator when the broker goes away or comes back.
-  public var log: @Sendable (String) -> Void = { _ in }
+  public var log = Logger(label: "att.queue")
   /// The longest wait between attempts to reach the broker.
   public var retryCeiling = 30.0
 
@@ -109,10 +110,10 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
 
   /// Spools the message, then sends whatever the spool holds. Returns `.queued` once the message is
   /// safely on disk, whether or not the broker has it yet.
-  public func deliver(_ message: Message) throws -> DeliveryReceipt {
+  public func deliver(_ message: Message, checked: Bool) throws -> DeliveryReceipt {
     // The one check on the producer's side: a message outside MessageLimits is refused here, with
     // the field named, not spooled to be dead-lettered by the worker.
-    try message.validate()
+    if !checked { try message.validate() }
     let body = try message.encoded()
     let wakeDrainer = try state.withLock { s throws -> Bool in
       let name = Self.nextName(routingKey: message.type, &s)

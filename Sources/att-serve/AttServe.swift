@@ -145,9 +145,10 @@ extension AttServe {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var logOptions: LogOptions
 
     func run() async throws {
-      try await reportingErrors("att-serve") {
+      try await reportingErrors("att-serve", logFormat: logOptions.logFormat) {
         let settings = try storeOptions.settings()
         var secret = settings["SECRET_KEY"] ?? ""
         if secret.count < SessionSigner.minimumKeyLength {

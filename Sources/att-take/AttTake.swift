@@ -56,9 +56,10 @@ struct AttTake: ParsableCommand {
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var imageOptions: ImageOptions
   @OptionGroup var modelOptions: ModelOptions
+  @OptionGroup var logOptions: LogOptions
 
   func run() throws {
-    try reportingErrors("att-take") {
+    try reportingErrors("att-take", logFormat: logOptions.logFormat) {
       let (mode, delivery) = try openMode()
       defer { delivery.finishReporting(tool: "att-take") }
       // A source that does not exist or cannot be read exits 66 (EX_NOINPUT; reportingErrors maps it).
@@ -82,7 +83,6 @@ struct AttTake: ParsableCommand {
       } catch let error as FaceKitError {
         throw ToolError("\(error)", exitCode: .models)
       }
-      run.log = { Console.error("att-take: \($0)") }
       run.onDecision = report
       sayStart(run, options: options)
 
@@ -90,7 +90,6 @@ struct AttTake: ParsableCommand {
       pipeline.threads = take.threads
       pipeline.imageFrameRate = take.fps
       pipeline.realTime = take.realTime
-      pipeline.log = run.log
       let summary = try run.run(
         pipeline, models: modelOptions.modelSet, stop: stop, status: take.status(deviceID: options.deviceID),
         annotate: take.annotate
@@ -122,47 +121,10 @@ struct AttTake: ParsableCommand {
         path: try take.galleryCache ?? settings["ATT_GALLERY_CACHE"] ?? "\(storeOptions.stateFolder())/gallery-cache.json")
       let link = GalleryLink(
         client: ServerClient(base: url, token: settings["ATT_TOKEN"] ?? ""), cache: cache, model: EmbeddingModel.standard.id,
-        broker: broker, log: { Console.error("att-take: \($0)") })
+        broker: broker)
       return (.cameraHost(link), try storeOptions.queueDelivery(broker: broker!, tool: "att-take"))
     } catch let error as CameraHostError {
       throw ToolError(error)
     }
-  }
-
-  private func sayStart(_ run: TakeRun, options: TakeOptions) {
-    let matcher = run.session.matcher
-    Console.error("att-take: \(run.delivery.summary)")
-    Console.error(
-      "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
-        + "threshold \(options.threshold), margin \(options.margin), liveness "
-        + (options.liveness.enabled ? "on (\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
-    if !options.liveness.enabled {
-      Console.error(
-        "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")
-    }
-    if matcher.people.isEmpty { Console.error("att-take: warning: nobody is enrolled; every face will be unknown") }
-  }
-
-  private func report(_ decision: TakeDecision) throws {
-    if take.json {
-      Console.output(try JSONText.encode(decision))
-    } else if decision.attendance == .undecided {
-      return  // counted by reason in the summary; --json gives each track
-    } else if Console.isInteractive || decision.attendance != .waitingForLiveness {
-      Console.error("att-take: \(decision.line)")
-    }
-  }
-}
-
-extension ToolError {
-  /// A camera host's failure, with the exit status of its kind.
-  init(_ error: CameraHostError) {
-    let status: ExitStatus =
-      switch error.kind {
-      case .usage: .usage
-      case .configuration: .configuration
-      case .unavailable: .unavailable
-      }
-    self.init(error.description, exitCode: status)
   }
 }

@@ -47,9 +47,10 @@ extension AttWorker {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var imageOptions: ImageOptions
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var logOptions: LogOptions
 
     func run() throws {
-      try reportingErrors("att-worker") {
+      try reportingErrors("att-worker", logFormat: logOptions.logFormat) {
         guard let broker = try storeOptions.broker() else {
           throw ToolError("no broker: set MQ_URL or give --mq amqp://user:pass@host:5672/", exitCode: .configuration)
         }
@@ -59,7 +60,6 @@ extension AttWorker {
           broker: broker, handler: MessageHandler(store: store, media: media), models: modelOptions.modelSet)
         worker.prefetch = prefetch
         worker.batch = batch
-        worker.log = { Console.error("att-worker: \($0)") }
         // This host's spool: what producers that have exited left there is sent while the worker runs.
         let spool = try storeOptions.queueDelivery(broker: broker, tool: "att-worker")
         defer { spool.close() }

@@ -165,9 +165,17 @@ struct CameraRouteTests {
 
       try await client.execute(uri: "/metrics", method: .get, headers: .bearer(f.viewerToken)) {
         let text = String(buffer: $0.body)
-        #expect(text.contains("att_camera_up{device=\"gate-1\"} 1"))
+        #expect(text.contains("att_camera_up{device=\"gate-1\"} 1.0"))
         #expect(text.contains("att_camera_frames_per_second{device=\"gate-1\"} 29.5"))
-        #expect(text.contains("att_cameras{state=\"online\"} 1"))
+        #expect(text.contains("att_cameras{state=\"online\"} 1.0"))
+        // The requests so far, counted as they were answered (the scrape itself is counted after it).
+        #expect(text.contains("# TYPE att_http_requests_total counter"))
+        let answered = text.split(separator: "\n").first { $0.hasPrefix("att_http_requests_total{status=\"2xx\"}") }
+        #expect((answered?.split(separator: " ").last).flatMap { Int($0) }.map { $0 >= 2 } == true, "\(text)")
+        // Every sample line is a name, optional labels and a number: what Prometheus parses.
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+          #expect(line.hasPrefix("att_") && line.split(separator: " ").last.flatMap { Double($0) } != nil, "\(line)")
+        }
       }
 
       // An admin names and places it; a viewer cannot.

@@ -59,13 +59,13 @@ struct Fixture {
   /// Records attendance as a camera would, through the handler.
   @discardableResult
   func attend(_ id: String, _ capturedAt: String, classID: String? = "CS", device: String = "cam-1") throws -> HandlingResult {
-    try handler.apply(.attendance(AttendanceMessage(personID: id, deviceID: device, classID: classID, capturedAt: capturedAt)))
+    try handler.apply(.attendance(AttendanceMessage(personID: id, deviceID: device, classID: classID, capturedAt: CapturedTime(capturedAt)!)))
   }
 
   /// An unknown face as a camera with --snapshots logs it: a real photo of someone not enrolled.
   @discardableResult
   func unknownFace(
-    at capturedAt: String = CapturedTime.string(from: Date()), nearest: String? = "21CS001",
+    at capturedAt: String = CapturedTime(Date()).text, nearest: String? = "21CS001",
     photo: String = "faceapi_expr_angry.jpg"
   )
     throws -> HandlingResult
@@ -74,7 +74,7 @@ struct Fixture {
     return try handler.apply(
       .unknownFace(
         UnknownFaceMessage(
-          deviceID: "cam-1", capturedAt: capturedAt, nearestDistance: 0.62, nearestPersonID: nearest, jpeg: jpeg)))
+          deviceID: "cam-1", capturedAt: CapturedTime(capturedAt)!, nearestDistance: 0.62, nearestPersonID: nearest, jpeg: jpeg)))
   }
 
   func settings() -> ServeSettings {
@@ -91,7 +91,7 @@ struct Fixture {
   /// Excuses `id` on `day` as an admin would from the page, through the handler.
   func excuse(_ id: String, on day: String, classID: String? = nil, note: String) throws {
     let result = try handler.apply(
-      .correction(CorrectionMessage(action: .excuse, actor: "ana", personID: id, classID: classID, day: day, note: note)))
+      .correction(CorrectionMessage(.excuse(personID: id, classID: classID, day: Day(day)!), actor: "ana", note: note)))
     guard case .applied = result.outcome else { throw FixtureError("excuse \(id): \(result.outcome)") }
   }
 

@@ -132,7 +132,7 @@ struct LiveFeedTests {
       }
       try await client.execute(uri: "/metrics", method: .get, headers: .bearer(f.viewerToken)) {
         let text = String(buffer: $0.body)
-        #expect(text.contains("att_broker_connected 1"))
+        #expect(text.contains("att_broker_connected 1.0"))
         #expect(text.contains("att_events_pushed_total 1"))
       }
     }

@@ -580,7 +580,7 @@ struct RouterTests {
     // A snapshot that is not a JPEG is refused, naming the field.
     let bad = try f.handler.apply(
       .unknownFace(
-        UnknownFaceMessage(deviceID: "cam-1", capturedAt: CapturedTime.string(from: Date()), jpeg: Data("GIF89a".utf8))))
+        UnknownFaceMessage(deviceID: "cam-1", capturedAt: CapturedTime(Date()), jpeg: Data("GIF89a".utf8))))
     guard case .rejected(let reason) = bad.outcome else { Issue.record("\(bad.outcome)"); return }
     #expect(reason.contains("'jpeg' is not JPEG data"))
   }
@@ -694,7 +694,7 @@ struct RouterTests {
     try f.attend("21CS001", "2026-11-25T08:45:00+00:00", classID: nil, device: "gate")
     try f.attend("21CS002", "2026-11-24T08:10:00+00:00")
     _ = try f.handler.apply(
-      .correction(CorrectionMessage(action: .excuse, actor: "ana", personID: "21CS002", day: "2026-11-25", note: "dentist")))
+      .correction(CorrectionMessage(.excuse(personID: "21CS002", classID: nil, day: Day("2026-11-25")!), actor: "ana", note: "dentist")))
     let app = try buildApplication(settings)
     let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
     try await app.test(.router) { client in

@@ -153,7 +153,7 @@ struct CameraHostTests {
           && (status?["gallery_version"] as? String)?.contains(":") == true
       }, "the camera's status on /api/devices")
     let metrics = String(decoding: site.api("/metrics", token: viewerToken)?.body ?? Data(), as: UTF8.self)
-    #expect(metrics.contains("att_camera_up{device=\"gate-1\"} 1"), "\(metrics)")
+    #expect(metrics.contains("att_camera_up{device=\"gate-1\"} 1.0"), "\(metrics)")
 
     // The camera token reads the gallery and nothing else; a viewer token cannot read the gallery.
     for path in ["/api/people", "/api/attendance", "/api/export/events.csv", "/api/devices", "/metrics"] {

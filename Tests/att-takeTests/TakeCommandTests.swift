@@ -218,4 +218,28 @@ struct TakeCommandTests {
       #expect(!run.stderr.contains("moov atom"), "no FFmpeg line: \(run.stderr)")
     }
   }
+
+  @Test("--log-format json: every line on standard error is one JSON record (the pipeline's and the tool's); a bad ATT_LOG_FORMAT exits 78")
+  func jsonLog() throws {
+    let folder = try Checkout.scratchFolder("take-log")
+    let stream = try ToolRun.start(
+      "att-take", ["--source", "rtsp://admin:hunter2@127.0.0.1:1/live", "--log-format", "json"], in: folder)
+    #expect(stream.waitFor(stderr: "reopening in 2 s", seconds: 30))
+    stream.terminate()
+    let stopped = stream.wait()
+    #expect(stopped.status == 0, "\(stopped.stderr)")
+    let records = stopped.stderr.split(separator: "\n").map {
+      (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+    }
+    #expect(records.count >= 3 && records.allSatisfy { $0 != nil }, "\(stopped.stderr)")
+    let all = records.compactMap { $0 }
+    #expect(all.allSatisfy { $0["tool"] as? String == "att-take" && $0["time"] is String && $0["level"] is String })
+    let reopen = all.first { ($0["message"] as? String)?.contains("reopening in 2 s") == true }
+    #expect(reopen?["component"] as? String == "att.pipeline", "the library's logger: \(String(describing: reopen))")
+    #expect(all.contains { ($0["message"] as? String)?.hasPrefix("device ") == true && $0["component"] as? String == "att-take" })
+    #expect(!stopped.stderr.contains("hunter2"))
+
+    let bad = try ToolRun.run("att-take", ["--source", "0"], in: folder, environment: ["ATT_LOG_FORMAT": "yaml"])
+    #expect(bad.status == 78 && bad.stderr.contains("ATT_LOG_FORMAT 'yaml': use text or json"), "\(bad.stderr)")
+  }
 }

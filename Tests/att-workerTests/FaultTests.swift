@@ -65,7 +65,7 @@ struct FaultTests {
     for day in 1...10 {
       _ = try producer.deliver(
         .attendance(
-          AttendanceMessage(personID: "P1", deviceID: "gate", capturedAt: String(format: "2026-10-%02dT08:00:00+01:00", day))))
+          AttendanceMessage(personID: "P1", deviceID: "gate", capturedAt: CapturedTime(String(format: "2026-10-%02dT08:00:00+01:00", day))!)))
     }
     let worker = try ToolRun.start("att-worker", [], in: folder, environment: ["MQ_URL": url])
     let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
@@ -116,7 +116,7 @@ struct FaultTests {
     for i in 0..<total {
       let message = AttendanceMessage(
         personID: "P1", deviceID: "cam",
-        capturedAt: String(format: "2026-%02d-%02dT08:%02d:00+00:00", 1 + (i / 28) % 12, 1 + i % 28, i % 60))
+        capturedAt: CapturedTime(String(format: "2026-%02d-%02dT08:%02d:00+00:00", 1 + (i / 28) % 12, 1 + i % 28, i % 60))!)
       observations.insert(message.id.uuidString)
       _ = try producer.deliver(.attendance(message))
     }
@@ -194,7 +194,7 @@ struct FaultTests {
     for day in 1...5 {
       _ = try producer.deliver(
         .attendance(
-          AttendanceMessage(personID: "P1", deviceID: "gate", capturedAt: String(format: "2026-10-%02dT08:00:00+01:00", day))))
+          AttendanceMessage(personID: "P1", deviceID: "gate", capturedAt: CapturedTime(String(format: "2026-10-%02dT08:00:00+01:00", day))!)))
     }
     #expect(producer.pendingCount == 6)
     try broker.start()

@@ -23,7 +23,7 @@ struct WorkerCommandTests {
     let producer = try QueueDelivery(broker: try BrokerURL(url), spool: "\(folder)/producer-spool")
     let total = 10_000
     for i in 0..<total {
-      let day = String(format: "2026-%02d-%02dT08:%02d:00+00:00", 1 + (i / 28) % 12, 1 + i % 28, i % 60)
+      let day = CapturedTime(String(format: "2026-%02d-%02dT08:%02d:00+00:00", 1 + (i / 28) % 12, 1 + i % 28, i % 60))!
       _ = try producer.deliver(.attendance(AttendanceMessage(personID: "P1", deviceID: "cam", capturedAt: day)))
     }
     let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))

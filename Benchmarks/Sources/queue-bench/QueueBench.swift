@@ -35,9 +35,7 @@ struct QueueBench {
   static func observation(_ i: Int, person: String, seed: Int, realistic: Bool = false) -> Message {
     let day = (seed * 6_000 + i) % 36_000
     let date = Date(timeIntervalSince1970: 946_684_800 + Double(day) * 86_400 + 8 * 3600)
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(secondsFromGMT: 0)
-    let captured = formatter.string(from: date)
+    let captured = CapturedTime(date, timeZone: TimeZone(secondsFromGMT: 0)!)
     guard realistic else {
       return .attendance(AttendanceMessage(personID: person, deviceID: "bench-cam", capturedAt: captured))
     }

@@ -80,7 +80,7 @@ let delivery: any MessageDelivery =
 var sent: [String: Double] = [:]
 for person in people {
   _ = try delivery.deliver(
-    .attendance(AttendanceMessage(personID: person, deviceID: "bench", capturedAt: "\(day)T08:00:00+00:00")))
+    .attendance(AttendanceMessage(personID: person, deviceID: "bench", capturedAt: CapturedTime("\(day)T08:00:00+00:00")!)))
   sent[person] = now()
 }
 let burstEnd = now()

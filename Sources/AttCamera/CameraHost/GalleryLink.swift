@@ -2,6 +2,7 @@ import AttQueue
 import AttRecognition
 import AttendanceKit
 import Foundation
+import Logging
 import Synchronization
 
 /// A camera host's gallery, from att-serve: fetched at start (only the changes since the cache's
@@ -13,7 +14,7 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
   public let cache: GalleryCache
   public let model: String
   private let broker: BrokerURL?
-  private let log: @Sendable (String) -> Void
+  private let log: Logger
 
   /// What the link thread holds (the whole current gallery) and hands over.
   private struct State {
@@ -36,7 +37,8 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
   }
 
   public init(
-    client: ServerClient, cache: GalleryCache, model: String, broker: BrokerURL?, log: @escaping @Sendable (String) -> Void
+    client: ServerClient, cache: GalleryCache, model: String, broker: BrokerURL?,
+    log: Logger = Logger(label: "att.camera-host")
   ) {
     self.client = client
     self.cache = cache

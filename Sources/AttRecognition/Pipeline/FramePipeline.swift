@@ -1,6 +1,7 @@
 import AttendanceKit
 import FaceKit
 import Foundation
+import Logging
 import Synchronization
 
 /// att-take's two stages: (1) read and decode a frame, find its faces and follow them as tracks
@@ -18,7 +19,7 @@ public struct FramePipeline {
   /// Frames stage 1 may run ahead of stage 2.
   public var queueDepth = 4
   /// Called with a line for the operator (a stream reopening, a skipped image).
-  public var log: @Sendable (String) -> Void = { _ in }
+  public var log = Logger(label: "att.pipeline")
   /// Delivers a video file's frames at its own frame rate, as a camera would (and drops those stage 1
   /// cannot keep up with): a recorded clip rehearses a live site. Files are otherwise read as fast as
   /// they decode.

@@ -1,6 +1,7 @@
 import AttendanceKit
 import FaceKit
 import Foundation
+import Logging
 import Synchronization
 
 /// Reads frames from a source; reopens a live source that drops, with back-off (1, 2, 4 ... 30 s).
@@ -8,7 +9,7 @@ final class FrameStream: @unchecked Sendable {
   let source: FrameSource
   let imageFrameRate: Double
   let stop: StopSignal
-  let log: @Sendable (String) -> Void
+  let log: Logger
   private var reader: FrameReader?
   private var index = 0
   private var lastTime = 0.0
@@ -17,7 +18,7 @@ final class FrameStream: @unchecked Sendable {
   var realTime = false
   private var started: Date?
 
-  init(source: FrameSource, imageFrameRate: Double, stop: StopSignal, log: @escaping @Sendable (String) -> Void) {
+  init(source: FrameSource, imageFrameRate: Double, stop: StopSignal, log: Logger) {
     self.source = source
     self.imageFrameRate = imageFrameRate
     self.stop = stop

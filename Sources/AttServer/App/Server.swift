@@ -9,9 +9,9 @@ import Logging
 final class Server: Sendable {
   let settings: ServeSettings
   let logger: Logger
-  let feed = LiveFeed()
-  let follower: FeedFollower
   let metrics = ServerMetrics()
+  let feed: LiveFeed
+  let follower: FeedFollower
   /// Every SQLite call of a request runs here, never on the cooperative pool.
   let database: BlockingWork
   /// Password checks: one at a time on a thread of their own, a short line, the rest turned away.
@@ -30,6 +30,7 @@ final class Server: Sendable {
     database = BlockingWork(threads: settings.databaseThreads)
     passwords = PasswordChecks(threads: 1, capacity: settings.passwordLine)
     faces = BlockingWork(threads: 1, niceness: 5)
+    feed = LiveFeed(pushes: metrics.feedPushes)
     follower = FeedFollower(
       store: settings.store, feed: feed, broker: settings.broker, pollInterval: settings.pollInterval, database: database,
       logger: logger)

@@ -30,11 +30,12 @@ struct AttendanceController: Sendable {
     }
     correctors.delete("attendance/:id") { request, context in try await database.run { try deleteRecord(request, context) } }
     correctors.post("excusals") { request, context in
-      let (message, day) = try excuse(try await request.decode(as: Excuse.self, context: context), context)
+      let excuse = try await request.decode(as: Excuse.self, context: context)
+      let (message, day) = try self.excuse(excuse, context)
       return try await database.run {
-        try inScope(message.personID!, message.classID, context)
+        try inScope(excuse.personID, message.classID, context)
         try refuseNonSchoolDay(day, "excuse")
-        return try changes.correct(message)
+        return try changes.correct(message, checked: true)
       }
     }
     correctors.delete("excusals") { request, context in try await database.run { try unexcuse(request, context) } }
@@ -99,16 +100,20 @@ struct AttendanceController: Sendable {
 
   /// A manual attendance record (a person the camera missed).
   func markPresent(_ c: Correction, _ context: AppContext) throws -> Response {
-    if let note = c.note, let problem = MessageLimits.checkNote(note) {
-      throw HTTPError(.badRequest, message: "note: \(problem)")
-    }
-    if let problem = PersonIdentity.validate(id: c.personID) { throw HTTPError(.badRequest, message: "person_id: \(problem)") }
     guard let day = Day(c.day) else {
       throw HTTPError(
         .badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
     }
     let time = c.time ?? "09:00"
     guard let at = ClockTime(time) else { throw HTTPError(.badRequest, message: "time: '\(time.prefix(40))' is not HH:MM") }
+    if let direction = c.direction, direction != "in" {
+      throw HTTPError(.badRequest, message: "direction: a record marked by hand is an arrival ('in')")
+    }
+    let message = CorrectionMessage(
+      .markPresent(
+        personID: c.personID, classID: c.classID, at: CapturedTime(day.date(at: at, in: clock.timeZone), timeZone: clock.timeZone)),
+      actor: Changes.actor(context), note: c.note)
+    try Changes.check(message)
     // Nobody is marked present for a time still to come, or on a day without school.
     let today = clock.today()
     if day > today || (day == today && time > clock.clockTime()) {
@@ -123,16 +128,7 @@ struct AttendanceController: Sendable {
     {
       throw HTTPError(.badRequest, message: "cannot mark present on \(day): \(c.personID) was enrolled on \(enrolled)")
     }
-    if let classID = c.classID, PersonIdentity.validate(id: classID) != nil {
-      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
-    }
-    if let direction = c.direction, direction != "in" {
-      throw HTTPError(.badRequest, message: "direction: a record marked by hand is an arrival ('in')")
-    }
-    return try changes.correct(
-      CorrectionMessage(
-        action: .markPresent, actor: Changes.actor(context), personID: c.personID, classID: c.classID,
-        capturedAt: CapturedTime.string(from: day.date(at: at, in: clock.timeZone), timeZone: clock.timeZone), note: c.note))
+    return try changes.correct(message, checked: true)
   }
 
   /// A correction on a weekend or a holiday is refused with the reason (on the database thread).
@@ -147,8 +143,8 @@ struct AttendanceController: Sendable {
   /// Deletes a wrong record. Its observations stay (unlinked), so a replayed message cannot bring it back.
   func deleteRecord(_ request: Request, _ context: AppContext) throws -> Response {
     let id = try context.numericID("attendance")
-    let note = try Query(request).text("note")
-    if let note, let problem = MessageLimits.checkNote(note) { throw HTTPError(.badRequest, message: "note: \(problem)") }
+    let message = CorrectionMessage(.deleteRecord(attendanceID: id), actor: Changes.actor(context), note: try Query(request).text("note"))
+    try Changes.check(message)
     if context.identity?.classes != nil {
       // A teacher deletes a record of a pupil of theirs, made for one of their classes or at the gate.
       guard let record = try store.attendanceRecord(id) else { throw HTTPError(.notFound, message: "no attendance record \(id)") }
@@ -166,8 +162,7 @@ struct AttendanceController: Sendable {
             "this record is from a camera without a class and counts for \(others.sorted().joined(separator: ", ")) too: ask an admin to delete it")
       }
     }
-    return try changes.correct(
-      CorrectionMessage(action: .deleteRecord, actor: Changes.actor(context), note: note, attendanceID: id))
+    return try changes.correct(message, checked: true)
   }
 
   struct Excuse: Decodable {
@@ -185,21 +180,12 @@ struct AttendanceController: Sendable {
 
   /// The excusal as a correction message, and its day, checked.
   func excuse(_ excuse: Excuse, _ context: AppContext) throws -> (CorrectionMessage, Day) {
-    if let problem = PersonIdentity.validate(id: excuse.personID) {
-      throw HTTPError(.badRequest, message: "person_id: \(problem)")
-    }
     guard let day = Day(excuse.day) else {
       throw HTTPError(.badRequest, message: "day: '\(LogText.safe(excuse.day, limit: 40))' is not a date (YYYY-MM-DD)")
     }
-    if let classID = excuse.classID, PersonIdentity.validate(id: classID) != nil {
-      throw HTTPError(.badRequest, message: "class_id: '\(classID.prefix(40))' is not a valid class id")
-    }
-    if let note = excuse.note, let problem = MessageLimits.checkNote(note) {
-      throw HTTPError(.badRequest, message: "note: \(problem)")
-    }
     let message = CorrectionMessage(
-      action: .excuse, actor: Changes.actor(context), personID: excuse.personID, classID: excuse.classID, day: excuse.day,
-      note: excuse.note)
+      .excuse(personID: excuse.personID, classID: excuse.classID, day: day), actor: Changes.actor(context), note: excuse.note)
+    try Changes.check(message)
     return (message, day)
   }
 
@@ -209,7 +195,6 @@ struct AttendanceController: Sendable {
     guard let day = try q.day("day") else { throw HTTPError(.badRequest, message: "day: give the day (YYYY-MM-DD)") }
     try inScope(person, try q.identifier("class"), context)
     return try changes.correct(
-      CorrectionMessage(
-        action: .unexcuse, actor: Changes.actor(context), personID: person, classID: try q.identifier("class"), day: day.text))
+      CorrectionMessage(.unexcuse(personID: person, classID: try q.identifier("class"), day: day), actor: Changes.actor(context)))
   }
 }

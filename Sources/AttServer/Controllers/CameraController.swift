@@ -106,41 +106,24 @@ struct CameraController: Sendable {
     return try JSONBody(["status": "applied"]).response(status: .ok)
   }
 
-  /// The cameras in Prometheus text: whether each is up, its frame rate, drops and report age, and
-  /// how many are in each state.
+  /// The cameras in Prometheus text: how many are in each state, and for each that reported whether
+  /// it is up, its frame rate, drops and report age (gauges of this scrape: a removed camera leaves
+  /// no series behind).
   func prometheus(now: Date = Date()) throws -> String {
     let cameras = try store.cameras(now: now)
-    var text = "# HELP att_cameras Cameras by state (online, stale, offline, no status).\n# TYPE att_cameras gauge\n"
-    for state in [CameraView.State.online, .stale, .offline, .unreported] {
-      text += "att_cameras{state=\"\(state.rawValue)\"} \(cameras.filter { $0.state == state }.count)\n"
+    return ServerMetrics.snapshot { gauge in
+      for state in [CameraView.State.online, .stale, .offline, .unreported] {
+        gauge("att_cameras", [("state", state.rawValue)], Double(cameras.filter { $0.state == state }.count))
+      }
+      for camera in cameras {
+        guard let status = camera.status else { continue }
+        let device = [("device", camera.id)]
+        gauge("att_camera_up", device, camera.state == .online ? 1 : 0)
+        gauge("att_camera_frames_per_second", device, status.framesPerSecond ?? 0)
+        gauge("att_camera_dropped_frames", device, Double(status.dropped))
+        gauge("att_camera_report_age_seconds", device, camera.lastReportAt.map { max(now.timeIntervalSince($0), 0) } ?? 0)
+      }
     }
-    let reported = cameras.filter { $0.status != nil }
-    guard !reported.isEmpty else { return text }
-    text += "# HELP att_camera_up 1 when the camera reported within three of its intervals.\n# TYPE att_camera_up gauge\n"
-    for camera in reported { text += "att_camera_up{device=\"\(Self.label(camera.id))\"} \(camera.state == .online ? 1 : 0)\n" }
-    text += "# HELP att_camera_frames_per_second Frames per second at the camera's last report.\n"
-    text += "# TYPE att_camera_frames_per_second gauge\n"
-    for camera in reported {
-      text += "att_camera_frames_per_second{device=\"\(Self.label(camera.id))\"} \(camera.status?.framesPerSecond ?? 0)\n"
-    }
-    text +=
-      "# HELP att_camera_dropped_frames Frames the camera dropped since it started.\n# TYPE att_camera_dropped_frames gauge\n"
-    for camera in reported {
-      text += "att_camera_dropped_frames{device=\"\(Self.label(camera.id))\"} \(camera.status?.dropped ?? 0)\n"
-    }
-    text += "# HELP att_camera_report_age_seconds Seconds since the camera's last report.\n"
-    text += "# TYPE att_camera_report_age_seconds gauge\n"
-    for camera in reported {
-      let age = camera.lastReportAt.map { max(now.timeIntervalSince($0), 0) } ?? 0
-      text += "att_camera_report_age_seconds{device=\"\(Self.label(camera.id))\"} \(String(format: "%.1f", age))\n"
-    }
-    return text
-  }
-
-  /// A Prometheus label value: backslash, quote and line break escaped.
-  static func label(_ text: String) -> String {
-    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-      .replacingOccurrences(of: "\n", with: "\\n")
   }
 }
 

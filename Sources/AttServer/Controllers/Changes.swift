@@ -10,19 +10,34 @@ struct Changes: Sendable {
   let delivery: any MessageDelivery
   let logger: Logger
 
-  /// Delivers `message`, logs `what` under the actor's name, and answers with the outcome.
-  func deliver(_ message: Message, by actor: String, _ what: String) throws -> Response {
-    let receipt = try delivery.deliver(message)
+  /// Delivers `message`, logs `what` under the actor's name, and answers with the outcome. The
+  /// message is checked here unless the controller did (`Changes.check`, before its scope checks).
+  func deliver(_ message: Message, by actor: String, _ what: String, checked: Bool = false) throws -> Response {
+    if !checked { try Self.check(message) }
+    let receipt = try delivery.deliver(message, checked: true)
     logger.notice("\(actor): \(what)")
     return try Self.response(receipt)
   }
 
   /// A correction's delivery (see `deliver`).
-  func correct(_ message: CorrectionMessage) throws -> Response {
-    try deliver(
-      .correction(message), by: message.actor,
-      "\(message.action.rawValue) \(message.personID ?? message.attendanceID.map { "record \($0)" } ?? "")")
+  func correct(_ message: CorrectionMessage, checked: Bool = false) throws -> Response {
+    try deliver(.correction(message), by: message.actor, message.summary, checked: checked)
   }
+
+  /// The one check of a change against `MessageLimits` (the same as every producer's and the
+  /// worker's): a 400 naming the field as the API spells it.
+  static func check(_ message: Message) throws {
+    do throws(MessageError) {
+      try message.validate()
+    } catch {
+      guard case .invalidField(_, let field, let reason) = error else {
+        throw HTTPError(.badRequest, message: error.description)
+      }
+      throw HTTPError(.badRequest, message: "\(field == "class" ? "class_id" : field): \(reason)")
+    }
+  }
+
+  static func check(_ correction: CorrectionMessage) throws { try check(.correction(correction)) }
 
   /// 202 when queued for att-worker; 200 with the handler's words when applied or unchanged; 422
   /// with its reason when refused.

@@ -45,23 +45,12 @@ struct HealthController: Sendable {
   }
 
   func metricsText() throws -> Response {
-    var lines = metrics.prometheus()
-    lines += try cameras.prometheus()
-    lines += "# HELP att_websocket_clients Live feed clients connected now.\n# TYPE att_websocket_clients gauge\n"
-    lines += "att_websocket_clients \(feed.clientCount)\n"
-    lines += "# HELP att_events_pushed_total Messages pushed to live feed clients.\n# TYPE att_events_pushed_total counter\n"
-    lines += "att_events_pushed_total \(feed.eventsPushed)\n"
-    if let lag = follower.lastLag.withLock({ $0 }) {
-      lines += "# HELP att_feed_lag_seconds From the commit of the newest record to its push.\n"
-      lines += "# TYPE att_feed_lag_seconds gauge\natt_feed_lag_seconds \(String(format: "%.3f", lag))\n"
-    }
-    if usesBroker {
-      lines += "# HELP att_broker_connected Whether the att.events subscription is connected.\n"
-      lines += "# TYPE att_broker_connected gauge\n"
-      lines += "att_broker_connected \(follower.brokerConnected.load(ordering: .relaxed) ? 1 : 0)\n"
-    }
+    metrics.gauge("att_websocket_clients", [], Double(feed.clientCount))
+    if let lag = follower.lastLag.withLock({ $0 }) { metrics.gauge("att_feed_lag_seconds", [], lag) }
+    if usesBroker { metrics.gauge("att_broker_connected", [], follower.brokerConnected.load(ordering: .relaxed) ? 1 : 0) }
+    let text = metrics.prometheus() + (try cameras.prometheus())
     return Response(
-      status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: lines))
+      status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: text))
     )
   }
 }

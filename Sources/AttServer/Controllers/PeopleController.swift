@@ -130,11 +130,11 @@ struct PeopleController: Sendable {
 
   func rename(_ change: Rename, _ context: AppContext) throws -> Response {
     let id = try context.personID()
-    if let problem = PersonIdentity.validate(name: change.name) { throw HTTPError(.badRequest, message: problem) }
-    _ = try existing(id, context)
     let actor = Changes.actor(context)
-    return try changes.deliver(
-      .renamePerson(RenamePersonMessage(personID: id, name: change.name, actor: actor)), by: actor, "rename \(id)")
+    let message = Message.renamePerson(RenamePersonMessage(personID: id, name: change.name, actor: actor))
+    try Changes.check(message)
+    _ = try existing(id, context)
+    return try changes.deliver(message, by: actor, "rename \(id)", checked: true)
   }
 
   func remove(_ request: Request, _ context: AppContext) throws -> Response {

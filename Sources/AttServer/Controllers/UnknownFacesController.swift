@@ -199,7 +199,7 @@ struct UnknownFacesController: Sendable {
         RegisterMessage(
           personID: personID, name: name, faces: [FaceCrop(jpeg: jpeg)],
           source: "unknown face \(id) (\(face.deviceID ?? "camera"))",
-          capturedAt: face.capturedAt, classID: classID)))
+          capturedAt: CapturedTime(face.capturedAt) ?? CapturedTime(Date()), classID: classID)))
     if case .applied(let result) = receipt, case .rejected(let reason) = result.outcome {
       throw HTTPError(.unprocessableContent, message: reason)
     }

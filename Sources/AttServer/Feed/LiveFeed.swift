@@ -1,4 +1,5 @@
 import AttendanceKit
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -10,12 +11,14 @@ import Synchronization
 /// instead of growing the server's memory.
 public final class LiveFeed: Sendable {
   private let clients = Mutex<[UUID: AsyncStream<ByteBuffer>.Continuation]>([:])
-  let pushed = Atomic<Int>(0)
+  /// Counts the messages pushed, one per client per change (`att_events_pushed_total`).
+  private let pushes: CoreMetrics.Counter?
 
-  public init() {}
+  public init(pushes: CoreMetrics.Counter? = nil) {
+    self.pushes = pushes
+  }
 
   public var clientCount: Int { clients.withLock { $0.count } }
-  public var eventsPushed: Int { pushed.load(ordering: .relaxed) }
 
   /// A new client's stream of messages; call `leave` with its id when it goes.
   func join() -> (UUID, AsyncStream<ByteBuffer>) {
@@ -34,7 +37,7 @@ public final class LiveFeed: Sendable {
     let bytes = ByteBuffer(string: text)
     let targets = clients.withLock { Array($0.values) }
     for client in targets { client.yield(bytes) }
-    pushed.add(targets.count, ordering: .relaxed)
+    pushes?.increment(by: Int64(targets.count))
   }
 
   func finishAll() {

@@ -1,38 +1,58 @@
+import CoreMetrics
 import Foundation
-import Synchronization
+import Prometheus
 
-/// Request counters for /metrics.
+/// What `/metrics` shows, counted through swift-metrics into a Prometheus registry of this server's
+/// own (two servers in one process, as in the tests, count apart). The counters are kept as things
+/// happen (requests, sign-in refusals, live feed pushes); the gauges are read when scraped (feed
+/// clients, lag, the broker, the cameras). The names and their meaning: docs/operations.md.
 final class ServerMetrics: Sendable {
-  private struct Requests {
-    var byClass: [Int: Int] = [:]
-    var seconds = 0.0
+  private let registry = PrometheusCollectorRegistry()
+  private let factory: PrometheusMetricsFactory
+  /// By status class: 1xx to 5xx.
+  private let requests: [Int: CoreMetrics.Counter]
+  private let requestSeconds: FloatingPointCounter
+  private let loginRefusals: CoreMetrics.Counter
+  /// Messages pushed to live feed clients (one per client per change).
+  let feedPushes: CoreMetrics.Counter
+
+  init() {
+    factory = PrometheusMetricsFactory(registry: registry)
+    var requests: [Int: CoreMetrics.Counter] = [:]
+    for group in 1...5 {
+      requests[group] = Counter(label: "att_http_requests_total", dimensions: [("status", "\(group)xx")], factory: factory)
+    }
+    self.requests = requests
+    requestSeconds = FloatingPointCounter(label: "att_http_request_seconds_total", factory: factory)
+    loginRefusals = Counter(label: "att_login_refusals_total", factory: factory)
+    feedPushes = Counter(label: "att_events_pushed_total", factory: factory)
   }
-  private let requests = Mutex(Requests())
-  private let loginRefusals = Atomic<Int>(0)
 
   func count(status: Int, seconds elapsed: Double) {
-    requests.withLock {
-      $0.byClass[status / 100, default: 0] += 1
-      $0.seconds += elapsed
-    }
+    requests[min(max(status / 100, 1), 5)]?.increment()
+    requestSeconds.increment(by: max(elapsed, 0))
   }
 
   func countLoginRefusal() {
-    loginRefusals.add(1, ordering: .relaxed)
+    loginRefusals.increment()
   }
 
+  /// A gauge of this server's registry, set to `value` now.
+  func gauge(_ name: String, _ dimensions: [(String, String)] = [], _ value: Double) {
+    Gauge(label: name, dimensions: dimensions, factory: factory).record(value)
+  }
+
+  /// The Prometheus text of everything counted and set so far.
   func prometheus() -> String {
-    let now = requests.withLock { $0 }
-    var text = "# HELP att_http_requests_total HTTP requests answered, by status class.\n"
-    text += "# TYPE att_http_requests_total counter\n"
-    for (group, count) in now.byClass.sorted(by: { $0.key < $1.key }) {
-      text += "att_http_requests_total{status=\"\(group)xx\"} \(count)\n"
-    }
-    text +=
-      "# HELP att_http_request_seconds_total Time spent answering requests.\n# TYPE att_http_request_seconds_total counter\n"
-    text += "att_http_request_seconds_total \(String(format: "%.6f", now.seconds))\n"
-    text += "# HELP att_login_refusals_total Sign-ins refused (wrong password or rate-limited).\n"
-    text += "# TYPE att_login_refusals_total counter\natt_login_refusals_total \(loginRefusals.load(ordering: .relaxed))\n"
-    return text
+    registry.emitToString()
+  }
+
+  /// Gauges that are read fresh at each scrape and whose label sets come and go (one per camera):
+  /// a registry for this scrape only, so a removed camera leaves no stale series.
+  static func snapshot(_ fill: (_ gauge: (String, [(String, String)], Double) -> Void) throws -> Void) rethrows -> String {
+    let registry = PrometheusCollectorRegistry()
+    let factory = PrometheusMetricsFactory(registry: registry)
+    try fill { name, dimensions, value in Gauge(label: name, dimensions: dimensions, factory: factory).record(value) }
+    return registry.emitToString()
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// A thread that sends the camera's status every `interval` seconds, and a last one, marked
@@ -7,7 +8,7 @@ public final class CameraReporter: @unchecked Sendable {
   private let interval: Double
   private let build: @Sendable () -> CameraStatus
   private let send: @Sendable (CameraStatus) throws -> Void
-  private let log: @Sendable (String) -> Void
+  private let log: Logger
   private let condition = NSCondition()
   private var stopping = false
   private var finished = false
@@ -15,7 +16,7 @@ public final class CameraReporter: @unchecked Sendable {
 
   public init(
     interval: Double, build: @escaping @Sendable () -> CameraStatus, send: @escaping @Sendable (CameraStatus) throws -> Void,
-    log: @escaping @Sendable (String) -> Void
+    log: Logger
   ) {
     self.interval = interval
     self.build = build

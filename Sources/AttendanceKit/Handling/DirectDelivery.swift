@@ -12,7 +12,7 @@ public struct DirectDelivery: MessageDelivery {
     "direct mode (no MQ_URL), database \(handler.store.location.path), media \(handler.media.root)/"
   }
 
-  public func deliver(_ message: Message) throws -> DeliveryReceipt {
-    .applied(try handler.apply(message))
+  public func deliver(_ message: Message, checked: Bool) throws -> DeliveryReceipt {
+    .applied(try handler.apply(message, checked: checked))
   }
 }

@@ -6,14 +6,19 @@ import Foundation
 public protocol MessageDelivery: Sendable {
   /// One line for the start-up banner: the mode and where messages go.
   var summary: String { get }
-  /// Delivers one message: applied at once (direct) or accepted by the broker (queue).
-  func deliver(_ message: Message) throws -> DeliveryReceipt
+  /// Delivers one message: applied at once (direct) or accepted by the broker (queue). It is
+  /// checked against `MessageLimits` first, unless the caller did that already (`checked`: the
+  /// server checks a change before its scope checks), so each message is validated once per side.
+  func deliver(_ message: Message, checked: Bool) throws -> DeliveryReceipt
   /// Before the producer exits: sends what still waits, for up to `seconds`, and says what is left
   /// (nil when nothing can wait: direct mode).
   func finish(within seconds: Double) -> DeliveryBacklog?
 }
 
 extension MessageDelivery {
+  /// Delivers one message, checked here.
+  public func deliver(_ message: Message) throws -> DeliveryReceipt { try deliver(message, checked: false) }
+
   public func finish(within seconds: Double) -> DeliveryBacklog? { nil }
 }
 
@@ -33,6 +38,6 @@ extension RegisterMessage {
     self.init(
       personID: personID, name: name,
       faces: samples.map { FaceCrop(jpeg: $0.jpeg, quality: $0.quality.figures) },
-      source: source, capturedAt: CapturedTime.string(from: date), classID: classID)
+      source: source, capturedAt: CapturedTime(date), classID: classID)
   }
 }

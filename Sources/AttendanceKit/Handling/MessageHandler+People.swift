@@ -37,7 +37,7 @@ extension MessageHandler {
         var added = 0
         for crop in crops {
           let stored = try tx.addSample(
-            personID: m.personID, mediaPath: crop.path, sha256: crop.sha, source: m.source, capturedAt: m.capturedAt,
+            personID: m.personID, mediaPath: crop.path, sha256: crop.sha, source: m.source, capturedAt: m.capturedAt.text,
             width: crop.width, height: crop.height, quality: crop.face.quality.map(FiguresJSON.text), at: now)
           if stored { added += 1 }
         }

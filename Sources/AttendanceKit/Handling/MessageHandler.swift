@@ -108,10 +108,7 @@ public struct MessageHandler: Sendable {
   // MARK: attendance
 
   private func apply(_ m: AttendanceMessage, in transaction: StoreTransaction? = nil) throws -> HandlingResult {
-    // `refusal` (Message.validate) has already checked captured_at; this takes its local day.
-    guard let captured = CapturedTime(m.capturedAt) else {
-      return rejected("attendance \(m.id): captured_at '\(m.capturedAt)' is not ISO 8601 with a UTC offset")
-    }
+    let captured = m.capturedAt
     return try write(transaction) { tx -> HandlingResult in
       if try tx.hasObservation(m.id) {
         return HandlingResult(outcome: .duplicate("observation \(m.id) was already applied"), events: [])
@@ -125,7 +122,7 @@ public struct MessageHandler: Sendable {
       try tx.sawDevice(m.deviceID, at: now)
       let sighting = AttendanceRecord(
         observationID: m.id.uuidString, personID: m.personID, classID: m.classID, deviceID: m.deviceID,
-        capturedAt: m.capturedAt, localDay: captured.localDay, recordedAt: now, direction: m.direction.rawValue,
+        capturedAt: captured.text, localDay: captured.localDay, recordedAt: now, direction: m.direction.rawValue,
         distance: m.distance, liveness: m.liveness?.verdict, livenessFigures: m.liveness?.figures.map(FiguresJSON.text),
         snapshotPath: m.snapshotPath)
       guard
@@ -167,7 +164,7 @@ public struct MessageHandler: Sendable {
     return try write(transaction) { tx -> HandlingResult in
       try tx.sawDevice(m.deviceID, at: clock.now())
       let logged = try tx.logUnknownFace(
-        observationID: m.id, deviceID: m.deviceID, capturedAt: m.capturedAt, snapshotPath: m.snapshotPath,
+        observationID: m.id, deviceID: m.deviceID, capturedAt: m.capturedAt.text, snapshotPath: m.snapshotPath,
         nearestDistance: m.nearestDistance, nearestPersonID: m.nearestPersonID, mediaPath: mediaPath)
       guard logged else {
         return HandlingResult(outcome: .duplicate("unknown face \(m.id) was already logged"), events: [])
@@ -191,64 +188,61 @@ public struct MessageHandler: Sendable {
       func audit(_ action: String, _ target: String, _ details: [String: String]) throws {
         try tx.audit(actor: m.actor, action: action, target: target, details, at: now)
       }
-      switch m.action {
-      case .markPresent:
-        let person = m.personID!
-        guard let captured = CapturedTime(m.capturedAt!) else {
-          return rejected("correction \(m.id): captured_at '\(m.capturedAt!)' is not ISO 8601 with a UTC offset")
-        }
+      switch m.change {
+      case .markPresent(let person, let classID, let captured):
         guard let active = try tx.personIsActive(person) else {
           return rejected("correction \(m.id): unknown person '\(person)'")
         }
         guard active else { return rejected("correction \(m.id): person '\(person)' has been removed") }
-        if let existing = try tx.dayRecord(personID: person, classID: m.classID, localDay: captured.localDay, direction: "in") {
+        if let existing = try tx.dayRecord(personID: person, classID: classID, localDay: captured.localDay, direction: "in") {
           let by = existing.markedBy.map { "marked by \($0)" } ?? "seen by \(existing.deviceID ?? "a camera")"
           return HandlingResult(
             outcome: .duplicate(
               "\(person) is already present on \(captured.localDay) (\(existing.capturedAt.dropFirst(11).prefix(5)), \(by))"),
             events: [])
         }
-        if let classID = m.classID { try tx.ensureClass(classID, at: now) }
+        if let classID { try tx.ensureClass(classID, at: now) }
         let recordID = try tx.insert(
           AttendanceRecord(
-            observationID: m.id.uuidString, personID: person, classID: m.classID, deviceID: nil, capturedAt: m.capturedAt!,
+            observationID: m.id.uuidString, personID: person, classID: classID, deviceID: nil, capturedAt: captured.text,
             localDay: captured.localDay, recordedAt: now, direction: "in", note: m.note, markedBy: m.actor))
         try tx.recordObservation(m.id, attendanceID: recordID, outcome: "marked by hand", at: now)
         // Present overrides an excuse for the same day and class.
-        try tx.dropExcuses(personID: person, classID: m.classID, localDay: captured.localDay)
+        try tx.dropExcuses(personID: person, classID: classID, localDay: captured.localDay)
         try audit(
           "attendance added", person,
           [
-            "attendance_id": "\(recordID)", "day": captured.localDay, "time": String(m.capturedAt!.dropFirst(11).prefix(5)),
-            "class_id": m.classID ?? "", "note": m.note ?? "", "observation_id": m.id.uuidString,
+            "attendance_id": "\(recordID)", "day": captured.localDay, "time": captured.clockText,
+            "class_id": classID ?? "", "note": m.note ?? "", "observation_id": m.id.uuidString,
           ])
         return HandlingResult(
           outcome: .applied("marked \(person) present on \(captured.localDay)"),
           events: [
-            .attendanceRecorded(personID: person, classID: m.classID, localDay: captured.localDay, observationID: m.id),
+            .attendanceRecorded(personID: person, classID: classID, localDay: captured.localDay, observationID: m.id),
             .attendanceCorrected(personID: person, localDay: captured.localDay, action: m.action.rawValue),
           ])
-      case .excuse, .unexcuse:
-        let person = m.personID!, day = m.day!, classID = m.classID ?? ""
+      case .excuse(let person, let classID, let day):
         guard try tx.personIsActive(person) != nil else { return rejected("correction \(m.id): unknown person '\(person)'") }
-        if m.action == .excuse {
-          if try tx.isPresent(personID: person, localDay: day, classID: classID) {
-            return rejected("correction \(m.id): \(person) is present on \(day); delete the record first to excuse them")
-          }
-          try tx.excuse(personID: person, classID: classID, localDay: day, note: m.note, actor: m.actor, at: now)
-          try audit("excused", person, ["day": day, "class_id": classID, "note": m.note ?? ""])
-        } else {
-          guard try tx.withdrawExcuse(personID: person, classID: classID, localDay: day) else {
-            return HandlingResult(outcome: .duplicate("\(person) is not excused on \(day)"), events: [])
-          }
-          try audit("excuse withdrawn", person, ["day": day, "class_id": classID])
+        if try tx.isPresent(personID: person, localDay: day.text, classID: classID ?? "") {
+          return rejected("correction \(m.id): \(person) is present on \(day); delete the record first to excuse them")
         }
+        try tx.excuse(personID: person, classID: classID ?? "", localDay: day.text, note: m.note, actor: m.actor, at: now)
+        try audit("excused", person, ["day": day.text, "class_id": classID ?? "", "note": m.note ?? ""])
         try tx.recordObservation(m.id, attendanceID: nil, outcome: "correction", at: now)
         return HandlingResult(
-          outcome: .applied("\(m.action == .excuse ? "excused" : "withdrew the excuse of") \(person) on \(day)"),
-          events: [.attendanceCorrected(personID: person, localDay: day, action: m.action.rawValue)])
-      case .deleteRecord:
-        let id = m.attendanceID!
+          outcome: .applied("excused \(person) on \(day)"),
+          events: [.attendanceCorrected(personID: person, localDay: day.text, action: m.action.rawValue)])
+      case .unexcuse(let person, let classID, let day):
+        guard try tx.personIsActive(person) != nil else { return rejected("correction \(m.id): unknown person '\(person)'") }
+        guard try tx.withdrawExcuse(personID: person, classID: classID ?? "", localDay: day.text) else {
+          return HandlingResult(outcome: .duplicate("\(person) is not excused on \(day)"), events: [])
+        }
+        try audit("excuse withdrawn", person, ["day": day.text, "class_id": classID ?? ""])
+        try tx.recordObservation(m.id, attendanceID: nil, outcome: "correction", at: now)
+        return HandlingResult(
+          outcome: .applied("withdrew the excuse of \(person) on \(day)"),
+          events: [.attendanceCorrected(personID: person, localDay: day.text, action: m.action.rawValue)])
+      case .deleteRecord(let id):
         guard let record = try tx.deleteRecord(id) else { return rejected("correction \(m.id): no attendance record \(id)") }
         try audit(
           "attendance deleted", record.personID,

@@ -8,7 +8,7 @@ public struct AttendanceMessage: Sendable, Equatable, Codable {
   public var deviceID: String
   public var classID: String?
   /// When the camera saw the face, ISO 8601 with the camera's UTC offset (e.g. 2026-11-25T09:01:02+05:30).
-  public var capturedAt: String
+  public var capturedAt: CapturedTime
   public var direction: Direction
   public var distance: Double?
   public var liveness: Liveness?
@@ -30,7 +30,7 @@ public struct AttendanceMessage: Sendable, Equatable, Codable {
   }
 
   public init(
-    id: UUID = UUID(), personID: String, deviceID: String, classID: String? = nil, capturedAt: String,
+    id: UUID = UUID(), personID: String, deviceID: String, classID: String? = nil, capturedAt: CapturedTime,
     direction: Direction = .in, distance: Double? = nil, liveness: Liveness? = nil, snapshotPath: String? = nil
   ) {
     self.id = id

@@ -81,14 +81,16 @@ extension Message {
       }
     } catch let error as MessageError {
       throw error
+    } catch let problem as FieldProblem {
+      throw .invalidField(type: type, field: problem.field, reason: problem.reason)
     } catch let DecodingError.keyNotFound(key, context) {
-      throw .missingField(type: type, field: Self.path(context.codingPath + [key]))
+      throw .missingField(type: type, field: FieldProblem.path(context.codingPath + [key]))
     } catch let DecodingError.valueNotFound(_, context) {
-      throw .missingField(type: type, field: Self.path(context.codingPath))
+      throw .missingField(type: type, field: FieldProblem.path(context.codingPath))
     } catch let DecodingError.typeMismatch(expected, context) {
-      throw .invalidField(type: type, field: Self.path(context.codingPath), reason: Self.reason(expected, context))
+      throw .invalidField(type: type, field: FieldProblem.path(context.codingPath), reason: Self.reason(expected, context))
     } catch let DecodingError.dataCorrupted(context) {
-      throw .invalidField(type: type, field: Self.path(context.codingPath), reason: Self.reason(nil, context))
+      throw .invalidField(type: type, field: FieldProblem.path(context.codingPath), reason: Self.reason(nil, context))
     } catch {
       throw .invalidField(type: type, field: "(message)", reason: "\(error)")
     }
@@ -157,12 +159,6 @@ extension Message {
       try container.encode(type, forKey: .type)
       try container.encode(Message.currentVersion, forKey: .version)
     }
-  }
-
-  private static func path(_ keys: [any CodingKey]) -> String {
-    guard !keys.isEmpty else { return "(message)" }
-    return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(
-      of: ".[", with: "[")
   }
 
   private static func describe(_ error: any Error) -> String {

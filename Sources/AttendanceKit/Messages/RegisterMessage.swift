@@ -9,12 +9,12 @@ public struct RegisterMessage: Sendable, Equatable, Codable {
   /// Where the faces came from: "camera:0", a video or image path.
   public var source: String
   /// When the faces were captured, ISO 8601 with offset.
-  public var capturedAt: String
+  public var capturedAt: CapturedTime
   public var classID: String?
 
   public init(
     id: UUID = UUID(), personID: String, name: String, faces: [FaceCrop], source: String,
-    capturedAt: String, classID: String? = nil
+    capturedAt: CapturedTime, classID: String? = nil
   ) {
     self.id = id
     self.personID = personID

@@ -4,7 +4,7 @@ import Foundation
 public struct UnknownFaceMessage: Sendable, Equatable, Codable {
   public var id: UUID
   public var deviceID: String
-  public var capturedAt: String
+  public var capturedAt: CapturedTime
   /// The distance to the nearest enrolled face, if anyone is enrolled, and whose face it is.
   public var nearestDistance: Double?
   public var nearestPersonID: String?
@@ -15,7 +15,7 @@ public struct UnknownFaceMessage: Sendable, Equatable, Codable {
   public var jpeg: Data?
 
   public init(
-    id: UUID = UUID(), deviceID: String, capturedAt: String, nearestDistance: Double? = nil, nearestPersonID: String? = nil,
+    id: UUID = UUID(), deviceID: String, capturedAt: CapturedTime, nearestDistance: Double? = nil, nearestPersonID: String? = nil,
     snapshotPath: String? = nil, jpeg: Data? = nil
   ) {
     self.id = id

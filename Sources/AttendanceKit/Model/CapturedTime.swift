@@ -2,15 +2,20 @@ import Foundation
 
 /// A camera timestamp: ISO 8601 with its UTC offset, from which the local day of the attendance rule
 /// comes (a 23:30 arrival at UTC+05:30 counts for that local day, not the UTC one).
-public struct CapturedTime: Comparable {
-  let instant: Date
+///
+/// Messages carry it typed: it is parsed once, when the message is decoded (a bad one is refused there,
+/// with the field named), and written back as the text it was read from.
+public struct CapturedTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+  /// As written: `2026-11-25T09:01:02+05:30`.
+  public let text: String
+  public let instant: Date
   /// YYYY-MM-DD in the camera's own offset.
-  let localDay: String
+  public let localDay: String
 
   /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` by hand: a worker reads thousands per second,
   /// and Foundation's ISO8601DateFormatter builds an ICU formatter each time (a third of the worker's
   /// time in a profile). The local day is the date as written, since it is in the camera's own offset.
-  init?(_ text: String) {
+  public init?(_ text: String) {
     let b = Array(text.utf8)
     func number(_ from: Int, _ count: Int) -> Int? {
       guard from + count <= b.count else { return nil }
@@ -55,7 +60,35 @@ public struct CapturedTime: Comparable {
     let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
     instant = Date(timeIntervalSince1970: seconds)
     localDay = String(decoding: b[0..<10], as: UTF8.self)
+    self.text = text
   }
+
+  /// `date` with the UTC offset of `timeZone` (what a camera on this host writes).
+  /// A clock set to another century makes a time `Message.validate` refuses (see `isWithinLimits`).
+  public init(_ date: Date, timeZone: TimeZone = .current) {
+    text = CapturedTime.string(from: date, timeZone: timeZone)
+    instant = date
+    localDay = String(text.prefix(10))
+  }
+
+  /// In the years of `MessageLimits` (always, for a time that was parsed).
+  var isWithinLimits: Bool { Int(localDay.prefix(4)).map(MessageLimits.years.contains) ?? false }
+
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    if let problem = CapturedTime.problem(text) { throw FieldProblem(decoder.codingPath, problem) }
+    self = CapturedTime(text)!
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(text)
+  }
+
+  public var description: String { text }
+
+  /// HH:MM as written (the camera's or the school's own clock).
+  public var clockText: String { String(text.dropFirst(11).prefix(5)) }
 
   /// Why `text` is not a usable camera time, or nil when it is.
   static func problem(_ text: String) -> String? {

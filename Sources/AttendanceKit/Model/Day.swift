@@ -1,7 +1,7 @@
 import Foundation
 
 /// A calendar day as the attendance table keeps it (`YYYY-MM-DD` in the camera's time zone).
-public struct Day: Sendable, Equatable, Comparable, CustomStringConvertible {
+public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
   public let text: String
 
   /// Parses a strict `YYYY-MM-DD` that names a real date.
@@ -18,6 +18,19 @@ public struct Day: Sendable, Equatable, Comparable, CustomStringConvertible {
       calendar.component(.day, from: date) == d, calendar.component(.month, from: date) == m
     else { return nil }
     self.text = text
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let day = Day(text) else {
+      throw FieldProblem(decoder.codingPath, "'\(text.prefix(40))' is not a date (YYYY-MM-DD, years \(Day.years))")
+    }
+    self = day
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(text)
   }
 
   /// Today on this host's clock and time zone.

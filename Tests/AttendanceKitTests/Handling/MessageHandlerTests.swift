@@ -7,7 +7,7 @@ import Testing
 @Suite("The message handler", .testThreads)
 struct MessageHandlerTests {
   func attendance(
-    _ person: String = "21CS001", id: UUID = UUID(), at time: String, classID: String? = "CS",
+    _ person: String = "21CS001", id: UUID = UUID(), at time: CapturedTime, classID: String? = "CS",
     device: String = "gate-1"
   ) -> Message {
     .attendance(
@@ -97,7 +97,10 @@ struct MessageHandlerTests {
     guard case .rejected(let reason) = unknown.outcome else { Issue.record("\(unknown.outcome)"); return }
     #expect(reason.contains("unknown person 'NOBODY'"))
     _ = try s.register("21CS001", "Barack Obama")
-    guard case .rejected(let why) = try s.handler.apply(attendance(at: "2026-11-25 09:00")).outcome else {
+    // A time is typed in a message: one without an offset is refused where the bytes are decoded.
+    let noOffset = String(decoding: try attendance(at: "2026-11-25T09:00:00Z").encoded(), as: UTF8.self)
+      .replacingOccurrences(of: "2026-11-25T09:00:00Z", with: "2026-11-25 09:00")
+    guard case .rejected(let why) = try s.handler.apply(data: Data(noOffset.utf8)).outcome else {
       Issue.record("accepted a time without an offset"); return
     }
     #expect(why.contains("UTC offset"))

@@ -18,6 +18,11 @@ struct MessageTests {
           personID: "21CS001", name: "Zoë Ñúñez 王", faces: [FaceCrop(jpeg: Data([0xFF, 0xD8, 0xFF, 0x00]))],
           source: "camera:0", capturedAt: "2026-11-25T08:00:00Z")),
       .removePerson(RemovePersonMessage(personID: "21CS001", keepAttendance: true)),
+      .correction(
+        CorrectionMessage(.markPresent(personID: "21CS001", classID: "CS", at: "2026-11-25T09:20:00+01:00"), actor: "ana")),
+      .correction(CorrectionMessage(.excuse(personID: "21CS001", classID: nil, day: Day("2026-11-25")!), actor: "ana", note: "dentist")),
+      .correction(CorrectionMessage(.unexcuse(personID: "21CS001", classID: "CS", day: Day("2026-11-26")!), actor: "ana")),
+      .correction(CorrectionMessage(.deleteRecord(attendanceID: 42), actor: "ana (token)", note: "wrong pupil")),
     ]
     for message in messages {
       let json = try message.encoded()
@@ -25,6 +30,23 @@ struct MessageTests {
       #expect(object?["type"] as? String == message.type)
       #expect(object?["version"] as? Int == 1)
       #expect(try Message.decode(json) == message)
+    }
+  }
+
+  @Test("a correction carries what its action needs: a missing day or time, or a bad one, is named at decoding")
+  func typedCorrections() throws {
+    let head = #"{"type":"correction","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","actor":"ana","person_id":"P1","#
+    let cases: [(String, String)] = [
+      (#""action":"excuse"}"#, "correction message has no 'day' field"),
+      (#""action":"mark-present"}"#, "correction message has no 'captured_at' field"),
+      (#""action":"excuse","day":"2026-02-30"}"#, "correction message field 'day' '2026-02-30' is not a date"),
+      (#""action":"mark-present","captured_at":"09:20"}"#, "correction message field 'captured_at' '09:20' is not an ISO 8601 time"),
+      (#""action":"delete-record"}"#, "correction message has no 'attendance_id' field"),
+      (#""action":"forgive"}"#, "correction message field 'action'"),
+    ]
+    for (tail, expected) in cases {
+      let error = #expect(throws: MessageError.self) { try Message.decode(Data((head + tail).utf8)) }
+      #expect(error?.description.hasPrefix(expected) == true, "\(tail): \(String(describing: error))")
     }
   }
 
@@ -116,15 +138,18 @@ struct MessageTests {
       let error = #expect(throws: MessageError.self) { try Message.decode(body) }
       #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
     }
-    // The handler refuses the same message made in-process (direct mode), before writing anything.
+    // The handler refuses a message made in-process (direct mode) by a camera whose clock is in
+    // another century (a dead RTC battery gives 1970), before writing anything.
     let scratch = try Scratch()
     let result = try scratch.handler.apply(
-      .attendance(AttendanceMessage(personID: "P1", deviceID: "gate", capturedAt: "0000-01-01T00:00:00+00:00")))
+      .attendance(
+        AttendanceMessage(
+          personID: "P1", deviceID: "gate", capturedAt: CapturedTime(Date(timeIntervalSince1970: 3600), timeZone: .gmt))))
     guard case .rejected(let reason) = result.outcome else {
       Issue.record("not rejected: \(result)")
       return
     }
-    #expect(reason.contains("captured_at"))
+    #expect(reason.contains("field 'captured_at' '1970-01-01T01:00:00+00:00' is outside the years 2000-2099"), "\(reason)")
   }
 
   @Test("text-direction controls (U+202E and the rest) are refused in names, device ids and message text; ZWJ is not")

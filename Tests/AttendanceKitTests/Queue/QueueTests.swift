@@ -41,7 +41,7 @@ struct QueueTests {
   func attendance(_ person: String, day: Int, id: UUID = UUID()) -> Message {
     .attendance(
       AttendanceMessage(
-        id: id, personID: person, deviceID: "cam-1", capturedAt: String(format: "2026-10-%02dT08:00:00+02:00", day)))
+        id: id, personID: person, deviceID: "cam-1", capturedAt: "\(String(format: "2026-10-%02d", day))T08:00:00+02:00"))
   }
 
   @Test("register and attendance messages land in the database once; replays change nothing; events follow commits")
@@ -204,7 +204,7 @@ struct QueueTests {
     defer { worker.finish() }
     let total = 300
     for i in 0..<total {
-      let day = String(format: "2026-%02d-%02dT08:00:00+00:00", 1 + i / 28 % 12, 1 + i % 28)
+      let day = CapturedTime(String(format: "2026-%02d-%02dT08:00:00+00:00", 1 + i / 28 % 12, 1 + i % 28))!
       _ = try producer.deliver(.attendance(AttendanceMessage(personID: "21CS001", deviceID: "cam", capturedAt: day)))
       if i == 100 { try broker.stop() }  // the broker goes away mid-stream...
       if i == 200 { try broker.start() }  // ...and comes back (durable queues, persistent messages)
@@ -278,7 +278,7 @@ struct QueueTests {
     let retries = DispatchSemaphore(value: 0)
     let worker = RunningWorker(broker: broker, scratch: s) {
       $0.retryDelay = 0.2
-      $0.log = { line in if line.hasSuffix("will retry") { retries.signal() } }
+      $0.log = LineLog.logger { line in if line.hasSuffix("will retry") { retries.signal() } }
     }
     defer { worker.finish() }
     #expect(retries.wait(timeout: .now() + 60) == .success && retries.wait(timeout: .now() + 60) == .success)

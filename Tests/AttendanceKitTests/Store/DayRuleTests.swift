@@ -74,8 +74,8 @@ struct DayRuleTests {
         _ = try handler.apply(
           .correction(
             CorrectionMessage(
-              action: .excuse, actor: "office", personID: id,
-              classID: Bool.random(using: &random) ? nil : classes.randomElement(using: &random), day: day.text, note: "trip")))
+              .excuse(personID: id, classID: Bool.random(using: &random) ? nil : classes.randomElement(using: &random), day: day),
+              actor: "office", note: "trip")))
       }
     }
     let now = SchoolNow(today: Day("2026-11-15")!, time: "08:30")

@@ -1,0 +1,45 @@
+import AttCamera
+import AttCommandLine
+import AttRecognition
+import AttendanceKit
+import Foundation
+
+/// What att-take says on the terminal: the start (who is enrolled, liveness) and each decision.
+extension AttTake {
+  func sayStart(_ run: TakeRun, options: TakeOptions) {
+    let matcher = run.session.matcher
+    Console.error("att-take: \(run.delivery.summary)")
+    Console.error(
+      "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
+        + "threshold \(options.threshold), margin \(options.margin), liveness "
+        + (options.liveness.enabled ? "on (\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
+    if !options.liveness.enabled {
+      Console.error(
+        "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")
+    }
+    if matcher.people.isEmpty { Console.error("att-take: warning: nobody is enrolled; every face will be unknown") }
+  }
+
+  func report(_ decision: TakeDecision) throws {
+    if take.json {
+      Console.output(try JSONText.encode(decision))
+    } else if decision.attendance == .undecided {
+      return  // counted by reason in the summary; --json gives each track
+    } else if Console.isInteractive || decision.attendance != .waitingForLiveness {
+      Console.error("att-take: \(decision.line)")
+    }
+  }
+}
+
+extension ToolError {
+  /// A camera host's failure, with the exit status of its kind.
+  init(_ error: CameraHostError) {
+    let status: ExitStatus =
+      switch error.kind {
+      case .usage: .usage
+      case .configuration: .configuration
+      case .unavailable: .unavailable
+      }
+    self.init(error.description, exitCode: status)
+  }
+}
