@@ -35,6 +35,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     // /metrics: counted through swift-metrics into a Prometheus registry.
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    // Settings: the environment over .env.
+    .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
@@ -66,7 +68,7 @@ let package = Package(
       name: "AttendanceKit",
       dependencies: [
         "FaceKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Logging", package: "swift-log"), .product(name: "Configuration", package: "swift-configuration"),
       ]),
     // Recognition: the frame pipeline, tracks, liveness, identity and a take's run (att-take's
     // library, and the camera host's link to att-serve).

@@ -1,24 +1,39 @@
+import Configuration
 import Foundation
 
 /// Settings from the process environment, with a `.env` file (KEY=VALUE lines) in the working
 /// directory as the fallback: the environment wins, as with the seed scripts' python-dotenv.
+///
+/// Read through swift-configuration: a `ConfigReader` over two environment providers, the process's
+/// first, so the precedence and the redaction of secrets (passwords, tokens, the session key) in
+/// its access logs are the library's. The `.env` file is parsed here, strictly: a line that is not
+/// KEY=VALUE is an error that names the file and the line (the library's own parser skips such a
+/// line in silence, and keeps quotes and `export` in the value).
 public struct Settings: Sendable {
-  private let values: [String: String]
+  private let reader: ConfigReader
+
+  /// The settings whose values are never shown (`CONFIG_ACCESS_LOG_FILE` logs them redacted).
+  public static let secrets: Set<String> = ["SECRET_KEY", "ATT_TOKEN", "MQ_URL"]
 
   public init(
     environment: [String: String] = ProcessInfo.processInfo.environment,
     dotEnvPath: String? = ".env"
   ) throws(ConfigurationError) {
-    var merged: [String: String] = [:]
+    var file: [String: String] = [:]
     if let dotEnvPath, FileManager.default.fileExists(atPath: dotEnvPath) {
-      merged = try Settings.parseDotEnv(at: dotEnvPath)
+      file = try Settings.parseDotEnv(at: dotEnvPath)
     }
-    merged.merge(environment) { _, fromEnvironment in fromEnvironment }
-    values = merged
+    let secrets = SecretsSpecifier<String, String>.specific(Settings.secrets)
+    reader = ConfigReader(providers: [
+      EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: secrets),
+      EnvironmentVariablesProvider(environmentVariables: file, secretsSpecifier: secrets),
+    ])
   }
 
+  /// The setting `key` (e.g. `MQ_URL`), or nil when it is not set or empty.
   public subscript(key: String) -> String? {
-    guard let value = values[key], !value.isEmpty else { return nil }
+    guard let value = reader.string(forKey: ConfigKey([key]), isSecret: Settings.secrets.contains(key)), !value.isEmpty
+    else { return nil }
     return value
   }
 

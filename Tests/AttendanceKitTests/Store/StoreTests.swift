@@ -31,6 +31,8 @@ struct StoreTests {
       toFile: path, atomically: true, encoding: .utf8)
     #expect(try Settings(environment: [:], dotEnvPath: path)["DB_URL"] == "sqlite:from-dotenv.db")
     #expect(try Settings(environment: ["DB_URL": "sqlite:env.db"], dotEnvPath: path)["DB_URL"] == "sqlite:env.db")
+    #expect(try Settings(environment: ["DB_URL": ""], dotEnvPath: path)["DB_URL"] == nil, "set but empty is not set")
+    #expect(try Settings(environment: [:], dotEnvPath: path)["MQ_URL"] == "amqp://x")
     let location = try DatabaseLocation.resolve(option: nil, environment: Settings(environment: [:], dotEnvPath: path))
     #expect(location.path == "from-dotenv.db")
     try "JUSTAWORD\n".write(toFile: path, atomically: true, encoding: .utf8)
