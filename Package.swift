@@ -21,6 +21,8 @@ let package = Package(
     .library(name: "AttQueue", targets: ["AttQueue"]),
     .library(name: "AttRecognition", targets: ["AttRecognition"]),
     .library(name: "AttCamera", targets: ["AttCamera"]),
+    // serve-bench's clients of the live feed (Benchmarks/), tested here with 10 of them.
+    .library(name: "AttFeedProbe", targets: ["AttFeedProbe"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -139,6 +141,13 @@ let package = Package(
       ]
     ),
     // The web side (Hummingbird) lives apart from the tools that do not serve HTTP.
+    // Many clients of att-serve's live feed, as open dashboards are (serve-bench, and a test).
+    .target(
+      name: "AttFeedProbe",
+      dependencies: [
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .target(
       name: "AttServer",
       dependencies: [
@@ -199,7 +208,8 @@ let package = Package(
     .testTarget(
       name: "AttServerTests",
       dependencies: [
-        "AttServer", "AttendanceKit", "AttQueue", "FaceKit", "AttTestSupport", "att-serve", .product(name: "GRDB", package: "GRDB.swift"),
+        "AttServer", "AttendanceKit", "AttQueue", "AttFeedProbe", "FaceKit", "AttTestSupport", "att-serve",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         .product(name: "Logging", package: "swift-log"),

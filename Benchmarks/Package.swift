@@ -8,7 +8,6 @@ let package = Package(
   platforms: [.macOS(.v15)],
   dependencies: [
     .package(name: "att", path: ".."),
-    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
@@ -23,8 +22,7 @@ let package = Package(
       name: "serve-bench",
       dependencies: [
         .product(name: "AttendanceKit", package: "att"), .product(name: "AttQueue", package: "att"),
-        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-        .product(name: "Logging", package: "swift-log"),
+        .product(name: "AttFeedProbe", package: "att"), .product(name: "Logging", package: "swift-log"),
       ]),
     // A camera host's gallery fetch from a real att-serve.
     .executableTarget(

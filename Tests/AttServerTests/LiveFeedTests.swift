@@ -1,3 +1,4 @@
+import AttFeedProbe
 import AttQueue
 import AttTestSupport
 import AttendanceKit
@@ -190,5 +191,31 @@ struct TLSTests {
         ) { _, _, _ in }
       }
     }
+  }
+
+  @Test("serve-bench's clients: 10 dashboards each get the hello (read as JSON) and every record of a burst, once")
+  func benchClients() async throws {
+    let f = try Fixture(label: "live-bench")
+    let app = try buildApplication(f.settings())
+    try await app.test(.live) { client in
+      let feed = FeedClients(
+        url: "ws://127.0.0.1:\(client.port!)/ws", token: f.viewerToken, clients: 10, day: "2026-11-26", events: 3, logger: quiet)
+      defer { feed.cancel() }
+      #expect(await feed.waitReady(within: 60), "\(feed.ready) of 10 ready; \(feed.failures)")
+      var sent: [String: Double] = [:]
+      for person in ["21CS001", "21CS002", "21EE001"] {
+        try f.attend(person, "2026-11-26T08:10:00+01:00", classID: nil)
+        sent[person] = feed.seconds()
+      }
+      #expect(await feed.waitEnded(within: 60), "\(feed.ended) of 10 ended; \(feed.failures)")
+      #expect(feed.complete == 10)
+      let latencies = feed.latencies(sent: sent)
+      #expect(latencies.count == 30, "every record to every client, once")
+      #expect(latencies.allSatisfy { $0.isFinite && $0 > -1000 })
+    }
+    // The hello is found by its type wherever the key falls, and a record is not a hello.
+    #expect(FeedClients.isHello(#"{"last_id":12,"type":"hello"}"#))
+    #expect(!FeedClients.isHello(#"{"records":[{"person_id":"hello"}],"type":"attendance"}"#))
+    #expect(FeedClients.personIDs(in: #"{"records":[{"person_id":"A1"},{"person_id":"B2"}]}"#) == ["A1", "B2"])
   }
 }

@@ -1,9 +1,8 @@
+import AttFeedProbe
 import AttQueue
 import AttendanceKit
 import Foundation
-import HummingbirdWSClient
 import Logging
-import Synchronization
 
 // serve-bench: N WebSocket clients on att-serve's live feed, then a burst of attendance records;
 // prints the delivery latency from commit (direct mode) or publish (queue mode) to each client.
@@ -24,8 +23,6 @@ getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 limit.rlim_cur = limit.rlim_max
 setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 
-_ = now()
-
 let people = try store.people().prefix(events).map(\.id)
 guard people.count == events else { fatalError("need \(events) people in the database, found \(people.count)") }
 // The day after the last one any run used, so that every record of the burst is new.
@@ -39,37 +36,14 @@ let day: String = {
   return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
 }()
 
-let tasks = (0..<clients).map { _ in
-  Task {
-    try await WebSocketClient.connect(
-      url: url, configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"]), logger: logger
-    ) { inbound, outbound, _ in
-      var seen = 0
-      for try await message in inbound.messages(maxSize: 1 << 20) {
-        guard case .text(let text) = message else { continue }
-        if text.hasPrefix("{\"type\":\"hello\"") {
-          ready.add(1, ordering: .relaxed)
-          continue
-        }
-        let t = now()
-        // Person ids by a plain scan (a JSON parser here would make this process, not the server,
-        // the bottleneck on two cores); only the burst's day is counted.
-        guard text.contains(day) else { continue }
-        let people = personIDs(in: text)
-        received.withLock { table in for person in people { table[person, default: []].append(t) } }
-        seen += people.count
-        if seen == events { break }
-      }
-      done.add(1, ordering: .relaxed)
-      complete.add(seen == events ? 1 : 0, ordering: .relaxed)
-      try await outbound.close(.normalClosure, reason: nil)
-    }
-  }
-}
-
-while ready.load(ordering: .relaxed) < clients {
-  try await Task.sleep(for: .milliseconds(50))
-  if now() > 60 { fatalError("only \(ready.load(ordering: .relaxed)) of \(clients) clients connected in 60 s") }
+// Each client is ready when the feed's hello comes (read as JSON), and ends when it has the burst.
+let feed = FeedClients(url: url, token: token, clients: clients, day: day, events: events, logger: logger)
+guard await feed.waitReady(within: 60) else {
+  FileHandle.standardError.write(
+    Data(
+      "serve-bench: only \(feed.ready) of \(clients) clients got the feed's hello in 60 s\(feed.failures.first.map { " (first failure: \($0))" } ?? "")\n"
+        .utf8))
+  exit(1)
 }
 
 // The burst: each record committed (direct) or published (queue) as fast as possible.
@@ -81,22 +55,19 @@ var sent: [String: Double] = [:]
 for person in people {
   _ = try delivery.deliver(
     .attendance(AttendanceMessage(personID: person, deviceID: "bench", capturedAt: CapturedTime("\(day)T08:00:00+00:00")!)))
-  sent[person] = now()
+  sent[person] = feed.seconds()
 }
-let burstEnd = now()
-while done.load(ordering: .relaxed) < clients && now() - burstEnd < 30 { try await Task.sleep(for: .milliseconds(20)) }
+let burstEnd = feed.seconds()
+_ = await feed.waitEnded(within: 30)
 
-var latencies: [Double] = []
-let table = received.withLock { $0 }
-for (person, times) in table { if let t0 = sent[person] { latencies += times.map { ($0 - t0) * 1000 } } }
-latencies.sort()
+let latencies = feed.latencies(sent: sent)
 let sorted = latencies
 let quantile = { (q: Double) -> Double in
   sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
 }
 let expected = clients * events
 print(
-  "{\"clients\":\(clients),\"events\":\(events),\"deliveries\":\(latencies.count),\"expected\":\(expected),\"median_ms\":\(String(format: "%.1f", quantile(0.5))),\"p99_ms\":\(String(format: "%.1f", quantile(0.99))),\"max_ms\":\(String(format: "%.1f", latencies.last ?? .nan)),\"burst_ms\":\(String(format: "%.1f", (burstEnd - (sent.values.min() ?? 0)) * 1000)),\"clients_complete\":\(complete.load(ordering: .relaxed)),\"clients_ended\":\(done.load(ordering: .relaxed)),\"seconds\":\(String(format: "%.1f", now() - burstEnd)),\"mode\":\"\(broker == nil ? "direct" : "queue")\"}"
+  "{\"clients\":\(clients),\"events\":\(events),\"deliveries\":\(latencies.count),\"expected\":\(expected),\"median_ms\":\(String(format: "%.1f", quantile(0.5))),\"p99_ms\":\(String(format: "%.1f", quantile(0.99))),\"max_ms\":\(String(format: "%.1f", latencies.last ?? .nan)),\"burst_ms\":\(String(format: "%.1f", (burstEnd - (sent.values.min() ?? 0)) * 1000)),\"clients_complete\":\(feed.complete),\"clients_ended\":\(feed.ended),\"seconds\":\(String(format: "%.1f", feed.seconds() - burstEnd)),\"mode\":\"\(broker == nil ? "direct" : "queue")\"}"
 )
-for task in tasks { task.cancel() }
+feed.cancel()
 exit(latencies.count == expected ? 0 : 1)
