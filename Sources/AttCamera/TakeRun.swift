@@ -84,6 +84,7 @@ public final class TakeRun {
     _ pipeline: FramePipeline, models: ModelSet, stop: StopSignal, status: CameraStatus?, annotate: String?,
     onFrame: ((DetectedFrame, [FrameAnnotation]) throws -> Void)? = nil
   ) throws -> TakeSummary {
+    session.profile = pipeline.profile
     let reporter = status.flatMap { statusReporter($0, dropped: pipeline.dropped) }
     reporter?.start()
     if case .cameraHost(let link) = mode { link.run() }
@@ -108,6 +109,7 @@ public final class TakeRun {
     }
     for decision in try finish() { try onDecision(decision) }
     summary.droppedFrames = dropped
+    summary.skippedFrames = pipeline.skipped
     summary.seconds = Date().timeIntervalSince(started)
     return summary
   }

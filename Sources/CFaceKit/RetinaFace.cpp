@@ -192,3 +192,8 @@ extern "C" cfk_status cfk_retinaface_detect(cfk_retinaface *detector, const cfk_
     return CFK_OK;
   });
 }
+
+extern "C" int cfk_set_opencv_threads(int threads) {
+  cv::setNumThreads(threads > 0 ? threads : -1);
+  return cv::getNumThreads();
+}

@@ -20,6 +20,14 @@ extension AttTake {
     if matcher.people.isEmpty { Console.error("att-take: warning: nobody is enrolled; every face will be unknown") }
   }
 
+  /// `--profile`: the stage table on standard error, and with --json one JSON line on standard output.
+  func sayProfile(_ profile: StageProfile) {
+    for line in profile.lines { Console.error("att-take: \(line)") }
+    if take.json, let data = try? JSONSerialization.data(withJSONObject: ["profile": profile.json], options: [.sortedKeys]) {
+      Console.output(String(decoding: data, as: UTF8.self))
+    }
+  }
+
   func report(_ decision: TakeDecision) throws {
     if take.json {
       Console.output(try JSONText.encode(decision))

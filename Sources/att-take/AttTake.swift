@@ -90,6 +90,9 @@ struct AttTake: ParsableCommand {
       pipeline.threads = take.threads
       pipeline.imageFrameRate = take.fps
       pipeline.realTime = take.realTime
+      pipeline.profile = take.profile ? StageProfile() : nil
+      pipeline.openCVThreads = take.opencvThreads
+      pipeline.maxFramesPerSecond = take.maxFps
       let summary = try run.run(
         pipeline, models: modelOptions.modelSet, stop: stop, status: take.status(deviceID: options.deviceID),
         annotate: take.annotate
@@ -100,6 +103,7 @@ struct AttTake: ParsableCommand {
       for line in summary.lines(stills: options.stills, liveness: options.liveness.enabled, folder: folder, stopped: stop.isStopped) {
         Console.error("att-take: \(line)")
       }
+      if let profile = pipeline.profile { sayProfile(profile) }
     }
   }
 

@@ -139,6 +139,24 @@ struct TakeArguments: ParsableArguments {
   )
   var realTime = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Analyse at most this many frames a second of the source; the others are read and skipped, so that several cameras share a host's cores evenly (docs/benchmarks.md: cameras per host). Default: every frame (from a camera, every frame the search keeps up with).",
+      valueName: "fps"))
+  var maxFps: Double?
+
+  @Option(
+    help: ArgumentHelp(
+      "Threads OpenCV may use for the face search (RetinaFace), next to the pipeline's own two; 0 for OpenCV's default (every core).",
+      valueName: "n"))
+  var opencvThreads: Int?
+
+  @Flag(
+    help:
+      "At the end, print where the time went, stage by stage (decode, search, follow, landmarks, liveness, descriptor, match): milliseconds in all, per frame and per face. With --json, also one last line {\"profile\": ...} on standard output."
+  )
+  var profile = false
+
   enum LivenessSwitch: String, ExpressibleByArgument { case on, off }
 
   /// The cues named in `list` ("blink,motion,screen"); an unknown name is a usage error that names it.
@@ -169,6 +187,8 @@ struct TakeArguments: ParsableArguments {
     guard (0...1000).contains(minFace) else { throw ValidationError("--min-face must be between 0 and 1000 pixels.") }
     guard (20...1000).contains(identifySize) else { throw ValidationError("--identify-size must be between 20 and 1000 pixels.") }
     guard fps > 0 else { throw ValidationError("--fps must be positive.") }
+    if let maxFps, !(maxFps >= 0.1 && maxFps <= 240) { throw ValidationError("--max-fps must be 0.1 to 240 frames a second.") }
+    if let opencvThreads, !(0...64).contains(opencvThreads) { throw ValidationError("--opencv-threads must be 0 to 64.") }
     if let device, let problem = DeviceID.problem(device) { throw ValidationError("--device: \(problem).") }
     if let name, name.count > 100 { throw ValidationError("--name: use at most 100 characters.") }
     guard statusEvery == 0 || (0.5...3600).contains(statusEvery) else {

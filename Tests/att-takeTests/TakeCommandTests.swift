@@ -242,4 +242,37 @@ struct TakeCommandTests {
     let bad = try ToolRun.run("att-take", ["--source", "0"], in: folder, environment: ["ATT_LOG_FORMAT": "yaml"])
     #expect(bad.status == 78 && bad.stderr.contains("ATT_LOG_FORMAT 'yaml': use text or json"), "\(bad.stderr)")
   }
+
+  @Test("--profile: each stage's time and calls (decode, search, follow, landmarks, descriptor); a marked track costs nothing more; --max-fps analyses fewer frames and still marks him")
+  func profileAndMaxFPS() throws {
+    let folder = try site()
+    let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
+    let run = try ToolRun.run("att-take", ["--source", clip, "--liveness", "off", "--json", "--profile"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("att-take: profile: 275 frames"), "\(run.stderr)")
+    let last = try #require(run.lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+    let profile = try #require(last["profile"] as? [String: Any])
+    let stages = try #require(profile["stages"] as? [String: [String: Double]])
+    #expect(profile["frames"] as? Int == 275)
+    for stage in ["decode", "search", "follow", "landmarks-5", "descriptor", "match"] {
+      #expect((stages[stage]?["calls"] ?? 0) > 0 && (stages[stage]?["ms"] ?? -1) >= 0, "\(stage): \(stages)")
+    }
+    // Once he is marked, his track's faces need no landmarks, liveness or descriptor.
+    let skipped = stages["skipped"]?["calls"] ?? 0
+    #expect(skipped > 50, "\(stages)")
+    #expect((stages["landmarks-5"]?["calls"] ?? 0) + skipped == Double(profile["faces"] as? Int ?? -1))
+    let recorded = run.lines.dropLast().compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+      .filter { $0["attendance"] as? String == "duplicate" || $0["attendance"] as? String == "recorded" }
+    #expect(recorded.map { $0["person"] as? String } == ["LMM"])
+
+    let capped = try ToolRun.run("att-take", ["--source", clip, "--liveness", "off", "--max-fps", "10"], in: folder)
+    #expect(capped.status == 0, "\(capped.stderr)")
+    let summary = try #require(capped.stderr.split(separator: "\n").first { $0.contains(" frames in ") })
+    let analysed = Int(summary.split(separator: " ")[1]) ?? 0
+    #expect((85...100).contains(analysed), "about 10 of each 30 frames: \(summary)")
+    #expect(summary.contains("skipped for --max-fps"))
+    #expect(capped.stderr.contains("LMM (Lin-Manuel Miranda)"), "\(capped.stderr)")
+    let bad = try ToolRun.run("att-take", ["--source", clip, "--max-fps", "0"], in: folder)
+    #expect(bad.status == 64 && bad.stderr.contains("--max-fps must be 0.1 to 240"), "\(bad.stderr)")
+  }
 }

@@ -7,10 +7,11 @@ import Synchronization
 final class DetectionStage: @unchecked Sendable {
   let follower: FaceFollower
 
-  init(models: ModelSet, options: TakeOptions, framesPerSecond: Double) throws(FaceKitError) {
+  init(models: ModelSet, options: TakeOptions, framesPerSecond: Double, profile: StageProfile? = nil) throws(FaceKitError) {
     follower = try FaceFollower(
       detector: try options.detector.makeDetector(models: models, upsample: options.upsample),
       options: options.follow.resolved(framesPerSecond: framesPerSecond))
+    follower.profile = profile
   }
 
   func detect(_ raw: RawFrame) throws(FaceKitError) -> DetectedFrame {

@@ -31,6 +31,11 @@ public final class FaceFollower {
   private let regional: RetinaFaceDetector?
   private var tracks: [Track] = []
   private var nextID = 1
+  /// Frames seen so far: the search runs on every `searchEvery`-th (a frame number would not do
+  /// when frames are skipped, `--max-fps`).
+  private var updates = 0
+  /// Times the search and the regional follow (`att-take --profile`).
+  public var profile: StageProfile?
 
   public init(detector: any FaceDetector, options: FollowOptions) throws(FaceKitError) {
     guard options.searchEvery >= 1 else {
@@ -56,15 +61,18 @@ public final class FaceFollower {
     tracks.removeAll { time - $0.lastSeen > options.maxGap }
     var found: [Int: DetectedFace] = [:]
     var searched: [DetectedFace] = []
-    if index % options.searchEvery == 0 {
-      searched = try search(image)
+    defer { updates += 1 }
+    if updates % options.searchEvery == 0 {
+      searched = try profile.time(.search) { () throws(FaceKitError) in try search(image) }
       for (t, d) in Self.match(tracks.map { predicted($0, at: time) }, searched.map(\.box), minOverlap: 0.3) {
         found[tracks[t].id] = searched[d]
       }
     }
     if let regional {
       for track in tracks where found[track.id] == nil {
-        if let face = try follow(track, in: image, at: time, with: regional) { found[track.id] = face }
+        if let face = try profile.time(.follow, { () throws(FaceKitError) in try follow(track, in: image, at: time, with: regional) }) {
+          found[track.id] = face
+        }
       }
     }
     var sightings: [Sighting] = []

@@ -27,6 +27,17 @@ public struct FramePipeline {
   /// Frames dropped so far (a live source whose frames came faster than stage 1 took them): read
   /// while the run goes on, for the camera's status.
   public let dropped = FrameCount()
+  /// Where the time goes, stage by stage (`att-take --profile`); nil measures nothing.
+  public var profile: StageProfile?
+  /// Analyse at most this many frames a second of the source (`--max-fps`): the others are read
+  /// and skipped, so that several cameras share a host's cores evenly. nil: as many as stage 1 takes.
+  public var maxFramesPerSecond: Double?
+  /// Frames skipped for `maxFramesPerSecond` so far.
+  public var skipped: Int { skippedCount.count }
+  private let skippedCount = FrameCount()
+  /// The threads OpenCV's parallel loops (RetinaFace) may use, set when the run starts; nil leaves
+  /// OpenCV's default (every core).
+  public var openCVThreads: Int?
 
   public init(source: FrameSource, options: TakeOptions) {
     self.source = source
@@ -38,11 +49,15 @@ public struct FramePipeline {
   public func run(
     models: ModelSet, stop: StopSignal, handle: (DetectedFrame) throws -> Void
   ) throws -> Int {
+    if let openCVThreads { NativeThreads.setOpenCV(openCVThreads) }
     let reader = FrameStream(source: source, imageFrameRate: imageFrameRate, stop: stop, log: log)
     reader.realTime = realTime
+    reader.profile = profile
+    reader.maxFramesPerSecond = maxFramesPerSecond
+    defer { skippedCount.add(reader.skipped.count) }
     try reader.open()
-    let detection = try DetectionStage(
-      models: models, options: options, framesPerSecond: reader.framesPerSecond ?? imageFrameRate)
+    let rate = min(reader.framesPerSecond ?? imageFrameRate, maxFramesPerSecond ?? .infinity)
+    let detection = try DetectionStage(models: models, options: options, framesPerSecond: rate, profile: profile)
     if threads <= 1 {
       while !stop.isStopped, let raw = try reader.next() { try handle(try detection.detect(raw)) }
       return 0
@@ -83,7 +98,7 @@ public struct FramePipeline {
 public final class FrameCount: Sendable {
   private let value = Atomic<Int>(0)
   public init() {}
-  public func add() { value.add(1, ordering: .relaxed) }
+  public func add(_ count: Int = 1) { value.add(count, ordering: .relaxed) }
   public var count: Int { value.load(ordering: .relaxed) }
 }
 

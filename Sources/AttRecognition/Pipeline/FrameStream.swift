@@ -17,6 +17,12 @@ final class FrameStream: @unchecked Sendable {
   /// Wait until each frame's time (since the first) has passed.
   var realTime = false
   private var started: Date?
+  var profile: StageProfile?
+  /// Analyse at most this many frames a second (`--max-fps`); the others are read and skipped.
+  var maxFramesPerSecond: Double?
+  private var lastKept: Double?
+  /// Frames skipped for `maxFramesPerSecond`.
+  let skipped = FrameCount()
 
   init(source: FrameSource, imageFrameRate: Double, stop: StopSignal, log: Logger) {
     self.source = source
@@ -44,7 +50,7 @@ final class FrameStream: @unchecked Sendable {
   func next() throws -> RawFrame? {
     while !stop.isStopped {
       guard let reader else { return nil }
-      guard let frame = reader.next() else {
+      guard let frame = profile.time(.decode, { reader.next() }) else {
         if source.isLive, reopen(after: "the stream ended") { continue }
         return nil
       }
@@ -60,6 +66,11 @@ final class FrameStream: @unchecked Sendable {
           time = Double(index) / imageFrameRate
         }
         lastTime = time
+        if let maxFramesPerSecond, let lastKept, time - lastKept < 0.98 / maxFramesPerSecond {
+          skipped.add()
+          continue
+        }
+        lastKept = time
         if realTime && !source.isLive {
           let start = started ?? Date(timeIntervalSinceNow: -time)
           started = start

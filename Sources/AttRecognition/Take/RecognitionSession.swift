@@ -16,6 +16,8 @@ public final class RecognitionSession {
   private var states: [Int: TrackState] = [:]
   /// Tracks seen so far.
   public private(set) var tracksStarted = 0
+  /// Times the per-face stages (`att-take --profile`).
+  public var profile: StageProfile?
 
   private struct TrackState {
     var liveness: TrackLiveness
@@ -51,6 +53,7 @@ public final class RecognitionSession {
 
   /// Processes one frame; returns what should happen to its tracks and the boxes to draw.
   public func process(_ frame: DetectedFrame) throws -> (events: [TrackEvent], annotations: [FrameAnnotation]) {
+    profile?.frame(faces: frame.faces.count)
     var events = frame.endedTracks.compactMap { end(track: $0) }
     let ids = frame.tracks
     var annotations: [FrameAnnotation] = []
@@ -62,11 +65,18 @@ public final class RecognitionSession {
       states[id]!.last = (frame.index, frame.time, face.box)
       states[id]!.frames += 1
       states[id]!.widest = max(states[id]!.widest, Double(face.box.width))
-      let shape = try landmarks5.landmarks(of: face, in: frame.image)
+      // A track already marked (or refused), and settled, needs nothing more: no landmarks, no
+      // liveness, no descriptor; only its box is drawn.
+      if states[id]!.decided || (states[id]!.spoofReported && states[id]!.settled != nil) {
+        profile?.count(.skipped)
+        annotations.append(annotation(for: id, box: face.box, time: frame.time))
+        continue
+      }
+      let shape = try profile.time(.landmarks5) { try landmarks5.landmarks(of: face, in: frame.image) }
       if let turn = shape.face.turn { states[id]!.leastTurn = min(states[id]!.leastTurn ?? turn, turn) }
       if let landmarks68, face.box.width >= options.liveness.minFace {
-        let points = try landmarks68.landmarks(of: face, in: frame.image).points
-        try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time)
+        let points = try profile.time(.landmarks68) { try landmarks68.landmarks(of: face, in: frame.image).points }
+        try profile.time(.liveness) { try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time) }
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
       try identify(id, shape: shape, frame: frame)
@@ -95,8 +105,9 @@ public final class RecognitionSession {
     let interval = state.unknownLogged ? 1.0 : options.recheckInterval
     if let last = state.lastAttempt, frame.time - last < interval { return }
     state.lastAttempt = frame.time
-    guard let descriptor = try encoder.descriptors(for: [shape], in: frame.image, jitters: 1).first else { return }
-    let match = matcher.identify(descriptor, threshold: options.threshold, margin: options.margin)
+    guard let descriptor = try profile.time(.descriptor, { try encoder.descriptors(for: [shape], in: frame.image, jitters: 1).first })
+    else { return }
+    let match = profile.time(.match) { matcher.identify(descriptor, threshold: options.threshold, margin: options.margin) }
     state.attempts += 1
     state.matches.append(match)
     let recent = state.matches.suffix(options.settleMatches)

@@ -9,9 +9,10 @@ extension TakeSummary {
     var lines = [
       String(
         format:
-          "%d frames in %.1f s (%.1f frames/s, %d dropped), %d faces, %d tracks: %d recorded, %d duplicates, %d unknown, %d spoof, %d never live",
-        frames, seconds, Double(frames) / max(seconds, 0.001), droppedFrames, faces, tracks, recorded.count, duplicates.count,
-        unknownTracks, spoofTracks, waitingTracks)
+          "%d frames in %.1f s (%.1f frames/s, %d dropped%@), %d faces, %d tracks: %d recorded, %d duplicates, %d unknown, %d spoof, %d never live",
+        frames, seconds, Double(frames) / max(seconds, 0.001), droppedFrames,
+        (skippedFrames > 0 ? ", \(skippedFrames) skipped for --max-fps" : "") as NSString, faces, tracks, recorded.count,
+        duplicates.count, unknownTracks, spoofTracks, waitingTracks)
         + (undecided.isEmpty ? "" : ", \(undecided.values.reduce(0, +)) undecided")
         + (queued.isEmpty ? "" : ", \(queued.count) sent to the broker") + (stopped ? " (stopped)" : "")
     ]

@@ -6,6 +6,8 @@ import Foundation
 public struct TakeSummary: Sendable, Encodable {
   public var frames = 0
   public var droppedFrames = 0
+  /// Frames read and not analysed, for `--max-fps`.
+  public var skippedFrames = 0
   public var seconds = 0.0
   public var tracks = 0
   /// Faces found, summed over frames (a face seen on 10 frames counts 10).
@@ -41,6 +43,7 @@ public struct TakeSummary: Sendable, Encodable {
   enum CodingKeys: String, CodingKey {
     case frames, seconds, tracks, faces, recorded, duplicates, queued
     case droppedFrames = "dropped_frames"
+    case skippedFrames = "skipped_frames"
     case unknownTracks = "unknown_tracks"
     case spoofTracks = "spoof_tracks"
     case waitingTracks = "never_live_tracks"
