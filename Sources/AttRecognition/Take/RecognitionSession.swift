@@ -72,9 +72,19 @@ public final class RecognitionSession {
         annotations.append(annotation(for: id, box: face.box, time: frame.time))
         continue
       }
+      // A track found to be nobody enrolled is only tried again now and then (a face that turns
+      // towards the camera may still match): between tries, and for liveness, it needs nothing.
+      let unknown = states[id]!.unknownLogged && states[id]!.settled == nil
+      if unknown && !identifyDue(states[id]!, at: frame.time) {
+        profile?.count(.skipped)
+        annotations.append(annotation(for: id, box: face.box, time: frame.time))
+        continue
+      }
       let shape = try profile.time(.landmarks5) { try landmarks5.landmarks(of: face, in: frame.image) }
       if let turn = shape.face.turn { states[id]!.leastTurn = min(states[id]!.leastTurn ?? turn, turn) }
-      if let landmarks68, face.box.width >= options.liveness.minFace {
+      // Liveness looks at faces large enough to identify (it is needed only once a track is known,
+      // and starts as identification does), and not at a track found to be nobody enrolled.
+      if let landmarks68, !unknown, face.box.width >= max(options.liveness.minFace, options.identifySize) {
         let points = try profile.time(.landmarks68) { try landmarks68.landmarks(of: face, in: frame.image).points }
         try profile.time(.liveness) { try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time) }
         states[id]!.yaw = Challenge.yaw(from68: points)
@@ -101,9 +111,7 @@ public final class RecognitionSession {
     // Only faces large and frontal enough to give a reliable descriptor are tried; the others wait.
     guard state.settled == nil, shape.face.box.width >= options.identifySize else { return }
     if let turn = shape.face.turn, turn > options.maxTurn { return }
-    // Unknown tracks keep being tried, but slowly: a face that turns towards the camera may still match.
-    let interval = state.unknownLogged ? 1.0 : options.recheckInterval
-    if let last = state.lastAttempt, frame.time - last < interval { return }
+    guard identifyDue(state, at: frame.time) else { return }
     state.lastAttempt = frame.time
     guard let descriptor = try profile.time(.descriptor, { try encoder.descriptors(for: [shape], in: frame.image, jitters: 1).first })
     else { return }
@@ -115,6 +123,14 @@ public final class RecognitionSession {
       // The settled identity reports the closest of the agreeing matches.
       state.settled = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
     }
+  }
+
+  /// Whether a track not yet settled may be tried again at `time`: every `recheckInterval`, and
+  /// once a second once it was found to be nobody enrolled.
+  private func identifyDue(_ state: TrackState, at time: Double) -> Bool {
+    let interval = state.unknownLogged ? 1.0 : options.recheckInterval
+    guard let last = state.lastAttempt else { return true }
+    return time - last >= interval
   }
 
   // MARK: decisions
