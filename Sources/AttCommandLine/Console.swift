@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Where tools talk to people (standard error) and to pipelines (standard output).
 public enum Console {
@@ -6,6 +7,11 @@ public enum Console {
   /// (`ToolLog`): as it is in text, a JSON record with `--log-format json`.
   public static func error(_ line: String) {
     ToolLog.say(line)
+  }
+
+  /// The line of a failure that ends the tool: level error in JSON.
+  public static func failure(_ line: String) {
+    ToolLog.say(line, level: .error)
   }
 
   /// One line on standard output, flushed at once for pipelines.

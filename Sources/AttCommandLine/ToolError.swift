@@ -64,10 +64,10 @@ private func exitCode(reporting error: any Error, tool: String) -> ExitCode {
   switch error {
   case let code as ExitCode: return code
   case let error as ToolError:
-    Console.error("\(tool): \(error.description)")
+    Console.failure("\(tool): \(error.description)")
     return ExitCode(error.exitCode.rawValue)
   case let error as FaceKitError:
-    Console.error("\(tool): \(error)")
+    Console.failure("\(tool): \(error)")
     switch error {
     case .fileNotFound, .fileUnreadable, .sourceUnavailable: return ExitCode(ToolError.ExitStatus.noInput.rawValue)
     case .modelMissing, .modelInvalid: return ExitCode(ToolError.ExitStatus.models.rawValue)
@@ -75,10 +75,10 @@ private func exitCode(reporting error: any Error, tool: String) -> ExitCode {
     }
   case let error as CocoaError:
     // Foundation's file errors: the file and the reason, not the NSError dump.
-    Console.error("\(tool): \(error.filePath.map { "\($0): " } ?? "")\(error.localizedDescription)")
+    Console.failure("\(tool): \(error.filePath.map { "\($0): " } ?? "")\(error.localizedDescription)")
     return ExitCode(ToolError.ExitStatus.failure.rawValue)
   default:
-    Console.error("\(tool): \(error)")
+    Console.failure("\(tool): \(error)")
     return ExitCode(ToolError.ExitStatus.failure.rawValue)
   }
 }

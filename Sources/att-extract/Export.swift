@@ -32,7 +32,7 @@ extension AttExtract {
           return
         }
         do {
-          try Data(text.utf8).write(to: URL(fileURLWithPath: csv), options: .atomic)
+          try DurableFile.write(Data(text.utf8), to: csv)
         } catch {
           throw ToolError("\(csv): cannot write: \(error.localizedDescription)")
         }

@@ -69,7 +69,7 @@ struct AttLiveness: ParsableCommand {
           l2: l2,
           trainedOn:
             "NUAA subjects \(LivenessMaterial.trainingSubjects.sorted().joined(separator: ", ")): \(training.count) crops")
-        try Data(model.fileText().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try DurableFile.write(Data(model.fileText().utf8), to: output, mode: 0o644)
         Console.error(
           "att-liveness: wrote \(output) (\(training.count) training samples, threshold \(String(format: "%.3f", model.threshold)))"
         )

@@ -278,6 +278,13 @@ struct RouterTests {
         uri: "/api/attendance", method: .post, headers: admin,
         body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-13-01"}"#)
       ) { #expect($0.status == .badRequest) }
+      // A missing field is named as the API spells it, not in the decoder's words.
+      try await client.execute(
+        uri: "/api/attendance", method: .post, headers: admin, body: ByteBuffer(string: #"{"person_id":"21CS001"}"#)
+      ) {
+        #expect($0.status == .badRequest)
+        #expect(String(buffer: $0.body).contains("'day' is missing"), "\(String(buffer: $0.body))")
+      }
       #expect(try f.count("SELECT count(*) FROM audit_log") == audited, "a refused correction leaves no audit row")
 
       let wrong = try f.store.reader { db in try Int64.fetchOne(db, sql: "SELECT id FROM attendance WHERE person_id = '21CS002'")

@@ -238,6 +238,12 @@ struct TakeCommandTests {
     #expect(reopen?["component"] as? String == "att.pipeline", "the library's logger: \(String(describing: reopen))")
     #expect(all.contains { ($0["message"] as? String)?.hasPrefix("device ") == true && $0["component"] as? String == "att-take" })
     #expect(!stopped.stderr.contains("hunter2"))
+    #expect(all.contains { ($0["message"] as? String)?.hasPrefix("warning: nobody is enrolled") == true && $0["level"] as? String == "warning" })
+    // A failure that ends the tool is level error.
+    let missing = try ToolRun.run("att-take", ["--source", "/nonexistent/clip.mp4", "--log-format", "json"], in: folder)
+    let failure = missing.stderr.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+      .first { ($0["message"] as? String)?.contains("/nonexistent/clip.mp4") == true }
+    #expect(missing.status == 66 && failure?["level"] as? String == "error", "\(missing.stderr)")
 
     let bad = try ToolRun.run("att-take", ["--source", "0"], in: folder, environment: ["ATT_LOG_FORMAT": "yaml"])
     #expect(bad.status == 78 && bad.stderr.contains("ATT_LOG_FORMAT 'yaml': use text or json"), "\(bad.stderr)")

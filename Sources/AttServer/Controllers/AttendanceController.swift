@@ -25,12 +25,12 @@ struct AttendanceController: Sendable {
       return try await database.run { try JSONBody(store.classes().filter { mine?.contains($0.id) ?? true }) }
     }
     correctors.post("attendance") { request, context in
-      let correction = try await request.decode(as: Correction.self, context: context)
+      let correction = try await Changes.decode(Correction.self, from: request)
       return try await database.run { try markPresent(correction, context) }
     }
     correctors.delete("attendance/:id") { request, context in try await database.run { try deleteRecord(request, context) } }
     correctors.post("excusals") { request, context in
-      let excuse = try await request.decode(as: Excuse.self, context: context)
+      let excuse = try await Changes.decode(Excuse.self, from: request)
       let (message, day) = try self.excuse(excuse, context)
       return try await database.run {
         try inScope(excuse.personID, message.classID, context)

@@ -54,6 +54,17 @@ struct Changes: Sendable {
     }
   }
 
+  /// A change's JSON body, decoded: a missing or mistyped field is a 400 that names it ("'day' is
+  /// missing"), not the decoder's own words.
+  static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 64 * 1024) async throws -> T {
+    let body = try await request.body.collect(upTo: limit)
+    do {
+      return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+    } catch let error as DecodingError {
+      throw HTTPError(.badRequest, message: error.field)
+    }
+  }
+
   /// Who is acting, as the audit log names them.
   static func actor(_ context: AppContext) -> String {
     context.identity.map { "\($0.name)\($0.viaCookie ? "" : " (token)")" } ?? "?"

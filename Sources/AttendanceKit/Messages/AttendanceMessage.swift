@@ -16,6 +16,14 @@ public struct AttendanceMessage: Sendable, Equatable, Codable {
 
   public enum Direction: String, Sendable, Codable {
     case `in`, out
+
+    public init(from decoder: any Decoder) throws {
+      let text = try decoder.singleValueContainer().decode(String.self)
+      guard let direction = Direction(rawValue: text) else {
+        throw FieldProblem(decoder.codingPath, "'\(text.prefix(40))' is not a direction (in or out)")
+      }
+      self = direction
+    }
   }
 
   /// The liveness verdict att-take reached for the track, with its figures.

@@ -291,8 +291,7 @@ cfk_status cfk_face_encode(cfk_face_encoder *encoder, const cfk_image *image, si
 /// was found. Callers that run one network per core set 1 so the cores are not oversubscribed.
 int cfk_set_blas_threads(int threads);
 
-/// Sets the threads OpenCV's parallel loops (the dnn forward passes, resizes, colour conversions)
-/// may use, and returns the number now in use; 0 or less asks for OpenCV's default (every core).
+/// Sets the threads OpenCV's parallel loops (dnn, resizes) may use; returns the number in use. 0 or less: every core.
 int cfk_set_opencv_threads(int threads);
 
 #ifdef __cplusplus

@@ -101,7 +101,7 @@ struct MessageTests {
       ),
       (
         #"{"type":"attendance","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"2026-11-25T08:00:00+00:00","direction":"sideways"}"#,
-        "attendance message field 'direction' is invalid"
+        "attendance message field 'direction' 'sideways' is not a direction (in or out)"
       ),
     ])
   func malformed(text: String, expected: String) {
