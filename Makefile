@@ -27,6 +27,10 @@ release: setup
 
 ## bench-programs: optimised build of the benchmark programs (Benchmarks/, a package of their own)
 bench-programs: release
+	@# SwiftPM kept the build plan of the local dependency (the root package) and missed the source
+	@# files added to it since (2026-12-06: "cannot find type 'StageProfile'"); dropping the plan and
+	@# its build database made it look again.
+	@rm -f Benchmarks/.build/release.yaml Benchmarks/.build/build.db
 	$(SWIFT) build -c release --package-path Benchmarks
 
 ## test: the whole test suite against real models, photos, bad inputs and a real RabbitMQ broker

@@ -109,7 +109,7 @@ public final class TakeRun {
     }
     for decision in try finish() { try onDecision(decision) }
     summary.droppedFrames = dropped
-    summary.skippedFrames = pipeline.skipped
+    summary.skippedFrames = pipeline.skipped.count
     summary.seconds = Date().timeIntervalSince(started)
     return summary
   }

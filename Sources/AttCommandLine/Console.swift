@@ -6,7 +6,12 @@ public enum Console {
   /// One line for people on standard error ("att-take: ..."), through the tool's log
   /// (`ToolLog`): as it is in text, a JSON record with `--log-format json`.
   public static func error(_ line: String) {
-    ToolLog.say(line)
+    ToolLog.say(line, level: .notice)
+  }
+
+  /// A warning for people ("att-take: warning: nobody is enrolled"): level warning in JSON.
+  public static func warning(_ line: String) {
+    ToolLog.say(line, level: .warning)
   }
 
   /// The line of a failure that ends the tool: level error in JSON.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttendanceKit
 import Foundation
+import Synchronization
 
 /// `--db` and `--media`: where the database and the face images are. Shared by every tool.
 public struct StoreOptions: ParsableArguments {
@@ -37,13 +38,20 @@ public struct StoreOptions: ParsableArguments {
   /// The settings from the environment and `.env`.
   public func settings() throws -> Settings { try Self.settings() }
 
+  /// Read once per process (the environment and the working directory do not change while a tool
+  /// runs); a `.env` that cannot be used is an error each time it is asked for.
   public static func settings() throws -> Settings {
+    if let read = readSettings.withLock({ $0 }) { return read }
     do {
-      return try Settings()
+      let read = try Settings()
+      readSettings.withLock { $0 = read }
+      return read
     } catch {
       throw ToolError(error.description, exitCode: .configuration)
     }
   }
+
+  private static let readSettings = Mutex<Settings?>(nil)
 
   /// Where the database is (or would be), without opening it.
   public func location() throws -> DatabaseLocation { try Self.location(option: database) }

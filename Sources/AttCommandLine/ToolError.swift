@@ -55,7 +55,7 @@ public func reportingErrors(_ tool: String, logFormat: LogFormat? = nil, _ body:
 
 private func startLog(_ tool: String, _ option: LogFormat?) throws {
   // A .env that cannot be read is reported by the tool's own settings, as before.
-  let setting = (try? Settings())?["ATT_LOG_FORMAT"]
+  let setting = (try? StoreOptions.settings())?["ATT_LOG_FORMAT"]
   ToolLog.bootstrap(tool: tool, format: try ToolLog.format(option: option, setting: setting))
 }
 

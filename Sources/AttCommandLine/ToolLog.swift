@@ -37,15 +37,14 @@ public enum ToolLog {
     return format
   }
 
-  /// A line for people from a tool ("att-take: 12 frames ..."): as it is in text, as a record in JSON,
-  /// at `level` (a line that starts "warning" is a warning).
-  static func say(_ line: String, level: Logger.Level = .notice) {
+  /// A line for people from a tool ("att-take: 12 frames ..."): as it is in text, as a record of
+  /// `level` in JSON.
+  static func say(_ line: String, level: Logger.Level) {
     guard let (tool, format) = setup.withLock({ $0 }), format == .json else {
       FileHandle.standardError.write(Data((line + "\n").utf8))
       return
     }
     let message = line.hasPrefix("\(tool): ") ? String(line.dropFirst(tool.count + 2)) : line
-    let level = level == .notice && message.lowercased().hasPrefix("warning") ? .warning : level
     ToolLogHandler.write(json: ToolLogHandler.record(tool: tool, component: tool, level: level, message: message, metadata: [:]))
   }
 }

@@ -9,7 +9,8 @@ import Synchronization
 /// delivery latency of 1,000 of them; the tests run 10 against a real server.
 public final class FeedClients: Sendable {
   public let count: Int
-  /// Each client's record of each person: when it arrived, in seconds on `clock`.
+  /// What the clients have seen: who is ready, who ended, and when each person's record reached
+  /// each client (in `seconds()`).
   private let state = Mutex(State())
   private let tasks = Mutex<[Task<Void, Never>]>([])
   private let origin = ContinuousClock.now
@@ -65,8 +66,6 @@ public final class FeedClients: Sendable {
     }
     tasks.withLock { $0 = started }
   }
-
-  deinit { cancel() }
 
   /// Seconds since these clients were made (monotonic).
   public func seconds() -> Double {

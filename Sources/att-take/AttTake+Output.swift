@@ -14,10 +14,10 @@ extension AttTake {
         + "threshold \(options.threshold), margin \(options.margin), liveness "
         + (options.liveness.enabled ? "on (\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
     if !options.liveness.enabled {
-      Console.error(
+      Console.warning(
         "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")
     }
-    if matcher.people.isEmpty { Console.error("att-take: warning: nobody is enrolled; every face will be unknown") }
+    if matcher.people.isEmpty { Console.warning("att-take: warning: nobody is enrolled; every face will be unknown") }
   }
 
   /// `--profile`: the stage table on standard error, and with --json one JSON line on standard output.

@@ -33,8 +33,7 @@ public struct FramePipeline {
   /// and skipped, so that several cameras share a host's cores evenly. nil: as many as stage 1 takes.
   public var maxFramesPerSecond: Double?
   /// Frames skipped for `maxFramesPerSecond` so far.
-  public var skipped: Int { skippedCount.count }
-  private let skippedCount = FrameCount()
+  public let skipped = FrameCount()
   /// The threads OpenCV's parallel loops (RetinaFace) may use, set when the run starts; nil leaves
   /// OpenCV's default (every core).
   public var openCVThreads: Int?
@@ -54,7 +53,7 @@ public struct FramePipeline {
     reader.realTime = realTime
     reader.profile = profile
     reader.maxFramesPerSecond = maxFramesPerSecond
-    defer { skippedCount.add(reader.skipped.count) }
+    reader.skipped = skipped
     try reader.open()
     let rate = min(reader.framesPerSecond ?? imageFrameRate, maxFramesPerSecond ?? .infinity)
     let detection = try DetectionStage(models: models, options: options, framesPerSecond: rate, profile: profile)

@@ -21,8 +21,8 @@ final class FrameStream: @unchecked Sendable {
   /// Analyse at most this many frames a second (`--max-fps`); the others are read and skipped.
   var maxFramesPerSecond: Double?
   private var lastKept: Double?
-  /// Frames skipped for `maxFramesPerSecond`.
-  let skipped = FrameCount()
+  /// Counts the frames skipped for `maxFramesPerSecond` (the pipeline's count).
+  var skipped = FrameCount()
 
   init(source: FrameSource, imageFrameRate: Double, stop: StopSignal, log: Logger) {
     self.source = source

@@ -23,7 +23,8 @@ public final class StageProfile: Sendable {
     case descriptor
     /// The nearest match in the gallery.
     case match
-    /// Faces of settled, decided tracks: nothing is computed for them.
+    /// Faces that need nothing: of a track marked (or refused), or of one found to be nobody
+    /// enrolled between its tries.
     case skipped
   }
 

@@ -65,21 +65,12 @@ public final class RecognitionSession {
       states[id]!.last = (frame.index, frame.time, face.box)
       states[id]!.frames += 1
       states[id]!.widest = max(states[id]!.widest, Double(face.box.width))
-      // A track already marked (or refused), and settled, needs nothing more: no landmarks, no
-      // liveness, no descriptor; only its box is drawn.
-      if states[id]!.decided || (states[id]!.spoofReported && states[id]!.settled != nil) {
+      if needsNothing(states[id]!, at: frame.time) {
         profile?.count(.skipped)
         annotations.append(annotation(for: id, box: face.box, time: frame.time))
         continue
       }
-      // A track found to be nobody enrolled is only tried again now and then (a face that turns
-      // towards the camera may still match): between tries, and for liveness, it needs nothing.
       let unknown = states[id]!.unknownLogged && states[id]!.settled == nil
-      if unknown && !identifyDue(states[id]!, at: frame.time) {
-        profile?.count(.skipped)
-        annotations.append(annotation(for: id, box: face.box, time: frame.time))
-        continue
-      }
       let shape = try profile.time(.landmarks5) { try landmarks5.landmarks(of: face, in: frame.image) }
       if let turn = shape.face.turn { states[id]!.leastTurn = min(states[id]!.leastTurn ?? turn, turn) }
       // Liveness looks at faces large enough to identify (it is needed only once a track is known,
@@ -123,6 +114,14 @@ public final class RecognitionSession {
       // The settled identity reports the closest of the agreeing matches.
       state.settled = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
     }
+  }
+
+  /// Whether this frame's face of a track needs no landmarks, liveness or descriptor: the track was
+  /// marked (or refused) and settled, or it was found to be nobody enrolled and is not due another
+  /// try (a face that turns towards the camera may still match, so it is tried once a second).
+  private func needsNothing(_ state: TrackState, at time: Double) -> Bool {
+    if state.decided || (state.spoofReported && state.settled != nil) { return true }
+    return state.unknownLogged && state.settled == nil && !identifyDue(state, at: time)
   }
 
   /// Whether a track not yet settled may be tried again at `time`: every `recheckInterval`, and

@@ -145,17 +145,9 @@ extension Message {
     case .correction(let m):
       try text(m.actor, "actor", MessageLimits.nameLength)
       if let note = m.note, let problem = MessageLimits.checkNote(note) { throw fail("note", problem) }
-      switch m.change {
-      case .markPresent(let personID, let classID, let at):
-        try id(personID, "person_id")
-        if let classID { try id(classID, "class") }
-        try time(at, "captured_at")
-      case .excuse(let personID, let classID, _), .unexcuse(let personID, let classID, _):
-        try id(personID, "person_id")
-        if let classID { try id(classID, "class") }
-      case .deleteRecord:
-        break
-      }
+      if let personID = m.personID { try id(personID, "person_id") }
+      if let classID = m.classID { try id(classID, "class") }
+      if case .markPresent(_, _, let at) = m.change { try time(at, "captured_at") }
     }
   }
 }

@@ -76,8 +76,10 @@ public struct CapturedTime: Sendable, Hashable, Comparable, Codable, CustomStrin
 
   public init(from decoder: any Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
-    if let problem = CapturedTime.problem(text) { throw FieldProblem(decoder.codingPath, problem) }
-    self = CapturedTime(text)!
+    guard let time = CapturedTime(text) else {
+      throw FieldProblem(decoder.codingPath, CapturedTime.problem(text) ?? "is not a camera time")
+    }
+    self = time
   }
 
   public func encode(to encoder: any Encoder) throws {
