@@ -15,21 +15,25 @@ public final class ProcessLock {
   public init?(path: String, wait: Bool) throws {
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    self.path = path
-    while flock(descriptor, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+    // The descriptor is stored only once the lock is held: a class whose init fails after its stored
+    // properties are set still runs deinit, which would close the number a second time, by then
+    // perhaps another thread's file (an SQLite database gave "disk I/O error" that way).
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
       // errno is read before close(), which may set it again.
       let failure = errno
       if failure == EINTR { continue }
-      close(descriptor)
+      close(fd)
       if failure == EWOULDBLOCK { return nil }
       throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO)
     }
+    self.path = path
+    descriptor = fd
     // The holder's pid, for an operator wondering who holds it.
     let pid = "\(getpid())\n"
-    _ = ftruncate(descriptor, 0)
-    _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+    _ = ftruncate(fd, 0)
+    _ = pid.withCString { write(fd, $0, strlen($0)) }
   }
 
   /// Releases the lock (also done on deinit).
