@@ -80,7 +80,7 @@ install-files:
 	for t in $(TOOLS); do install -m 644 man/$$t.1 $(SHARE)/man/man1/$$t.1; done
 	for t in $(TOOLS); do $(BIN)/$$t --generate-completion-script bash > $(SHARE)/bash-completion/completions/$$t; done
 	for t in $(TOOLS); do $(BIN)/$$t --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_$$t; done
-	install -m 644 Models/*.dat Models/*.onnx Models/liveness-texture.json Models/SHA256SUMS Models/README.md $(SHARE)/att/models/
+	install -m 644 Models/*.dat Models/*.onnx Models/yolov4-tiny.cfg Models/yolov4-tiny.weights Models/liveness-texture.json Models/SHA256SUMS Models/README.md $(SHARE)/att/models/
 	install -m 644 packaging/att.env.example $(SHARE)/att/att.env.example
 	install -m 644 packaging/systemd/*.service packaging/systemd/*.timer $(SHARE)/att/packaging/systemd/
 	install -m 644 packaging/cron/att-extract $(SHARE)/att/packaging/cron/

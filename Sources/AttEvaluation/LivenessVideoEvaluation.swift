@@ -28,6 +28,8 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   private let measured: LivenessOptions
   private let models: ModelSet
   private let landmarks: LandmarkPredictor
+  /// The device cue's detector.
+  private let objects: ObjectDetector
 
   public init(models: ModelSet, base: LivenessOptions) throws {
     var measured = base
@@ -35,6 +37,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     self.measured = measured
     self.models = models
     landmarks = try LandmarkPredictor(modelPath: try models.path(of: .landmarks68))
+    objects = try ObjectDetector(models: models)
     var settings = measured.cues.sorted().map { Setting(name: $0.rawValue, cues: [$0]) }
     // The defaults before the screen cue, to compare with.
     if base.cues != [.blink, .motion] { settings.append(Setting(name: "blink+motion", cues: [.blink, .motion])) }
@@ -43,7 +46,9 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       guard cues != base.cues, measured.cues.isSuperset(of: cues), !settings.contains(where: { $0.cues == cues }) else { return }
       settings.append(Setting(name: cues.sorted().map(\.rawValue).joined(separator: "+"), cues: cues))
     }
-    for extra: Set<LivenessCue> in [[.screen], [.context], [.screen, .context]] { add(base.cues.union(extra)) }
+    for extra: Set<LivenessCue> in [[.screen], [.device], [.context], [.screen, .context]] { add(base.cues.union(extra)) }
+    // The defaults without each cue that looks at the device.
+    for dropped: LivenessCue in [.screen, .device] where base.cues.contains(dropped) { add(base.cues.subtracting([dropped])) }
     if measured.cues.count == LivenessCue.allCases.count, base.cues != measured.cues {
       settings.append(Setting(name: "all", cues: measured.cues))
     }
@@ -57,6 +62,9 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       /// Seconds from the track's first frame to its first live verdict; nil: never live.
       public let liveAfter: Double?
       public let spoof: Bool
+      /// Seconds from the track's first frame to its attack vote, and the cues that voted.
+      public var spoofAfter: Double? = nil
+      public var reason: String? = nil
     }
     public let track: Int
     public let seconds: Double
@@ -75,7 +83,9 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   public func run(_ presentation: LivenessPresentation) throws -> VideoOutcome {
     var pipeline = FramePipeline(source: try FrameSource(presentation.path), options: TakeOptions(deviceID: "eval"))
     pipeline.threads = 1
-    var states: [Int: (first: Double, last: Double, liveness: TrackLiveness, liveAt: [Double?], spoof: [Bool])] = [:]
+    var states:
+      [Int: (first: Double, last: Double, liveness: TrackLiveness, liveAt: [Double?], spoof: [Bool], why: [(Double, String)?])] =
+        [:]
     var frames = 0
     _ = try pipeline.run(models: models, stop: StopSignal()) { frame in
       frames += 1
@@ -85,22 +95,30 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
         let image = frame.image
         var state =
           states[id]
-          ?? (time, time, TrackLiveness(options: measured), settings.map { _ in nil }, settings.map { _ in false })
+          ?? (
+            time, time, TrackLiveness(options: measured), settings.map { _ in nil }, settings.map { _ in false },
+            settings.map { _ in nil }
+          )
         state.last = time
         try state.liveness.observe(try landmarks.landmarks(of: face, in: image).points, box: face.box, in: image, at: time)
+        if state.liveness.deviceLookDue(at: time) { try state.liveness.look(with: objects, around: face.box, in: image, at: time) }
         let votes = state.liveness.cueVotes(at: time), pending = state.liveness.pendingCues
         for (k, setting) in settings.enumerated() {
-          var verdict = TrackLiveness.fuse(
-            votes.filter { setting.cues.contains($0.key) }, pending: pending.intersection(setting.cues))
+          let own = votes.filter { setting.cues.contains($0.key) }
+          var verdict = TrackLiveness.fuse(own, pending: pending.intersection(setting.cues))
           // The crop cues (texture, screen) only vote attack; scored alone, a face they have seen
           // enough of and not voted against is one they accept.
-          if setting.cues.isSubset(of: [.texture, .screen]), verdict == .waiting, pending.isDisjoint(with: setting.cues) {
+          if setting.cues.isSubset(of: [.texture, .screen, .device]), verdict == .waiting, pending.isDisjoint(with: setting.cues) {
             verdict = .live
           }
           // As att-take: an attack vote is kept for the track's life (a later live vote does not count).
           switch verdict {
           case .live: if state.liveAt[k] == nil && !state.spoof[k] { state.liveAt[k] = time - state.first }
-          case .spoof: if state.liveAt[k] == nil { state.spoof[k] = true }
+          case .spoof:
+            if state.liveAt[k] == nil && !state.spoof[k] {
+              state.spoof[k] = true
+              state.why[k] = (time - state.first, LivenessFusion.describe(own) ?? "attack")
+            }
           default: break
           }
         }
@@ -114,10 +132,57 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
         track: id, seconds: s.last - s.first, figures: s.liveness.figures,
         verdicts: Dictionary(
           uniqueKeysWithValues: settings.indices.map {
-            (settings[$0].name, TrackOutcome.Verdict(liveAfter: s.liveAt[$0], spoof: s.spoof[$0]))
+            (
+              settings[$0].name,
+              TrackOutcome.Verdict(liveAfter: s.liveAt[$0], spoof: s.spoof[$0], spoofAfter: s.why[$0]?.0, reason: s.why[$0]?.1)
+            )
           }))
     }
     return VideoOutcome(presentation: presentation, frames: index, tracks: tracks)
+  }
+
+  /// What `setting` made of one recording, in a line: for live faces, how many tracks were judged
+  /// live within `liveWithin` seconds and when, and any attack vote with its cues; for an attack,
+  /// whether any track was judged live (accepted) or what refused it.
+  public func clipLine(_ outcome: VideoOutcome, setting: String) -> String {
+    let label = outcome.presentation.attackType
+    let tracks = outcome.tracks.filter { $0.seconds >= minLiveSeconds || outcome.presentation.kind != .live }
+    func verdict(_ t: TrackOutcome) -> TrackOutcome.Verdict? { t.verdicts[setting] }
+    func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
+    let votes = tracks.compactMap { t in
+      verdict(t).flatMap { v in v.spoofAfter.map { "track \(t.track) attack after \(seconds($0)) (\(v.reason ?? "attack"))" } }
+    }
+    var line = "\(label): \(outcome.presentation.name), \(outcome.frames) frames: "
+    if outcome.presentation.kind == .live {
+      let after = tracks.compactMap { verdict($0)?.liveAfter }.sorted()
+      let inTime = after.filter { $0 <= liveWithin }.count
+      line += "\(inTime) of \(tracks.count) tracks live within \(Int(liveWithin)) s"
+      if !after.isEmpty { line += " (after \(after.map(seconds).joined(separator: ", ")))" }
+      // The figures the attack lines must stay clear of: the highest moire, the flattest motion.
+      let peaks = tracks.compactMap { $0.figures["screen_moire_peak"] }, lows = tracks.compactMap { $0.figures["planar_residual_low"] }
+      if let peak = peaks.max() { line += String(format: "; moire peak %.1f", peak) }
+      if let low = lows.min() { line += String(format: "; flattest motion %.4f", low) }
+    } else if let live = tracks.first(where: { verdict($0)?.liveAfter != nil }), let after = verdict(live)?.liveAfter {
+      line += "ACCEPTED (track \(live.track) live after \(seconds(after)))"
+    } else {
+      line += votes.isEmpty ? "refused (never judged live)" : "refused"
+    }
+    if !votes.isEmpty { line += "; " + votes.joined(separator: "; ") }
+    return line
+  }
+
+  /// The spread over the live tracks (of at least `minLiveSeconds`) of the figures that an attack
+  /// vote compares with its line: the highest running median moire (the screen cue) and the lowest
+  /// running median residual (the motion cue), for people.
+  public func liveSpread(_ outcomes: [VideoOutcome]) -> String {
+    let live = outcomes.filter { $0.presentation.kind == .live }.flatMap(\.tracks).filter { $0.seconds >= minLiveSeconds }
+    func spread(_ name: String, _ format: String) -> String {
+      let values = live.compactMap { $0.figures[name] }.sorted()
+      guard let first = values.first, let last = values.last else { return "\(name): no live track measured" }
+      let f = { String(format: format, $0) }
+      return "\(name) over \(values.count) live tracks: min \(f(first)), median \(f(values[values.count / 2])), max \(f(last))"
+    }
+    return spread("screen_moire_peak", "%.1f") + "\n" + spread("planar_residual_low", "%.4f")
   }
 
   /// The report over all videos.

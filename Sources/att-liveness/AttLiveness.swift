@@ -120,6 +120,12 @@ struct AttLiveness: ParsableCommand {
         share of attack videos in which any face was ever judged live: att-take would mark it if \
         recognised), BPCER (the share of live tracks not judged live within 3 s) and the median time \
         to a live verdict. Exit status 0 (the figures are the result, not a pass or fail).
+
+        With --real DIR it scores a site's own recordings instead, nothing rendered: DIR/live/ holds \
+        videos of people in front of the camera, DIR/replay/ a phone, tablet or monitor playing a \
+        face video in front of it, DIR/print/ a printed photo held up. It prints a line per \
+        recording (what att-take's defaults made of it: tracks live within 3 s and when, or whether \
+        an attack was accepted, with each attack vote's time and cues), then the table.
         """)
 
     @Option(help: ArgumentHelp("The shared material (default: $ATT_SHARED, else ../shared).", valueName: "dir"))
@@ -132,6 +138,12 @@ struct AttLiveness: ParsableCommand {
     @Flag(help: "A handful of videos instead of all of them (a quick check).")
     var quick = false
 
+    @Option(
+      help: ArgumentHelp(
+        "Score real recordings, labelled by sub-folder: live/, replay/ (a screen playing a face video), print/.",
+        valueName: "dir"))
+    var real: String?
+
     @Option(help: ArgumentHelp("The texture model (default: liveness-texture.json in the models folder).", valueName: "file"))
     var textureModel: String?
 
@@ -143,18 +155,25 @@ struct AttLiveness: ParsableCommand {
 
     func run() throws {
       try reportingErrors("att-liveness") {
-        let shared = AttLiveness.sharedFolder(self.shared)
-        guard FileManager.default.fileExists(atPath: "\(shared)/faces") else {
-          throw ToolError("\(shared)/faces: not found (give the shared material with --shared or ATT_SHARED)")
-        }
         let modelSet = models.modelSet
         var base = TakeOptions(deviceID: "eval").liveness
         let texturePath = textureModel ?? modelSet.texturePath
         base.textureModel = try TextureModel.load(texturePath)
         let folder = videos ?? NSTemporaryDirectory() + "att-liveness-\(ProcessInfo.processInfo.processIdentifier)"
         defer { if videos == nil { try? FileManager.default.removeItem(atPath: folder) } }
-        let presentations = try LivenessVideos.build(
-          into: folder, shared: shared, size: quick ? .quick : .full, log: { Console.error("att-liveness: \($0)") })
+        let presentations: [LivenessPresentation]
+        if let real {
+          do { presentations = try RealRecordings.presentations(in: real) } catch let error as RealRecordings.LayoutError {
+            throw ToolError(error.description)
+          }
+        } else {
+          let shared = AttLiveness.sharedFolder(self.shared)
+          guard FileManager.default.fileExists(atPath: "\(shared)/faces") else {
+            throw ToolError("\(shared)/faces: not found (give the shared material with --shared or ATT_SHARED)")
+          }
+          presentations = try LivenessVideos.build(
+            into: folder, shared: shared, size: quick ? .quick : .full, log: { Console.error("att-liveness: \($0)") })
+        }
         Console.error("att-liveness: scoring \(presentations.count) videos")
         // Two evaluators, one per core, each taking every other video.
         let evaluators = try (0..<2).map { _ in try LivenessVideoEvaluation(models: modelSet, base: base) }
@@ -187,6 +206,12 @@ struct AttLiveness: ParsableCommand {
               }
             }
           }
+          Console.output("")
+        }
+        if real != nil, let defaults = evaluators[0].settings.last {
+          Console.output("Each recording, at att-take's defaults (\(defaults.name)):")
+          for outcome in outcomes { Console.output("  " + evaluators[0].clipLine(outcome, setting: defaults.name)) }
+          Console.output(evaluators[0].liveSpread(outcomes))
           Console.output("")
         }
         let kinds = Dictionary(grouping: outcomes.map(\.presentation), by: \.material).map { "\($0.value.count) \($0.key)" }

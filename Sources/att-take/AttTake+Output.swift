@@ -12,7 +12,9 @@ extension AttTake {
     Console.error(
       "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
         + "threshold \(options.threshold), margin \(options.margin), liveness "
-        + (options.liveness.enabled ? "on (\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
+        + (options.liveness.enabled
+          ? "on (\(options.challenge.map { "kiosk: a challenge of \($0.steps) steps, then " } ?? "gate: ")"
+            + "\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
     if !options.liveness.enabled {
       Console.warning(
         "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")

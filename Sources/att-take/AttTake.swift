@@ -22,10 +22,12 @@ struct AttTake: ParsableCommand {
       marked present once, when liveness says live; the store keeps one record per person, class \
       and day.
 
-      Liveness fuses the cues in --liveness-cues (blink, motion, screen by default; context and \
-      texture on request): a track is an attack when any cue says so, live when a live cue fired \
-      and none said attack. Sites that must refuse a video replayed on a screen use --challenge. \
-      --liveness off is for testing only.
+      Liveness (--liveness-policy gate, the default) fuses the cues in --liveness-cues (blink, \
+      motion, screen and device by default; context and texture on request): a track is an attack \
+      when any cue says so, live when a live cue fired and none said attack; a face on a phone, \
+      laptop or monitor is an attack. A kiosk with a screen adds a random challenge \
+      (--liveness-policy kiosk), which a replayed video cannot answer. --liveness-policy off is for \
+      testing only.
 
       The defaults and their figures (how far faces are seen, the threshold's error rates, each \
       liveness cue's APCER and BPCER on every clip) are in the guides: docs/att-take.md, \

@@ -69,13 +69,22 @@ struct TakeArguments: ParsableArguments {
   @Option(help: "Consecutive matching descriptors that settle a track's identity.")
   var settle = 3
 
-  @Option(help: "on, or off for testing (photos and screens are then marked present).")
+  @Option(
+    help: ArgumentHelp(
+      """
+      gate: passive cues, for a door or gate camera (a face is marked when it looks live and is not on a \
+      phone, laptop or monitor); kiosk: a random challenge on a screen as well (--challenge), which a \
+      replayed video cannot answer; off: no liveness, for tests only (photos and screens are marked).
+      """, valueName: "policy"))
+  var livenessPolicy: LivenessPolicy = .gate
+
+  @Option(help: "on, or off: no passive cues (with --challenge, the challenge alone; without, for testing only).")
   var liveness: LivenessSwitch = .on
 
   @Option(
     help: ArgumentHelp(
-      "The liveness cues to fuse, comma-separated: blink, motion, screen, context, texture.", valueName: "cues"))
-  var livenessCues = "blink,motion,screen"
+      "The liveness cues to fuse, comma-separated: blink, motion, screen, device, context, texture.", valueName: "cues"))
+  var livenessCues = "blink,motion,screen,device"
 
   @Flag(
     help: """
@@ -153,18 +162,22 @@ struct TakeArguments: ParsableArguments {
 
   @Flag(
     help:
-      "At the end, print where the time went, stage by stage (decode, search, follow, landmarks, liveness, descriptor, match): milliseconds in all, per frame and per face. With --json, also one last line {\"profile\": ...} on standard output."
+      "At the end, print where the time went, stage by stage (decode, search, follow, landmarks, liveness, device, descriptor, match): milliseconds in all, per frame and per face. With --json, also one last line {\"profile\": ...} on standard output."
   )
   var profile = false
 
   enum LivenessSwitch: String, ExpressibleByArgument { case on, off }
+  enum LivenessPolicy: String, ExpressibleByArgument, CaseIterable { case gate, kiosk, off }
+
+  /// Whether liveness is off (`--liveness-policy off` or `--liveness off`).
+  var livenessOff: Bool { livenessPolicy == .off || liveness == .off }
 
   /// The cues named in `list` ("blink,motion,screen"); an unknown name is a usage error that names it.
   static func cues(_ list: String) throws -> Set<LivenessCue> {
     var cues: Set<LivenessCue> = []
     for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
       guard let cue = LivenessCue(rawValue: name) else {
-        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, screen, context, texture).")
+        throw ValidationError("--liveness-cues: '\(name)' is not a cue (blink, motion, screen, device, context, texture).")
       }
       cues.insert(cue)
     }
@@ -174,6 +187,9 @@ struct TakeArguments: ParsableArguments {
 
   func validate() throws {
     _ = try Self.cues(livenessCues)
+    if livenessPolicy == .off && challenge {
+      throw ValidationError("--liveness-policy off cannot go with --challenge (--liveness off --challenge keeps the challenge alone).")
+    }
     guard threshold > 0 && threshold < 2 else { throw ValidationError("--threshold must be between 0 and 2.") }
     guard margin >= 0 else { throw ValidationError("--margin must not be negative.") }
     guard (1...20).contains(settle) else { throw ValidationError("--settle must be between 1 and 20.") }
@@ -214,7 +230,7 @@ struct TakeArguments: ParsableArguments {
     options.classID = classID
     options.direction = direction
     options.snapshots = snapshots
-    options.liveness.enabled = liveness == .on
+    options.liveness.enabled = !livenessOff
     options.liveness.cues = try Self.cues(livenessCues)
     if options.liveness.cues.contains(.texture) {
       do {
@@ -223,7 +239,7 @@ struct TakeArguments: ParsableArguments {
         throw ToolError("--liveness-cues texture: \(error)", exitCode: .models)
       }
     }
-    if challenge {
+    if challenge || livenessPolicy == .kiosk {
       guard (1...5).contains(challengeSteps), challengeSeconds > 0 else {
         throw ToolError("--challenge-steps must be 1-5 and --challenge-seconds positive", exitCode: .usage)
       }

@@ -19,6 +19,10 @@ public enum LivenessCue: String, Sendable, CaseIterable, Codable, Comparable {
   /// The look of a display on the face itself: its pixel grid aliasing with the camera's into a
   /// moire, a strong periodic component in the skin's fine texture (`ScreenLook`). Votes attack only.
   case screen
+  /// A device around the face: an object detector trained on real photos (COCO) sees a phone, a
+  /// laptop or a monitor whose box holds the face, with no person's body reaching out of it. Votes
+  /// attack only.
+  case device
 
   public static func < (a: LivenessCue, b: LivenessCue) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

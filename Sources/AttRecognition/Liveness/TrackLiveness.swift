@@ -12,6 +12,7 @@ public struct TrackLiveness: Sendable {
   public private(set) var context: ContextCue?
   public private(set) var screen: ScreenCue?
   public private(set) var texture: TextureCue?
+  public private(set) var device: DeviceCue?
   /// The first attack vote of this track and its reason. It is kept for the life of the track: the
   /// verdict never turns live after it, so a replay cannot win by lasting longer than the evidence
   /// against it (a screen judged flat at 1.3 s that later shows solid motion stays an attack).
@@ -26,6 +27,7 @@ public struct TrackLiveness: Sendable {
     if options.enabled, options.uses(.texture), let model = options.textureModel {
       texture = TextureCue(options: options, model: model)
     }
+    if options.enabled, options.uses(.device) { device = DeviceCue(options: options) }
   }
 
   /// The blinks seen on this track (seconds).
@@ -54,6 +56,21 @@ public struct TrackLiveness: Sendable {
     remember(at: time)
   }
 
+  /// Whether the device cue wants the detector to look around this track's face at `time`.
+  public func deviceLookDue(at time: Double) -> Bool { device?.due(at: time) ?? false }
+
+  /// The device cue's look: `detector` sees the face's surroundings (`DeviceCue.region`); returns
+  /// what it found (in frame pixels).
+  @discardableResult
+  public mutating func look(with detector: ObjectDetector, around face: FaceBox, in frame: Image, at time: Double)
+    throws(FaceKitError) -> [ObjectDetector.Object]
+  {
+    let found = try detector.detect(in: frame, region: DeviceCue.region(around: face, width: frame.width, height: frame.height))
+    device?.observe(objects: found, face: face, at: time)
+    remember(at: time)
+    return found
+  }
+
   /// Keeps the track's first attack vote (see `attack`).
   private mutating func remember(at time: Double) {
     guard attack == nil, options.enabled else { return }
@@ -63,7 +80,7 @@ public struct TrackLiveness: Sendable {
 
   /// The cues in use, as their protocol.
   private var cues: [any TrackCue] {
-    let all: [(any TrackCue)?] = [options.uses(.blink) ? blink : nil, motion, context, screen, texture]
+    let all: [(any TrackCue)?] = [options.uses(.blink) ? blink : nil, motion, context, screen, texture, device]
     return all.compactMap { $0 }
   }
 
@@ -103,7 +120,7 @@ public struct TrackLiveness: Sendable {
   public var figures: [String: Double] {
     var figures: [String: Double] = ["moving_pairs": 0, "planar_pairs": 0]
     blink.addFigures(to: &figures)
-    for cue in [motion, context, screen, texture] as [(any TrackCue)?] { cue?.addFigures(to: &figures) }
+    for cue in [motion, context, screen, texture, device] as [(any TrackCue)?] { cue?.addFigures(to: &figures) }
     return figures
   }
 }

@@ -19,6 +19,8 @@ public final class StageProfile: Sendable {
     case landmarks68 = "landmarks-68"
     /// The liveness cues on those points and pixels.
     case liveness
+    /// The device cue's object detector around a face (a few looks a second per track waiting).
+    case device
     /// The 128-d descriptor of a face due an identification.
     case descriptor
     /// The nearest match in the gallery.

@@ -12,6 +12,8 @@ public final class RecognitionSession {
   private let landmarks5: LandmarkPredictor
   private let landmarks68: LandmarkPredictor?
   private let encoder: FaceEncoder
+  /// The device cue's detector (liveness with the device cue only).
+  private let objects: ObjectDetector?
   public private(set) var matcher: GalleryMatcher
   private var states: [Int: TrackState] = [:]
   /// Tracks seen so far.
@@ -48,6 +50,7 @@ public final class RecognitionSession {
       options.liveness.enabled || options.challenge != nil
       ? try LandmarkPredictor(modelPath: try models.path(of: .landmarks68)) : nil
     encoder = try FaceEncoder(modelPath: try models.path(of: .recognition))
+    objects = options.liveness.enabled && options.liveness.uses(.device) ? try ObjectDetector(models: models) : nil
     self.matcher = matcher
   }
 
@@ -78,6 +81,9 @@ public final class RecognitionSession {
       if let landmarks68, !unknown, face.box.width >= max(options.liveness.minFace, options.identifySize) {
         let points = try profile.time(.landmarks68) { try landmarks68.landmarks(of: face, in: frame.image).points }
         try profile.time(.liveness) { try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time) }
+        if let objects, states[id]!.liveness.deviceLookDue(at: frame.time) {
+          try profile.time(.device) { try states[id]!.liveness.look(with: objects, around: face.box, in: frame.image, at: frame.time) }
+        }
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
       try identify(id, shape: shape, frame: frame)

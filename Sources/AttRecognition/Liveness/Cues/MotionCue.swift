@@ -13,6 +13,12 @@ public struct MotionCue: TrackCue {
   public private(set) var planarPairs = 0
   /// Residuals (fraction of the eye distance) of the recent 100 moving pairs.
   private var residuals: [Double] = []
+  /// The lowest median the cue has voted on so far (the figure its attack line must stay under for
+  /// every live face).
+  public private(set) var lowest: Double?
+  /// Whether some `minMovingPairs` consecutive moving pairs had a median residual over the solid
+  /// line: the head moved as a solid at least once (a pupil who turns once), whatever it did after.
+  public private(set) var movedAsSolid = false
 
   init(options: LivenessOptions) { self.options = options }
 
@@ -30,6 +36,10 @@ public struct MotionCue: TrackCue {
     movingPairs += 1
     residuals.append(residual / eyes)
     if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }
+    if movingPairs >= options.minMovingPairs {
+      lowest = min(lowest ?? .infinity, medianResidual)
+      if median(Array(residuals.suffix(options.minMovingPairs))) > options.solidResidual { movedAsSolid = true }
+    }
     if residual / eyes < options.planarResidual { planarPairs += 1 }
   }
 
@@ -38,13 +48,13 @@ public struct MotionCue: TrackCue {
   public func vote(at time: Double) -> Bool? {
     guard movingPairs >= options.minMovingPairs else { return nil }
     if medianResidual < options.planarResidual { return false }
-    if medianResidual > options.solidResidual { return true }
-    return nil
+    return movedAsSolid ? true : nil
   }
 
   public func addFigures(to figures: inout [String: Double]) {
     figures["moving_pairs"] = Double(movingPairs)
     figures["planar_pairs"] = Double(planarPairs)
     if !residuals.isEmpty { figures["planar_residual"] = rounded(medianResidual, 4) }
+    if let lowest { figures["planar_residual_low"] = rounded(lowest, 4) }
   }
 }

@@ -12,6 +12,9 @@ public struct ScreenCue: TrackCue {
   private var last: Double?
   /// Crops the cue tried, including those too small to judge.
   private var attempts = 0
+  /// The highest median the cue has voted on so far (the figure its attack line must stay above
+  /// for every live face).
+  public private(set) var peak: Double?
 
   init(options: LivenessOptions) { self.options = options }
 
@@ -23,6 +26,7 @@ public struct ScreenCue: TrackCue {
     if let look = try ScreenLook.of(frame, box: box) {
       looks.append(look)
       if looks.count > 50 { looks.removeFirst(looks.count - 50) }
+      if looks.count >= options.textureSamples { peak = max(peak ?? 0, median(looks.map(\.moire))) }
     }
   }
 
@@ -36,5 +40,6 @@ public struct ScreenCue: TrackCue {
     guard !looks.isEmpty else { return }
     figures["screen_moire"] = rounded(median(looks.map(\.moire)), 2)
     figures["black_lift"] = median(looks.map(\.blackLift))
+    if let peak { figures["screen_moire_peak"] = rounded(peak, 2) }
   }
 }

@@ -1,0 +1,52 @@
+import AttendanceKit
+import FaceKit
+import Foundation
+
+/// A site's own recordings for scoring liveness, labelled by sub-folder: `live/` (people in front of
+/// the camera), `replay/` (a phone, tablet or monitor playing a face video in front of it) and
+/// `print/` (a printed photo held up). Nothing is rendered: what these score is what the camera sees.
+public enum RealRecordings {
+  /// The labels, their kind and the material named in the report.
+  static let labels: [(folder: String, kind: LivenessSample.Kind, material: String)] = [
+    ("live", .live, "real recording of live faces"),
+    ("replay", .screen, "real recording of a screen replay"),
+    ("print", .print, "real recording of a printed photo"),
+  ]
+  static let videoExtensions: Set<String> = ["mp4", "mkv", "avi", "mov", "webm", "m4v", "gif", "mpg", "mpeg", "ts"]
+
+  public struct LayoutError: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// The recordings under `folder`, sorted by label then name. A sub-folder that is not a label, or
+  /// a folder with no recording at all, is an error naming it; other files are skipped.
+  public static func presentations(in folder: String) throws -> [LivenessPresentation] {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+      throw LayoutError(description: "\(folder): not a folder (give one with live/, replay/ and print/ sub-folders)")
+    }
+    let names = Set(labels.map(\.folder))
+    for entry in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where !entry.hasPrefix(".") {
+      var isDirectory: ObjCBool = false
+      _ = FileManager.default.fileExists(atPath: "\(folder)/\(entry)", isDirectory: &isDirectory)
+      if isDirectory.boolValue && !names.contains(entry) {
+        throw LayoutError(description: "\(folder)/\(entry): not a label (the sub-folders are live, replay and print)")
+      }
+    }
+    var found: [LivenessPresentation] = []
+    for label in labels {
+      let sub = "\(folder)/\(label.folder)"
+      guard let files = try? FileManager.default.contentsOfDirectory(atPath: sub) else { continue }
+      for file in files.sorted() where videoExtensions.contains((file as NSString).pathExtension.lowercased()) {
+        // The replay prefix is what the report counts as a screen replay (not a screen photo).
+        let stem = (file as NSString).deletingPathExtension
+        let name = label.kind == .screen ? "screen-replay-\(stem)" : "\(label.folder)-\(stem)"
+        found.append(LivenessPresentation(name: name, kind: label.kind, material: label.material, path: "\(sub)/\(file)"))
+      }
+    }
+    guard !found.isEmpty else {
+      throw LayoutError(description: "\(folder): no recording in live/, replay/ or print/ (videos: \(videoExtensions.sorted().joined(separator: ", ")))")
+    }
+    return found
+  }
+}

@@ -1,0 +1,84 @@
+import AttendanceKit
+import FaceKit
+import Foundation
+
+/// The device cue: is the face on a phone, a laptop or a monitor? An object detector trained on real
+/// photos (YOLOv4-tiny on COCO, `ObjectDetector`) looks at the face's surroundings every
+/// `deviceInterval` seconds. A face is on a device when a device's box holds the face and no person
+/// the detector sees around that face reaches out of the device (a live pupil in front of a monitor
+/// has a body below it; a face played on a screen has its whole person inside it). It votes attack
+/// once the face was on a device in `deviceLooks` looks that are at least half of its looks. Votes
+/// attack only.
+public struct DeviceCue: TrackCue {
+  public static let cue = LivenessCue.device
+  let options: LivenessOptions
+  public private(set) var looks = 0
+  public private(set) var onDevice = 0
+  /// The device seen holding the face last (for the reason given).
+  public private(set) var device: ObjectDetector.Kind?
+  private var last: Double?
+
+  init(options: LivenessOptions) { self.options = options }
+
+  /// The pixels are looked at by the caller's detector (`look(at:)`, `observe(objects:face:at:)`).
+  public mutating func observe(_ sample: CueSample) {}
+
+  /// Whether a look is due at `time`.
+  public func due(at time: Double) -> Bool { last.map { time - $0 >= options.deviceInterval } ?? true }
+
+  /// The region to give the detector for `face` in a frame of `width` x `height`: a square 7 face
+  /// widths on a side, centred a face width and a half below the face (the body below it), moved
+  /// inside the frame (a frame smaller than that is seen whole).
+  public static func region(around face: FaceBox, width: Int, height: Int) -> FaceBox {
+    let side = min(max(face.width * 7, 160), max(width, height))
+    let cx = (face.left + face.right) / 2, cy = (face.top + face.bottom) / 2 + face.width * 3 / 2
+    var left = cx - side / 2, top = cy - side / 2
+    left = max(0, min(left, width - side))
+    top = max(0, min(top, height - side))
+    return FaceBox(left: left, top: top, right: min(left + side, width), bottom: min(top + side, height))
+  }
+
+  /// One look's objects (in frame pixels) around `face`.
+  public mutating func observe(objects: [ObjectDetector.Object], face: FaceBox, at time: Double) {
+    last = time
+    looks += 1
+    if let holder = Self.device(holding: face, among: objects, minScore: options.deviceScore) {
+      onDevice += 1
+      device = holder
+    }
+  }
+
+  /// The device whose box holds `face` (nine tenths of its area) with no person around the face
+  /// reaching out of it (by a tenth of the device's size), if any.
+  public static func device(holding face: FaceBox, among objects: [ObjectDetector.Object], minScore: Double) -> ObjectDetector.Kind? {
+    let centre = (x: (face.left + face.right) / 2, y: (face.top + face.bottom) / 2)
+    let people = objects.filter {
+      $0.kind == .person && $0.box.left <= centre.x && centre.x <= $0.box.right && $0.box.top <= centre.y && centre.y <= $0.box.bottom
+    }
+    for object in objects.sorted(by: { $0.score > $1.score }) where object.kind.isDevice && object.score >= minScore {
+      let d = object.box
+      let inside = FaceBox(
+        left: max(d.left, face.left), top: max(d.top, face.top), right: min(d.right, face.right), bottom: min(d.bottom, face.bottom))
+      guard face.area > 0, Double(inside.area) >= 0.9 * Double(face.area) else { continue }
+      let slackX = d.width / 10, slackY = d.height / 10
+      let reachesOut = people.contains {
+        $0.box.left < d.left - slackX || $0.box.right > d.right + slackX || $0.box.top < d.top - slackY
+          || $0.box.bottom > d.bottom + slackY
+      }
+      if !reachesOut { return object.kind }
+    }
+    return nil
+  }
+
+  public func vote(at time: Double) -> Bool? {
+    onDevice >= options.deviceLooks && 2 * onDevice >= looks ? false : nil
+  }
+
+  /// No live verdict before the detector has looked `deviceLooks` times.
+  public var isPending: Bool { looks < options.deviceLooks }
+
+  public func addFigures(to figures: inout [String: Double]) {
+    figures["device_looks"] = Double(looks)
+    figures["device_on"] = Double(onDevice)
+  }
+}

@@ -1,0 +1,97 @@
+@testable import AttRecognition
+import AttEvaluation
+import AttTestSupport
+import FaceKit
+import Foundation
+import Testing
+
+@testable import AttendanceKit
+
+/// The device cue: the rule that puts a face on a device, the detector on real photos, and no attack
+/// vote on the live clips of ../shared that have a monitor in view.
+@Suite("The device cue", .testThreads)
+struct DeviceCueTests {
+  typealias Object = ObjectDetector.Object
+
+  @Test("a face inside a phone whose person is inside it too is on the phone; a pupil before a monitor, or beside a phone, is not")
+  func rule() {
+    let face = FaceBox(left: 100, top: 100, right: 140, bottom: 150)
+    let phone = Object(kind: .phone, box: FaceBox(left: 80, top: 60, right: 170, bottom: 230), score: 0.8)
+    let shownPerson = Object(kind: .person, box: FaceBox(left: 85, top: 90, right: 165, bottom: 228), score: 0.9)
+    #expect(DeviceCue.device(holding: face, among: [phone], minScore: 0.3) == .phone, "no person seen: the device holds the face")
+    #expect(DeviceCue.device(holding: face, among: [phone, shownPerson], minScore: 0.3) == .phone)
+    // The same face before a monitor, with a body that reaches below it: a live pupil.
+    let monitor = Object(kind: .monitor, box: FaceBox(left: 40, top: 40, right: 260, bottom: 200), score: 0.9)
+    let pupil = Object(kind: .person, box: FaceBox(left: 60, top: 90, right: 200, bottom: 400), score: 0.95)
+    #expect(DeviceCue.device(holding: face, among: [monitor, pupil], minScore: 0.3) == nil)
+    // A phone held beside the face does not hold it; a weak device is ignored.
+    let beside = Object(kind: .phone, box: FaceBox(left: 150, top: 90, right: 200, bottom: 180), score: 0.9)
+    #expect(DeviceCue.device(holding: face, among: [beside, pupil], minScore: 0.3) == nil)
+    #expect(DeviceCue.device(holding: face, among: [Object(kind: .phone, box: phone.box, score: 0.2)], minScore: 0.3) == nil)
+
+    // The vote: two looks on a device, at least half of the looks; nothing before two looks.
+    var cue = DeviceCue(options: LivenessOptions())
+    #expect(cue.isPending && cue.vote(at: 0) == nil)
+    cue.observe(objects: [phone, shownPerson], face: face, at: 0)
+    #expect(cue.isPending && cue.vote(at: 0) == nil, "one look is not enough for a final vote")
+    #expect(!cue.due(at: 0.1) && cue.due(at: 0.3), "a look every 0.3 s")
+    cue.observe(objects: [phone, shownPerson], face: face, at: 0.3)
+    #expect(!cue.isPending && cue.vote(at: 0.3) == false)
+    var live = DeviceCue(options: LivenessOptions())
+    for k in 0..<4 { live.observe(objects: [monitor, pupil], face: face, at: Double(k) * 0.3) }
+    #expect(!live.isPending && live.vote(at: 1) == nil)
+    // The region: seven face widths, the body below, inside the frame.
+    let region = DeviceCue.region(around: face, width: 640, height: 480)
+    #expect(region.width == 280 && region.height == 280 && region.top >= 0 && region.bottom <= 480)
+    #expect(DeviceCue.region(around: FaceBox(left: 0, top: 0, right: 200, bottom: 200), width: 320, height: 240).width == 320)
+  }
+
+  @Test("the detector finds the people of real group photos, and no device holding any of their faces")
+  func realPhotos() throws {
+    let detector = try ObjectDetector(models: Scratch.models)
+    let faces = try RetinaFaceDetector(modelPath: try Scratch.models.path(of: .retinaFace))
+    for name in ["bbt1.jpg", "2008_001322.jpg"] {
+      let photo = try Image(contentsOfFile: "\(Scratch.shared)/faces/groups/\(name)")
+      let found = try detector.detect(in: photo, region: FaceBox(left: 0, top: 0, right: photo.width, bottom: photo.height))
+      #expect(found.contains { $0.kind == .person && $0.score > 0.5 }, "\(name): \(found)")
+      for face in try faces.detect(in: photo) {
+        #expect(DeviceCue.device(holding: face.box, among: found, minScore: 0.3) == nil, "\(name): \(face.box) \(found)")
+      }
+    }
+    #expect(throws: FaceKitError.self) { try ObjectDetector(configPath: "/nonexistent.cfg", weightsPath: "/nonexistent.weights") }
+  }
+
+  @Test("the live office clips (a monitor in view) and the blink clip: no device vote, no attack, every person live within 3 s")
+  func liveOffice() throws {
+    let folder = try Checkout.scratchFolder("device-live")
+    try FileManager.default.createDirectory(atPath: "\(folder)/live", withIntermediateDirectories: true)
+    for clip in ["live_office_walk_ccby4.mkv", "live_office_sister_ccby4.mkv", "blink_single_face_mit.mp4"] {
+      try FileManager.default.createSymbolicLink(
+        atPath: "\(folder)/live/\(clip)", withDestinationPath: "\(Scratch.shared)/faces/video/\(clip)")
+    }
+    let presentations = try RealRecordings.presentations(in: folder)
+    #expect(presentations.map(\.kind) == [.live, .live, .live])
+    let evaluation = try LivenessVideoEvaluation(models: Scratch.models, base: LivenessOptions())
+    let defaults = try #require(evaluation.settings.last?.name)
+    for presentation in presentations {
+      let outcome = try evaluation.run(presentation)
+      let long = outcome.tracks.filter { $0.seconds >= 0.9 }
+      #expect(!long.isEmpty, "\(presentation.name)")
+      for track in long {
+        #expect(track.figures["device_on"] == 0, "\(presentation.name) track \(track.track): \(track.figures)")
+        #expect(track.verdicts[defaults]?.spoof == false, "\(presentation.name): \(track.verdicts)")
+        #expect((track.verdicts[defaults]?.liveAfter ?? .infinity) <= 3, "\(presentation.name): \(track.verdicts)")
+      }
+    }
+  }
+
+  @Test("a folder of real recordings: a sub-folder that is not a label, or no recording at all, is named")
+  func layout() throws {
+    let folder = try Checkout.scratchFolder("real-layout")
+    #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: folder) }
+    try FileManager.default.createDirectory(atPath: "\(folder)/replays", withIntermediateDirectories: true)
+    let error = #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: folder) }
+    #expect(error?.description.contains("\(folder)/replays: not a label") == true, "\(String(describing: error))")
+    #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: "\(folder)/missing") }
+  }
+}
