@@ -96,3 +96,61 @@ extern "C" cfk_status cfk_objects_detect(cfk_objects *detector, const cfk_image 
     return CFK_OK;
   });
 }
+
+// The straight edges around a face: a held phone or tablet shows its border on three or four sides
+// of the face, at offsets that stay the same while the face moves (`DeviceCue` compares looks).
+extern "C" cfk_status cfk_frame_sides_find(const cfk_image *image, cfk_rect face, cfk_rect region, cfk_frame_sides *sides,
+                                           cfk_error *error) {
+  return cfk::guarded(error, [&]() -> cfk_status {
+    for (double &o : sides->offset) o = -1;
+    const auto &m = image->pixels;
+    const long width = m.nc(), height = m.nr();
+    const long left = std::max<long>(region.left, 0), top = std::max<long>(region.top, 0);
+    const long right = std::min<long>(region.right, width - 1), bottom = std::min<long>(region.bottom, height - 1);
+    const double face_w = double(face.right - face.left + 1), face_h = double(face.bottom - face.top + 1);
+    if (right <= left || bottom <= top || face_w < 8 || face_h < 8) return CFK_OK;
+    cv::Mat rgb(int(height), int(width), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
+    cv::Mat roi = rgb(cv::Rect(int(left), int(top), int(right - left + 1), int(bottom - top + 1)));
+    const double scale = 64.0 / face_w;
+    cv::Mat small, gray, edges;
+    cv::resize(roi, small, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    cv::cvtColor(small, gray, cv::COLOR_RGB2GRAY);
+    cv::GaussianBlur(gray, gray, cv::Size(3, 3), 0);
+    cv::Canny(gray, edges, 50, 150);
+    std::vector<cv::Vec4i> lines;
+    const double fw = 64.0, fh = face_h * scale;
+    cv::HoughLinesP(edges, lines, 1, CV_PI / 180, 30, 0.6 * std::min(fw, fh), 4);
+    // The face's box in the scaled region.
+    const double fl = (face.left - left) * scale, ft = (face.top - top) * scale;
+    const double fr = fl + fw, fb = ft + fh;
+    const double tilt = std::tan(25.0 * CV_PI / 180);
+    for (const auto &l : lines) {
+      const double x0 = l[0], y0 = l[1], x1 = l[2], y1 = l[3];
+      const double dx = std::abs(x1 - x0), dy = std::abs(y1 - y0);
+      if (dx <= tilt * dy) {  // nearly vertical: a left or right side
+        const double overlap = std::min(std::max(y0, y1), fb) - std::max(std::min(y0, y1), ft);
+        if (overlap < 0.7 * fh) continue;
+        const double x = (x0 + x1) / 2;
+        if (x < fl - 0.08 * fw && x > fl - 2.5 * fw) {
+          const double o = (fl - x) / fw;
+          if (sides->offset[0] < 0 || o < sides->offset[0]) sides->offset[0] = o;
+        } else if (x > fr + 0.08 * fw && x < fr + 2.5 * fw) {
+          const double o = (x - fr) / fw;
+          if (sides->offset[2] < 0 || o < sides->offset[2]) sides->offset[2] = o;
+        }
+      } else if (dy <= tilt * dx) {  // nearly horizontal: the top or bottom
+        const double overlap = std::min(std::max(x0, x1), fr) - std::max(std::min(x0, x1), fl);
+        if (overlap < 0.7 * fw) continue;
+        const double y = (y0 + y1) / 2;
+        if (y < ft - 0.08 * fw && y > ft - 2.5 * fw) {
+          const double o = (ft - y) / fw;
+          if (sides->offset[1] < 0 || o < sides->offset[1]) sides->offset[1] = o;
+        } else if (y > fb + 0.08 * fw && y < fb + 2.5 * fw) {
+          const double o = (y - fb) / fw;
+          if (sides->offset[3] < 0 || o < sides->offset[3]) sides->offset[3] = o;
+        }
+      }
+    }
+    return CFK_OK;
+  });
+}

@@ -67,4 +67,16 @@ public final class ObjectDetector {
       return Object(kind: kind, box: box, score: object.rect.score)
     }
   }
+
+  /// The straight edges around `face` within `region` of `image` (a bezel, a screen's border, a door
+  /// frame): per side (left, top, right, bottom) the distance from the face's box to the nearest long
+  /// straight edge beyond it that spans the face, in face widths; nil for a side without one.
+  public static func frameSides(around face: FaceBox, in image: Image, region: FaceBox) throws(FaceKitError) -> [Double?] {
+    var sides = cfk_frame_sides()
+    let f = cfk_rect(left: Int64(face.left), top: Int64(face.top), right: Int64(face.right - 1), bottom: Int64(face.bottom - 1), score: 0)
+    let r = cfk_rect(
+      left: Int64(region.left), top: Int64(region.top), right: Int64(region.right - 1), bottom: Int64(region.bottom - 1), score: 0)
+    try native("frame edges") { cfk_frame_sides_find(image.handle, f, r, &sides, $0) }
+    return withUnsafeBytes(of: sides.offset) { raw in raw.bindMemory(to: Double.self).map { $0 < 0 ? nil : $0 } }
+  }
 }

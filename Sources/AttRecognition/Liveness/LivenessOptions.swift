@@ -75,6 +75,14 @@ public struct LivenessOptions: Sendable, Equatable {
   public var deviceInterval = 0.3
   public var deviceScore = 0.3
   public var deviceLooks = 2
+  /// The device cue's edges: the face must have moved this many face widths between two looks, and
+  /// the edges on three or more sides stayed within `frameTolerance` face widths of where they were.
+  public var frameShift = 0.25
+  /// Sides with an edge, in both looks. On the 16 live clips of ../shared no live track has a held
+  /// look at 2 sides (34 tracks; the vote needs 2 held looks); rendered photos and tablets held in a
+  /// hand have 2-11 (the mechanism, not a figure).
+  public var frameSides = 2
+  public var frameTolerance = 0.12
   public var textureModel: TextureModel?
   public var textureInterval = 0.2
   public var textureSamples = 5

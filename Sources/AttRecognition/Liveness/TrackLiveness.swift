@@ -65,8 +65,10 @@ public struct TrackLiveness: Sendable {
   public mutating func look(with detector: ObjectDetector, around face: FaceBox, in frame: Image, at time: Double)
     throws(FaceKitError) -> [ObjectDetector.Object]
   {
-    let found = try detector.detect(in: frame, region: DeviceCue.region(around: face, width: frame.width, height: frame.height))
-    device?.observe(objects: found, face: face, at: time)
+    let region = DeviceCue.region(around: face, width: frame.width, height: frame.height)
+    let found = try detector.detect(in: frame, region: region)
+    let sides = try ObjectDetector.frameSides(around: face, in: frame, region: region)
+    device?.observe(objects: found, sides: sides, face: face, at: time)
     remember(at: time)
     return found
   }

@@ -30,6 +30,20 @@ void cfk_objects_free(cfk_objects *detector);
 cfk_status cfk_objects_detect(cfk_objects *detector, const cfk_image *image, cfk_rect region, int input_size,
                               float min_score, cfk_object **objects, size_t *count, cfk_error *error);
 
+/// The straight edges around a face (a bezel or a screen's border, a door frame, a window): for each
+/// side of the face, the distance from the face's box to the nearest long straight edge beyond it
+/// that spans the face (in face widths), or -1 when there is none. Order: left, top, right, bottom.
+typedef struct cfk_frame_sides {
+  double offset[4];
+} cfk_frame_sides;
+
+/// Finds the edges in `region` of `image` around `face` (inclusive corners): Canny edges and a
+/// probabilistic Hough transform on the region scaled so the face is 64 px wide. A side's edge is
+/// within 0.08-2.5 face widths of the face's box, within 25 degrees of the frame's axes, and spans at
+/// least 0.7 of the face's width (top, bottom) or height (left, right).
+cfk_status cfk_frame_sides_find(const cfk_image *image, cfk_rect face, cfk_rect region, cfk_frame_sides *sides,
+                                cfk_error *error);
+
 #ifdef __cplusplus
 }
 #endif

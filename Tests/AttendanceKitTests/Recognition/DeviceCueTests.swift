@@ -79,10 +79,28 @@ struct DeviceCueTests {
       #expect(!long.isEmpty, "\(presentation.name)")
       for track in long {
         #expect(track.figures["device_on"] == 0, "\(presentation.name) track \(track.track): \(track.figures)")
+        #expect(track.figures["frame_held"] == 0, "\(presentation.name) track \(track.track): \(track.figures)")
         #expect(track.verdicts[defaults]?.spoof == false, "\(presentation.name): \(track.verdicts)")
         #expect((track.verdicts[defaults]?.liveAfter ?? .infinity) <= 3, "\(presentation.name): \(track.verdicts)")
       }
     }
+  }
+
+  @Test("a tablet held in a hand (the real photo of one, moved as a hand does): its edges stay with the face and it is voted an attack")
+  func heldTabletEdges() throws {
+    let folder = try Checkout.scratchFolder("device-held")
+    try FileManager.default.createDirectory(atPath: "\(folder)/replay", withIntermediateDirectories: true)
+    let video = "\(folder)/replay/tablet.avi"
+    try TestVideo.make(video, shots: [.handHeld("\(Scratch.shared)/faces/liveness/spoof_screen/image_F2.jpg", frames: 90, seed: 1)])
+    var options = LivenessOptions()
+    options.cues = [.blink, .motion, .device]
+    let evaluation = try LivenessVideoEvaluation(models: Scratch.models, base: options)
+    let defaults = try #require(evaluation.settings.last?.name)
+    let outcome = try evaluation.run(try #require(RealRecordings.presentations(in: folder).first))
+    let track = try #require(outcome.tracks.max { $0.seconds < $1.seconds })
+    #expect((track.figures["frame_held"] ?? 0) >= 2, "\(track.figures)")
+    #expect(track.verdicts[defaults]?.spoof == true, "\(track.verdicts)")
+    #expect(track.verdicts["blink+motion"]?.spoof == false, "without the device cue the held tablet is not refused")
   }
 
   @Test("a folder of real recordings: a sub-folder that is not a label, or no recording at all, is named")

@@ -7,8 +7,15 @@ import Foundation
 /// `deviceInterval` seconds. A face is on a device when a device's box holds the face and no person
 /// the detector sees around that face reaches out of the device (a live pupil in front of a monitor
 /// has a body below it; a face played on a screen has its whole person inside it). It votes attack
-/// once the face was on a device in `deviceLooks` looks that are at least half of its looks. Votes
-/// attack only.
+/// once the face was on a device in `deviceLooks` looks that are at least half of its looks.
+///
+/// Its classical half needs no detector: a phone or tablet held up shows its border as straight edges
+/// on three or four sides of the face (`ObjectDetector.frameSides`), and they stay where they are
+/// around the face while the face moves across the view; a door frame or a window stays put while the
+/// face moves in front of it. A look is "held" when, against an earlier look of the last two seconds
+/// with the face moved at least `frameShift` face widths, `frameSides` or more sides are found in
+/// both at offsets within `frameTolerance` face widths. It votes attack after `deviceLooks` held
+/// looks. Votes attack only.
 public struct DeviceCue: TrackCue {
   public static let cue = LivenessCue.device
   let options: LivenessOptions
@@ -17,6 +24,9 @@ public struct DeviceCue: TrackCue {
   /// The device seen holding the face last (for the reason given).
   public private(set) var device: ObjectDetector.Kind?
   private var last: Double?
+  /// Looks whose frame edges stayed with the moving face (see above).
+  public private(set) var heldLooks = 0
+  private var frames: [(time: Double, x: Double, y: Double, width: Double, sides: [Double?])] = []
 
   init(options: LivenessOptions) { self.options = options }
 
@@ -38,13 +48,24 @@ public struct DeviceCue: TrackCue {
     return FaceBox(left: left, top: top, right: min(left + side, width), bottom: min(top + side, height))
   }
 
-  /// One look's objects (in frame pixels) around `face`.
-  public mutating func observe(objects: [ObjectDetector.Object], face: FaceBox, at time: Double) {
+  /// One look's objects (in frame pixels) around `face`, and the straight edges around it.
+  public mutating func observe(objects: [ObjectDetector.Object], sides: [Double?] = [], face: FaceBox, at time: Double) {
     last = time
     looks += 1
     if let holder = Self.device(holding: face, among: objects, minScore: options.deviceScore) {
       onDevice += 1
       device = holder
+    }
+    let here = (time, Double(face.left + face.right) / 2, Double(face.top + face.bottom) / 2, Double(max(face.width, 1)), sides)
+    frames.removeAll { time - $0.time > 2 }
+    if sides.compactMap({ $0 }).count >= options.frameSides {
+      let held = frames.contains { earlier in
+        let moved = hypot(here.1 - earlier.x, here.2 - earlier.y) / here.3
+        let common = zip(earlier.sides, sides).compactMap { a, b in a.flatMap { a in b.map { abs(a - $0) } } }
+        return moved >= options.frameShift && common.count >= options.frameSides && common.allSatisfy { $0 <= options.frameTolerance }
+      }
+      if held { heldLooks += 1 }
+      frames.append(here)
     }
   }
 
@@ -71,7 +92,7 @@ public struct DeviceCue: TrackCue {
   }
 
   public func vote(at time: Double) -> Bool? {
-    onDevice >= options.deviceLooks && 2 * onDevice >= looks ? false : nil
+    (onDevice >= options.deviceLooks && 2 * onDevice >= looks) || heldLooks >= options.deviceLooks ? false : nil
   }
 
   /// No live verdict before the detector has looked `deviceLooks` times.
@@ -80,5 +101,6 @@ public struct DeviceCue: TrackCue {
   public func addFigures(to figures: inout [String: Double]) {
     figures["device_looks"] = Double(looks)
     figures["device_on"] = Double(onDevice)
+    figures["frame_held"] = Double(heldLooks)
   }
 }
