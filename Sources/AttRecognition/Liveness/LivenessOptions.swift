@@ -75,6 +75,10 @@ public struct LivenessOptions: Sendable, Equatable {
   public var deviceInterval = 0.3
   public var deviceScore = 0.3
   public var deviceLooks = 2
+  /// The detector sees the region at this size (px a side): a look takes about 50 ms here, the face
+  /// is about 46 px and a phone around it 90-140 px. att-take looks only at tracks matched to someone
+  /// enrolled, so a look costs a few per person (on the Hamilton clip, 3 looks in 275 frames).
+  public var deviceSide = 320
   /// The device cue's edges: the face must have moved this many face widths between two looks, and
   /// the edges on three or more sides stayed within `frameTolerance` face widths of where they were.
   public var frameShift = 0.25

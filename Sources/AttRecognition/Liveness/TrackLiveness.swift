@@ -66,7 +66,7 @@ public struct TrackLiveness: Sendable {
     throws(FaceKitError) -> [ObjectDetector.Object]
   {
     let region = DeviceCue.region(around: face, width: frame.width, height: frame.height)
-    let found = try detector.detect(in: frame, region: region)
+    let found = try detector.detect(in: frame, region: region, side: options.deviceSide)
     let sides = try ObjectDetector.frameSides(around: face, in: frame, region: region)
     device?.observe(objects: found, sides: sides, face: face, at: time)
     remember(at: time)

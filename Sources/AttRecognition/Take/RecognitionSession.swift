@@ -81,7 +81,8 @@ public final class RecognitionSession {
       if let landmarks68, !unknown, face.box.width >= max(options.liveness.minFace, options.identifySize) {
         let points = try profile.time(.landmarks68) { try landmarks68.landmarks(of: face, in: frame.image).points }
         try profile.time(.liveness) { try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time) }
-        if let objects, states[id]!.liveness.deviceLookDue(at: frame.time) {
+        // The device cue's detector (tens of ms a look) looks only at a track matched to someone enrolled.
+        if let objects, states[id]!.matches.last?.personID != nil, states[id]!.liveness.deviceLookDue(at: frame.time) {
           try profile.time(.device) { try states[id]!.liveness.look(with: objects, around: face.box, in: frame.image, at: frame.time) }
         }
         states[id]!.yaw = Challenge.yaw(from68: points)
