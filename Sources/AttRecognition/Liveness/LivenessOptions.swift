@@ -38,12 +38,17 @@ public struct LivenessOptions: Sendable, Equatable {
   /// or turned stays under the live line below in any case, so it is never marked; this vote only
   /// says why.
   public var planarResidual = 0.0055
-  /// A track is live by motion once the median residual of `minMovingPairs` consecutive moving pairs
+  /// A track is live by motion once the median residual of `solidPairs` consecutive moving pairs
   /// is above this, at any time in its life (a pupil who turns once): a head turning (nose and ears
   /// at different depths) or a face speaking. A replayed video shows such motion too: motion cannot
   /// tell a replay; the screen and device cues look for that.
   public var solidResidual = 0.045
   public var minMovingPairs = 8
+  /// How many consecutive moving pairs the live vote's median is taken over (at any time in the
+  /// track). At 4 one more live track of ../shared was live within 3 s (BPCER 46% to 42% over all 26
+  /// tracks, bystanders included), but 1 of the 57 rendered photos held in a hand was judged live
+  /// (none at 8): 8 keeps a photo from ever being marked.
+  public var solidPairs = 8
   /// The texture cue: the model, how often a track's face crop is scored (seconds), and how many
   /// scores its median needs before it may vote.
   /// The context cue: over pairs in which the face moved at least `contextShift` of its width with

@@ -36,9 +36,9 @@ public struct MotionCue: TrackCue {
     movingPairs += 1
     residuals.append(residual / eyes)
     if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }
-    if movingPairs >= options.minMovingPairs {
-      lowest = min(lowest ?? .infinity, medianResidual)
-      if median(Array(residuals.suffix(options.minMovingPairs))) > options.solidResidual { movedAsSolid = true }
+    if movingPairs >= options.minMovingPairs { lowest = min(lowest ?? .infinity, medianResidual) }
+    if residuals.count >= options.solidPairs, median(Array(residuals.suffix(options.solidPairs))) > options.solidResidual {
+      movedAsSolid = true
     }
     if residual / eyes < options.planarResidual { planarPairs += 1 }
   }
