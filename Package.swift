@@ -51,7 +51,6 @@ let package = Package(
         .linkedLibrary("blas"),
         .linkedLibrary("opencv_dnn"),
         .linkedLibrary("opencv_calib3d"),
-        .linkedLibrary("opencv_videoio"),
         .linkedLibrary("opencv_video"),
         .linkedLibrary("opencv_imgcodecs"),
         .linkedLibrary("opencv_imgproc"),
@@ -59,12 +58,18 @@ let package = Package(
       ]
     ),
     .target(name: "FaceKit", dependencies: ["CFaceKit"]),
+    // Video in and out (cameras, files, streams; the annotated .avi) apart from FaceKit: Debian's
+    // libopencv_videoio brings FFmpeg and, through it, librabbitmq, which att-extract does not need.
+    .target(
+      name: "CFaceVideo", dependencies: ["CFaceKit"], cxxSettings: [.unsafeFlags(nativeFlags)],
+      linkerSettings: [.linkedLibrary("opencv_videoio"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core")]),
+    .target(name: "FaceVideo", dependencies: ["FaceKit", "CFaceKit", "CFaceVideo"]),
     // The preview window (att-take --preview): the only code that needs OpenCV's highgui, and the
     // GUI toolkit it loads, so the other tools do not link them.
     .target(
       name: "CFacePreview", cxxSettings: [.unsafeFlags(nativeFlags)],
       linkerSettings: [.linkedLibrary("opencv_highgui"), .linkedLibrary("opencv_core")]),
-    .target(name: "FacePreview", dependencies: ["FaceKit", "CFacePreview"]),
+    .target(name: "FacePreview", dependencies: ["FaceKit", "FaceVideo", "CFacePreview"]),
     .target(name: "CRabbitMQ", linkerSettings: [.linkedLibrary("rabbitmq")]),
     .target(
       name: "AttendanceKit",
@@ -72,10 +77,14 @@ let package = Package(
         "FaceKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"), .product(name: "Configuration", package: "swift-configuration"),
       ]),
+    // Where frames come from (a camera, a video, an image, a folder of them) and enrolment from
+    // them: the tools that read video (att-register, att-take, att-liveness), not att-extract.
+    .target(name: "AttFrames", dependencies: ["AttendanceKit", "FaceKit", "FaceVideo"]),
     // Recognition: the frame pipeline, tracks, liveness, identity and a take's run (att-take's
     // library, and the camera host's link to att-serve).
     .target(
-      name: "AttRecognition", dependencies: ["AttendanceKit", "FaceKit", .product(name: "Logging", package: "swift-log")]),
+      name: "AttRecognition",
+      dependencies: ["AttendanceKit", "AttFrames", "FaceKit", "FaceVideo", .product(name: "Logging", package: "swift-log")]),
     // RabbitMQ: the connection, the producers' spool, the worker's consumer, the events. The only
     // target that links librabbitmq, and only the tools that send or consume messages link it.
     .target(
@@ -86,12 +95,13 @@ let package = Package(
     .target(
       name: "AttCamera",
       dependencies: [
-        "AttRecognition", "AttQueue", "AttendanceKit", "FaceKit", .product(name: "Logging", package: "swift-log"),
+        "AttRecognition", "AttQueue", "AttendanceKit", "AttFrames", "FaceKit", "FaceVideo",
+        .product(name: "Logging", package: "swift-log"),
       ]),
     // Evaluation and synthesis: attack videos made from stills and clips, the liveness cues scored
     // on them, the texture trainer. Used by att-liveness, sample-video and the tests; the production
     // tools do not link it.
-    .target(name: "AttEvaluation", dependencies: ["AttendanceKit", "AttRecognition", "FaceKit"]),
+    .target(name: "AttEvaluation", dependencies: ["AttendanceKit", "AttFrames", "AttRecognition", "FaceKit", "FaceVideo"]),
     .target(
       name: "AttCommandLine",
       dependencies: [
@@ -129,14 +139,14 @@ let package = Package(
       name: "att-take",
       dependencies: [
         "AttDeliveryOptions", "AttCamera",
-        "AttCommandLine", "AttendanceKit", "AttRecognition", "FaceKit", "FacePreview",
+        "AttCommandLine", "AttendanceKit", "AttFrames", "AttRecognition", "FaceKit", "FaceVideo", "FacePreview",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "att-register",
       dependencies: [
-        "AttDeliveryOptions",
+        "AttDeliveryOptions", "AttFrames",
         "AttCommandLine", "AttendanceKit", "FaceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -181,12 +191,12 @@ let package = Package(
         "AttServer", "AttCommandLine", "AttendanceKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "sample-video", dependencies: ["FaceKit", "AttEvaluation"]),
+    .executableTarget(name: "sample-video", dependencies: ["FaceKit", "FaceVideo", "AttEvaluation"]),
     // Paths of the real test material and a runner for the built tools, shared by the test targets.
     .target(
-      name: "AttTestSupport", dependencies: ["FaceKit", "AttendanceKit", "AttEvaluation", .product(name: "Logging", package: "swift-log")],
+      name: "AttTestSupport", dependencies: ["FaceKit", "FaceVideo", "AttFrames", "AttendanceKit", "AttEvaluation", .product(name: "Logging", package: "swift-log")],
       path: "Tests/AttTestSupport"),
-    .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "AttTestSupport"]),
+    .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "FaceVideo", "AttTestSupport"]),
     .testTarget(
       name: "AttCommandLineTests",
       dependencies: [
@@ -195,7 +205,8 @@ let package = Package(
     .testTarget(
       name: "AttendanceKitTests",
       dependencies: [
-        "AttendanceKit", "AttRecognition", "AttCamera", "AttQueue", "AttEvaluation", "AttTestSupport", "CRabbitMQ",
+        "AttendanceKit", "AttFrames", "AttRecognition", "AttCamera", "AttQueue", "AttEvaluation", "AttTestSupport", "CRabbitMQ",
+        "FaceVideo",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
@@ -204,7 +215,7 @@ let package = Package(
       dependencies: [
         "att-worker", "att-register", "AttTestSupport", "AttendanceKit", "AttQueue", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
-    .testTarget(name: "att-takeTests", dependencies: ["att-take", "AttTestSupport", "AttendanceKit", "FaceKit"]),
+    .testTarget(name: "att-takeTests", dependencies: ["att-take", "AttTestSupport", "AttendanceKit", "FaceKit", "FaceVideo"]),
     .testTarget(
       name: "AttServerTests",
       dependencies: [

@@ -2,6 +2,7 @@ import AttQueue
 import AttRecognition
 import AttendanceKit
 import FaceKit
+import FaceVideo
 import Foundation
 import Logging
 

@@ -1,6 +1,8 @@
 import AttRecognition
 import AttendanceKit
 import FaceKit
+import FaceVideo
+import AttFrames
 import Foundation
 
 /// Runs the cues over labelled videos the way att-take does (att-take's first stage: RetinaFace,

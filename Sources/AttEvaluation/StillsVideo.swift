@@ -1,4 +1,5 @@
 import FaceKit
+import FaceVideo
 import Foundation
 
 /// Builds MJPG videos from still photos, the way a camera would see a photo held up to it: held

@@ -45,7 +45,7 @@ extension FaceBox {
       left: max(left - dx, 0), top: max(top - dy, 0), right: min(right + dx, width), bottom: min(bottom + dy, height))
   }
 
-  var inclusiveRect: cfk_rect {
+  package var inclusiveRect: cfk_rect {
     cfk_rect(left: Int64(left), top: Int64(top), right: Int64(right - 1), bottom: Int64(bottom - 1), score: 0)
   }
 }

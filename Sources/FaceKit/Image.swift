@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Immutable after creation, so one `Image` may be read from any number of threads at once.
 public final class Image: @unchecked Sendable {
-  let handle: OpaquePointer
+  package let handle: OpaquePointer
   /// Where the image came from (a path or a label such as "stdin"), used in every error about it.
   public let source: String
   public let width: Int
@@ -85,7 +85,7 @@ public final class Image: @unchecked Sendable {
     return Data(bytes: bytes!, count: length)
   }
 
-  static func wrap(_ handle: OpaquePointer, source: String) -> Image {
+  package static func wrap(_ handle: OpaquePointer, source: String) -> Image {
     Image(handle: handle, source: source)
   }
 

@@ -3,7 +3,7 @@ import CFaceKit
 /// The one funnel every cfk_ call goes through: it hands the C function an error buffer and turns
 /// a non-OK status into a `FaceKitError` that names `subject` (a file, a model path, a step).
 @discardableResult
-func native(_ subject: String, _ body: (UnsafeMutablePointer<cfk_error>) -> cfk_status) throws(FaceKitError) -> cfk_status {
+package func native(_ subject: String, _ body: (UnsafeMutablePointer<cfk_error>) -> cfk_status) throws(FaceKitError) -> cfk_status {
   var error = cfk_error()
   let status = body(&error)
   if status == CFK_OK { return status }

@@ -1,5 +1,6 @@
 import CFacePreview
 import FaceKit
+import FaceVideo
 import Foundation
 
 /// A desktop window showing frames as they are processed (`att-take --preview`). In a target of its

@@ -3,6 +3,8 @@ import AttCommandLine
 import AttDeliveryOptions
 import AttendanceKit
 import FaceKit
+import FaceVideo
+import AttFrames
 import Foundation
 
 extension AttRegister {

@@ -1,6 +1,7 @@
 import AttCommandLine
 import AttendanceKit
 import FaceKit
+import AttFrames
 import Foundation
 
 /// What add and import share once the samples are chosen: the look-alike warning, the register

@@ -6,6 +6,8 @@ import AttRecognition
 import AttendanceKit
 import FaceKit
 import FacePreview
+import FaceVideo
+import AttFrames
 import Foundation
 
 /// `att-take`: watch a camera or video and record who is there.

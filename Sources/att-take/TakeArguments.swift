@@ -3,6 +3,8 @@ import AttCommandLine
 import AttRecognition
 import AttendanceKit
 import FaceKit
+import FaceVideo
+import AttFrames
 import Foundation
 
 /// att-take's own options: the source, the camera, the outputs, recognition, liveness and detection.

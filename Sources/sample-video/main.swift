@@ -1,5 +1,6 @@
 import AttEvaluation
 import FaceKit
+import FaceVideo
 import Foundation
 
 // sample-video OUT.avi PHOTO...: a clip of each photo held up to a camera (held still, then in a

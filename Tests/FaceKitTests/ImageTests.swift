@@ -1,5 +1,6 @@
 import AttTestSupport
 import FaceKit
+import FaceVideo
 import Foundation
 import Testing
 

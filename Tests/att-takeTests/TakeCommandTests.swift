@@ -1,6 +1,7 @@
 import AttTestSupport
 import AttendanceKit
 import FaceKit
+import FaceVideo
 import Foundation
 import Testing
 

@@ -1,5 +1,7 @@
 import AttendanceKit
 import FaceKit
+import FaceVideo
+import AttFrames
 import Foundation
 import Logging
 import Synchronization

@@ -11,7 +11,7 @@ public enum ImageFiles {
   /// The entries directly inside `folder` that are not folders, in name order (hidden files left
   /// out). Files that are not images, and links that lead nowhere (broken, or a loop), are listed
   /// too, so that each is reported with the reason it was skipped.
-  static func list(_ folder: String) throws -> [String] {
+  package static func list(_ folder: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder)
       .filter { name in
         var isDirectory: ObjCBool = false

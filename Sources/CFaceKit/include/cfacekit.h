@@ -66,8 +66,6 @@ typedef struct cfk_cnn_detector cfk_cnn_detector;
 typedef struct cfk_retinaface cfk_retinaface;
 typedef struct cfk_shape_predictor cfk_shape_predictor;
 typedef struct cfk_face_encoder cfk_face_encoder;
-typedef struct cfk_video cfk_video;
-typedef struct cfk_video_writer cfk_video_writer;
 typedef struct cfk_gallery cfk_gallery;
 
 /// Frees memory that a cfk_ function allocated for the caller (detection arrays).
@@ -119,25 +117,6 @@ typedef struct cfk_region_stats_result {
 cfk_status cfk_region_stats(const cfk_image *image, cfk_rect rect, cfk_region_stats_result *stats,
                             cfk_error *error);
 
-// ---- video ------------------------------------------------------------------------------------
-
-/// What OpenCV knows about an open source; fps and counts are 0 or -1 when the source does not say.
-typedef struct cfk_video_properties {
-  double fps;
-  int64_t frame_count;
-  double position_ms;
-  int64_t frames_read;
-  int64_t width, height;
-} cfk_video_properties;
-
-/// Opens a camera ("0".."999" is a V4L2 index, "/dev/videoN" a device), a video file or a stream URL.
-/// A cfk_video is used by one thread at a time.
-cfk_status cfk_video_open(const char *source, cfk_video **out, cfk_error *error);
-void cfk_video_free(cfk_video *video);
-/// Reads the next frame as RGB; *out is NULL at the end of the stream.
-cfk_status cfk_video_read(cfk_video *video, cfk_image **out, cfk_error *error);
-void cfk_video_info(const cfk_video *video, cfk_video_properties *properties);
-
 /// Passive liveness: how many numbers cfk_texture_features writes.
 int64_t cfk_texture_feature_count(void);
 /// Colour-texture features of a face region (uniform LBP histograms of the grey face, its quarters and
@@ -156,28 +135,6 @@ typedef struct cfk_screen_look_result {
   double black_lift;
 } cfk_screen_look_result;
 cfk_status cfk_screen_look(const cfk_image *image, cfk_rect rect, cfk_screen_look_result *out, cfk_error *error);
-
-/// A box and label drawn on a frame written by cfk_video_writer_write (colour as RGB 0-255).
-typedef struct cfk_annotation {
-  cfk_rect rect;
-  uint8_t red, green, blue;
-  const char *label;  // UTF-8; NULL for none. OpenCV's Hershey font draws ASCII only.
-} cfk_annotation;
-
-/// Opens an MJPG .avi for writing frames of width x height at fps.
-cfk_status cfk_video_writer_open(const char *path, double fps, int64_t width, int64_t height,
-                                 cfk_video_writer **out, cfk_error *error);
-/// Writes a copy of `image` with the annotations drawn on it (the image itself is not changed).
-cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk_image *image,
-                                  const cfk_annotation *annotations, size_t count, cfk_error *error);
-/// Finishes the file; frees the writer.
-void cfk_video_writer_close(cfk_video_writer *writer);
-
-/// Writes `image` as BGR (width * height * 3 bytes, rows packed) into `bgr_out`, with the
-/// annotations drawn as the video writer draws them: what the preview window, in its own target,
-/// shows.
-cfk_status cfk_image_annotated_bgr(const cfk_image *image, const cfk_annotation *annotations, size_t count,
-                                   uint8_t *bgr_out, cfk_error *error);
 
 // ---- matching -------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 import AttTestSupport
 import FaceKit
+import FaceVideo
+import AttFrames
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import AttCamera
 @testable import AttRecognition
 import AttTestSupport
 import FaceKit
+import FaceVideo
 import Foundation
 import Testing
 

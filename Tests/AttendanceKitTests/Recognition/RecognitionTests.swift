@@ -2,6 +2,8 @@ import AttCamera
 @testable import AttRecognition
 import AttTestSupport
 import FaceKit
+import FaceVideo
+import AttFrames
 import Foundation
 import Testing
 

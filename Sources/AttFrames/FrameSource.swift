@@ -1,4 +1,6 @@
+import AttendanceKit
 import FaceKit
+import FaceVideo
 import Foundation
 
 /// One frame or photo from an enrolment source, or why it could not be read.

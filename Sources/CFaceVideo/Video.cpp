@@ -1,5 +1,6 @@
 // Frames from cameras, video files and streams through OpenCV's videoio (V4L2, FFMPEG, GStreamer).
-#include "Internal.hpp"
+#include "../CFaceKit/Internal.hpp"
+#include "include/cfacevideo.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>

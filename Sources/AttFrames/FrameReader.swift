@@ -1,4 +1,6 @@
+import AttendanceKit
 import FaceKit
+import FaceVideo
 import Foundation
 
 /// Hands out the frames of an open source one at a time.

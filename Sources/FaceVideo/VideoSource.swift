@@ -1,4 +1,6 @@
 import CFaceKit
+import CFaceVideo
+import FaceKit
 import Foundation
 
 /// Frames from a V4L2 camera ("0", "/dev/video0"), a video file or a stream URL, read with OpenCV.

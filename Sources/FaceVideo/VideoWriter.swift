@@ -1,4 +1,6 @@
 import CFaceKit
+import CFaceVideo
+import FaceKit
 import Foundation
 
 /// Writes frames to an MJPG .avi (what OpenCV writes deterministically on every machine here), with

@@ -1,4 +1,6 @@
+import AttendanceKit
 import FaceKit
+import FaceVideo
 import Foundation
 
 extension FaceSampler {
