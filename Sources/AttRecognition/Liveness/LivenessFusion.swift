@@ -21,7 +21,7 @@ public enum LivenessFusion {
       case .texture: "print/screen texture"
       case .context: "a frame around the face that moves with it"
       case .screen: "a screen's moire"
-      case .device: "on a phone, laptop or monitor"
+      case .device: "a phone, screen or held picture around the face"
       }
     }
     if !attack.isEmpty { return attack.map { name($0, false) }.joined(separator: ", ") }

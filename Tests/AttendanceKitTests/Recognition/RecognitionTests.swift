@@ -163,7 +163,7 @@ struct RecognitionTests {
     #expect(decisions.contains { $0.attendance == .spoof && $0.person == "KIT" }, "\(decisions)")
   }
 
-  @Test("a hand-held photo and one turned in depth are recognised and never marked; those judged flat are reported as spoofs")
+  @Test("a hand-held photo and one turned in depth are recognised and never marked; those refused say why (flat, or held edges)")
   func handHeldPhotoIsSpoof() throws {
     let site = try RecognitionSite()
     let photo = "\(RecognitionSite.people)/kit_harington/johnsnow_test1.jpg"
@@ -174,9 +174,13 @@ struct RecognitionTests {
     let kit = decisions.filter { $0.person == "KIT" }
     #expect(!kit.isEmpty, "the photos are recognised")
     // Each track ends as an attack or not yet live: never marked. (Motion votes attack only under
-    // 0.8% of the eye distance, under every live face measured; a photo may stay just above it.)
+    // 0.55% of the eye distance, under every live face of ../shared; a photo may stay above it. The
+    // photo's edges, held around the face as it moves, are the device cue's.)
     #expect(kit.allSatisfy { [.spoof, .waitingForLiveness, .notMarked].contains($0.attendance) }, "\(kit)")
-    #expect(kit.filter { $0.attendance == .spoof }.allSatisfy { $0.reason?.contains("flat motion") == true })
+    #expect(
+      kit.filter { $0.attendance == .spoof }.allSatisfy {
+        $0.reason?.contains("flat motion") == true || $0.reason?.contains("a phone, screen or held picture around the face") == true
+      }, "\(kit)")
     #expect(try site.scratch.count("SELECT count(*) FROM attendance") == 0)
   }
 
