@@ -155,6 +155,9 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       verdict(t).flatMap { v in v.spoofAfter.map { "track \(t.track) attack after \(seconds($0)) (\(v.reason ?? "attack"))" } }
     }
     var line = "\(label): \(outcome.presentation.name), \(outcome.frames) frames: "
+    if tracks.isEmpty {
+      return line + "no face tracked for \(minLiveSeconds) s or more at 48 px or more: left out of the figures"
+    }
     if outcome.presentation.kind == .live {
       let after = tracks.compactMap { verdict($0)?.liveAfter }.sorted()
       let inTime = after.filter { $0 <= liveWithin }.count
@@ -206,7 +209,8 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
               never += 1
             }
           }
-        } else {
+        } else if !outcome.tracks.isEmpty {
+          // An attack recording in which no face was tracked tests nothing: it is left out, not counted refused.
           let accepted = outcome.tracks.contains { $0.verdicts[setting.name]?.liveAfter != nil }
           let kind = outcome.presentation.attackType
           attacks[kind, default: (0, 0)].0 += 1

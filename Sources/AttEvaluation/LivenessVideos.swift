@@ -59,7 +59,7 @@ public enum LivenessVideos {
       for seed in seeds {
         plan.append(
           (
-            "screen-hand-F2-\(seed)", .screen, "real tablet screen (still F2), hand-held",
+            "screen-hand-F2-\(seed)", .screen, "real photo of a tablet (still F2), rendered in a hand",
             .handHeld(screenStill, frames: frames, seed: seed)
           ))
       }
@@ -87,7 +87,7 @@ public enum LivenessVideos {
       } else {
         plan.append(
           (
-            "screen-photo-\(person)", .screen, "photo of a person on a tablet, hand-held",
+            "screen-photo-\(person)", .screen, "photo of a person on a rendered tablet, hand-held",
             .screen(path, frames: frames, seed: UInt64(300 + k))
           ))
       }
@@ -97,7 +97,7 @@ public enum LivenessVideos {
         plan.append(
           (
             "screen-replay-\((clip as NSString).deletingPathExtension)-\(seed)", .screen,
-            "real video replayed on a tablet, hand-held",
+            "real video replayed on a rendered tablet, hand-held",
             .replay("\(shared)/faces/video/\(clip)", frames: replayFrames, seed: 400 + seed, fill: 1.3)
           ))
       }

@@ -113,7 +113,7 @@ struct AttLiveness: ParsableCommand {
         Makes the attack videos from the evaluation material (none of it trains the texture model): \
         the print and screen stills and NUAA subject 0003's print crops held in a hand (sway, a few \
         degrees in depth, tremor) or turned in depth, photos of the people in faces/people held in a \
-        hand, turned or shown on a tablet, and the real video replayed on a tablet. The bona fide \
+        hand, turned or shown on a rendered tablet, and the real video replayed on a rendered tablet (a test of the cues' mechanism, not a figure for real devices: use --real for those). The bona fide \
         presentations are the face tracks (of at least 0.9 s) in the real video(s) in faces/video.
 
         For each cue alone, and fused as att-take fuses them, it prints APCER per attack type (the \

@@ -15,7 +15,10 @@ extension AttTake {
         + (options.liveness.enabled
           ? "on (\(options.challenge.map { "kiosk: a challenge of \($0.steps) steps, then " } ?? "gate: ")"
             + "\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
-    if !options.liveness.enabled {
+    if !options.liveness.enabled, options.challenge != nil {
+      Console.warning(
+        "att-take: warning: the passive liveness cues are off (--liveness off): the challenge alone stands between a photo or a replay and a mark.")
+    } else if !options.liveness.enabled {
       Console.warning(
         "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")
     }

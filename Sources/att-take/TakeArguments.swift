@@ -80,13 +80,14 @@ struct TakeArguments: ParsableArguments {
       """, valueName: "policy"))
   var livenessPolicy: LivenessPolicy = .gate
 
-  @Option(help: "on, or off: no passive cues (with --challenge, the challenge alone; without, for testing only).")
-  var liveness: LivenessSwitch = .on
+  @Option(help: "on (the default), or off: no passive cues (with --challenge, the challenge alone; without, for testing only).")
+  var liveness: LivenessSwitch?
 
   @Option(
     help: ArgumentHelp(
-      "The liveness cues to fuse, comma-separated: blink, motion, screen, device, context, texture.", valueName: "cues"))
-  var livenessCues = "blink,motion,screen,device"
+      "The liveness cues to fuse, comma-separated: blink, motion, screen, device, context, texture (default: blink,motion,screen,device).",
+      valueName: "cues"))
+  var livenessCues: String?
 
   @Flag(
     help: """
@@ -173,6 +174,7 @@ struct TakeArguments: ParsableArguments {
 
   /// Whether liveness is off (`--liveness-policy off` or `--liveness off`).
   var livenessOff: Bool { livenessPolicy == .off || liveness == .off }
+  static let defaultCues = "blink,motion,screen,device"
 
   /// The cues named in `list` ("blink,motion,screen"); an unknown name is a usage error that names it.
   static func cues(_ list: String) throws -> Set<LivenessCue> {
@@ -188,7 +190,10 @@ struct TakeArguments: ParsableArguments {
   }
 
   func validate() throws {
-    _ = try Self.cues(livenessCues)
+    _ = try Self.cues(livenessCues ?? Self.defaultCues)
+    if livenessPolicy == .off && (liveness == .on || livenessCues != nil) {
+      throw ValidationError("--liveness-policy off turns liveness off: it cannot go with --liveness on or --liveness-cues.")
+    }
     if livenessPolicy == .off && challenge {
       throw ValidationError("--liveness-policy off cannot go with --challenge (--liveness off --challenge keeps the challenge alone).")
     }
@@ -233,7 +238,7 @@ struct TakeArguments: ParsableArguments {
     options.direction = direction
     options.snapshots = snapshots
     options.liveness.enabled = !livenessOff
-    options.liveness.cues = try Self.cues(livenessCues)
+    options.liveness.cues = try Self.cues(livenessCues ?? Self.defaultCues)
     if options.liveness.cues.contains(.texture) {
       do {
         options.liveness.textureModel = try TextureModel.load(models.texturePath)

@@ -134,6 +134,8 @@ struct TakeCommandTests {
 
     let offAndKiosk = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off", "--challenge"], in: folder)
     #expect(offAndKiosk.status == 64 && offAndKiosk.stderr.contains("cannot go with --challenge"), "\(offAndKiosk.stderr)")
+    let offAndCues = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off", "--liveness-cues", "blink"], in: folder)
+    #expect(offAndCues.status == 64 && offAndCues.stderr.contains("cannot go with --liveness on or --liveness-cues"), "\(offAndCues.stderr)")
     let off = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off"], in: folder)
     #expect(off.status == 0 && off.stderr.contains("LIVENESS IS OFF"), "\(off.stderr)")
   }

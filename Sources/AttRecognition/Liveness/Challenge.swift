@@ -34,6 +34,13 @@ public struct Challenge: Sendable, Equatable {
     state = steps.isEmpty ? .passed : .asking(steps[0], remaining: options.secondsPerStep)
   }
 
+  /// Why a track that ended in the middle of its challenge was not marked; nil when the challenge is
+  /// not being asked.
+  public var unfinished: String? {
+    guard case .asking(let step, _) = state else { return nil }
+    return "the track ended before the challenge was done (step \(index + 1) of \(steps.count): \(step.rawValue))"
+  }
+
   /// A random sequence of `options.steps` steps with no step twice in a row and at least one turn
   /// (a blink alone could be a replayed video of someone blinking).
   public static func random(

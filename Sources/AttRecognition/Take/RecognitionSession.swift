@@ -225,9 +225,9 @@ public final class RecognitionSession {
       attendance: .notMarked,
       reason: verdict == .spoof
         ? attackReason(state.liveness, at: last.time)
-        : options.stills
+        : state.challenge?.unfinished ?? (options.stills
           ? "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
-          : "the track ended before liveness was shown (no blink, the head never moved as a solid)"))
+          : "the track ended before liveness was shown (no blink, the head never moved as a solid)")))
   }
 
   /// Why a track was never identified nor called unknown: the kind (for the summary's counts) and

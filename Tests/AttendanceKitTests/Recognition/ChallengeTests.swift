@@ -25,6 +25,14 @@ struct ChallengeTests {
     #expect(states[2] == .asking(.blink, remaining: 5), "the turn is done; the blink is asked")
     #expect(states[5] == .passed)
     #expect(states[6] == .passed, "a passed challenge stays passed")
+    #expect(challenge.unfinished == nil, "a passed challenge is not unfinished")
+  }
+
+  @Test("a track that ends in the middle of its challenge says which step was left")
+  func unfinished() {
+    var challenge = Challenge(steps: [.blink, .turnLeft])
+    _ = play(&challenge, [(0.0, 0.0, 0), (0.5, 0.0, 1), (0.7, 0.0, 1)])
+    #expect(challenge.unfinished == "the track ended before the challenge was done (step 2 of 2: turn your head to your left)")
   }
 
   @Test("a step not done in time fails, naming the step and the limit")
