@@ -124,31 +124,24 @@ extern "C" cfk_status cfk_frame_sides_find(const cfk_image *image, cfk_rect face
     const double fl = (face.left - left) * scale, ft = (face.top - top) * scale;
     const double fr = fl + fw, fb = ft + fh;
     const double tilt = std::tan(25.0 * CV_PI / 180);
+    // A side keeps its nearest edge 0.08-2.5 face widths out from the face's box (`gap` in pixels).
+    auto keep = [&](int side, double gap) {
+      const double o = gap / fw;
+      if (o > 0.08 && o < 2.5 && (sides->offset[side] < 0 || o < sides->offset[side])) sides->offset[side] = o;
+    };
     for (const auto &l : lines) {
       const double x0 = l[0], y0 = l[1], x1 = l[2], y1 = l[3];
       const double dx = std::abs(x1 - x0), dy = std::abs(y1 - y0);
-      if (dx <= tilt * dy) {  // nearly vertical: a left or right side
-        const double overlap = std::min(std::max(y0, y1), fb) - std::max(std::min(y0, y1), ft);
-        if (overlap < 0.7 * fh) continue;
+      if (dx <= tilt * dy) {  // nearly vertical: a left or right side spanning the face's height
+        if (std::min(std::max(y0, y1), fb) - std::max(std::min(y0, y1), ft) < 0.7 * fh) continue;
         const double x = (x0 + x1) / 2;
-        if (x < fl - 0.08 * fw && x > fl - 2.5 * fw) {
-          const double o = (fl - x) / fw;
-          if (sides->offset[0] < 0 || o < sides->offset[0]) sides->offset[0] = o;
-        } else if (x > fr + 0.08 * fw && x < fr + 2.5 * fw) {
-          const double o = (x - fr) / fw;
-          if (sides->offset[2] < 0 || o < sides->offset[2]) sides->offset[2] = o;
-        }
-      } else if (dy <= tilt * dx) {  // nearly horizontal: the top or bottom
-        const double overlap = std::min(std::max(x0, x1), fr) - std::max(std::min(x0, x1), fl);
-        if (overlap < 0.7 * fw) continue;
+        keep(0, fl - x);
+        keep(2, x - fr);
+      } else if (dy <= tilt * dx) {  // nearly horizontal: the top or bottom spanning the face's width
+        if (std::min(std::max(x0, x1), fr) - std::max(std::min(x0, x1), fl) < 0.7 * fw) continue;
         const double y = (y0 + y1) / 2;
-        if (y < ft - 0.08 * fw && y > ft - 2.5 * fw) {
-          const double o = (ft - y) / fw;
-          if (sides->offset[1] < 0 || o < sides->offset[1]) sides->offset[1] = o;
-        } else if (y > fb + 0.08 * fw && y < fb + 2.5 * fw) {
-          const double o = (y - fb) / fw;
-          if (sides->offset[3] < 0 || o < sides->offset[3]) sides->offset[3] = o;
-        }
+        keep(1, ft - y);
+        keep(3, y - fb);
       }
     }
     return CFK_OK;

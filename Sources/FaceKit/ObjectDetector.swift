@@ -53,10 +53,8 @@ public final class ObjectDetector {
     var found: UnsafeMutablePointer<cfk_object>?
     var count = 0
     defer { cfk_free(found) }
-    let area = cfk_rect(
-      left: Int64(region.left), top: Int64(region.top), right: Int64(region.right - 1), bottom: Int64(region.bottom - 1), score: 0)
     try native("object detector (\(modelPath))") {
-      cfk_objects_detect(handle, image.handle, area, Int32(side), Float(minScore), &found, &count, $0)
+      cfk_objects_detect(handle, image.handle, region.inclusiveRect, Int32(side), Float(minScore), &found, &count, $0)
     }
     guard let found else { return [] }
     return (0..<count).compactMap { i in
@@ -67,16 +65,15 @@ public final class ObjectDetector {
       return Object(kind: kind, box: box, score: object.rect.score)
     }
   }
+}
 
-  /// The straight edges around `face` within `region` of `image` (a bezel, a screen's border, a door
-  /// frame): per side (left, top, right, bottom) the distance from the face's box to the nearest long
-  /// straight edge beyond it that spans the face, in face widths; nil for a side without one.
-  public static func frameSides(around face: FaceBox, in image: Image, region: FaceBox) throws(FaceKitError) -> [Double?] {
+extension Image {
+  /// The straight edges around `face` within `region` of this image (a bezel, a screen's border, a
+  /// door frame): per side (left, top, right, bottom) the distance from the face's box to the nearest
+  /// long straight edge beyond it that spans the face, in face widths; nil for a side without one.
+  public func frameSides(around face: FaceBox, region: FaceBox) throws(FaceKitError) -> [Double?] {
     var sides = cfk_frame_sides()
-    let f = cfk_rect(left: Int64(face.left), top: Int64(face.top), right: Int64(face.right - 1), bottom: Int64(face.bottom - 1), score: 0)
-    let r = cfk_rect(
-      left: Int64(region.left), top: Int64(region.top), right: Int64(region.right - 1), bottom: Int64(region.bottom - 1), score: 0)
-    try native("frame edges") { cfk_frame_sides_find(image.handle, f, r, &sides, $0) }
+    try native("frame edges of \(source)") { cfk_frame_sides_find(handle, face.inclusiveRect, region.inclusiveRect, &sides, $0) }
     return withUnsafeBytes(of: sides.offset) { raw in raw.bindMemory(to: Double.self).map { $0 < 0 ? nil : $0 } }
   }
 }

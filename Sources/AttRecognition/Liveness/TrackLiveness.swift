@@ -67,7 +67,7 @@ public struct TrackLiveness: Sendable {
   {
     let region = DeviceCue.region(around: face, width: frame.width, height: frame.height)
     let found = try detector.detect(in: frame, region: region, side: options.deviceSide)
-    let sides = try ObjectDetector.frameSides(around: face, in: frame, region: region)
+    let sides = try frame.frameSides(around: face, region: region)
     device?.observe(objects: found, sides: sides, face: face, at: time)
     remember(at: time)
     return found

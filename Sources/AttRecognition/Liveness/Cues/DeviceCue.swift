@@ -21,8 +21,6 @@ public struct DeviceCue: TrackCue {
   let options: LivenessOptions
   public private(set) var looks = 0
   public private(set) var onDevice = 0
-  /// The device seen holding the face last (for the reason given).
-  public private(set) var device: ObjectDetector.Kind?
   private var last: Double?
   /// Looks whose frame edges stayed with the moving face (see above).
   public private(set) var heldLooks = 0
@@ -52,10 +50,7 @@ public struct DeviceCue: TrackCue {
   public mutating func observe(objects: [ObjectDetector.Object], sides: [Double?] = [], face: FaceBox, at time: Double) {
     last = time
     looks += 1
-    if let holder = Self.device(holding: face, among: objects, minScore: options.deviceScore) {
-      onDevice += 1
-      device = holder
-    }
+    if Self.device(holding: face, among: objects, minScore: options.deviceScore) != nil { onDevice += 1 }
     let here = (time, Double(face.left + face.right) / 2, Double(face.top + face.bottom) / 2, Double(max(face.width, 1)), sides)
     frames.removeAll { time - $0.time > 2 }
     if sides.compactMap({ $0 }).count >= options.frameSides {
