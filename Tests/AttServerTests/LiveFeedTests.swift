@@ -138,6 +138,105 @@ struct LiveFeedTests {
       }
     }
   }
+
+  @Test("a client that stops reading is let go once its backlog passes the bound; a client that reads gets every record")
+  func stalledClient() async throws {
+    let f = try Fixture(label: "live-stalled", seeded: false)
+    let people = 2000
+    // Long names make the records about 6 MB: more than loopback's socket buffers (the kernel's send
+    // buffer grows to a few MB) and the 64 KB bound together.
+    let filler = String(repeating: "x", count: 3000)
+    try f.store.write { db in
+      for i in 0..<people {
+        try db.execute(
+          sql: "INSERT INTO people (id, name, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)",
+          arguments: ["P\(i)", "Pupil \(i) \(filler)", "2026-09-01 07:00:00.000", "2026-09-01 07:00:00.000"])
+      }
+    }
+    var settings = f.settings()
+    settings.feedBacklog = 64 * 1024
+    let app = try buildApplication(settings)
+    try await app.test(.live) { client in
+      let stalled = try await StalledSocket.open(port: client.port!, token: f.viewerToken)
+      defer { stalled.close() }
+      let reader = FeedClients(
+        url: "ws://127.0.0.1:\(client.port!)/ws", token: f.viewerToken, clients: 1, day: "2026-11-26", events: people,
+        logger: quiet)
+      defer { reader.cancel() }
+      #expect(await reader.waitReady(within: 30), "\(reader.failures)")
+      try f.store.write { db in
+        for i in 0..<people {
+          try db.execute(
+            sql: """
+              INSERT INTO attendance (observation_id, person_id, captured_at, local_day, recorded_at, direction)
+              VALUES (?, ?, '2026-11-26T08:00:00+01:00', '2026-11-26', ?, 'in')
+              """, arguments: [UUID().uuidString, "P\(i)", "2026-11-26 07:00:00.000"])
+        }
+      }
+      #expect(await reader.waitEnded(within: 60))
+      #expect(reader.complete == 1, "the reading client got all \(people) records")
+      var metrics = ""
+      for _ in 0..<100 where !metrics.contains("att_feed_clients_dropped_total 1") {
+        metrics = try await client.execute(uri: "/metrics", method: .get, headers: .bearer(f.viewerToken)) {
+          String(buffer: $0.body)
+        }
+        if !metrics.contains("att_feed_clients_dropped_total 1") { try await Task.sleep(for: .milliseconds(100)) }
+      }
+      #expect(metrics.contains("att_feed_clients_dropped_total 1"), "the stalled client was let go")
+    }
+  }
+}
+
+/// A WebSocket client that upgrades and then never reads, with a small receive buffer: a dashboard
+/// on a stalled network. Its blocking socket calls run on a thread of their own.
+final class StalledSocket: Sendable {
+  let descriptor: Int32
+
+  private init(descriptor: Int32) { self.descriptor = descriptor }
+
+  static func open(port: Int, token: String) async throws -> StalledSocket {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread {
+        continuation.resume(with: Result { try StalledSocket(upgradingOn: port, token: token) })
+      }.start()
+    }
+  }
+
+  private convenience init(upgradingOn port: Int, token: String) throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw Fixture.FixtureError("socket: errno \(errno)") }
+    self.init(descriptor: fd)
+    var size: Int32 = 4096
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw Fixture.FixtureError("connect: errno \(errno)") }
+    let request = Array(
+      ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Authorization: Bearer \(token)\r\n\r\n").utf8)
+    guard send(fd, request, request.count, 0) == request.count else { throw Fixture.FixtureError("send: errno \(errno)") }
+    // The response head, a byte at a time so that nothing after it is read.
+    var head: [UInt8] = []
+    var byte: UInt8 = 0
+    while !head.ends(with: Array("\r\n\r\n".utf8)) {
+      guard recv(fd, &byte, 1, 0) == 1 else { throw Fixture.FixtureError("recv: the server closed before its answer") }
+      head.append(byte)
+    }
+    let status = String(decoding: head, as: UTF8.self)
+    guard status.hasPrefix("HTTP/1.1 101") else { throw Fixture.FixtureError("no upgrade: \(status)") }
+  }
+
+  func close() { _ = Glibc.close(descriptor) }
+}
+
+extension Array where Element: Equatable {
+  fileprivate func ends(with suffix: [Element]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }
 
 @Suite("att-serve over TLS", .testThreads)
@@ -217,5 +316,9 @@ struct TLSTests {
     #expect(FeedClients.isHello(#"{"last_id":12,"type":"hello"}"#))
     #expect(!FeedClients.isHello(#"{"records":[{"person_id":"hello"}],"type":"attendance"}"#))
     #expect(FeedClients.personIDs(in: #"{"records":[{"person_id":"A1"},{"person_id":"B2"}]}"#) == ["A1", "B2"])
+    let message = #"{"records":[{"day":"2030-01-02","person_id":"A1"},{"day":"2030-01-02","person_id":"Zoë 2"}]}"#
+    #expect(FeedClients.personIDs(in: message, day: "2030-01-02") == ["A1", "Zoë 2"])
+    #expect(FeedClients.personIDs(in: message, day: "2030-01-03").isEmpty)
+    #expect(FeedClients.personIDs(in: #"{"person_id":"cut"#).isEmpty)
   }
 }

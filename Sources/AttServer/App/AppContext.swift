@@ -20,11 +20,14 @@ public struct AppContext: RequestContext, WebSocketRequestContext {
   /// An Authorization header was sent, and its token is not valid.
   public var invalidToken = false
   public let remoteAddress: String
+  /// The connection's channel: the live feed writes to an upgraded WebSocket through it.
+  public let channel: any Channel
 
   public init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)
     webSocket = .init()
     remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    channel = source.channel
   }
 
   public var requestDecoder: JSONDecoder {

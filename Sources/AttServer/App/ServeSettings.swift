@@ -50,6 +50,9 @@ public struct ServeSettings: Sendable {
   /// Connections held at once: in all (nil: the descriptor limit less a reserve), and per address.
   public var maxConnections: Int?
   public var maxConnectionsPerAddress = 256
+  /// Bytes that may wait for one live feed client before it is let go (it stopped reading; its
+  /// dashboard reconnects and catches up from the database).
+  public var feedBacklog = 4 << 20
 
   public init(store: AttendanceStore, media: MediaLibrary, delivery: any MessageDelivery, secretKey: String) {
     self.store = store

@@ -30,7 +30,7 @@ final class Server: Sendable {
     database = BlockingWork(threads: settings.databaseThreads)
     passwords = PasswordChecks(threads: 1, capacity: settings.passwordLine)
     faces = BlockingWork(threads: 1, niceness: 5)
-    feed = LiveFeed(pushes: metrics.feedPushes)
+    feed = LiveFeed(pushes: metrics.feedPushes, dropped: metrics.feedDropped, maxBacklog: settings.feedBacklog)
     follower = FeedFollower(
       store: settings.store, feed: feed, broker: settings.broker, pollInterval: settings.pollInterval, database: database,
       logger: logger)

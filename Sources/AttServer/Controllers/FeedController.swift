@@ -17,15 +17,14 @@ struct FeedController: Sendable {
   func addRoutes(people: RouterGroup<AppContext>) {
     people.ws("/ws") { _, _ in
       .upgrade([:])
-    } onUpgrade: { inbound, outbound, context in
-      try await serve(inbound, outbound, context.request, scoped: context.requestContext.identity?.classes != nil)
+    } onUpgrade: { inbound, _, context in
+      try await serve(
+        inbound, context.requestContext.channel, context.request, scoped: context.requestContext.identity?.classes != nil)
     }
   }
 
-  func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ request: Request, scoped: Bool)
-    async throws
-  {
-    let (id, stream) = feed.join()
+  func serve(_ inbound: WebSocketInboundStream, _ channel: any Channel, _ request: Request, scoped: Bool) async throws {
+    let (id, ended) = feed.join(channel, scoped: scoped)
     defer { feed.leave(id) }
     // Catching up: every record after `after`, a page at a time (joined first, so nothing committed
     // meanwhile is missed; the dashboard ignores a record it has already shown).
@@ -35,24 +34,23 @@ struct FeedController: Sendable {
       while true {
         let from = after
         let rows = try await database.run { try store.feed(after: from, limit: 1000) }
-        for chunk in FeedMessage.chunks(rows) { try await outbound.write(.text(FeedMessage.attendance(chunk))) }
+        for chunk in FeedMessage.chunks(rows) { try await feed.send(FeedMessage.attendance(chunk), to: channel) }
         guard let newest = rows.last?.id else { break }
         after = newest
         last = newest
         if rows.count < 1000 { break }
       }
     }
-    try await outbound.write(.text(FeedMessage.hello(caughtUpTo: last)))
+    try await feed.send(FeedMessage.hello(caughtUpTo: last), to: channel)
+    feed.goLive(id)
+    // The feed writes to the channel itself from now on; the session lasts until the client closes
+    // (or pings end), or the feed lets the client go.
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
-        for try await _ in inbound {}  // the client's close (or pings) end the session
+        for try await _ in inbound {}
       }
       group.addTask {
-        let note = ByteBuffer(string: FeedMessage.changed("attendance"))
-        for await bytes in stream {
-          let frame = scoped && FeedMessage.isAttendance(bytes) ? note : bytes
-          try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
-        }
+        for await _ in ended {}
       }
       try await group.next()
       group.cancelAll()

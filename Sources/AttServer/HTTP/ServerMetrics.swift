@@ -15,6 +15,8 @@ final class ServerMetrics: Sendable {
   private let loginRefusals: CoreMetrics.Counter
   /// Messages pushed to live feed clients (one per client per change).
   let feedPushes: CoreMetrics.Counter
+  /// Live feed clients let go because they stopped reading (the dashboard reconnects and catches up).
+  let feedDropped: CoreMetrics.Counter
 
   init() {
     factory = PrometheusMetricsFactory(registry: registry)
@@ -26,6 +28,7 @@ final class ServerMetrics: Sendable {
     requestSeconds = FloatingPointCounter(label: "att_http_request_seconds_total", factory: factory)
     loginRefusals = Counter(label: "att_login_refusals_total", factory: factory)
     feedPushes = Counter(label: "att_events_pushed_total", factory: factory)
+    feedDropped = Counter(label: "att_feed_clients_dropped_total", factory: factory)
   }
 
   func count(status: Int, seconds elapsed: Double) {
