@@ -71,11 +71,21 @@ let package = Package(
       linkerSettings: [.linkedLibrary("opencv_highgui"), .linkedLibrary("opencv_core")]),
     .target(name: "FacePreview", dependencies: ["FaceKit", "FaceVideo", "CFacePreview"]),
     .target(name: "CRabbitMQ", linkerSettings: [.linkedLibrary("rabbitmq")]),
+    // The model and the messages: days and times, people, the messages cameras and tools send and
+    // their limits, settings, enrolment's quality gate. No database, no broker.
+    .target(
+      name: "AttModel",
+      dependencies: [
+        "FaceKit", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "Configuration", package: "swift-configuration"),
+      ]),
+    // The store (the only target that imports GRDB) and what works on it: the message handler, the
+    // embeddings and the gallery, the cameras' gallery cache. Re-exports AttModel.
     .target(
       name: "AttendanceKit",
       dependencies: [
-        "FaceKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "Logging", package: "swift-log"), .product(name: "Configuration", package: "swift-configuration"),
+        "AttModel", "FaceKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     // Where frames come from (a camera, a video, an image, a folder of them) and enrolment from
     // them: the tools that read video (att-register, att-take, att-liveness), not att-extract.
@@ -205,8 +215,8 @@ let package = Package(
     .testTarget(
       name: "AttendanceKitTests",
       dependencies: [
-        "AttendanceKit", "AttFrames", "AttRecognition", "AttCamera", "AttQueue", "AttEvaluation", "AttTestSupport", "CRabbitMQ",
-        "FaceVideo",
+        "AttendanceKit", "AttModel", "AttFrames", "AttRecognition", "AttCamera", "AttQueue", "AttEvaluation", "AttTestSupport",
+        "CRabbitMQ", "FaceVideo",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "att-extractTests", dependencies: ["att-extract", "AttTestSupport", "FaceKit", "AttendanceKit"]),
@@ -235,7 +245,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "att-livenessTests", dependencies: ["att-liveness", "AttTestSupport", "AttendanceKit", "AttEvaluation", "FaceKit"]),
-    .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "AttQueue", "FaceKit"]),
+    .testTarget(
+      name: "att-registerTests",
+      dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "AttModel", "AttQueue", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

@@ -25,7 +25,8 @@ public final class FeedClients: Sendable {
 
   /// Opens `clients` connections to `url` (`ws://host:port/ws`), each waiting for `events` records
   /// of `day` (`YYYY-MM-DD`): a client ends when it has them all.
-  public init(url: String, token: String, clients: Int, day: String, events: Int, logger: Logger = Logger(label: "feed-clients")) {
+  public init(url: String, token: String, clients: Int, day: String, events: Int, logger: Logger = Logger(label: "feed-clients"))
+  {
     count = clients
     let started = (0..<clients).map { _ in
       Task {

@@ -236,7 +236,9 @@ final class StalledSocket: Sendable {
 }
 
 extension Array where Element: Equatable {
-  fileprivate func ends(with suffix: [Element]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+  fileprivate func ends(with suffix: [Element]) -> Bool {
+    count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+  }
 }
 
 @Suite("att-serve over TLS", .testThreads)

@@ -31,7 +31,8 @@ public final class LiveFeed: Sendable {
   private let dropped: CoreMetrics.Counter?
   let maxBacklog: Int
   let maxPending: Int
-  private let attendanceNote = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: FeedMessage.changed("attendance")))
+  private let attendanceNote = WebSocketFrame(
+    fin: true, opcode: .text, data: ByteBuffer(string: FeedMessage.changed("attendance")))
 
   public init(
     pushes: CoreMetrics.Counter? = nil, dropped: CoreMetrics.Counter? = nil, maxBacklog: Int = 4 << 20,

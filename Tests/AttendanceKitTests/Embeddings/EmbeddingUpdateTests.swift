@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Testing
 
+@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("att-extract's incremental update", .testThreads)

@@ -5,6 +5,7 @@ import AttFrames
 import Foundation
 import Testing
 
+@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("Enrolment: quality gate, sampling from photos and video, folder layouts", .testThreads)

@@ -2,6 +2,7 @@ import AttTestSupport
 import Foundation
 import Testing
 
+@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("Messages", .testThreads)

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 
+@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("Configuration and the database file", .testThreads)

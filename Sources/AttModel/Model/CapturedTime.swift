@@ -121,7 +121,7 @@ public struct CapturedTime: Sendable, Hashable, Comparable, Codable, CustomStrin
   public static func < (a: CapturedTime, b: CapturedTime) -> Bool { a.instant < b.instant }
 
   /// HH:MM of this instant in `zone` (the school's), whatever the camera's own offset was.
-  func clock(in zone: TimeZone) -> String {
+  package func clock(in zone: TimeZone) -> String {
     let local = Int((instant.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: instant))).rounded(.down))
     let minutes = ((local / 60) % 1440 + 1440) % 1440
     return String(format: "%02d:%02d", minutes / 60, minutes % 60)

@@ -35,7 +35,7 @@ public enum MessageLimits {
 
   /// A problem with a free-text field, or nil: too long, or holding control characters (a line
   /// break in a device id would forge log lines).
-  static func checkText(_ value: String, field: String, maxLength: Int, allowEmpty: Bool = false) -> String? {
+  package static func checkText(_ value: String, field: String, maxLength: Int, allowEmpty: Bool = false) -> String? {
     if value.isEmpty { return allowEmpty ? nil : "is empty" }
     if value.utf8.count > maxLength * 4 || value.count > maxLength { return "is longer than \(maxLength) characters" }
     if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
