@@ -153,7 +153,7 @@ struct TakeArguments: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Analyse at most this many frames a second of the source; the others are read and skipped, so that several cameras share a host's cores evenly (docs/benchmarks.md: cameras per host). Default: every frame (from a camera, every frame the search keeps up with).",
+      "Analyse at most this many frames a second of the source; the others are read and skipped, so that several cameras share a host's cores evenly (docs/att-take.md: several cameras on one host). Default: every frame (from a camera, every frame the search keeps up with).",
       valueName: "fps"))
   var maxFps: Double?
 
