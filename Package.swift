@@ -245,9 +245,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "att-livenessTests", dependencies: ["att-liveness", "AttTestSupport", "AttendanceKit", "AttEvaluation", "FaceKit"]),
-    .testTarget(
-      name: "att-registerTests",
-      dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "AttModel", "AttQueue", "FaceKit"]),
+    .testTarget(name: "att-registerTests", dependencies: ["att-register", "AttTestSupport", "AttendanceKit", "AttQueue", "FaceKit"]),
   ],
   swiftLanguageModes: [.v6],
   cxxLanguageStandard: .cxx17

@@ -3,7 +3,6 @@ import FaceKit
 import Foundation
 import GRDB
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// A fresh folder per test with a real SQLite file and media folder in it.

@@ -4,7 +4,6 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// What a new site, an attacker's file and a broker that comes and goes do to the tools.

@@ -4,7 +4,6 @@ import FaceKit
 import Foundation
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("A camera host's gallery: updates applied, the 0600 cache, its errors", .testThreads)

@@ -4,7 +4,6 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("att-extract's incremental update", .testThreads)

@@ -2,7 +2,6 @@ import AttTestSupport
 import Foundation
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("Messages", .testThreads)

@@ -5,7 +5,6 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// A worker running on its own thread against a scratch store, until stopped.

@@ -4,7 +4,6 @@ import FaceKit
 import Foundation
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// One scripted frame: time, head yaw (nil: no landmarks), blinks seen so far.

@@ -5,7 +5,6 @@ import FaceKit
 import Foundation
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// The device cue: the rule that puts a face on a device, the detector on real photos, and no attack

@@ -6,7 +6,6 @@ import FaceVideo
 import Foundation
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// att-take's first stage on the real clips of ../shared/faces/video: how many faces it finds and

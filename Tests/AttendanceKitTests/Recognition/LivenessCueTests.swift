@@ -5,7 +5,6 @@ import FaceKit
 import Foundation
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// Each liveness cue on real material (the Hamilton clip's live faces; photos and screens held up

@@ -7,7 +7,6 @@ import AttFrames
 import Foundation
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// A scratch store with three people enrolled from some of their photos; the other photos are probes.

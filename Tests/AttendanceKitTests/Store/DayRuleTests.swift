@@ -3,7 +3,6 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 /// The one day rule (`rosters`), checked on random schools: every view comes from it, so the views

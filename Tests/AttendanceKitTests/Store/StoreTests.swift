@@ -3,7 +3,6 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import AttModel
 @testable import AttendanceKit
 
 @Suite("Configuration and the database file", .testThreads)
