@@ -88,6 +88,15 @@ public final class FeedClients: Sendable {
     return ready == count
   }
 
+  /// Records received by all the clients together (one per record per client).
+  public var received: Int { state.withLock { $0.received.values.reduce(0) { $0 + $1.count } } }
+
+  /// Waits until the clients have received `count` records in all, for at most `seconds`; whether they did.
+  public func waitReceived(_ count: Int, within seconds: Double) async -> Bool {
+    await wait(within: seconds) { $0.received.values.reduce(0) { $0 + $1.count } >= count }
+    return received >= count
+  }
+
   /// Waits until every client has ended (or failed), for at most `seconds`; whether all did.
   public func waitEnded(within seconds: Double) async -> Bool {
     await wait(within: seconds) { $0.ended + $0.failures.count >= count }

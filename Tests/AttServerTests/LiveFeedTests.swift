@@ -143,9 +143,10 @@ struct LiveFeedTests {
   func stalledClient() async throws {
     let f = try Fixture(label: "live-stalled", seeded: false)
     let people = 2000
-    // Long names make the records about 6 MB: more than loopback's socket buffers (the kernel's send
-    // buffer grows to a few MB) and the 64 KB bound together.
-    let filler = String(repeating: "x", count: 3000)
+    // Long names make the records about 10 MB: more than the kernel can hold for the stalled socket
+    // (its send buffer grows to 4 MB at most, tcp_wmem) and the 1 MB bound together. They come in ten
+    // commits, each waited for by the reader, so that a client that reads is never 1 MB behind.
+    let filler = String(repeating: "x", count: 5000)
     try f.store.write { db in
       for i in 0..<people {
         try db.execute(
@@ -154,7 +155,7 @@ struct LiveFeedTests {
       }
     }
     var settings = f.settings()
-    settings.feedBacklog = 64 * 1024
+    settings.feedBacklog = 1 << 20
     let app = try buildApplication(settings)
     try await app.test(.live) { client in
       let stalled = try await StalledSocket.open(port: client.port!, token: f.viewerToken)
@@ -164,14 +165,17 @@ struct LiveFeedTests {
         logger: quiet)
       defer { reader.cancel() }
       #expect(await reader.waitReady(within: 30), "\(reader.failures)")
-      try f.store.write { db in
-        for i in 0..<people {
-          try db.execute(
-            sql: """
-              INSERT INTO attendance (observation_id, person_id, captured_at, local_day, recorded_at, direction)
-              VALUES (?, ?, '2026-11-26T08:00:00+01:00', '2026-11-26', ?, 'in')
-              """, arguments: [UUID().uuidString, "P\(i)", "2026-11-26 07:00:00.000"])
+      for batch in stride(from: 0, to: people, by: people / 10) {
+        try f.store.write { db in
+          for i in batch..<batch + people / 10 {
+            try db.execute(
+              sql: """
+                INSERT INTO attendance (observation_id, person_id, captured_at, local_day, recorded_at, direction)
+                VALUES (?, ?, '2026-11-26T08:00:00+01:00', '2026-11-26', ?, 'in')
+                """, arguments: [UUID().uuidString, "P\(i)", "2026-11-26 07:00:00.000"])
+          }
         }
+        #expect(await reader.waitReceived(batch + people / 10, within: 30), "\(reader.received) received")
       }
       #expect(await reader.waitEnded(within: 60))
       #expect(reader.complete == 1, "the reading client got all \(people) records")

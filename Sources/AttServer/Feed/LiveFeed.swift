@@ -53,9 +53,7 @@ public final class LiveFeed: Sendable {
     let id = UUID()
     let (ended, end) = AsyncStream<Void>.makeStream()
     // Above the high mark the channel is not writable; the backlog is measured on the loop.
-    channel.setOption(
-      ChannelOptions.writeBufferWaterMark, value: .init(low: maxBacklog / 2, high: maxBacklog)
-    ).whenComplete { _ in }
+    _ = channel.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: maxBacklog / 2, high: maxBacklog))
     clients.withLock { $0[id] = Client(channel: channel, scoped: scoped, pending: [], end: end) }
     return (id, ended)
   }
@@ -84,19 +82,14 @@ public final class LiveFeed: Sendable {
   func broadcast(_ text: String) {
     let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
     let scopedFrame = FeedMessage.isAttendance(frame.data) ? attendanceNote : frame
-    var overflowed: [AsyncStream<Void>.Continuation] = []
+    var overflowed: [UUID] = []
     let count = clients.withLock { table in
       var batches: [ObjectIdentifier: (loop: any EventLoop, writes: [(any Channel, WebSocketFrame, UUID)])] = [:]
       for (id, client) in table {
         let message = client.scoped ? scopedFrame : frame
-        if client.pending != nil {
+        if let pending = client.pending {
           // Catching up: kept in order, within bounds.
-          if client.pending!.count >= maxPending {
-            overflowed.append(client.end)
-            table[id] = nil
-          } else {
-            table[id]!.pending!.append(message)
-          }
+          if pending.count < maxPending { table[id]!.pending!.append(message) } else { overflowed.append(id) }
           continue
         }
         let loop = client.channel.eventLoop
@@ -105,30 +98,22 @@ public final class LiveFeed: Sendable {
       for batch in batches.values { write(batch.writes, on: batch.loop) }
       return table.count
     }
-    for end in overflowed { end.finish() }
-    if !overflowed.isEmpty { dropped?.increment(by: Int64(overflowed.count)) }
+    for id in overflowed { letGo(id) }
     pushes?.increment(by: Int64(count))
   }
 
-  /// Runs the writes on `loop` (NIO's thread), each channel flushed once. A channel over its high
-  /// water mark (a client that stopped reading) gets nothing more and its session is ended.
+  /// Runs the writes on `loop` (NIO's thread), each flushed at once, so that a client's backlog is
+  /// what its socket has not taken. A channel over its high water mark (a client that stopped
+  /// reading) gets nothing more and its session is ended.
   private func write(_ writes: [(any Channel, WebSocketFrame, UUID)], on loop: any EventLoop) {
     loop.execute {
-      var written: [ObjectIdentifier: any Channel] = [:]
-      for (channel, frame, id) in writes {
-        guard channel.isActive else { continue }
-        guard channel.isWritable else {
-          self.letGo(id)
-          continue
-        }
-        channel.write(frame, promise: nil)
-        written[ObjectIdentifier(channel)] = channel
+      for (channel, frame, id) in writes where channel.isActive {
+        if channel.isWritable { channel.writeAndFlush(frame, promise: nil) } else { self.letGo(id) }
       }
-      for channel in written.values { channel.flush() }
     }
   }
 
-  /// Ends a client's session because it stopped reading.
+  /// Ends a client's session because it stopped reading (or, catching up, fell `maxPending` behind).
   private func letGo(_ id: UUID) {
     guard let client = clients.withLock({ $0.removeValue(forKey: id) }) else { return }
     dropped?.increment()
