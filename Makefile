@@ -66,7 +66,7 @@ format:
 lint:
 	$(SWIFT) format lint --recursive --parallel Sources Tests Package.swift
 
-## install: tools, man pages, shell completions, models and examples under PREFIX (default /usr/local);
+## install: tools, the video module, man pages, shell completions, models and examples under PREFIX (default /usr/local);
 ## CONFIG=debug installs the debug build (the install test does, to skip a release build)
 CONFIG ?= release
 BIN := .build/$(CONFIG)
@@ -74,9 +74,11 @@ SHARE := $(DESTDIR)$(PREFIX)/share
 install: build-$(CONFIG) install-files
 
 install-files:
-	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/man/man1 $(SHARE)/att/models $(SHARE)/att/packaging/systemd \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/att $(SHARE)/man/man1 $(SHARE)/att/models $(SHARE)/att/packaging/systemd \
 	  $(SHARE)/att/packaging/cron $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions
 	for t in $(TOOLS); do install -m 755 $(BIN)/$$t $(DESTDIR)$(PREFIX)/bin/$$t; done
+	@# The video module, loaded by the tools from ../lib/att when they open a video.
+	install -m 644 $(BIN)/libCFaceVideo.so $(DESTDIR)$(PREFIX)/lib/att/libCFaceVideo.so
 	for t in $(TOOLS); do install -m 644 man/$$t.1 $(SHARE)/man/man1/$$t.1; done
 	for t in $(TOOLS); do $(BIN)/$$t --generate-completion-script bash > $(SHARE)/bash-completion/completions/$$t; done
 	for t in $(TOOLS); do $(BIN)/$$t --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_$$t; done
@@ -93,7 +95,7 @@ build-debug: setup
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(SHARE)/man/man1/$$t.1 \
 	  $(SHARE)/bash-completion/completions/$$t $(SHARE)/zsh/site-functions/_$$t; done
-	rm -rf $(SHARE)/att
+	rm -rf $(SHARE)/att $(DESTDIR)$(PREFIX)/lib/att
 
 clean:
 	rm -rf .build

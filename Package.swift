@@ -23,6 +23,8 @@ let package = Package(
     .library(name: "AttCamera", targets: ["AttCamera"]),
     // serve-bench's clients of the live feed (Benchmarks/), tested here with 10 of them.
     .library(name: "AttFeedProbe", targets: ["AttFeedProbe"]),
+    // The video module, built beside the tools and loaded by them when they open a video.
+    .library(name: "CFaceVideo", type: .dynamic, targets: ["CFaceVideo"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,12 +60,18 @@ let package = Package(
       ]
     ),
     .target(name: "FaceKit", dependencies: ["CFaceKit"]),
-    // Video in and out (cameras, files, streams; the annotated .avi) apart from FaceKit: Debian's
-    // libopencv_videoio brings FFmpeg and, through it, librabbitmq, which att-extract does not need.
+    // The video module, libCFaceVideo.so: cameras, files and streams read and the annotated .avi
+    // written through OpenCV's videoio. No tool links it: CFaceKit loads it with dlopen on the first
+    // video opened, because Debian's libopencv_videoio brings FFmpeg and, through it, librabbitmq,
+    // libssh and more, which a tool that reads no video (att-extract, att-liveness's photo
+    // commands) should not load. It shares CFaceKit's headers, not its code.
     .target(
-      name: "CFaceVideo", dependencies: ["CFaceKit"], cxxSettings: [.unsafeFlags(nativeFlags)],
-      linkerSettings: [.linkedLibrary("opencv_videoio"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core")]),
-    .target(name: "FaceVideo", dependencies: ["FaceKit", "CFaceKit", "CFaceVideo"]),
+      name: "CFaceVideo", cxxSettings: [.unsafeFlags(nativeFlags + ["-I\(Context.packageDirectory)/Sources/CFaceKit/include"])],
+      linkerSettings: [
+        .linkedLibrary("opencv_videoio"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"),
+        .linkedLibrary("dlib"),
+      ]),
+    .target(name: "FaceVideo", dependencies: ["FaceKit", "CFaceKit"]),
     // The preview window (att-take --preview): the only code that needs OpenCV's highgui, and the
     // GUI toolkit it loads, so the other tools do not link them.
     .target(

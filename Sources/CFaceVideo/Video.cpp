@@ -1,4 +1,6 @@
-// Frames from cameras, video files and streams through OpenCV's videoio (V4L2, FFMPEG, GStreamer).
+// The video module: frames from cameras, video files and streams through OpenCV's videoio (V4L2,
+// FFmpeg, GStreamer), and MJPG .avi files written. Built as libCFaceVideo.so and loaded by CFaceKit
+// (VideoModule.cpp) when the first video is opened; its one exported symbol is cfacevideo_module().
 #include "../CFaceKit/Internal.hpp"
 #include "include/cfacevideo.h"
 
@@ -19,6 +21,11 @@ struct cfk_video {
   int64_t frames_read = 0;
 };
 
+struct cfk_video_writer {
+  cv::VideoWriter writer;
+  cv::Size size;
+};
+
 namespace {
 
 bool is_camera_index(const char *source) {
@@ -29,9 +36,7 @@ bool is_camera_index(const char *source) {
   return std::strlen(source) < 4;
 }
 
-}  // namespace
-
-extern "C" cfk_status cfk_video_open(const char *source, cfk_video **out, cfk_error *error) {
+cfk_status video_open(const char *source, cfk_video **out, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     if (source == nullptr || *source == '\0') return cfk::fail(error, CFK_ERR_ARGUMENT, "no video source given");
     // OpenCV logs every backend it tries and fails with; the caller reports one clear error
@@ -61,9 +66,9 @@ extern "C" cfk_status cfk_video_open(const char *source, cfk_video **out, cfk_er
   });
 }
 
-extern "C" void cfk_video_free(cfk_video *video) { delete video; }
+void video_free(cfk_video *video) { delete video; }
 
-extern "C" cfk_status cfk_video_read(cfk_video *video, cfk_image **out, cfk_error *error) {
+cfk_status video_read(cfk_video *video, cfk_image **out, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     *out = nullptr;
     if (!video->capture.read(video->frame) || video->frame.empty()) return CFK_OK;  // end of stream
@@ -82,7 +87,7 @@ extern "C" cfk_status cfk_video_read(cfk_video *video, cfk_image **out, cfk_erro
   });
 }
 
-extern "C" void cfk_video_info(const cfk_video *video, cfk_video_properties *properties) {
+void video_info(const cfk_video *video, cfk_video_properties *properties) {
   auto &capture = const_cast<cv::VideoCapture &>(video->capture);
   properties->fps = capture.get(cv::CAP_PROP_FPS);
   double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
@@ -93,43 +98,8 @@ extern "C" void cfk_video_info(const cfk_video *video, cfk_video_properties *pro
   properties->height = int64_t(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
 }
 
-
-namespace {
-
-/// Boxes and labels on a BGR frame, shared by the video writer and the preview window.
-void draw_annotations(cv::Mat &bgr, const cfk_annotation *annotations, size_t count) {
-    for (size_t i = 0; i < count; ++i) {
-    const cfk_annotation &a = annotations[i];
-    cv::Scalar colour(a.blue, a.green, a.red);
-    cv::Rect box(cv::Point(int(a.rect.left), int(a.rect.top)), cv::Point(int(a.rect.right), int(a.rect.bottom)));
-    cv::rectangle(bgr, box, colour, 2);
-    if (a.label != nullptr && *a.label != '\0') {
-      int baseline = 0;
-      cv::Size text = cv::getTextSize(a.label, cv::FONT_HERSHEY_SIMPLEX, 0.5, 1, &baseline);
-      int y = std::max(box.y - 4, text.height + 4);
-      cv::rectangle(bgr, cv::Point(box.x, y - text.height - 4), cv::Point(box.x + text.width + 4, y + 2), colour, cv::FILLED);
-      cv::putText(bgr, a.label, cv::Point(box.x + 2, y - 2), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
-    }
-  }
-}
-
-cv::Mat to_bgr(const cfk_image *image) {
-  const auto &m = image->pixels;
-  cv::Mat rgb(int(m.nr()), int(m.nc()), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  return bgr;
-}
-
-}  // namespace
-
-struct cfk_video_writer {
-  cv::VideoWriter writer;
-  cv::Size size;
-};
-
-extern "C" cfk_status cfk_video_writer_open(const char *path, double fps, int64_t width, int64_t height,
-                                            cfk_video_writer **out, cfk_error *error) {
+cfk_status writer_open(const char *path, double fps, int64_t width, int64_t height, cfk_video_writer **out,
+                       cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     if (width <= 0 || height <= 0 || !(fps > 0)) return cfk::fail(error, CFK_ERR_ARGUMENT, "invalid video size or rate");
     auto writer = std::make_unique<cfk_video_writer>();
@@ -142,11 +112,11 @@ extern "C" cfk_status cfk_video_writer_open(const char *path, double fps, int64_
   });
 }
 
-extern "C" cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk_image *image,
-                                             const cfk_annotation *annotations, size_t count, cfk_error *error) {
+cfk_status writer_write_bgr(cfk_video_writer *writer, const uint8_t *pixels, int64_t width, int64_t height,
+                            cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
-    cv::Mat bgr = to_bgr(image);
-    draw_annotations(bgr, annotations, count);
+    if (pixels == nullptr || width <= 0 || height <= 0) return cfk::fail(error, CFK_ERR_ARGUMENT, "no frame given");
+    cv::Mat bgr(int(height), int(width), CV_8UC3, const_cast<uint8_t *>(pixels));
     if (bgr.size() != writer->size) {
       // Letterbox: scale to fit, keep the aspect ratio, centre on black (faces are not stretched).
       double scale = std::min(double(writer->size.width) / bgr.cols, double(writer->size.height) / bgr.rows);
@@ -156,27 +126,25 @@ extern "C" cfk_status cfk_video_writer_write(cfk_video_writer *writer, const cfk
       cv::Mat canvas(writer->size, CV_8UC3, cv::Scalar(0, 0, 0));
       resized.copyTo(canvas(cv::Rect((writer->size.width - fitted.width) / 2, (writer->size.height - fitted.height) / 2,
                                      fitted.width, fitted.height)));
-      bgr = canvas;
+      writer->writer.write(canvas);
+    } else {
+      writer->writer.write(bgr);
     }
-    writer->writer.write(bgr);
     return CFK_OK;
   });
 }
 
-extern "C" void cfk_video_writer_close(cfk_video_writer *writer) {
+void writer_close(cfk_video_writer *writer) {
   if (writer == nullptr) return;
   writer->writer.release();
   delete writer;
 }
 
-extern "C" cfk_status cfk_image_annotated_bgr(const cfk_image *image, const cfk_annotation *annotations, size_t count,
-                                              uint8_t *bgr_out, cfk_error *error) {
-  return cfk::guarded(error, [&]() -> cfk_status {
-    const auto &m = image->pixels;
-    cv::Mat rgb(int(m.nr()), int(m.nc()), CV_8UC3, const_cast<dlib::rgb_pixel *>(&m(0, 0)));
-    cv::Mat bgr(int(m.nr()), int(m.nc()), CV_8UC3, bgr_out);
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);  // one pass, into the caller's buffer
-    draw_annotations(bgr, annotations, count);
-    return CFK_OK;
-  });
+}  // namespace
+
+extern "C" const cfk_video_module *cfacevideo_module(void) {
+  static const cfk_video_module module = {
+      CFK_VIDEO_MODULE_ABI, video_open, video_free, video_read, video_info, writer_open, writer_write_bgr, writer_close,
+  };
+  return &module;
 }

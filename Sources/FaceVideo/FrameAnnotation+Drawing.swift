@@ -1,5 +1,4 @@
 import CFaceKit
-import CFaceVideo
 import FaceKit
 import Foundation
 

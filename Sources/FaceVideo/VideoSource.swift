@@ -1,5 +1,4 @@
 import CFaceKit
-import CFaceVideo
 import FaceKit
 import Foundation
 
@@ -22,6 +21,7 @@ public final class VideoSource {
       }
       if isDirectory.boolValue { throw .fileUnreadable(path: source, reason: "is a directory, not a video") }
     }
+    try VideoModule.load()
     var video: OpaquePointer?
     let label = Redaction.url(source)
     do throws(FaceKitError) {
@@ -64,4 +64,14 @@ public final class VideoSource {
   public var framesRead: Int { Int(properties.frames_read) }
   /// The time of the last frame read within the file, in seconds (for cameras: since opening).
   public var position: Double { properties.position_ms / 1000 }
+}
+
+/// The video module (libCFaceVideo.so), loaded on the first video opened or written: the only code
+/// that links OpenCV's videoio, and through Debian's FFmpeg librabbitmq and more, so a tool that opens
+/// no video does not load them.
+enum VideoModule {
+  /// Loads the module once; the error names every place looked in.
+  static func load() throws(FaceKitError) {
+    try native("libCFaceVideo.so") { cfk_video_module_load($0) }
+  }
 }

@@ -1,5 +1,4 @@
 import CFaceKit
-import CFaceVideo
 import FaceKit
 import Foundation
 
@@ -12,6 +11,7 @@ public final class VideoWriter {
   public let height: Int
 
   public init(path: String, framesPerSecond: Double, width: Int, height: Int) throws(FaceKitError) {
+    try VideoModule.load()
     var writer: OpaquePointer?
     do throws(FaceKitError) {
       try native(path) { cfk_video_writer_open(path, framesPerSecond, Int64(width), Int64(height), &writer, $0) }
@@ -30,9 +30,8 @@ public final class VideoWriter {
   /// centred on black (letterboxed), so faces keep their shape; annotations are in the image's pixels.
   public func write(_ image: Image, annotations: [FrameAnnotation] = []) throws(FaceKitError) {
     guard let handle else { throw .invalidArgument("\(path): the video is already closed") }
-    try native(path) { error in
-      FrameAnnotation.withCArray(annotations) { cfk_video_writer_write(handle, image.handle, $0.baseAddress, $0.count, error) }
-    }
+    let bgr = try image.annotatedBGR(annotations)
+    try native(path) { cfk_video_writer_write_bgr(handle, bgr, Int64(image.width), Int64(image.height), $0) }
   }
 
   /// Finishes the file (also done when the writer goes away).

@@ -74,7 +74,21 @@ struct SystemTests {
   }
 
   @Test(
-    "make install puts tools, man pages, completions, models and examples under a prefix; they run from there; uninstall removes them"
+    "att-extract and att-liveness load neither librabbitmq nor FFmpeg; a tool that opens a video loads them through the video module"
+  )
+  func linkedLibraries() throws {
+    for tool in ["att-extract", "att-liveness", "att-take", "att-register"] {
+      let ldd = try shell("ldd '\(toolFolder)/\(tool)'")
+      #expect(ldd.status == 0, "\(ldd.output)")
+      #expect(!ldd.output.contains("libavformat") && !ldd.output.contains("libopencv_videoio"), "\(tool): \(ldd.output)")
+      if tool == "att-extract" || tool == "att-liveness" { #expect(!ldd.output.contains("librabbitmq"), "\(tool)") }
+    }
+    let module = try shell("ldd '\(toolFolder)/libCFaceVideo.so'")
+    #expect(module.status == 0 && module.output.contains("libopencv_videoio"), "\(module.output)")
+  }
+
+  @Test(
+    "make install puts tools, the video module, man pages, completions, models and examples under a prefix; they run from there; uninstall removes them"
   )
   func install() throws {
     let prefix = try Checkout.scratchFolder("prefix")
@@ -105,6 +119,10 @@ struct SystemTests {
     _ = try shell("\(prefix)/bin/att-serve token add nightly --db \(work)/a.db", in: work)
     let serve = try shell("\(prefix)/bin/att-serve export --db \(work)/a.db", in: work)
     #expect(serve.status == 0 && serve.output.hasPrefix("Roll No,Name,Attended,Sessions,Percentage"), "\(serve.output)")
+    // The installed att-take reads a video through the video module it finds in PREFIX/lib/att.
+    let clip = "\(Checkout.shared)/faces/video/negative_cup_opencv.mp4"
+    let take = try shell("\(prefix)/bin/att-take --source '\(clip)' --db \(work)/a.db", in: work)
+    #expect(take.status == 0 && take.output.contains("217 frames in"), "\(take.output)")
     // The installed man page is att-serve's own, with the API list from its --help.
     let page = (try? String(contentsOfFile: "\(prefix)/share/man/man1/att-serve.1", encoding: .utf8)) ?? ""
     #expect(page.contains(".Dt ATT-SERVE 1") && page.contains("GET /api/attendance"))
@@ -113,6 +131,7 @@ struct SystemTests {
     #expect(removed.status == 0, "\(removed.output)")
     #expect(!fm.fileExists(atPath: "\(prefix)/bin/att-serve"))
     #expect(!fm.fileExists(atPath: "\(prefix)/share/att"))
+    #expect(!fm.fileExists(atPath: "\(prefix)/lib/att"))
   }
 }
 
