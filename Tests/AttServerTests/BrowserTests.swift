@@ -181,7 +181,7 @@ struct BrowserTests {
 
   /// A real att-serve over the fixture's database, stopped (and checked to stop cleanly) after `body`.
   func withServer(_ f: Fixture, _ body: (Int) async throws -> Void) async throws {
-    let port = Int.random(in: 18000...18999)
+    let port = FreePort.pick(in: 18000...18999)
     let server = try ToolRun.start(
       "att-serve",
       [

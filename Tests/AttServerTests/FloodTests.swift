@@ -183,7 +183,7 @@ struct ConnectionEdgeTests {
   @Test("under ulimit -n 256, 400 half-open connections from one address: /healthz answers from another throughout, no crash")
   func lowDescriptorLimit() throws {
     let f = try Fixture(label: "edge-ulimit")
-    let port = Int.random(in: 17000...17999)
+    let port = FreePort.pick(in: 17000...17999)
     let serve = try ToolRun.start(
       "/bin/bash",
       [

@@ -28,7 +28,7 @@ struct CameraHostTests {
       server = try Checkout.scratchFolder("server-host")
       enrolment = try Checkout.scratchFolder("enrolment-host")
       camera = try Checkout.scratchFolder("camera-host")
-      port = Int.random(in: 20000...29999)
+      port = FreePort.pick(in: 20000...29999)
     }
 
     func token(_ name: String, role: String) throws -> String {

@@ -35,9 +35,9 @@ struct SystemTests {
   )
   func demo() throws {
     let site = try Checkout.scratchFolder("demo-site")
-    let port = Int.random(in: 19000...19999)
+    let port = FreePort.pick(in: 19000...19999)
     // A broker node of the demo's own (the suite's node stays up): the demo starts it, and must stop it.
-    let brokerPort = Int.random(in: 5700...5799)
+    let brokerPort = FreePort.pick(in: 5700...5799, alsoFree: [20000])
     let run = try shell(
       "Scripts/demo --port \(port)",
       environment: [

@@ -97,7 +97,7 @@ struct FaultTests {
     "kill -9 twice and a broker restart in the middle of 4,000 observations: every event of every commit is published (counted by event id)",
     .exclusive)
   func eventsSurviveCrashes() throws {
-    let broker = try PrivateBroker(port: Int.random(in: 5800...5890))
+    let broker = try PrivateBroker(port: FreePort.pick(in: 5800...5890, alsoFree: [20000]))
     try broker.start()
     defer { try? broker.stop() }
     let url = try BrokerURL(broker.url)
@@ -171,7 +171,7 @@ struct FaultTests {
 
   @Test("the spool drains by itself when the broker comes back, with no new message; a tool that exits with a backlog says so")
   func spoolDrains() throws {
-    let broker = try PrivateBroker(port: Int.random(in: 5900...5990))
+    let broker = try PrivateBroker(port: FreePort.pick(in: 5900...5990, alsoFree: [20000]))
     let url = try BrokerURL(broker.url)
     let folder = try Checkout.scratchFolder("spool-drain")
     defer { try? broker.stop() }

@@ -193,7 +193,7 @@ struct QueueTests {
 
   @Test("the broker restarts while a producer publishes and a worker consumes: nothing lost, nothing counted twice")
   func brokerRestart() throws {
-    let broker = try PrivateBroker(port: Int.random(in: 5700...5790))  // its own port: never a leftover node
+    let broker = try PrivateBroker(port: FreePort.pick(in: 5700...5790, alsoFree: [20000]))  // its own port
     try broker.start()
     defer { try? broker.stop() }
     let url = try BrokerURL(broker.url)
@@ -218,7 +218,7 @@ struct QueueTests {
 
   @Test("amqps: producer and worker over TLS verified against the broker's CA; a wrong CA or an IP address is refused clearly")
   func tls() throws {
-    let port = Int.random(in: 5700...5790)
+    let port = FreePort.pick(in: 5700...5790, alsoFree: [20000, 100])
     let broker = try PrivateBroker(port: port, tlsPort: port + 100)
     try broker.start()
     defer { try? broker.stop() }
