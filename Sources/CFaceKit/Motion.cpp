@@ -22,17 +22,30 @@ cv::Mat grey_region(const cfk_image *image, const cv::Rect &region) {
 }
 
 // Tracks `found` from g0 to g1 with pyramidal Lucas-Kanade and keeps the points that track there
-// and back to within half a pixel.
+// and back to within half a pixel. `shift` is where the points are expected to have gone (the
+// landmarks' displacement): the flow starts there, so a face that crossed much of its own width
+// between the frames is still tracked.
 void track_there_and_back(const cv::Mat &g0, const cv::Mat &g1, const std::vector<cv::Point2f> &found,
-                          std::vector<cv::Point2f> &kept0, std::vector<cv::Point2f> &kept1) {
+                          std::vector<cv::Point2f> &kept0, std::vector<cv::Point2f> &kept1,
+                          cv::Point2f shift = cv::Point2f(0, 0)) {
   if (found.empty()) return;
   std::vector<cv::Point2f> moved, back;
   std::vector<unsigned char> status, status_back;
   std::vector<float> err;
   cv::Size window(15, 15);
   cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
-  cv::calcOpticalFlowPyrLK(g0, g1, found, moved, status, err, window, 3, stop);
-  cv::calcOpticalFlowPyrLK(g1, g0, moved, back, status_back, err, window, 3, stop);
+  int flags = 0;
+  if (shift.x != 0 || shift.y != 0) {
+    flags = cv::OPTFLOW_USE_INITIAL_FLOW;
+    moved.reserve(found.size());
+    for (const auto &p : found) moved.push_back(p + shift);
+  }
+  cv::calcOpticalFlowPyrLK(g0, g1, found, moved, status, err, window, 3, stop, flags);
+  if (flags != 0) {
+    back.reserve(moved.size());
+    for (const auto &p : moved) back.push_back(p - shift);
+  }
+  cv::calcOpticalFlowPyrLK(g1, g0, moved, back, status_back, err, window, 3, stop, flags);
   for (size_t i = 0; i < found.size(); ++i) {
     if (!status[i] || !status_back[i]) continue;
     double dx = back[i].x - found[i].x, dy = back[i].y - found[i].y;
@@ -44,16 +57,21 @@ void track_there_and_back(const cv::Mat &g0, const cv::Mat &g1, const std::vecto
 
 }  // namespace
 
-extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect,
-                                         double *residual, cfk_error *error) {
+extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect, double shift_x,
+                                         double shift_y, double *residual, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     *residual = -1;
     const auto &a = from->pixels, &b = to->pixels;
     if (a.nr() != b.nr() || a.nc() != b.nc() || a.size() == 0)
       return cfk::fail(error, CFK_ERR_ARGUMENT, "flow needs two frames of the same size");
+    if (!std::isfinite(shift_x) || !std::isfinite(shift_y))
+      return cfk::fail(error, CFK_ERR_ARGUMENT, "the expected shift is not a number");
     cv::Rect face(int(rect.left), int(rect.top), int(rect.right - rect.left + 1), int(rect.bottom - rect.top + 1));
-    // Where the face may have gone: the region grown by half its size on each side.
-    cv::Rect search(face.x - face.width / 2, face.y - face.height / 2, face.width * 2, face.height * 2);
+    // Where the face may have gone: the region where it was and where the landmarks say it went,
+    // grown by half its size on each side.
+    cv::Rect there = face + cv::Point(int(std::lround(shift_x)), int(std::lround(shift_y)));
+    cv::Rect both = face | there;
+    cv::Rect search(both.x - face.width / 2, both.y - face.height / 2, both.width + face.width, both.height + face.height);
     search &= cv::Rect(0, 0, int(a.nc()), int(a.nr()));
     face &= search;
     if (face.width < 16 || face.height < 16) return CFK_OK;
@@ -66,7 +84,7 @@ extern "C" cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image 
     cv::goodFeaturesToTrack(g0, p0, 120, 0.005, spacing, mask, 3);
     if (p0.size() < 8) return CFK_OK;
     std::vector<cv::Point2f> kept0, kept1;
-    track_there_and_back(g0, g1, p0, kept0, kept1);
+    track_there_and_back(g0, g1, p0, kept0, kept1, cv::Point2f(float(shift_x), float(shift_y)));
     if (kept0.size() < 8) return CFK_OK;
     cv::Mat h = cv::findHomography(kept0, kept1, 0);  // least squares: every point counts
     if (h.empty()) return CFK_OK;

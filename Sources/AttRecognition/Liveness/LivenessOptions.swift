@@ -27,6 +27,9 @@ public struct LivenessOptions: Sendable, Equatable {
   public var noiseMargin = 5.0
   /// Landmarks are compared with those of about this many seconds earlier (whatever the frame rate)...
   public var motionSpan = 0.25
+  /// ...or, when the face moved less than `minMotion` since then, with the latest frame up to this
+  /// many seconds back from which it did: a slow turn, or a camera of few frames per second...
+  public var motionReach = 1.0
   /// ...and pairs whose landmarks moved more than this fraction of the eye distance test the motion cue...
   public var minMotion = 0.1
   /// ...which votes attack when, over at least `minMovingPairs` such pairs, one homography per pair

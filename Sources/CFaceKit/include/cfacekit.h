@@ -159,9 +159,10 @@ void cfk_gallery_nearest(const cfk_gallery *gallery, const float *probe, cfk_mat
 /// least-squares homography; *residual is the RMS distance (pixels) between the tracked points and
 /// the homography's mapping, or -1 when fewer than 8 points could be tracked. A photo or screen
 /// moved or turned in depth fits to a fraction of a pixel; a head turning (nose against cheeks) or
-/// a face speaking does not.
-cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect, double *residual,
-                              cfk_error *error);
+/// a face speaking does not. (shift_x, shift_y) is where the face is expected to have gone, in pixels
+/// (its landmarks' displacement): the search region covers both places and the flow starts there.
+cfk_status cfk_flow_planarity(const cfk_image *from, const cfk_image *to, cfk_rect rect, double shift_x,
+                              double shift_y, double *residual, cfk_error *error);
 
 /// What surrounds a face between two frames of one source: the face's median shift (a fraction of
 /// its width), the tracked points beside and above it (past ears and hair, where a held device's

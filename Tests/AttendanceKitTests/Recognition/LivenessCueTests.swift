@@ -77,6 +77,26 @@ struct LivenessCueTests {
     }
   }
 
+  @Test(
+    "motion: a walker's face is tracked where its landmarks went (every hikers track of 0.9 s is live by motion within 3 s, none flat), and a slow turn at 12 frames/s is compared over a longer baseline"
+  )
+  func motionFollowsWalkersAndSlowTurns() throws {
+    // Before: the flow searched only half a face around where the face had been, and lost walkers
+    // that crossed more than that in a quarter of a second (2 of the 4 tracks live, one moving pair
+    // in the enrolled hiker's 1.6 s).
+    let hikers = try outcome("hikers", kind: .live, path: "\(Self.shared)/faces/video/hikers_walking_ccby2.mp4")
+    let walkers = tracks(hikers, "motion").filter { $0.seconds >= 0.9 }
+    #expect(walkers.count >= 4, "\(walkers)")
+    for walker in walkers {
+      #expect((walker.liveAfter ?? .infinity) <= 3 && !walker.spoof, "\(walker)")
+      #expect((walker.figures["planar_residual_low"] ?? 0) > LivenessOptions().planarResidual * 3, "\(walker.figures)")
+    }
+    // A 12 frames/s GIF of a head turning slowly: 2 moving pairs in 5 s over a fixed quarter second.
+    let turning = try outcome("turning", kind: .live, path: "\(Self.shared)/faces/video/intel_headpose_male_ccby4.gif")
+    let head = try #require(tracks(turning, "motion").max { $0.seconds < $1.seconds })
+    #expect((head.figures["moving_pairs"] ?? 0) >= 5 && !head.spoof, "\(head.figures)")
+  }
+
   @Test("blink: jittering landmarks of an open face (what a photo gives) make no blink; a closure through the same jitter is one")
   func blinkCueIgnoresJitter() throws {
     let engine = try FaceEngine(models: Scratch.models)

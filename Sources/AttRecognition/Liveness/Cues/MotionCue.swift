@@ -24,7 +24,9 @@ public struct MotionCue: TrackCue {
 
   public mutating func observe(_ sample: CueSample) {
     guard let frame = sample.frame,
-      let (earlier, moved, eyes) = pairs.pair(with: sample.points, frame: frame, at: sample.time, span: options.motionSpan),
+      let (earlier, moved, eyes) = pairs.pair(
+        with: sample.points, frame: frame, at: sample.time, span: options.motionSpan, reach: options.motionReach,
+        minMotion: options.minMotion),
       moved >= options.minMotion
     else { return }
     // The inner face: from the brows down to the chin, between the outer eye corners.
@@ -32,7 +34,16 @@ public struct MotionCue: TrackCue {
     let xs = [earlier.points[36].x, earlier.points[45].x], ys = inner.map(\.y) + [earlier.points[8].y]
     let region = FaceBox(
       left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
-    guard let residual = try? PlanarMotion.residual(from: earlier.frame, to: frame, region: region) else { return }
+    // Where the inner face went by its landmarks: the flow starts there (a walker crosses much of
+    // its own width in a quarter of a second).
+    let count = Double(sample.points.count - 17)
+    let shift = (
+      x: zip(earlier.points[17...], sample.points[17...]).reduce(0) { $0 + $1.1.x - $1.0.x } / count,
+      y: zip(earlier.points[17...], sample.points[17...]).reduce(0) { $0 + $1.1.y - $1.0.y } / count
+    )
+    guard let residual = try? PlanarMotion.residual(from: earlier.frame, to: frame, region: region, shift: shift) else {
+      return
+    }
     movingPairs += 1
     residuals.append(residual / eyes)
     if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }
