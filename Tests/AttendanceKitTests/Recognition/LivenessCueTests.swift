@@ -1,10 +1,10 @@
-@testable import AttRecognition
 import AttEvaluation
 import AttTestSupport
 import FaceKit
 import Foundation
 import Testing
 
+@testable import AttRecognition
 @testable import AttendanceKit
 
 /// Each liveness cue on real material (the Hamilton clip's live faces; photos and screens held up

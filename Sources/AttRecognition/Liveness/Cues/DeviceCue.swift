@@ -57,7 +57,8 @@ public struct DeviceCue: TrackCue {
       let held = frames.contains { earlier in
         let moved = hypot(here.1 - earlier.x, here.2 - earlier.y) / here.3
         let common = zip(earlier.sides, sides).compactMap { a, b in a.flatMap { a in b.map { abs(a - $0) } } }
-        return moved >= options.frameShift && common.count >= options.frameSides && common.allSatisfy { $0 <= options.frameTolerance }
+        return moved >= options.frameShift && common.count >= options.frameSides
+          && common.allSatisfy { $0 <= options.frameTolerance }
       }
       if held { heldLooks += 1 }
       frames.append(here)
@@ -66,15 +67,19 @@ public struct DeviceCue: TrackCue {
 
   /// The device whose box holds `face` (nine tenths of its area) with no person around the face
   /// reaching out of it (by a tenth of the device's size), if any.
-  public static func device(holding face: FaceBox, among objects: [ObjectDetector.Object], minScore: Double) -> ObjectDetector.Kind? {
+  public static func device(holding face: FaceBox, among objects: [ObjectDetector.Object], minScore: Double) -> ObjectDetector
+    .Kind?
+  {
     let centre = (x: (face.left + face.right) / 2, y: (face.top + face.bottom) / 2)
     let people = objects.filter {
-      $0.kind == .person && $0.box.left <= centre.x && centre.x <= $0.box.right && $0.box.top <= centre.y && centre.y <= $0.box.bottom
+      $0.kind == .person && $0.box.left <= centre.x && centre.x <= $0.box.right && $0.box.top <= centre.y
+        && centre.y <= $0.box.bottom
     }
     for object in objects.sorted(by: { $0.score > $1.score }) where object.kind.isDevice && object.score >= minScore {
       let d = object.box
       let inside = FaceBox(
-        left: max(d.left, face.left), top: max(d.top, face.top), right: min(d.right, face.right), bottom: min(d.bottom, face.bottom))
+        left: max(d.left, face.left), top: max(d.top, face.top), right: min(d.right, face.right),
+        bottom: min(d.bottom, face.bottom))
       guard face.area > 0, Double(inside.area) >= 0.9 * Double(face.area) else { continue }
       let slackX = d.width / 10, slackY = d.height / 10
       let reachesOut = people.contains {

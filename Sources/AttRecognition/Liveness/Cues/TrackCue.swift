@@ -53,7 +53,9 @@ struct FramePairs: Sendable {
   /// move that much is taken instead: a head turning slowly (or seen at a low frame rate) is compared
   /// over a longer baseline, as a fast one is over `span`. Frames older than `span` are kept about
   /// `span / 2` apart, so a longer reach holds only a few more frames.
-  mutating func pair(with points: [Point], frame: Image, at time: Double, span: Double, reach: Double? = nil, minMotion: Double = 0)
+  mutating func pair(
+    with points: [Point], frame: Image, at time: Double, span: Double, reach: Double? = nil, minMotion: Double = 0
+  )
     -> (earlier: Entry, moved: Double, eyes: Double)?
   {
     let reach = max(reach ?? 2 * span, span)
