@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `--log-format`: for the long-running tools, whose lines go to journald or a log shipper.
+/// `--log-format`: on every tool; for journald, cron mail and log shippers.
 public struct LogOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(

@@ -23,8 +23,10 @@ extension AttExtract {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-extract") {
+      try reportingErrors("att-extract", logFormat: logOptions.logFormat) {
         let store = try database.openExistingReadOnly()
         let (text, people) = try FeaturesCSV.make(store: store)
         if csv == "-" {

@@ -62,8 +62,10 @@ extension AttExtract {
       guard maxPixels >= 1 else { throw ValidationError("--max-pixels must be positive.") }
     }
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-extract") {
+      try reportingErrors("att-extract", logFormat: logOptions.logFormat) {
         let (store, media) = try library.open()
         if Console.isInteractive { Console.error("att-extract: database \(store.location.path), media \(media.root)/") }
         let lockPath = store.location.path + ".extract.lock"

@@ -60,8 +60,10 @@ struct AttLiveness: ParsableCommand {
 
     @OptionGroup var material: MaterialOptions
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-liveness") {
+      try reportingErrors("att-liveness", logFormat: logOptions.logFormat) {
         let all = try material.load()
         let training = all.filter { $0.0.split == .training }
         let model = TextureModel.train(
@@ -88,8 +90,10 @@ struct AttLiveness: ParsableCommand {
     @OptionGroup var material: MaterialOptions
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-liveness") {
+      try reportingErrors("att-liveness", logFormat: logOptions.logFormat) {
         let model = try TextureModel.load(self.model)
         let all = try material.load()
         let reports = [
@@ -153,8 +157,10 @@ struct AttLiveness: ParsableCommand {
     @OptionGroup var models: ModelOptions
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-liveness") {
+      try reportingErrors("att-liveness", logFormat: logOptions.logFormat) {
         let modelSet = models.modelSet
         var base = TakeOptions(deviceID: "eval").liveness
         let texturePath = textureModel ?? modelSet.texturePath

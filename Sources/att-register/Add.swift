@@ -74,8 +74,10 @@ extension AttRegister {
       guard timeout > 0 else { throw ValidationError("--timeout must be positive.") }
     }
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-register") {
+      try reportingErrors("att-register", logFormat: logOptions.logFormat) {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         defer { delivery.finishReporting(tool: "att-register") }

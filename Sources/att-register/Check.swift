@@ -46,8 +46,10 @@ extension AttRegister {
       }
     }
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-register") {
+      try reportingErrors("att-register", logFormat: logOptions.logFormat) {
         let engine = try modelOptions.engine(gateOptions.engineOptions)
         var failures = 0
         for file in files {

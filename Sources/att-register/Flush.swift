@@ -26,8 +26,10 @@ extension AttRegister {
       guard timeout >= 0, timeout <= 86400 else { throw ValidationError("--timeout: give 0 to 86400 seconds.") }
     }
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-register") {
+      try reportingErrors("att-register", logFormat: logOptions.logFormat) {
         guard let broker = try storeOptions.broker() else {
           throw ToolError("no broker: set MQ_URL or give --mq amqp://user:pass@host:5672/", exitCode: .configuration)
         }

@@ -66,8 +66,10 @@ extension AttRegister {
       guard workers >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     }
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-register") {
+      try reportingErrors("att-register", logFormat: logOptions.logFormat) {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         defer { delivery.finishReporting(tool: "att-register") }

@@ -20,8 +20,10 @@ extension AttRegister {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-register") {
+      try reportingErrors("att-register", logFormat: logOptions.logFormat) {
         let people = try database.openReadOnly()?.people(includeRemoved: all) ?? []
         if output.json {
           Console.output(try JSONText.encode(people))

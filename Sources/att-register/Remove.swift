@@ -26,8 +26,10 @@ extension AttRegister {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-register") {
+      try reportingErrors("att-register", logFormat: logOptions.logFormat) {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         defer { delivery.finishReporting(tool: "att-register") }

@@ -21,8 +21,10 @@ extension AttRegister {
       if let problem = PersonIdentity.validate(name: name) { throw ValidationError(problem) }
     }
 
+    @OptionGroup var logOptions: LogOptions
+
     func run() throws {
-      try reportingErrors("att-register") {
+      try reportingErrors("att-register", logFormat: logOptions.logFormat) {
         let (store, media) = try storeOptions.open()
         let delivery = try storeOptions.delivery(store: store, media: media, tool: "att-register")
         defer { delivery.finishReporting(tool: "att-register") }

@@ -83,7 +83,7 @@ public final class RecognitionSession {
         try profile.time(.liveness) { try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time) }
         // The device cue's detector (tens of ms a look) looks only at a track matched to someone enrolled.
         if let objects, states[id]!.matches.last?.personID != nil, states[id]!.liveness.deviceLookDue(at: frame.time) {
-          try profile.time(.device) { try states[id]!.liveness.look(with: objects, around: face.box, in: frame.image, at: frame.time) }
+          _ = try profile.time(.device) { try states[id]!.liveness.look(with: objects, around: face.box, in: frame.image, at: frame.time) }
         }
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
