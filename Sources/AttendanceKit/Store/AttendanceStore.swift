@@ -49,21 +49,32 @@ public final class AttendanceStore: Sendable {
         try queue.close()
       }
       if state == .foreign { throw StoreError.notAttDatabase(path) }
-      let pool = try DatabasePool(path: path, configuration: configuration)
-      writer = pool
-      if !exists { state = try pool.read { db in try Self.schemaState(db) } }
-      switch state {
-      case .foreign, .current:
-        break
-      case .empty, .behind:
-        if readOnly {
-          throw StoreError.cannotOpen(
-            path,
-            reason: state == .empty
-              ? "the database is empty (a tool that records, such as att-register, sets it up)"
-              : "its schema is older than this version's; run a tool that writes (att-worker, att-register) once to upgrade it")
+      // Opens the pool (on a new file: creates it and switches it to WAL) and migrates what needs it.
+      let openAndMigrate = { (state: SchemaState) throws -> DatabasePool in
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let state = exists ? state : try pool.read { db in try Self.schemaState(db) }
+        switch state {
+        case .foreign, .current:
+          break
+        case .empty, .behind:
+          if readOnly {
+            throw StoreError.cannotOpen(
+              path,
+              reason: state == .empty
+                ? "the database is empty (a tool that records, such as att-register, sets it up)"
+                : "its schema is older than this version's; run a tool that writes (att-worker, att-register) once to upgrade it")
+          }
+          try Schema.migrator.migrate(pool)
         }
-        try MigrationLock.holding(path) { try Schema.migrator.migrate(pool) }
+        return pool
+      }
+      if readOnly || state == .current {
+        writer = try openAndMigrate(state)
+      } else {
+        // A new or older database: tools started together (systemd at first boot) take turns to
+        // create it, switch it to WAL and migrate it. Without the turn, one could find the file
+        // mid-creation and fail with "database is locked", which no busy timeout waits out.
+        writer = try MigrationLock.holding(path) { try openAndMigrate(state) }
       }
     } catch let error as StoreError {
       throw error

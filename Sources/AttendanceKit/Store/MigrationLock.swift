@@ -8,8 +8,8 @@ import Foundation
 /// systemd does at first boot) would otherwise each see the schema missing and each create it;
 /// SQLite's own lock is taken per migration, after the list of applied ones was read. An exclusive
 /// `flock` on `DATABASE.migrate-lock` (a file of its own: a second descriptor on the database file
-/// would drop SQLite's POSIX locks when closed) is held around the whole migration, and the
-/// migrator reads the applied list again inside it.
+/// would drop SQLite's POSIX locks when closed) is held while a new or older database is opened
+/// (created and switched to WAL) and migrated, and the migrator reads the applied list again inside it.
 enum MigrationLock {
   static func holding<T>(_ databasePath: String, _ body: () throws -> T) throws -> T {
     let path = databasePath + ".migrate-lock"
