@@ -45,8 +45,8 @@ public struct LivenessOptions: Sendable, Equatable {
   /// is above this, at any time in its life (a pupil who turns once): a head turning (nose and ears
   /// at different depths) or a face speaking. A replayed video shows such motion too: motion cannot
   /// tell a replay; the screen and device cues look for that. The line keeps a printed photo from
-  /// being marked: the real printed photos of ../shared, held in a hand or turned in depth
-  /// (`att-liveness eval-video`, 57 videos), move under 0.95%, and none is judged live at 0.02 (2.1x
+  /// being marked: the printed photos of ../shared moved by a rendered hand or turn
+  /// (`att-liveness eval-video`, 57 videos; no real recording of a print exists here) move under 0.95%, and none is judged live at 0.02 (2.1x
   /// over them). Live faces of real footage move at 1.2-12%: at 0.045 (until 2026-12-06) 8 of the 26
   /// live tracks of ../shared were not live within 3 s, at 0.02 two are.
   public var solidResidual = 0.02

@@ -36,11 +36,13 @@ public struct MotionCue: TrackCue {
       left: Int(xs.min()!), top: Int(ys.min()!), right: Int(xs.max()!.rounded(.up)), bottom: Int(ys.max()!.rounded(.up)))
     // Where the inner face went by its landmarks: the flow starts there (a walker crosses much of
     // its own width in a quarter of a second).
+    var shift = (x: 0.0, y: 0.0)
+    for (a, b) in zip(earlier.points[17...], sample.points[17...]) {
+      shift.x += b.x - a.x
+      shift.y += b.y - a.y
+    }
     let count = Double(sample.points.count - 17)
-    let shift = (
-      x: zip(earlier.points[17...], sample.points[17...]).reduce(0) { $0 + $1.1.x - $1.0.x } / count,
-      y: zip(earlier.points[17...], sample.points[17...]).reduce(0) { $0 + $1.1.y - $1.0.y } / count
-    )
+    shift = (shift.x / count, shift.y / count)
     guard let residual = try? PlanarMotion.residual(from: earlier.frame, to: frame, region: region, shift: shift) else {
       return
     }
