@@ -87,6 +87,11 @@ public struct LivenessOptions: Sendable, Equatable {
   public var deviceInterval = 0.3
   public var deviceScore = 0.3
   public var deviceLooks = 2
+  /// Looks the live verdict waits for after each sighting short of a vote (`DeviceCue.isPending`). No
+  /// live track of the 16 live clips of ../shared has a single sighting (34 tracks, 0 of their looks
+  /// on a device or held in a frame), so the hold costs them nothing; a false sighting beside a live
+  /// face delays it by `deviceHold` looks, never refuses it.
+  public var deviceHold = 3
   /// The detector sees the region at this size (px a side): a look takes about 50 ms here, the face
   /// is about 46 px and a phone around it 90-140 px. att-take looks only at tracks matched to someone
   /// enrolled, so a look costs a few per person (on the Hamilton clip, 3 looks in 275 frames).

@@ -13,7 +13,7 @@ import Testing
 struct DeviceCueTests {
   typealias Object = ObjectDetector.Object
 
-  @Test("a face inside a phone whose person is inside it too is on the phone; a pupil before a monitor, or beside a phone, is not")
+  @Test("a face inside a phone is on the phone, held up by a friend or not; a pupil before a monitor, or beside a phone, is not")
   func rule() {
     let face = FaceBox(left: 100, top: 100, right: 140, bottom: 150)
     let phone = Object(kind: .phone, box: FaceBox(left: 80, top: 60, right: 170, bottom: 230), score: 0.8)
@@ -24,12 +24,17 @@ struct DeviceCueTests {
     let monitor = Object(kind: .monitor, box: FaceBox(left: 40, top: 40, right: 260, bottom: 200), score: 0.9)
     let pupil = Object(kind: .person, box: FaceBox(left: 60, top: 90, right: 200, bottom: 400), score: 0.95)
     #expect(DeviceCue.device(holding: face, among: [monitor, pupil], minScore: 0.3) == nil)
+    // A friend holding the phone up before his own body: his box reaches out of the phone, but it is
+    // twelve widths of the face on the phone, not that face's own person.
+    let holder = Object(kind: .person, box: FaceBox(left: -120, top: 30, right: 380, bottom: 480), score: 0.9)
+    #expect(DeviceCue.device(holding: face, among: [phone, shownPerson, holder], minScore: 0.3) == .phone)
+    #expect(!DeviceCue.ownPerson(holder, of: face) && DeviceCue.ownPerson(pupil, of: face))
     // A phone held beside the face does not hold it; a weak device is ignored.
     let beside = Object(kind: .phone, box: FaceBox(left: 150, top: 90, right: 200, bottom: 180), score: 0.9)
     #expect(DeviceCue.device(holding: face, among: [beside, pupil], minScore: 0.3) == nil)
     #expect(DeviceCue.device(holding: face, among: [Object(kind: .phone, box: phone.box, score: 0.2)], minScore: 0.3) == nil)
 
-    // The vote: two looks on a device, at least half of the looks; nothing before two looks.
+    // The vote: two looks on a device, at least half of the looks; no live verdict before two looks.
     var cue = DeviceCue(options: LivenessOptions())
     #expect(cue.isPending && cue.vote(at: 0) == nil)
     cue.observe(objects: [phone, shownPerson], face: face, at: 0)
@@ -40,6 +45,15 @@ struct DeviceCueTests {
     var live = DeviceCue(options: LivenessOptions())
     for k in 0..<4 { live.observe(objects: [monitor, pupil], face: face, at: Double(k) * 0.3) }
     #expect(!live.isPending && live.vote(at: 1) == nil)
+    // One sighting short of a vote holds the live verdict for three more looks, then lets it go.
+    var once = DeviceCue(options: LivenessOptions())
+    once.observe(objects: [phone, shownPerson], face: face, at: 0)
+    for k in 1..<4 {
+      once.observe(objects: [monitor, pupil], face: face, at: Double(k) * 0.3)
+      #expect(once.isPending && once.vote(at: Double(k) * 0.3) == nil, "look \(k + 1): one sighting in \(k + 1) looks")
+    }
+    once.observe(objects: [monitor, pupil], face: face, at: 1.2)
+    #expect(!once.isPending && once.vote(at: 1.2) == nil, "five looks, two and three for the sighting: delayed, never refused")
     // The region: seven face widths, the body below, inside the frame.
     let region = DeviceCue.region(around: face, width: 640, height: 480)
     #expect(region.width == 280 && region.height == 280 && region.top >= 0 && region.bottom <= 480)

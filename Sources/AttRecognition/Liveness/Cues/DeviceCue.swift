@@ -4,10 +4,13 @@ import Foundation
 
 /// The device cue: is the face on a phone, a laptop or a monitor? An object detector trained on real
 /// photos (YOLOv4-tiny on COCO, `ObjectDetector`) looks at the face's surroundings every
-/// `deviceInterval` seconds. A face is on a device when a device's box holds the face and no person
-/// the detector sees around that face reaches out of the device (a live pupil in front of a monitor
-/// has a body below it; a face played on a screen has its whole person inside it). It votes attack
-/// once the face was on a device in `deviceLooks` looks that are at least half of its looks.
+/// `deviceInterval` seconds. A face is on a device when a device's box holds the face and the face's
+/// own person does not reach out of the device (a live pupil in front of a monitor has a body below
+/// it; a face played on a screen has its whole person inside it). The holder of a phone is not the
+/// face's own person: a face on a phone is a fraction of a real one, so its holder's body is many of
+/// its widths wide (`ownPerson`). It votes attack
+/// once the face was on a device in `deviceLooks` looks that are at least half of its looks; one
+/// sighting short of a vote holds the live verdict back for `deviceHold` more looks.
 ///
 /// Its classical half needs no detector: a phone or tablet held up shows its border as straight edges
 /// on three or four sides of the face (`ObjectDetector.frameSides`), and they stay where they are
@@ -65,16 +68,12 @@ public struct DeviceCue: TrackCue {
     }
   }
 
-  /// The device whose box holds `face` (nine tenths of its area) with no person around the face
+  /// The device whose box holds `face` (nine tenths of its area) with no person of the face's own
   /// reaching out of it (by a tenth of the device's size), if any.
   public static func device(holding face: FaceBox, among objects: [ObjectDetector.Object], minScore: Double) -> ObjectDetector
     .Kind?
   {
-    let centre = (x: (face.left + face.right) / 2, y: (face.top + face.bottom) / 2)
-    let people = objects.filter {
-      $0.kind == .person && $0.box.left <= centre.x && centre.x <= $0.box.right && $0.box.top <= centre.y
-        && centre.y <= $0.box.bottom
-    }
+    let people = objects.filter { ownPerson($0, of: face) }
     for object in objects.sorted(by: { $0.score > $1.score }) where object.kind.isDevice && object.score >= minScore {
       let d = object.box
       let inside = FaceBox(
@@ -91,12 +90,40 @@ public struct DeviceCue: TrackCue {
     return nil
   }
 
-  public func vote(at time: Double) -> Bool? {
-    (onDevice >= options.deviceLooks && 2 * onDevice >= looks) || heldLooks >= options.deviceLooks ? false : nil
+  /// Whether `object` is the person whose head `face` is: a person box around the face's centre, at
+  /// most `ownPersonWidth` face widths wide, whose top is at most `ownPersonDrop` face heights above
+  /// the face's. Over every look at the live clips of ../shared (235 person boxes around live faces,
+  /// 2026-12-06) a face's own person is 0.9-5.6 of its widths wide (median 3.0) and its top 0.4 face
+  /// heights below to 1.5 above the face's top. A friend holding a phone up before his own body is
+  /// 8-15 widths of the face on it: his body does not excuse the phone.
+  static func ownPerson(_ object: ObjectDetector.Object, of face: FaceBox) -> Bool {
+    let centre = (x: (face.left + face.right) / 2, y: (face.top + face.bottom) / 2)
+    let box = object.box
+    guard object.kind == .person, box.left <= centre.x, centre.x <= box.right, box.top <= centre.y, centre.y <= box.bottom
+    else { return false }
+    return Double(box.width) <= ownPersonWidth * Double(max(face.width, 1))
+      && Double(face.top - box.top) <= ownPersonDrop * Double(max(face.height, 1))
   }
 
-  /// No live verdict before the detector has looked `deviceLooks` times.
-  public var isPending: Bool { looks < options.deviceLooks }
+  /// The widest a face's own person is, in face widths (live at most 5.6: a margin of 16%).
+  static let ownPersonWidth = 6.5
+  /// How far above the face's top its own person's box may start, in face heights (live at most 1.5).
+  static let ownPersonDrop = 2.5
+
+  public func vote(at time: Double) -> Bool? { votedAttack ? false : nil }
+
+  private var votedAttack: Bool {
+    (onDevice >= options.deviceLooks && 2 * onDevice >= looks) || heldLooks >= options.deviceLooks
+  }
+
+  /// No live verdict before the detector has looked `deviceLooks` times, nor while a sighting is
+  /// unresolved: each look that found the face on a device, or held in a moving frame, asks for
+  /// `deviceHold` more looks before a live verdict (about 0.9 s at the defaults). A live face is
+  /// marked when it looks live and is never on a device: without the hold, a replay seen on its phone
+  /// in one of its first two looks was marked by its motion before the second sighting could vote.
+  public var isPending: Bool {
+    !votedAttack && looks < options.deviceLooks + options.deviceHold * (onDevice + heldLooks)
+  }
 
   public func addFigures(to figures: inout [String: Double]) {
     figures["device_looks"] = Double(looks)
