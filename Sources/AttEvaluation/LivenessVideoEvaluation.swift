@@ -180,14 +180,28 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   /// vote compares with its line: the highest running median moire (the screen cue) and the lowest
   /// running median residual (the motion cue), for people.
   public func liveSpread(_ outcomes: [VideoOutcome]) -> String {
-    let live = outcomes.filter { $0.presentation.kind == .live }.flatMap(\.tracks).filter { $0.seconds >= minLiveSeconds }
     func spread(_ name: String, _ format: String) -> String {
-      let values = live.compactMap { $0.figures[name] }.sorted()
+      let values = liveFigures(name, outcomes).sorted()
       guard let first = values.first, let last = values.last else { return "\(name): no live track measured" }
       let f = { String(format: format, $0) }
       return "\(name) over \(values.count) live tracks: min \(f(first)), median \(f(values[values.count / 2])), max \(f(last))"
     }
     return spread("screen_moire_peak", "%.1f") + "\n" + spread("planar_residual_low", "%.4f")
+  }
+
+  /// The figure `name` of every live track of at least `minLiveSeconds` that measured it.
+  public func liveFigures(_ name: String, _ outcomes: [VideoOutcome]) -> [Double] {
+    outcomes.filter { $0.presentation.kind == .live }.flatMap(\.tracks).filter { $0.seconds >= minLiveSeconds }
+      .compactMap { $0.figures[name] }
+  }
+
+  /// A site's lines from its live recordings (`LivenessLines.measured`).
+  public func lines(_ outcomes: [VideoOutcome], solidLine: Double, measuredOn: String) throws(LivenessLines.LinesError)
+    -> LivenessLines
+  {
+    try LivenessLines.measured(
+      moirePeaks: liveFigures("screen_moire_peak", outcomes), flattestMotion: liveFigures("planar_residual_low", outcomes),
+      solidLine: solidLine, measuredOn: measuredOn)
   }
 
   /// The report over all videos.

@@ -130,6 +130,8 @@ struct AttLiveness: ParsableCommand {
         face video in front of it, DIR/print/ a printed photo held up. It prints a line per \
         recording (what att-take's defaults made of it: tracks live within 3 s and when, or whether \
         an attack was accepted, with each attack vote's time and cues), then the table.
+
+        --write-lines FILE (with --real) sets the screen and flat-motion lines on the site's own live         recordings, as the defaults were set on ../shared: the screen line 1.44 times the highest live         moire, the flat line the flattest live motion over 1.5 (8 live tracks of each at least).         att-take --liveness-lines FILE uses them; eval-video --real DIR --liveness-lines FILE scores         the recordings again at them.
         """)
 
     @Option(help: ArgumentHelp("The shared material (default: $ATT_SHARED, else ../shared).", valueName: "dir"))
@@ -148,6 +150,15 @@ struct AttLiveness: ParsableCommand {
         valueName: "dir"))
     var real: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "With --real: set the screen and flat-motion lines on the live recordings and write them to this JSON file, for att-take --liveness-lines.",
+        valueName: "file"))
+    var writeLines: String?
+
+    @Option(help: ArgumentHelp("Score at the lines of this file (from --write-lines) instead of the defaults.", valueName: "file"))
+    var livenessLines: String?
+
     @Option(help: ArgumentHelp("The texture model (default: liveness-texture.json in the models folder).", valueName: "file"))
     var textureModel: String?
 
@@ -163,6 +174,16 @@ struct AttLiveness: ParsableCommand {
       try reportingErrors("att-liveness", logFormat: logOptions.logFormat) {
         let modelSet = models.modelSet
         var base = TakeOptions(deviceID: "eval").liveness
+        if writeLines != nil && real == nil {
+          throw ToolError("--write-lines needs --real DIR: lines are set on a site's own live recordings", exitCode: .usage)
+        }
+        if let livenessLines {
+          do throws(LivenessLines.LinesError) {
+            let lines = try LivenessLines.load(livenessLines)
+            try lines.apply(to: &base, from: livenessLines)
+            Console.error("att-liveness: scoring at the lines of \(livenessLines): \(lines.summary)")
+          } catch { throw ToolError(error.description, exitCode: .configuration) }
+        }
         let texturePath = textureModel ?? modelSet.texturePath
         base.textureModel = try TextureModel.load(texturePath)
         let folder = videos ?? NSTemporaryDirectory() + "att-liveness-\(ProcessInfo.processInfo.processIdentifier)"
@@ -231,6 +252,15 @@ struct AttLiveness: ParsableCommand {
             + "screen moire median over \(base.screenMoire) over \(base.textureSamples) crops"
         )
         Console.output(report.text)
+        if let writeLines, let real {
+          do throws(LivenessLines.LinesError) {
+            let lines = try evaluators[0].lines(outcomes, solidLine: base.solidResidual, measuredOn: real)
+            try lines.write(to: writeLines)
+            Console.error(
+              "att-liveness: wrote \(writeLines): \(lines.summary); att-take --liveness-lines \(writeLines) uses them, "
+                + "and eval-video --real \(real) --liveness-lines \(writeLines) scores these recordings at them")
+          } catch { throw ToolError(error.description, exitCode: .failure) }
+        }
       }
     }
   }

@@ -14,7 +14,7 @@ extension AttTake {
         + "threshold \(options.threshold), margin \(options.margin), liveness "
         + (options.liveness.enabled
           ? "on (\(options.challenge.map { "kiosk: a challenge of \($0.steps) steps, then " } ?? "gate: ")"
-            + "\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")))" : "OFF"))
+            + "\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + "))\(siteLines(options.liveness)))" : "OFF"))
     if !options.liveness.enabled, options.challenge != nil {
       Console.warning(
         "att-take: warning: the passive liveness cues are off (--liveness off): the challenge alone stands between a photo or a replay and a mark.")
@@ -23,6 +23,13 @@ extension AttTake {
         "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")
     }
     if matcher.people.isEmpty { Console.warning("att-take: warning: nobody is enrolled; every face will be unknown") }
+  }
+
+  /// ", site lines: screen 30.2, flat motion 0.0061" when --liveness-lines moved them from the defaults.
+  private func siteLines(_ liveness: LivenessOptions) -> String {
+    let defaults = LivenessOptions()
+    guard liveness.screenMoire != defaults.screenMoire || liveness.planarResidual != defaults.planarResidual else { return "" }
+    return String(format: ", site lines: screen %.1f, flat motion %.4f", liveness.screenMoire, liveness.planarResidual)
   }
 
   /// `--profile`: the stage table on standard error, and with --json one JSON line on standard output.

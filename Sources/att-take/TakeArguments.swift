@@ -89,6 +89,12 @@ struct TakeArguments: ParsableArguments {
       valueName: "cues"))
   var livenessCues: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "The screen and flat-motion lines set on this site's own live recordings (att-liveness eval-video --real DIR --write-lines FILE) instead of the defaults.",
+      valueName: "file"))
+  var livenessLines: String?
+
   @Flag(
     help: """
       Challenge mode, for kiosks with a screen: a recognised person is asked to do a random sequence of \
@@ -194,6 +200,9 @@ struct TakeArguments: ParsableArguments {
     if livenessPolicy == .off && (liveness == .on || livenessCues != nil) {
       throw ValidationError("--liveness-policy off turns liveness off: it cannot go with --liveness on or --liveness-cues.")
     }
+    if livenessOff && livenessLines != nil {
+      throw ValidationError("--liveness-lines sets the lines of the liveness cues: it cannot go with liveness off.")
+    }
     if livenessPolicy == .off && challenge {
       throw ValidationError("--liveness-policy off cannot go with --challenge (--liveness off --challenge keeps the challenge alone).")
     }
@@ -239,6 +248,12 @@ struct TakeArguments: ParsableArguments {
     options.snapshots = snapshots
     options.liveness.enabled = !livenessOff
     options.liveness.cues = try Self.cues(livenessCues ?? Self.defaultCues)
+    if let livenessLines {
+      do throws(LivenessLines.LinesError) {
+        let lines = try LivenessLines.load(livenessLines)
+        try lines.apply(to: &options.liveness, from: livenessLines)
+      } catch { throw ToolError("--liveness-lines: \(error.description)", exitCode: .configuration) }
+    }
     if options.liveness.cues.contains(.texture) {
       do {
         options.liveness.textureModel = try TextureModel.load(models.texturePath)

@@ -95,4 +95,28 @@ struct LivenessToolTests {
     #expect(run.status != 0)
     #expect(run.stderr.contains(path) && run.stderr.contains("texture model"))
   }
+
+  @Test("eval-video --write-lines sets lines only on a site's own live recordings, and only from enough of them")
+  func writeLines() throws {
+    let folder = try Checkout.scratchFolder("liveness-write-lines")
+    try FileManager.default.createDirectory(atPath: "\(folder)/site/live", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(folder)/site/live/office.mkv", withDestinationPath: "\(Checkout.shared)/faces/video/live_office_sister_ccby4.mkv")
+    let lines = "\(folder)/lines.json"
+    let models = ["--models", "\(Checkout.root)/Models"]
+    let rendered = try ToolRun.run("att-liveness", ["eval-video", "--write-lines", lines] + models)
+    #expect(rendered.status == 64 && rendered.stderr.contains("--write-lines needs --real DIR"), "\(rendered.stderr)")
+    // One live recording of one person: too little to set a line from; nothing is written.
+    let one = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--write-lines", lines] + models)
+    #expect(one.status == 1, "\(one.stderr)")
+    #expect(one.stderr.contains("\(folder)/site: 1 live tracks measured the screen's moire"), "\(one.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: lines))
+    // Scoring at a site's lines says so; a wrong file is named.
+    try #"{"screen_moire": 30, "flat_motion": 0.006}"#.write(toFile: lines, atomically: true, encoding: .utf8)
+    let scored = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", lines] + models)
+    #expect(scored.status == 0 && scored.stderr.contains("scoring at the lines of \(lines): screen line 30.0"), "\(scored.stderr)")
+    #expect(scored.stdout.contains("screen moire median over 30.0"), "\(scored.stdout)")
+    let bad = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", "\(folder)/none.json"] + models)
+    #expect(bad.status == 78 && bad.stderr.contains("\(folder)/none.json: cannot read"), "\(bad.stderr)")
+  }
 }

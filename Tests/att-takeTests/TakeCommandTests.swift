@@ -138,6 +138,18 @@ struct TakeCommandTests {
     #expect(offAndCues.status == 64 && offAndCues.stderr.contains("cannot go with --liveness on or --liveness-cues"), "\(offAndCues.stderr)")
     let off = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off"], in: folder)
     #expect(off.status == 0 && off.stderr.contains("LIVENESS IS OFF"), "\(off.stderr)")
+
+    // A site's own lines (att-liveness eval-video --real DIR --write-lines): used, and said at start.
+    let lines = "\(folder)/lines.json"
+    try #"{"screen_moire": 30, "flat_motion": 0.006}"#.write(toFile: lines, atomically: true, encoding: .utf8)
+    let site = try ToolRun.run("att-take", ["--source", photo, "--liveness-lines", lines], in: folder)
+    #expect(site.status == 0 && site.stderr.contains("site lines: screen 30.0, flat motion 0.0060"), "\(site.stderr)")
+    #expect(site.stderr.contains("0 recorded"), "\(site.stderr)")
+    try #"{"screen_moire": 30, "flat_motion": "low"}"#.write(toFile: lines, atomically: true, encoding: .utf8)
+    let wrong = try ToolRun.run("att-take", ["--source", photo, "--liveness-lines", lines], in: folder)
+    #expect(wrong.status == 78 && wrong.stderr.contains("--liveness-lines: \(lines): 'flat_motion' is not of its kind"), "\(wrong.stderr)")
+    let offAndLines = try ToolRun.run("att-take", ["--source", photo, "--liveness", "off", "--liveness-lines", lines], in: folder)
+    #expect(offAndLines.status == 64 && offAndLines.stderr.contains("cannot go with liveness off"), "\(offAndLines.stderr)")
   }
 
   @Test("--challenge: the real person on the clip is asked a step; a still photo held up fails the challenge and is never marked")
