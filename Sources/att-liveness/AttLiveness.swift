@@ -131,7 +131,11 @@ struct AttLiveness: ParsableCommand {
         recording (what att-take's defaults made of it: tracks live within 3 s and when, or whether \
         an attack was accepted, with each attack vote's time and cues), then the table.
 
-        --write-lines FILE (with --real) sets the screen and flat-motion lines on the site's own live         recordings, as the defaults were set on ../shared: the screen line 1.44 times the highest live         moire, the flat line the flattest live motion over 1.5 (8 live tracks of each at least).         att-take --liveness-lines FILE uses them; eval-video --real DIR --liveness-lines FILE scores         the recordings again at them.
+        --write-lines FILE (with --real) sets the screen and flat-motion lines on the site's own live \
+        recordings, as the defaults were set on ../shared: the screen line 1.44 times the highest live \
+        moire, the flat line the flattest live motion over 1.5 (8 live tracks of each at least). \
+        att-take --liveness-lines FILE uses them; eval-video --real DIR --liveness-lines FILE scores the \
+        recordings again at them.
         """)
 
     @Option(help: ArgumentHelp("The shared material (default: $ATT_SHARED, else ../shared).", valueName: "dir"))
