@@ -2,6 +2,7 @@ import FaceKit
 import AttendanceKit
 import Foundation
 import Logging
+import Synchronization
 
 /// att-worker's loop: consume the register and attendance queues with manual acks, apply each message
 /// with the one handler, acknowledge only after its transaction committed, send messages that can
@@ -32,7 +33,10 @@ public final class MessageWorker {
     public var events = 0
   }
 
-  public private(set) var counts = Counts()
+  private let tally = Mutex(Counts())
+  /// What the worker did so far; read from any thread (a test or a status line reads it while the
+  /// worker's own thread counts).
+  public var counts: Counts { tally.withLock { $0 } }
   /// Outbox events published and confirmed, up to this id; deleted with the next batch's commit.
   private var relayedThrough: Int64 = 0
   private var relayed: [Int64] = []
@@ -123,7 +127,7 @@ public final class MessageWorker {
         for delivery in deliveries {
           if settled.contains(delivery.tag) { try consumer.ack(delivery.tag) } else { try consumer.requeue(delivery.tag) }
         }
-        counts.retried += 1
+        tally.withLock { $0.retried += 1 }
         failures += 1
         let until = Date(timeIntervalSinceNow: min(retryDelay * pow(2, Double(failures - 1)), 30))
         while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.05) }
@@ -181,8 +185,8 @@ public final class MessageWorker {
     case .rejected(let reason):
       try deadLetter(delivery, reason: reason)
       return
-    case .applied: counts.applied += 1
-    case .duplicate: counts.duplicates += 1
+    case .applied: tally.withLock { $0.applied += 1 }
+    case .duplicate: tally.withLock { $0.duplicates += 1 }
     }
     if case .register(let m) = message, let models {
       // The person becomes recognisable at once: embeddings of the new crops now, not at the next cron run.
@@ -207,7 +211,7 @@ public final class MessageWorker {
       try publisher.waitForConfirms()
       relayedThrough = last.id
       relayed += pending.map(\.id)
-      counts.events += pending.count
+      tally.withLock { $0.events += pending.count }
     }
   }
 
@@ -218,6 +222,6 @@ public final class MessageWorker {
     try publisher?.publish(
       exchange: QueueTopology.deadExchange, routingKey: delivery.routingKey, body: delivery.body,
       headers: ["x-att-reason": String(reason.prefix(900))])
-    counts.deadLettered += 1
+    tally.withLock { $0.deadLettered += 1 }
   }
 }
