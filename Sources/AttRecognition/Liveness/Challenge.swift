@@ -12,7 +12,9 @@ public enum ChallengeStep: String, Sendable, Codable, CaseIterable {
 /// A random challenge and its progress, fed one frame at a time: the head pose from the face's
 /// landmarks and the number of blinks the track has shown so far. A printed photo cannot turn or
 /// blink on request, and a replayed video does not know the random order: each step must be done
-/// within its time, and a turn the wrong way fails the challenge at once.
+/// within its time, starting from the head facing the camera, and a turn the wrong way, or any turn
+/// when asked to blink, fails the challenge at once. A recording that happens to do the asked things
+/// in the asked order still passes: the more steps, the less likely (`ChallengeOptions.steps`).
 public struct Challenge: Sendable, Equatable {
   public enum State: Sendable, Equatable {
     /// Showing this step; `remaining` seconds are left for it.
@@ -27,6 +29,10 @@ public struct Challenge: Sendable, Equatable {
   public private(set) var state: State
   private var stepStarted: Double?
   private var blinksAtStart = 0
+  /// Whether the head was seen facing the camera since this step was asked: a turn counts (as the
+  /// answer, the wrong way, or a turn not asked for) only from there. A head still turned from the
+  /// step before, or already turned when asked, is not an answer and not a failure.
+  private var facedSinceAsked = false
 
   public init(steps: [ChallengeStep], options: ChallengeOptions = ChallengeOptions()) {
     self.steps = steps
@@ -62,17 +68,26 @@ public struct Challenge: Sendable, Equatable {
     if stepStarted == nil {
       stepStarted = time
       blinksAtStart = blinks
+      facedSinceAsked = false
     }
     let elapsed = time - stepStarted!
     var done = false
     if let yaw {
-      // The person's left is the camera's right: turning to their left moves the nose to the image's right.
-      let wrongWay = (step == .turnLeft && yaw < -options.turnYaw) || (step == .turnRight && yaw > options.turnYaw)
-      if wrongWay {
-        state = .failed("turned the wrong way when asked to \(step.rawValue)")
-        return state
+      if abs(yaw) < options.turnYaw / 2 { facedSinceAsked = true }
+      if facedSinceAsked {
+        // The person's left is the camera's right: turning to their left moves the nose to the image's right.
+        let left = yaw > options.turnYaw, right = yaw < -options.turnYaw
+        switch step {
+        case .turnLeft where right, .turnRight where left:
+          state = .failed("turned the wrong way when asked to \(step.rawValue)")
+          return state
+        case .blink where left || right:
+          // A recording of someone who turns about does not know when it is asked to keep still.
+          state = .failed("turned the head when asked to blink")
+          return state
+        default: done = (step == .turnLeft && left) || (step == .turnRight && right)
+        }
       }
-      done = (step == .turnLeft && yaw > options.turnYaw) || (step == .turnRight && yaw < -options.turnYaw)
     }
     if step == .blink { done = blinks > blinksAtStart }
     if done {

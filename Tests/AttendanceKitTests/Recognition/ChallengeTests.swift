@@ -51,6 +51,30 @@ struct ChallengeTests {
     #expect(states.last == .failed("turned the wrong way when asked to turn your head to your left"))
   }
 
+  @Test("a turn still held from the step before is neither the answer nor the wrong way: the head comes back, then turns")
+  func heldTurn() {
+    var challenge = Challenge(steps: [.turnLeft, .turnRight])
+    let states = play(&challenge, [(0, 0, 0), (0.5, 0.25, 0), (0.7, 0.25, 0), (1.2, 0.0, 0), (1.8, -0.25, 0)])
+    #expect(states[1] == .asking(.turnRight, remaining: 5))
+    #expect(states[2] == .asking(.turnRight, remaining: 5), "still turned left from step 1: not a failure")
+    #expect(states[4] == .passed)
+    var already = Challenge(steps: [.turnRight])
+    let turned = play(&already, [(0, -0.3, 0), (0.5, -0.3, 0), (1.0, 0.0, 0), (1.5, -0.3, 0)])
+    #expect(turned[1] == .asking(.turnRight, remaining: 4.5), "already turned when asked: not an answer")
+    #expect(turned[3] == .passed)
+  }
+
+  @Test("a turn when asked to blink fails: a recording of someone turning about does not know when to keep still")
+  func turnWhenAskedToBlink() {
+    var challenge = Challenge(steps: [.blink, .turnLeft])
+    let states = play(&challenge, [(0, 0, 0), (0.5, 0.3, 0), (1.0, 0.0, 1)])
+    #expect(states[1] == .failed("turned the head when asked to blink"))
+    #expect(states[2] == .failed("turned the head when asked to blink"), "a failed challenge stays failed")
+    // Turned left for step 1, then asked to blink while still turned: it comes back and blinks.
+    var after = Challenge(steps: [.turnLeft, .blink])
+    #expect(play(&after, [(0, 0, 0), (0.5, 0.3, 0), (0.7, 0.3, 0), (1.0, 0.0, 0), (1.4, 0.0, 1)]).last == .passed)
+  }
+
   @Test("a photo held up (still head, no blink, or no landmarks at all) never passes")
   func photo() {
     var still = Challenge(steps: [.blink, .turnLeft])
