@@ -183,8 +183,7 @@ struct AttLiveness: ParsableCommand {
         }
         if let livenessLines {
           do throws(LivenessLines.LinesError) {
-            let lines = try LivenessLines.load(livenessLines)
-            try lines.apply(to: &base, from: livenessLines)
+            let lines = try LivenessLines.apply(file: livenessLines, to: &base)
             Console.error("att-liveness: scoring at the lines of \(livenessLines): \(lines.summary)")
           } catch { throw ToolError(error.description, exitCode: .configuration) }
         }

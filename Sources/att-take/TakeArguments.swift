@@ -250,8 +250,7 @@ struct TakeArguments: ParsableArguments {
     options.liveness.cues = try Self.cues(livenessCues ?? Self.defaultCues)
     if let livenessLines {
       do throws(LivenessLines.LinesError) {
-        let lines = try LivenessLines.load(livenessLines)
-        try lines.apply(to: &options.liveness, from: livenessLines)
+        try LivenessLines.apply(file: livenessLines, to: &options.liveness)
       } catch { throw ToolError("--liveness-lines: \(error.description)", exitCode: .configuration) }
     }
     if options.liveness.cues.contains(.texture) {

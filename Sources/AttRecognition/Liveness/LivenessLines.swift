@@ -131,6 +131,14 @@ public struct LivenessLines: Codable, Sendable, Equatable {
     options.planarResidual = flatMotion
   }
 
+  /// Reads the lines file at `path` and puts its lines in `options` (`load`, then `apply`).
+  @discardableResult
+  public static func apply(file path: String, to options: inout LivenessOptions) throws(LinesError) -> LivenessLines {
+    let lines = try load(path)
+    try lines.apply(to: &options, from: path)
+    return lines
+  }
+
   /// One line for people: "screen line 40.0, flat motion line 0.0055 (26 live tracks of /site)".
   public var summary: String {
     var text = String(format: "screen line %.1f, flat motion line %.4f", screenMoire, flatMotion)

@@ -8,9 +8,9 @@ import Foundation
 /// own person does not reach out of the device (a live pupil in front of a monitor has a body below
 /// it; a face played on a screen has its whole person inside it). The holder of a phone is not the
 /// face's own person: a face on a phone is a fraction of a real one, so its holder's body is many of
-/// its widths wide (`ownPerson`). It votes attack
-/// once the face was on a device in `deviceLooks` looks that are at least half of its looks; one
-/// sighting short of a vote holds the live verdict back for `deviceHold` more looks.
+/// its widths wide (`ownPerson`). It votes attack once the face was on a device in `deviceLooks`
+/// looks that are at least half of its looks; one sighting short of a vote holds the live verdict
+/// back for `deviceHold` more looks.
 ///
 /// Its classical half needs no detector: a phone or tablet held up shows its border as straight edges
 /// on three or four sides of the face (`ObjectDetector.frameSides`), and they stay where they are
