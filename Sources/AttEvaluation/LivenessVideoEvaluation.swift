@@ -1,8 +1,8 @@
+import AttFrames
 import AttRecognition
 import AttendanceKit
 import FaceKit
 import FaceVideo
-import AttFrames
 import Foundation
 
 /// Runs the cues over labelled videos the way att-take does (att-take's first stage: RetinaFace,
@@ -19,6 +19,9 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   public struct Setting: Sendable {
     public let name: String
     public let cues: Set<LivenessCue>
+    /// Cues that never say live (screen, device, context, texture) scored without one that does:
+    /// such a setting refuses or lets pass, at any time in the video.
+    public var attackOnly: Bool { cues.isSubset(of: LivenessCue.attackOnly) }
   }
 
   /// Each cue alone, blink+motion, the defaults with the context cue (and the screen cue), all,
@@ -103,19 +106,18 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
           )
         state.last = time
         try state.liveness.observe(try landmarks.landmarks(of: face, in: image).points, box: face.box, in: image, at: time)
-        if state.liveness.deviceLookDue(at: time) { try state.liveness.look(with: objects, around: face.box, in: image, at: time) }
+        if state.liveness.deviceLookDue(at: time) {
+          try state.liveness.look(with: objects, around: face.box, in: image, at: time)
+        }
         let votes = state.liveness.cueVotes(at: time), pending = state.liveness.pendingCues
         for (k, setting) in settings.enumerated() {
           let own = votes.filter { setting.cues.contains($0.key) }
-          var verdict = TrackLiveness.fuse(own, pending: pending.intersection(setting.cues))
-          // The crop cues (texture, screen) only vote attack; scored alone, a face they have seen
-          // enough of and not voted against is one they accept.
-          if setting.cues.isSubset(of: [.texture, .screen, .device]), verdict == .waiting, pending.isDisjoint(with: setting.cues) {
-            verdict = .live
-          }
+          let verdict = TrackLiveness.fuse(own, pending: pending.intersection(setting.cues))
           // As att-take: an attack vote is kept for the track's life (a later live vote does not count).
+          // Cues that only vote attack, scored alone, never say live: what counts is whether they
+          // ever voted against the face.
           switch verdict {
-          case .live: if state.liveAt[k] == nil && !state.spoof[k] { state.liveAt[k] = time - state.first }
+          case .live: if state.liveAt[k] == nil && !state.spoof[k] && !setting.attackOnly { state.liveAt[k] = time - state.first }
           case .spoof:
             if state.liveAt[k] == nil && !state.spoof[k] {
               state.spoof[k] = true
@@ -164,7 +166,8 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       line += "\(inTime) of \(tracks.count) tracks live within \(Int(liveWithin)) s"
       if !after.isEmpty { line += " (after \(after.map(seconds).joined(separator: ", ")))" }
       // The figures the attack lines must stay clear of: the highest moire, the flattest motion.
-      let peaks = tracks.compactMap { $0.figures["screen_moire_peak"] }, lows = tracks.compactMap { $0.figures["planar_residual_low"] }
+      let peaks = tracks.compactMap { $0.figures["screen_moire_peak"] },
+        lows = tracks.compactMap { $0.figures["planar_residual_low"] }
       if let peak = peaks.max() { line += String(format: "; moire peak %.1f", peak) }
       if let low = lows.min() { line += String(format: "; flattest motion %.4f", low) }
     } else if let live = tracks.first(where: { verdict($0)?.liveAfter != nil }), let after = verdict(live)?.liveAfter {
@@ -204,18 +207,22 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       solidLine: solidLine, measuredOn: measuredOn)
   }
 
-  /// The report over all videos.
-  public func report(_ outcomes: [VideoOutcome]) -> LivenessVideoReport {
+  /// The report over all videos. Each attack type of `kinds` has its column even with no video of
+  /// it (a site that recorded no print is shown that it did not).
+  public func report(_ outcomes: [VideoOutcome], kinds: [String] = []) -> LivenessVideoReport {
     var rows: [LivenessVideoReport.Row] = []
     for setting in settings {
-      var attacks: [String: (Int, Int)] = [:]
+      var attacks: [String: (Int, Int)] = Dictionary(uniqueKeysWithValues: kinds.map { ($0, (0, 0)) })
       var liveTracks = 0, lateOrNever = 0, never = 0
       var delays: [Double] = []
       for outcome in outcomes {
         if outcome.presentation.kind == .live {
           for track in outcome.tracks where track.seconds >= minLiveSeconds {
             liveTracks += 1
-            if let after = track.verdicts[setting.name]?.liveAfter {
+            if setting.attackOnly {
+              // Refused when the cue voted against it, at any time.
+              if track.verdicts[setting.name]?.spoof == true { lateOrNever += 1 }
+            } else if let after = track.verdicts[setting.name]?.liveAfter {
               delays.append(after)
               if after > liveWithin { lateOrNever += 1 }
             } else {
@@ -225,7 +232,10 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
           }
         } else if !outcome.tracks.isEmpty {
           // An attack recording in which no face was tracked tests nothing: it is left out, not counted refused.
-          let accepted = outcome.tracks.contains { $0.verdicts[setting.name]?.liveAfter != nil }
+          let accepted =
+            setting.attackOnly
+            ? !outcome.tracks.contains { $0.verdicts[setting.name]?.spoof == true }
+            : outcome.tracks.contains { $0.verdicts[setting.name]?.liveAfter != nil }
           let kind = outcome.presentation.attackType
           attacks[kind, default: (0, 0)].0 += 1
           if accepted { attacks[kind, default: (0, 0)].1 += 1 }
@@ -235,6 +245,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       rows.append(
         LivenessVideoReport.Row(
           setting: setting.name,
+          attackOnly: setting.attackOnly,
           attacks: attacks.keys.sorted().map { LivenessReport.Row(kind: $0, samples: attacks[$0]!.0, errors: attacks[$0]!.1) },
           live: LivenessReport.Row(kind: "live", samples: liveTracks, errors: lateOrNever),
           liveNever: never,

@@ -6,6 +6,10 @@ import Foundation
 public struct LivenessVideoReport: Sendable, Codable {
   public struct Row: Sendable, Codable {
     public let setting: String
+    /// Cues that never say live: an attack is accepted when they never voted against it, a live
+    /// track refused when they did (at any time); no time to a live verdict.
+    public let attackOnly: Bool
+    /// Per attack type; a type with no video has 0 samples (unmeasured, not 0%).
     public let attacks: [LivenessReport.Row]
     /// Live tracks not judged live within `liveWithin` seconds (BPCER).
     public let live: LivenessReport.Row
@@ -30,13 +34,28 @@ public struct LivenessVideoReport: Sendable, Codable {
     var lines = [header]
     for row in rows {
       var line = padded(row.setting, settingWidth, left: true)
-      for a in row.attacks { line += " " + padded(String(format: "%.1f%% (%d/%d)", a.rate * 100, a.errors, a.samples), 21) }
-      line +=
-        " "
-        + padded(
-          String(format: "%.1f%% (%d/%d, %d never)", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever), 24)
-      line += " " + padded(row.medianLiveAfter.map { String(format: "%.2f s", $0) } ?? "-", 12)
+      for a in row.attacks {
+        line +=
+          " " + padded(a.samples == 0 ? "no videos" : String(format: "%.1f%% (%d/%d)", a.rate * 100, a.errors, a.samples), 21)
+      }
+      let live =
+        row.live.samples == 0
+        ? "no live tracks"
+        : row.attackOnly
+          ? String(format: "%.1f%% (%d/%d refused)", row.live.rate * 100, row.live.errors, row.live.samples)
+          : String(format: "%.1f%% (%d/%d, %d never)", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
+      line += " " + padded(live, 24)
+      line += " " + padded(row.attackOnly ? "attack only" : row.medianLiveAfter.map { String(format: "%.2f s", $0) } ?? "-", 12)
       lines.append(line)
+    }
+    if rows.contains(where: \.attackOnly) {
+      lines.append(
+        "(attack only: cues that never say live, alone. An attack counts as accepted when they never voted against it, "
+          + "a live track as refused when they did, at any time.)")
+    }
+    if let empty = rows.first?.attacks.filter({ $0.samples == 0 }).map(\.kind), !empty.isEmpty {
+      lines.append(
+        "(no videos: no recording of a \(empty.joined(separator: " or ")) attack was scored, so its APCER is unmeasured, not 0.)")
     }
     return lines.joined(separator: "\n")
   }

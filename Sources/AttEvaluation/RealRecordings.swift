@@ -12,6 +12,8 @@ public enum RealRecordings {
     ("replay", .screen, "real recording of a screen replay"),
     ("print", .print, "real recording of a printed photo"),
   ]
+  /// The attack types the report counts these recordings under (`LivenessPresentation.attackType`).
+  public static let attackTypes = ["print", "screen replay"]
   static let videoExtensions: Set<String> = ["mp4", "mkv", "avi", "mov", "webm", "m4v", "gif", "mpg", "mpeg", "ts"]
 
   public struct LayoutError: Error, CustomStringConvertible {
@@ -45,7 +47,9 @@ public enum RealRecordings {
       }
     }
     guard !found.isEmpty else {
-      throw LayoutError(description: "\(folder): no recording in live/, replay/ or print/ (videos: \(videoExtensions.sorted().joined(separator: ", ")))")
+      throw LayoutError(
+        description:
+          "\(folder): no recording in live/, replay/ or print/ (videos: \(videoExtensions.sorted().joined(separator: ", ")))")
     }
     return found
   }

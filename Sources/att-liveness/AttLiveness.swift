@@ -123,13 +123,17 @@ struct AttLiveness: ParsableCommand {
         For each cue alone, and fused as att-take fuses them, it prints APCER per attack type (the \
         share of attack videos in which any face was ever judged live: att-take would mark it if \
         recognised), BPCER (the share of live tracks not judged live within 3 s) and the median time \
-        to a live verdict. Exit status 0 (the figures are the result, not a pass or fail).
+        to a live verdict. A cue that never says live (texture, context, screen, device), scored alone, \
+        is shown as "attack only": the attacks it never voted against and the live tracks it voted \
+        against. Exit status 0 (the figures are the result, not a pass or fail); 1 when a video could not \
+        be read: it is named, the others are scored, and no lines are written.
 
         With --real DIR it scores a site's own recordings instead, nothing rendered: DIR/live/ holds \
         videos of people in front of the camera, DIR/replay/ a phone, tablet or monitor playing a \
         face video in front of it, DIR/print/ a printed photo held up. It prints a line per \
         recording (what att-take's defaults made of it: tracks live within 3 s and when, or whether \
-        an attack was accepted, with each attack vote's time and cues), then the table.
+        an attack was accepted, with each attack vote's time and cues), then the table; an attack type \
+        with no recording shows "no videos" (unmeasured, not 0%).
 
         --write-lines FILE (with --real) sets the screen and flat-motion lines on the site's own live \
         recordings, as the defaults were set on ../shared: the screen line 1.44 times the highest live \
@@ -160,7 +164,8 @@ struct AttLiveness: ParsableCommand {
         valueName: "file"))
     var writeLines: String?
 
-    @Option(help: ArgumentHelp("Score at the lines of this file (from --write-lines) instead of the defaults.", valueName: "file"))
+    @Option(
+      help: ArgumentHelp("Score at the lines of this file (from --write-lines) instead of the defaults.", valueName: "file"))
     var livenessLines: String?
 
     @Option(help: ArgumentHelp("The texture model (default: liveness-texture.json in the models folder).", valueName: "file"))
@@ -214,11 +219,43 @@ struct AttLiveness: ParsableCommand {
             results.withLock { $0[k] = result }
           }
         }
-        let outcomes = try results.withLock { all in try presentations.indices.map { try all[$0]!.get() } }
-        let report = evaluators[0].report(outcomes)
+        // A recording that cannot be read is named and left out; the others are still scored.
+        var outcomes: [LivenessVideoEvaluation.VideoOutcome] = []
+        var unscored: [String] = []
+        results.withLock { all in
+          for k in presentations.indices {
+            switch all[k]! {
+            case .success(let outcome): outcomes.append(outcome)
+            case .failure(let error):
+              unscored.append(presentations[k].path)
+              let path = presentations[k].path, said = "\(error)"
+              Console.error("att-liveness: not scored: " + (said.contains(path) ? said : "\(path): \(said)"))
+            }
+          }
+        }
+        if outcomes.isEmpty { throw ToolError("no video could be scored (each is named above)") }
+        // A site's folder always shows both attack types, measured or not.
+        let report = evaluators[0].report(outcomes, kinds: real == nil ? [] : RealRecordings.attackTypes)
+        let notScored = ToolError(
+          "\(unscored.count) of \(presentations.count) videos not scored (named above); the figures are over the other \(outcomes.count)"
+            + (writeLines == nil ? "" : ", and no lines were written"))
+        // Lines are written only from every recording; a video not scored fails the run (after the figures).
+        func finish() throws {
+          if !unscored.isEmpty { throw notScored }
+          if let writeLines, let real {
+            do throws(LivenessLines.LinesError) {
+              let lines = try evaluators[0].lines(outcomes, solidLine: base.solidResidual, measuredOn: real)
+              try lines.write(to: writeLines)
+              Console.error(
+                "att-liveness: wrote \(writeLines): \(lines.summary); att-take --liveness-lines \(writeLines) uses them, "
+                  + "and eval-video --real \(real) --liveness-lines \(writeLines) scores these recordings at them")
+            } catch { throw ToolError(error.description, exitCode: .failure) }
+          }
+        }
         if output.json {
           Console.output(try JSONText.encode(report))
           if verbose { for outcome in outcomes { Console.output(try JSONText.encode(outcome)) } }
+          try finish()
           return
         }
         if verbose {
@@ -231,7 +268,7 @@ struct AttLiveness: ParsableCommand {
                 let verdict = t.verdicts[setting.name]
                 let said =
                   verdict?.liveAfter.map { String(format: "live after %.2f s", $0) }
-                  ?? (verdict?.spoof == true ? "spoof" : "never live")
+                  ?? (verdict?.spoof == true ? "spoof" : setting.attackOnly ? "no attack vote" : "never live")
                 Console.output("    \(setting.name): \(said)")
               }
             }
@@ -255,15 +292,7 @@ struct AttLiveness: ParsableCommand {
             + "screen moire median over \(base.screenMoire) over \(base.textureSamples) crops"
         )
         Console.output(report.text)
-        if let writeLines, let real {
-          do throws(LivenessLines.LinesError) {
-            let lines = try evaluators[0].lines(outcomes, solidLine: base.solidResidual, measuredOn: real)
-            try lines.write(to: writeLines)
-            Console.error(
-              "att-liveness: wrote \(writeLines): \(lines.summary); att-take --liveness-lines \(writeLines) uses them, "
-                + "and eval-video --real \(real) --liveness-lines \(writeLines) scores these recordings at them")
-          } catch { throw ToolError(error.description, exitCode: .failure) }
-        }
+        try finish()
       }
     }
   }

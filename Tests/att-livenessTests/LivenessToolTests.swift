@@ -65,6 +65,12 @@ struct LivenessToolTests {
         "blink", "motion", "texture", "context", "screen", "device", "blink+motion", "blink+motion+context+screen+device",
         "blink+motion+device", "blink+motion+screen", "all", "default (blink+motion+screen+device)",
       ])
+    // Cues that never say live are scored as such, alone (their rows carry no time to live).
+    #expect(
+      rows.filter { $0["attackOnly"] as? Bool == true }.map { $0["setting"] as? String } == [
+        "texture", "context", "screen", "device",
+      ])
+    #expect(rows.filter { $0["attackOnly"] as? Bool == true }.allSatisfy { $0["medianLiveAfter"] == nil })
     let defaults = try #require(rows.last)
     let attacks = defaults["attacks"] as? [[String: Any]] ?? []
     #expect(attacks.map { $0["kind"] as? String } == ["print", "screen photo", "screen replay"], "APCER per attack type")
@@ -75,7 +81,8 @@ struct LivenessToolTests {
     // accept it; the context cue (a frame moving with the face, for a fixed camera) refuses it.
     #expect(attacks.last?["samples"] as? Int == 1)
     let context = try #require(rows.first { $0["setting"] as? String == "blink+motion+context+screen+device" })
-    #expect(((context["attacks"] as? [[String: Any]])?.last?["errors"] as? Int) == 0, "the held tablet's frame moves with the face")
+    #expect(
+      ((context["attacks"] as? [[String: Any]])?.last?["errors"] as? Int) == 0, "the held tablet's frame moves with the face")
     let live = defaults["live"] as? [String: Any] ?? [:]
     let samples = live["samples"] as? Int ?? 0, errors = live["errors"] as? Int ?? 0
     #expect(samples >= 3, "the clip's faces of 48 px and more, in view for 0.9 s")
@@ -96,12 +103,18 @@ struct LivenessToolTests {
     #expect(run.stderr.contains(path) && run.stderr.contains("texture model"))
   }
 
+  /// `folder`/site/live/ with one live office clip of ../shared: a site's folder of one recording.
+  func officeSite(in folder: String) throws {
+    try FileManager.default.createDirectory(atPath: "\(folder)/site/live", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(folder)/site/live/office.mkv", withDestinationPath: "\(Checkout.shared)/faces/video/live_office_sister_ccby4.mkv"
+    )
+  }
+
   @Test("eval-video --write-lines sets lines only on a site's own live recordings, and only from enough of them")
   func writeLines() throws {
     let folder = try Checkout.scratchFolder("liveness-write-lines")
-    try FileManager.default.createDirectory(atPath: "\(folder)/site/live", withIntermediateDirectories: true)
-    try FileManager.default.createSymbolicLink(
-      atPath: "\(folder)/site/live/office.mkv", withDestinationPath: "\(Checkout.shared)/faces/video/live_office_sister_ccby4.mkv")
+    try officeSite(in: folder)
     let lines = "\(folder)/lines.json"
     let models = ["--models", "\(Checkout.root)/Models"]
     let rendered = try ToolRun.run("att-liveness", ["eval-video", "--write-lines", lines] + models)
@@ -114,9 +127,38 @@ struct LivenessToolTests {
     // Scoring at a site's lines says so; a wrong file is named.
     try #"{"screen_moire": 30, "flat_motion": 0.006}"#.write(toFile: lines, atomically: true, encoding: .utf8)
     let scored = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", lines] + models)
-    #expect(scored.status == 0 && scored.stderr.contains("scoring at the lines of \(lines): screen line 30.0"), "\(scored.stderr)")
+    #expect(
+      scored.status == 0 && scored.stderr.contains("scoring at the lines of \(lines): screen line 30.0"), "\(scored.stderr)")
     #expect(scored.stdout.contains("screen moire median over 30.0"), "\(scored.stdout)")
-    let bad = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", "\(folder)/none.json"] + models)
+    let bad = try ToolRun.run(
+      "att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", "\(folder)/none.json"] + models)
     #expect(bad.status == 78 && bad.stderr.contains("\(folder)/none.json: cannot read"), "\(bad.stderr)")
+  }
+
+  @Test(
+    "eval-video --real names a recording it cannot read and scores the others; an attack type with no recording is unmeasured, not 0%"
+  )
+  func unreadableRecording() throws {
+    let folder = try Checkout.scratchFolder("liveness-unreadable")
+    try officeSite(in: folder)
+    let broken = "\(folder)/site/live/broken.mp4"
+    try FileManager.default.copyItem(atPath: "\(Checkout.shared)/bad-inputs/text_file.jpg", toPath: broken)
+    let lines = "\(folder)/lines.json"
+    let run = try ToolRun.run(
+      "att-liveness", ["eval-video", "--real", "\(folder)/site", "--write-lines", lines, "--models", "\(Checkout.root)/Models"])
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(run.stderr.contains("not scored: \(broken)"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("1 of 2 videos not scored (named above); the figures are over the other 1, and no lines were written"))
+    #expect(!FileManager.default.fileExists(atPath: lines), "lines are set on every recording or none")
+    // The readable one is scored all the same.
+    #expect(run.stdout.contains("live: live-office, "), "\(run.stdout)")
+    let table = run.stdout.split(separator: "\n").map(String.init)
+    let defaults = try #require(table.first { $0.hasPrefix("default (") })
+    #expect(defaults.components(separatedBy: "no videos").count == 3, "print and replay unmeasured: \(defaults)")
+    #expect(run.stdout.contains("APCER is unmeasured, not 0"))
+    // A cue that only votes attack, alone: refused or not, never a time to live.
+    let screen = try #require(table.first { $0.hasPrefix("screen ") })
+    #expect(screen.contains("refused)") && screen.hasSuffix("attack only"), "\(screen)")
   }
 }

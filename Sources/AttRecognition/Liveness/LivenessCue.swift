@@ -24,6 +24,9 @@ public enum LivenessCue: String, Sendable, CaseIterable, Codable, Comparable {
   /// attack only.
   case device
 
+  /// The cues that never say live, only attack.
+  public static let attackOnly: Set<LivenessCue> = [.texture, .context, .screen, .device]
+
   public static func < (a: LivenessCue, b: LivenessCue) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
   }
