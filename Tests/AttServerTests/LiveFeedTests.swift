@@ -101,7 +101,7 @@ struct LiveFeedTests {
     settings.pollInterval = 3600  // only the broker's events can wake the feed in this test
     let worker = WorkerThread(MessageWorker(broker: url, handler: f.handler, models: nil))
     let stop = StopSignal()
-    Thread { worker.worker.run(stop: stop) }.start()
+    OwnThread.start { worker.worker.run(stop: stop) }
     defer { stop.stop() }
     let app = try buildApplication(settings)
     try await app.test(.live) { client in

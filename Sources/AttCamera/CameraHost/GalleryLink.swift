@@ -146,7 +146,7 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
   /// The link thread: woken by `att.events` (in queue mode) or `fetchSoon`; a failed fetch is retried
   /// every few seconds until the server answers again.
   public func run() {
-    let thread = Thread { [self] in
+    OwnThread.start(name: "att-take gallery") { [self] in
       let events = broker.map { EventSubscription(broker: $0) }
       var retryAt: Date?
       while !state.withLock({ $0.stopping }) {
@@ -197,8 +197,6 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
         }
       }
     }
-    thread.name = "att-take gallery"
-    thread.start()
   }
 
   public func stop() {

@@ -1,7 +1,7 @@
+import AttFrames
 import AttendanceKit
 import FaceKit
 import FaceVideo
-import AttFrames
 import Foundation
 import Logging
 import Synchronization
@@ -67,7 +67,7 @@ public struct FramePipeline {
     let live = source.isLive || realTime
     let failure = Mutex<(any Error)?>(nil)
     let dropped = self.dropped
-    let producer = Thread {
+    OwnThread.start(name: "att frames", stackSize: 8 << 20) {
       do {
         while !stop.isStopped, let raw = try reader.next() {
           if live && queue.isFull {
@@ -81,8 +81,6 @@ public struct FramePipeline {
       }
       queue.close()
     }
-    producer.stackSize = 8 << 20
-    producer.start()
     do {
       while let frame = queue.take() { try handle(frame) }
     } catch {

@@ -104,13 +104,13 @@ public final class FeedFollower: Service, Sendable {
   /// which reads what was committed from the database.
   private func startSubscription(_ broker: BrokerURL, wake: AsyncStream<Void>.Continuation, stop: StopSignal) {
     let connected = self
-    Thread {
+    OwnThread.start(name: "att-serve events") {
       let subscription = EventSubscription(broker: broker, retryAfter: 2)
       while !stop.isStopped {
         let events = subscription.next(timeout: 0.5)
         connected.brokerConnected.store(subscription.isConnected, ordering: .relaxed)
         if !events.isEmpty { wake.yield() }
       }
-    }.start()
+    }
   }
 }

@@ -25,9 +25,7 @@ public final class CameraReporter: @unchecked Sendable {
   }
 
   public func start() {
-    let thread = Thread { [self] in loop() }
-    thread.name = "att-take status"
-    thread.start()
+    OwnThread.start(name: "att-take status") { [self] in loop() }
   }
 
   private func loop() {

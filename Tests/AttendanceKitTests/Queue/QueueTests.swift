@@ -1,10 +1,10 @@
-@testable import AttQueue
 import AttTestSupport
 import FaceKit
 import Foundation
 import GRDB
 import Testing
 
+@testable import AttQueue
 @testable import AttendanceKit
 
 /// A worker running on its own thread against a scratch store, until stopped.
@@ -17,10 +17,12 @@ final class RunningWorker: @unchecked Sendable {
   init(broker: BrokerURL, scratch: Scratch, configure: (MessageWorker) -> Void = { _ in }) {
     worker = MessageWorker(broker: broker, handler: scratch.handler, models: Scratch.models)
     configure(worker)
-    Thread { [self] in
+    // Its own thread drops what it captured as it ends: a Foundation Thread keeps it until the
+    // Thread is freed, and the worker's database pool closed there crashed (`OwnThread`).
+    OwnThread.start(name: "test worker") { [self] in
       worker.run(stop: stop)
       done.signal()
-    }.start()
+    }
   }
 
   private let finished = NSLock()
@@ -258,7 +260,7 @@ struct QueueTests {
     let locked = DispatchSemaphore(value: 0)
     let release = DispatchSemaphore(value: 0)
     let released = DispatchSemaphore(value: 0)
-    Thread {
+    OwnThread.start {
       try? other.writeWithoutTransaction { db in
         try db.execute(sql: "BEGIN IMMEDIATE")
         locked.signal()
@@ -266,7 +268,7 @@ struct QueueTests {
         try db.execute(sql: "COMMIT")
       }
       released.signal()
-    }.start()
+    }
     locked.wait()
     // One poison message rides in the batch that keeps failing: it must be dead-lettered once, not
     // once per retry.
