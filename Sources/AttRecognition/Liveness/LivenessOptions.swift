@@ -80,6 +80,12 @@ public struct LivenessOptions: Sendable, Equatable {
   /// mechanism only; how many real replays reach 40 is measured on a site's own recordings.
   public var screenMoire = 40.0
   public var screenInterval = 0.1
+  /// Over this running median (the highest any live face measured reached: the line over its
+  /// margin) and up to the line, the live verdict waits, for at most `screenHold` crops in a track's
+  /// life (1 s at `screenInterval`): a replay's moire may still be climbing toward the line, and a
+  /// live verdict by motion would mark it first. No live track of ../shared comes there.
+  public var screenHoldFrom: Double { screenMoire / LivenessLines.screenMargin }
+  public var screenHold = 10
   /// The device cue (`DeviceCue`): a look every `deviceInterval` seconds at the face's surroundings;
   /// devices scoring under `deviceScore` are ignored; it votes attack after `deviceLooks` looks that
   /// found the face on a device (at least half of its looks), and no live verdict comes before that

@@ -15,6 +15,9 @@ public struct ScreenCue: TrackCue {
   /// The highest median the cue has voted on so far (the figure its attack line must stay above
   /// for every live face).
   public private(set) var peak: Double?
+  /// Crops after which the running median stood above every live face measured but not over the
+  /// line (`LivenessOptions.screenHold`).
+  public private(set) var heldLooks = 0
 
   init(options: LivenessOptions) { self.options = options }
 
@@ -22,24 +25,47 @@ public struct ScreenCue: TrackCue {
     guard let frame = sample.frame, let box = sample.box, last.map({ sample.time - $0 >= options.screenInterval }) ?? true
     else { return }
     last = sample.time
+    tried(try ScreenLook.of(frame, box: box))
+  }
+
+  /// One crop tried: its look, or nil when it was too small to judge.
+  mutating func tried(_ look: ScreenLook?) {
     attempts += 1
-    if let look = try ScreenLook.of(frame, box: box) {
+    if let look {
       looks.append(look)
       if looks.count > 50 { looks.removeFirst(looks.count - 50) }
-      if looks.count >= options.textureSamples { peak = max(peak ?? 0, median(looks.map(\.moire))) }
+      if looks.count >= options.textureSamples {
+        let moire = median(looks.map(\.moire))
+        peak = max(peak ?? 0, moire)
+        if moire > options.screenHoldFrom && moire <= options.screenMoire { heldLooks += 1 }
+      }
     }
+  }
+
+  /// Whether the running median stands above every live face measured, short of the line.
+  private var inGreyZone: Bool {
+    guard looks.count >= options.textureSamples else { return false }
+    let moire = median(looks.map(\.moire))
+    return moire > options.screenHoldFrom && moire <= options.screenMoire
   }
 
   public func vote(at time: Double) -> Bool? {
     looks.count >= options.textureSamples && median(looks.map(\.moire)) > options.screenMoire ? false : nil
   }
 
-  public var isPending: Bool { attempts < options.textureSamples }
+  /// Until it has looked at `textureSamples` crops; and while its median stands where no live face
+  /// measured came, short of the line, for at most `screenHold` crops in the track's life: a replay
+  /// whose moire is still climbing is not marked by its motion before the vote (a live face there
+  /// is delayed, never refused).
+  public var isPending: Bool {
+    attempts < options.textureSamples || (inGreyZone && heldLooks <= options.screenHold)
+  }
 
   public func addFigures(to figures: inout [String: Double]) {
     guard !looks.isEmpty else { return }
     figures["screen_moire"] = rounded(median(looks.map(\.moire)), 2)
     figures["black_lift"] = median(looks.map(\.blackLift))
     if let peak { figures["screen_moire_peak"] = rounded(peak, 2) }
+    figures["screen_held"] = Double(heldLooks)
   }
 }
