@@ -34,23 +34,23 @@ public struct ScreenCue: TrackCue {
     if let look {
       looks.append(look)
       if looks.count > 50 { looks.removeFirst(looks.count - 50) }
-      if looks.count >= options.textureSamples {
-        let moire = median(looks.map(\.moire))
+      if let moire = runningMoire {
         peak = max(peak ?? 0, moire)
-        if moire > options.screenHoldFrom && moire <= options.screenMoire { heldLooks += 1 }
+        if inGreyZone(moire) { heldLooks += 1 }
       }
     }
   }
 
-  /// Whether the running median stands above every live face measured, short of the line.
-  private var inGreyZone: Bool {
-    guard looks.count >= options.textureSamples else { return false }
-    let moire = median(looks.map(\.moire))
-    return moire > options.screenHoldFrom && moire <= options.screenMoire
+  /// The median moire of the recent crops, once there are enough to vote on.
+  private var runningMoire: Double? {
+    looks.count >= options.textureSamples ? median(looks.map(\.moire)) : nil
   }
 
+  /// Above every live face measured, short of the line.
+  private func inGreyZone(_ moire: Double) -> Bool { moire > options.screenHoldFrom && moire <= options.screenMoire }
+
   public func vote(at time: Double) -> Bool? {
-    looks.count >= options.textureSamples && median(looks.map(\.moire)) > options.screenMoire ? false : nil
+    runningMoire.map { $0 > options.screenMoire } == true ? false : nil
   }
 
   /// Until it has looked at `textureSamples` crops; and while its median stands where no live face
@@ -58,7 +58,7 @@ public struct ScreenCue: TrackCue {
   /// whose moire is still climbing is not marked by its motion before the vote (a live face there
   /// is delayed, never refused).
   public var isPending: Bool {
-    attempts < options.textureSamples || (inGreyZone && heldLooks <= options.screenHold)
+    attempts < options.textureSamples || (runningMoire.map(inGreyZone) == true && heldLooks <= options.screenHold)
   }
 
   public func addFigures(to figures: inout [String: Double]) {
