@@ -34,6 +34,7 @@ public struct ScreenCue: TrackCue {
     if let look {
       looks.append(look)
       if looks.count > 50 { looks.removeFirst(looks.count - 50) }
+      if looks.count >= options.textureSamples { runningMoire = median(looks.map(\.moire)) }
       if let moire = runningMoire {
         peak = max(peak ?? 0, moire)
         if inGreyZone(moire) { heldLooks += 1 }
@@ -41,10 +42,9 @@ public struct ScreenCue: TrackCue {
     }
   }
 
-  /// The median moire of the recent crops, once there are enough to vote on.
-  private var runningMoire: Double? {
-    looks.count >= options.textureSamples ? median(looks.map(\.moire)) : nil
-  }
+  /// The median moire of the recent crops, once there are enough to vote on: kept as each crop is
+  /// scored, since the vote and the hold read it on every frame.
+  private var runningMoire: Double?
 
   /// Above every live face measured, short of the line.
   private func inGreyZone(_ moire: Double) -> Bool { moire > options.screenHoldFrom && moire <= options.screenMoire }
