@@ -123,8 +123,8 @@ struct TakeCommandTests {
       fps: 15)
     let held = try ToolRun.run("att-take", ["--source", photo], in: folder)
     #expect(held.status == 0, "\(held.stderr)")
-    // The hand-held photo never shows a live cue: it is never marked (a flat-motion vote, final, comes
-    // only under 0.0055 of the eye distance, a level no live face of ../shared reaches).
+    // The hand-held photo never shows a live cue: it is never marked (its motion never comes near the
+    // solid line, and flat motion, under 0.0055 of the eye distance, holds back a blink).
     #expect(held.stderr.contains("0 recorded"), "\(held.stderr)")
     #expect(!held.stderr.contains(": recorded"), "\(held.stderr)")
 

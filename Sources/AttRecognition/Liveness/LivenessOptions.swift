@@ -32,14 +32,15 @@ public struct LivenessOptions: Sendable, Equatable {
   public var motionReach = 1.0
   /// ...and pairs whose landmarks moved more than this fraction of the eye distance test the motion cue...
   public var minMotion = 0.1
-  /// ...which votes attack when, over at least `minMovingPairs` such pairs, one homography per pair
-  /// explains the tracked texture of the inner face to within this fraction of the eye distance
-  /// (median). An attack vote is final for the track, so the line sits under every live face of real
-  /// footage with a margin: over the 16 live clips of ../shared/faces/video (2026-12-06, `make bench`'s
-  /// `att-liveness eval-video --real`), the lowest running median of any live track is 0.0086; the
-  /// line is that over 1.5 (it was 0.008, which refused live phone selfies elsewhere). A photo moved
-  /// or turned stays under the live line below in any case, so it is never marked; this vote only
-  /// says why.
+  /// ...which call the motion flat when, over at least `minMovingPairs` such pairs, one homography per
+  /// pair explains the tracked texture of the inner face to within this fraction of the eye distance
+  /// (median). Flat motion holds back a live verdict by blink (`MotionCue.isPending`) until the head
+  /// moves as a solid; it is not an attack vote. Over the 16 live clips of ../shared/faces/video
+  /// (2026-12-06, `make bench`'s `att-liveness eval-video --real`) the lowest running median of any
+  /// live track is 0.0086; the line is that over 1.5. It was an attack vote, final, at 0.008 until
+  /// 2026-12-06, which refused two live phone selfies of held-out recordings: a live face that barely
+  /// turns can be as flat as a photo, so flat motion is doubt, not a verdict (since 2026-12-07). A
+  /// photo moved or turned stays under the solid line below in any case, so it is never marked.
   public var planarResidual = 0.0055
   /// A track is live by motion once the median residual of `solidPairs` consecutive moving pairs
   /// is above this, at any time in its life (a pupil who turns once): a head turning (nose and ears

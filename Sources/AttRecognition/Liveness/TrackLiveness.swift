@@ -15,7 +15,7 @@ public struct TrackLiveness: Sendable {
   public private(set) var device: DeviceCue?
   /// The first attack vote of this track and its reason. It is kept for the life of the track: the
   /// verdict never turns live after it, so a replay cannot win by lasting longer than the evidence
-  /// against it (a screen judged flat at 1.3 s that later shows solid motion stays an attack).
+  /// against it (a screen voted by its moire at 1.3 s that later shows solid motion stays an attack).
   public private(set) var attack: (time: Double, reason: String)?
 
   public init(options: LivenessOptions) {
@@ -116,6 +116,18 @@ public struct TrackLiveness: Sendable {
   public func reason(at time: Double) -> String? {
     if let attack { return attack.reason }
     return LivenessFusion.describe(cueVotes(at: time))
+  }
+
+  /// Why a track that is neither live nor an attack is waiting, for people: the doubt that holds a
+  /// live vote back, else what it waits for.
+  public func waitingReason(at time: Double) -> String {
+    let pending = pendingCues
+    if pending.contains(.motion) {
+      return "its motion is flat, as a picture's: a blink does not count until the head moves as a solid"
+    }
+    guard cueVotes(at: time).values.contains(true) else { return "no blink or head movement seen on this track yet" }
+    if pending.contains(.device) { return "live-looking; still looking for a phone or screen around the face" }
+    return "live-looking; still looking at the face's crops for a screen or print"
   }
 
   /// The figures behind the verdict, for the JSON lines and the attendance record.

@@ -83,7 +83,9 @@ public final class RecognitionSession {
         try profile.time(.liveness) { try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time) }
         // The device cue's detector (tens of ms a look) looks only at a track matched to someone enrolled.
         if let objects, states[id]!.matches.last?.personID != nil, states[id]!.liveness.deviceLookDue(at: frame.time) {
-          _ = try profile.time(.device) { try states[id]!.liveness.look(with: objects, around: face.box, in: frame.image, at: frame.time) }
+          _ = try profile.time(.device) {
+            try states[id]!.liveness.look(with: objects, around: face.box, in: frame.image, at: frame.time)
+          }
         }
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
@@ -111,7 +113,8 @@ public final class RecognitionSession {
     if let turn = shape.face.turn, turn > options.maxTurn { return }
     guard identifyDue(state, at: frame.time) else { return }
     state.lastAttempt = frame.time
-    guard let descriptor = try profile.time(.descriptor, { try encoder.descriptors(for: [shape], in: frame.image, jitters: 1).first })
+    guard
+      let descriptor = try profile.time(.descriptor, { try encoder.descriptors(for: [shape], in: frame.image, jitters: 1).first })
     else { return }
     let match = profile.time(.match) { matcher.identify(descriptor, threshold: options.threshold, margin: options.margin) }
     state.attempts += 1
@@ -175,11 +178,12 @@ public final class RecognitionSession {
         // Each step is announced once, when it starts.
         guard state.challengeAsked != state.challenge!.index else { return nil }
         state.challengeAsked = state.challenge!.index
-        return .report(decision(
-          .challenge, match,
-          reason:
-            "\(match.name ?? match.personID ?? "?"), please \(step.rawValue) (step \(state.challenge!.index + 1) of \(state.challenge!.steps.count))"
-        ))
+        return .report(
+          decision(
+            .challenge, match,
+            reason:
+              "\(match.name ?? match.personID ?? "?"), please \(step.rawValue) (step \(state.challenge!.index + 1) of \(state.challenge!.steps.count))"
+          ))
       case .failed(let why):
         state.decided = true
         return .report(decision(.spoof, match, reason: "the challenge failed: \(why)"))
@@ -194,7 +198,7 @@ public final class RecognitionSession {
       // A still is never live: its one line comes when its track ends, with the reason.
       guard !state.waitingReported, !options.stills else { return nil }
       state.waitingReported = true
-      return .report(decision(.waitingForLiveness, match, reason: "no blink or head movement seen on this track yet"))
+      return .report(decision(.waitingForLiveness, match, reason: state.liveness.waitingReason(at: frame.time)))
     case .live, .off:
       state.decided = true
       let liveBecause = verdict == .off ? "liveness off" : state.liveness.reason(at: frame.time).map { "live: \($0)" }
@@ -211,23 +215,28 @@ public final class RecognitionSession {
     guard let match = state.settled else {
       guard !state.unknownLogged else { return nil }
       let (kind, reason) = undecidedReason(state)
-      return .undecided(TakeDecision(
-        frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: nil, name: nil,
-        distance: state.matches.compactMap(\.distance).min(), margin: nil, liveness: state.liveness.verdict(at: last.time),
-        livenessFigures: state.liveness.figures, attendance: .undecided, reason: reason), kind: kind)
+      return .undecided(
+        TakeDecision(
+          frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: nil, name: nil,
+          distance: state.matches.compactMap(\.distance).min(), margin: nil, liveness: state.liveness.verdict(at: last.time),
+          livenessFigures: state.liveness.figures, attendance: .undecided, reason: reason), kind: kind)
     }
     guard !state.decided else { return nil }
     let verdict = state.liveness.verdict(at: last.time)
-    return .report(TakeDecision(
-      frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: match.personID,
-      name: match.name,
-      distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
-      attendance: .notMarked,
-      reason: verdict == .spoof
-        ? attackReason(state.liveness, at: last.time)
-        : state.challenge?.unfinished ?? (options.stills
-          ? "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
-          : "the track ended before liveness was shown (no blink, the head never moved as a solid)")))
+    return .report(
+      TakeDecision(
+        frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: match.personID,
+        name: match.name,
+        distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
+        attendance: .notMarked,
+        reason: verdict == .spoof
+          ? attackReason(state.liveness, at: last.time)
+          : state.challenge?.unfinished
+            ?? (options.stills
+              ? "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
+              : state.liveness.motion?.isFlat == true
+                ? "the track ended before liveness was shown: its motion stayed flat, as a picture's, and the head never moved as a solid"
+                : "the track ended before liveness was shown (no blink, the head never moved as a solid)")))
   }
 
   /// Why a track was never identified nor called unknown: the kind (for the summary's counts) and
