@@ -16,8 +16,8 @@ public struct MotionCue: TrackCue {
   public private(set) var planarPairs = 0
   /// Residuals (fraction of the eye distance) of the recent 100 moving pairs.
   private var residuals: [Double] = []
-  /// The lowest median the cue has voted on so far (the figure its attack line must stay under for
-  /// every live face).
+  /// The lowest running median so far, once there were `minMovingPairs` (the figure the flat line
+  /// must stay under for every live face).
   public private(set) var lowest: Double?
   /// Whether some `minMovingPairs` consecutive moving pairs had a median residual over the solid
   /// line: the head moved as a solid at least once (a pupil who turns once), whatever it did after.
