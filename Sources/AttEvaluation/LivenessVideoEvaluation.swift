@@ -202,9 +202,13 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   public func lines(_ outcomes: [VideoOutcome], solidLine: Double, measuredOn: String) throws(LivenessLines.LinesError)
     -> LivenessLines
   {
-    try LivenessLines.measured(
+    let recordings = outcomes.filter { outcome in
+      outcome.presentation.kind == .live
+        && outcome.tracks.contains { $0.seconds >= minLiveSeconds && $0.figures["screen_moire_peak"] != nil }
+    }
+    return try LivenessLines.measured(
       moirePeaks: liveFigures("screen_moire_peak", outcomes), flattestMotion: liveFigures("planar_residual_low", outcomes),
-      solidLine: solidLine, measuredOn: measuredOn)
+      recordings: recordings.count, solidLine: solidLine, measuredOn: measuredOn)
   }
 
   /// The report over all videos. Each attack type of `kinds` has its column even with no video of
@@ -213,7 +217,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     var rows: [LivenessVideoReport.Row] = []
     for setting in settings {
       var attacks: [String: (Int, Int)] = Dictionary(uniqueKeysWithValues: kinds.map { ($0, (0, 0)) })
-      var liveTracks = 0, lateOrNever = 0, never = 0
+      var liveTracks = 0, lateOrNever = 0, never = 0, votedAttack = 0
       var delays: [Double] = []
       for outcome in outcomes {
         if outcome.presentation.kind == .live {
@@ -228,6 +232,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
             } else {
               lateOrNever += 1
               never += 1
+              if track.verdicts[setting.name]?.spoof == true { votedAttack += 1 }
             }
           }
         } else if !outcome.tracks.isEmpty {
@@ -249,6 +254,7 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
           attacks: attacks.keys.sorted().map { LivenessReport.Row(kind: $0, samples: attacks[$0]!.0, errors: attacks[$0]!.1) },
           live: LivenessReport.Row(kind: "live", samples: liveTracks, errors: lateOrNever),
           liveNever: never,
+          liveVotedAttack: votedAttack,
           medianLiveAfter: delays.isEmpty ? nil : delays[delays.count / 2]))
     }
     return LivenessVideoReport(liveWithin: liveWithin, rows: rows, videos: outcomes.count)

@@ -15,6 +15,8 @@ public struct LivenessVideoReport: Sendable, Codable {
     public let live: LivenessReport.Row
     /// Of those, never judged live.
     public let liveNever: Int
+    /// Of those, voted an attack (a live person refused, not only slow to show it).
+    public let liveVotedAttack: Int
     public let medianLiveAfter: Double?
   }
   public let liveWithin: Double
@@ -43,7 +45,8 @@ public struct LivenessVideoReport: Sendable, Codable {
         ? "no live tracks"
         : row.attackOnly
           ? String(format: "%.1f%% (%d/%d refused)", row.live.rate * 100, row.live.errors, row.live.samples)
-          : String(format: "%.1f%% (%d/%d, %d never)", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
+          : String(format: "%.1f%% (%d/%d, %d never", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
+            + (row.liveVotedAttack > 0 ? ", \(row.liveVotedAttack) voted attack)" : ")")
       line += " " + padded(live, 24)
       line += " " + padded(row.attackOnly ? "attack only" : row.medianLiveAfter.map { String(format: "%.2f s", $0) } ?? "-", 12)
       lines.append(line)

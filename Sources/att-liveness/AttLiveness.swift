@@ -137,7 +137,8 @@ struct AttLiveness: ParsableCommand {
 
         --write-lines FILE (with --real) sets the screen and flat-motion lines on the site's own live \
         recordings, as the defaults were set on ../shared: the screen line 1.44 times the highest live \
-        moire, the flat line the flattest live motion over 1.5 (8 live tracks of each at least). \
+        moire, the flat line the flattest live motion over 1.5 (8 live tracks of each at least, from 5 \
+        live recordings at least: record many people, on several days). \
         att-take --liveness-lines FILE uses them; eval-video --real DIR --liveness-lines FILE scores the \
         recordings again at them.
         """)
@@ -276,7 +277,8 @@ struct AttLiveness: ParsableCommand {
           Console.output("")
         }
         if real != nil, let defaults = evaluators[0].settings.last {
-          Console.output("Each recording, at att-take's defaults (\(defaults.name)):")
+          let at = livenessLines.map { "at the lines of \($0)" } ?? "at att-take's defaults"
+          Console.output("Each recording, \(at) (\(defaults.name)):")
           for outcome in outcomes { Console.output("  " + evaluators[0].clipLine(outcome, setting: defaults.name)) }
           Console.output(evaluators[0].liveSpread(outcomes))
           Console.output("")

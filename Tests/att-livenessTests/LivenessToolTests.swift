@@ -130,6 +130,12 @@ struct LivenessToolTests {
     #expect(
       scored.status == 0 && scored.stderr.contains("scoring at the lines of \(lines): screen line 30.0"), "\(scored.stderr)")
     #expect(scored.stdout.contains("screen moire median over 30.0"), "\(scored.stdout)")
+    #expect(scored.stdout.contains("Each recording, at the lines of \(lines) ("), "\(scored.stdout)")
+    // A line under the live faces' moire refuses them: the table says they were voted attacks, not only slow.
+    try #"{"screen_moire": 2, "flat_motion": 0.006}"#.write(toFile: lines, atomically: true, encoding: .utf8)
+    let low = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", lines] + models)
+    let defaultRow = low.stdout.split(separator: "\n").first { $0.hasPrefix("default (") }
+    #expect(low.status == 0 && defaultRow?.contains("voted attack)") == true, "\(low.stdout)")
     let bad = try ToolRun.run(
       "att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", "\(folder)/none.json"] + models)
     #expect(bad.status == 78 && bad.stderr.contains("\(folder)/none.json: cannot read"), "\(bad.stderr)")

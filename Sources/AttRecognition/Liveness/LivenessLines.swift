@@ -31,6 +31,11 @@ public struct LivenessLines: Codable, Sendable, Equatable {
   public static let flatMargin = 1.5
   /// Fewer live tracks than this with a figure say too little to set a line from.
   public static let minLiveTracks = 8
+  /// ...and fewer live recordings than this with a measured track: a line is the highest (or lowest)
+  /// figure seen times a margin, so it is only as good as the spread of people, light and distance
+  /// it saw. Three office clips of ../shared (9 tracks, 8 of them one clip's bystanders) set a screen
+  /// line of 27.6, which refused a fourth office clip's live person (27.7) as a screen.
+  public static let minRecordings = 5
   /// The range a line may take: wider than any camera measured, narrow enough to catch a typo.
   static let screenRange = 1.0...1000.0
   static let flatRange = 0.0001...0.05
@@ -48,15 +53,22 @@ public struct LivenessLines: Codable, Sendable, Equatable {
 
   /// The lines from the live tracks' figures: each track's highest running median moire
   /// (`screen_moire_peak`) and lowest running median residual (`planar_residual_low`). Throws when
-  /// fewer than `minLiveTracks` tracks measured either, naming how many did.
+  /// fewer than `minLiveTracks` tracks measured either, or fewer than `minRecordings` of the live
+  /// recordings had a measured track, naming how many did.
   public static func measured(
-    moirePeaks: [Double], flattestMotion: [Double], solidLine: Double, measuredOn: String
+    moirePeaks: [Double], flattestMotion: [Double], recordings: Int, solidLine: Double, measuredOn: String
   ) throws(LinesError) -> LivenessLines {
     guard moirePeaks.count >= minLiveTracks, flattestMotion.count >= minLiveTracks else {
       throw LinesError(
         description: "\(measuredOn): \(moirePeaks.count) live tracks measured the screen's moire and \(flattestMotion.count) "
           + "the flattest motion; \(minLiveTracks) of each are needed to set a line (record more people in live/, "
           + "each for a few seconds, turning and talking as they do)")
+    }
+    guard recordings >= minRecordings else {
+      throw LinesError(
+        description: "\(measuredOn): \(recordings) live recording\(recordings == 1 ? "" : "s") measured a track; "
+          + "\(minRecordings) are needed to set a line (a line is the highest live figure seen times a margin: record "
+          + "more people in live/, on different days and in the site's light, each for a few seconds)")
     }
     let screen = (moirePeaks.max()! * screenMargin * 10).rounded(.up) / 10
     // The flat line stays under half the solid line, so no motion is both flat and solid.
@@ -71,14 +83,16 @@ public struct LivenessLines: Codable, Sendable, Equatable {
   /// `measured_on` and `live_tracks`). Every error names the file, and the field when one is wrong.
   public static func load(_ path: String) throws(LinesError) -> LivenessLines {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw LinesError(description: "\(path): cannot read: no such file (att-liveness eval-video --real DIR --write-lines \(path) makes one)")
+      throw LinesError(
+        description: "\(path): cannot read: no such file (att-liveness eval-video --real DIR --write-lines \(path) makes one)")
     }
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
       throw LinesError(description: "\(path): cannot read: \((error as NSError).localizedDescription)")
     }
     guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
-      throw LinesError(description: "\(path): not a JSON object (write one with att-liveness eval-video --real DIR --write-lines \(path))")
+      throw LinesError(
+        description: "\(path): not a JSON object (write one with att-liveness eval-video --real DIR --write-lines \(path))")
     }
     let known = Set(CodingKeys.allCases.map(\.rawValue))
     if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
@@ -94,12 +108,14 @@ public struct LivenessLines: Codable, Sendable, Equatable {
       if case .typeMismatch(_, let context) = error as? DecodingError, let key = context.codingPath.last {
         field = "'\(key.stringValue)'"
       }
-      throw LinesError(description: "\(path): \(field) is not of its kind (numbers for the lines and live_tracks, text for measured_on)")
+      throw LinesError(
+        description: "\(path): \(field) is not of its kind (numbers for the lines and live_tracks, text for measured_on)")
     }
     func check(_ value: Double?, _ key: CodingKeys, _ range: ClosedRange<Double>) throws(LinesError) -> Double {
       guard let value else { throw LinesError(description: "\(path): '\(key.rawValue)' is missing") }
       guard range.contains(value) else {
-        throw LinesError(description: "\(path): '\(key.rawValue)' is \(value), not from \(range.lowerBound) to \(range.upperBound)")
+        throw LinesError(
+          description: "\(path): '\(key.rawValue)' is \(value), not from \(range.lowerBound) to \(range.upperBound)")
       }
       return value
     }

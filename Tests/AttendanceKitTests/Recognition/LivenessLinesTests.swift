@@ -9,26 +9,36 @@ import Testing
 /// back and checked field by field.
 @Suite("A site's liveness lines", .testThreads)
 struct LivenessLinesTests {
-  @Test("the lines sit where the defaults' margins put them over the site's live figures, and too few tracks set none")
+  @Test(
+    "the lines sit where the defaults' margins put them over the site's live figures, and too few tracks or recordings set none")
   func measured() throws {
     // The live figures of ../shared: the defaults (40 and 0.0055) are these margins over them.
     let peaks = [4.7, 8.7, 9.7, 11.7, 14.6, 15.5, 17.0, 19.1, 21.9, 27.7]
     let lows = [0.0086, 0.0108, 0.0124, 0.0125, 0.0127, 0.0139, 0.0154, 0.0330, 0.0521]
-    let lines = try LivenessLines.measured(moirePeaks: peaks, flattestMotion: lows, solidLine: 0.02, measuredOn: "/site")
+    let lines = try LivenessLines.measured(
+      moirePeaks: peaks, flattestMotion: lows, recordings: 10, solidLine: 0.02, measuredOn: "/site")
     #expect(lines.screenMoire == 39.9 && lines.flatMotion == 0.0057 && lines.liveTracks == 9)
     // A camera whose live faces show little moire gets a lower screen line: more replays refused.
     let quiet = try LivenessLines.measured(
-      moirePeaks: peaks.map { $0 / 3 }, flattestMotion: lows, solidLine: 0.02, measuredOn: "/site")
+      moirePeaks: peaks.map { $0 / 3 }, flattestMotion: lows, recordings: 10, solidLine: 0.02, measuredOn: "/site")
     #expect(quiet.screenMoire == 13.3)
     // The flat line never reaches half the solid line, however much the live faces moved.
     let lively = try LivenessLines.measured(
-      moirePeaks: peaks, flattestMotion: lows.map { $0 * 10 }, solidLine: 0.02, measuredOn: "/site")
+      moirePeaks: peaks, flattestMotion: lows.map { $0 * 10 }, recordings: 10, solidLine: 0.02, measuredOn: "/site")
     #expect(lively.flatMotion == 0.01)
     let few = #expect(throws: LivenessLines.LinesError.self) {
-      try LivenessLines.measured(moirePeaks: [12, 20], flattestMotion: [0.01], solidLine: 0.02, measuredOn: "/site")
+      try LivenessLines.measured(
+        moirePeaks: [12, 20], flattestMotion: [0.01], recordings: 2, solidLine: 0.02, measuredOn: "/site")
     }
     #expect(
       few?.description.hasPrefix("/site: 2 live tracks measured the screen's moire and 1 the flattest motion; 8 of each") == true)
+    // Enough tracks from too few recordings (three clips, most tracks one clip's bystanders): no line.
+    let narrow = #expect(throws: LivenessLines.LinesError.self) {
+      try LivenessLines.measured(moirePeaks: peaks, flattestMotion: lows, recordings: 3, solidLine: 0.02, measuredOn: "/site")
+    }
+    #expect(
+      narrow?.description.hasPrefix("/site: 3 live recordings measured a track; 5 are needed") == true,
+      "\(String(describing: narrow))")
   }
 
   @Test("a lines file is written whole and read back; a wrong one names the file and the field")
