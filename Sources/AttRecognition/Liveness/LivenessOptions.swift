@@ -37,9 +37,9 @@ public struct LivenessOptions: Sendable, Equatable {
   /// (median). Flat motion holds back a live verdict by blink (`MotionCue.isPending`) until the head
   /// moves as a solid; it is not an attack vote. Over the 16 live clips of ../shared/faces/video
   /// (2026-12-06, `make bench`'s `att-liveness eval-video --real`) the lowest running median of any
-  /// live track is 0.0086; the line is that over 1.5. It was an attack vote, final, at 0.008 until
-  /// 2026-12-06, which refused two live phone selfies of held-out recordings: a live face that barely
-  /// turns can be as flat as a photo, so flat motion is doubt, not a verdict (since 2026-12-07). A
+  /// live track is 0.0086; the line is that over 1.5. It was a final attack vote (at 0.008 until
+  /// 2026-12-06, which refused two live phone selfies of held-out recordings; then at 0.0055): a live
+  /// face that barely turns can be as flat as a photo, so flat motion is doubt since 2026-12-07. A
   /// photo moved or turned stays under the solid line below in any case, so it is never marked.
   public var planarResidual = 0.0055
   /// A track is live by motion once the median residual of `solidPairs` consecutive moving pairs
