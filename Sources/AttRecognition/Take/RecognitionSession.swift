@@ -21,7 +21,8 @@ public final class RecognitionSession {
   /// Times the per-face stages (`att-take --profile`).
   public var profile: StageProfile?
 
-  private struct TrackState {
+  /// One track's state (internal for the annotation's extension).
+  struct TrackState {
     var liveness: TrackLiveness
     var matches: [GalleryMatcher.Identification] = []
     var lastAttempt: Double?
@@ -70,7 +71,7 @@ public final class RecognitionSession {
       states[id]!.widest = max(states[id]!.widest, Double(face.box.width))
       if needsNothing(states[id]!, at: frame.time) {
         profile?.count(.skipped)
-        annotations.append(annotation(for: id, box: face.box, time: frame.time))
+        annotations.append(states[id]!.annotation(track: id, box: face.box, at: frame.time))
         continue
       }
       let unknown = states[id]!.unknownLogged && states[id]!.settled == nil
@@ -91,7 +92,7 @@ public final class RecognitionSession {
       }
       try identify(id, shape: shape, frame: frame)
       if let event = decide(id, face: face, frame: frame) { events.append(event) }
-      annotations.append(annotation(for: id, box: face.box, time: frame.time))
+      annotations.append(states[id]!.annotation(track: id, box: face.box, at: frame.time))
     }
     // Stills: a face is decided on its image alone, and ends with it.
     if options.stills { events += ids.compactMap { end(track: $0) } }
@@ -271,28 +272,6 @@ public final class RecognitionSession {
   /// Why a track is an attack, for people: "a photo or a screen: flat motion".
   private func attackReason(_ liveness: TrackLiveness, at time: Double) -> String {
     "a photo or a screen: \(liveness.reason(at: time) ?? "")"
-  }
-
-  private func annotation(for id: Int, box: FaceBox, time: Double) -> FrameAnnotation {
-    let state = states[id]!
-    let verdict = state.liveness.verdict(at: time)
-    if let match = state.settled {
-      let name = match.name ?? match.personID ?? "?"
-      let distance = String(format: "%.2f", match.distance ?? 0)
-      if !state.decided, case .asking(let step, let remaining)? = state.challenge?.state {
-        return FrameAnnotation(
-          box: box, colour: (60, 140, 255), label: "\(name): \(step.rawValue) (\(Int(remaining.rounded(.up))) s)")
-      }
-      switch (state.decided, verdict) {
-      case (true, _) where state.challenge.map({ if case .failed = $0.state { true } else { false } }) == true:
-        return FrameAnnotation(box: box, colour: (230, 40, 40), label: "\(name) challenge failed")
-      case (true, _): return FrameAnnotation(box: box, colour: (40, 200, 60), label: "\(name) \(distance) marked")
-      case (_, .spoof): return FrameAnnotation(box: box, colour: (230, 40, 40), label: "\(name) SPOOF")
-      default: return FrameAnnotation(box: box, colour: (240, 200, 0), label: "\(name) \(distance) waiting: blink or move")
-      }
-    }
-    if state.unknownLogged { return FrameAnnotation(box: box, colour: (230, 40, 40), label: "unknown") }
-    return FrameAnnotation(box: box, colour: (160, 160, 160), label: "#\(id)")
   }
 
   /// Matches against a new gallery from here on (people enrolled or removed while running).
