@@ -1,10 +1,10 @@
 import ArgumentParser
 import AttCommandLine
+import AttFrames
 import AttRecognition
 import AttendanceKit
 import FaceKit
 import FaceVideo
-import AttFrames
 import Foundation
 
 /// att-take's own options: the source, the camera, the outputs, recognition, liveness and detection.
@@ -72,13 +72,15 @@ struct TakeArguments: ParsableArguments {
   var settle = 3
 
   @Option(
+    name: .customLong("liveness-policy"),
     help: ArgumentHelp(
       """
       gate: passive cues, for a door or gate camera (a face is marked when it looks live and is not on a \
       phone, laptop or monitor); kiosk: a random challenge on a screen as well (--challenge), which a \
-      replayed video cannot answer; off: no liveness, for tests only (photos and screens are marked).
+      replayed video cannot answer; off: no liveness, for tests only (photos and screens are marked). \
+      Default: gate.
       """, valueName: "policy"))
-  var livenessPolicy: LivenessPolicy = .gate
+  var livenessPolicyChoice: LivenessPolicy?
 
   @Option(help: "on (the default), or off: no passive cues (with --challenge, the challenge alone; without, for testing only).")
   var liveness: LivenessSwitch?
@@ -178,6 +180,9 @@ struct TakeArguments: ParsableArguments {
   enum LivenessSwitch: String, ExpressibleByArgument { case on, off }
   enum LivenessPolicy: String, ExpressibleByArgument, CaseIterable { case gate, kiosk, off }
 
+  /// The policy named, or `gate`.
+  var livenessPolicy: LivenessPolicy { livenessPolicyChoice ?? .gate }
+
   /// Whether liveness is off (`--liveness-policy off` or `--liveness off`).
   var livenessOff: Bool { livenessPolicy == .off || liveness == .off }
   static let defaultCues = "blink,motion,screen,device"
@@ -203,8 +208,14 @@ struct TakeArguments: ParsableArguments {
     if livenessOff && livenessLines != nil {
       throw ValidationError("--liveness-lines sets the lines of the liveness cues: it cannot go with liveness off.")
     }
+    if let policy = livenessPolicyChoice, policy != .off, liveness == .off {
+      throw ValidationError(
+        "--liveness-policy \(policy.rawValue) uses the passive cues: it cannot go with --liveness off (--liveness off --challenge keeps the challenge alone; --liveness-policy off is for tests)."
+      )
+    }
     if livenessPolicy == .off && challenge {
-      throw ValidationError("--liveness-policy off cannot go with --challenge (--liveness off --challenge keeps the challenge alone).")
+      throw ValidationError(
+        "--liveness-policy off cannot go with --challenge (--liveness off --challenge keeps the challenge alone).")
     }
     guard threshold > 0 && threshold < 2 else { throw ValidationError("--threshold must be between 0 and 2.") }
     guard margin >= 0 else { throw ValidationError("--margin must not be negative.") }

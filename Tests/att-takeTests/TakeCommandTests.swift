@@ -52,7 +52,8 @@ struct TakeCommandTests {
     let folder = try site()
     let people = "\(Checkout.shared)/faces/people"
     let enrol = try ToolRun.run(
-      "att-register", ["add", "--id", "OBAMA", "--name", "Barack Obama", "--source", "\(people)/barack_obama/obama-480p.jpg", "--count", "1"],
+      "att-register",
+      ["add", "--id", "OBAMA", "--name", "Barack Obama", "--source", "\(people)/barack_obama/obama-480p.jpg", "--count", "1"],
       in: folder)
     #expect(enrol.status == 0, "\(enrol.stderr)")
     let photos = "\(folder)/photos"
@@ -71,19 +72,23 @@ struct TakeCommandTests {
     #expect(sequence.status == 0, "\(sequence.stderr)")
     #expect(sequence.stderr.contains("0 recorded") && sequence.stderr.contains("undecided"))
     #expect(
-      sequence.stderr.contains("undecided: 2 seen too briefly to decide: a decision needs 3 agreeing matches (--settle) or 5 without one"),
+      sequence.stderr.contains(
+        "undecided: 2 seen too briefly to decide: a decision needs 3 agreeing matches (--settle) or 5 without one"),
       "\(sequence.stderr)")
     #expect(sequence.stderr.contains("--stills decides each image on its own"))
     #expect(
       try decisions(sequence).contains {
-        $0["attendance"] as? String == "undecided" && ($0["reason"] as? String ?? "").hasPrefix("seen on 1 frame, 1 descriptor; a decision needs 3")
+        $0["attendance"] as? String == "undecided"
+          && ($0["reason"] as? String ?? "").hasPrefix("seen on 1 frame, 1 descriptor; a decision needs 3")
       })
     // --stills, liveness on: recognised, and plainly not marked.
     let live = try ToolRun.run("att-take", ["--source", photos, "--stills", "--json"], in: folder)
     #expect(live.status == 0, "\(live.stderr)")
     let liveDecisions = try decisions(live)
     #expect(
-      Set(liveDecisions.filter { $0["attendance"] as? String == "not_marked" }.compactMap { $0["person"] as? String }) == ["LMM", "OBAMA"])
+      Set(liveDecisions.filter { $0["attendance"] as? String == "not_marked" }.compactMap { $0["person"] as? String }) == [
+        "LMM", "OBAMA",
+      ])
     #expect(liveDecisions.allSatisfy { $0["attendance"] as? String != "waiting_for_liveness" }, "one line per face")
     #expect(liveDecisions.filter { $0["attendance"] as? String == "unknown" }.count == 1, "Grace Hopper is nobody enrolled")
     #expect(live.stderr.contains("2 recognised on stills and not marked: liveness cannot be judged on a photo"))
@@ -134,8 +139,22 @@ struct TakeCommandTests {
 
     let offAndKiosk = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off", "--challenge"], in: folder)
     #expect(offAndKiosk.status == 64 && offAndKiosk.stderr.contains("cannot go with --challenge"), "\(offAndKiosk.stderr)")
-    let offAndCues = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off", "--liveness-cues", "blink"], in: folder)
-    #expect(offAndCues.status == 64 && offAndCues.stderr.contains("cannot go with --liveness on or --liveness-cues"), "\(offAndCues.stderr)")
+    let offAndCues = try ToolRun.run(
+      "att-take", ["--source", photo, "--liveness-policy", "off", "--liveness-cues", "blink"], in: folder)
+    #expect(
+      offAndCues.status == 64 && offAndCues.stderr.contains("cannot go with --liveness on or --liveness-cues"),
+      "\(offAndCues.stderr)")
+    // A policy of passive cues with them switched off is refused, not run with liveness off.
+    let gateAndOff = try ToolRun.run(
+      "att-take", ["--source", photo, "--liveness-policy", "gate", "--liveness", "off"], in: folder)
+    #expect(
+      gateAndOff.status == 64 && gateAndOff.stderr.contains("--liveness-policy gate uses the passive cues"),
+      "\(gateAndOff.stderr)")
+    let kioskAndOff = try ToolRun.run(
+      "att-take", ["--source", photo, "--liveness-policy", "kiosk", "--liveness", "off"], in: folder)
+    #expect(
+      kioskAndOff.status == 64 && kioskAndOff.stderr.contains("--liveness off --challenge keeps the challenge alone"),
+      "\(kioskAndOff.stderr)")
     let off = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off"], in: folder)
     #expect(off.status == 0 && off.stderr.contains("LIVENESS IS OFF"), "\(off.stderr)")
 
@@ -147,8 +166,11 @@ struct TakeCommandTests {
     #expect(site.stderr.contains("0 recorded"), "\(site.stderr)")
     try #"{"screen_moire": 30, "flat_motion": "low"}"#.write(toFile: lines, atomically: true, encoding: .utf8)
     let wrong = try ToolRun.run("att-take", ["--source", photo, "--liveness-lines", lines], in: folder)
-    #expect(wrong.status == 78 && wrong.stderr.contains("--liveness-lines: \(lines): 'flat_motion' is not of its kind"), "\(wrong.stderr)")
-    let offAndLines = try ToolRun.run("att-take", ["--source", photo, "--liveness", "off", "--liveness-lines", lines], in: folder)
+    #expect(
+      wrong.status == 78 && wrong.stderr.contains("--liveness-lines: \(lines): 'flat_motion' is not of its kind"),
+      "\(wrong.stderr)")
+    let offAndLines = try ToolRun.run(
+      "att-take", ["--source", photo, "--liveness", "off", "--liveness-lines", lines], in: folder)
     #expect(offAndLines.status == 64 && offAndLines.stderr.contains("cannot go with liveness off"), "\(offAndLines.stderr)")
   }
 
@@ -232,7 +254,7 @@ struct TakeCommandTests {
     #expect(stopped.stderr.contains("rtsp://admin:***@127.0.0.1:1/live"), "\(stopped.stderr)")
     #expect(!stopped.stderr.contains("hunter2") && !stopped.stdout.contains("hunter2"))
     try Data("not a video".utf8).write(to: URL(fileURLWithPath: "\(folder)/notes.mp4"))
-    FileManager.default.createFile(atPath: "\(folder)/empty.mp4", contents: Data())
+    try Data().write(to: URL(fileURLWithPath: "\(folder)/empty.mp4"))
     for name in ["notes.mp4", "empty.mp4"] {
       let run = try ToolRun.run("att-take", ["--source", name], in: folder)
       #expect(run.status == 66, "\(name): \(run.stderr)")
@@ -241,7 +263,9 @@ struct TakeCommandTests {
     }
   }
 
-  @Test("--log-format json: every line on standard error is one JSON record (the pipeline's and the tool's); a bad ATT_LOG_FORMAT exits 78")
+  @Test(
+    "--log-format json: every line on standard error is one JSON record (the pipeline's and the tool's); a bad ATT_LOG_FORMAT exits 78"
+  )
   func jsonLog() throws {
     let folder = try Checkout.scratchFolder("take-log")
     let stream = try ToolRun.start(
@@ -260,18 +284,25 @@ struct TakeCommandTests {
     #expect(reopen?["component"] as? String == "att.pipeline", "the library's logger: \(String(describing: reopen))")
     #expect(all.contains { ($0["message"] as? String)?.hasPrefix("device ") == true && $0["component"] as? String == "att-take" })
     #expect(!stopped.stderr.contains("hunter2"))
-    #expect(all.contains { ($0["message"] as? String)?.hasPrefix("warning: nobody is enrolled") == true && $0["level"] as? String == "warning" })
+    #expect(
+      all.contains {
+        ($0["message"] as? String)?.hasPrefix("warning: nobody is enrolled") == true && $0["level"] as? String == "warning"
+      })
     // A failure that ends the tool is level error.
     let missing = try ToolRun.run("att-take", ["--source", "/nonexistent/clip.mp4", "--log-format", "json"], in: folder)
-    let failure = missing.stderr.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
-      .first { ($0["message"] as? String)?.contains("/nonexistent/clip.mp4") == true }
+    let failure = missing.stderr.split(separator: "\n").compactMap {
+      (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+    }
+    .first { ($0["message"] as? String)?.contains("/nonexistent/clip.mp4") == true }
     #expect(missing.status == 66 && failure?["level"] as? String == "error", "\(missing.stderr)")
 
     let bad = try ToolRun.run("att-take", ["--source", "0"], in: folder, environment: ["ATT_LOG_FORMAT": "yaml"])
     #expect(bad.status == 78 && bad.stderr.contains("ATT_LOG_FORMAT 'yaml': use text or json"), "\(bad.stderr)")
   }
 
-  @Test("--profile: each stage's time and calls (decode, search, follow, landmarks, descriptor); a marked track costs nothing more; --max-fps analyses fewer frames and still marks him")
+  @Test(
+    "--profile: each stage's time and calls (decode, search, follow, landmarks, descriptor); a marked track costs nothing more; --max-fps analyses fewer frames and still marks him"
+  )
   func profileAndMaxFPS() throws {
     let folder = try site()
     let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"

@@ -29,9 +29,9 @@ public final class RecognitionSession {
     var attempts = 0
     var settled: GalleryMatcher.Identification?
     var unknownLogged = false
+    /// Marked, or refused for good (an attack vote or a failed challenge): nothing more to say.
     var decided = false
     var waitingReported = false
-    var spoofReported = false
     var last: (frame: Int, time: Double, box: FaceBox)?
     var first = 0.0
     /// Challenge mode: this track's random challenge, started when it is recognised.
@@ -131,7 +131,7 @@ public final class RecognitionSession {
   /// marked (or refused) and settled, or it was found to be nobody enrolled and is not due another
   /// try (a face that turns towards the camera may still match, so it is tried once a second).
   private func needsNothing(_ state: TrackState, at time: Double) -> Bool {
-    if state.decided || (state.spoofReported && state.settled != nil) { return true }
+    if state.decided { return true }
     return state.unknownLogged && state.settled == nil && !identifyDue(state, at: time)
   }
 
@@ -192,8 +192,8 @@ public final class RecognitionSession {
     }
     switch verdict {
     case .spoof:
-      guard !state.spoofReported else { return nil }
-      state.spoofReported = true
+      // An attack vote is final: its line is the track's last (no second line when it ends).
+      state.decided = true
       return .report(decision(.spoof, match, reason: attackReason(state.liveness, at: frame.time)))
     case .waiting:
       // A still is never live: its one line comes when its track ends, with the reason.
@@ -208,8 +208,8 @@ public final class RecognitionSession {
     }
   }
 
-  /// A track that ends recognised but never marked is reported once more with its final liveness
-  /// figures, so the operator sees who left unmarked and why; one that ends with neither an identity
+  /// A track that ends recognised but neither marked nor refused is reported once more with its
+  /// final liveness figures, so the operator sees who left unmarked and why; one that ends with neither an identity
   /// nor "unknown" is reported as undecided, with why.
   private func end(track id: Int) -> TrackEvent? {
     guard let state = states.removeValue(forKey: id), let last = state.last else { return nil }
@@ -229,15 +229,22 @@ public final class RecognitionSession {
         frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: match.personID,
         name: match.name,
         distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
-        attendance: .notMarked,
-        reason: verdict == .spoof
-          ? attackReason(state.liveness, at: last.time)
-          : state.challenge?.unfinished
-            ?? (options.stills
-              ? "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
-              : state.liveness.motion?.isFlat == true
-                ? "the track ended before liveness was shown: its motion stayed flat, as a picture's, and the head never moved as a solid"
-                : "the track ended before liveness was shown (no blink, the head never moved as a solid)")))
+        attendance: .notMarked, reason: unmarkedReason(state, verdict: verdict, at: last.time)))
+  }
+
+  /// Why an identified track ended unmarked: it was an attack, its challenge was not finished, it
+  /// was a still photo, or liveness was never shown (and whether its motion stayed flat).
+  private func unmarkedReason(_ state: TrackState, verdict: LivenessVerdict, at time: Double) -> String {
+    if verdict == .spoof { return attackReason(state.liveness, at: time) }
+    if let unfinished = state.challenge?.unfinished { return unfinished }
+    if options.stills {
+      return "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
+    }
+    if state.liveness.motion?.isFlat == true {
+      return
+        "the track ended before liveness was shown: its motion stayed flat, as a picture's, and the head never moved as a solid"
+    }
+    return "the track ended before liveness was shown (no blink, the head never moved as a solid)"
   }
 
   /// Why a track was never identified nor called unknown: the kind (for the summary's counts) and

@@ -16,6 +16,9 @@ public struct MotionCue: TrackCue {
   public private(set) var planarPairs = 0
   /// Residuals (fraction of the eye distance) of the recent 100 moving pairs.
   private var residuals: [Double] = []
+  /// The median of `residuals`, kept as each pair is scored (read on every frame through
+  /// `isPending`); infinity before the first.
+  private var medianResidual = Double.infinity
   /// The lowest running median so far, once there were `minMovingPairs` (the figure the flat line
   /// must stay under for every live face).
   public private(set) var lowest: Double?
@@ -52,14 +55,13 @@ public struct MotionCue: TrackCue {
     movingPairs += 1
     residuals.append(residual / eyes)
     if residuals.count > 100 { residuals.removeFirst(residuals.count - 100) }
+    medianResidual = median(residuals)
     if movingPairs >= options.minMovingPairs { lowest = min(lowest ?? .infinity, medianResidual) }
     if residuals.count >= options.solidPairs, median(Array(residuals.suffix(options.solidPairs))) > options.solidResidual {
       movedAsSolid = true
     }
     if residual / eyes < options.planarResidual { planarPairs += 1 }
   }
-
-  private var medianResidual: Double { residuals.isEmpty ? .infinity : median(residuals) }
 
   /// Live once the head moved as a solid; never an attack (see `isFlat`).
   public func vote(at time: Double) -> Bool? { movedAsSolid ? true : nil }
