@@ -33,12 +33,16 @@ bench-programs: release
 	@rm -f Benchmarks/.build/release.yaml Benchmarks/.build/build.db
 	$(SWIFT) build -c release --package-path Benchmarks
 
-## test: the whole test suite against real models, photos, bad inputs and a real RabbitMQ broker
+## test: the whole test suite against real models, photos, bad inputs and a real RabbitMQ broker;
+## its temporary files go to one folder, removed after a pass and kept (and named) after a failure
 test: setup
 	@Scripts/install-deps --with-browser
 	$(SWIFT) build --build-tests
 	@Scripts/broker start
-	@status=0; $(SWIFT) test --disable-xctest || status=$$?; Scripts/broker stop; exit $$status
+	@scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/att-tests.XXXXXX"); status=0; \
+	TMPDIR=$$scratch $(SWIFT) test --disable-xctest || status=$$?; Scripts/broker stop; \
+	if [ $$status -eq 0 ]; then chmod -R u+w "$$scratch" 2>/dev/null; rm -rf --one-file-system "$$scratch"; \
+	else echo "make test: the tests' files are kept in $$scratch" >&2; fi; exit $$status
 
 ## demo: the whole system on sample data: broker, att-worker, att-serve, enrolment, att-take, the
 ## dashboard's records and the export; stops it all at the end (ARGS=--keep-running keeps it up)
