@@ -4,7 +4,8 @@ import Foundation
 
 /// One labelled video for scoring the liveness cues over time, as att-take runs them.
 public struct LivenessPresentation: Sendable, Codable, Equatable {
-  /// A short name: kind, how it was made, from what.
+  /// A short name: kind, how it was made, from what ("screen-replay-hand-..."); a real recording's
+  /// is its place in the folder of recordings ("replay/phone-table.mp4").
   public let name: String
   public let kind: LivenessSample.Kind
   /// What it is, for the report: "real video", "real printed photo, hand-held", ...
@@ -23,7 +24,7 @@ public struct LivenessPresentation: Sendable, Codable, Equatable {
   public var attackType: String {
     switch kind {
     case .live: "live"
-    case .screen: name.hasPrefix("screen-replay") ? "screen replay" : "screen photo"
+    case .screen: name.hasPrefix("screen-replay") || name.hasPrefix("replay/") ? "screen replay" : "screen photo"
     default: "print"
     }
   }

@@ -31,6 +31,8 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   public var liveWithin = 3.0
   /// Every cue is measured once per track; each setting fuses its own cues' votes.
   private let measured: LivenessOptions
+  /// The options every cue is measured with (the lines in the report).
+  public var options: LivenessOptions { measured }
   private let models: ModelSet
   private let landmarks: LandmarkPredictor
   /// The device cue's detector.
@@ -168,8 +170,11 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       // The figures the attack lines must stay clear of: the highest moire, the flattest motion.
       let peaks = tracks.compactMap { $0.figures["screen_moire_peak"] },
         lows = tracks.compactMap { $0.figures["planar_residual_low"] }
-      if let peak = peaks.max() { line += String(format: "; moire peak %.1f", peak) }
-      if let low = lows.min() { line += String(format: "; flattest motion %.4f", low) }
+      if let peak = peaks.max() { line += String(format: "; moire peak %.1f (screen line %.1f)", peak, measured.screenMoire) }
+      if let low = lows.min() {
+        line += String(
+          format: "; flattest motion %.2f%% of the eye distance (flat line %.2f%%)", 100 * low, 100 * measured.planarResidual)
+      }
     } else if let live = tracks.first(where: { verdict($0)?.liveAfter != nil }), let after = verdict(live)?.liveAfter {
       line += "ACCEPTED (track \(live.track) live after \(seconds(after)))"
     } else {
@@ -183,13 +188,18 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
   /// vote compares with its line: the highest running median moire (the screen cue) and the lowest
   /// running median residual (the motion cue), for people.
   public func liveSpread(_ outcomes: [VideoOutcome]) -> String {
-    func spread(_ name: String, _ format: String) -> String {
+    func spread(_ name: String, _ title: String, _ f: (Double) -> String, line: String) -> String {
       let values = liveFigures(name, outcomes).sorted()
-      guard let first = values.first, let last = values.last else { return "\(name): no live track measured" }
-      let f = { String(format: format, $0) }
-      return "\(name) over \(values.count) live tracks: min \(f(first)), median \(f(values[values.count / 2])), max \(f(last))"
+      guard let first = values.first, let last = values.last else { return "\(title) (\(name)): no live track measured" }
+      return
+        "\(title) (\(name)) over \(values.count) live tracks: min \(f(first)), median \(f(values[values.count / 2])), max \(f(last)); \(line)"
     }
-    return spread("screen_moire_peak", "%.1f") + "\n" + spread("planar_residual_low", "%.4f")
+    return spread(
+      "screen_moire_peak", "the highest moire", { String(format: "%.1f", $0) },
+      line: String(format: "the screen line is %.1f", measured.screenMoire)) + "\n"
+      + spread(
+        "planar_residual_low", "the flattest motion", { String(format: "%.2f%%", 100 * $0) },
+        line: String(format: "the flat line is %.2f%% of the eye distance", 100 * measured.planarResidual))
   }
 
   /// The figure `name` of every live track of at least `minLiveSeconds` that measured it.

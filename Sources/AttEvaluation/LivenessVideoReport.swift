@@ -23,6 +23,17 @@ public struct LivenessVideoReport: Sendable, Codable {
   public let rows: [Row]
   public let videos: Int
 
+  /// A row's BPCER: "7.7% (2/26, 1 never)", with how many were voted attacks when any were; for a
+  /// cue that never says live, the live tracks it refused.
+  static func bpcerCell(_ row: Row) -> String {
+    guard row.live.samples > 0 else { return "no live tracks" }
+    if row.attackOnly {
+      return String(format: "%.1f%% (%d/%d refused)", row.live.rate * 100, row.live.errors, row.live.samples)
+    }
+    return String(format: "%.1f%% (%d/%d, %d never", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
+      + (row.liveVotedAttack > 0 ? ", \(row.liveVotedAttack) voted attack)" : ")")
+  }
+
   public var text: String {
     let kinds = rows.first?.attacks.map(\.kind) ?? []
     func padded(_ text: String, _ width: Int, left: Bool = false) -> String {
@@ -30,24 +41,19 @@ public struct LivenessVideoReport: Sendable, Codable {
       return left ? text + pad : pad + text
     }
     let settingWidth = max(24, (rows.map(\.setting.count).max() ?? 0) + 1)
+    let live = rows.map(Self.bpcerCell)
+    let liveWidth = max(24, live.map(\.count).max() ?? 0)
     var header = padded("cues", settingWidth, left: true)
     for kind in kinds { header += " " + padded("APCER \(kind)", 21) }
-    header += " " + padded("BPCER (\(Int(liveWithin)) s)", 24) + " " + padded("live after", 12)
+    header += " " + padded("BPCER (\(Int(liveWithin)) s)", liveWidth) + " " + padded("live after", 12)
     var lines = [header]
-    for row in rows {
+    for (row, live) in zip(rows, live) {
       var line = padded(row.setting, settingWidth, left: true)
       for a in row.attacks {
         line +=
           " " + padded(a.samples == 0 ? "no videos" : String(format: "%.1f%% (%d/%d)", a.rate * 100, a.errors, a.samples), 21)
       }
-      let live =
-        row.live.samples == 0
-        ? "no live tracks"
-        : row.attackOnly
-          ? String(format: "%.1f%% (%d/%d refused)", row.live.rate * 100, row.live.errors, row.live.samples)
-          : String(format: "%.1f%% (%d/%d, %d never", row.live.rate * 100, row.live.errors, row.live.samples, row.liveNever)
-            + (row.liveVotedAttack > 0 ? ", \(row.liveVotedAttack) voted attack)" : ")")
-      line += " " + padded(live, 24)
+      line += " " + padded(live, liveWidth)
       line += " " + padded(row.attackOnly ? "attack only" : row.medianLiveAfter.map { String(format: "%.2f s", $0) } ?? "-", 12)
       lines.append(line)
     }

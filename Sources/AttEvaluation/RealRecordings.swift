@@ -40,10 +40,10 @@ public enum RealRecordings {
       let sub = "\(folder)/\(label.folder)"
       guard let files = try? FileManager.default.contentsOfDirectory(atPath: sub) else { continue }
       for file in files.sorted() where videoExtensions.contains((file as NSString).pathExtension.lowercased()) {
-        // The replay prefix is what the report counts as a screen replay (not a screen photo).
-        let stem = (file as NSString).deletingPathExtension
-        let name = label.kind == .screen ? "screen-replay-\(stem)" : "\(label.folder)-\(stem)"
-        found.append(LivenessPresentation(name: name, kind: label.kind, material: label.material, path: "\(sub)/\(file)"))
+        // Named by its place in the folder: replay/ is what the report counts as a screen replay.
+        found.append(
+          LivenessPresentation(
+            name: "\(label.folder)/\(file)", kind: label.kind, material: label.material, path: "\(sub)/\(file)"))
       }
     }
     guard !found.isEmpty else {

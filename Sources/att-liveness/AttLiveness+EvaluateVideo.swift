@@ -160,11 +160,18 @@ extension AttLiveness {
           return
         }
         if verbose {
+          let minimum = evaluators[0].minLiveSeconds
+          Console.output("Each track's figures:")
+          for line in LivenessFigures.legend(evaluators[0].options) { Console.output("  " + line) }
+          Console.output("")
           for outcome in outcomes {
             Console.output("\(outcome.presentation.name) (\(outcome.presentation.material)), \(outcome.frames) frames")
             for t in outcome.tracks {
               let figures = t.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-              Console.output(String(format: "  track %d, %.1f s: %@", t.track, t.seconds, figures as NSString))
+              let short =
+                outcome.presentation.kind == .live && t.seconds < minimum ? " (under \(minimum) s: not in BPCER)" : ""
+              Console.output(
+                String(format: "  track %d, %.2f s%@: %@", t.track, t.seconds, short as NSString, figures as NSString))
               for setting in evaluators[0].settings {
                 let verdict = t.verdicts[setting.name]
                 let said =

@@ -158,7 +158,7 @@ struct LivenessToolTests {
       run.stderr.contains("1 of 2 videos not scored (named above); the figures are over the other 1, and no lines were written"))
     #expect(!FileManager.default.fileExists(atPath: lines), "lines are set on every recording or none")
     // The readable one is scored all the same.
-    #expect(run.stdout.contains("live: live-office, "), "\(run.stdout)")
+    #expect(run.stdout.contains("live: live/office.mkv, "), "\(run.stdout)")
     let table = run.stdout.split(separator: "\n").map(String.init)
     let defaults = try #require(table.first { $0.hasPrefix("default (") })
     #expect(defaults.components(separatedBy: "no videos").count == 3, "print and replay unmeasured: \(defaults)")

@@ -1,10 +1,10 @@
-@testable import AttRecognition
 import AttEvaluation
 import AttTestSupport
 import FaceKit
 import Foundation
 import Testing
 
+@testable import AttRecognition
 @testable import AttendanceKit
 
 /// The device cue: the rule that puts a face on a device, the detector on real photos, and no attack
@@ -100,17 +100,22 @@ struct DeviceCueTests {
     }
   }
 
-  @Test("a tablet held in a hand (the real photo of one, moved as a hand does): its edges stay with the face and it is voted an attack")
+  @Test(
+    "a tablet held in a hand (the real photo of one, moved as a hand does): its edges stay with the face and it is voted an attack"
+  )
   func heldTabletEdges() throws {
     let folder = try Checkout.scratchFolder("device-held")
     try FileManager.default.createDirectory(atPath: "\(folder)/replay", withIntermediateDirectories: true)
     let video = "\(folder)/replay/tablet.avi"
-    try TestVideo.make(video, shots: [.handHeld("\(Scratch.shared)/faces/liveness/spoof_screen/image_F2.jpg", frames: 90, seed: 1)])
+    try TestVideo.make(
+      video, shots: [.handHeld("\(Scratch.shared)/faces/liveness/spoof_screen/image_F2.jpg", frames: 90, seed: 1)])
     var options = LivenessOptions()
     options.cues = [.blink, .motion, .device]
     let evaluation = try LivenessVideoEvaluation(models: Scratch.models, base: options)
     let defaults = try #require(evaluation.settings.last?.name)
-    let outcome = try evaluation.run(try #require(RealRecordings.presentations(in: folder).first))
+    let presentation = try #require(RealRecordings.presentations(in: folder).first)
+    #expect(presentation.name == "replay/tablet.avi" && presentation.attackType == "screen replay", "\(presentation)")
+    let outcome = try evaluation.run(presentation)
     let track = try #require(outcome.tracks.max { $0.seconds < $1.seconds })
     #expect((track.figures["frame_held"] ?? 0) >= 2, "\(track.figures)")
     #expect(track.verdicts[defaults]?.spoof == true, "\(track.verdicts)")
