@@ -151,7 +151,8 @@ struct LivenessToolTests {
     try FileManager.default.copyItem(atPath: "\(Checkout.shared)/bad-inputs/text_file.jpg", toPath: broken)
     let lines = "\(folder)/lines.json"
     let run = try ToolRun.run(
-      "att-liveness", ["eval-video", "--real", "\(folder)/site", "--write-lines", lines, "--models", "\(Checkout.root)/Models"])
+      "att-liveness",
+      ["eval-video", "--real", "\(folder)/site", "--write-lines", lines, "--verbose", "--models", "\(Checkout.root)/Models"])
     #expect(run.status == 1, "\(run.stderr)")
     #expect(run.stderr.contains("not scored: \(broken)"), "\(run.stderr)")
     #expect(
@@ -166,5 +167,15 @@ struct LivenessToolTests {
     // A cue that only votes attack, alone: refused or not, never a time to live.
     let screen = try #require(table.first { $0.hasPrefix("screen ") })
     #expect(screen.contains("refused)") && screen.hasSuffix("attack only"), "\(screen)")
+    // --verbose: every figure a track shows is in the legend before the tracks.
+    let legend = run.stdout.components(separatedBy: "\n").prefix { !$0.isEmpty }.map {
+      $0.split(separator: ":").first.map(String.init) ?? ""
+    }.joined(separator: ",")
+    let names = Set(
+      table.filter { $0.hasPrefix("  track ") }.flatMap { line in
+        line.split(separator: " ").filter { $0.contains("=") }.map { String($0.split(separator: "=")[0]) }
+      })
+    #expect(names.count > 10, "\(run.stdout)")
+    for name in names { #expect(legend.contains(name), "\(name) is not in the legend: \(legend)") }
   }
 }
