@@ -7,7 +7,7 @@ public enum LivenessFigures {
   public static func legend(_ options: LivenessOptions) -> [String] {
     let flat = String(format: "%.4f", options.planarResidual), solid = String(format: "%.2f", options.solidResidual)
     return [
-      "blinks: blinks seen (the eye ratio dips under its open level and comes back within 40-600 ms)",
+      "blinks: blinks seen (the eye ratio dips under \(options.closeFraction) of its open level and comes back within \(Int(options.minClosure * 1000))-\(Int(options.maxClosure * 1000)) ms)",
       "ear, ear_open, ear_noise: the eye aspect ratio now, its open-eye level, and its robust deviation",
       "moving_pairs: pairs of frames in which the face moved at least \(options.minMotion) eye distances",
       "planar_residual: the median residual of the recent moving pairs' texture after one homography, in eye distances (flat under \(flat); the head moved as a solid over \(solid), over \(options.solidPairs) pairs)",

@@ -209,8 +209,8 @@ public final class RecognitionSession {
   }
 
   /// A track that ends recognised but neither marked nor refused is reported once more with its
-  /// final liveness figures, so the operator sees who left unmarked and why; one that ends with neither an identity
-  /// nor "unknown" is reported as undecided, with why.
+  /// final liveness figures, so the operator sees who left unmarked and why; one that ends with
+  /// neither an identity nor "unknown" is reported as undecided, with why.
   private func end(track id: Int) -> TrackEvent? {
     guard let state = states.removeValue(forKey: id), let last = state.last else { return nil }
     guard let match = state.settled else {
