@@ -57,6 +57,10 @@ public struct LivenessVideoReport: Sendable, Codable {
       line += " " + padded(row.attackOnly ? "attack only" : row.medianLiveAfter.map { String(format: "%.2f s", $0) } ?? "-", 12)
       lines.append(line)
     }
+    lines.append(
+      "(APCER: the attack videos in which a face was ever judged live. BPCER: the live tracks not judged live within "
+        + "\(Int(liveWithin)) s of their first frame, of those long enough to count; never: not judged live at all; voted "
+        + "attack: refused. live after: the median time from a live track's first frame to its live verdict.)")
     if rows.contains(where: \.attackOnly) {
       lines.append(
         "(attack only: cues that never say live, alone. An attack counts as accepted when they never voted against it, "

@@ -21,8 +21,9 @@ public enum RealRecordings {
   }
 
   /// The recordings under `folder`, sorted by label then name. A sub-folder that is not a label, or
-  /// a folder with no recording at all, is an error naming it; other files are skipped.
-  public static func presentations(in folder: String) throws -> [LivenessPresentation] {
+  /// a folder with no recording at all, is an error naming it; other files are skipped, each named
+  /// to `skipped` (a still photo dropped in print/ is not a recording).
+  public static func presentations(in folder: String, skipped: (String) -> Void = { _ in }) throws -> [LivenessPresentation] {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
       throw LayoutError(description: "\(folder): not a folder (give one with live/, replay/ and print/ sub-folders)")
@@ -39,7 +40,13 @@ public enum RealRecordings {
     for label in labels {
       let sub = "\(folder)/\(label.folder)"
       guard let files = try? FileManager.default.contentsOfDirectory(atPath: sub) else { continue }
-      for file in files.sorted() where videoExtensions.contains((file as NSString).pathExtension.lowercased()) {
+      for file in files.sorted() where !file.hasPrefix(".") {
+        guard videoExtensions.contains((file as NSString).pathExtension.lowercased()) else {
+          skipped(
+            "skipped \(sub)/\(file): not a video (\(videoExtensions.sorted().joined(separator: ", "))); a still photo is not a "
+              + "recording: record the print or screen held up for a few seconds")
+          continue
+        }
         // Named by its place in the folder: replay/ is what the report counts as a screen replay.
         found.append(
           LivenessPresentation(

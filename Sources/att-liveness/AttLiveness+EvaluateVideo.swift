@@ -26,7 +26,8 @@ extension AttLiveness {
         to a live verdict. A cue that never says live (texture, context, screen, device), scored alone, \
         is shown as "attack only": the attacks it never voted against and the live tracks it voted \
         against. Exit status 0 (the figures are the result, not a pass or fail); 1 when a video could not \
-        be read: it is named, the others are scored, and no lines are written.
+        be read (it is named, the others are scored, and no lines are written), when DIR holds no \
+        recording, or when --write-lines has too few live recordings to set a line (it says how many).
 
         With --real DIR it scores a site's own recordings instead, nothing rendered: DIR/live/ holds \
         videos of people in front of the camera, DIR/replay/ a phone, tablet or monitor playing a \
@@ -99,7 +100,9 @@ extension AttLiveness {
         defer { if videos == nil { try? FileManager.default.removeItem(atPath: folder) } }
         let presentations: [LivenessPresentation]
         if let real {
-          do { presentations = try RealRecordings.presentations(in: real) } catch let error as RealRecordings.LayoutError {
+          do {
+            presentations = try RealRecordings.presentations(in: real, skipped: { Console.error("att-liveness: \($0)") })
+          } catch let error as RealRecordings.LayoutError {
             throw ToolError(error.description)
           }
         } else {
@@ -166,8 +169,14 @@ extension AttLiveness {
           Console.output("")
           for outcome in outcomes {
             Console.output("\(outcome.presentation.name) (\(outcome.presentation.material)), \(outcome.frames) frames")
+            if outcome.tracks.isEmpty { Console.output("  no face tracked") }
             for t in outcome.tracks {
-              let figures = t.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+              // Counts as whole numbers (blinks=1), the rest as measured (ear=0.293).
+              let figures = t.figures.sorted { $0.key < $1.key }
+                .map {
+                  "\($0.key)=\(abs($0.value) < 1e9 && $0.value == $0.value.rounded() ? String(Int($0.value)) : String($0.value))"
+                }
+                .joined(separator: " ")
               let short =
                 outcome.presentation.kind == .live && t.seconds < minimum ? " (under \(minimum) s: not in BPCER)" : ""
               Console.output(
@@ -176,7 +185,7 @@ extension AttLiveness {
                 let verdict = t.verdicts[setting.name]
                 let said =
                   verdict?.liveAfter.map { String(format: "live after %.2f s", $0) }
-                  ?? (verdict?.spoof == true ? "spoof" : setting.attackOnly ? "no attack vote" : "never live")
+                  ?? (verdict?.spoof == true ? "voted attack" : setting.attackOnly ? "no attack vote" : "never live")
                 Console.output("    \(setting.name): \(said)")
               }
             }

@@ -2,12 +2,12 @@ import ArgumentParser
 import AttCamera
 import AttCommandLine
 import AttDeliveryOptions
+import AttFrames
 import AttRecognition
 import AttendanceKit
 import FaceKit
 import FacePreview
 import FaceVideo
-import AttFrames
 import Foundation
 
 /// `att-take`: watch a camera or video and record who is there.
@@ -69,12 +69,16 @@ struct AttTake: ParsableCommand {
       // A source that does not exist or cannot be read exits 66 (EX_NOINPUT; reportingErrors maps it).
       let frames = try FrameSource(take.source)
       if take.stills, frames.isLive || { if case .video = frames { true } else { false } }() {
-        throw ToolError("--stills is for photos (a folder of images or one image), not a camera, video or stream", exitCode: .usage)
+        throw ToolError(
+          "--stills is for photos (a folder of images or one image), not a camera, video or stream", exitCode: .usage)
       }
       let options = try take.takeOptions(for: frames, models: modelOptions.modelSet)
-      let window = try take.preview ? PreviewWindow(title: "att-take \(take.source)") ?? {
-        throw ToolError("--preview needs a display (DISPLAY is not set); on a headless machine use --annotate OUT.avi")
-      }() : nil
+      let window =
+        try take.preview
+        ? PreviewWindow(title: "att-take \(take.source)")
+          ?? {
+            throw ToolError("--preview needs a display (DISPLAY is not set); on a headless machine use --annotate OUT.avi")
+          }() : nil
       // Signals are caught from here on: a stop while the models load ends the run cleanly too.
       let stop = StopSignal()
       let signals = StopOnSignals(stop, notice: "att-take: stopping after the current frame")
@@ -97,14 +101,22 @@ struct AttTake: ParsableCommand {
       pipeline.profile = take.profile ? StageProfile() : nil
       pipeline.openCVThreads = take.opencvThreads
       pipeline.maxFramesPerSecond = take.maxFps
-      let summary = try run.run(
-        pipeline, models: modelOptions.modelSet, stop: stop, status: take.status(deviceID: options.deviceID),
-        annotate: take.annotate
-      ) { frame, annotations in
-        if let window, let key = try window.show(frame.image, annotations: annotations), key == 27 || key == 113 { stop.stop() }
+      let summary: TakeSummary
+      do {
+        summary = try run.run(
+          pipeline, models: modelOptions.modelSet, stop: stop, status: take.status(deviceID: options.deviceID),
+          annotate: take.annotate
+        ) { frame, annotations in
+          if let window, let key = try window.show(frame.image, annotations: annotations), key == 27 || key == 113 { stop.stop() }
+        }
+      } catch let error as FaceKitError where error.isUnreadableImage(frames) {
+        // One image that does not decode is a source that cannot be read, as a video's is (66).
+        throw ToolError("\(error)", exitCode: .noInput)
       }
       let folder = if case .folder = frames { true } else { false }
-      for line in summary.lines(stills: options.stills, liveness: options.liveness.enabled, folder: folder, stopped: stop.isStopped) {
+      for line in summary.lines(
+        stills: options.stills, liveness: options.liveness.enabled, folder: folder, stopped: stop.isStopped)
+      {
         Console.error("att-take: \(line)")
       }
       if let profile = pipeline.profile { sayProfile(profile) }
@@ -133,6 +145,18 @@ struct AttTake: ParsableCommand {
       return (.cameraHost(link), try storeOptions.queueDelivery(broker: broker!, tool: "att-take"))
     } catch let error as CameraHostError {
       throw ToolError(error)
+    }
+  }
+}
+
+extension FaceKitError {
+  /// Whether this is the one image of `source` failing to decode (empty, not an image, corrupt,
+  /// truncated or over the pixel limit).
+  fileprivate func isUnreadableImage(_ source: FrameSource) -> Bool {
+    guard case .image = source else { return false }
+    switch self {
+    case .emptyFile, .unsupportedFormat, .undecodable, .truncated, .tooLarge, .fileUnreadable: return true
+    default: return false
     }
   }
 }

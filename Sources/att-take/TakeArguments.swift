@@ -37,6 +37,7 @@ struct TakeArguments: ParsableArguments {
   var galleryCache: String?
 
   @Option(
+    parsing: .unconditional,
     help:
       "Seconds between status reports (frames/s, drops, faces, gallery version): to att-serve with --gallery, to the database in direct mode; 0: none."
   )
@@ -62,13 +63,13 @@ struct TakeArguments: ParsableArguments {
   @Option(help: ArgumentHelp("Save face crops of unknown faces and of marked attendance in this folder.", valueName: "dir"))
   var snapshots: String?
 
-  @Option(help: "Largest distance to a stored face that identifies a person.")
+  @Option(parsing: .unconditional, help: "Largest distance to a stored face that identifies a person.")
   var threshold: Float = 0.5
 
-  @Option(help: "How much further the nearest other person must be.")
+  @Option(parsing: .unconditional, help: "How much further the nearest other person must be.")
   var margin: Float = 0.08
 
-  @Option(help: "Consecutive matching descriptors that settle a track's identity.")
+  @Option(parsing: .unconditional, help: "Consecutive matching descriptors that settle a track's identity.")
   var settle = 3
 
   @Option(
@@ -105,13 +106,17 @@ struct TakeArguments: ParsableArguments {
       """)
   var challenge = false
 
-  @Option(help: "Steps in a challenge.")
-  var challengeSteps = 2
+  @Option(help: "With --challenge or kiosk: steps in a challenge, 1-5. (default: 2)")
+  var challengeSteps: Int?
 
-  @Option(help: "Seconds allowed for each challenge step.")
-  var challengeSeconds = 5.0
+  @Option(
+    parsing: .unconditional,
+    help: "With --challenge or kiosk: seconds allowed for each challenge step, 0.5-60. (default: 5)")
+  var challengeSeconds: Double?
 
-  @Option(help: "Pipeline threads: 2 overlaps decoding and detection with recognition; 1 runs everything in turn.")
+  @Option(
+    parsing: .unconditional,
+    help: "Pipeline threads: 2 overlaps decoding and detection with recognition; 1 runs everything in turn.")
   var threads = 2
 
   @Option(
@@ -121,27 +126,33 @@ struct TakeArguments: ParsableArguments {
   var detector: DetectorKind = .retinaface
 
   @Option(
+    parsing: .unconditional,
     help:
       "Search the whole frame on a copy at most this many pixels on its longer side (0: full size). (default: 960 with retinaface, 640 with hog)"
   )
   var detectionSide: Int?
 
   @Option(
+    parsing: .unconditional,
     help:
       "retinaface: search the whole frame for new faces every this many frames, and follow known faces in between (1: every frame). (default: about 6 searches a second from the source's frame rate: every 5th frame at 30 frames/s)"
   )
   var searchEvery: Int?
 
-  @Option(help: "retinaface: faces narrower than this (pixels of the frame) start no track.")
+  @Option(parsing: .unconditional, help: "retinaface: faces narrower than this (pixels of the frame) start no track.")
   var minFace = 16
 
-  @Option(help: "Identify a track only once its face is at least this wide (pixels); smaller faces are followed and wait.")
+  @Option(
+    parsing: .unconditional,
+    help: "Identify a track only once its face is at least this wide (pixels); smaller faces are followed and wait.")
   var identifySize = 40
 
-  @Option(help: "hog: image doublings before detection (0-2); 0 finds faces from about 80 px on the detection copy.")
+  @Option(
+    parsing: .unconditional,
+    help: "hog: image doublings before detection (0-2); 0 finds faces from about 80 px on the detection copy.")
   var upsample = 0
 
-  @Option(help: "Frame rate given to a folder of images (each image one frame).")
+  @Option(parsing: .unconditional, help: "Frame rate given to a folder of images (each image one frame).")
   var fps = 10.0
 
   @Flag(
@@ -160,12 +171,14 @@ struct TakeArguments: ParsableArguments {
   var realTime = false
 
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Analyse at most this many frames a second of the source; the others are read and skipped, so that several cameras share a host's cores evenly (docs/att-take.md: several cameras on one host). Default: every frame (from a camera, every frame the search keeps up with).",
       valueName: "fps"))
   var maxFps: Double?
 
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Threads OpenCV may use for the face search (RetinaFace), next to the pipeline's own two; 0 for OpenCV's default (every core).",
       valueName: "n"))
@@ -212,6 +225,23 @@ struct TakeArguments: ParsableArguments {
       throw ValidationError(
         "--liveness-policy \(policy.rawValue) uses the passive cues: it cannot go with --liveness off (--liveness off --challenge keeps the challenge alone; --liveness-policy off is for tests)."
       )
+    }
+    let cues = try Self.cues(livenessCues ?? Self.defaultCues)
+    if !livenessOff && cues.isSubset(of: LivenessCue.attackOnly) {
+      throw ValidationError(
+        "--liveness-cues \(livenessCues ?? ""): none of these says live (only blink and motion do), so nobody would be marked; add blink or motion."
+      )
+    }
+    let challenging = challenge || livenessPolicy == .kiosk
+    if !challenging && (challengeSteps != nil || challengeSeconds != nil) {
+      throw ValidationError(
+        "--challenge-steps and --challenge-seconds set the challenge: use them with --challenge or --liveness-policy kiosk.")
+    }
+    if let challengeSteps, !(1...5).contains(challengeSteps) {
+      throw ValidationError("--challenge-steps must be 1 to 5.")
+    }
+    if let challengeSeconds, !(challengeSeconds >= 0.5 && challengeSeconds <= 60) {
+      throw ValidationError("--challenge-seconds must be 0.5 to 60 seconds (a person needs time to turn).")
     }
     if livenessPolicy == .off && challenge {
       throw ValidationError(
@@ -272,12 +302,9 @@ struct TakeArguments: ParsableArguments {
       }
     }
     if challenge || livenessPolicy == .kiosk {
-      guard (1...5).contains(challengeSteps), challengeSeconds > 0 else {
-        throw ToolError("--challenge-steps must be 1-5 and --challenge-seconds positive", exitCode: .usage)
-      }
       var challengeOptions = ChallengeOptions()
-      challengeOptions.steps = challengeSteps
-      challengeOptions.secondsPerStep = challengeSeconds
+      if let challengeSteps { challengeOptions.steps = challengeSteps }
+      if let challengeSeconds { challengeOptions.secondsPerStep = challengeSeconds }
       options.challenge = challengeOptions
     }
     return options

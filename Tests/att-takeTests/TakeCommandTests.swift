@@ -155,6 +155,19 @@ struct TakeCommandTests {
     #expect(
       kioskAndOff.status == 64 && kioskAndOff.stderr.contains("--liveness off --challenge keeps the challenge alone"),
       "\(kioskAndOff.stderr)")
+    // Cues that only say attack can mark nobody; challenge settings without a challenge do nothing.
+    let attackOnly = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "screen,device"], in: folder)
+    #expect(attackOnly.status == 64 && attackOnly.stderr.contains("none of these says live"), "\(attackOnly.stderr)")
+    let steps = try ToolRun.run("att-take", ["--source", photo, "--challenge-steps", "3"], in: folder)
+    #expect(steps.status == 64 && steps.stderr.contains("use them with --challenge"), "\(steps.stderr)")
+    for seconds in ["0.0001", "1e9", "nan", "-1"] {
+      let absurd = try ToolRun.run("att-take", ["--source", photo, "--challenge", "--challenge-seconds", seconds], in: folder)
+      #expect(
+        absurd.status == 64 && absurd.stderr.contains("--challenge-seconds must be 0.5 to 60"), "\(seconds): \(absurd.stderr)")
+    }
+    // A negative number is read as the option's value and refused by its range, not taken for an option.
+    let negative = try ToolRun.run("att-take", ["--source", photo, "--threshold", "-1"], in: folder)
+    #expect(negative.status == 64 && negative.stderr.contains("--threshold must be between 0 and 2"), "\(negative.stderr)")
     let off = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "off"], in: folder)
     #expect(off.status == 0 && off.stderr.contains("LIVENESS IS OFF"), "\(off.stderr)")
 
@@ -239,6 +252,11 @@ struct TakeCommandTests {
       text.status == 66 && text.stderr.contains("MANIFEST.tsv: cannot read frames: not a video OpenCV can read"), "EX_NOINPUT")
     let camera = try ToolRun.run("att-take", ["--source", "7"], in: folder)
     #expect(camera.status == 66 && camera.stderr.contains("7: cannot read frames: no camera answers"), "EX_NOINPUT")
+    // One image that does not decode is a source that cannot be read too.
+    for (name, reason) in [("zero_bytes.jpg", "empty file (0 bytes)"), ("text_file.jpg", "not a supported image")] {
+      let image = try ToolRun.run("att-take", ["--source", "\(Checkout.shared)/bad-inputs/\(name)"], in: folder)
+      #expect(image.status == 66 && image.stderr.contains("\(name): \(reason)"), "\(name): \(image.stderr)")
+    }
   }
 
   @Test(

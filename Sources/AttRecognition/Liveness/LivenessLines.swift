@@ -58,17 +58,22 @@ public struct LivenessLines: Codable, Sendable, Equatable {
   public static func measured(
     moirePeaks: [Double], flattestMotion: [Double], recordings: Int, solidLine: Double, measuredOn: String
   ) throws(LinesError) -> LivenessLines {
-    guard moirePeaks.count >= minLiveTracks, flattestMotion.count >= minLiveTracks else {
-      throw LinesError(
-        description: "\(measuredOn): \(moirePeaks.count) live tracks measured the screen's moire and \(flattestMotion.count) "
-          + "the flattest motion; \(minLiveTracks) of each are needed to set a line (record more people in live/, "
-          + "each for a few seconds, turning and talking as they do)")
+    // Every shortfall at once, so that one more round of recording is enough.
+    var short: [String] = []
+    if moirePeaks.count < minLiveTracks || flattestMotion.count < minLiveTracks {
+      short.append(
+        "\(moirePeaks.count) live tracks measured the screen's moire and \(flattestMotion.count) the flattest motion; "
+          + "\(minLiveTracks) of each are needed")
     }
-    guard recordings >= minRecordings else {
+    if recordings < minRecordings {
+      short.append(
+        "\(recordings) live recording\(recordings == 1 ? "" : "s") measured a track; \(minRecordings) are needed")
+    }
+    guard short.isEmpty else {
       throw LinesError(
-        description: "\(measuredOn): \(recordings) live recording\(recordings == 1 ? "" : "s") measured a track; "
-          + "\(minRecordings) are needed to set a line (a line is the highest live figure seen times a margin: record "
-          + "more people in live/, on different days and in the site's light, each for a few seconds)")
+        description: "\(measuredOn): \(short.joined(separator: ", and ")) to set a line (a line is the highest live figure "
+          + "seen times a margin: record more people in live/, on different days and in the site's light, each for a few "
+          + "seconds, turning and talking as they do)")
     }
     let screen = (moirePeaks.max()! * screenMargin * 10).rounded(.up) / 10
     // The flat line stays under half the solid line, so no motion is both flat and solid.

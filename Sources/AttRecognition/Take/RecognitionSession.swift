@@ -165,7 +165,7 @@ public final class RecognitionSession {
       }
       state.unknownLogged = true
       let nearest = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
-      return .unknown(decision(.unknown, nearest), nearest: nearest)
+      return .unknown(decision(.unknown, nearest, reason: unknownReason(nearest)), nearest: nearest)
     }
     guard !state.decided else { return nil }
     if let challengeOptions = options.challenge, verdict != .spoof {
@@ -230,6 +230,20 @@ public final class RecognitionSession {
         name: match.name,
         distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
         attendance: .notMarked, reason: unmarkedReason(state, verdict: verdict, at: last.time)))
+  }
+
+  /// Why a face is nobody enrolled, for people: too far from every stored face, or near one but
+  /// too close to another person's to tell them apart.
+  private func unknownReason(_ nearest: GalleryMatcher.Identification?) -> String {
+    guard let nearest, let distance = nearest.distance else { return "nobody is enrolled" }
+    if distance > options.threshold {
+      return String(format: "the nearest stored face is %.2f away, over --threshold %.2f", distance, options.threshold)
+    }
+    let who = nearest.nearestPersonID ?? "someone"
+    let margin = nearest.margin ?? 0
+    return String(
+      format: "nearest is %@, but another person is only %.2f further (--margin %.2f): too close to tell apart", who, margin,
+      options.margin)
   }
 
   /// Why an identified track ended unmarked: it was an attack, its challenge was not finished, it

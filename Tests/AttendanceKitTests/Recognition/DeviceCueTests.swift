@@ -83,8 +83,13 @@ struct DeviceCueTests {
       try FileManager.default.createSymbolicLink(
         atPath: "\(folder)/live/\(clip)", withDestinationPath: "\(Scratch.shared)/faces/video/\(clip)")
     }
-    let presentations = try RealRecordings.presentations(in: folder)
+    // A still photo dropped among the recordings is named as skipped, not scored.
+    try FileManager.default.copyItem(
+      atPath: "\(Scratch.shared)/faces/liveness/live/image_T1.jpg", toPath: "\(folder)/live/still.jpg")
+    var skipped: [String] = []
+    let presentations = try RealRecordings.presentations(in: folder, skipped: { skipped.append($0) })
     #expect(presentations.map(\.kind) == [.live, .live, .live])
+    #expect(skipped.count == 1 && skipped[0].contains("\(folder)/live/still.jpg: not a video"), "\(skipped)")
     let evaluation = try LivenessVideoEvaluation(models: Scratch.models, base: LivenessOptions())
     let defaults = try #require(evaluation.settings.last?.name)
     for presentation in presentations {

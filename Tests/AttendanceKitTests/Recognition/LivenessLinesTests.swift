@@ -32,6 +32,9 @@ struct LivenessLinesTests {
     }
     #expect(
       few?.description.hasPrefix("/site: 2 live tracks measured the screen's moire and 1 the flattest motion; 8 of each") == true)
+    // Both shortfalls are named at once.
+    #expect(
+      few?.description.contains(", and 2 live recordings measured a track; 5 are needed") == true, "\(String(describing: few))")
     // Enough tracks from too few recordings (three clips, most tracks one clip's bystanders): no line.
     let narrow = #expect(throws: LivenessLines.LinesError.self) {
       try LivenessLines.measured(moirePeaks: peaks, flattestMotion: lows, recordings: 3, solidLine: 0.02, measuredOn: "/site")

@@ -94,6 +94,11 @@ struct RecognitionTests {
     #expect(summary.duplicates == ["KIT"])
     #expect(summary.unknownTracks == 2)
     #expect(decisions.filter { $0.attendance == .unknown }.allSatisfy { $0.person == nil })
+    // Each says why: too far from every stored face, or too close to two people to tell apart.
+    #expect(
+      decisions.filter { $0.attendance == .unknown }.allSatisfy {
+        $0.reason?.contains("over --threshold 0.50") == true || $0.reason?.contains("too close to tell apart") == true
+      }, "\(decisions)")
     #expect(try site.scratch.count("SELECT count(*) FROM attendance") == 3)
     #expect(try site.scratch.count("SELECT duplicates FROM attendance WHERE person_id = 'KIT'") == 1)
     #expect(try site.scratch.count("SELECT count(*) FROM unknown_faces") == 2)
