@@ -21,7 +21,7 @@ extension AttendanceStore {
           personID: $0.personID, name: $0.name, capturedAt: $0.capturedAt ?? "", deviceID: $0.deviceID, late: $0.late)
       },
       absent: roster.entries.filter { $0.status == .absent }.map { DaySummary.Absent(personID: $0.personID, name: $0.name) },
-      excused: roster.excused, late: roster.late)
+      excused: roster.excused, late: roster.late, notYet: roster.notYet)
   }
 
   /// The longest range the per-day counts cover.

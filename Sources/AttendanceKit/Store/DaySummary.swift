@@ -35,9 +35,13 @@ public struct DaySummary: Codable, Sendable {
   public let absent: [Absent]
   public let excused: Int
   public let late: Int
+  /// On the roll and not recorded, on a day still to come or today before the class's start time:
+  /// not absent yet. With present (members), absent and excused it adds up to `expected`.
+  public let notYet: Int
 
   enum CodingKeys: String, CodingKey {
     case day, holiday, expected, present, absent, excused, late
+    case notYet = "not_yet"
     case classID = "class_id"
     case lateAfter = "late_after"
     case schoolDay = "school_day"

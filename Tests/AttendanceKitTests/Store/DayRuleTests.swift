@@ -55,7 +55,9 @@ struct DayRuleTests {
     }
     var calendar = SchoolCalendar(
       weekdays: [1, 2, 3, 4, 5, 6].filter { _ in Int.random(in: 0..<6, using: &random) > 0 },
-      holidays: [SchoolCalendar.Holiday(day: String(format: "2026-11-%02d", Int.random(in: 1...20, using: &random)), name: "Fete")])
+      holidays: [
+        SchoolCalendar.Holiday(day: String(format: "2026-11-%02d", Int.random(in: 1...20, using: &random)), name: "Fete")
+      ])
     for c in classes where Bool.random(using: &random) {
       calendar.classStarts[c] = String(format: "08:%02d", Int.random(in: 0...59, using: &random))
     }
@@ -87,7 +89,8 @@ struct DayRuleTests {
         if roster.schoolDay {
           #expect(
             roster.onTime + roster.late + roster.excused + roster.absent + roster.notYet == roster.expected,
-            "\(context): \(roster.onTime)+\(roster.late)+\(roster.excused)+\(roster.absent)+\(roster.notYet) of \(roster.expected)")
+            "\(context): \(roster.onTime)+\(roster.late)+\(roster.excused)+\(roster.absent)+\(roster.notYet) of \(roster.expected)"
+          )
           #expect(roster.present == roster.onTime + roster.late, "\(context)")
         } else {
           #expect(roster.absent == 0 && roster.notYet == 0, "\(context): nobody is absent on a day without school")
@@ -115,7 +118,8 @@ struct DayRuleTests {
       let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
       let id = fields[0]
       let present = rosters7A.filter { r in
-        r.schoolDay && r.entries.contains { $0.personID == id && $0.member && [.present, .manual].contains($0.status) && !$0.late }
+        r.schoolDay
+          && r.entries.contains { $0.personID == id && $0.member && [.present, .manual].contains($0.status) && !$0.late }
       }.count
       #expect(Int(fields[fields.count - 6]) == present, "register P of \(id)")
     }
@@ -136,10 +140,15 @@ struct DayRuleTests {
     }
     try store.write { db in try db.execute(sql: "UPDATE people SET created_at = '2026-11-01 07:00:00.000'") }
     try store.saveCalendar(SchoolCalendar(weekdays: [1, 2, 3, 4, 5], classStarts: ["7A": "08:30"]), actor: "test")
-    _ = try handler.apply(.attendance(AttendanceMessage(personID: "A1", deviceID: "gate", capturedAt: "2026-11-25T08:40:00+00:00")))
+    _ = try handler.apply(
+      .attendance(AttendanceMessage(personID: "A1", deviceID: "gate", capturedAt: "2026-11-25T08:40:00+00:00")))
     let at0815 = SchoolNow(today: Day("2026-11-25")!, time: "08:15")
     let early = try store.roster(day: Day("2026-11-25")!, classID: "7A", lateAfter: nil, now: at0815)
     #expect(early.late == 1 && early.notYet == 1 && early.absent == 0, "A1 late against 7A's 08:30; A2 not yet due")
+    // The day's summary (/api/summary) counts those not due yet too, so that its counts add up.
+    let day = try store.summary(day: Day("2026-11-25")!, classID: "7A", lateAfter: nil, now: at0815)
+    #expect(day.present.count + day.absent.count + day.excused + day.notYet == day.expected)
+    #expect(day.notYet == 1 && day.absent.isEmpty, "\(day)")
     let later = try store.roster(
       day: Day("2026-11-25")!, classID: "7A", lateAfter: nil, now: SchoolNow(today: Day("2026-11-25")!, time: "10:00"))
     #expect(later.late == 1 && later.absent == 1 && later.notYet == 0)
