@@ -48,10 +48,12 @@ extension AttLiveness {
     var shared: String?
 
     @Option(
-      help: ArgumentHelp("Make the videos here and keep them (default: a temporary folder, removed after).", valueName: "dir"))
+      help: ArgumentHelp(
+        "The rendered set: make the videos here and keep them (default: a temporary folder, removed after).",
+        valueName: "dir"))
     var videos: String?
 
-    @Flag(help: "A handful of videos instead of all of them (a quick check).")
+    @Flag(help: "The rendered set: a handful of videos instead of all of them (a quick check).")
     var quick = false
 
     @Option(
@@ -87,6 +89,11 @@ extension AttLiveness {
         var base = TakeOptions(deviceID: "eval").liveness
         if writeLines != nil && real == nil {
           throw ToolError("--write-lines needs --real DIR: lines are set on a site's own live recordings", exitCode: .usage)
+        }
+        if real != nil && (quick || videos != nil) {
+          throw ToolError(
+            "--quick and --videos are for the rendered set: --real DIR scores the recordings in DIR as they are",
+            exitCode: .usage)
         }
         if let livenessLines {
           do throws(LivenessLines.LinesError) {

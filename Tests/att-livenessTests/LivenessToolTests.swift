@@ -119,6 +119,9 @@ struct LivenessToolTests {
     let models = ["--models", "\(Checkout.root)/Models"]
     let rendered = try ToolRun.run("att-liveness", ["eval-video", "--write-lines", lines] + models)
     #expect(rendered.status == 64 && rendered.stderr.contains("--write-lines needs --real DIR"), "\(rendered.stderr)")
+    // The rendered set's options mean nothing with --real: refused, not ignored.
+    let quick = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--quick"] + models)
+    #expect(quick.status == 64 && quick.stderr.contains("--quick and --videos are for the rendered set"), "\(quick.stderr)")
     // One live recording of one person: too little to set a line from; nothing is written.
     let one = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--write-lines", lines] + models)
     #expect(one.status == 1, "\(one.stderr)")
