@@ -1,0 +1,57 @@
+import AttCommandLine
+import AttFrames
+import AttRecognition
+import AttendanceKit
+import FaceKit
+import FaceVideo
+import Foundation
+
+/// What att-take's options give: the recognition settings and the camera's status reports.
+extension TakeArguments {
+  /// The recognition settings these options give for `frames`.
+  func takeOptions(for frames: FrameSource, models: ModelSet) throws -> TakeOptions {
+    var options = TakeOptions(deviceID: device ?? DeviceID.defaultID(host: ProcessInfo.processInfo.hostName, source: source))
+    options.threshold = threshold
+    options.margin = margin
+    options.settleMatches = settle
+    options.use(detector, searchSide: detectionSide)
+    options.upsample = upsample
+    if detector == .retinaface {
+      options.follow.searchEvery = searchEvery ?? 0
+      options.follow.minFace = minFace
+    }
+    options.identifySize = identifySize
+    // One image is a still whatever the flag: it has no next frame to settle on.
+    if case .image = frames { options.useStills() } else if stills { options.useStills() }
+    options.classID = classID
+    options.direction = direction
+    options.snapshots = snapshots
+    options.liveness.enabled = !livenessOff
+    options.liveness.cues = try Self.cues(livenessCues ?? Self.defaultCues)
+    if let livenessLines {
+      do throws(LivenessLines.LinesError) {
+        try LivenessLines.apply(file: livenessLines, to: &options.liveness)
+      } catch { throw ToolError("--liveness-lines: \(error.description)", exitCode: .configuration) }
+    }
+    if options.liveness.cues.contains(.texture) {
+      do {
+        options.liveness.textureModel = try TextureModel.load(models.texturePath)
+      } catch {
+        throw ToolError("--liveness-cues texture: \(error)", exitCode: .models)
+      }
+    }
+    if challenge || livenessPolicy == .kiosk {
+      var challengeOptions = ChallengeOptions()
+      if let challengeSteps { challengeOptions.steps = challengeSteps }
+      if let challengeSeconds { challengeOptions.secondsPerStep = challengeSeconds }
+      options.challenge = challengeOptions
+    }
+    return options
+  }
+
+  /// The camera's status as reported every --status-every seconds (nil: none).
+  func status(deviceID: String) -> CameraStatus? {
+    guard statusEvery > 0 else { return nil }
+    return CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)
+  }
+}
