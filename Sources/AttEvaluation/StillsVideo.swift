@@ -28,9 +28,15 @@ public enum StillsVideo {
     case empty(frames: Int)
   }
 
-  /// Writes the shots to `path` at `fps`, each frame `width` x `height`.
+  /// Writes the shots to `path` at `fps`, each frame `width` x `height`: all of them, or (a photo that
+  /// does not decode) nothing.
   public static func make(_ path: String, shots: [Shot], fps: Double = 10, width: Int = 640, height: Int = 480) throws {
-    let writer = try VideoWriter(path: path, framesPerSecond: fps, width: width, height: height)
+    try VideoWriter.whole(path: path, framesPerSecond: fps, width: width, height: height) { writer in
+      try write(shots, to: writer, fps: fps, width: width, height: height)
+    }
+  }
+
+  private static func write(_ shots: [Shot], to writer: VideoWriter, fps: Double, width: Int, height: Int) throws {
     let grey = [UInt8](repeating: 90, count: width * height * 3)
     let empty = try grey.withUnsafeBytes {
       try Image(pixels: $0, width: width, height: height, bytesPerRow: width * 3, bgr: false, source: "empty")
@@ -106,6 +112,5 @@ public enum StillsVideo {
         for _ in 0..<frames { try writer.write(empty) }
       }
     }
-    writer.close()
   }
 }

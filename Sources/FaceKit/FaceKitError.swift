@@ -6,6 +6,8 @@ public enum FaceKitError: Error, Equatable, Sendable {
   case fileNotFound(path: String)
   /// The path exists but cannot be read (a folder, no permission, an I/O error).
   case fileUnreadable(path: String, reason: String)
+  /// A file to be written cannot be (no such folder, no permission, a full disk).
+  case fileUnwritable(path: String, reason: String)
   /// The file or buffer holds no bytes.
   case emptyFile(path: String)
   /// The bytes are not an image format the engine decodes (text, GIF, an unknown container).
@@ -34,7 +36,8 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
   /// The file, model or step the error is about.
   public var subject: String {
     switch self {
-    case .fileNotFound(let path), .fileUnreadable(let path, _), .emptyFile(let path), .unsupportedFormat(let path, _),
+    case .fileNotFound(let path), .fileUnreadable(let path, _), .fileUnwritable(let path, _), .emptyFile(let path),
+      .unsupportedFormat(let path, _),
       .undecodable(let path, _), .truncated(let path), .tooLarge(let path, _, _, _), .modelMissing(let path),
       .modelInvalid(let path, _), .sourceUnavailable(let path, _):
       path
@@ -48,6 +51,7 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     switch self {
     case .fileNotFound: "no such file"
     case .fileUnreadable(_, let reason): "cannot read: \(reason)"
+    case .fileUnwritable(_, let reason): "cannot write: \(reason)"
     case .emptyFile: "empty file (0 bytes)"
     case .unsupportedFormat(_, let detail): "not a supported image: \(detail)"
     case .undecodable(_, let detail): "corrupt image: \(detail)"
@@ -69,6 +73,7 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     switch self {
     case .fileNotFound: "not_found"
     case .fileUnreadable: "unreadable"
+    case .fileUnwritable: "unwritable"
     case .emptyFile: "empty"
     case .unsupportedFormat: "unsupported_format"
     case .undecodable: "corrupt"

@@ -99,6 +99,7 @@ extension AttLiveness {
           do throws(LivenessLines.LinesError) {
             let lines = try LivenessLines.apply(file: livenessLines, to: &base)
             Console.error("att-liveness: scoring at the lines of \(livenessLines): \(lines.summary)")
+            if let warning = lines.warning(for: livenessLines) { Console.warning("att-liveness: warning: \(warning)") }
           } catch { throw ToolError(error.description, exitCode: .configuration) }
         }
         let texturePath = textureModel ?? modelSet.texturePath

@@ -9,15 +9,21 @@ extension AttTake {
   func sayStart(_ run: TakeRun, options: TakeOptions) {
     let matcher = run.session.matcher
     Console.error("att-take: \(run.delivery.summary)")
+    // "a challenge of 2 steps (2 attempts)"
+    let challenge = options.challenge.map {
+      "a challenge of \($0.steps) step\($0.steps == 1 ? "" : "s") (\($0.attempts) attempt\($0.attempts == 1 ? "" : "s"))"
+    }
+    let cues = options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")
     Console.error(
       "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
         + "threshold \(options.threshold), margin \(options.margin), liveness "
         + (options.liveness.enabled
-          ? "on (\(options.challenge.map { "kiosk: a challenge of \($0.steps) steps, then " } ?? "gate: ")"
-            + "\(options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + "))\(siteLines(options.liveness)))" : "OFF"))
+          ? "on (\(challenge.map { "kiosk: \($0), then " } ?? "gate: ")\(cues)\(siteLines(options.liveness)))"
+          : "OFF" + (challenge.map { " (\($0) alone)" } ?? "")))
     if !options.liveness.enabled, options.challenge != nil {
       Console.warning(
-        "att-take: warning: the passive liveness cues are off (--liveness off): the challenge alone stands between a photo or a replay and a mark.")
+        "att-take: warning: the passive liveness cues are off (--liveness off): the challenge alone stands between a photo or a replay and a mark."
+      )
     } else if !options.liveness.enabled {
       Console.warning(
         "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")

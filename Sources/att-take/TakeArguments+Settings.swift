@@ -30,7 +30,8 @@ extension TakeArguments {
     options.liveness.cues = try Self.cues(livenessCues ?? Self.defaultCues)
     if let livenessLines {
       do throws(LivenessLines.LinesError) {
-        try LivenessLines.apply(file: livenessLines, to: &options.liveness)
+        let lines = try LivenessLines.apply(file: livenessLines, to: &options.liveness)
+        if let warning = lines.warning(for: livenessLines) { Console.warning("att-take: warning: \(warning)") }
       } catch { throw ToolError("--liveness-lines: \(error.description)", exitCode: .configuration) }
     }
     if options.liveness.cues.contains(.texture) {
@@ -44,6 +45,7 @@ extension TakeArguments {
       var challengeOptions = ChallengeOptions()
       if let challengeSteps { challengeOptions.steps = challengeSteps }
       if let challengeSeconds { challengeOptions.secondsPerStep = challengeSeconds }
+      if let challengeAttempts { challengeOptions.attempts = challengeAttempts }
       options.challenge = challengeOptions
     }
     return options

@@ -102,7 +102,8 @@ struct TakeArguments: ParsableArguments {
     help: """
       Challenge mode, for kiosks with a screen: a recognised person is asked to do a random sequence of \
       steps (turn left, turn right, blink), each within --challenge-seconds, before being marked; a wrong \
-      turn or a missed step fails. Prompts go to standard error, --preview and --annotate.
+      turn or a missed step fails the attempt, and a new challenge is asked until --challenge-attempts have \
+      failed. Prompts go to standard error, --preview and --annotate.
       """)
   var challenge = false
 
@@ -113,6 +114,14 @@ struct TakeArguments: ParsableArguments {
     parsing: .unconditional,
     help: "With --challenge or kiosk: seconds allowed for each challenge step, 0.5-60. (default: 5)")
   var challengeSeconds: Double?
+
+  @Option(
+    parsing: .unconditional,
+    help: """
+      With --challenge or kiosk: challenges a person may try before the track is refused, 1-5; each is a new \
+      random order, so each is one more chance for a replay to match it by luck (1 is the strictest). (default: 2)
+      """)
+  var challengeAttempts: Int?
 
   @Option(
     parsing: .unconditional,
@@ -233,12 +242,16 @@ struct TakeArguments: ParsableArguments {
       )
     }
     let challenging = challenge || livenessPolicy == .kiosk
-    if !challenging && (challengeSteps != nil || challengeSeconds != nil) {
+    if !challenging && (challengeSteps != nil || challengeSeconds != nil || challengeAttempts != nil) {
       throw ValidationError(
-        "--challenge-steps and --challenge-seconds set the challenge: use them with --challenge or --liveness-policy kiosk.")
+        "--challenge-steps, --challenge-seconds and --challenge-attempts set the challenge: use them with --challenge or --liveness-policy kiosk."
+      )
     }
     if let challengeSteps, !(1...5).contains(challengeSteps) {
       throw ValidationError("--challenge-steps must be 1 to 5.")
+    }
+    if let challengeAttempts, !(1...5).contains(challengeAttempts) {
+      throw ValidationError("--challenge-attempts must be 1 to 5.")
     }
     if let challengeSeconds, !(challengeSeconds >= 0.5 && challengeSeconds <= 60) {
       throw ValidationError("--challenge-seconds must be 0.5 to 60 seconds (a person needs time to turn).")

@@ -11,6 +11,24 @@ import Foundation
 // Not installed; built with the other tools.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = "usage: sample-video OUT.avi PHOTO...\n       sample-video --upscale WIDTHxHEIGHT IN OUT.avi [FRAMES]\n"
+let help = """
+  sample-video: test videos for the demo and the benchmarks (not installed).
+
+  \(usage)
+    OUT.avi PHOTO...   an MJPG clip at 10 frames/s, 640x480: each photo held still for 2 s, then
+                       held in a hand for 4 s (sway, a few degrees in depth, tremor), with empty
+                       frames between: a photo held up to a camera, which att-take should refuse.
+    --upscale WIDTHxHEIGHT IN OUT.avi [FRAMES]
+                       the video IN resized to WIDTHxHEIGHT (16-8192 each), at most FRAMES frames,
+                       at IN's frame rate: a full-resolution camera's cost on real footage.
+
+  OUT.avi is written whole or not at all: a photo or video that does not decode leaves no file.
+  Exit status: 0 written, 1 an input could not be read or OUT could not be written, 64 a usage error.
+  """
+if arguments.first == "--help" || arguments.first == "-h" {
+  print(help, terminator: "")
+  exit(0)
+}
 func fail(_ message: String, status: Int32 = 1) -> Never {
   FileHandle.standardError.write(Data("sample-video: \(message)\n".utf8))
   exit(status)
@@ -22,18 +40,24 @@ if arguments.first == "--upscale" {
   guard size.count == 2, (16...8192).contains(size[0]), (16...8192).contains(size[1]) else {
     fail("--upscale takes WIDTHxHEIGHT, e.g. 1920x1080, not '\(arguments[1])'", status: 64)
   }
-  let limit = arguments.count >= 5 ? Int(arguments[4]) ?? Int.max : Int.max
+  var limit = Int.max
+  if arguments.count >= 5 {
+    guard let frames = Int(arguments[4]), frames > 0 else {
+      fail("FRAMES is a whole number over 0, not '\(arguments[4])'", status: 64)
+    }
+    limit = frames
+  }
   do {
     let video = try VideoSource(arguments[2])
     let fps = video.framesPerSecond > 0 ? video.framesPerSecond : 25
-    let writer = try VideoWriter(path: arguments[3], framesPerSecond: fps, width: size[0], height: size[1])
-    var count = 0
-    while count < limit, let frame = try video.nextFrame() {
-      try writer.write(try frame.resized(width: size[0], height: size[1]))
-      count += 1
+    try VideoWriter.whole(path: arguments[3], framesPerSecond: fps, width: size[0], height: size[1]) { writer in
+      var count = 0
+      while count < limit, let frame = try video.nextFrame() {
+        try writer.write(try frame.resized(width: size[0], height: size[1]))
+        count += 1
+      }
+      guard count > 0 else { throw FaceKitError.sourceUnavailable(source: arguments[2], detail: "has no frames") }
     }
-    writer.close()
-    guard count > 0 else { fail("\(arguments[2]): no frames") }
   } catch {
     fail("\(error)")
   }

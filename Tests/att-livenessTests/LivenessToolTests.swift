@@ -133,6 +133,7 @@ struct LivenessToolTests {
     #expect(
       scored.status == 0 && scored.stderr.contains("scoring at the lines of \(lines): screen line 30.0"), "\(scored.stderr)")
     #expect(scored.stdout.contains("screen moire median over 30.0"), "\(scored.stdout)")
+    #expect(scored.stderr.contains("warning: \(lines) does not say what its lines were measured on"), "\(scored.stderr)")
     #expect(scored.stdout.contains("Each recording, at the lines of \(lines) ("), "\(scored.stdout)")
     // A line under the live faces' moire refuses them: the table says they were voted attacks, not only slow.
     try #"{"screen_moire": 2, "flat_motion": 0.006}"#.write(toFile: lines, atomically: true, encoding: .utf8)

@@ -160,6 +160,8 @@ struct TakeCommandTests {
     #expect(attackOnly.status == 64 && attackOnly.stderr.contains("none of these says live"), "\(attackOnly.stderr)")
     let steps = try ToolRun.run("att-take", ["--source", photo, "--challenge-steps", "3"], in: folder)
     #expect(steps.status == 64 && steps.stderr.contains("use them with --challenge"), "\(steps.stderr)")
+    let attempts = try ToolRun.run("att-take", ["--source", photo, "--challenge", "--challenge-attempts", "0"], in: folder)
+    #expect(attempts.status == 64 && attempts.stderr.contains("--challenge-attempts must be 1 to 5"), "\(attempts.stderr)")
     for seconds in ["0.0001", "1e9", "nan", "-1"] {
       let absurd = try ToolRun.run("att-take", ["--source", photo, "--challenge", "--challenge-seconds", seconds], in: folder)
       #expect(
@@ -177,6 +179,7 @@ struct TakeCommandTests {
     let site = try ToolRun.run("att-take", ["--source", photo, "--liveness-lines", lines], in: folder)
     #expect(site.status == 0 && site.stderr.contains("site lines: screen 30.0, flat motion 0.0060"), "\(site.stderr)")
     #expect(site.stderr.contains("0 recorded"), "\(site.stderr)")
+    #expect(site.stderr.contains("warning: \(lines) does not say what its lines were measured on"), "written by hand")
     try #"{"screen_moire": 30, "flat_motion": "low"}"#.write(toFile: lines, atomically: true, encoding: .utf8)
     let wrong = try ToolRun.run("att-take", ["--source", photo, "--liveness-lines", lines], in: folder)
     #expect(
@@ -187,28 +190,40 @@ struct TakeCommandTests {
     #expect(offAndLines.status == 64 && offAndLines.stderr.contains("cannot go with liveness off"), "\(offAndLines.stderr)")
   }
 
-  @Test("--challenge: the real person on the clip is asked a step; a still photo held up fails the challenge and is never marked")
+  @Test(
+    "--challenge: the real person on the clip is asked a step; a still photo held up fails every attempt, is asked again between them, and is never marked"
+  )
   func challenge() throws {
     let folder = try site()
     let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
     // Liveness off isolates the challenge: the clip's head never turns or blinks on request.
     let live = try ToolRun.run(
-      "att-take", ["--source", clip, "--liveness", "off", "--challenge", "--challenge-seconds", "1", "--jsonl"], in: folder)
+      "att-take",
+      ["--source", clip, "--liveness", "off", "--challenge", "--challenge-seconds", "1", "--challenge-attempts", "1", "--jsonl"],
+      in: folder)
     #expect(live.status == 0, "\(live.stderr)")
     let decisions = try live.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     let asked = decisions.filter { $0["attendance"] as? String == "challenge" }
     #expect((asked.first?["reason"] as? String)?.hasPrefix("Lin-Manuel Miranda, please ") == true)
     #expect(!decisions.contains { $0["attendance"] as? String == "recorded" }, "nobody is marked without doing the steps")
-    #expect(decisions.contains { ($0["reason"] as? String)?.hasPrefix("the challenge failed: ") == true })
+    let failed = decisions.filter { $0["attendance"] as? String == "challenge_failed" }
+    #expect(failed.count == 1 && (failed.first?["reason"] as? String)?.hasPrefix("the challenge failed: ") == true)
+    #expect(!decisions.contains { $0["attendance"] as? String == "spoof" }, "a failed challenge is not a cue's attack vote")
 
+    // The default two attempts: the photo fails the first, is asked a new challenge, fails it too.
     let photo = "\(folder)/photo.avi"
     try TestVideo.make(
-      photo, shots: [.still("\(Checkout.shared)/faces/people/lin_manuel_miranda/\(try firstPhoto())", frames: 40)])
+      photo, shots: [.still("\(Checkout.shared)/faces/people/lin_manuel_miranda/\(try firstPhoto())", frames: 70)])
     let held = try ToolRun.run(
       "att-take", ["--source", photo, "--liveness", "off", "--challenge", "--challenge-seconds", "1.5"], in: folder)
     #expect(held.status == 0, "\(held.stderr)")
-    #expect(held.stderr.contains("the challenge failed: did not"))
-    #expect(held.stderr.contains("0 recorded"))
+    #expect(held.stderr.contains("(2 attempts)"), "the start line says how many attempts")
+    #expect(held.stderr.contains("the challenge failed: did not") && held.stderr.contains("once more (attempt 2 of 2)"))
+    #expect(held.stderr.contains("(step 1 of "), "\(held.stderr)")
+    #expect(held.stderr.contains(", attempt 2 of 2))"), "the second challenge's step says which attempt it is")
+    #expect(held.stderr.contains(": challenge_failed (the challenge failed: did not"), "\(held.stderr)")
+    #expect(
+      held.stderr.contains("0 recorded") && held.stderr.contains("0 spoof") && held.stderr.contains("1 failed the challenge"))
   }
 
   func firstPhoto() throws -> String {

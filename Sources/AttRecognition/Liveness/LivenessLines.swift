@@ -160,6 +160,22 @@ public struct LivenessLines: Codable, Sendable, Equatable {
     return lines
   }
 
+  /// A warning for people when the file does not say it was measured on enough live tracks (written
+  /// by hand, or edited): such lines were never checked against this site's live faces, and a screen
+  /// line under their moire holds or refuses live people. Nil for a file `--write-lines` made.
+  public func warning(for path: String) -> String? {
+    guard let liveTracks, let measuredOn else {
+      return "\(path) does not say what its lines were measured on (no measured_on and live_tracks): they were not "
+        + "checked against this site's live faces, and a screen line under their moire holds or refuses live people; "
+        + "att-liveness eval-video --real DIR --write-lines \(path) measures them"
+    }
+    guard liveTracks >= Self.minLiveTracks else {
+      return "\(path) was measured on \(liveTracks) live track\(liveTracks == 1 ? "" : "s") of \(measuredOn), under the "
+        + "\(Self.minLiveTracks) a line needs: it may hold or refuse live people it did not see"
+    }
+    return nil
+  }
+
   /// One line for people: "screen line 40.0, flat motion line 0.0055 (26 live tracks of /site)".
   public var summary: String {
     var text = String(format: "screen line %.1f, flat motion line %.4f", screenMoire, flatMotion)

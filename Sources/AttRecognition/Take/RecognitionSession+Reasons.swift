@@ -22,7 +22,10 @@ extension RecognitionSession {
   /// was a still photo, or liveness was never shown (and whether its motion stayed flat).
   func unmarkedReason(_ state: TrackState, verdict: LivenessVerdict, at time: Double) -> String {
     if verdict == .spoof { return attackReason(state.liveness, at: time) }
-    if let unfinished = state.challenge?.unfinished { return unfinished }
+    if let unfinished = state.challenge?.unfinished {
+      let attempts = options.challenge?.attempts ?? 1
+      return unfinished + (state.challengeAttempt > 1 ? " (attempt \(state.challengeAttempt) of \(attempts))" : "")
+    }
     if options.stills {
       return "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
     }

@@ -34,9 +34,12 @@ public final class RecognitionSession {
     var waitingReported = false
     var last: (frame: Int, time: Double, box: FaceBox)?
     var first = 0.0
-    /// Challenge mode: this track's random challenge, started when it is recognised.
+    /// Challenge mode: this track's random challenge, started when it is recognised, and a new one
+    /// after a failed attempt while attempts are left.
     var challenge: Challenge?
     var challengeAsked: Int?
+    /// Challenge mode: which attempt `challenge` is (1 for the first).
+    var challengeAttempt = 1
     var yaw: Double?
     /// Frames the face was on, its widest (px) and its least turn: why it was never identified.
     var frames = 0
@@ -173,21 +176,33 @@ public final class RecognitionSession {
         var generator = SystemRandomNumberGenerator()
         state.challenge = Challenge.random(options: challengeOptions, using: &generator)
       }
+      let name = match.name ?? match.personID ?? "?"
+      let attempts = challengeOptions.attempts
       switch state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: frame.time) {
       case .passed: break
       case .asking(let step, _):
         // Each step is announced once, when it starts.
         guard state.challengeAsked != state.challenge!.index else { return nil }
         state.challengeAsked = state.challenge!.index
+        let which =
+          "step \(state.challenge!.index + 1) of \(state.challenge!.steps.count)"
+          + (state.challengeAttempt > 1 ? ", attempt \(state.challengeAttempt) of \(attempts)" : "")
+        return .report(decision(.challenge, match, reason: "\(name), please \(step.rawValue) (\(which))"))
+      case .failed(let why) where state.challengeAttempt < attempts:
+        // A pupil who turns the wrong way, or too late, is asked again, in a new random order
+        // (announced on the next frame).
+        state.challengeAttempt += 1
+        var generator = SystemRandomNumberGenerator()
+        state.challenge = Challenge.random(options: challengeOptions, using: &generator)
+        state.challengeAsked = nil
         return .report(
           decision(
             .challenge, match,
-            reason:
-              "\(match.name ?? match.personID ?? "?"), please \(step.rawValue) (step \(state.challenge!.index + 1) of \(state.challenge!.steps.count))"
-          ))
+            reason: "\(name), the challenge failed: \(why); once more (attempt \(state.challengeAttempt) of \(attempts))"))
       case .failed(let why):
         state.decided = true
-        return .report(decision(.spoof, match, reason: "the challenge failed: \(why)"))
+        let which = attempts > 1 ? " (attempt \(state.challengeAttempt) of \(attempts))" : ""
+        return .report(decision(.challengeFailed, match, reason: "the challenge failed: \(why)\(which)"))
       }
     }
     switch verdict {

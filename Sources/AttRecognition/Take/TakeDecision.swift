@@ -16,13 +16,16 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
     case rejected
     /// Recognised, but no blink yet: not marked until liveness says live.
     case waitingForLiveness = "waiting_for_liveness"
-    /// The face moved as a flat plane: never marked.
+    /// A liveness cue voted attack (a screen, a device, ...): never marked.
     case spoof
+    /// Challenge mode: the last attempt at the challenge failed (the reason says how): not marked.
+    case challengeFailed = "challenge_failed"
     /// Nobody enrolled matches this face.
     case unknown
     /// The track ended, recognised but never marked (the last figures say why).
     case notMarked = "not_marked"
-    /// Challenge mode: the person is asked to do something (the reason says what).
+    /// Challenge mode: the person is asked to do something, or to try again after a failed attempt
+    /// (the reason says what).
     case challenge
     /// The track ended with neither an identity nor "unknown": too small, turned away, or not seen
     /// long enough (the reason says which, with the figures).

@@ -13,6 +13,7 @@ extension TakeSummary {
         frames, seconds, Double(frames) / max(seconds, 0.001), droppedFrames,
         (skippedFrames > 0 ? ", \(skippedFrames) skipped for --max-fps" : "") as NSString, faces, tracks, recorded.count,
         duplicates.count, unknownTracks, spoofTracks, waitingTracks)
+        + (challengeFailedTracks > 0 ? ", \(challengeFailedTracks) failed the challenge" : "")
         + (undecided.isEmpty ? "" : ", \(undecided.values.reduce(0, +)) undecided")
         + (queued.isEmpty ? "" : ", \(queued.count) sent to the broker") + (stopped ? " (stopped)" : "")
     ]

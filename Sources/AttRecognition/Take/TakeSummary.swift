@@ -18,6 +18,8 @@ public struct TakeSummary: Sendable, Encodable {
   public var queued: [String] = []
   public var unknownTracks = 0
   public var spoofTracks = 0
+  /// Challenge mode: tracks whose last attempt at the challenge failed.
+  public var challengeFailedTracks = 0
   public var waitingTracks = 0
   /// Tracks that ended with neither an identity nor "unknown", counted by why (each track's own
   /// figures are in its decision).
@@ -34,6 +36,7 @@ public struct TakeSummary: Sendable, Encodable {
     case .queued: queued.append(decision.person ?? "?")
     case .unknown: unknownTracks += 1
     case .spoof: spoofTracks += 1
+    case .challengeFailed: challengeFailedTracks += 1
     case .notMarked where decision.liveness != .spoof: waitingTracks += 1
     case .undecided: undecided[kind ?? "undecided", default: 0] += 1
     case .rejected, .waitingForLiveness, .notMarked, .challenge: break
@@ -46,6 +49,7 @@ public struct TakeSummary: Sendable, Encodable {
     case skippedFrames = "skipped_frames"
     case unknownTracks = "unknown_tracks"
     case spoofTracks = "spoof_tracks"
+    case challengeFailedTracks = "challenge_failed_tracks"
     case waitingTracks = "never_live_tracks"
     case undecided = "undecided_tracks"
     case galleryReloads = "gallery_reloads"

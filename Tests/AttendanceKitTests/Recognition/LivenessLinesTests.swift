@@ -54,6 +54,11 @@ struct LivenessLinesTests {
     var options = LivenessOptions()
     try lines.apply(to: &options, from: path)
     #expect(options.screenMoire == 30.5 && options.planarResidual == 0.006)
+    // Measured on enough live tracks: no warning; written by hand, or on too few: a warning naming the file.
+    #expect(lines.warning(for: path) == nil)
+    #expect(LivenessLines(screenMoire: 18, flatMotion: 0.006).warning(for: path)?.hasPrefix("\(path) does not say") == true)
+    let few = LivenessLines(screenMoire: 18, flatMotion: 0.006, measuredOn: "/site", liveTracks: 3).warning(for: path)
+    #expect(few?.hasPrefix("\(path) was measured on 3 live tracks of /site, under the 8 a line needs") == true, "\(few ?? "")")
 
     func error(_ text: String) -> String? {
       try? text.write(toFile: path, atomically: true, encoding: .utf8)
