@@ -27,9 +27,9 @@ struct AttTake: ParsableCommand {
       Liveness (--liveness-policy gate, the default) fuses the cues in --liveness-cues (blink, \
       motion, screen and device by default; context and texture on request): a track is an attack \
       when any cue says so, live when a live cue fired and none said attack; a face on a phone, \
-      laptop or monitor is an attack. A kiosk with a screen adds a random challenge \
-      (--liveness-policy kiosk), which a replayed video cannot answer. --liveness-policy off is for \
-      testing only.
+      laptop or monitor it sees around the face is an attack. A kiosk with a screen adds a random \
+      challenge of turns and a blink (--liveness-policy kiosk), which a replayed video can match only \
+      by chance. --liveness-policy off is for testing only.
 
       The defaults and their figures (how far faces are seen, the threshold's error rates, each \
       liveness cue's APCER and BPCER on every clip) are in the guides: docs/att-take.md, \

@@ -77,8 +77,9 @@ struct TakeArguments: ParsableArguments {
     help: ArgumentHelp(
       """
       gate: passive cues, for a door or gate camera (a face is marked when it looks live and is not on a \
-      phone, laptop or monitor); kiosk: a random challenge on a screen as well (--challenge), which a \
-      replayed video cannot answer; off: no liveness, for tests only (photos and screens are marked). \
+      phone, laptop or monitor it sees); kiosk: a random challenge on a screen as well (--challenge), \
+      which a replayed video can match only by chance; off: no liveness, for tests only (photos and \
+      screens are marked). \
       Default: gate.
       """, valueName: "policy"))
   var livenessPolicyChoice: LivenessPolicy?

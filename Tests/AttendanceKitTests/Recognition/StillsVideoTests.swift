@@ -1,0 +1,43 @@
+import AttEvaluation
+import AttTestSupport
+import FaceKit
+import FaceVideo
+import Foundation
+import Testing
+
+@Suite("Test videos are written whole or not at all", .testThreads)
+struct StillsVideoTests {
+  static let photo = "\(Checkout.shared)/faces/people/lin_manuel_miranda/lin-manuel-miranda.png"
+
+  func frames(_ path: String) throws -> Int {
+    let video = try VideoSource(path)
+    while try video.nextFrame() != nil {}
+    return video.framesRead
+  }
+
+  @Test("a photo that does not decode leaves the video as it was and no partial file beside it")
+  func unreadablePhoto() throws {
+    let folder = try Checkout.scratchFolder("stills-video")
+    let path = "\(folder)/held.avi"
+    try StillsVideo.make(path, shots: [.still(Self.photo, frames: 6)])
+    #expect(try frames(path) == 6)
+    let bad = "\(Checkout.shared)/bad-inputs/truncated_half.jpg"
+    #expect(throws: FaceKitError.self) {
+      try StillsVideo.make(path, shots: [.still(Self.photo, frames: 9), .still(bad, frames: 3)])
+    }
+    #expect(try frames(path) == 6, "the earlier video is untouched")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["held.avi"], "no partial file is left")
+    // A first attempt that fails leaves nothing at all.
+    #expect(throws: FaceKitError.self) { try StillsVideo.make("\(folder)/new.avi", shots: [.still(bad, frames: 3)]) }
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/new.avi"))
+  }
+
+  @Test("a video into a folder that is not there says so, naming the file asked for")
+  func missingFolder() throws {
+    let folder = try Checkout.scratchFolder("stills-video")
+    let path = "\(folder)/none/held.avi"
+    let error = #expect(throws: FaceKitError.self) { try StillsVideo.make(path, shots: [.still(Self.photo, frames: 2)]) }
+    #expect(error == .fileUnwritable(path: path, reason: "there is no folder \(folder)/none"))
+    #expect(error?.description == "\(path): cannot write: there is no folder \(folder)/none")
+  }
+}
