@@ -172,37 +172,10 @@ public final class RecognitionSession {
     }
     guard !state.decided else { return nil }
     if let challengeOptions = options.challenge, verdict != .spoof {
-      if state.challenge == nil {
-        var generator = SystemRandomNumberGenerator()
-        state.challenge = Challenge.random(options: challengeOptions, using: &generator)
-      }
-      let name = match.name ?? match.personID ?? "?"
-      let attempts = challengeOptions.attempts
-      switch state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: frame.time) {
+      switch challengeTurn(&state, name: match.name ?? match.personID ?? "?", options: challengeOptions, at: frame.time) {
       case .passed: break
-      case .asking(let step, _):
-        // Each step is announced once, when it starts.
-        guard state.challengeAsked != state.challenge!.index else { return nil }
-        state.challengeAsked = state.challenge!.index
-        let which =
-          "step \(state.challenge!.index + 1) of \(state.challenge!.steps.count)"
-          + (state.challengeAttempt > 1 ? ", attempt \(state.challengeAttempt) of \(attempts)" : "")
-        return .report(decision(.challenge, match, reason: "\(name), please \(step.rawValue) (\(which))"))
-      case .failed(let why) where state.challengeAttempt < attempts:
-        // A pupil who turns the wrong way, or too late, is asked again, in a new random order
-        // (announced on the next frame).
-        state.challengeAttempt += 1
-        var generator = SystemRandomNumberGenerator()
-        state.challenge = Challenge.random(options: challengeOptions, using: &generator)
-        state.challengeAsked = nil
-        return .report(
-          decision(
-            .challenge, match,
-            reason: "\(name), the challenge failed: \(why); once more (attempt \(state.challengeAttempt) of \(attempts))"))
-      case .failed(let why):
-        state.decided = true
-        let which = attempts > 1 ? " (attempt \(state.challengeAttempt) of \(attempts))" : ""
-        return .report(decision(.challengeFailed, match, reason: "the challenge failed: \(why)\(which)"))
+      case .quiet: return nil
+      case .say(let attendance, let reason): return .report(decision(attendance, match, reason: reason))
       }
     }
     switch verdict {

@@ -1,0 +1,49 @@
+import AttendanceKit
+import FaceKit
+import Foundation
+
+/// Challenge mode (`att-take --challenge`, the kiosk): a recognised track is asked a random challenge,
+/// and asked again in a new order after a failed attempt while attempts are left.
+extension RecognitionSession {
+  /// What the challenge makes of one frame of a recognised track.
+  enum ChallengeTurn {
+    /// Passed: the liveness verdict decides from here.
+    case passed
+    /// Still asking, with nothing new to say.
+    case quiet
+    /// A step asked, an attempt failed and another to come (`challenge`), or the last attempt failed
+    /// (`challengeFailed`): the line's kind and its reason.
+    case say(TakeDecision.Attendance, String)
+  }
+
+  /// Advances the track's challenge with this frame, starting one when there is none. `name` is who
+  /// the prompts speak to.
+  func challengeTurn(_ state: inout TrackState, name: String, options: ChallengeOptions, at time: Double) -> ChallengeTurn {
+    var generator = SystemRandomNumberGenerator()
+    if state.challenge == nil { state.challenge = Challenge.random(options: options, using: &generator) }
+    let attempts = options.attempts
+    switch state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: time) {
+    case .passed: return .passed
+    case .asking(let step, _):
+      // Each step is announced once, when it starts.
+      guard state.challengeAsked != state.challenge!.index else { return .quiet }
+      state.challengeAsked = state.challenge!.index
+      let which =
+        "step \(state.challenge!.index + 1) of \(state.challenge!.steps.count)"
+        + (state.challengeAttempt > 1 ? ", attempt \(state.challengeAttempt) of \(attempts)" : "")
+      return .say(.challenge, "\(name), please \(step.rawValue) (\(which))")
+    case .failed(let why) where state.challengeAttempt < attempts:
+      // A pupil who turns the wrong way, or too late, is asked again: a new random order, its first
+      // step announced on the next frame.
+      state.challengeAttempt += 1
+      state.challenge = Challenge.random(options: options, using: &generator)
+      state.challengeAsked = nil
+      return .say(
+        .challenge, "\(name), the challenge failed: \(why); once more (attempt \(state.challengeAttempt) of \(attempts))")
+    case .failed(let why):
+      state.decided = true
+      let which = attempts > 1 ? " (attempt \(state.challengeAttempt) of \(attempts))" : ""
+      return .say(.challengeFailed, "the challenge failed: \(why)\(which)")
+    }
+  }
+}
