@@ -10,8 +10,8 @@ public final class StoreGallerySource: GallerySource {
   private let events: GalleryEvents?
   private let poll: Double
   private var stamp: String?
-  private var lastCheck = Date()
-  private var lastEventCheck = Date.distantPast
+  private var lastCheck = ContinuousClock.now
+  private var lastEventCheck: ContinuousClock.Instant?
 
   public init(store: AttendanceStore, events: GalleryEvents?, poll: Double) {
     self.store = store
@@ -23,12 +23,12 @@ public final class StoreGallerySource: GallerySource {
   public func changedMatcher() throws -> GalleryMatcher? {
     // The event subscription is read a few times a second, not on every frame (each read may wait 1 ms).
     var announced = false
-    if let events, Date().timeIntervalSince(lastEventCheck) >= 0.2 {
-      lastEventCheck = Date()
+    if let events, (lastEventCheck?.elapsedSeconds ?? .infinity) >= 0.2 {
+      lastEventCheck = ContinuousClock.now
       announced = events.galleryChanged()
     }
-    guard announced || Date().timeIntervalSince(lastCheck) >= poll else { return nil }
-    lastCheck = Date()
+    guard announced || lastCheck.elapsedSeconds >= poll else { return nil }
+    lastCheck = ContinuousClock.now
     let now = try store.galleryStamp()
     guard now != stamp || announced else { return nil }
     stamp = now

@@ -20,10 +20,10 @@ extension FaceSampler {
   public func collect(
     from reader: FrameReader, timeout: Double?, onSample: (EnrolmentSample) -> Void = { _ in }
   ) -> CollectionEnd {
-    let started = Date()
+    let started = ContinuousClock.now
     var nextProbe = -Double.infinity
     while !isComplete {
-      if let timeout, Date().timeIntervalSince(started) > timeout { return .timedOut }
+      if let timeout, started.elapsedSeconds > timeout { return .timedOut }
       guard let frame = reader.next() else { return .endOfSource }
       if let time = frame.time, time < nextProbe || !wantsFrame(at: time) { continue }
       switch frame.image {

@@ -8,7 +8,7 @@ public final class FrameReader {
   private let video: VideoSource?
   private let label: String
   private let live: Bool
-  private let started = Date()
+  private let started = ContinuousClock.now
   private var files: IndexingIterator<[String]>
   private var ended = false
   private let limits: ImageLimits
@@ -41,7 +41,7 @@ public final class FrameReader {
       if ended { return nil }
       do throws(FaceKitError) {
         guard let frame = try video.nextFrame() else { return nil }
-        let time = live ? Date().timeIntervalSince(started) : video.position
+        let time = live ? started.elapsedSeconds : video.position
         return SourceFrame(origin: "\(label)@\(String(format: "%.2f", time))s", time: time, image: .success(frame))
       } catch {
         ended = true

@@ -173,9 +173,9 @@ public final class AMQPConnection {
   public func waitForConfirms(timeout: Double = 10) throws(QueueError) {
     let tag = nextPublishTag - 1
     guard tag > confirmedUpTo else { return }
-    let deadline = Date(timeIntervalSinceNow: timeout)
+    let deadline = Deadline(seconds: timeout)
     while confirmedUpTo < tag {
-      let left = deadline.timeIntervalSinceNow
+      let left = deadline.remaining
       guard left > 0 else { throw .notConfirmed(broker.description, reason: "no confirm within \(timeout) s") }
       var frame = amqp_frame_t()
       var wait = timeval(tv_sec: Int(left), tv_usec: Int((left - left.rounded(.down)) * 1e6))

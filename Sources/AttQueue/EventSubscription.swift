@@ -9,7 +9,7 @@ import Foundation
 public final class EventSubscription {
   private let broker: BrokerURL
   private var connection: AMQPConnection?
-  private var nextAttempt = Date.distantPast
+  private var nextAttempt = Deadline.now
   private let retryAfter: Double
 
   public init(broker: BrokerURL, retryAfter: Double = 2) {
@@ -37,14 +37,14 @@ public final class EventSubscription {
     } catch {
       connection.close()
       self.connection = nil
-      nextAttempt = Date(timeIntervalSinceNow: retryAfter)
+      nextAttempt = Deadline(seconds: retryAfter)
     }
     return bodies
   }
 
   private func connected() -> AMQPConnection? {
     if let connection { return connection }
-    guard Date() >= nextAttempt else { return nil }
+    guard nextAttempt.hasPassed else { return nil }
     do {
       let fresh = try AMQPConnection(broker: broker, timeout: 1)
       try QueueTopology.declare(on: fresh)
@@ -54,7 +54,7 @@ public final class EventSubscription {
       connection = fresh
       return fresh
     } catch {
-      nextAttempt = Date(timeIntervalSinceNow: retryAfter)
+      nextAttempt = Deadline(seconds: retryAfter)
       return nil
     }
   }

@@ -68,8 +68,7 @@ public final class MessageWorker {
         // One line when the broker goes, not one per attempt while it stays away.
         if !reported { log("\(error); reconnecting (every \(reconnectCeiling) s at most)") }
         reported = true
-        let until = Date(timeIntervalSinceNow: backoff)
-        while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.05) }
+        stop.sleep(backoff)
         backoff = min(backoff * 2, reconnectCeiling)
       }
     }
@@ -107,9 +106,9 @@ public final class MessageWorker {
       // Take what is already waiting, for at most batchWait: a busy queue gives big batches, a quiet
       // one gives a batch of one without delay.
       var deliveries = [first]
-      let deadline = Date(timeIntervalSinceNow: batchWait)
-      while deliveries.count < batch, deadline.timeIntervalSinceNow > 0,
-        let more = try consumer.nextDelivery(timeout: max(deadline.timeIntervalSinceNow, 0.001))
+      let deadline = Deadline(seconds: batchWait)
+      while deliveries.count < batch, !deadline.hasPassed,
+        let more = try consumer.nextDelivery(timeout: max(deadline.remaining, 0.001))
       {
         deliveries.append(more)
       }
@@ -129,8 +128,7 @@ public final class MessageWorker {
         }
         tally.withLock { $0.retried += 1 }
         failures += 1
-        let until = Date(timeIntervalSinceNow: min(retryDelay * pow(2, Double(failures - 1)), 30))
-        while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.05) }
+        stop.sleep(min(retryDelay * pow(2, Double(failures - 1)), 30))
       }
     }
   }

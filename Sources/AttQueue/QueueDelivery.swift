@@ -23,7 +23,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   /// What the producers' threads and the drainer share, under one lock.
   private struct State {
     var connection: AMQPConnection?
-    var nextAttempt = Date.distantPast
+    var nextAttempt = Deadline.now
     var backoff = 1.0
     var sequence: UInt64 = 0
     var draining = false
@@ -83,7 +83,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
       if s.stopped { return -1 }
       send(&s)
       if Self.pending(in: spool).isEmpty { return 5 }
-      return max(s.nextAttempt.timeIntervalSinceNow, 0.2)
+      return max(s.nextAttempt.remaining, 0.2)
     }
     guard wait >= 0 else { return false }
     _ = wake.wait(timeout: .now() + wait)
@@ -137,11 +137,11 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
   /// Before the producer exits: keeps trying to send what waits for up to `seconds` (the broker may
   /// be coming back), then says what is left.
   public func finish(within seconds: Double) -> DeliveryBacklog? {
-    let deadline = Date(timeIntervalSinceNow: seconds)
+    let deadline = Deadline(seconds: seconds)
     var left = flush()
-    while left > 0, Date() < deadline {
-      Thread.sleep(forTimeInterval: min(0.2, max(deadline.timeIntervalSinceNow, 0)))
-      state.withLock { s in if s.connection == nil { s.nextAttempt = .distantPast } }
+    while left > 0, !deadline.hasPassed {
+      Thread.sleep(forTimeInterval: min(0.2, deadline.remaining))
+      state.withLock { s in if s.connection == nil { s.nextAttempt = .now } }
       left = flush()
     }
     close()
@@ -160,7 +160,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
     let files = Self.pending(in: spool)
     guard !files.isEmpty else { return }
     if s.connection == nil {
-      guard Date() >= s.nextAttempt else { return }
+      guard s.nextAttempt.hasPassed else { return }
       do {
         let fresh = try AMQPConnection(broker: broker)
         try QueueTopology.declare(on: fresh)
@@ -168,7 +168,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
         s.backoff = 1
         log("connected to \(broker); sending \(files.count) spooled message(s)")
       } catch {
-        s.nextAttempt = Date(timeIntervalSinceNow: s.backoff)
+        s.nextAttempt = Deadline(seconds: s.backoff)
         // One line when the broker goes away, not one per attempt.
         if s.backoff == 1 { log("broker unreachable (\(error)); \(files.count) message(s) kept in \(spool)/ until it is back") }
         s.backoff = min(s.backoff * 2, retryCeiling)
@@ -185,7 +185,7 @@ public final class QueueDelivery: MessageDelivery, @unchecked Sendable {
       } catch {
         s.connection?.close()
         s.connection = nil
-        s.nextAttempt = Date(timeIntervalSinceNow: s.backoff)
+        s.nextAttempt = Deadline(seconds: s.backoff)
         log("lost the broker while sending (\(error)); \(Self.pending(in: spool).count) message(s) kept")
         return
       }

@@ -99,8 +99,8 @@ final class DevTools: @unchecked Sendable {
 
   /// Polls an expression until it is true.
   func waitFor(_ expression: String, seconds: Double = 15) async throws -> Bool {
-    let deadline = Date(timeIntervalSinceNow: seconds)
-    while Date() < deadline {
+    let deadline = Deadline(seconds: seconds)
+    while !deadline.hasPassed {
       if try await evaluate(expression) as? Bool == true { return true }
       try await Task.sleep(for: .milliseconds(100))
     }

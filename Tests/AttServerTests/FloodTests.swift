@@ -25,8 +25,8 @@ struct FloodTests {
       // /healthz, one request after another, while the flood runs.
       var samples: [Double] = []
       var failures = 0
-      let until = Date(timeIntervalSinceNow: 6)
-      while Date() < until {
+      let until = Deadline(seconds: 6)
+      while !until.hasPassed {
         let start = ContinuousClock.now
         let answer = PlainHTTP.get(port: port, path: "/healthz", timeout: 10)
         samples.append((ContinuousClock.now - start) / .milliseconds(1))

@@ -35,8 +35,8 @@ actor Inbox {
   func add(_ text: String) { items += FeedItem.items(text) }
 
   func wait(_ seconds: Double, _ match: @Sendable (FeedItem) -> Bool) async -> FeedItem? {
-    let deadline = Date(timeIntervalSinceNow: seconds)
-    while Date() < deadline {
+    let deadline = Deadline(seconds: seconds)
+    while !deadline.hasPassed {
       if let found = items.first(where: match) { return found }
       try? await Task.sleep(for: .milliseconds(20))
     }

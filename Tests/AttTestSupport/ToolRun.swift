@@ -1,3 +1,4 @@
+import AttendanceKit
 import Foundation
 
 /// Where the real test material lives: the checkout's Models/ and TestData/ (fetched by the
@@ -97,7 +98,7 @@ public struct ToolRun: Sendable {
 
     /// Waits until, after the last `marker` on standard error, `text` appears at least `count` times.
     public func waitFor(stderr marker: String, thenCount text: String, atLeast count: Int, seconds: Double = 60) -> Bool {
-      let deadline = Date(timeIntervalSinceNow: seconds)
+      let deadline = Deadline(seconds: seconds)
       condition.lock()
       defer { condition.unlock() }
       func found() -> Bool {
@@ -105,18 +106,18 @@ public struct ToolRun: Sendable {
         return after.components(separatedBy: text).count - 1 >= count
       }
       while !found() {
-        if open == 0 || !condition.wait(until: deadline) { return found() }
+        if open == 0 || !condition.wait(until: deadline.date) { return found() }
       }
       return true
     }
 
     private func waitFor(_ text: String, inStandardError: Bool, seconds: Double) -> Bool {
-      let deadline = Date(timeIntervalSinceNow: seconds)
+      let deadline = Deadline(seconds: seconds)
       condition.lock()
       defer { condition.unlock() }
       func found() -> Bool { String(decoding: inStandardError ? err : out, as: UTF8.self).contains(text) }
       while !found() {
-        if open == 0 || !condition.wait(until: deadline) { return found() }
+        if open == 0 || !condition.wait(until: deadline.date) { return found() }
       }
       return true
     }
@@ -165,11 +166,12 @@ public struct ToolRun: Sendable {
   }
 }
 
-/// Waits until `condition` holds, checking every 0.1 s, up to `seconds`; whether it held. For state
-/// another process changes (rows in a database, messages in a queue), which sends no event.
+/// Waits until `condition` holds, checking every 0.1 s, up to `seconds` (of the monotonic clock);
+/// whether it held. For state another process changes (rows in a database, messages in a queue),
+/// which sends no event.
 public func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
-  let deadline = Date(timeIntervalSinceNow: seconds)
-  while Date() < deadline {
+  let deadline = Deadline(seconds: seconds)
+  while !deadline.hasPassed {
     if try condition() { return true }
     Thread.sleep(forTimeInterval: 0.1)
   }

@@ -164,9 +164,9 @@ struct CameraHostTests {
 
     // Kit is enrolled on the other host: the camera learns of it from att.events and recognises him.
     try site.enrol("KIT", "Kit Harington", from: try site.photos("kit_harington", ["john1.jpeg", "john2.jpeg"]))
-    let enrolled = Date()  // the broker has it: from here, att-worker's embedding, the event and the fetch
+    let enrolled = ContinuousClock.now  // the broker has it: from here, att-worker's embedding, the event and the fetch
     #expect(camera.waitFor(stderr: "gallery reloaded: 2 people"), "\(camera.snapshot)")
-    let reached = Date().timeIntervalSince(enrolled)
+    let reached = (ContinuousClock.now - enrolled) / .seconds(1)
     #expect(camera.waitFor(stderr: "KIT (Kit Harington)"), "Kit is recognised without a restart: \(camera.snapshot)")
     let kit = try site.embeddings(of: "KIT")
     try #require(kit.count == 2)
@@ -177,10 +177,10 @@ struct CameraHostTests {
       "the cache holds Kit's embeddings while he is enrolled")
 
     // An admin removes him on the server: gone from the camera's memory and disk within seconds.
-    let removing = Date()
+    let removing = ContinuousClock.now
     #expect(site.api("DELETE", "/api/people/KIT", token: adminToken).map { [200, 202].contains($0.status) } == true)
     #expect(camera.waitFor(stderr: "gallery reloaded: 1 people"), "\(camera.snapshot)")
-    let erased = Date().timeIntervalSince(removing)
+    let erased = (ContinuousClock.now - removing) / .seconds(1)
     let afterRemoval = camera.snapshot.components(separatedBy: "gallery reloaded: 1 people").last ?? ""
     // Two more visits of Kit pass (unknown now), and nobody is recognised as him again.
     #expect(
@@ -259,14 +259,14 @@ extension CameraHostTests {
       environment: ["MQ_URL": site.mq, "ATT_GALLERY": "http://127.0.0.1:\(site.port)", "ATT_TOKEN": cameraToken])
     defer { kill(camera.pid, SIGKILL) }
     #expect(camera.waitFor(stderr: "2 people / 2 embeddings"), "\(camera.snapshot)")
-    let removing = Date()
+    let removing = ContinuousClock.now
     let removed = try ToolRun.run("att-register", ["remove", "KIT"], in: site.server, environment: direct)
     #expect(removed.status == 0, "\(removed.stderr)")
     #expect(camera.waitFor(stderr: "gallery reloaded: 1 people", seconds: 20), "\(camera.snapshot)")
     Console.note(
       String(
         format: "without events, a removal reached the camera %.1f s after att-register remove started",
-        Date().timeIntervalSince(removing)))
+        (ContinuousClock.now - removing) / .seconds(1)))
     let cache = FileManager.default.contents(atPath: "\(site.camera)/data/gallery-cache.json") ?? Data()
     #expect(cache.range(of: Data("\"KIT\"".utf8)) == nil && cache.range(of: Data("\"OBAMA\"".utf8)) != nil)
     // SIGTERM: the last status says stopped, and the server shows it offline at once.

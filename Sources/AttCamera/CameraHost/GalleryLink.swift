@@ -148,7 +148,7 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
   public func run() {
     OwnThread.start(name: "att-take gallery") { [self] in
       let events = broker.map { EventSubscription(broker: $0) }
-      var retryAt: Date?
+      var retryAt: Deadline?
       while !state.withLock({ $0.stopping }) {
         var wanted = false
         if let events {
@@ -165,7 +165,7 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
           defer { s.fetchWanted = false }
           return s.fetchWanted
         }
-        wanted = wanted || asked || (retryAt.map { Date() >= $0 } ?? false)
+        wanted = wanted || asked || (retryAt?.hasPassed ?? false)
         guard wanted else { continue }
         do {
           if let fetch = try fetchNow() {
@@ -188,12 +188,12 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
             $0.pending = try? GalleryMatcher(gallery: empty.matchingGallery())
           }
           log("the server refused the token (\(message)): the gallery and its cache were erased; every face is unknown now")
-          retryAt = Date(timeIntervalSinceNow: 30)
+          retryAt = Deadline(seconds: 30)
         } catch {
           if !outage { log("gallery not fetched (\(error)); running from the last one, retrying every 5 s") }
           outage = true
           state.withLock { $0.source = "cache" }
-          retryAt = Date(timeIntervalSinceNow: 5)
+          retryAt = Deadline(seconds: 5)
         }
       }
     }

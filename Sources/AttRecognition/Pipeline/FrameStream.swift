@@ -18,7 +18,7 @@ final class FrameStream: @unchecked Sendable {
   private var timeOffset = 0.0
   /// Wait until each frame's time (since the first) has passed.
   var realTime = false
-  private var started: Date?
+  private var started: ContinuousClock.Instant?
   var profile: StageProfile?
   /// Analyse at most this many frames a second (`--max-fps`); the others are read and skipped.
   var maxFramesPerSecond: Double?
@@ -74,9 +74,9 @@ final class FrameStream: @unchecked Sendable {
         }
         lastKept = time
         if realTime && !source.isLive {
-          let start = started ?? Date(timeIntervalSinceNow: -time)
+          let start = started ?? ContinuousClock.now.advanced(by: .seconds(-time))
           started = start
-          let wait = start.addingTimeInterval(time).timeIntervalSinceNow
+          let wait = -start.advanced(by: .seconds(time)).elapsedSeconds
           if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         }
         return RawFrame(index: index, time: time, image: image)
@@ -98,9 +98,7 @@ final class FrameStream: @unchecked Sendable {
     var delay = 1.0
     while !stop.isStopped {
       log("\(source): \(reason); reopening in \(Int(delay)) s")
-      let until = Date(timeIntervalSinceNow: delay)
-      while Date() < until && !stop.isStopped { Thread.sleep(forTimeInterval: 0.1) }
-      if stop.isStopped { return false }
+      if stop.sleep(delay) { return false }
       if let reopened = try? source.open() {
         reader = reopened
         log("\(source): reopened")

@@ -29,15 +29,15 @@ public final class CameraReporter: @unchecked Sendable {
   }
 
   private func loop() {
-    var next = Date()
+    var next = Deadline.now
     while true {
       condition.lock()
-      while !stopping, Date() < next { _ = condition.wait(until: next) }
+      while !stopping, !next.hasPassed { _ = condition.wait(until: next.date) }
       let stop = stopping
       condition.unlock()
       if stop { break }
       report(build())
-      next = Date(timeIntervalSinceNow: interval)
+      next = Deadline(seconds: interval)
     }
     var last = build()
     last.state = .stopped
@@ -64,8 +64,8 @@ public final class CameraReporter: @unchecked Sendable {
     condition.lock()
     stopping = true
     condition.broadcast()
-    let deadline = Date(timeIntervalSinceNow: seconds)
-    while !finished, condition.wait(until: deadline) {}
+    let deadline = Deadline(seconds: seconds)
+    while !finished, condition.wait(until: deadline.date) {}
     condition.unlock()
   }
 }
