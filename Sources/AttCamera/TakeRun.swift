@@ -95,14 +95,15 @@ public final class TakeRun {
     }
     var writer: VideoWriter?
     defer { writer?.close() }
-    let started = Date()
+    let started = ContinuousClock.now
     let dropped = try pipeline.run(models: models, stop: stop) { frame in
       let (decisions, annotations) = try handle(frame)
       for decision in decisions { try onDecision(decision) }
       try onFrame?(frame, annotations)
       if let annotate {
         if writer == nil {
-          let rate = pipeline.source.isLive || frame.time <= 0 ? pipeline.imageFrameRate : max(Double(frame.index) / frame.time, 1)
+          let rate =
+            pipeline.source.isLive || frame.time <= 0 ? pipeline.imageFrameRate : max(Double(frame.index) / frame.time, 1)
           writer = try VideoWriter(path: annotate, framesPerSecond: rate, width: frame.image.width, height: frame.image.height)
         }
         try writer?.write(frame.image, annotations: annotations)
@@ -111,7 +112,7 @@ public final class TakeRun {
     for decision in try finish() { try onDecision(decision) }
     summary.droppedFrames = dropped
     summary.skippedFrames = pipeline.skipped.count
-    summary.seconds = Date().timeIntervalSince(started)
+    summary.seconds = started.elapsedSeconds
     return summary
   }
 

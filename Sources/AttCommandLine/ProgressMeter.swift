@@ -4,8 +4,8 @@ import Synchronization
 /// A progress line with rate and ETA on a terminal; silent when no one is watching.
 public final class ProgressMeter: Sendable {
   private let label: String
-  private let started = Date()
-  private let lastDrawn = Mutex(Date.distantPast)
+  private let started = ContinuousClock.now
+  private let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
 
   public init(label: String) {
     self.label = label
@@ -15,10 +15,10 @@ public final class ProgressMeter: Sendable {
   public func update(done: Int, total: Int) {
     guard Console.isInteractive else { return }
     lastDrawn.withLock { lastDrawn in
-      let now = Date()
-      guard done == total || now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+      let now = ContinuousClock.now
+      guard done == total || lastDrawn.map({ now - $0 >= .milliseconds(100) }) ?? true else { return }
       lastDrawn = now
-      let elapsed = now.timeIntervalSince(started)
+      let elapsed = (now - started) / .seconds(1)
       let rate = elapsed > 0 ? Double(done) / elapsed : 0
       let remaining = rate > 0 ? Double(total - done) / rate : 0
       let width = 30

@@ -11,7 +11,7 @@ final class ReportWriter: Sendable {
     var faces = 0
     var failures = 0
   }
-  private let started = Date()
+  private let started = ContinuousClock.now
   private let counts = Mutex(Counts())
 
   var failures: Int { counts.withLock { $0.failures } }
@@ -27,7 +27,7 @@ final class ReportWriter: Sendable {
 
   func finish() {
     guard isatty(STDERR_FILENO) != 0 else { return }
-    let seconds = Date().timeIntervalSince(started)
+    let seconds = (ContinuousClock.now - started) / .seconds(1)
     let (files, faces, failures) = counts.withLock { ($0.files, $0.faces, $0.failures) }
     let rate = seconds > 0 ? Double(files) / seconds : 0
     Console.error(

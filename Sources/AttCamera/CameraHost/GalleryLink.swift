@@ -101,7 +101,7 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
     let held = state.withLock { $0.gallery }
     var path = "api/gallery?model=\(model)"
     if let held { path += "&since=\(held.galleryVersion)" }
-    let started = Date()
+    let started = ContinuousClock.now
     let reply = try client.send("GET", path)
     guard reply.status == 200 else { return nil }  // 304: the held gallery is the newest
     let update = try JSONDecoder().decode(GalleryUpdate.self, from: reply.body)
@@ -124,7 +124,7 @@ public final class GalleryLink: GallerySource, @unchecked Sendable {
       $0.source = "server"
     }
     return Fetch(
-      bytes: reply.body.count, seconds: Date().timeIntervalSince(started), full: update.full,
+      bytes: reply.body.count, seconds: started.elapsedSeconds, full: update.full,
       changed: update.people.count + update.removed.count)
   }
 

@@ -73,7 +73,7 @@ public struct EmbeddingUpdate: Sendable {
 
   /// Runs the update. `progress` is called after each analysed file with (done, total).
   public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Summary {
-    let started = Date()
+    let started = ContinuousClock.now
     let model = EmbeddingModel(options: engineOptions)
     var summary = Summary()
     summary.adopted = try adoptLooseFiles(&summary)
@@ -127,7 +127,7 @@ public struct EmbeddingUpdate: Sendable {
       summary.failed = outcome.failures.count
       summary.failures = outcome.failures
     }
-    summary.seconds = Date().timeIntervalSince(started)
+    summary.seconds = started.elapsedSeconds
     return summary
   }
 
