@@ -20,9 +20,10 @@ public enum RealRecordings {
     public let description: String
   }
 
-  /// The recordings under `folder`, sorted by label then name. A sub-folder that is not a label, or
-  /// a folder with no recording at all, is an error naming it; other files are skipped, each named
-  /// to `skipped` (a still photo dropped in print/ is not a recording).
+  /// The recordings under `folder` (in its label folders and their own sub-folders), sorted by label
+  /// then name. A sub-folder of `folder` that is not a label, or a folder with no recording at all,
+  /// is an error naming it; other files are skipped, each named to `skipped` (a still photo dropped
+  /// in print/ is not a recording).
   public static func presentations(in folder: String, skipped: (String) -> Void = { _ in }) throws -> [LivenessPresentation] {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -39,8 +40,8 @@ public enum RealRecordings {
     var found: [LivenessPresentation] = []
     for label in labels {
       let sub = "\(folder)/\(label.folder)"
-      guard let files = try? FileManager.default.contentsOfDirectory(atPath: sub) else { continue }
-      for file in files.sorted() where !file.hasPrefix(".") {
+      // Sorted into folders of their own (replay/phone/, replay/tablet/) or not: every recording under the label.
+      for file in recordings(under: sub) {
         guard videoExtensions.contains((file as NSString).pathExtension.lowercased()) else {
           skipped(
             "skipped \(sub)/\(file): not a video (\(videoExtensions.sorted().joined(separator: ", "))); a still photo is not a "
@@ -59,5 +60,22 @@ public enum RealRecordings {
           "\(folder): no recording in live/, replay/ or print/ (videos: \(videoExtensions.sorted().joined(separator: ", ")))")
     }
     return found
+  }
+
+  /// The files under `folder` and its sub-folders (links followed, four levels at most), as paths
+  /// relative to it, sorted; hidden ones left out.
+  static func recordings(under folder: String, depth: Int = 4) -> [String] {
+    guard depth > 0, let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+    var files: [String] = []
+    for entry in entries where !entry.hasPrefix(".") {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: "\(folder)/\(entry)", isDirectory: &isDirectory) else { continue }
+      if isDirectory.boolValue {
+        files += recordings(under: "\(folder)/\(entry)", depth: depth - 1).map { "\(entry)/\($0)" }
+      } else {
+        files.append(entry)
+      }
+    }
+    return files.sorted()
   }
 }

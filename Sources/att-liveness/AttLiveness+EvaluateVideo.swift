@@ -161,6 +161,7 @@ extension AttLiveness {
               Console.error(
                 "att-liveness: wrote \(writeLines): \(lines.summary); att-take --liveness-lines \(writeLines) uses them, "
                   + "and eval-video --real \(real) --liveness-lines \(writeLines) scores these recordings at them")
+              if let warning = lines.belowDefault(LivenessOptions()) { Console.warning("att-liveness: warning: \(warning)") }
             } catch { throw ToolError(error.description, exitCode: .failure) }
           }
         }

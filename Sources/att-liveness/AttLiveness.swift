@@ -12,7 +12,8 @@ import Synchronization
 struct AttLiveness: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "att-liveness",
-    abstract: "Train and evaluate the passive texture liveness cue (APCER and BPCER).",
+    abstract:
+      "Measure the liveness cues (APCER and BPCER) on a site's own real recordings or on rendered attacks, and train the passive texture cue.",
     discussion: """
       The material is ../shared/faces/liveness (or --material): NUAA live and printed-photo face \
       crops, and three stills (live, print, screen). It is split by subject so that no face is both \

@@ -28,6 +28,11 @@ extension AttTake {
       Console.warning(
         "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")
     }
+    if let challenge = options.challenge, challenge.steps == 1 {
+      Console.warning(
+        "att-take: warning: a challenge of 1 step is often passed by chance: a recording of a person turning about answered it in 3 of 11 runs here (use 2 or more; 3 where proxy attendance matters)."
+      )
+    }
     if matcher.people.isEmpty { Console.warning("att-take: warning: nobody is enrolled; every face will be unknown") }
   }
 

@@ -257,6 +257,11 @@ struct TakeArguments: ParsableArguments {
     if let challengeSeconds, !(challengeSeconds >= 0.5 && challengeSeconds <= 60) {
       throw ValidationError("--challenge-seconds must be 0.5 to 60 seconds (a person needs time to turn).")
     }
+    if livenessPolicyChoice == .gate && challenge {
+      throw ValidationError(
+        "--liveness-policy gate is the passive cues alone; the challenge is the kiosk's: use --liveness-policy kiosk (or --challenge alone)."
+      )
+    }
     if livenessPolicy == .off && challenge {
       throw ValidationError(
         "--liveness-policy off cannot go with --challenge (--liveness off --challenge keeps the challenge alone).")

@@ -34,8 +34,16 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
   exit(status)
 }
 
+/// OUT must name an .avi (an MJPG video): a photo named first by mistake is refused, not overwritten.
+func checkOutput(_ path: String) {
+  guard path.lowercased().hasSuffix(".avi") else {
+    fail("OUT is the video to write and must end in .avi (MJPG), not '\(path)'\n\(usage)", status: 64)
+  }
+}
+
 if arguments.first == "--upscale" {
   guard arguments.count >= 4 else { fail(usage, status: 64) }
+  checkOutput(arguments[3])
   let size = arguments[1].split(separator: "x").compactMap { Int($0) }
   guard size.count == 2, (16...8192).contains(size[0]), (16...8192).contains(size[1]) else {
     fail("--upscale takes WIDTHxHEIGHT, e.g. 1920x1080, not '\(arguments[1])'", status: 64)
@@ -65,6 +73,7 @@ if arguments.first == "--upscale" {
 }
 
 guard arguments.count >= 2 else { fail(usage, status: 64) }
+checkOutput(arguments[0])
 var shots: [StillsVideo.Shot] = [.empty(frames: 5)]
 for photo in arguments.dropFirst() {
   shots += [.still(photo, frames: 20), .handHeld(photo, frames: 40, seed: 1, fill: 1.1), .empty(frames: 5)]

@@ -160,6 +160,8 @@ struct TakeCommandTests {
     #expect(attackOnly.status == 64 && attackOnly.stderr.contains("none of these says live"), "\(attackOnly.stderr)")
     let steps = try ToolRun.run("att-take", ["--source", photo, "--challenge-steps", "3"], in: folder)
     #expect(steps.status == 64 && steps.stderr.contains("use them with --challenge"), "\(steps.stderr)")
+    let gateChallenge = try ToolRun.run("att-take", ["--source", photo, "--liveness-policy", "gate", "--challenge"], in: folder)
+    #expect(gateChallenge.status == 64 && gateChallenge.stderr.contains("use --liveness-policy kiosk"), "\(gateChallenge.stderr)")
     let attempts = try ToolRun.run("att-take", ["--source", photo, "--challenge", "--challenge-attempts", "0"], in: folder)
     #expect(attempts.status == 64 && attempts.stderr.contains("--challenge-attempts must be 1 to 5"), "\(attempts.stderr)")
     for seconds in ["0.0001", "1e9", "nan", "-1"] {

@@ -40,11 +40,14 @@ public struct Challenge: Sendable, Equatable {
     state = steps.isEmpty ? .passed : .asking(steps[0], remaining: options.secondsPerStep)
   }
 
+  /// How `unfinished` begins: the summary counts such tracks apart from those never live.
+  public static let unfinishedPrefix = "the track ended before the challenge was done"
+
   /// Why a track that ended in the middle of its challenge was not marked; nil when the challenge is
   /// not being asked.
   public var unfinished: String? {
     guard case .asking(let step, _) = state else { return nil }
-    return "the track ended before the challenge was done (step \(index + 1) of \(steps.count): \(step.rawValue))"
+    return "\(Self.unfinishedPrefix) (step \(index + 1) of \(steps.count): \(step.rawValue))"
   }
 
   /// A random sequence of `options.steps` steps with no step twice in a row and at least one turn

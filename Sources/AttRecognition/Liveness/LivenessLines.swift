@@ -176,6 +176,19 @@ public struct LivenessLines: Codable, Sendable, Equatable {
     return nil
   }
 
+  /// A warning for people when the screen line is under the default's: it refuses more replays, but
+  /// also, for good, any live face over it that the recordings did not show (other people, light,
+  /// distance). The default is set over every live face of ../shared; one reached 27.7. Nil otherwise.
+  public func belowDefault(_ defaults: LivenessOptions) -> String? {
+    guard screenMoire < defaults.screenMoire else { return nil }
+    return String(
+      format:
+        "the screen line %.1f is under the default %.1f (set over every live face of ../shared, one of which reached 27.7): "
+        + "a live face over it is refused as a screen for good. Check it on recordings made on other days, of other "
+        + "people, before using it (eval-video --real DIR2 --liveness-lines FILE shows who it refuses)", screenMoire,
+      defaults.screenMoire)
+  }
+
   /// One line for people: "screen line 40.0, flat motion line 0.0055 (26 live tracks of /site)".
   public var summary: String {
     var text = String(format: "screen line %.1f, flat motion line %.4f", screenMoire, flatMotion)

@@ -190,7 +190,13 @@ public final class RecognitionSession {
       return .report(decision(.waitingForLiveness, match, reason: state.liveness.waitingReason(at: frame.time)))
     case .live, .off:
       state.decided = true
-      let liveBecause = verdict == .off ? "liveness off" : state.liveness.reason(at: frame.time).map { "live: \($0)" }
+      var liveBecause = verdict == .off ? "liveness off" : state.liveness.reason(at: frame.time).map { "live: \($0)" }
+      if let challenge = state.challenge {
+        // The kiosk says the challenge was passed, and on which attempt.
+        let attempt = state.challengeAttempt > 1 ? ", attempt \(state.challengeAttempt)" : ""
+        let passed = "the challenge passed (\(challenge.steps.count) step\(challenge.steps.count == 1 ? "" : "s")\(attempt))"
+        liveBecause = [passed, liveBecause].compactMap { $0 }.joined(separator: "; ")
+      }
       // What the delivery makes of it (recorded, duplicate, queued, refused) is the caller's to say.
       return .present(decision(.recorded, match, reason: liveBecause), match: match)
     }

@@ -14,6 +14,7 @@ extension TakeSummary {
         (skippedFrames > 0 ? ", \(skippedFrames) skipped for --max-fps" : "") as NSString, faces, tracks, recorded.count,
         duplicates.count, unknownTracks, spoofTracks, waitingTracks)
         + (challengeFailedTracks > 0 ? ", \(challengeFailedTracks) failed the challenge" : "")
+        + (challengeUnfinishedTracks > 0 ? ", \(challengeUnfinishedTracks) left mid-challenge" : "")
         + (undecided.isEmpty ? "" : ", \(undecided.values.reduce(0, +)) undecided")
         + (queued.isEmpty ? "" : ", \(queued.count) sent to the broker") + (stopped ? " (stopped)" : "")
     ]

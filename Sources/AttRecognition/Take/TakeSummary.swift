@@ -20,6 +20,8 @@ public struct TakeSummary: Sendable, Encodable {
   public var spoofTracks = 0
   /// Challenge mode: tracks whose last attempt at the challenge failed.
   public var challengeFailedTracks = 0
+  /// Challenge mode: tracks that ended in the middle of a challenge (the person left, or the clip ended).
+  public var challengeUnfinishedTracks = 0
   public var waitingTracks = 0
   /// Tracks that ended with neither an identity nor "unknown", counted by why (each track's own
   /// figures are in its decision).
@@ -37,6 +39,7 @@ public struct TakeSummary: Sendable, Encodable {
     case .unknown: unknownTracks += 1
     case .spoof: spoofTracks += 1
     case .challengeFailed: challengeFailedTracks += 1
+    case .notMarked where decision.reason?.hasPrefix(Challenge.unfinishedPrefix) == true: challengeUnfinishedTracks += 1
     case .notMarked where decision.liveness != .spoof: waitingTracks += 1
     case .undecided: undecided[kind ?? "undecided", default: 0] += 1
     case .rejected, .waitingForLiveness, .notMarked, .challenge: break
@@ -50,6 +53,7 @@ public struct TakeSummary: Sendable, Encodable {
     case unknownTracks = "unknown_tracks"
     case spoofTracks = "spoof_tracks"
     case challengeFailedTracks = "challenge_failed_tracks"
+    case challengeUnfinishedTracks = "challenge_unfinished_tracks"
     case waitingTracks = "never_live_tracks"
     case undecided = "undecided_tracks"
     case galleryReloads = "gallery_reloads"

@@ -1,9 +1,9 @@
-@testable import AttRecognition
 import AttTestSupport
 import FaceKit
 import Foundation
 import Testing
 
+@testable import AttRecognition
 @testable import AttendanceKit
 
 /// One scripted frame: time, head yaw (nil: no landmarks), blinks seen so far.
@@ -110,6 +110,24 @@ struct ChallengeTests {
     }
     var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
     #expect(Challenge.random(using: &a).steps == Challenge.random(using: &b).steps)
+  }
+
+  @Test("the summary counts a failed challenge and one left unfinished apart from spoofs and faces never live")
+  func summary() throws {
+    func decision(_ attendance: TakeDecision.Attendance, _ reason: String, _ liveness: LivenessVerdict) -> TakeDecision {
+      TakeDecision(
+        frame: 1, time: 1, track: 1, trackStart: 0, box: FaceBox(left: 0, top: 0, right: 10, bottom: 10), person: "P",
+        name: "P", distance: 0.3, margin: 0.2, liveness: liveness, livenessFigures: [:], attendance: attendance,
+        reason: reason)
+    }
+    var summary = TakeSummary()
+    summary.count(decision(.challengeFailed, "the challenge failed: did not blink within 5 s (attempt 2 of 2)", .live))
+    summary.count(decision(.notMarked, try #require(Challenge(steps: [.blink]).unfinished), .live))
+    summary.count(decision(.notMarked, "the track ended before liveness was shown", .waiting))
+    #expect(summary.challengeFailedTracks == 1 && summary.challengeUnfinishedTracks == 1)
+    #expect(summary.waitingTracks == 1 && summary.spoofTracks == 0)
+    let line = summary.lines(stills: false, liveness: true, folder: false, stopped: false)[0]
+    #expect(line.contains("0 spoof, 1 never live, 1 failed the challenge, 1 left mid-challenge"), "\(line)")
   }
 
   @Test("the yaw from 68 landmarks of a real frontal photo is near zero")

@@ -127,7 +127,9 @@ struct DeviceCueTests {
     #expect(track.verdicts["blink+motion"]?.spoof == false, "without the device cue the held tablet is not refused")
   }
 
-  @Test("a folder of real recordings: a sub-folder that is not a label, or no recording at all, is named")
+  @Test(
+    "a folder of real recordings: a sub-folder that is not a label, or no recording at all, is named; recordings sorted into folders of their own count"
+  )
   func layout() throws {
     let folder = try Checkout.scratchFolder("real-layout")
     #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: folder) }
@@ -135,5 +137,15 @@ struct DeviceCueTests {
     let error = #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: folder) }
     #expect(error?.description.contains("\(folder)/replays: not a label") == true, "\(String(describing: error))")
     #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: "\(folder)/missing") }
+    // A site that sorts its replays by device (replay/phone/, replay/tablet/) keeps them all.
+    try FileManager.default.removeItem(atPath: "\(folder)/replays")
+    for path in ["replay/phone/a.mp4", "replay/tablet/b.mp4", "replay/c.mp4", "live/day1/d.mkv"] {
+      try FileManager.default.createDirectory(
+        atPath: "\(folder)/\((path as NSString).deletingLastPathComponent)", withIntermediateDirectories: true)
+      FileManager.default.createFile(atPath: "\(folder)/\(path)", contents: Data())
+    }
+    let sorted = try RealRecordings.presentations(in: folder)
+    #expect(sorted.map(\.name) == ["live/day1/d.mkv", "replay/c.mp4", "replay/phone/a.mp4", "replay/tablet/b.mp4"])
+    #expect(sorted.filter { $0.attackType == "screen replay" }.count == 3)
   }
 }

@@ -32,6 +32,19 @@ struct StillsVideoTests {
     #expect(!FileManager.default.fileExists(atPath: "\(folder)/new.avi"))
   }
 
+  @Test("sample-video refuses an OUT that is not an .avi: a photo named first by mistake is not overwritten")
+  func sampleVideoOutput() throws {
+    let folder = try Checkout.scratchFolder("stills-video")
+    let copy = "\(folder)/photo.png"
+    try FileManager.default.copyItem(atPath: Self.photo, toPath: copy)
+    let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+    let run = try ToolRun.run("sample-video", [copy, Self.photo], in: folder)
+    #expect(run.status == 64 && run.stderr.contains("must end in .avi"), "\(run.stderr)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
+    let help = try ToolRun.run("sample-video", ["--help"], in: folder)
+    #expect(help.status == 0 && help.stdout.contains("written whole or not at all"), "\(help.stdout)")
+  }
+
   @Test("a video into a folder that is not there says so, naming the file asked for")
   func missingFolder() throws {
     let folder = try Checkout.scratchFolder("stills-video")
