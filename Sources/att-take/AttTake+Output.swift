@@ -40,7 +40,11 @@ extension AttTake {
   private func siteLines(_ liveness: LivenessOptions) -> String {
     let defaults = LivenessOptions()
     guard liveness.screenMoire != defaults.screenMoire || liveness.planarResidual != defaults.planarResidual else { return "" }
-    return String(format: ", site lines: screen %.1f, flat motion %.4f", liveness.screenMoire, liveness.planarResidual)
+    // The lines of the cues in use only.
+    var lines: [String] = []
+    if liveness.uses(.screen) { lines.append(String(format: "screen %.1f", liveness.screenMoire)) }
+    if liveness.uses(.motion) { lines.append(String(format: "flat motion %.4f", liveness.planarResidual)) }
+    return lines.isEmpty ? "" : ", site lines: " + lines.joined(separator: ", ")
   }
 
   /// `--profile`: the stage table on standard error, and with --json one JSON line on standard output.

@@ -182,6 +182,11 @@ struct TakeCommandTests {
     #expect(site.status == 0 && site.stderr.contains("site lines: screen 30.0, flat motion 0.0060"), "\(site.stderr)")
     #expect(site.stderr.contains("0 recorded"), "\(site.stderr)")
     #expect(site.stderr.contains("warning: \(lines) does not say what its lines were measured on"), "written by hand")
+    // With the blink cue alone: no line of a cue not in use is shown, and no reason names the head's motion.
+    let blinkOnly = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink", "--liveness-lines", lines], in: folder)
+    #expect(blinkOnly.status == 0 && blinkOnly.stderr.contains("liveness on (gate: blink)"), "\(blinkOnly.stderr)")
+    #expect(!blinkOnly.stderr.contains("site lines") && !blinkOnly.stderr.contains("moved as a solid"), "\(blinkOnly.stderr)")
+    #expect(blinkOnly.stderr.contains("(no blink)"), "\(blinkOnly.stderr)")
     try #"{"screen_moire": 30, "flat_motion": "low"}"#.write(toFile: lines, atomically: true, encoding: .utf8)
     let wrong = try ToolRun.run("att-take", ["--source", photo, "--liveness-lines", lines], in: folder)
     #expect(

@@ -125,7 +125,11 @@ public struct TrackLiveness: Sendable {
     if pending.contains(.motion) {
       return "its motion is flat, as a picture's: a blink does not count until the head moves as a solid"
     }
-    guard cueVotes(at: time).values.contains(true) else { return "no blink or head movement seen on this track yet" }
+    guard cueVotes(at: time).values.contains(true) else {
+      // Only the signs of the cues in use ("no blink seen" with --liveness-cues blink).
+      let signs = [options.uses(.blink) ? "blink" : nil, options.uses(.motion) ? "head movement" : nil].compactMap { $0 }
+      return "no \(signs.joined(separator: " or ")) seen on this track yet"
+    }
     if pending.contains(.device) { return "live-looking; still looking for a phone or screen around the face" }
     return "live-looking; still looking at the face's crops for a screen or print"
   }

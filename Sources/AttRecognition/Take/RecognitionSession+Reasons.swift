@@ -33,7 +33,11 @@ extension RecognitionSession {
       return
         "the track ended before liveness was shown: its motion stayed flat, as a picture's, and the head never moved as a solid"
     }
-    return "the track ended before liveness was shown (no blink, the head never moved as a solid)"
+    // Only what the cues in use looked for (no motion when --liveness-cues leaves it out).
+    let missed = [
+      options.liveness.uses(.blink) ? "no blink" : nil, options.liveness.uses(.motion) ? "the head never moved as a solid" : nil,
+    ].compactMap { $0 }
+    return "the track ended before liveness was shown (\(missed.joined(separator: ", ")))"
   }
 
   /// Why a track was never identified nor called unknown: the kind (for the summary's counts) and
