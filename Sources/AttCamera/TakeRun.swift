@@ -121,11 +121,8 @@ public final class TakeRun {
   private func act(on event: TrackEvent, image: Image?) throws -> TakeDecision {
     let final: TakeDecision
     switch event {
-    case .report(let decision):
+    case .report(let decision), .unmarked(let decision, _), .undecided(let decision, _):
       final = decision
-    case .undecided(let decision, let kind):
-      summary.count(decision, undecided: kind)
-      return decision
     case .unknown(let decision, let nearest):
       // With snapshots on, the crop travels with the message: the server keeps it for an admin.
       let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: "unknown") }
@@ -138,7 +135,7 @@ public final class TakeRun {
     case .present(let decision, let match):
       final = try markPresent(decision, match: match, image: image)
     }
-    summary.count(final)
+    summary.count(event, final: final)
     return final
   }
 

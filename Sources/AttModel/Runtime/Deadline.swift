@@ -3,7 +3,7 @@ import Foundation
 /// A point some seconds ahead on the monotonic clock: the limit of a wait or the time of a retry,
 /// which a step of the wall clock (NTP at boot on a camera host with no clock battery, an operator's
 /// `date -s`) neither cuts short nor stretches by hours.
-public struct Deadline: Sendable, Comparable {
+public struct Deadline: Sendable {
   private let end: ContinuousClock.Instant
 
   public init(seconds: Double) {
@@ -24,8 +24,6 @@ public struct Deadline: Sendable, Comparable {
   /// The same limit for an API that takes a Date (NSCondition): now plus what is left, taken afresh
   /// at each wait.
   public var date: Date { Date(timeIntervalSinceNow: remaining) }
-
-  public static func < (a: Deadline, b: Deadline) -> Bool { a.end < b.end }
 }
 
 extension StopSignal {

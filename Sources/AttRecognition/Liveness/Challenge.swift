@@ -25,6 +25,9 @@ public struct Challenge: Sendable, Equatable {
 
   public let steps: [ChallengeStep]
   public let options: ChallengeOptions
+  /// Which attempt this is, 1 for the first: a kiosk asks a new challenge after a failed attempt
+  /// while `options.attempts` allows (`next(using:)`).
+  public let attempt: Int
   public private(set) var index = 0
   public private(set) var state: State
   private var stepStarted: Double?
@@ -34,26 +37,42 @@ public struct Challenge: Sendable, Equatable {
   /// step before, or already turned when asked, is not an answer and not a failure.
   private var facedSinceAsked = false
 
-  public init(steps: [ChallengeStep], options: ChallengeOptions = ChallengeOptions()) {
+  public init(steps: [ChallengeStep], options: ChallengeOptions = ChallengeOptions(), attempt: Int = 1) {
     self.steps = steps
     self.options = options
+    self.attempt = attempt
     state = steps.isEmpty ? .passed : .asking(steps[0], remaining: options.secondsPerStep)
   }
 
-  /// How `unfinished` begins: the summary counts such tracks apart from those never live.
-  public static let unfinishedPrefix = "the track ended before the challenge was done"
+  /// Whether another attempt is left after this one.
+  public var canRetry: Bool { attempt < options.attempts }
+
+  /// "attempt 2 of 2", or nil on the first attempt (nothing to say then).
+  public var attemptOfAll: String? { attempt > 1 ? "attempt \(attempt) of \(options.attempts)" : nil }
+
+  /// Where the person is: "step 1 of 2", "step 1 of 2, attempt 2 of 2".
+  public var progress: String {
+    (["step \(index + 1) of \(steps.count)"] + [attemptOfAll].compactMap { $0 }).joined(separator: ", ")
+  }
 
   /// Why a track that ended in the middle of its challenge was not marked; nil when the challenge is
   /// not being asked.
   public var unfinished: String? {
     guard case .asking(let step, _) = state else { return nil }
-    return "\(Self.unfinishedPrefix) (step \(index + 1) of \(steps.count): \(step.rawValue))"
+    return "the track ended before the challenge was done (step \(index + 1) of \(steps.count): \(step.rawValue))"
+      + (attemptOfAll.map { " (\($0))" } ?? "")
+  }
+
+  /// The next attempt after this one failed: a new random order, or nil when no attempt is left.
+  public func next(using generator: inout some RandomNumberGenerator) -> Challenge? {
+    guard canRetry else { return nil }
+    return Challenge.random(options: options, attempt: attempt + 1, using: &generator)
   }
 
   /// A random sequence of `options.steps` steps with no step twice in a row and at least one turn
   /// (a blink alone could be a replayed video of someone blinking).
   public static func random(
-    options: ChallengeOptions = ChallengeOptions(), using generator: inout some RandomNumberGenerator
+    options: ChallengeOptions = ChallengeOptions(), attempt: Int = 1, using generator: inout some RandomNumberGenerator
   ) -> Challenge {
     var steps: [ChallengeStep] = []
     while steps.count < max(options.steps, 1) {
@@ -61,7 +80,7 @@ public struct Challenge: Sendable, Equatable {
       if next != steps.last { steps.append(next) }
       if steps.count == options.steps, !steps.contains(where: { $0 != .blink }) { steps.removeLast() }
     }
-    return Challenge(steps: steps, options: options)
+    return Challenge(steps: steps, options: options, attempt: attempt)
   }
 
   /// Advances with one frame. `yaw` is nil when the pose is unknown on this frame (no landmarks).

@@ -21,29 +21,24 @@ extension RecognitionSession {
   func challengeTurn(_ state: inout TrackState, name: String, options: ChallengeOptions, at time: Double) -> ChallengeTurn {
     var generator = SystemRandomNumberGenerator()
     if state.challenge == nil { state.challenge = Challenge.random(options: options, using: &generator) }
-    let attempts = options.attempts
+    let challenge = state.challenge!
     switch state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: time) {
     case .passed: return .passed
     case .asking(let step, _):
       // Each step is announced once, when it starts.
       guard state.challengeAsked != state.challenge!.index else { return .quiet }
       state.challengeAsked = state.challenge!.index
-      let which =
-        "step \(state.challenge!.index + 1) of \(state.challenge!.steps.count)"
-        + (state.challengeAttempt > 1 ? ", attempt \(state.challengeAttempt) of \(attempts)" : "")
-      return .say(.challenge, "\(name), please \(step.rawValue) (\(which))")
-    case .failed(let why) where state.challengeAttempt < attempts:
+      return .say(.challenge, "\(name), please \(step.rawValue) (\(state.challenge!.progress))")
+    case .failed(let why):
       // A pupil who turns the wrong way, or too late, is asked again: a new random order, its first
       // step announced on the next frame.
-      state.challengeAttempt += 1
-      state.challenge = Challenge.random(options: options, using: &generator)
+      guard let next = challenge.next(using: &generator) else {
+        state.decided = true
+        return .say(.challengeFailed, "the challenge failed: \(why)" + (challenge.attemptOfAll.map { " (\($0))" } ?? ""))
+      }
+      state.challenge = next
       state.challengeAsked = nil
-      return .say(
-        .challenge, "\(name), the challenge failed: \(why); once more (attempt \(state.challengeAttempt) of \(attempts))")
-    case .failed(let why):
-      state.decided = true
-      let which = attempts > 1 ? " (attempt \(state.challengeAttempt) of \(attempts))" : ""
-      return .say(.challengeFailed, "the challenge failed: \(why)\(which)")
+      return .say(.challenge, "\(name), the challenge failed: \(why); once more (\(next.attemptOfAll!))")
     }
   }
 }

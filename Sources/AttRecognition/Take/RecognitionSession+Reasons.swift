@@ -18,26 +18,31 @@ extension RecognitionSession {
       options.margin)
   }
 
-  /// Why an identified track ended unmarked: it was an attack, its challenge was not finished, it
-  /// was a still photo, or liveness was never shown (and whether its motion stayed flat).
-  func unmarkedReason(_ state: TrackState, verdict: LivenessVerdict, at time: Double) -> String {
-    if verdict == .spoof { return attackReason(state.liveness, at: time) }
-    if let unfinished = state.challenge?.unfinished {
-      let attempts = options.challenge?.attempts ?? 1
-      return unfinished + (state.challengeAttempt > 1 ? " (attempt \(state.challengeAttempt) of \(attempts))" : "")
-    }
+  /// Why an identified track ended unmarked, and its kind (for the summary's counts): it was an
+  /// attack, its challenge was not finished, it was a still photo, or liveness was never shown (and
+  /// whether its motion stayed flat).
+  func unmarkedReason(_ state: TrackState, verdict: LivenessVerdict, at time: Double) -> (
+    kind: TrackEvent.Unmarked, reason: String
+  ) {
+    if verdict == .spoof { return (.attack, attackReason(state.liveness, at: time)) }
+    if let unfinished = state.challenge?.unfinished { return (.challengeUnfinished, unfinished) }
     if options.stills {
-      return "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
+      return (
+        .neverLive,
+        "liveness cannot be judged on a still photo, so it is not marked (--liveness off marks faces on photos you trust)"
+      )
     }
     if state.liveness.motion?.isFlat == true {
-      return
+      return (
+        .neverLive,
         "the track ended before liveness was shown: its motion stayed flat, as a picture's, and the head never moved as a solid"
+      )
     }
     // Only what the cues in use looked for (no motion when --liveness-cues leaves it out).
     let missed = [
       options.liveness.uses(.blink) ? "no blink" : nil, options.liveness.uses(.motion) ? "the head never moved as a solid" : nil,
     ].compactMap { $0 }
-    return "the track ended before liveness was shown (\(missed.joined(separator: ", ")))"
+    return (.neverLive, "the track ended before liveness was shown (\(missed.joined(separator: ", ")))")
   }
 
   /// Why a track was never identified nor called unknown: the kind (for the summary's counts) and

@@ -38,8 +38,6 @@ public final class RecognitionSession {
     /// after a failed attempt while attempts are left.
     var challenge: Challenge?
     var challengeAsked: Int?
-    /// Challenge mode: which attempt `challenge` is (1 for the first).
-    var challengeAttempt = 1
     var yaw: Double?
     /// Frames the face was on, its widest (px) and its least turn: why it was never identified.
     var frames = 0
@@ -193,7 +191,7 @@ public final class RecognitionSession {
       var liveBecause = verdict == .off ? "liveness off" : state.liveness.reason(at: frame.time).map { "live: \($0)" }
       if let challenge = state.challenge {
         // The kiosk says the challenge was passed, and on which attempt.
-        let attempt = state.challengeAttempt > 1 ? ", attempt \(state.challengeAttempt)" : ""
+        let attempt = challenge.attempt > 1 ? ", attempt \(challenge.attempt)" : ""
         let passed = "the challenge passed (\(challenge.steps.count) step\(challenge.steps.count == 1 ? "" : "s")\(attempt))"
         liveBecause = [passed, liveBecause].compactMap { $0 }.joined(separator: "; ")
       }
@@ -218,12 +216,13 @@ public final class RecognitionSession {
     }
     guard !state.decided else { return nil }
     let verdict = state.liveness.verdict(at: last.time)
-    return .report(
+    let (kind, reason) = unmarkedReason(state, verdict: verdict, at: last.time)
+    return .unmarked(
       TakeDecision(
         frame: last.frame, time: last.time, track: id, trackStart: state.first, box: last.box, person: match.personID,
         name: match.name,
         distance: match.distance, margin: match.margin, liveness: verdict, livenessFigures: state.liveness.figures,
-        attendance: .notMarked, reason: unmarkedReason(state, verdict: verdict, at: last.time)))
+        attendance: .notMarked, reason: reason), kind: kind)
   }
 
   /// Matches against a new gallery from here on (people enrolled or removed while running).

@@ -30,19 +30,26 @@ public struct TakeSummary: Sendable, Encodable {
 
   public init() {}
 
-  /// Counts one final decision; `undecided` is why a track ended undecided.
-  public mutating func count(_ decision: TakeDecision, undecided kind: String? = nil) {
-    switch decision.attendance {
-    case .recorded: recorded.append(decision.person ?? "?")
-    case .duplicate: duplicates.append(decision.person ?? "?")
-    case .queued: queued.append(decision.person ?? "?")
-    case .unknown: unknownTracks += 1
-    case .spoof: spoofTracks += 1
-    case .challengeFailed: challengeFailedTracks += 1
-    case .notMarked where decision.reason?.hasPrefix(Challenge.unfinishedPrefix) == true: challengeUnfinishedTracks += 1
-    case .notMarked where decision.liveness != .spoof: waitingTracks += 1
-    case .undecided: undecided[kind ?? "undecided", default: 0] += 1
-    case .rejected, .waitingForLiveness, .notMarked, .challenge: break
+  /// Counts one track's final event: marked (or the delivery's outcome), unknown, an attack, a failed
+  /// challenge, ended unmarked or undecided (each by its kind). `final` is the decision as it ended,
+  /// when the delivery replaced the event's own (`duplicate`, `queued`, `rejected`).
+  public mutating func count(_ event: TrackEvent, final: TakeDecision? = nil) {
+    switch event {
+    case .unmarked(_, .neverLive): waitingTracks += 1
+    case .unmarked(_, .challengeUnfinished): challengeUnfinishedTracks += 1
+    case .unmarked(_, .attack): spoofTracks += 1
+    case .undecided(_, let kind): undecided[kind, default: 0] += 1
+    case .report, .unknown, .present:
+      let decision = final ?? event.decision
+      switch decision.attendance {
+      case .recorded: recorded.append(decision.person ?? "?")
+      case .duplicate: duplicates.append(decision.person ?? "?")
+      case .queued: queued.append(decision.person ?? "?")
+      case .unknown: unknownTracks += 1
+      case .spoof: spoofTracks += 1
+      case .challengeFailed: challengeFailedTracks += 1
+      case .rejected, .waitingForLiveness, .notMarked, .undecided, .challenge: break
+      }
     }
   }
 

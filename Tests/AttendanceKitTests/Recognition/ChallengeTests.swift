@@ -112,6 +112,22 @@ struct ChallengeTests {
     #expect(Challenge.random(using: &a).steps == Challenge.random(using: &b).steps)
   }
 
+  @Test("after a failed attempt a new challenge is asked while attempts are left, each saying which attempt it is")
+  func attempts() throws {
+    var options = ChallengeOptions()
+    options.attempts = 2
+    var generator = SeededGenerator(seed: 7)
+    let first = Challenge.random(options: options, using: &generator)
+    #expect(first.attempt == 1 && first.attemptOfAll == nil && first.progress == "step 1 of 2")
+    #expect(first.unfinished?.hasSuffix(")") == true && first.unfinished?.contains("attempt") == false)
+    let second = try #require(first.next(using: &generator))
+    #expect(second.attempt == 2 && second.progress == "step 1 of 2, attempt 2 of 2")
+    #expect(second.unfinished?.hasSuffix(" (attempt 2 of 2)") == true)
+    #expect(second.next(using: &generator) == nil, "no third attempt of two")
+    options.attempts = 1
+    #expect(Challenge.random(options: options, using: &generator).next(using: &generator) == nil)
+  }
+
   @Test("the summary counts a failed challenge and one left unfinished apart from spoofs and faces never live")
   func summary() throws {
     func decision(_ attendance: TakeDecision.Attendance, _ reason: String, _ liveness: LivenessVerdict) -> TakeDecision {
@@ -121,11 +137,16 @@ struct ChallengeTests {
         reason: reason)
     }
     var summary = TakeSummary()
-    summary.count(decision(.challengeFailed, "the challenge failed: did not blink within 5 s (attempt 2 of 2)", .live))
-    summary.count(decision(.notMarked, try #require(Challenge(steps: [.blink]).unfinished), .live))
-    summary.count(decision(.notMarked, "the track ended before liveness was shown", .waiting))
+    summary.count(.report(decision(.challengeFailed, "the challenge failed: did not blink within 5 s (attempt 2 of 2)", .live)))
+    summary.count(
+      .unmarked(decision(.notMarked, try #require(Challenge(steps: [.blink]).unfinished), .live), kind: .challengeUnfinished))
+    summary.count(.unmarked(decision(.notMarked, "the track ended before liveness was shown", .waiting), kind: .neverLive))
     #expect(summary.challengeFailedTracks == 1 && summary.challengeUnfinishedTracks == 1)
     #expect(summary.waitingTracks == 1 && summary.spoofTracks == 0)
+    // The delivery's outcome counts, not the event's own `recorded`.
+    let present = decision(.recorded, "live: a blink", .live)
+    summary.count(.report(present), final: present.with(.duplicate, reason: "already marked"))
+    #expect(summary.duplicates == ["P"] && summary.recorded.isEmpty)
     let line = summary.lines(stills: false, liveness: true, folder: false, stopped: false)[0]
     #expect(line.contains("0 spoof, 1 never live, 1 failed the challenge, 1 left mid-challenge"), "\(line)")
   }
