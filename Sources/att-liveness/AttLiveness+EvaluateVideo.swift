@@ -208,8 +208,9 @@ extension AttLiveness {
           Console.output(evaluators[0].liveSpread(outcomes))
           Console.output("")
         }
-        let kinds = Dictionary(grouping: outcomes.map(\.presentation), by: \.material).map { "\($0.value.count) \($0.key)" }
-          .sorted()
+        // "real recording of live faces (16)": the material, then how many (its name is singular).
+        let kinds = Dictionary(grouping: outcomes.map(\.presentation), by: \.material).sorted { $0.key < $1.key }
+          .map { "\($0.key) (\($0.value.count))" }
         Console.output("Videos (\(outcomes.count)): " + kinds.joined(separator: "; "))
         Console.output(
           "Operating points: blink below \(base.closeFraction) of the open-eye ratio and \(base.noiseMargin) robust deviations "

@@ -28,12 +28,43 @@ extension AttTake {
       Console.warning(
         "att-take: WARNING: LIVENESS IS OFF: a photo or a screen held to the camera will be marked present. For testing only.")
     }
+    for warning in leftOut(options) { Console.warning("att-take: warning: \(warning)") }
     if let challenge = options.challenge, challenge.steps == 1 {
       Console.warning(
         "att-take: warning: a challenge of 1 step is often passed by chance: a recording of a person turning about answered it in 3 of 11 runs here (use 2 or more; 3 where proxy attendance matters)."
       )
     }
     if matcher.people.isEmpty { Console.warning("att-take: warning: nobody is enrolled; every face will be unknown") }
+  }
+
+  /// What a site gives up when --liveness-cues leaves out a cue of the default gate: the attacks no
+  /// longer refused, or the live faces marked later (figures from the live clips of ../shared).
+  private func leftOut(_ options: TakeOptions) -> [String] {
+    guard options.liveness.enabled else { return [] }
+    let uses = options.liveness.uses
+    var warnings: [String] = []
+    // With the challenge (the kiosk) a replay must also answer it; at a gate nothing else stands.
+    if options.challenge == nil {
+      if !uses(.screen) && !uses(.device) {
+        warnings.append(
+          "--liveness-cues leaves out both screen and device: nothing refuses a replay on a phone, tablet or monitor "
+            + "(a video of a person blinks and moves as one, and is marked)")
+      } else if !uses(.device) {
+        warnings.append(
+          "--liveness-cues leaves out device: a phone, tablet or monitor seen around the face is refused only by the moire "
+            + "of its screen")
+      } else if !uses(.screen) {
+        warnings.append(
+          "--liveness-cues leaves out screen: a replay that fills the view, with no device in sight around the face, is "
+            + "not refused")
+      }
+    }
+    if !uses(.motion) && uses(.blink) {
+      warnings.append(
+        "--liveness-cues leaves out motion: a face is marked only when it blinks (on the live clips of ../shared, 24 of "
+          + "26 live tracks had not within 3 s)")
+    }
+    return warnings
   }
 
   /// ", site lines: screen 30.2, flat motion 0.0061" when --liveness-lines moved them from the defaults.

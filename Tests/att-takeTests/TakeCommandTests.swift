@@ -183,10 +183,15 @@ struct TakeCommandTests {
     #expect(site.stderr.contains("0 recorded"), "\(site.stderr)")
     #expect(site.stderr.contains("warning: \(lines) does not say what its lines were measured on"), "written by hand")
     // With the blink cue alone: no line of a cue not in use is shown, and no reason names the head's motion.
-    let blinkOnly = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink", "--liveness-lines", lines], in: folder)
+    let blinkOnly = try ToolRun.run(
+      "att-take", ["--source", photo, "--liveness-cues", "blink", "--liveness-lines", lines], in: folder)
     #expect(blinkOnly.status == 0 && blinkOnly.stderr.contains("liveness on (gate: blink)"), "\(blinkOnly.stderr)")
     #expect(!blinkOnly.stderr.contains("site lines") && !blinkOnly.stderr.contains("moved as a solid"), "\(blinkOnly.stderr)")
     #expect(blinkOnly.stderr.contains("(no blink)"), "\(blinkOnly.stderr)")
+    // What the site gives up is said: no cue refuses a replay, and a face waits for a blink.
+    #expect(blinkOnly.stderr.contains("warning: --liveness-cues leaves out both screen and device: nothing refuses a replay"))
+    #expect(blinkOnly.stderr.contains("warning: --liveness-cues leaves out motion: a face is marked only when it blinks"))
+    #expect(!site.stderr.contains("leaves out"), "the default cues leave nothing out")
     try #"{"screen_moire": 30, "flat_motion": "low"}"#.write(toFile: lines, atomically: true, encoding: .utf8)
     let wrong = try ToolRun.run("att-take", ["--source", photo, "--liveness-lines", lines], in: folder)
     #expect(
