@@ -70,6 +70,8 @@ let package = Package(
       linkerSettings: [
         .linkedLibrary("opencv_videoio"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"),
         .linkedLibrary("dlib"),
+        // FFmpeg itself, for a file's display matrix (a phone's portrait video): see Video.cpp.
+        .linkedLibrary("avformat"), .linkedLibrary("avutil"),
       ]),
     .target(name: "FaceVideo", dependencies: ["FaceKit", "CFaceKit"]),
     // The preview window (att-take --preview): the only code that needs OpenCV's highgui, and the

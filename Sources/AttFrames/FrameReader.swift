@@ -35,6 +35,10 @@ public final class FrameReader {
     return rate
   }
 
+  /// Degrees clockwise a video file's frames are turned to stand as the file says they are shown (a
+  /// phone held upright stores them on their side); 0 for everything else.
+  public var rotation: Int { video?.rotation ?? 0 }
+
   /// The next frame or photo, nil at the end. A video read error ends the stream after reporting it.
   public func next() -> SourceFrame? {
     if let video {

@@ -9,16 +9,28 @@
 #include <opencv2/videoio.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
+extern "C" {
+#include <libavformat/avformat.h>
+#include <libavutil/display.h>
+}
+
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <sys/stat.h>
 
 struct cfk_video {
   cv::VideoCapture capture;
   cv::Mat frame;
+  cv::Mat turned;
   int64_t frames_read = 0;
+  /// Degrees clockwise each decoded frame is turned here to stand as the file says it is shown.
+  int turn = 0;
+  /// Degrees clockwise the file says its frames are shown turned (0, 90, 180 or 270).
+  int rotation = 0;
 };
 
 struct cfk_video_writer {
@@ -34,6 +46,46 @@ bool is_camera_index(const char *source) {
     if (!std::isdigit(static_cast<unsigned char>(*c))) return false;
   }
   return std::strlen(source) < 4;
+}
+
+/// Degrees clockwise a video file's frames must be turned to be shown as recorded, from its video
+/// stream's display matrix, read the way FFmpeg's own players read it: 0 when it has none. A phone
+/// held upright stores its frames on their side with a matrix of 90 (or 270).
+int display_rotation(const char *path) {
+  AVFormatContext *context = nullptr;
+  if (avformat_open_input(&context, path, nullptr, nullptr) < 0) return 0;
+  int degrees = 0;
+  int index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (index >= 0) {
+    const AVStream *stream = context->streams[index];
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+    const AVPacketSideData *data = av_packet_side_data_get(stream->codecpar->coded_side_data,
+                                                           stream->codecpar->nb_coded_side_data,
+                                                           AV_PKT_DATA_DISPLAYMATRIX);
+    const uint8_t *matrix = data != nullptr && data->size >= 36 ? data->data : nullptr;
+#else
+    size_t size = 0;
+    const uint8_t *matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    if (size < 36) matrix = nullptr;
+#endif
+    if (matrix != nullptr) {
+      // av_display_rotation_get is counter-clockwise; the nearest quarter turn, clockwise.
+      double counter = av_display_rotation_get(reinterpret_cast<const int32_t *>(matrix));
+      if (std::isfinite(counter)) degrees = ((-int(std::lround(counter / 90)) * 90) % 360 + 360) % 360;
+    }
+  }
+  avformat_close_input(&context);
+  return degrees;
+}
+
+/// How OpenCV's FFmpeg reader turns frames by itself (CAP_PROP_ORIENTATION_AUTO), in degrees
+/// clockwise. It is asked not to: OpenCV 4.6.0, Debian 12's, reads the matrix with the wrong sign
+/// (opencv/opencv#22088) and turns a phone's upright video upside down, where no face is found.
+int opencv_turn(cv::VideoCapture &capture) {
+  capture.set(cv::CAP_PROP_ORIENTATION_AUTO, 0);
+  if (capture.get(cv::CAP_PROP_ORIENTATION_AUTO) == 0) return 0;
+  // Still on: it turns by its own reading (90 clockwise, 270 counter-clockwise).
+  return ((int(capture.get(cv::CAP_PROP_ORIENTATION_META)) % 360) + 360) % 360;
 }
 
 cfk_status video_open(const char *source, cfk_video **out, cfk_error *error) {
@@ -61,6 +113,15 @@ cfk_status video_open(const char *source, cfk_video **out, cfk_error *error) {
     if (!opened || !video->capture.isOpened()) {
       return cfk::fail(error, CFK_ERR_DECODE, "cannot open as a camera, video file or stream");
     }
+    // A file read by FFmpeg is shown as its display matrix says (a phone's portrait video upright).
+    // Only a regular file is opened a second time: a pipe's frames went to the first reader.
+    struct stat info {};
+    bool file = !is_camera_index(source) && std::strstr(source, "://") == nullptr && stat(source, &info) == 0 &&
+                S_ISREG(info.st_mode);
+    if (file && video->capture.getBackendName() == "FFMPEG") {
+      video->rotation = display_rotation(source);
+      video->turn = ((video->rotation - opencv_turn(video->capture)) % 360 + 360) % 360;
+    }
     *out = video.release();
     return CFK_OK;
   });
@@ -72,7 +133,13 @@ cfk_status video_read(cfk_video *video, cfk_image **out, cfk_error *error) {
   return cfk::guarded(error, [&]() -> cfk_status {
     *out = nullptr;
     if (!video->capture.read(video->frame) || video->frame.empty()) return CFK_OK;  // end of stream
-    const cv::Mat &f = video->frame;
+    if (video->turn != 0) {
+      cv::rotate(video->frame, video->turned,
+                 video->turn == 90    ? cv::ROTATE_90_CLOCKWISE
+                 : video->turn == 180 ? cv::ROTATE_180
+                                      : cv::ROTATE_90_COUNTERCLOCKWISE);
+    }
+    const cv::Mat &f = video->turn != 0 ? video->turned : video->frame;
     auto image = std::make_unique<cfk_image>();
     image->pixels.set_size(f.rows, f.cols);
     cv::Mat rgb(f.rows, f.cols, CV_8UC3, &image->pixels(0, 0));
@@ -96,6 +163,8 @@ void video_info(const cfk_video *video, cfk_video_properties *properties) {
   properties->frames_read = video->frames_read;
   properties->width = int64_t(capture.get(cv::CAP_PROP_FRAME_WIDTH));
   properties->height = int64_t(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
+  if (video->turn % 180 != 0) std::swap(properties->width, properties->height);
+  properties->rotation = video->rotation;
 }
 
 cfk_status writer_open(const char *path, double fps, int64_t width, int64_t height, cfk_video_writer **out,

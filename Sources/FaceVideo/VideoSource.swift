@@ -64,6 +64,12 @@ public final class VideoSource {
   public var framesRead: Int { Int(properties.frames_read) }
   /// The time of the last frame read within the file, in seconds (for cameras: since opening).
   public var position: Double { properties.position_ms / 1000 }
+  /// Degrees clockwise the frames were turned to stand as the file says they are shown: a phone held
+  /// upright stores its frames on their side, with a display matrix of 90 or 270. 0 for cameras,
+  /// streams and files without one.
+  public var rotation: Int { Int(properties.rotation) }
+  /// The frames' size as delivered (after the turn); 0 when the source does not say.
+  public var frameSize: (width: Int, height: Int) { (Int(properties.width), Int(properties.height)) }
 }
 
 /// The video module (libCFaceVideo.so), loaded on the first video opened or written: the only code

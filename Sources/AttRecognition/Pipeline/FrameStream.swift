@@ -1,7 +1,7 @@
+import AttFrames
 import AttendanceKit
 import FaceKit
 import FaceVideo
-import AttFrames
 import Foundation
 import Logging
 import Synchronization
@@ -38,7 +38,13 @@ final class FrameStream: @unchecked Sendable {
   /// run is stopped; a file or a local camera that does not open is an error at once.
   func open() throws(FaceKitError) {
     do {
-      reader = try source.open()
+      let opened = try source.open()
+      reader = opened
+      if opened.rotation != 0 {
+        // A phone held upright stores its frames on their side (90 or 270).
+        let why = opened.rotation == 180 ? "" : " (a phone's portrait video)"
+        log("\(source): its frames are turned \(opened.rotation)° clockwise, as the file says they are shown\(why)")
+      }
     } catch {
       guard case .video(let url) = source, url.contains("://") else { throw error }
       _ = reopen(after: error.reason)

@@ -22,6 +22,9 @@ typedef struct cfk_video_properties {
   double position_ms;
   int64_t frames_read;
   int64_t width, height;
+  /// Degrees clockwise the frames were turned to stand as the file's display matrix says (a phone
+  /// held upright stores them on their side): 0, 90, 180 or 270.
+  int64_t rotation;
 } cfk_video_properties;
 
 /// Loads the video module once (later calls return at once). On failure the error names every place
@@ -60,7 +63,7 @@ cfk_status cfk_image_annotated_bgr(const cfk_image *image, const cfk_annotation 
                                    uint8_t *bgr_out, cfk_error *error);
 
 /// The module's table of functions, returned by its one exported symbol, cfacevideo_module().
-#define CFK_VIDEO_MODULE_ABI 1
+#define CFK_VIDEO_MODULE_ABI 2
 typedef struct cfk_video_module {
   uint32_t abi;  // CFK_VIDEO_MODULE_ABI; a module of another ABI is refused
   cfk_status (*open)(const char *source, cfk_video **out, cfk_error *error);
