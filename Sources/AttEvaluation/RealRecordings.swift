@@ -14,7 +14,7 @@ public enum RealRecordings {
   ]
   /// The attack types the report counts these recordings under (`LivenessPresentation.attackType`).
   public static let attackTypes = ["print", "screen replay"]
-  static let videoExtensions: Set<String> = ["mp4", "mkv", "avi", "mov", "webm", "m4v", "gif", "mpg", "mpeg", "ts"]
+  static let videoExtensions: Set<String> = ["mp4", "mkv", "avi", "mov", "webm", "m4v", "3gp", "gif", "mpg", "mpeg", "ts"]
 
   public struct LayoutError: Error, CustomStringConvertible {
     public let description: String
