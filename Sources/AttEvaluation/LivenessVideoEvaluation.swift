@@ -267,6 +267,11 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
           liveVotedAttack: votedAttack,
           medianLiveAfter: delays.isEmpty ? nil : delays[delays.count / 2]))
     }
-    return LivenessVideoReport(liveWithin: liveWithin, rows: rows, videos: outcomes.count)
+    var report = LivenessVideoReport(liveWithin: liveWithin, rows: rows, videos: outcomes.count)
+    let live = outcomes.filter { $0.presentation.kind == .live }
+    report.liveRecordings = live.count
+    report.liveUntracked = live.filter { !$0.tracks.contains { $0.seconds >= minLiveSeconds } }.map(\.presentation.name)
+    report.attacksUntracked = outcomes.filter { $0.presentation.kind != .live && $0.tracks.isEmpty }.map(\.presentation.name)
+    return report
   }
 }

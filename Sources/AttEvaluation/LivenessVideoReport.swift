@@ -22,6 +22,20 @@ public struct LivenessVideoReport: Sendable, Codable {
   public let liveWithin: Double
   public let rows: [Row]
   public let videos: Int
+  /// Live recordings in which no face was tracked long and large enough to judge: in none of the
+  /// BPCER figures, though a person in front of the camera who is only seen so is never marked (a
+  /// failure to acquire, reported apart as ISO/IEC 30107-3 does).
+  public var liveUntracked: [String] = []
+  /// Attack recordings in which no face was tracked: they test nothing, and are in no APCER.
+  public var attacksUntracked: [String] = []
+  /// Live recordings scored.
+  public var liveRecordings = 0
+
+  public init(liveWithin: Double, rows: [Row], videos: Int) {
+    self.liveWithin = liveWithin
+    self.rows = rows
+    self.videos = videos
+  }
 
   /// A row's BPCER: "7.7% (2/26, 1 never)", with how many were voted attacks when any were; for a
   /// cue that never says live, the live tracks it refused.
@@ -69,6 +83,17 @@ public struct LivenessVideoReport: Sendable, Codable {
     if let empty = rows.first?.attacks.filter({ $0.samples == 0 }).map(\.kind), !empty.isEmpty {
       lines.append(
         "(no videos: no recording of a \(empty.joined(separator: " or ")) attack was scored, so its APCER is unmeasured, not 0.)")
+    }
+    if !liveUntracked.isEmpty {
+      lines.append(
+        "(untracked: \(liveUntracked.count) of \(liveRecordings) live recordings had no face tracked long and large enough "
+          + "to judge (\(liveUntracked.joined(separator: ", "))): they are in no BPCER, and a person seen only so is never "
+          + "marked. Far or brief faces are; a face in front of the camera that is not means the recording is unreadable.)")
+    }
+    if !attacksUntracked.isEmpty {
+      lines.append(
+        "(untracked: \(attacksUntracked.count) attack recording\(attacksUntracked.count == 1 ? "" : "s") had no face "
+          + "tracked (\(attacksUntracked.joined(separator: ", "))): they test nothing and are in no APCER.)")
     }
     return lines.joined(separator: "\n")
   }

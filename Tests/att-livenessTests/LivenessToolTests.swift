@@ -153,6 +153,9 @@ struct LivenessToolTests {
     try officeSite(in: folder)
     let broken = "\(folder)/site/live/broken.mp4"
     try FileManager.default.copyItem(atPath: "\(Checkout.shared)/bad-inputs/text_file.jpg", toPath: broken)
+    // A live recording in which no face is ever seen (a cup on a table) is in no BPCER, and said so.
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(folder)/site/live/cup.mp4", withDestinationPath: "\(Checkout.shared)/faces/video/negative_cup_opencv.mp4")
     let lines = "\(folder)/lines.json"
     let run = try ToolRun.run(
       "att-liveness",
@@ -160,7 +163,10 @@ struct LivenessToolTests {
     #expect(run.status == 1, "\(run.stderr)")
     #expect(run.stderr.contains("not scored: \(broken)"), "\(run.stderr)")
     #expect(
-      run.stderr.contains("1 of 2 videos not scored (named above); the figures are over the other 1, and no lines were written"))
+      run.stderr.contains("1 of 3 videos not scored (named above); the figures are over the other 2, and no lines were written"))
+    #expect(
+      run.stdout.contains("(untracked: 1 of 2 live recordings had no face tracked long and large enough to judge (live/cup.mp4)"),
+      "\(run.stdout)")
     #expect(!FileManager.default.fileExists(atPath: lines), "lines are set on every recording or none")
     // The readable one is scored all the same.
     #expect(run.stdout.contains("live: live/office.mkv, "), "\(run.stdout)")
