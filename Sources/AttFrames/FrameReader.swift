@@ -29,9 +29,21 @@ public final class FrameReader {
     self.limits = limits
   }
 
-  /// The frame rate the video or camera reports; nil for images and sources that do not say.
+  /// The frame rate the video or camera reports; nil for images, for sources that do not say, and
+  /// for a rate no camera records (`declaredRateUnlikely`).
   public var framesPerSecond: Double? {
-    guard let rate = video?.framesPerSecond, rate > 0, rate.isFinite else { return nil }
+    guard let rate = video?.framesPerSecond, rate > 0, rate.isFinite, rate <= Self.highestFrameRate else { return nil }
+    return rate
+  }
+
+  /// The fastest rate a camera records (slow motion on a phone); a file that declares more gives
+  /// its timestamps' clock instead (1000 for a browser's WebM or some webcams' files, 90000 for
+  /// some streams), by which faces would be searched for once in several seconds.
+  public static let highestFrameRate = 240.0
+
+  /// The rate the source declares when it is one no camera records, for a warning; nil otherwise.
+  public var declaredRateUnlikely: Double? {
+    guard let rate = video?.framesPerSecond, rate.isFinite, rate > Self.highestFrameRate else { return nil }
     return rate
   }
 

@@ -45,6 +45,11 @@ final class FrameStream: @unchecked Sendable {
         let why = opened.rotation == 180 ? "" : " (a phone's portrait video)"
         log("\(source): its frames are turned \(opened.rotation)° clockwise, as the file says they are shown\(why)")
       }
+      if let rate = opened.declaredRateUnlikely {
+        log(
+          "\(source): declares \(Int(rate)) frames/s, more than any camera records (its timestamps' clock, as a browser's "
+            + "WebM does): taken as unknown, so faces are searched for often enough at any real rate")
+      }
     } catch {
       guard case .video(let url) = source, url.contains("://") else { throw error }
       _ = reopen(after: error.reason)

@@ -1,4 +1,5 @@
 import AttEvaluation
+import AttFrames
 import AttTestSupport
 import FaceKit
 import FaceVideo
@@ -52,5 +53,28 @@ struct StillsVideoTests {
     let error = #expect(throws: FaceKitError.self) { try StillsVideo.make(path, shots: [.still(Self.photo, frames: 2)]) }
     #expect(error == .fileUnwritable(path: path, reason: "there is no folder \(folder)/none"))
     #expect(error?.description == "\(path): cannot write: there is no folder \(folder)/none")
+  }
+}
+
+@Suite("A video's declared frame rate", .testThreads)
+struct DeclaredRateTests {
+  @Test(
+    "a file that declares a rate no camera records (its timestamps' clock, as a browser's WebM does) is read as of unknown rate, and att-take still finds the face"
+  )
+  func clockRate() throws {
+    let folder = try Checkout.scratchFolder("declared-rate")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let clock = "\(folder)/clock.avi", camera = "\(folder)/camera.avi"
+    // Nobody, then a person comes into view.
+    try StillsVideo.make(clock, shots: [.empty(frames: 20), .still(StillsVideoTests.photo, frames: 40)], fps: 1000)
+    try StillsVideo.make(camera, shots: [.still(StillsVideoTests.photo, frames: 40)], fps: 30)
+    let clockReader = try FrameSource(clock).open(), cameraReader = try FrameSource(camera).open()
+    #expect(clockReader.framesPerSecond == nil && clockReader.declaredRateUnlikely == 1000)
+    #expect(cameraReader.framesPerSecond == 30 && cameraReader.declaredRateUnlikely == nil)
+    // At 1000 frames/s faces would be searched for once in 167 frames: only on the first, empty one.
+    let run = try ToolRun.run("att-take", ["--source", clock, "--liveness", "off"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("declares 1000 frames/s, more than any camera records"), "\(run.stderr)")
+    #expect(run.stderr.contains("60 frames in") && run.stderr.contains(" 1 tracks"), "\(run.stderr)")
   }
 }
