@@ -147,36 +147,93 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
     return VideoOutcome(presentation: presentation, frames: index, tracks: tracks)
   }
 
-  /// What `setting` made of one recording, in a line: for live faces, how many tracks were judged
-  /// live within `liveWithin` seconds and when, and any attack vote with its cues; for an attack,
-  /// whether any track was judged live (accepted) or what refused it.
-  public func clipLine(_ outcome: VideoOutcome, setting: String) -> String {
-    let label = outcome.presentation.attackType
-    let tracks = outcome.tracks.filter { $0.seconds >= minLiveSeconds || outcome.presentation.kind != .live }
-    func verdict(_ t: TrackOutcome) -> TrackOutcome.Verdict? { t.verdicts[setting] }
-    func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
-    let votes = tracks.compactMap { t in
-      verdict(t).flatMap { v in v.spoofAfter.map { "track \(t.track) attack after \(seconds($0)) (\(v.reason ?? "attack"))" } }
+  /// What `setting` made of one recording (`att-liveness eval-video --real`, a line of text or of
+  /// JSON): for live faces, the tracks judged live within `liveWithin` seconds and when; for an
+  /// attack, whether any track was judged live (accepted); any attack vote with its cues; the
+  /// figures the attack lines must stay clear of.
+  public struct RecordingResult: Sendable, Encodable {
+    public struct Vote: Sendable, Encodable {
+      public let track: Int
+      public let after: Double
+      public let reason: String
     }
-    var line = "\(label): \(outcome.presentation.name), \(outcome.frames) frames: "
-    if tracks.isEmpty {
+    public let recording: String
+    /// "live", or the attack type ("print", "screen replay").
+    public let label: String
+    public let frames: Int
+    /// No face tracked long and large enough to judge: in no figure.
+    public let untracked: Bool
+    /// The tracks counted (live: those of `minLiveSeconds` and more).
+    public let tracks: Int
+    /// Live: how many were judged live within `liveWithin`, and each live track's time to it.
+    public var liveInTime: Int?
+    public var liveAfter: [Double]?
+    /// An attack: whether a track was judged live, and after how long.
+    public var accepted: Bool?
+    public var acceptedTrack: Int?
+    public var acceptedAfter: Double?
+    public var attackVotes: [Vote] = []
+    public var moirePeak: Double?
+    public var flattestMotion: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case recording, label, frames, untracked, tracks, accepted
+      case liveInTime = "live_in_time"
+      case liveAfter = "live_after"
+      case acceptedTrack = "accepted_track"
+      case acceptedAfter = "accepted_after"
+      case attackVotes = "attack_votes"
+      case moirePeak = "moire_peak"
+      case flattestMotion = "flattest_motion"
+    }
+  }
+
+  public func result(_ outcome: VideoOutcome, setting: String) -> RecordingResult {
+    let live = outcome.presentation.kind == .live
+    let tracks = outcome.tracks.filter { $0.seconds >= minLiveSeconds || !live }
+    func verdict(_ t: TrackOutcome) -> TrackOutcome.Verdict? { t.verdicts[setting] }
+    var result = RecordingResult(
+      recording: outcome.presentation.name, label: outcome.presentation.attackType, frames: outcome.frames,
+      untracked: tracks.isEmpty, tracks: tracks.count)
+    guard !tracks.isEmpty else { return result }
+    result.attackVotes = tracks.compactMap { t in
+      verdict(t).flatMap { v in v.spoofAfter.map { RecordingResult.Vote(track: t.track, after: $0, reason: v.reason ?? "attack") }
+      }
+    }
+    if live {
+      let after = tracks.compactMap { verdict($0)?.liveAfter }.sorted()
+      result.liveAfter = after
+      result.liveInTime = after.filter { $0 <= liveWithin }.count
+      result.moirePeak = tracks.compactMap { $0.figures["screen_moire_peak"] }.max()
+      result.flattestMotion = tracks.compactMap { $0.figures["planar_residual_low"] }.min()
+    } else {
+      let accepted = tracks.first { verdict($0)?.liveAfter != nil }
+      result.accepted = accepted != nil
+      result.acceptedTrack = accepted?.track
+      result.acceptedAfter = accepted.flatMap { verdict($0)?.liveAfter }
+    }
+    return result
+  }
+
+  /// `result` in a line for people.
+  public func clipLine(_ outcome: VideoOutcome, setting: String) -> String {
+    let r = result(outcome, setting: setting)
+    func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
+    var line = "\(r.label): \(r.recording), \(r.frames) frames: "
+    if r.untracked {
       return line + "no face tracked for \(minLiveSeconds) s or more at 48 px or more: left out of the figures"
     }
-    if outcome.presentation.kind == .live {
-      let after = tracks.compactMap { verdict($0)?.liveAfter }.sorted()
-      let inTime = after.filter { $0 <= liveWithin }.count
-      line += "\(inTime) of \(tracks.count) tracks live within \(Int(liveWithin)) s"
+    let votes = r.attackVotes.map { "track \($0.track) attack after \(seconds($0.after)) (\($0.reason))" }
+    if let inTime = r.liveInTime, let after = r.liveAfter {
+      line += "\(inTime) of \(r.tracks) tracks live within \(Int(liveWithin)) s"
       if !after.isEmpty { line += " (after \(after.map(seconds).joined(separator: ", ")))" }
-      // The figures the attack lines must stay clear of: the highest moire, the flattest motion.
-      let peaks = tracks.compactMap { $0.figures["screen_moire_peak"] },
-        lows = tracks.compactMap { $0.figures["planar_residual_low"] }
-      if let peak = peaks.max() { line += String(format: "; moire peak %.1f (screen line %.1f)", peak, measured.screenMoire) }
-      if let low = lows.min() {
+      if let peak = r.moirePeak { line += String(format: "; moire peak %.1f (screen line %.1f)", peak, measured.screenMoire) }
+      if let low = r.flattestMotion {
         line += String(
           format: "; flattest motion %.2f%% of the eye distance (flat line %.2f%%)", 100 * low, 100 * measured.planarResidual)
       }
-    } else if let live = tracks.first(where: { verdict($0)?.liveAfter != nil }), let after = verdict(live)?.liveAfter {
-      line += "ACCEPTED (track \(live.track) live after \(seconds(after)))"
+    } else if r.accepted == true, let track = r.acceptedTrack, let after = r.acceptedAfter {
+      line += "ACCEPTED (track \(track) live after \(seconds(after)))"
     } else {
       line += votes.isEmpty ? "refused (never judged live)" : "refused"
     }

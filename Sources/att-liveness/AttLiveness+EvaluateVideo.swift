@@ -27,14 +27,19 @@ extension AttLiveness {
         is shown as "attack only": the attacks it never voted against and the live tracks it voted \
         against. Exit status 0 (the figures are the result, not a pass or fail); 1 when a video could not \
         be read (it is named, the others are scored, and no lines are written), when DIR holds no \
-        recording, or when --write-lines has too few live recordings to set a line (it says how many).
+        recording, or when --write-lines has too few live recordings to set a line (it says how many); \
+        66 when DIR does not exist.
 
         With --real DIR it scores a site's own recordings instead, nothing rendered: DIR/live/ holds \
         videos of people in front of the camera, DIR/replay/ a phone, tablet or monitor playing a \
         face video in front of it, DIR/print/ a printed photo held up. It prints a line per \
         recording (what att-take's defaults made of it: tracks live within 3 s and when, or whether \
         an attack was accepted, with each attack vote's time and cues), then the table; an attack type \
-        with no recording shows "no videos" (unmeasured, not 0%).
+        with no recording shows "no videos" (unmeasured, not 0%), and a recording with no face tracked \
+        long and large enough to judge is named "untracked" (it is in no figure). With --json: the \
+        table as one JSON object, then one JSON line per recording (recording, label, untracked, \
+        live_in_time and live_after, or accepted and accepted_after, attack_votes, moire_peak, \
+        flattest_motion).
 
         --write-lines FILE (with --real) sets the screen and flat-motion lines on the site's own live \
         recordings, as the defaults were set on ../shared: the screen line 1.44 times the highest live \
@@ -108,6 +113,11 @@ extension AttLiveness {
         defer { if videos == nil { try? FileManager.default.removeItem(atPath: folder) } }
         let presentations: [LivenessPresentation]
         if let real {
+          // A folder that is not there is a missing input (66), as att-take's missing source is.
+          guard FileManager.default.fileExists(atPath: real) else {
+            throw ToolError(
+              "\(real): no such folder (give one with live/, replay/ and print/ sub-folders)", exitCode: .noInput)
+          }
           do {
             presentations = try RealRecordings.presentations(in: real, skipped: { Console.error("att-liveness: \($0)") })
           } catch let error as RealRecordings.LayoutError {
@@ -167,6 +177,10 @@ extension AttLiveness {
         }
         if output.json {
           Console.output(try JSONText.encode(report))
+          // With --real, what the defaults made of each recording, a JSON line each (as the text's lines).
+          if real != nil, let defaults = evaluators[0].settings.last {
+            for outcome in outcomes { Console.output(try JSONText.encode(evaluators[0].result(outcome, setting: defaults.name))) }
+          }
           if verbose { for outcome in outcomes { Console.output(try JSONText.encode(outcome)) } }
           try finish()
           return

@@ -143,6 +143,16 @@ struct LivenessToolTests {
     let bad = try ToolRun.run(
       "att-liveness", ["eval-video", "--real", "\(folder)/site", "--liveness-lines", "\(folder)/none.json"] + models)
     #expect(bad.status == 78 && bad.stderr.contains("\(folder)/none.json: cannot read"), "\(bad.stderr)")
+    let missing = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/nowhere"] + models)
+    #expect(missing.status == 66 && missing.stderr.contains("\(folder)/nowhere: no such folder"), "\(missing.stderr)")
+    // --json: the table, then what the defaults made of each recording, a line each.
+    let json = try ToolRun.run("att-liveness", ["eval-video", "--real", "\(folder)/site", "--json"] + models)
+    #expect(json.status == 0 && json.lines.count == 2, "\(json.stdout)")
+    let office = try #require(
+      try JSONSerialization.jsonObject(with: Data((json.lines.last ?? "").utf8)) as? [String: Any], "\(json.stdout)")
+    #expect(office["recording"] as? String == "live/office.mkv" && office["label"] as? String == "live")
+    #expect(office["untracked"] as? Bool == false && office["live_in_time"] as? Int == 1, "\(office)")
+    #expect((office["live_after"] as? [Double])?.first.map { $0 < 3 } == true && office["moire_peak"] != nil, "\(office)")
   }
 
   @Test(

@@ -9,8 +9,8 @@ public enum LivenessFusion {
     return votes.values.contains(true) && pending.isEmpty ? .live : .waiting
   }
 
-  /// The votes for people: the cues that voted attack, else those that voted live, e.g. "blink",
-  /// "flat motion, print/screen texture"; nil without a vote.
+  /// The votes for people: the cues that voted attack, each with its name in --liveness-cues, else
+  /// those that voted live, e.g. "blink", "a screen's moire (screen)"; nil without a vote.
   public static func describe(_ votes: [LivenessCue: Bool]) -> String? {
     let attack = votes.filter { !$0.value }.keys.sorted()
     let live = votes.filter { $0.value }.keys.sorted()
@@ -24,7 +24,8 @@ public enum LivenessFusion {
       case .device: "a phone, screen or held picture around the face"
       }
     }
-    if !attack.isEmpty { return attack.map { name($0, false) }.joined(separator: ", ") }
+    // An attack names its cues as --liveness-cues does, so a refused live face can be traced to one.
+    if !attack.isEmpty { return attack.map { "\(name($0, false)) (\($0.rawValue))" }.joined(separator: ", ") }
     if !live.isEmpty { return live.map { name($0, true) }.joined(separator: ", ") }
     return nil
   }

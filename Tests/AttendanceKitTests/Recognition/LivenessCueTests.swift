@@ -243,7 +243,7 @@ struct LivenessCueTests {
     #expect(track.cueVotes(at: 10)[.texture] == nil)
     // ...but the track stays an attack, with the reason it first had.
     #expect(track.verdict(at: 10) == .spoof)
-    #expect(track.reason(at: 10) == "print/screen texture")
+    #expect(track.reason(at: 10) == "print/screen texture (texture)")
     #expect(track.attack?.time == 0.8)
   }
 
@@ -284,7 +284,7 @@ struct LivenessCueTests {
     #expect(track.verdict(at: 1) == .waiting, "fewer than textureSamples scores decide nothing")
     track.observeTexture(0.1, at: 1)
     #expect(track.verdict(at: 1) == .spoof)
-    #expect(track.reason(at: 1) == "print/screen texture")
+    #expect(track.reason(at: 1) == "print/screen texture (texture)")
     options.cues = [.blink]
     var blinkOnly = TrackLiveness(options: options)
     for k in 0..<6 { blinkOnly.observeTexture(0.1, at: Double(k) * 0.2) }
