@@ -31,10 +31,7 @@ public final class FrameReader {
 
   /// The frame rate the video or camera reports; nil for images, for sources that do not say, and
   /// for a rate no camera records (`declaredRateUnlikely`).
-  public var framesPerSecond: Double? {
-    guard let rate = video?.framesPerSecond, rate > 0, rate.isFinite, rate <= Self.highestFrameRate else { return nil }
-    return rate
-  }
+  public var framesPerSecond: Double? { declaredRate.flatMap { $0 <= Self.highestFrameRate ? $0 : nil } }
 
   /// The fastest rate a camera records (slow motion on a phone); a file that declares more gives
   /// its timestamps' clock instead (1000 for a browser's WebM or some webcams' files, 90000 for
@@ -42,8 +39,11 @@ public final class FrameReader {
   public static let highestFrameRate = 240.0
 
   /// The rate the source declares when it is one no camera records, for a warning; nil otherwise.
-  public var declaredRateUnlikely: Double? {
-    guard let rate = video?.framesPerSecond, rate.isFinite, rate > Self.highestFrameRate else { return nil }
+  public var declaredRateUnlikely: Double? { declaredRate.flatMap { $0 > Self.highestFrameRate ? $0 : nil } }
+
+  /// The rate the video or camera declares, when it declares one.
+  private var declaredRate: Double? {
+    guard let rate = video?.framesPerSecond, rate > 0, rate.isFinite else { return nil }
     return rate
   }
 

@@ -48,6 +48,9 @@ bool is_camera_index(const char *source) {
   return std::strlen(source) < 4;
 }
 
+/// `degrees` as a turn of 0 to 359 degrees clockwise.
+int normalised(int degrees) { return (degrees % 360 + 360) % 360; }
+
 /// Degrees clockwise a video file's frames must be turned to be shown as recorded, from its video
 /// stream's display matrix, read the way FFmpeg's own players read it: 0 when it has none. A phone
 /// held upright stores its frames on their side with a matrix of 90 (or 270).
@@ -71,7 +74,7 @@ int display_rotation(const char *path) {
     if (matrix != nullptr) {
       // av_display_rotation_get is counter-clockwise; the nearest quarter turn, clockwise.
       double counter = av_display_rotation_get(reinterpret_cast<const int32_t *>(matrix));
-      if (std::isfinite(counter)) degrees = ((-int(std::lround(counter / 90)) * 90) % 360 + 360) % 360;
+      if (std::isfinite(counter)) degrees = normalised(-int(std::lround(counter / 90)) * 90);
     }
   }
   avformat_close_input(&context);
@@ -85,7 +88,7 @@ int opencv_turn(cv::VideoCapture &capture) {
   capture.set(cv::CAP_PROP_ORIENTATION_AUTO, 0);
   if (capture.get(cv::CAP_PROP_ORIENTATION_AUTO) == 0) return 0;
   // Still on: it turns by its own reading (90 clockwise, 270 counter-clockwise).
-  return ((int(capture.get(cv::CAP_PROP_ORIENTATION_META)) % 360) + 360) % 360;
+  return normalised(int(capture.get(cv::CAP_PROP_ORIENTATION_META)));
 }
 
 cfk_status video_open(const char *source, cfk_video **out, cfk_error *error) {
@@ -120,7 +123,7 @@ cfk_status video_open(const char *source, cfk_video **out, cfk_error *error) {
                 S_ISREG(info.st_mode);
     if (file && video->capture.getBackendName() == "FFMPEG") {
       video->rotation = display_rotation(source);
-      video->turn = ((video->rotation - opencv_turn(video->capture)) % 360 + 360) % 360;
+      video->turn = normalised(video->rotation - opencv_turn(video->capture));
     }
     *out = video.release();
     return CFK_OK;

@@ -21,14 +21,15 @@ extension RecognitionSession {
   func challengeTurn(_ state: inout TrackState, name: String, options: ChallengeOptions, at time: Double) -> ChallengeTurn {
     var generator = SystemRandomNumberGenerator()
     if state.challenge == nil { state.challenge = Challenge.random(options: options, using: &generator) }
+    let turn = state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: time)
     let challenge = state.challenge!
-    switch state.challenge!.observe(yaw: state.yaw, blinks: state.liveness.blinks.count, at: time) {
+    switch turn {
     case .passed: return .passed
     case .asking(let step, _):
       // Each step is announced once, when it starts.
-      guard state.challengeAsked != state.challenge!.index else { return .quiet }
-      state.challengeAsked = state.challenge!.index
-      return .say(.challenge, "\(name), please \(step.rawValue) (\(state.challenge!.progress))")
+      guard state.challengeAsked != challenge.index else { return .quiet }
+      state.challengeAsked = challenge.index
+      return .say(.challenge, "\(name), please \(step.rawValue) (\(challenge.progress))")
     case .failed(let why):
       // A pupil who turns the wrong way, or too late, is asked again: a new random order, its first
       // step announced on the next frame.

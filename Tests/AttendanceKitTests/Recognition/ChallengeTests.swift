@@ -149,6 +149,9 @@ struct ChallengeTests {
     #expect(summary.duplicates == ["P"] && summary.recorded.isEmpty)
     let line = summary.lines(stills: false, liveness: true, folder: false, stopped: false)[0]
     #expect(line.contains("0 spoof, 1 never live, 1 failed the challenge, 1 left mid-challenge"), "\(line)")
+    // A track whose last verdict was an attack, never reported as one, counts as an attack.
+    summary.count(.unmarked(decision(.notMarked, "a photo or a screen: a screen's moire (screen)", .spoof), kind: .attack))
+    #expect(summary.spoofTracks == 1 && summary.waitingTracks == 1)
   }
 
   @Test("the yaw from 68 landmarks of a real frontal photo is near zero")
