@@ -69,7 +69,7 @@ extension LivenessVideoEvaluation {
       let values = liveFigures(name, outcomes).sorted()
       guard let first = values.first, let last = values.last else { return "\(title) (\(name)): no live track measured" }
       return
-        "\(title) (\(name)) over \(values.count) live tracks: min \(f(first)), median \(f(values[values.count / 2])), max \(f(last)); \(line)"
+        "\(title) (\(name)) over \(values.count) live tracks: min \(f(first)), median \(f(LivenessVideoReport.median(ofSorted: values)!)), max \(f(last)); \(line)"
     }
     return spread(
       "screen_moire_peak", "the highest moire", { String(format: "%.1f", $0) },
@@ -133,7 +133,6 @@ extension LivenessVideoEvaluation {
           if accepted { attacks[kind, default: (0, 0)].1 += 1 }
         }
       }
-      delays.sort()
       rows.append(
         LivenessVideoReport.Row(
           setting: setting.name,
@@ -142,7 +141,7 @@ extension LivenessVideoEvaluation {
           live: LivenessReport.Row(kind: "live", samples: liveTracks, errors: lateOrNever),
           liveNever: never,
           liveVotedAttack: votedAttack,
-          medianLiveAfter: delays.isEmpty ? nil : delays[delays.count / 2]))
+          medianLiveAfter: LivenessVideoReport.median(ofSorted: delays.sorted())))
     }
     var report = LivenessVideoReport(liveWithin: liveWithin, rows: rows, videos: outcomes.count)
     let live = outcomes.filter { $0.presentation.kind == .live }

@@ -17,7 +17,17 @@ public struct LivenessVideoReport: Sendable, Codable {
     public let liveNever: Int
     /// Of those, voted an attack (a live person refused, not only slow to show it).
     public let liveVotedAttack: Int
+    /// The median time to a live verdict of the live tracks judged live (`median(ofSorted:)`).
     public let medianLiveAfter: Double?
+  }
+
+  /// The median of `sorted` (ascending): its middle value, or the mean of its two middle values
+  /// when the count is even; nil when it is empty. (Until 2026-12-07 the report took the upper of
+  /// the two, which overstated the time to a live verdict of an even count of tracks.)
+  public static func median(ofSorted sorted: [Double]) -> Double? {
+    guard !sorted.isEmpty else { return nil }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
   }
   public let liveWithin: Double
   public let rows: [Row]
