@@ -121,6 +121,11 @@ public final class TakeRun {
   private func act(on event: TrackEvent, image: Image?) throws -> TakeDecision {
     let final: TakeDecision
     switch event {
+    case .report(let decision) where decision.refusedByLiveness:
+      // The face liveness refused, at the moment it was refused: for whoever reviews the refusals
+      // (a friend's phone held up, or a live pupil refused by mistake, to be marked by hand).
+      let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: "refused-\(decision.person ?? "face")") }
+      final = decision.with(snapshot: snapshot?.path)
     case .report(let decision), .unmarked(let decision, _), .undecided(let decision, _):
       final = decision
     case .unknown(let decision, let nearest):
@@ -131,7 +136,7 @@ public final class TakeRun {
         nearestDistance: nearest?.distance.map(Double.init), nearestPersonID: nearest?.nearestPersonID,
         snapshotPath: snapshot?.path, jpeg: snapshot.flatMap { $0.jpeg.count <= MessageLimits.snapshotBytes ? $0.jpeg : nil })
       _ = try delivery.deliver(.unknownFace(message))
-      final = decision
+      final = decision.with(snapshot: snapshot?.path)
     case .present(let decision, let match):
       final = try markPresent(decision, match: match, image: image)
     }
@@ -144,6 +149,7 @@ public final class TakeRun {
   {
     guard let person = match.personID else { return decision.with(.rejected, reason: "no person to mark") }
     let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: person) }
+    let decision = decision.with(snapshot: snapshot?.path)
     let message = AttendanceMessage(
       personID: person, deviceID: options.deviceID, classID: options.classID,
       capturedAt: CapturedTime(Date()), direction: options.direction, distance: match.distance.map(Double.init),

@@ -60,7 +60,10 @@ struct TakeArguments: ParsableArguments {
   @Flag(help: "Show the frames with boxes and names in a window (needs a display; q or Esc stops).")
   var preview = false
 
-  @Option(help: ArgumentHelp("Save face crops of unknown faces and of marked attendance in this folder.", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Save face crops of unknown faces, of marked attendance and of faces liveness refused (refused-PERSON-*.jpg: a cue's attack vote or a failed challenge) in this folder; each --json line names its crop.",
+      valueName: "dir"))
   var snapshots: String?
 
   @Option(parsing: .unconditional, help: "Largest distance to a stored face that identifies a person.")

@@ -236,6 +236,24 @@ struct TakeCommandTests {
     #expect(held.stderr.contains(": challenge_failed (the challenge failed: did not"), "\(held.stderr)")
     #expect(
       held.stderr.contains("0 recorded") && held.stderr.contains("0 spoof") && held.stderr.contains("1 failed the challenge"))
+
+    // With --snapshots, the refused face is kept for review, and its line names the crop.
+    let kept = try ToolRun.run(
+      "att-take",
+      [
+        "--source", photo, "--liveness", "off", "--challenge", "--challenge-seconds", "1.5", "--challenge-attempts", "1",
+        "--snapshots", "snaps", "--jsonl",
+      ], in: folder)
+    #expect(kept.status == 0, "\(kept.stderr)")
+    let lines = try kept.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let refused = try #require(lines.first { $0["attendance"] as? String == "challenge_failed" }, "\(kept.stdout)")
+    let crop = try #require(refused["snapshot"] as? String, "\(refused)")
+    #expect(crop.hasPrefix("snaps/refused-LMM-") && crop.hasSuffix(".jpg"), "\(crop)")
+    let file = crop.hasPrefix("/") ? crop : "\(folder)/\(crop)"
+    let attributes = try FileManager.default.attributesOfItem(atPath: file)
+    #expect((attributes[.posixPermissions] as? Int) == 0o600, "a face is readable by its owner only")
+    #expect(try Image(contentsOfFile: file).width > 0)
+    #expect(lines.filter { $0["snapshot"] != nil }.count == 1, "only the refused face: nothing else was decided")
   }
 
   func firstPhoto() throws -> String {

@@ -47,17 +47,30 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
   public let livenessFigures: [String: Double]
   public let attendance: Attendance
   public let reason: String?
+  /// The face crop saved for this decision (`--snapshots`): an unknown face, a marked person, or a
+  /// face refused by liveness.
+  public var snapshot: String? = nil
 
   /// The same decision with another outcome (what the delivery made of a `present` event).
   public func with(_ attendance: Attendance, reason: String?) -> TakeDecision {
     TakeDecision(
       frame: frame, time: time, track: track, trackStart: trackStart, box: box, person: person, name: name,
       distance: distance, margin: margin, liveness: liveness, livenessFigures: livenessFigures, attendance: attendance,
-      reason: reason)
+      reason: reason, snapshot: snapshot)
   }
 
+  /// The same decision with the crop saved for it.
+  public func with(snapshot: String?) -> TakeDecision {
+    var copy = self
+    copy.snapshot = snapshot
+    return copy
+  }
+
+  /// Liveness refused the face: a cue's attack vote, or a failed challenge.
+  public var refusedByLiveness: Bool { attendance == .spoof || attendance == .challengeFailed }
+
   enum CodingKeys: String, CodingKey {
-    case frame, time, track, box, person, name, distance, margin, liveness, attendance, reason
+    case frame, time, track, box, person, name, distance, margin, liveness, attendance, reason, snapshot
     case livenessFigures = "liveness_figures"
     case trackStart = "track_start"
   }
@@ -77,5 +90,6 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
     try c.encode(livenessFigures, forKey: .livenessFigures)
     try c.encode(attendance, forKey: .attendance)
     try c.encodeIfPresent(reason, forKey: .reason)
+    try c.encodeIfPresent(snapshot, forKey: .snapshot)
   }
 }

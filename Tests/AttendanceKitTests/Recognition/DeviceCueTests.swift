@@ -168,7 +168,7 @@ struct DeviceCueTests {
     for path in ["replay/phone/a.mp4", "replay/tablet/b.mp4", "replay/c.mp4", "live/day1/d.mkv"] {
       try FileManager.default.createDirectory(
         atPath: "\(folder)/\((path as NSString).deletingLastPathComponent)", withIntermediateDirectories: true)
-      FileManager.default.createFile(atPath: "\(folder)/\(path)", contents: Data())
+      _ = FileManager.default.createFile(atPath: "\(folder)/\(path)", contents: Data())
     }
     let sorted = try RealRecordings.presentations(in: folder)
     #expect(sorted.map(\.name) == ["live/day1/d.mkv", "replay/c.mp4", "replay/phone/a.mp4", "replay/tablet/b.mp4"])
