@@ -182,7 +182,7 @@ public final class TakeRun {
         if let version = answer?["gallery_version"] as? String, version != link.version.version { link.fetchSoon() }
       }
     case .database(let store, _, true):
-      send = { try store.saveCameraStatus($0, reportedBy: "local") }
+      send = { try store.saveCameraStatus($0, reportedBy: AttendanceStore.localReporter) }
     case .database(_, _, false):
       log("camera status is not reported: it goes to att-serve with --gallery, or into the database in direct mode")
       return nil

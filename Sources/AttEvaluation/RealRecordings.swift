@@ -42,10 +42,17 @@ public enum RealRecordings {
       let sub = "\(folder)/\(label.folder)"
       // Sorted into folders of their own (replay/phone/, replay/tablet/) or not: every recording under the label.
       for file in recordings(under: sub) {
-        guard videoExtensions.contains((file as NSString).pathExtension.lowercased()) else {
-          skipped(
-            "skipped \(sub)/\(file): not a video (\(videoExtensions.sorted().joined(separator: ", "))); a still photo is not a "
-              + "recording: record the print or screen held up for a few seconds")
+        let fileExtension = (file as NSString).pathExtension.lowercased()
+        guard videoExtensions.contains(fileExtension) else {
+          // What to record instead, for a photo; for anything else, only what is read.
+          let photo = ["jpg", "jpeg", "png", "bmp", "webp", "heic", "tif", "tiff"].contains(fileExtension)
+          let instead =
+            !photo
+            ? ""
+            : label.kind == .live
+              ? "; a still photo is not a recording: record the person in front of the camera for a few seconds"
+              : "; a still photo is not a recording: record the print or screen held up for a few seconds"
+          skipped("skipped \(sub)/\(file): not a video (\(videoExtensions.sorted().joined(separator: ", ")))\(instead)")
           continue
         }
         // Named by its place in the folder: replay/ is what the report counts as a screen replay.
@@ -55,9 +62,20 @@ public enum RealRecordings {
       }
     }
     guard !found.isEmpty else {
+      // A recording put in the folder itself is not labelled: say so, by name.
+      let unlabelled =
+        (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted().filter {
+          videoExtensions.contains(($0 as NSString).pathExtension.lowercased())
+        } ?? []
+      let hint =
+        unlabelled.isEmpty
+        ? ""
+        : "; \(unlabelled.prefix(3).joined(separator: ", "))\(unlabelled.count > 3 ? " and \(unlabelled.count - 3) more" : "") "
+          + "\(unlabelled.count == 1 ? "is" : "are") in the folder itself: move each into the sub-folder of its label"
       throw LayoutError(
         description:
-          "\(folder): no recording in live/, replay/ or print/ (videos: \(videoExtensions.sorted().joined(separator: ", ")))")
+          "\(folder): no recording in live/, replay/ or print/ (videos: \(videoExtensions.sorted().joined(separator: ", ")))\(hint)"
+      )
     }
     return found
   }

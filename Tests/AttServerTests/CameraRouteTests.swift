@@ -288,7 +288,8 @@ struct CameraRouteTests {
           uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("office-\(n)")
         ) { #expect($0.status == .ok) }
       }
-      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("office-99")) {
+      try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("office-99"))
+      {
         #expect($0.status == .forbidden)
       }
       try await client.execute(uri: "/api/devices/status", method: .post, headers: .bearer(other), body: try report("office-3")) {
@@ -296,6 +297,35 @@ struct CameraRouteTests {
       }
     }
     #expect(try f.count("SELECT count(*) FROM camera_status") == 1 + AttendanceStore.devicesPerToken)
+  }
+
+  @Test(
+    "a camera with the database itself (att-take in direct mode, a camera id per source) is not held to a token's cap of ids; a token of that name is"
+  )
+  func localReporterUncapped() throws {
+    let f = try Fixture()
+    let count = AttendanceStore.devicesPerToken + 4
+    for n in 0..<count {
+      try f.store.saveCameraStatus(
+        CameraStatus(deviceID: "vm:clip-\(n)", name: nil, sourceKind: .file, interval: 5),
+        reportedBy: AttendanceStore.localReporter)
+    }
+    #expect(try f.count("SELECT count(*) FROM camera_status WHERE reported_by = 'local'") == count)
+    // A camera token that happens to have the name is a token, capped as any other.
+    let other = try Fixture()
+    #expect(
+      try other.store.addToken(
+        APIToken(
+          name: AttendanceStore.localReporter, tokenSHA256: String(repeating: "ab", count: 32), role: "camera", createdAt: Date())
+      ))
+    let error = #expect(throws: AttendanceStore.CameraNotAllowed.self) {
+      for n in 0..<count {
+        try other.store.saveCameraStatus(
+          CameraStatus(deviceID: "vm:clip-\(n)", name: nil, sourceKind: .file, interval: 5),
+          reportedBy: AttendanceStore.localReporter)
+      }
+    }
+    #expect(error?.reason.contains("already reports for \(AttendanceStore.devicesPerToken) cameras") == true)
   }
 
   @Test("an admin names a camera whose id has ':' (every default id), sent percent-encoded as the page sends it")

@@ -56,6 +56,9 @@ extension AttendanceStore {
   /// The most camera ids a token not bound to ids may report for.
   public static let devicesPerToken = 16
 
+  /// The reporter of a camera that has the database itself (att-take in direct mode), not a token.
+  public static let localReporter = "local"
+
   /// A status the reporting token may not give, with the reason.
   public struct CameraNotAllowed: Error, CustomStringConvertible {
     public let deviceID: String
@@ -70,11 +73,14 @@ extension AttendanceStore {
   public func saveCameraStatus(_ status: CameraStatus, reportedBy: String, at now: Date = Date()) throws {
     try writer.write { db in
       // A token bound to ids (att-serve token add --device) reports for those only; an id bound to
-      // a token is that token's; an unbound token may claim at most `devicesPerToken` ids.
+      // a token is that token's; an unbound token may claim at most `devicesPerToken` ids. The cap is
+      // for a token's holder, who might make up ids: a camera with the database itself (each source
+      // run without --device is a camera id of its own, vm:clip) may write anything anyway.
       let bound = try String.fetchAll(
         db, sql: "SELECT device_id FROM token_devices WHERE token_name = ?", arguments: [reportedBy])
       if !bound.isEmpty, !bound.contains(status.deviceID) {
-        throw CameraNotAllowed(deviceID: status.deviceID, token: reportedBy, reason: "it may report for \(bound.joined(separator: ", ")) only")
+        throw CameraNotAllowed(
+          deviceID: status.deviceID, token: reportedBy, reason: "it may report for \(bound.joined(separator: ", ")) only")
       }
       if bound.isEmpty {
         if let owner = try String.fetchOne(
@@ -84,7 +90,9 @@ extension AttendanceStore {
         }
         let claimed = try String.fetchAll(
           db, sql: "SELECT device_id FROM camera_status WHERE reported_by = ?", arguments: [reportedBy])
-        if !claimed.contains(status.deviceID), claimed.count >= Self.devicesPerToken {
+        if !claimed.contains(status.deviceID), claimed.count >= Self.devicesPerToken,
+          try APIToken.exists(db, key: reportedBy)
+        {
           throw CameraNotAllowed(
             deviceID: status.deviceID, token: reportedBy,
             reason: "it already reports for \(claimed.count) cameras, the most one token may (bind it with --device)")

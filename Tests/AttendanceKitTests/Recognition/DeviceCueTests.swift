@@ -116,6 +116,7 @@ struct DeviceCueTests {
     let presentations = try RealRecordings.presentations(in: folder, skipped: { skipped.append($0) })
     #expect(presentations.map(\.kind) == [.live, .live, .live])
     #expect(skipped.count == 1 && skipped[0].contains("\(folder)/live/still.jpg: not a video"), "\(skipped)")
+    #expect(skipped.first?.contains("record the person in front of the camera") == true, "live/ asks for a live recording")
     let evaluation = try LivenessVideoEvaluation(models: Scratch.models, base: LivenessOptions())
     let defaults = try #require(evaluation.settings.last?.name)
     for presentation in presentations {
@@ -154,7 +155,7 @@ struct DeviceCueTests {
   }
 
   @Test(
-    "a folder of real recordings: a sub-folder that is not a label, or no recording at all, is named; recordings sorted into folders of their own count"
+    "a folder of real recordings: a sub-folder that is not a label, no recording at all, or one outside the labels is named; recordings sorted into folders of their own count"
   )
   func layout() throws {
     let folder = try Checkout.scratchFolder("real-layout")
@@ -163,8 +164,15 @@ struct DeviceCueTests {
     let error = #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: folder) }
     #expect(error?.description.contains("\(folder)/replays: not a label") == true, "\(String(describing: error))")
     #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: "\(folder)/missing") }
-    // A site that sorts its replays by device (replay/phone/, replay/tablet/) keeps them all.
+    // A recording in the folder itself, with no label, is named.
     try FileManager.default.removeItem(atPath: "\(folder)/replays")
+    _ = FileManager.default.createFile(atPath: "\(folder)/pupil.mp4", contents: Data())
+    let unlabelled = #expect(throws: RealRecordings.LayoutError.self) { try RealRecordings.presentations(in: folder) }
+    #expect(
+      unlabelled?.description.contains("pupil.mp4 is in the folder itself: move each into the sub-folder of its label") == true,
+      "\(String(describing: unlabelled))")
+    try FileManager.default.removeItem(atPath: "\(folder)/pupil.mp4")
+    // A site that sorts its replays by device (replay/phone/, replay/tablet/) keeps them all.
     for path in ["replay/phone/a.mp4", "replay/tablet/b.mp4", "replay/c.mp4", "live/day1/d.mkv"] {
       try FileManager.default.createDirectory(
         atPath: "\(folder)/\((path as NSString).deletingLastPathComponent)", withIntermediateDirectories: true)
