@@ -4,7 +4,8 @@ import AttendanceKit
 import FaceKit
 import Foundation
 
-/// `--snapshots DIR`: face crops of unknown faces and of marked attendance, one JPEG each, written
+/// `--snapshots DIR`: face crops of unknown faces, of marked attendance and of faces liveness refused
+/// or never judged live, one JPEG each, written
 /// whole (a temporary file renamed into place) and readable by their owner only: they are faces.
 public struct SnapshotFolder: Sendable {
   public let path: String
@@ -14,7 +15,16 @@ public struct SnapshotFolder: Sendable {
   /// Crops the face with a margin of 40% around it, encodes it once and writes it as KIND-XXXXXXXX.jpg;
   /// returns the file's path and its bytes (an unknown face's message carries them).
   public func save(_ box: FaceBox, of image: Image, kind: String) throws -> (path: String, jpeg: Data) {
-    let crop = try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
+    try save(try crop(box, of: image), kind: kind)
+  }
+
+  /// The face with a margin of 40% around it (its own pixels, kept to be saved later).
+  public func crop(_ box: FaceBox, of image: Image) throws -> Image {
+    try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
+  }
+
+  /// Encodes a `crop` once and writes it as KIND-XXXXXXXX.jpg; its path and bytes.
+  public func save(_ crop: Image, kind: String) throws -> (path: String, jpeg: Data) {
     let jpeg = try crop.jpegData(quality: 85)
     let file = "\(path)/\(kind)-\(UUID().uuidString.prefix(8)).jpg"
     try FileManager.default.createDirectory(

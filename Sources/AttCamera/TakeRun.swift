@@ -29,6 +29,10 @@ public final class TakeRun {
   public private(set) var summary = TakeSummary()
   private let gallery: any GallerySource
   private let snapshots: SnapshotFolder?
+  /// With snapshots on, the face of each recognised track as it was first seen waiting for liveness
+  /// (or asked a challenge step), by track: saved if the track ends unmarked (a photo that never
+  /// looked live, or a live pupil never judged live), dropped once it is marked or refused.
+  private var waitingCrops: [Int: Image] = [:]
   /// Each final decision, as it is made (att-take prints it).
   public var onDecision: (TakeDecision) throws -> Void = { _ in }
   public var log = Logger(label: "att.take")
@@ -124,9 +128,20 @@ public final class TakeRun {
     case .report(let decision) where decision.refusedByLiveness:
       // The face liveness refused, at the moment it was refused: for whoever reviews the refusals
       // (a friend's phone held up, or a live pupil refused by mistake, to be marked by hand).
+      waitingCrops[decision.track] = nil
       let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: "refused-\(decision.person ?? "face")") }
       final = decision.with(snapshot: snapshot?.path)
-    case .report(let decision), .unmarked(let decision, _), .undecided(let decision, _):
+    case .report(let decision) where decision.attendance == .waitingForLiveness || decision.attendance == .challenge:
+      if let snapshots, let image, waitingCrops[decision.track] == nil {
+        waitingCrops[decision.track] = try snapshots.crop(decision.box, of: image)
+      }
+      final = decision
+    case .unmarked(let decision, _):
+      // Never judged live: the face as it waited, for the same review.
+      let crop = waitingCrops.removeValue(forKey: decision.track)
+      let snapshot = try crop.flatMap { try snapshots?.save($0, kind: "unmarked-\(decision.person ?? "face")") }
+      final = decision.with(snapshot: snapshot?.path)
+    case .report(let decision), .undecided(let decision, _):
       final = decision
     case .unknown(let decision, let nearest):
       // With snapshots on, the crop travels with the message: the server keeps it for an admin.
@@ -138,6 +153,7 @@ public final class TakeRun {
       _ = try delivery.deliver(.unknownFace(message))
       final = decision.with(snapshot: snapshot?.path)
     case .present(let decision, let match):
+      waitingCrops[decision.track] = nil
       final = try markPresent(decision, match: match, image: image)
     }
     summary.count(event, final: final)

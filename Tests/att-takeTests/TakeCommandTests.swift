@@ -203,7 +203,7 @@ struct TakeCommandTests {
   }
 
   @Test(
-    "--challenge: the real person on the clip is asked a step; a still photo held up fails every attempt, is asked again between them, and is never marked"
+    "--challenge: the real person on the clip is asked a step; a still photo held up fails every attempt, is asked again between them, and is never marked; --snapshots keeps its face"
   )
   func challenge() throws {
     let folder = try site()
@@ -254,6 +254,16 @@ struct TakeCommandTests {
     #expect((attributes[.posixPermissions] as? Int) == 0o600, "a face is readable by its owner only")
     #expect(try Image(contentsOfFile: file).width > 0)
     #expect(lines.filter { $0["snapshot"] != nil }.count == 1, "only the refused face: nothing else was decided")
+
+    // At the defaults the still photo is never judged live: its face, as it waited, is kept too.
+    let waited = try ToolRun.run("att-take", ["--source", photo, "--snapshots", "snaps", "--jsonl"], in: folder)
+    #expect(waited.status == 0, "\(waited.stderr)")
+    let ended = try waited.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let unmarked = try #require(ended.first { $0["attendance"] as? String == "not_marked" }, "\(waited.stdout)")
+    let face = try #require(unmarked["snapshot"] as? String, "\(unmarked)")
+    #expect(face.hasPrefix("snaps/unmarked-LMM-") && face.hasSuffix(".jpg"), "\(face)")
+    #expect(try Image(contentsOfFile: "\(folder)/\(face)").width > 0)
+    #expect(ended.filter { $0["snapshot"] != nil }.count == 1, "\(waited.stdout)")
   }
 
   func firstPhoto() throws -> String {
