@@ -14,7 +14,7 @@ extension TakeArguments {
     options.threshold = threshold
     options.margin = margin
     options.settleMatches = settle
-    options.use(detector, searchSide: detectionSide)
+    options.use(detector.kind, searchSide: detectionSide)
     options.upsample = upsample
     if detector == .retinaface {
       options.follow.searchEvery = searchEvery ?? 0

@@ -136,7 +136,14 @@ struct TakeArguments: ParsableArguments {
     help:
       "Face detector: retinaface (small and turned faces, followed between searches) or hog (the older pipeline: whole frame every frame, faces from about 80 px)."
   )
-  var detector: DetectorKind = .retinaface
+  var detector: VideoDetector = .retinaface
+
+  /// The detectors att-take runs on frames, the only values its help offers (cnn is for photos:
+  /// att-register and att-extract).
+  enum VideoDetector: String, ExpressibleByArgument, CaseIterable {
+    case retinaface, hog
+    var kind: DetectorKind { self == .retinaface ? .retinaface : .hog }
+  }
 
   @Option(
     parsing: .unconditional,
@@ -277,7 +284,6 @@ struct TakeArguments: ParsableArguments {
     if let detectionSide, detectionSide != 0, detectionSide < 160 {
       throw ValidationError("--detection-side must be 0 or at least 160.")
     }
-    guard detector != .cnn else { throw ValidationError("--detector: att-take uses retinaface or hog (cnn is for photos).") }
     guard (1...100).contains(searchEvery ?? 1) else { throw ValidationError("--search-every must be between 1 and 100.") }
     guard (0...1000).contains(minFace) else { throw ValidationError("--min-face must be between 0 and 1000 pixels.") }
     guard (20...1000).contains(identifySize) else { throw ValidationError("--identify-size must be between 20 and 1000 pixels.") }

@@ -133,6 +133,9 @@ struct TakeCommandTests {
     #expect(held.stderr.contains("0 recorded"), "\(held.stderr)")
     #expect(!held.stderr.contains(": recorded"), "\(held.stderr)")
 
+    // The help offers the detectors att-take runs on frames, and only those.
+    let cnn = try ToolRun.run("att-take", ["--source", photo, "--detector", "cnn"], in: folder)
+    #expect(cnn.status == 64 && cnn.stderr.contains("provide one of 'retinaface' and 'hog'"), "\(cnn.stderr)")
     let bad = try ToolRun.run("att-take", ["--source", photo, "--liveness-cues", "blink,wink"], in: folder)
     #expect(bad.status == 64)
     #expect(bad.stderr.contains("--liveness-cues: 'wink' is not a cue (blink, motion, screen, device, context, texture)."))
