@@ -32,6 +32,10 @@ extension TakeArguments {
       do throws(LivenessLines.LinesError) {
         let lines = try LivenessLines.apply(file: livenessLines, to: &options.liveness)
         if let warning = lines.warning(for: livenessLines) { Console.warning("att-take: warning: \(warning)") }
+        // A line under the default refuses for good any live face over it that its recordings did not show.
+        if options.liveness.uses(.screen), let warning = lines.belowDefault(LivenessOptions()) {
+          Console.warning("att-take: warning: \(livenessLines): \(warning)")
+        }
       } catch { throw ToolError("--liveness-lines: \(error.description)", exitCode: .configuration) }
     }
     if options.liveness.cues.contains(.texture) {

@@ -185,11 +185,14 @@ struct TakeCommandTests {
     #expect(site.status == 0 && site.stderr.contains("site lines: screen 30.0, flat motion 0.0060"), "\(site.stderr)")
     #expect(site.stderr.contains("0 recorded"), "\(site.stderr)")
     #expect(site.stderr.contains("warning: \(lines) does not say what its lines were measured on"), "written by hand")
+    #expect(
+      site.stderr.contains("warning: \(lines): the screen line 30.0 is under the default 40.0"), "a live face over 30 is refused")
     // With the blink cue alone: no line of a cue not in use is shown, and no reason names the head's motion.
     let blinkOnly = try ToolRun.run(
       "att-take", ["--source", photo, "--liveness-cues", "blink", "--liveness-lines", lines], in: folder)
     #expect(blinkOnly.status == 0 && blinkOnly.stderr.contains("liveness on (gate: blink)"), "\(blinkOnly.stderr)")
     #expect(!blinkOnly.stderr.contains("site lines") && !blinkOnly.stderr.contains("moved as a solid"), "\(blinkOnly.stderr)")
+    #expect(!blinkOnly.stderr.contains("under the default"), "no screen cue, no screen line to warn of")
     #expect(blinkOnly.stderr.contains("(no blink)"), "\(blinkOnly.stderr)")
     // What the site gives up is said: no cue refuses a replay, and a face waits for a blink.
     #expect(blinkOnly.stderr.contains("warning: --liveness-cues leaves out both screen and device: nothing refuses a replay"))
