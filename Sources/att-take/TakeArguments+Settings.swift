@@ -1,3 +1,4 @@
+import ArgumentParser
 import AttCommandLine
 import AttFrames
 import AttRecognition
@@ -59,5 +60,14 @@ extension TakeArguments {
   func status(deviceID: String) -> CameraStatus? {
     guard statusEvery > 0 else { return nil }
     return CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)
+  }
+}
+
+extension TakeArguments {
+  /// The detectors att-take runs on frames, the only values its help offers (cnn is for photos:
+  /// att-register and att-extract).
+  enum VideoDetector: String, ExpressibleByArgument, CaseIterable {
+    case retinaface, hog
+    var kind: DetectorKind { self == .retinaface ? .retinaface : .hog }
   }
 }

@@ -138,13 +138,6 @@ struct TakeArguments: ParsableArguments {
   )
   var detector: VideoDetector = .retinaface
 
-  /// The detectors att-take runs on frames, the only values its help offers (cnn is for photos:
-  /// att-register and att-extract).
-  enum VideoDetector: String, ExpressibleByArgument, CaseIterable {
-    case retinaface, hog
-    var kind: DetectorKind { self == .retinaface ? .retinaface : .hog }
-  }
-
   @Option(
     parsing: .unconditional,
     help:
