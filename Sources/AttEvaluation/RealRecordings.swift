@@ -42,16 +42,11 @@ public enum RealRecordings {
       let sub = "\(folder)/\(label.folder)"
       // Sorted into folders of their own (replay/phone/, replay/tablet/) or not: every recording under the label.
       for file in recordings(under: sub) {
-        let fileExtension = (file as NSString).pathExtension.lowercased()
-        guard videoExtensions.contains(fileExtension) else {
-          // What to record instead, for a photo; for anything else, only what is read.
-          let photo = ["jpg", "jpeg", "png", "bmp", "webp", "heic", "tif", "tiff"].contains(fileExtension)
+        guard videoExtensions.contains((file as NSString).pathExtension.lowercased()) else {
+          // A still photo is told what to record instead; anything else, only what is read.
+          let record = label.kind == .live ? "the person in front of the camera" : "the print or screen held up"
           let instead =
-            !photo
-            ? ""
-            : label.kind == .live
-              ? "; a still photo is not a recording: record the person in front of the camera for a few seconds"
-              : "; a still photo is not a recording: record the print or screen held up for a few seconds"
+            ImageFiles.isImageName(file) ? "; a still photo is not a recording: record \(record) for a few seconds" : ""
           skipped("skipped \(sub)/\(file): not a video (\(videoExtensions.sorted().joined(separator: ", ")))\(instead)")
           continue
         }

@@ -47,8 +47,8 @@ public struct TakeDecision: Sendable, Encodable, Equatable {
   public let livenessFigures: [String: Double]
   public let attendance: Attendance
   public let reason: String?
-  /// The face crop saved for this decision (`--snapshots`): an unknown face, a marked person, or a
-  /// face refused by liveness.
+  /// The face crop saved for this decision (`--snapshots`): an unknown face, a marked person, a face
+  /// refused by liveness, or one that ended never judged live.
   public var snapshot: String? = nil
 
   /// The same decision with another outcome (what the delivery made of a `present` event).
