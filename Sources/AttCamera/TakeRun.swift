@@ -131,6 +131,7 @@ public final class TakeRun {
       waitingCrops[decision.track] = nil
       let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: "refused-\(decision.person ?? "face")") }
       final = decision.with(snapshot: snapshot?.path)
+      try logRefusal(final, jpeg: snapshot?.jpeg)
     case .report(let decision) where decision.attendance == .waitingForLiveness || decision.attendance == .challenge:
       if let snapshots, let image, waitingCrops[decision.track] == nil {
         waitingCrops[decision.track] = try snapshots.crop(decision.box, of: image)
@@ -141,6 +142,8 @@ public final class TakeRun {
       let crop = waitingCrops.removeValue(forKey: decision.track)
       let snapshot = try crop.flatMap { try snapshots?.save($0, kind: "unmarked-\(decision.person ?? "face")") }
       final = decision.with(snapshot: snapshot?.path)
+      // Photos were never going to be judged live: the operator chose liveness on them and is told.
+      if !options.stills { try logRefusal(final, jpeg: snapshot?.jpeg) }
     case .report(let decision), .undecided(let decision, _):
       final = decision
     case .unknown(let decision, let nearest):
@@ -158,6 +161,32 @@ public final class TakeRun {
     }
     summary.count(event, final: final)
     return final
+  }
+
+  /// Tells the database that a recognised person was not marked for liveness (a cue's attack vote,
+  /// a failed challenge, never judged live), with the crop when snapshots are on: the dashboard
+  /// lists it for review, and a live pupil refused by mistake is marked present from there.
+  private func logRefusal(_ decision: TakeDecision, jpeg: Data?) throws {
+    guard let person = decision.person else { return }
+    let verdict: LivenessRefusalMessage.Verdict =
+      switch decision.attendance {
+      case .challengeFailed: .challengeFailed
+      case .spoof: .spoof
+      default: decision.liveness == .spoof ? .spoof : .notMarked
+      }
+    let figures = decision.livenessFigures.filter { $0.value.isFinite }
+    let message = LivenessRefusalMessage(
+      personID: person, deviceID: options.deviceID, classID: options.classID, capturedAt: CapturedTime(Date()),
+      direction: options.direction, distance: decision.distance.map(Double.init), verdict: verdict,
+      reason: String((decision.reason ?? verdict.rawValue).prefix(MessageLimits.verdictLength)),
+      figures: figures.isEmpty || figures.count > MessageLimits.figureCount ? nil : figures, snapshotPath: decision.snapshot,
+      jpeg: jpeg.flatMap { $0.count <= MessageLimits.snapshotBytes ? $0 : nil })
+    do {
+      _ = try delivery.deliver(.livenessRefusal(message))
+    } catch let error as MessageError {
+      // A refusal the checks turn down is logged and dropped: it must not stop the camera.
+      log.warning("the liveness refusal of \(person) was not sent: \(error)")
+    }
   }
 
   private func markPresent(_ decision: TakeDecision, match: GalleryMatcher.Identification, image: Image?) throws

@@ -13,12 +13,12 @@ public enum QueueTopology {
   public static let events = "att.events"
   /// Enrolment traffic: register, rename-person, remove-person.
   public static let registerQueue = "att.register"
-  /// Camera traffic: attendance, unknown-face.
+  /// Camera traffic: attendance, unknown-face, liveness-refusal.
   public static let attendanceQueue = "att.attendance"
 
   static let bindings: [(queue: String, keys: [String])] = [
     (registerQueue, ["register", "rename-person", "remove-person"]),
-    (attendanceQueue, ["attendance", "unknown-face"]),
+    (attendanceQueue, ["attendance", "unknown-face", "liveness-refusal"]),
   ]
 
   /// Declares everything (durable exchanges, durable queues with the dead-letter exchange, bindings),

@@ -43,6 +43,10 @@ struct AttServe: AsyncParsableCommand {
         GET /api/unknown-faces/ID/snapshot, POST /api/unknown-faces/ID/enrol {"person_id", "name",
             "class_id"}, POST /api/unknown-faces/ID/assign {"person_id"}, POST .../dismiss
             admin: the snapshot; enrol it as a new person, add it to one, or dismiss it
+        GET /api/liveness-refusals ?limit= &before= &all=true &class=
+            recognised people att-take did not mark for liveness, open ones (admins: the crop's address)
+        POST /api/liveness-refusals/ID/present {"class_id"}, POST .../dismiss, GET .../snapshot
+            admin or teacher: mark the person present at the camera's time, or dismiss; admin: the crop
         GET /api/people/ID/photo
             admin: the person's first face image
         GET /api/devices

@@ -377,6 +377,28 @@ struct BrowserTests {
         )
         #expect(try await page.waitFor("document.getElementById('n-absent').textContent === '3'", seconds: 5))
 
+        // The gate refused Barack Obama's face as an attack; the admin sees the crop, knows he is in
+        // (a live pupil refused by mistake) and marks him present at the moment the gate saw him.
+        try f.refusal("21CS001", at: Self.at("08:45"), photo: "barack_obama/obama-480p.jpg")
+        #expect(
+          try await page.waitFor(
+            "[...document.querySelectorAll('#refused img.face')].some(i => i.complete && i.naturalWidth > 0)", seconds: 5),
+          "the refused face is shown to an admin")
+        #expect(
+          try await page.evaluate("document.querySelector('#refused tr').textContent.includes('voted an attack: a screen')")
+            as? Bool == true, "with the reason")
+        try await page.evaluate("document.getElementById('refused-h').scrollIntoView(); true")
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-refused.png")
+        try await page.evaluate("document.querySelector('#refused tr button').click(); true")
+        #expect(
+          try await page.waitFor(
+            "\(obama).dataset.state === 'manual' && document.getElementById('refused-empty').hidden === false", seconds: 5),
+          "marked present from the review, and no longer listed")
+        #expect(
+          try f.count(
+            "SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND marked_by = 'ana' AND captured_at LIKE '%T08:45:%'")
+            == 1)
+
         // A camera reports its status: the cameras panel shows it online (read every 10 s), and an
         // admin names and places it from the page.
         var status = CameraStatus(deviceID: "gate-1", name: nil, sourceKind: .stream, interval: 5)
@@ -429,6 +451,7 @@ struct BrowserTests {
     let f = try Fixture(label: "browser-viewer")
     try f.attend("21CS001", Self.at("08:20"))
     try f.unknownFace(photo: "grace_hopper.jpg")
+    try f.refusal("21EE001", at: Self.at("08:10"), photo: "barack_obama/obama-480p.jpg")
     try await withServer(f) { port in
       // A browser on the other side of the world: the page shows the school's times all the same.
       try await withPage(port: port, name: "vic", width: 390, height: 844, zone: "Pacific/Auckland") { page in
@@ -444,6 +467,10 @@ struct BrowserTests {
           try await page.waitFor("document.querySelectorAll('#unknown tr').length === 1"),
           "the unknown face is listed, without its face")
         #expect(try await page.evaluate("document.querySelectorAll('#unknown button, #unknown img').length") as? Int == 0)
+        #expect(
+          try await page.waitFor("document.querySelectorAll('#refused tr').length === 1"),
+          "a refusal is listed, without its face or a way to review it")
+        #expect(try await page.evaluate("document.querySelectorAll('#refused button, #refused img').length") as? Int == 0)
         #expect(try await page.evaluate("document.getElementById('audit-section').hidden") as? Bool == true)
         #expect(
           try await page.evaluate(
@@ -463,7 +490,8 @@ struct BrowserTests {
         // The filters are in the address: a reload (or a shared link) keeps the class.
         try await page.evaluate("document.querySelector('#person [data-close]').click(); true")
         try await page.evaluate(
-          "document.getElementById('class').value = 'CS'; document.getElementById('class').dispatchEvent(new Event('change')); true")
+          "document.getElementById('class').value = 'CS'; document.getElementById('class').dispatchEvent(new Event('change')); true"
+        )
         #expect(try await page.waitFor("location.search.includes('class=CS')"))
         try await page.call("Page.reload")
         #expect(

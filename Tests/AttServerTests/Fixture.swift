@@ -59,7 +59,8 @@ struct Fixture {
   /// Records attendance as a camera would, through the handler.
   @discardableResult
   func attend(_ id: String, _ capturedAt: String, classID: String? = "CS", device: String = "cam-1") throws -> HandlingResult {
-    try handler.apply(.attendance(AttendanceMessage(personID: id, deviceID: device, classID: classID, capturedAt: CapturedTime(capturedAt)!)))
+    try handler.apply(
+      .attendance(AttendanceMessage(personID: id, deviceID: device, classID: classID, capturedAt: CapturedTime(capturedAt)!)))
   }
 
   /// An unknown face as a camera with --snapshots logs it: a real photo of someone not enrolled.
@@ -75,6 +76,21 @@ struct Fixture {
       .unknownFace(
         UnknownFaceMessage(
           deviceID: "cam-1", capturedAt: CapturedTime(capturedAt)!, nearestDistance: 0.62, nearestPersonID: nearest, jpeg: jpeg)))
+  }
+
+  /// A recognised person att-take did not mark for liveness, as a camera logs it; with `photo`, a
+  /// real photo of them as its crop (--snapshots).
+  @discardableResult
+  func refusal(
+    _ id: String, at capturedAt: String, verdict: LivenessRefusalMessage.Verdict = .spoof, classID: String? = nil,
+    photo: String? = nil, reason: String = "a screen's moire (52.1, over the line 40.0)"
+  ) throws -> HandlingResult {
+    let jpeg = try photo.map { try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.shared)/faces/people/\($0)")) }
+    return try handler.apply(
+      .livenessRefusal(
+        LivenessRefusalMessage(
+          personID: id, deviceID: "gate", classID: classID, capturedAt: CapturedTime(capturedAt)!, distance: 0.41,
+          verdict: verdict, reason: reason, figures: ["screen_moire": 52.1], jpeg: jpeg)))
   }
 
   func settings() -> ServeSettings {

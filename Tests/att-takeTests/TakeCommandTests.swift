@@ -270,6 +270,18 @@ struct TakeCommandTests {
     #expect(face.hasPrefix("snaps/unmarked-LMM-") && face.hasSuffix(".jpg"), "\(face)")
     #expect(try Image(contentsOfFile: "\(folder)/\(face)").width > 0)
     #expect(ended.filter { $0["snapshot"] != nil }.count == 1, "\(waited.stdout)")
+
+    // Each track not marked for liveness is logged in the database for review, with the crop when
+    // snapshots were on (the dashboard's "Not marked by liveness").
+    let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
+    let logged = try store.livenessRefusals(limit: 10, before: nil, all: true)
+    #expect(logged.map(\.verdict) == ["not_marked", "challenge_failed", "challenge_failed", "challenge_failed"], "\(logged)")
+    #expect(logged.allSatisfy { $0.personID == "LMM" && ($0.deviceID == "vm:photo" || $0.deviceID == "vm:short_hamilton_clip") })
+    #expect(logged.map { $0.mediaPath != nil } == [true, true, false, false], "crops only with --snapshots")
+    #expect(logged[0].reason.hasPrefix("the track ended before liveness was shown"), "\(logged[0].reason)")
+    #expect(logged[1].reason.hasPrefix("the challenge failed: "), "\(logged[1].reason)")
+    let keptCrop = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/media/\(logged[0].mediaPath ?? "")"))
+    #expect(keptCrop == (try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(face)"))), "the crop att-take kept")
   }
 
   func firstPhoto() throws -> String {

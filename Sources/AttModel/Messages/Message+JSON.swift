@@ -41,6 +41,7 @@ extension Message {
         case "remove-person": .removePerson(try RemovePersonMessage(from: decoder))
         case "rename-person": .renamePerson(try RenamePersonMessage(from: decoder))
         case "unknown-face": .unknownFace(try UnknownFaceMessage(from: decoder))
+        case "liveness-refusal": .livenessRefusal(try LivenessRefusalMessage(from: decoder))
         case "correction": .correction(try CorrectionMessage(from: decoder))
         default: throw Unsupported()
         }
@@ -76,6 +77,7 @@ extension Message {
       case "remove-person": message = .removePerson(try decoder.decode(RemovePersonMessage.self, from: data))
       case "rename-person": message = .renamePerson(try decoder.decode(RenamePersonMessage.self, from: data))
       case "unknown-face": message = .unknownFace(try decoder.decode(UnknownFaceMessage.self, from: data))
+      case "liveness-refusal": message = .livenessRefusal(try decoder.decode(LivenessRefusalMessage.self, from: data))
       case "correction": message = .correction(try decoder.decode(CorrectionMessage.self, from: data))
       default: throw MessageError.unknownType(String(type.prefix(64)))
       }
@@ -142,6 +144,7 @@ extension Message {
     case .removePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .renamePerson(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .unknownFace(let m): return try encoder.encode(Tagged(type: type, payload: m))
+    case .livenessRefusal(let m): return try encoder.encode(Tagged(type: type, payload: m))
     case .correction(let m): return try encoder.encode(Tagged(type: type, payload: m))
     }
   }

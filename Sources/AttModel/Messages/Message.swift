@@ -9,6 +9,7 @@ public enum Message: Sendable, Equatable {
   case removePerson(RemovePersonMessage)
   case renamePerson(RenamePersonMessage)
   case unknownFace(UnknownFaceMessage)
+  case livenessRefusal(LivenessRefusalMessage)
   case correction(CorrectionMessage)
 
   /// The version this build writes and reads.
@@ -22,6 +23,7 @@ public enum Message: Sendable, Equatable {
     case .removePerson(let m): m.id
     case .renamePerson(let m): m.id
     case .unknownFace(let m): m.id
+    case .livenessRefusal(let m): m.id
     case .correction(let m): m.id
     }
   }
@@ -33,6 +35,7 @@ public enum Message: Sendable, Equatable {
     case .removePerson: "remove-person"
     case .renamePerson: "rename-person"
     case .unknownFace: "unknown-face"
+    case .livenessRefusal: "liveness-refusal"
     case .correction: "correction"
     }
   }

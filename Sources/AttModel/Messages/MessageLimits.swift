@@ -92,6 +92,14 @@ extension Message {
         throw fail(field, "\(value) is outside \(MessageLimits.distance.lowerBound)...\(MessageLimits.distance.upperBound)")
       }
     }
+    // A snapshot the server keeps for review: small, and a JPEG.
+    func snapshotJPEG(_ jpeg: Data?) throws(MessageError) {
+      guard let jpeg else { return }
+      if jpeg.count > MessageLimits.snapshotBytes {
+        throw fail("jpeg", "is \(jpeg.count) bytes (at most \(MessageLimits.snapshotBytes))")
+      }
+      if !jpeg.starts(with: [0xFF, 0xD8, 0xFF]) { throw fail("jpeg", "is not JPEG data") }
+    }
     switch self {
     case .register(let m):
       try id(m.personID, "person_id")
@@ -136,12 +144,17 @@ extension Message {
       try distance(m.nearestDistance, "nearest_distance")
       if let nearest = m.nearestPersonID { try id(nearest, "nearest_person_id") }
       if let snapshot = m.snapshotPath { try text(snapshot, "snapshot", MessageLimits.pathLength) }
-      if let jpeg = m.jpeg {
-        if jpeg.count > MessageLimits.snapshotBytes {
-          throw fail("jpeg", "is \(jpeg.count) bytes (at most \(MessageLimits.snapshotBytes))")
-        }
-        if !jpeg.starts(with: [0xFF, 0xD8, 0xFF]) { throw fail("jpeg", "is not JPEG data") }
-      }
+      try snapshotJPEG(m.jpeg)
+    case .livenessRefusal(let m):
+      try id(m.personID, "person_id")
+      try text(m.deviceID, "device_id", MessageLimits.deviceIDLength)
+      if let classID = m.classID { try id(classID, "class") }
+      try time(m.capturedAt, "captured_at")
+      try distance(m.distance, "distance")
+      try text(m.reason, "reason", MessageLimits.verdictLength)
+      if let figures = m.figures, let problem = MessageLimits.checkFigures(figures) { throw fail("figures", problem) }
+      if let snapshot = m.snapshotPath { try text(snapshot, "snapshot", MessageLimits.pathLength) }
+      try snapshotJPEG(m.jpeg)
     case .correction(let m):
       try text(m.actor, "actor", MessageLimits.nameLength)
       if let note = m.note, let problem = MessageLimits.checkNote(note) { throw fail("note", problem) }

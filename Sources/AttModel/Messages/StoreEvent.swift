@@ -8,6 +8,8 @@ public enum StoreEvent: Sendable, Equatable {
   case personRemoved(personID: String, keptAttendance: Bool)
   case personRenamed(personID: String, name: String)
   case unknownFaceSeen(deviceID: String, observationID: UUID)
+  /// A recognised person was not marked for liveness (an attack vote, a failed challenge, never live).
+  case livenessRefused(personID: String, deviceID: String, observationID: UUID)
   /// An office correction: a record marked by hand or deleted, an excuse given or withdrawn.
   case attendanceCorrected(personID: String, localDay: String, action: String)
   /// The faces people are recognised by changed: a running att-take reloads its gallery.
@@ -68,6 +70,11 @@ extension StoreEvent {
         try c.encode(name, forKey: .name)
       case .unknownFaceSeen(let device, let observation):
         try c.encode("unknown_face", forKey: .type)
+        try c.encode(device, forKey: .deviceID)
+        try c.encode(observation.uuidString, forKey: .observationID)
+      case .livenessRefused(let person, let device, let observation):
+        try c.encode("liveness_refused", forKey: .type)
+        try c.encode(person, forKey: .personID)
         try c.encode(device, forKey: .deviceID)
         try c.encode(observation.uuidString, forKey: .observationID)
       case .attendanceCorrected(let person, let day, let action):

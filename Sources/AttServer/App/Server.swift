@@ -70,17 +70,24 @@ final class Server: Sendable {
     FeedController(store: store, feed: feed, database: database).addRoutes(people: people)
     PeopleController(
       store: store, media: settings.media, database: database, changes: changes, lateAfter: settings.lateAfter,
-      clock: settings.clock)
-      .addRoutes(people: api, admin: admin)
-    AttendanceController(
+      clock: settings.clock
+    )
+    .addRoutes(people: api, admin: admin)
+    let attendance = AttendanceController(
       store: store, database: database, changes: changes, lateAfter: settings.lateAfter, clock: settings.clock)
-      .addRoutes(people: api, correctors: correctors)
+    attendance.addRoutes(people: api, correctors: correctors)
+    LivenessRefusalsController(
+      store: store, media: settings.media, database: database, snapshotDays: settings.snapshotDays, attendance: attendance,
+      logger: logger
+    )
+    .addRoutes(people: api, correctors: correctors, admin: admin)
     CalendarController(store: store, database: database).addRoutes(people: api, admin: admin)
     UnknownFacesController(
       store: store, media: settings.media, database: database, changes: changes, snapshotDays: settings.snapshotDays,
       models: settings.broker == nil ? settings.models : nil, faces: faces, logger: logger
     ).addRoutes(people: api, admin: admin)
-    ExportController(store: store, database: database, clock: settings.clock, lateAfter: settings.lateAfter).addRoutes(people: api)
+    ExportController(store: store, database: database, clock: settings.clock, lateAfter: settings.lateAfter).addRoutes(
+      people: api)
     AuditController(store: store, database: database).addRoutes(admin: admin)
     cameraController.addRoutes(cameras: cameras, people: api, admin: admin)
   }

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Deletes unknown faces' snapshots older than the retention period, at start and every hour, on
-/// the database threads.
+/// Deletes the snapshots kept for review (unknown faces, liveness refusals) older than the retention
+/// period, at start and every hour, on the database threads.
 struct SnapshotSweeper: Service {
   let settings: ServeSettings
   let database: BlockingWork
@@ -16,7 +16,10 @@ struct SnapshotSweeper: Service {
         let cutoff = Date().addingTimeInterval(-Double(settings.snapshotDays) * 86400)
         do {
           let deleted = try await database.run { try settings.store.expireSnapshots(before: cutoff, media: settings.media) }
-          if deleted > 0 { logger.notice("deleted \(deleted) unknown-face snapshot(s) older than \(settings.snapshotDays) days") }
+          if deleted > 0 {
+            logger.notice(
+              "deleted \(deleted) review snapshot(s) (unknown faces, liveness refusals) older than \(settings.snapshotDays) days")
+          }
         } catch {
           logger.warning("the snapshot sweep failed: \(error)")
         }

@@ -61,7 +61,8 @@ struct AttendanceController: Sendable {
     let q = Query(request)
     return try JSONBody(
       store.summary(
-        day: try q.day("date") ?? clock.today(), classID: try context.scopedClass(try q.identifier("class")), lateAfter: lateAfter,
+        day: try q.day("date") ?? clock.today(), classID: try context.scopedClass(try q.identifier("class")),
+        lateAfter: lateAfter,
         now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
@@ -69,7 +70,10 @@ struct AttendanceController: Sendable {
   func daily(_ request: Request, _ context: AppContext) throws -> JSONBody {
     let q = Query(request)
     let (from, to) = try q.reportRange(today: clock.today())
-    return try JSONBody(store.daily(from: from, to: to, classID: try context.scopedClass(try q.identifier("class")), lateAfter: lateAfter, now: SchoolNow(clock), timeZone: clock.timeZone))
+    return try JSONBody(
+      store.daily(
+        from: from, to: to, classID: try context.scopedClass(try q.identifier("class")), lateAfter: lateAfter,
+        now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
   /// The day's roll with each person's state (present, marked by hand, excused, absent), late or not.
@@ -77,7 +81,8 @@ struct AttendanceController: Sendable {
     let q = Query(request)
     return try JSONBody(
       store.roster(
-        day: try q.day("date") ?? clock.today(), classID: try context.scopedClass(try q.identifier("class")), lateAfter: lateAfter,
+        day: try q.day("date") ?? clock.today(), classID: try context.scopedClass(try q.identifier("class")),
+        lateAfter: lateAfter,
         now: SchoolNow(clock), timeZone: clock.timeZone))
   }
 
@@ -111,7 +116,8 @@ struct AttendanceController: Sendable {
     }
     let message = CorrectionMessage(
       .markPresent(
-        personID: c.personID, classID: c.classID, at: CapturedTime(day.date(at: at, in: clock.timeZone), timeZone: clock.timeZone)),
+        personID: c.personID, classID: c.classID, at: CapturedTime(day.date(at: at, in: clock.timeZone), timeZone: clock.timeZone)
+      ),
       actor: Changes.actor(context), note: c.note)
     try Changes.check(message)
     // Nobody is marked present for a time still to come, or on a day without school.
@@ -143,7 +149,8 @@ struct AttendanceController: Sendable {
   /// Deletes a wrong record. Its observations stay (unlinked), so a replayed message cannot bring it back.
   func deleteRecord(_ request: Request, _ context: AppContext) throws -> Response {
     let id = try context.numericID("attendance")
-    let message = CorrectionMessage(.deleteRecord(attendanceID: id), actor: Changes.actor(context), note: try Query(request).text("note"))
+    let message = CorrectionMessage(
+      .deleteRecord(attendanceID: id), actor: Changes.actor(context), note: try Query(request).text("note"))
     try Changes.check(message)
     if context.identity?.classes != nil {
       // A teacher deletes a record of a pupil of theirs, made for one of their classes or at the gate.
@@ -159,7 +166,8 @@ struct AttendanceController: Sendable {
         throw HTTPError(
           .forbidden,
           message:
-            "this record is from a camera without a class and counts for \(others.sorted().joined(separator: ", ")) too: ask an admin to delete it")
+            "this record is from a camera without a class and counts for \(others.sorted().joined(separator: ", ")) too: ask an admin to delete it"
+        )
       }
     }
     return try changes.correct(message, checked: true)

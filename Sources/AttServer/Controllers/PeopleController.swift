@@ -37,7 +37,9 @@ struct PeopleController: Sendable {
     // "zoe" finds Zoë: case and accents do not matter.
     if let search {
       let options: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive]
-      people = people.filter { $0.name.range(of: search, options: options) != nil || $0.id.range(of: search, options: options) != nil }
+      people = people.filter {
+        $0.name.range(of: search, options: options) != nil || $0.id.range(of: search, options: options) != nil
+      }
     }
     return try JSONBody(people)
   }
@@ -101,7 +103,8 @@ struct PeopleController: Sendable {
       }
     }
     let days = try store.rosters(
-      from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id, now: SchoolNow(clock), timeZone: clock.timeZone).compactMap { roster in
+      from: from, to: to, classID: nil, lateAfter: lateAfter, personID: id, now: SchoolNow(clock), timeZone: clock.timeZone
+    ).compactMap { roster in
       roster.entries.first { $0.personID == id && $0.status != .notExpected }.map {
         DayState(day: roster.day, schoolDay: roster.schoolDay, entry: $0)
       }

@@ -38,34 +38,11 @@ struct UnknownFacesController: Sendable {
     let q = Query(request)
     let limit = try q.limit()
     let admin = context.identity?.role == .admin
-    struct Item: Encodable {
-      let face: UnknownFaceRecord
-      let snapshot: String?
-      func encode(to encoder: any Encoder) throws {
-        try face.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(snapshot, forKey: .snapshot)
-      }
-      enum Keys: String, CodingKey { case snapshot }
-    }
-    struct Page: Encodable {
-      let items: [Item]
-      let nextBefore: Int64?
-      let snapshotsKeptDays: Int
-
-      enum CodingKeys: String, CodingKey {
-        case items
-        case nextBefore = "next_before"
-        case snapshotsKeptDays = "snapshots_kept_days"
-      }
-    }
     let rows = try store.unknownFaces(limit: limit + 1, before: try q.integer("before"), resolved: try q.flag("all"))
-    let items = rows.prefix(limit).map { face in
-      let visible = admin ? face : face.withoutSnapshot
-      return Item(face: visible, snapshot: admin && face.mediaPath != nil ? "/api/unknown-faces/\(face.id)/snapshot" : nil)
-    }
     return try JSONBody(
-      Page(items: items, nextBefore: rows.count > limit ? items.last?.face.id : nil, snapshotsKeptDays: snapshotDays))
+      ReviewPage(
+        rows, limit: limit, snapshotsKeptDays: snapshotDays, id: \.id, show: { admin ? $0 : $0.withoutSnapshot },
+        snapshot: { admin && $0.mediaPath != nil ? "/api/unknown-faces/\($0.id)/snapshot" : nil }))
   }
 
   func snapshot(_ context: AppContext) throws -> Response {

@@ -494,7 +494,7 @@ async function printRegister() {
   } catch (e) { problem(e.message); }
 }
 
-// ---- classes, unknown faces, cameras, calendar, audit --------------------------------------
+// ---- classes, unknown faces, refusals, cameras, calendar, audit --------------------------------------
 
 async function loadClasses() {
   classes = await get("/api/classes");
@@ -551,6 +551,61 @@ async function loadUnknown() {
   $("unknown-note").textContent = isAdmin()
     ? "Snapshots (att-take --snapshots) are kept " + unknown.snapshots_kept_days + " days, then deleted; dismissing one deletes it at once."
     : "Faces that matched nobody enrolled.";
+}
+
+// Recognised people att-take did not mark for liveness (a cue's attack vote, a failed challenge, or
+// never judged live), until someone reviews them or they are marked present that day: a live pupil
+// refused by mistake is marked present at the moment the camera saw them; a phone or a photo held
+// up is dismissed. Admins see the face (with --snapshots); a teacher sees the pupils of the class shown.
+const REFUSALS = { spoof: "voted an attack", challenge_failed: "failed the challenge", not_marked: "never judged live" };
+async function loadRefused() {
+  const classID = $("class").value;
+  if (isTeacher() && !classID) return;
+  const refused = await get("/api/liveness-refusals?limit=20" + (isTeacher() ? "&class=" + encodeURIComponent(classID) : ""));
+  const body = clear("refused");
+  refused.items.forEach((r) => {
+    const row = el("tr");
+    row.dataset.id = r.id;
+    const seen = r.captured_at.replace("T", " ").slice(0, 19);
+    const who = (r.name || r.person_id) + " (" + r.person_id + ")";
+    if (isAdmin()) {
+      const td = el("td");
+      if (r.snapshot) { const img = el("img", null, "face"); img.src = r.snapshot; img.alt = "the face of " + who + " as the camera saw it at " + seen; td.appendChild(img); }
+      else td.textContent = "no snapshot";
+      row.appendChild(td);
+    }
+    cell(row, seen, "time"); cell(row, r.device_id || "–"); cell(row, who);
+    cell(row, (REFUSALS[r.verdict] || r.verdict) + ": " + r.reason);
+    if (canCorrect()) {
+      const td = el("td");
+      const mark = el("button", "Mark present", "plain");
+      mark.type = "button";
+      mark.setAttribute("aria-label", "Mark " + who + " present at " + seen.slice(11, 16) + " on " + r.local_day);
+      mark.addEventListener("click", () => reviewRefusal(r, "present"));
+      const dismiss = el("button", "Dismiss", "plain");
+      dismiss.type = "button";
+      dismiss.setAttribute("aria-label", "Dismiss: " + who + " was rightly not marked at " + seen);
+      dismiss.addEventListener("click", () => reviewRefusal(r, "dismiss"));
+      td.appendChild(mark); td.appendChild(dismiss);
+      row.appendChild(td);
+    }
+    body.appendChild(row);
+  });
+  $("refused-empty").hidden = refused.items.length > 0;
+  $("refused-note").textContent = "Recognised, but not marked: a photo or a screen held up, or a live person refused by mistake. " +
+    (canCorrect() ? "Mark a live person present (at the time the camera saw them); dismiss a photo or a screen." : "An admin or their teacher reviews them.") +
+    (isAdmin() ? " Faces (att-take --snapshots) are kept " + refused.snapshots_kept_days + " days; reviewing one deletes it at once." : "");
+}
+
+async function reviewRefusal(refusal, action) {
+  $("refused-status").textContent = "";
+  const body = isTeacher() && !refusal.class_id ? { class_id: $("class").value } : undefined;
+  try {
+    const result = await send("POST", "/api/liveness-refusals/" + refusal.id + "/" + action, action === "present" ? body : undefined);
+    await applied(result, action === "present"
+      ? "Marked " + (refusal.name || refusal.person_id) + " present at " + refusal.captured_at.slice(11, 16)
+      : "Dismissed; its snapshot is deleted");
+  } catch (e) { $("refused-status").textContent = e.message; }
 }
 
 let dealing = null;
@@ -848,7 +903,7 @@ function connect() {
 
 // One refresh for a burst: arrivals (a morning's rush) refresh the roster, an open person page and,
 // at most every 30 s, the chart;
-// any other change (a correction, the calendar, people, unknown faces) refreshes everything.
+// any other change (a correction, the calendar, people, unknown faces, refusals) refreshes everything.
 let refreshTimer = null;
 let refreshEverything = false;
 function scheduleRefresh(everything) {
@@ -878,6 +933,7 @@ async function refreshAll() {
   await loadChart();
   await loadRegister();
   await loadUnknown();
+  await loadRefused();
   await loadCameras();
   await loadAudit();
   renderCalendar();
@@ -919,6 +975,7 @@ async function start() {
   $("who").textContent = me.name + " · " + me.role;
   $("zone").textContent = "school time: " + me.time_zone;
   document.querySelectorAll(".admin-only").forEach((e) => { if (!isAdmin()) e.hidden = true; });
+  document.querySelectorAll(".corrector-only").forEach((e) => { if (!canCorrect()) e.hidden = true; });
   $("audit-section").hidden = !isAdmin();
   if (isTeacher()) {
     $("who").textContent += " of " + me.classes.join(", ");

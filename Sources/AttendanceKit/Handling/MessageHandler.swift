@@ -32,6 +32,7 @@ public struct MessageHandler: Sendable {
     case .removePerson(let m): try apply(m)
     case .renamePerson(let m): try apply(m)
     case .unknownFace(let m): try apply(m)
+    case .livenessRefusal(let m): try apply(m)
     case .correction(let m): try apply(m)
     }
   }
@@ -40,7 +41,7 @@ public struct MessageHandler: Sendable {
   /// touches only rows. A registration writes files and decodes images, so it goes on its own.
   public static func isBatchable(_ message: Message) -> Bool {
     switch message {
-    case .attendance, .unknownFace: true
+    case .attendance, .unknownFace, .livenessRefusal: true
     default: false
     }
   }
@@ -59,6 +60,7 @@ public struct MessageHandler: Sendable {
         switch message {
         case .attendance(let m): return try apply(m, in: tx)
         case .unknownFace(let m): return try apply(m, in: tx)
+        case .livenessRefusal(let m): return try apply(m, in: tx)
         default: throw HandlerMisuse(type: message.type)
         }
       }
@@ -153,14 +155,7 @@ public struct MessageHandler: Sendable {
   // MARK: unknown-face
 
   private func apply(_ m: UnknownFaceMessage, in transaction: StoreTransaction? = nil) throws -> HandlingResult {
-    // The snapshot file first, named by its content (a redelivery writes nothing new); a file whose
-    // row never commits is removed by the retention sweep, which deletes what no row names.
-    var mediaPath: String?
-    if let jpeg = m.jpeg {
-      let path = media.unknownPath(sha256: jpeg.sha256Hex)
-      _ = try media.write(jpeg, to: media.fullPath(path))
-      mediaPath = path
-    }
+    let mediaPath = try keepSnapshot(m.jpeg)
     return try write(transaction) { tx -> HandlingResult in
       try tx.sawDevice(m.deviceID, at: clock.now())
       let logged = try tx.logUnknownFace(
@@ -172,6 +167,35 @@ public struct MessageHandler: Sendable {
       return HandlingResult(
         outcome: .applied("logged an unknown face on \(m.deviceID)"),
         events: [.unknownFaceSeen(deviceID: m.deviceID, observationID: m.id)])
+    }
+  }
+
+  /// A snapshot kept for review, written before its row: named by its content (a redelivery writes
+  /// nothing new); a file whose row never commits is removed by the retention sweep, which deletes
+  /// what no row names.
+  private func keepSnapshot(_ jpeg: Data?) throws -> String? {
+    guard let jpeg else { return nil }
+    let path = media.unknownPath(sha256: jpeg.sha256Hex)
+    _ = try media.write(jpeg, to: media.fullPath(path))
+    return path
+  }
+
+  // MARK: liveness-refusal
+
+  private func apply(_ m: LivenessRefusalMessage, in transaction: StoreTransaction? = nil) throws -> HandlingResult {
+    let mediaPath = try keepSnapshot(m.jpeg)
+    return try write(transaction) { tx -> HandlingResult in
+      guard let active = try tx.personIsActive(m.personID) else {
+        return rejected("liveness refusal \(m.id): unknown person '\(m.personID)'")
+      }
+      guard active else { return rejected("liveness refusal \(m.id): person '\(m.personID)' has been removed") }
+      try tx.sawDevice(m.deviceID, at: clock.now())
+      guard try tx.logRefusal(m, mediaPath: mediaPath) else {
+        return HandlingResult(outcome: .duplicate("liveness refusal \(m.id) was already logged"), events: [])
+      }
+      return HandlingResult(
+        outcome: .applied("logged \(m.personID) not marked on \(m.deviceID) (\(m.verdict.rawValue))"),
+        events: [.livenessRefused(personID: m.personID, deviceID: m.deviceID, observationID: m.id)])
     }
   }
 

@@ -67,9 +67,10 @@ extension AttendanceStore {
     }
   }
 
-  /// A value that changes with people, unknown faces and corrections, cheaply: a count and a maximum
-  /// over people (hundreds or thousands of rows), the newest unknown face's id and the newest audit
-  /// row's (every correction, excuse and calendar change writes one). The live feed polls it.
+  /// A value that changes with people, unknown faces, liveness refusals and corrections, cheaply: a
+  /// count and a maximum over people (hundreds or thousands of rows), the newest unknown face's and
+  /// refusal's ids and the newest audit row's (every correction, excuse, calendar change and review
+  /// writes one). The live feed polls it.
   public func changeStamp() throws -> String {
     try reader { db in
       try String.fetchOne(
@@ -77,6 +78,7 @@ extension AttendanceStore {
         sql: """
           SELECT (SELECT count(*) FROM people) || ':' || (SELECT ifnull(max(updated_at), '') FROM people)
                  || ':' || (SELECT ifnull(max(id), 0) FROM unknown_faces)
+                 || ':' || (SELECT ifnull(max(id), 0) FROM liveness_refusals)
                  || ':' || (SELECT ifnull(max(id), 0) FROM audit_log)
           """) ?? ""
     }

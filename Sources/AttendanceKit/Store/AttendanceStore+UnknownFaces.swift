@@ -84,21 +84,23 @@ extension AttendanceStore {
     return resolved
   }
 
-  /// Deletes the snapshots of unknown faces captured before `cutoff` (the retention period), and
-  /// any snapshot file that no row names (a message whose transaction never committed). Returns how
-  /// many files were deleted.
+  /// Deletes the snapshots kept for review (unknown faces, liveness refusals) captured before
+  /// `cutoff` (the retention period), and any snapshot file that no row names (a message whose
+  /// transaction never committed). Returns how many files were deleted.
   @discardableResult
   public func expireSnapshots(before cutoff: Date, media: MediaLibrary) throws -> Int {
     let stamp = CapturedTime.string(from: cutoff)
     let expired = try write { db -> [String] in
-      // captured_at carries the camera's offset: compare moments, not strings.
-      let rows = try Row.fetchAll(db, sql: "SELECT id, captured_at, media_path FROM unknown_faces WHERE media_path IS NOT NULL")
       guard let limit = CapturedTime(stamp) else { return [] }
       var paths: [String] = []
-      for row in rows {
-        guard let captured = CapturedTime(row["captured_at"]), captured < limit else { continue }
-        try db.execute(sql: "UPDATE unknown_faces SET media_path = NULL WHERE id = ?", arguments: [row["id"] as Int64])
-        paths.append(row["media_path"])
+      for table in Self.reviewTables {
+        // captured_at carries the camera's offset: compare moments, not strings.
+        let rows = try Row.fetchAll(db, sql: "SELECT id, captured_at, media_path FROM \(table) WHERE media_path IS NOT NULL")
+        for row in rows {
+          guard let captured = CapturedTime(row["captured_at"]), captured < limit else { continue }
+          try db.execute(sql: "UPDATE \(table) SET media_path = NULL WHERE id = ?", arguments: [row["id"] as Int64])
+          paths.append(row["media_path"])
+        }
       }
       return paths
     }
@@ -109,7 +111,11 @@ extension AttendanceStore {
     // Files no row names.
     let folder = media.fullPath(MediaLibrary.unknownFolder)
     let named = Set(
-      try reader { db in try String.fetchAll(db, sql: "SELECT media_path FROM unknown_faces WHERE media_path IS NOT NULL") })
+      try reader { db in
+        try String.fetchAll(
+          db,
+          sql: Self.reviewTables.map { "SELECT media_path FROM \($0) WHERE media_path IS NOT NULL" }.joined(separator: " UNION "))
+      })
     for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
       let path = "\(MediaLibrary.unknownFolder)/\(file)"
       guard !named.contains(path), let attributes = try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(file)"),
@@ -120,9 +126,15 @@ extension AttendanceStore {
     return deleted
   }
 
-  /// Whether another open unknown face still names the same snapshot file (the same picture twice).
-  private func snapshotInUse(_ path: String) throws -> Bool {
-    try reader { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM unknown_faces WHERE media_path = ?", arguments: [path]) ?? false
+  /// The tables whose rows keep a snapshot in the media library's review folder.
+  static let reviewTables = ["unknown_faces", "liveness_refusals"]
+
+  /// Whether another row still names the same snapshot file (the same picture twice).
+  func snapshotInUse(_ path: String) throws -> Bool {
+    try reader { db in
+      try Self.reviewTables.contains { table in
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE media_path = ?", arguments: [path]) ?? false
+      }
     }
   }
 }

@@ -16,7 +16,8 @@ public struct MediaLibrary: Sendable {
     "\(personID)/\(sha256).jpg"
   }
 
-  /// Where an unknown face's snapshot is kept (not a person's folder: nobody is enrolled as it).
+  /// Where the snapshots kept for review are: unknown faces' and liveness refusals' (not a person's
+  /// folder: nobody is enrolled as an unknown face, and a refused crop must not become a sample).
   public static let unknownFolder = "_unknown"
 
   public func unknownPath(sha256: String) -> String {

@@ -284,6 +284,30 @@ enum Schema {
         t.primaryKey(["user_name", "class_id"])
       }
     }
+    migrator.registerMigration("v11: liveness refusals") { db in
+      // A recognised person att-take did not mark for liveness, once per track, for review: the
+      // crop (in the media library, kept for the retention period, like an unknown face's), the
+      // verdict and its reason, and what an admin or teacher made of it (present or dismissed).
+      try db.create(table: "liveness_refusals") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("observation_id", .text).notNull().unique()
+        t.column("person_id", .text).notNull().indexed().references("people", onDelete: .cascade)
+        t.column("device_id", .text).references("devices")
+        t.column("class_id", .text)
+        t.column("direction", .text).notNull()
+        t.column("captured_at", .text).notNull()
+        t.column("local_day", .text).notNull()
+        t.column("verdict", .text).notNull()
+        t.column("reason", .text).notNull()
+        t.column("distance", .double)
+        t.column("figures", .jsonText)
+        t.column("snapshot_path", .text)
+        t.column("media_path", .text)
+        t.column("resolution", .text)
+        t.column("resolved_by", .text)
+        t.column("resolved_at", .datetime)
+      }
+    }
     return migrator
   }
 }

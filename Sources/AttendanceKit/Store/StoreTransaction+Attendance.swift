@@ -154,4 +154,22 @@ extension StoreTransaction {
     ])
     return changes > 0
   }
+
+  // MARK: liveness refusals
+
+  /// Logs a recognised person not marked for liveness; false when this observation was already logged.
+  public func logRefusal(_ m: LivenessRefusalMessage, mediaPath: String?) throws -> Bool {
+    let figures = try m.figures.map { String(decoding: try JSONEncoder.att.encode($0), as: UTF8.self) }
+    try db.cachedStatement(
+      sql: """
+        INSERT OR IGNORE INTO liveness_refusals (observation_id, person_id, device_id, class_id, direction, captured_at,
+                                                 local_day, verdict, reason, distance, figures, snapshot_path, media_path)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    ).execute(arguments: [
+      m.id.uuidString, m.personID, m.deviceID, m.classID, m.direction.rawValue, m.capturedAt.text, m.capturedAt.localDay,
+      m.verdict.rawValue, m.reason, m.distance, figures, m.snapshotPath, mediaPath,
+    ])
+    return changes > 0
+  }
 }

@@ -18,9 +18,15 @@ struct MessageTests {
           personID: "21CS001", name: "Zoë Ñúñez 王", faces: [FaceCrop(jpeg: Data([0xFF, 0xD8, 0xFF, 0x00]))],
           source: "camera:0", capturedAt: "2026-11-25T08:00:00Z")),
       .removePerson(RemovePersonMessage(personID: "21CS001", keepAttendance: true)),
+      .livenessRefusal(
+        LivenessRefusalMessage(
+          personID: "21CS001", deviceID: "gate-1", capturedAt: "2026-11-25T09:01:02+05:30", distance: 0.38, verdict: .spoof,
+          reason: "on a phone, laptop or monitor (2 of 3 looks)", figures: ["device_looks": 3],
+          jpeg: Data([0xFF, 0xD8, 0xFF, 0x00]))),
       .correction(
         CorrectionMessage(.markPresent(personID: "21CS001", classID: "CS", at: "2026-11-25T09:20:00+01:00"), actor: "ana")),
-      .correction(CorrectionMessage(.excuse(personID: "21CS001", classID: nil, day: Day("2026-11-25")!), actor: "ana", note: "dentist")),
+      .correction(
+        CorrectionMessage(.excuse(personID: "21CS001", classID: nil, day: Day("2026-11-25")!), actor: "ana", note: "dentist")),
       .correction(CorrectionMessage(.unexcuse(personID: "21CS001", classID: "CS", day: Day("2026-11-26")!), actor: "ana")),
       .correction(CorrectionMessage(.deleteRecord(attendanceID: 42), actor: "ana (token)", note: "wrong pupil")),
     ]
@@ -40,7 +46,10 @@ struct MessageTests {
       (#""action":"excuse"}"#, "correction message has no 'day' field"),
       (#""action":"mark-present"}"#, "correction message has no 'captured_at' field"),
       (#""action":"excuse","day":"2026-02-30"}"#, "correction message field 'day' '2026-02-30' is not a date"),
-      (#""action":"mark-present","captured_at":"09:20"}"#, "correction message field 'captured_at' '09:20' is not an ISO 8601 time"),
+      (
+        #""action":"mark-present","captured_at":"09:20"}"#,
+        "correction message field 'captured_at' '09:20' is not an ISO 8601 time"
+      ),
       (#""action":"delete-record"}"#, "correction message has no 'attendance_id' field"),
       (#""action":"forgive"}"#, "correction message field 'action'"),
     ]
@@ -102,6 +111,14 @@ struct MessageTests {
       (
         #"{"type":"attendance","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"2026-11-25T08:00:00+00:00","direction":"sideways"}"#,
         "attendance message field 'direction' 'sideways' is not a direction (in or out)"
+      ),
+      (
+        #"{"type":"liveness-refusal","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"2026-11-25T08:00:00+00:00","direction":"in","verdict":"maybe","reason":"r"}"#,
+        "liveness-refusal message field 'verdict' 'maybe' is not a refusal (spoof, challenge_failed, not_marked)"
+      ),
+      (
+        #"{"type":"liveness-refusal","version":1,"id":"5C0A1C35-4F3E-4C41-9C55-0E8C1A36A0B1","person_id":"p","device_id":"d","captured_at":"2026-11-25T08:00:00+00:00","direction":"in","verdict":"spoof"}"#,
+        "liveness-refusal message has no 'reason' field"
       ),
     ])
   func malformed(text: String, expected: String) {

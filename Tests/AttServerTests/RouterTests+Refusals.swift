@@ -1,0 +1,143 @@
+import AttTestSupport
+import AttendanceKit
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import AttServer
+
+extension RouterTests {
+  @Test(
+    "liveness refusals: listed for review until marked present, dismissed or marked by a camera; the crop for admins only; a teacher reviews their class's pupils"
+  )
+  func livenessRefusals() async throws {
+    let f = try Fixture()
+    var accounts = Accounts(store: f.store)
+    accounts.iterations = 1_000
+    try accounts.addUser("tess", password: Fixture.password, role: .teacher, classes: ["CS"])
+    // The gate camera (no class) refused Obama's face as a screen, with his crop; it never judged
+    // Joe live; the EE room's kiosk failed a challenge; the gate refused Obama again an hour later.
+    try f.refusal("21CS001", at: "2026-11-25T08:10:00+00:00", photo: "barack_obama/obama-480p.jpg")
+    try f.refusal(
+      "21CS002", at: "2026-11-25T08:12:00+00:00", verdict: .notMarked, reason: "the track ended before liveness was shown")
+    try f.refusal(
+      "21EE001", at: "2026-11-25T08:14:00+00:00", verdict: .challengeFailed, classID: "EE", reason: "the challenge failed")
+    // A message delivered twice (a worker killed before its ack) is logged once.
+    let again = LivenessRefusalMessage(
+      personID: "21EE001", deviceID: "kiosk", classID: "EE", capturedAt: "2026-11-25T08:16:00+00:00",
+      verdict: .notMarked, reason: "the track ended before liveness was shown")
+    _ = try f.handler.apply(.livenessRefusal(again))
+    let redelivered = try f.handler.apply(.livenessRefusal(again))
+    guard case .duplicate = redelivered.outcome else { Issue.record("\(redelivered.outcome)"); return }
+    let ids = try f.store.reader { db in try Int64.fetchAll(db, sql: "SELECT id FROM liveness_refusals ORDER BY id") }
+    try #require(ids.count == 4)
+    // Nobody enrolled as that id: refused, naming the message and the person.
+    let stranger = try f.refusal("21XX999", at: "2026-11-25T08:15:00+00:00")
+    guard case .rejected(let reason) = stranger.outcome else { Issue.record("\(stranger.outcome)"); return }
+    #expect(reason.contains("unknown person '21XX999'"))
+    // Joe is marked by a camera later that morning: his refusal is no longer open.
+    try f.attend("21CS002", "2026-11-25T08:40:00+00:00", classID: nil, device: "gate")
+    let crop = try #require(
+      try f.store.reader { db in
+        try String.fetchOne(db, sql: "SELECT media_path FROM liveness_refusals WHERE id = ?", arguments: [ids[0]])
+      })
+    #expect(FileManager.default.fileExists(atPath: "\(f.folder)/media/\(crop)"))
+
+    var settings = f.settings()
+    settings.clock = SchoolClock(
+      startingAt: ISO8601DateFormatter().date(from: "2026-11-25T10:00:00Z")!, timeZone: TimeZone(identifier: "UTC")!)
+    let app = try buildApplication(settings)
+    let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+    let viewer = HTTPFields.bearer(f.viewerToken)
+    try await app.test(.router) { client in
+      func items(_ uri: String, _ headers: HTTPFields) async throws -> [[String: Any]] {
+        try await client.execute(uri: uri, method: .get, headers: headers) {
+          #expect($0.status == .ok, "\(uri): \(String(buffer: $0.body))")
+          return (try json($0.body) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        }
+      }
+      let seen = try await items("/api/liveness-refusals", viewer)
+      #expect(seen.map { $0["person_id"] as? String } == ["21EE001", "21EE001", "21CS001"], "Joe was marked since: not open")
+      #expect(seen.allSatisfy { $0["snapshot"] is NSNull || $0["snapshot"] == nil }, "a viewer is never shown a face")
+      #expect(seen.last?["verdict"] as? String == "spoof" && seen.last?["name"] as? String == "Barack Obama")
+      let every = try await items("/api/liveness-refusals?all=true", viewer)
+      #expect(every.count == 4 && every.first { $0["person_id"] as? String == "21CS002" }?["present"] as? Bool == true)
+      let listed = try await items("/api/liveness-refusals", admin)
+      #expect(listed.last?["snapshot"] as? String == "/api/liveness-refusals/\(ids[0])/snapshot")
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/snapshot", method: .get, headers: viewer) {
+        #expect($0.status == .forbidden)
+      }
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/snapshot", method: .get, headers: admin) {
+        #expect($0.status == .ok && $0.headers[.contentType] == "image/jpeg")
+        let original = try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.shared)/faces/people/barack_obama/obama-480p.jpg"))
+        #expect(Data(buffer: $0.body) == original)
+      }
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/present", method: .post, headers: viewer) {
+        #expect($0.status == .forbidden, "a viewer reviews nothing")
+      }
+
+      // A teacher of CS: their class's pupils only, named by class=.
+      let session = try await signIn(client, "tess")
+      let me = try await client.execute(uri: "/api/me", method: .get, headers: [.cookie: "att_session=\(session)"]) {
+        try json($0.body) as? [String: Any] ?? [:]
+      }
+      let teacher: HTTPFields = [
+        .cookie: "att_session=\(session)", .contentType: "application/json", .init("X-CSRF-Token")!: me["csrf"] as? String ?? "",
+      ]
+      try await client.execute(uri: "/api/liveness-refusals", method: .get, headers: teacher) {
+        #expect($0.status == .forbidden && String(buffer: $0.body).contains("add class= (CS)"))
+      }
+      let mine = try await items("/api/liveness-refusals?class=CS", teacher)
+      #expect(mine.map { $0["person_id"] as? String } == ["21CS001"] && mine.first?["snapshot"] is NSNull)
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[2])/dismiss", method: .post, headers: teacher) {
+        #expect($0.status == .notFound, "not a pupil of theirs: \(String(buffer: $0.body))")
+      }
+      // The gate had no class: the teacher names theirs.
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/present", method: .post, headers: teacher) {
+        #expect($0.status == .badRequest && String(buffer: $0.body).contains("class_id: the camera had no class"))
+      }
+      try await client.execute(
+        uri: "/api/liveness-refusals/\(ids[0])/present", method: .post, headers: teacher,
+        body: ByteBuffer(string: #"{"class_id":"CS"}"#)
+      ) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
+      let marked = try f.store.reader { db in
+        try Row.fetchOne(
+          db,
+          sql:
+            "SELECT captured_at, class_id, marked_by, note FROM attendance WHERE person_id = '21CS001' AND local_day = '2026-11-25'"
+        )
+      }
+      #expect(marked?["class_id"] as String? == "CS" && (marked?["marked_by"] as String?)?.hasPrefix("tess") == true)
+      #expect((marked?["captured_at"] as String?)?.hasPrefix("2026-11-25T08:10") == true, "at the moment the camera saw him")
+      #expect((marked?["note"] as String?)?.contains("not marked by gate (spoof: a screen's moire") == true)
+      #expect(!FileManager.default.fileExists(atPath: "\(f.folder)/media/\(crop)"), "the crop goes once reviewed")
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/dismiss", method: .post, headers: admin) {
+        #expect($0.status == .conflict && String(buffer: $0.body).contains("already present by tess"))
+      }
+
+      // The admin dismisses the failed challenge (the refusal was right) and marks the other
+      // present in EE, the kiosk's class.
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[2])/dismiss", method: .post, headers: admin) {
+        #expect($0.status == .ok)
+      }
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[3])/present", method: .post, headers: admin) {
+        #expect($0.status == .ok, "\(String(buffer: $0.body))")
+      }
+      #expect(try await items("/api/liveness-refusals", admin).isEmpty, "all reviewed")
+      try await client.execute(uri: "/api/liveness-refusals/abc/present", method: .post, headers: admin) {
+        #expect($0.status == .badRequest && String(buffer: $0.body).contains("liveness refusal id must be a number"))
+      }
+    }
+    #expect(try f.count("SELECT count(*) FROM audit_log WHERE action LIKE 'liveness refusal %'") == 3)
+    #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21EE001' AND marked_by IS NOT NULL") == 1)
+    // The retention sweep takes a refusal's crop as it takes an unknown face's.
+    try f.refusal(
+      "21CS001", at: CapturedTime.string(from: Date().addingTimeInterval(-40 * 86400)), photo: "barack_obama/obama-240p.jpg")
+    #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 1)
+    #expect(try f.count("SELECT count(*) FROM liveness_refusals WHERE media_path IS NOT NULL") == 0)
+  }
+}
