@@ -65,6 +65,15 @@ struct QueueTests {
     for (day, id) in zip(1...20, ids) { _ = try producer.deliver(attendance("21CS001", day: day, id: id)) }  // replays
     #expect(try eventually { try s.count("SELECT count(*) FROM observations") == 20 && worker.worker.counts.duplicates == 20 })
     #expect(try s.count("SELECT count(*) FROM attendance") == 20)
+    // A refusal for review travels the camera's queue too, and is logged once.
+    let refusal = Message.livenessRefusal(
+      LivenessRefusalMessage(
+        personID: "21CS001", deviceID: "cam-1", capturedAt: "2026-10-21T08:00:00+02:00", verdict: .spoof,
+        reason: "a screen's moire (52.1, over the line 40.0)", jpeg: Data([0xFF, 0xD8, 0xFF, 0xE0])))
+    #expect(try producer.deliver(refusal) == .queued)
+    #expect(try producer.deliver(refusal) == .queued)
+    #expect(try eventually { worker.worker.counts.duplicates == 21 })
+    #expect(try s.count("SELECT count(*) FROM liveness_refusals WHERE verdict = 'spoof' AND media_path IS NOT NULL") == 1)
     #expect(QueueDelivery.pending(in: "\(s.folder)/spool").isEmpty)
 
     var types: [String] = []
@@ -74,6 +83,7 @@ struct QueueTests {
     }
     #expect(types.filter { $0 == "attendance_recorded" }.count == 20)
     #expect(types.contains("person_registered") && types.contains("gallery_changed"))
+    #expect(types.filter { $0 == "liveness_refused" }.count == 1)
   }
 
   @Test(
