@@ -72,6 +72,12 @@ public struct LivenessVideoEvaluation: @unchecked Sendable {
       /// Seconds from the track's first frame to its attack vote, and the cues that voted.
       public var spoofAfter: Double? = nil
       public var reason: String? = nil
+
+      enum CodingKeys: String, CodingKey {
+        case spoof, reason
+        case liveAfter = "live_after"
+        case spoofAfter = "spoof_after"
+      }
     }
     public let track: Int
     public let seconds: Double

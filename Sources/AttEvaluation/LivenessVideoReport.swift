@@ -19,6 +19,15 @@ public struct LivenessVideoReport: Sendable, Codable {
     public let liveVotedAttack: Int
     /// The median time to a live verdict of the live tracks judged live (`median(ofSorted:)`).
     public let medianLiveAfter: Double?
+
+    // snake_case, as every JSON att writes.
+    enum CodingKeys: String, CodingKey {
+      case setting, attacks, live
+      case attackOnly = "attack_only"
+      case liveNever = "live_never"
+      case liveVotedAttack = "live_voted_attack"
+      case medianLiveAfter = "median_live_after"
+    }
   }
 
   /// The median of `sorted` (ascending): its middle value, or the mean of its two middle values
@@ -40,6 +49,17 @@ public struct LivenessVideoReport: Sendable, Codable {
   public var attacksUntracked: [String] = []
   /// Live recordings scored.
   public var liveRecordings = 0
+  /// Recordings that could not be read (named on stderr with why): in no figure.
+  public var notScored: [String] = []
+
+  enum CodingKeys: String, CodingKey {
+    case rows, videos
+    case liveWithin = "live_within"
+    case liveUntracked = "live_untracked"
+    case attacksUntracked = "attacks_untracked"
+    case liveRecordings = "live_recordings"
+    case notScored = "not_scored"
+  }
 
   public init(liveWithin: Double, rows: [Row], videos: Int) {
     self.liveWithin = liveWithin

@@ -37,7 +37,8 @@ extension AttLiveness {
         an attack was accepted, with each attack vote's time and cues), then the table; an attack type \
         with no recording shows "no videos" (unmeasured, not 0%), and a recording with no face tracked \
         long and large enough to judge is named "untracked" (it is in no figure). With --json: the \
-        table as one JSON object, then one JSON line per recording (recording, label, untracked, \
+        table as one JSON object (snake_case keys, as every att tool's JSON; live_untracked, \
+        attacks_untracked and not_scored name the recordings in no figure), then one JSON line per recording (recording, label, untracked, \
         live_in_time and live_after, or accepted and accepted_after, attack_votes, moire_peak, \
         flattest_motion).
 
@@ -157,7 +158,8 @@ extension AttLiveness {
         }
         if outcomes.isEmpty { throw ToolError("no video could be scored (each is named above)") }
         // A site's folder always shows both attack types, measured or not.
-        let report = evaluators[0].report(outcomes, kinds: real == nil ? [] : RealRecordings.attackTypes)
+        var report = evaluators[0].report(outcomes, kinds: real == nil ? [] : RealRecordings.attackTypes)
+        report.notScored = unscored
         let notScored = ToolError(
           "\(unscored.count) of \(presentations.count) videos not scored (named above); the figures are over the other \(outcomes.count)"
             + (writeLines == nil ? "" : ", and no lines were written"))

@@ -67,10 +67,10 @@ struct LivenessToolTests {
       ])
     // Cues that never say live are scored as such, alone (their rows carry no time to live).
     #expect(
-      rows.filter { $0["attackOnly"] as? Bool == true }.map { $0["setting"] as? String } == [
+      rows.filter { $0["attack_only"] as? Bool == true }.map { $0["setting"] as? String } == [
         "texture", "context", "screen", "device",
       ])
-    #expect(rows.filter { $0["attackOnly"] as? Bool == true }.allSatisfy { $0["medianLiveAfter"] == nil })
+    #expect(rows.filter { $0["attack_only"] as? Bool == true }.allSatisfy { $0["median_live_after"] == nil })
     let defaults = try #require(rows.last)
     let attacks = defaults["attacks"] as? [[String: Any]] ?? []
     #expect(attacks.map { $0["kind"] as? String } == ["print", "screen photo", "screen replay"], "APCER per attack type")
@@ -197,5 +197,14 @@ struct LivenessToolTests {
       })
     #expect(names.count > 10, "\(run.stdout)")
     for name in names { #expect(legend.contains(name), "\(name) is not in the legend: \(legend)") }
+    // --json names them too, for a script: the recording not read, and the one with no face.
+    let json = try ToolRun.run(
+      "att-liveness", ["eval-video", "--real", "\(folder)/site", "--json", "--models", "\(Checkout.root)/Models"])
+    #expect(json.status == 1 && json.stderr.contains("not scored: \(broken)"), "\(json.stderr)")
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data((json.lines.first ?? "").utf8)) as? [String: Any], "\(json.stdout)")
+    #expect(report["not_scored"] as? [String] == [broken], "\(report)")
+    #expect(report["live_untracked"] as? [String] == ["live/cup.mp4"] && report["live_recordings"] as? Int == 2, "\(report)")
+    #expect(report.keys.allSatisfy { !$0.contains(where: \.isUppercase) }, "snake_case keys: \(report.keys.sorted())")
   }
 }
