@@ -138,6 +138,19 @@ extern "C" cfk_status cfk_image_decode(const uint8_t *bytes, size_t length, int6
     // the EXIF orientation, which is the normalisation a face pipeline wants.
     cv::Mat bgr = cv::imdecode(encoded, cv::IMREAD_COLOR);
     if (bgr.empty()) return cfk::fail(error, CFK_ERR_DECODE, "cannot decode the image data");
+    // IMREAD_COLOR drops the alpha channel: a PNG that is transparent everywhere, which every viewer
+    // shows as nothing, would still give up the colours behind it. A PNG says in its header (colour
+    // type 4 or 6) whether it has alpha; only those are decoded a second time to look.
+    if (length > 25 && bytes[0] == 0x89 && bytes[1] == 'P' && (bytes[25] == 4 || bytes[25] == 6)) {
+      cv::Mat with_alpha = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+      if (with_alpha.channels() == 4) {
+        cv::Mat alpha;
+        cv::extractChannel(with_alpha, alpha, 3);
+        if (cv::countNonZero(alpha) == 0) {
+          return cfk::fail(error, CFK_ERR_INVISIBLE, "alpha is 0 everywhere");
+        }
+      }
+    }
     if (max_pixels > 0 && int64_t(bgr.rows) * bgr.cols > max_pixels) {
       return cfk::fail(error, CFK_ERR_TOO_LARGE,
                        std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows) + " exceeds the pixel limit");

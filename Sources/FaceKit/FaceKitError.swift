@@ -14,6 +14,8 @@ public enum FaceKitError: Error, Equatable, Sendable {
   case unsupportedFormat(path: String, detail: String)
   /// The format is known but the data is corrupt.
   case undecodable(path: String, detail: String)
+  /// The image decodes, but nothing in it is visible: fully transparent (alpha 0 everywhere).
+  case invisible(path: String)
   /// A JPEG that stops before its end-of-image marker: only part of the picture is there.
   case truncated(path: String)
   /// The image has more pixels than the configured limit; raise the limit to accept it.
@@ -38,7 +40,8 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     switch self {
     case .fileNotFound(let path), .fileUnreadable(let path, _), .fileUnwritable(let path, _), .emptyFile(let path),
       .unsupportedFormat(let path, _),
-      .undecodable(let path, _), .truncated(let path), .tooLarge(let path, _, _, _), .modelMissing(let path),
+      .undecodable(let path, _), .invisible(let path), .truncated(let path), .tooLarge(let path, _, _, _),
+      .modelMissing(let path),
       .modelInvalid(let path, _), .sourceUnavailable(let path, _):
       path
     case .invalidArgument: "argument"
@@ -55,6 +58,7 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     case .emptyFile: "empty file (0 bytes)"
     case .unsupportedFormat(_, let detail): "not a supported image: \(detail)"
     case .undecodable(_, let detail): "corrupt image: \(detail)"
+    case .invisible: "fully transparent (alpha 0 everywhere): nothing in it is visible; save it without transparency"
     case .truncated: "truncated JPEG (the data ends before the end-of-image marker)"
     case .tooLarge(_, let width, let height, let limit) where width > 0:
       "\(width)x\(height) is \(width * height) pixels, over the limit of \(limit) (raise it with --max-pixels or ATT_MAX_PIXELS)"
@@ -77,6 +81,7 @@ extension FaceKitError: CustomStringConvertible, LocalizedError {
     case .emptyFile: "empty"
     case .unsupportedFormat: "unsupported_format"
     case .undecodable: "corrupt"
+    case .invisible: "transparent"
     case .truncated: "truncated"
     case .tooLarge: "too_large"
     case .sourceUnavailable: "source_unavailable"

@@ -116,7 +116,13 @@ public final class Image: @unchecked Sendable {
     case CFK_FORMAT_UNKNOWN:
       throw .unsupportedFormat(path: source, detail: "unrecognised data (expected JPEG, PNG, BMP, WebP or TIFF)")
     case CFK_FORMAT_GIF:
-      throw .unsupportedFormat(path: source, detail: "GIF is not supported (convert it to PNG or JPEG)")
+      // OpenCV's image decoder takes no GIF; its video reader does (att-register add --source and
+      // att-take --source read a GIF given alone as a short video).
+      throw .unsupportedFormat(
+        path: source,
+        detail:
+          "GIF is not read as a photo: convert it to PNG or JPEG (att-register add and att-take read a GIF given as --source as a short video)"
+      )
     case CFK_FORMAT_JPEG where info.truncated != 0:
       throw .truncated(path: source)
     case _ where info.width == 0 || info.height == 0:

@@ -155,7 +155,7 @@ extension FaceKitError {
   fileprivate func isUnreadableImage(_ source: FrameSource) -> Bool {
     guard case .image = source else { return false }
     switch self {
-    case .emptyFile, .unsupportedFormat, .undecodable, .truncated, .tooLarge, .fileUnreadable: return true
+    case .emptyFile, .unsupportedFormat, .undecodable, .invisible, .truncated, .tooLarge, .fileUnreadable: return true
     default: return false
     }
   }

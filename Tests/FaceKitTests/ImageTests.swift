@@ -42,6 +42,8 @@ struct ImageTests {
     arguments: [
       ("zero_bytes.jpg", "empty"), ("text_file.jpg", "unsupported_format"), ("animated.gif", "unsupported_format"),
       ("truncated_half.jpg", "truncated"), ("MANIFEST.tsv", "unsupported_format"),
+      // Every viewer shows it as nothing, though the colours behind its alpha hold a face.
+      ("rgba_fully_transparent.png", "transparent"),
     ])
   func refuses(name: String, code: String) throws {
     let path = Fixtures.badInput(name)

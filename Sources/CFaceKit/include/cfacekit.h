@@ -25,6 +25,7 @@ typedef enum cfk_status {
   CFK_ERR_ARGUMENT = 4,     // a caller passed something out of range (a bug, not user input)
   CFK_ERR_NO_MEMORY = 5,    // an allocation failed
   CFK_ERR_INTERNAL = 6,     // any other exception from dlib or OpenCV
+  CFK_ERR_INVISIBLE = 7,    // the image decodes, but nothing in it is visible (alpha 0 everywhere)
 } cfk_status;
 
 typedef struct cfk_error {

@@ -45,6 +45,7 @@ struct EnrolmentTests {
     #expect(codes["truncated_half.jpg"] == "truncated")
     #expect(codes["text_file.jpg"] == "unsupported_format")
     #expect(codes["animated.gif"] == "unsupported_format")
+    #expect(codes["rgba_fully_transparent.png"] == "transparent")
     #expect(codes["README.md"] == "unsupported_format")
     #expect(codes["very_dark.jpg"] == "too_dark")
     #expect(codes["overexposed.jpg"] == "too_bright")
