@@ -156,6 +156,7 @@ async function loadRoster() {
     }
     list.appendChild(li);
   });
+  markRefused();
   // The selection keeps only people still on this roster.
   [...selected].forEach((id) => { if (!roster.entries.some((e) => e.person_id === id)) selected.delete(id); });
   updateBulk();
@@ -558,6 +559,7 @@ async function loadUnknown() {
 // refused by mistake is marked present at the moment the camera saw them; a phone or a photo held
 // up is dismissed. Admins see the face (with --snapshots); a teacher sees the pupils of the class shown.
 const REFUSALS = { spoof: "voted an attack", challenge_failed: "failed the challenge", not_marked: "never judged live" };
+let openRefusals = [];
 async function loadRefused() {
   const classID = $("class").value;
   if (isTeacher() && !classID) return;
@@ -592,9 +594,23 @@ async function loadRefused() {
     body.appendChild(row);
   });
   $("refused-empty").hidden = refused.items.length > 0;
+  openRefusals = refused.items;
+  markRefused();
   $("refused-note").textContent = "Recognised, but not marked: a photo or a screen held up, or a live person refused by mistake. " +
     (canCorrect() ? "Mark a live person present (at the time the camera saw them); dismiss a photo or a screen." : "An admin or their teacher reviews them.") +
     (isAdmin() ? " Faces (att-take --snapshots) are kept " + refused.snapshots_kept_days + " days; reviewing one deletes it at once." : "");
+}
+
+// On the roster, where a teacher looks: a pupil the cameras saw but did not mark that day says so.
+function markRefused() {
+  if (!roster) return;
+  openRefusals.filter((r) => r.local_day === roster.day).forEach((r) => {
+    const chip = document.querySelector('#roster li[data-person="' + CSS.escape(r.person_id) + '"] .chip');
+    if (!chip || chip.querySelector(".refused")) return;
+    const text = "not marked by liveness " + r.captured_at.slice(11, 16);
+    chip.appendChild(el("span", text, "refused"));
+    chip.setAttribute("aria-label", chip.getAttribute("aria-label").replace(": open the person page", ", " + text + ": open the person page"));
+  });
 }
 
 async function reviewRefusal(refusal, action) {
