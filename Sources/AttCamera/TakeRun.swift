@@ -33,6 +33,9 @@ public final class TakeRun {
   /// (or asked a challenge step), by track: saved if the track ends unmarked (a photo that never
   /// looked live, or a live pupil never judged live), dropped once it is marked or refused.
   private var waitingCrops: [Int: Image] = [:]
+  /// The people this run marked (or found marked already): a later track of theirs that ends
+  /// before a live verdict is nothing to review.
+  private var marked: Set<String> = []
   /// Each final decision, as it is made (att-take prints it).
   public var onDecision: (TakeDecision) throws -> Void = { _ in }
   public var log = Logger(label: "att.take")
@@ -158,6 +161,7 @@ public final class TakeRun {
     case .present(let decision, let match):
       waitingCrops[decision.track] = nil
       final = try markPresent(decision, match: match, image: image)
+      if let person = final.person, [.recorded, .duplicate, .queued].contains(final.attendance) { marked.insert(person) }
     }
     summary.count(event, final: final)
     return final
@@ -174,6 +178,8 @@ public final class TakeRun {
       case .spoof: .spoof
       default: decision.liveness == .spoof ? .spoof : .notMarked
       }
+    // Someone marked earlier in the run who walks past again is not news; a refusal of them is.
+    if verdict == .notMarked && marked.contains(person) { return }
     let figures = decision.livenessFigures.filter { $0.value.isFinite }
     let message = LivenessRefusalMessage(
       personID: person, deviceID: options.deviceID, classID: options.classID, capturedAt: CapturedTime(Date()),
