@@ -16,7 +16,7 @@ extension AttExtract {
         box is in pixels, left/top inclusive and right/bottom exclusive, clipped to the image; score \
         is the detector's confidence. An image with no face has "faces":[]. A file that cannot be \
         read gives {"file":...,"error":"why","code":"kind"} (code is one of not_found, unreadable, \
-        empty, unsupported_format, corrupt, truncated, too_large) and att-extract goes on with the rest.
+        empty, unsupported_format, corrupt, transparent, truncated, too_large) and att-extract goes on with the rest.
 
         JPEG, PNG, BMP, WebP and TIFF are read; grayscale, alpha and 16-bit images are converted \
         and the EXIF orientation is applied. The work is spread over --jobs workers, each with its \

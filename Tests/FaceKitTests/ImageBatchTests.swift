@@ -24,7 +24,9 @@ struct ImageBatchTests {
     #expect(files.count >= 30)
     let reports = try Self.run(files, workers: 2)
     #expect(reports.map(\.file) == files)
-    let known: Set = ["not_found", "unreadable", "empty", "unsupported_format", "corrupt", "truncated", "too_large"]
+    let known: Set = [
+      "not_found", "unreadable", "empty", "unsupported_format", "corrupt", "transparent", "truncated", "too_large",
+    ]
     for report in reports {
       if let code = report.code {
         #expect(known.contains(code), "\(report.file): \(code)")
@@ -38,6 +40,9 @@ struct ImageBatchTests {
     #expect(faces["rgba_32bit_real_face.png"] == 1)
     #expect(faces["noface_dlib_dogs.jpg"] == 0)
     #expect(faces["zero_bytes.jpg"] == .some(nil))
+    #expect(
+      reports.first { $0.file.hasSuffix("/rgba_fully_transparent.png") }?.code == "transparent",
+      "nothing in it is visible")
   }
 
   @Test("two workers deliver exactly what one worker delivers")
