@@ -23,6 +23,15 @@ public struct SnapshotFolder: Sendable {
     try image.cropped(to: box.expanded(by: 0.4, width: image.width, height: image.height))
   }
 
+  /// The face and what is around it, for whoever reviews a face liveness did not mark: a margin of
+  /// 1.5 face widths on each side (a phone, a hand, a printed sheet's edge held up with the face
+  /// are in it), at most 640 px wide.
+  public func reviewCrop(_ box: FaceBox, of image: Image) throws -> Image {
+    let crop = try image.cropped(to: box.expanded(by: 1.5, width: image.width, height: image.height))
+    guard crop.width > 640 else { return crop }
+    return try crop.resized(width: 640, height: max(1, crop.height * 640 / crop.width))
+  }
+
   /// Encodes a `crop` once and writes it as KIND-XXXXXXXX.jpg; its path and bytes.
   public func save(_ crop: Image, kind: String) throws -> (path: String, jpeg: Data) {
     let jpeg = try crop.jpegData(quality: 85)

@@ -132,12 +132,14 @@ public final class TakeRun {
       // The face liveness refused, at the moment it was refused: for whoever reviews the refusals
       // (a friend's phone held up, or a live pupil refused by mistake, to be marked by hand).
       waitingCrops[decision.track] = nil
-      let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: "refused-\(decision.person ?? "face")") }
+      let snapshot = try image.flatMap { image in
+        try snapshots.map { try $0.save(try $0.reviewCrop(decision.box, of: image), kind: "refused-\(decision.person ?? "face")") }
+      }
       final = decision.with(snapshot: snapshot?.path)
       try logRefusal(final, jpeg: snapshot?.jpeg)
     case .report(let decision) where decision.attendance == .waitingForLiveness || decision.attendance == .challenge:
       if let snapshots, let image, waitingCrops[decision.track] == nil {
-        waitingCrops[decision.track] = try snapshots.crop(decision.box, of: image)
+        waitingCrops[decision.track] = try snapshots.reviewCrop(decision.box, of: image)
       }
       final = decision
     case .unmarked(let decision, _):

@@ -473,7 +473,7 @@ struct BrowserTests {
         #expect(try await page.evaluate("document.querySelectorAll('#refused button, #refused img').length") as? Int == 0)
         #expect(
           try await page.waitFor(
-            "(document.querySelector('#roster li[data-person=\"21EE001\"] .refused') || {}).textContent === 'not marked by liveness 08:10'"
+            "(document.querySelector('#roster li[data-person=\"21EE001\"] .refused') || {}).textContent === 'refused by liveness 08:10'"
           ), "the roster says the cameras saw him but did not mark him")
         #expect(try await page.evaluate("document.getElementById('audit-section').hidden") as? Bool == true)
         #expect(

@@ -33,14 +33,16 @@ extension RouterTests {
     _ = try f.handler.apply(.livenessRefusal(again))
     let redelivered = try f.handler.apply(.livenessRefusal(again))
     guard case .duplicate = redelivered.outcome else { Issue.record("\(redelivered.outcome)"); return }
-    let ids = try f.store.reader { db in try Int64.fetchAll(db, sql: "SELECT id FROM liveness_refusals ORDER BY id") }
-    try #require(ids.count == 4)
     // Nobody enrolled as that id: refused, naming the message and the person.
     let stranger = try f.refusal("21XX999", at: "2026-11-25T08:15:00+00:00")
     guard case .rejected(let reason) = stranger.outcome else { Issue.record("\(stranger.outcome)"); return }
     #expect(reason.contains("unknown person '21XX999'"))
-    // Joe is marked by a camera later that morning: his refusal is no longer open.
+    // Joe is marked by a camera later that morning: his never-live track is no longer open. A face
+    // voted an attack on his name after that stays listed (a friend who got through?).
     try f.attend("21CS002", "2026-11-25T08:40:00+00:00", classID: nil, device: "gate")
+    try f.refusal("21CS002", at: "2026-11-25T08:50:00+00:00", photo: "joe_biden/biden.jpg")
+    let ids = try f.store.reader { db in try Int64.fetchAll(db, sql: "SELECT id FROM liveness_refusals ORDER BY id") }
+    try #require(ids.count == 5)
     let crop = try #require(
       try f.store.reader { db in
         try String.fetchOne(db, sql: "SELECT media_path FROM liveness_refusals WHERE id = ?", arguments: [ids[0]])
@@ -61,11 +63,14 @@ extension RouterTests {
         }
       }
       let seen = try await items("/api/liveness-refusals", viewer)
-      #expect(seen.map { $0["person_id"] as? String } == ["21EE001", "21EE001", "21CS001"], "Joe was marked since: not open")
+      #expect(
+        seen.map { $0["person_id"] as? String } == ["21CS002", "21EE001", "21EE001", "21CS001"],
+        "Joe's never-live track is not open since he was marked; the attack on his name is")
+      #expect(seen.first?["present"] as? Bool == true && seen.first?["verdict"] as? String == "spoof")
       #expect(seen.allSatisfy { $0["snapshot"] is NSNull || $0["snapshot"] == nil }, "a viewer is never shown a face")
       #expect(seen.last?["verdict"] as? String == "spoof" && seen.last?["name"] as? String == "Barack Obama")
       let every = try await items("/api/liveness-refusals?all=true", viewer)
-      #expect(every.count == 4 && every.first { $0["person_id"] as? String == "21CS002" }?["present"] as? Bool == true)
+      #expect(every.count == 5 && every.filter { $0["person_id"] as? String == "21CS002" && $0["present"] as? Bool == true }.count == 2)
       let listed = try await items("/api/liveness-refusals", admin)
       #expect(listed.last?["snapshot"] as? String == "/api/liveness-refusals/\(ids[0])/snapshot")
       try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/snapshot", method: .get, headers: viewer) {
@@ -92,18 +97,14 @@ extension RouterTests {
         #expect($0.status == .forbidden && String(buffer: $0.body).contains("add class= (CS)"))
       }
       let mine = try await items("/api/liveness-refusals?class=CS", teacher)
-      #expect(mine.map { $0["person_id"] as? String } == ["21CS001"] && mine.first?["snapshot"] is NSNull)
+      #expect(mine.map { $0["person_id"] as? String } == ["21CS002", "21CS001"] && mine.last?["snapshot"] is NSNull)
       try await client.execute(uri: "/api/liveness-refusals/\(ids[2])/dismiss", method: .post, headers: teacher) {
         #expect($0.status == .notFound, "not a pupil of theirs: \(String(buffer: $0.body))")
       }
-      // The gate had no class: the teacher names theirs.
+      // The gate had no class: a teacher of one class marks in it (of several, names one).
       try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/present", method: .post, headers: teacher) {
-        #expect($0.status == .badRequest && String(buffer: $0.body).contains("class_id: the camera had no class"))
+        #expect($0.status == .ok, "\(String(buffer: $0.body))")
       }
-      try await client.execute(
-        uri: "/api/liveness-refusals/\(ids[0])/present", method: .post, headers: teacher,
-        body: ByteBuffer(string: #"{"class_id":"CS"}"#)
-      ) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
       let marked = try f.store.reader { db in
         try Row.fetchOne(
           db,
@@ -127,13 +128,20 @@ extension RouterTests {
       try await client.execute(uri: "/api/liveness-refusals/\(ids[3])/present", method: .post, headers: admin) {
         #expect($0.status == .ok, "\(String(buffer: $0.body))")
       }
+      try await client.execute(uri: "/api/liveness-refusals/\(ids[4])/dismiss", method: .post, headers: admin) {
+        #expect($0.status == .ok)
+      }
       #expect(try await items("/api/liveness-refusals", admin).isEmpty, "all reviewed")
       try await client.execute(uri: "/api/liveness-refusals/abc/present", method: .post, headers: admin) {
         #expect($0.status == .badRequest && String(buffer: $0.body).contains("liveness refusal id must be a number"))
       }
     }
-    #expect(try f.count("SELECT count(*) FROM audit_log WHERE action LIKE 'liveness refusal %'") == 3)
+    #expect(try f.count("SELECT count(*) FROM audit_log WHERE action LIKE 'liveness refusal %'") == 4)
     #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21EE001' AND marked_by IS NOT NULL") == 1)
+    // A never-live track's crop, its person marked that day since: not reviewed, so the next sweep
+    // takes it (not the retention period).
+    try f.refusal("21CS002", at: "2026-11-25T08:30:00+00:00", verdict: .notMarked, photo: "joe_biden/biden2.jpg")
+    #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 1)
     // The retention sweep takes a refusal's crop as it takes an unknown face's.
     try f.refusal(
       "21CS001", at: CapturedTime.string(from: Date().addingTimeInterval(-40 * 86400)), photo: "barack_obama/obama-240p.jpg")

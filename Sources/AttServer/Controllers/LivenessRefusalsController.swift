@@ -91,8 +91,10 @@ struct LivenessRefusalsController: Sendable {
       throw HTTPError(
         .unprocessableContent, message: "liveness refusal \(refusal.id) was at an exit: only an arrival is marked by hand")
     }
-    let classID = choice.classID ?? refusal.classID
-    if classID == nil, let mine = context.identity?.classes {
+    // A teacher of one class marks in it; of several, names one.
+    let mine = context.identity?.classes
+    let classID = choice.classID ?? refusal.classID ?? (mine?.count == 1 ? mine?.first : nil)
+    if classID == nil, let mine {
       throw HTTPError(
         .badRequest,
         message:

@@ -560,6 +560,7 @@ async function loadUnknown() {
 // up is dismissed. Admins see the face (with --snapshots); a teacher sees the pupils of the class shown.
 const REFUSALS = { spoof: "voted an attack", challenge_failed: "failed the challenge", not_marked: "never judged live" };
 let openRefusals = [];
+const ROSTER_REFUSALS = { spoof: "refused by liveness", challenge_failed: "failed the challenge", not_marked: "not marked by liveness" };
 async function loadRefused() {
   const classID = $("class").value;
   if (isTeacher() && !classID) return;
@@ -577,7 +578,7 @@ async function loadRefused() {
       row.appendChild(td);
     }
     cell(row, seen, "time"); cell(row, r.device_id || "–"); cell(row, who);
-    cell(row, (REFUSALS[r.verdict] || r.verdict) + ": " + r.reason);
+    cell(row, (REFUSALS[r.verdict] || r.verdict) + ": " + r.reason + (r.present ? " (marked present that day since: was it them?)" : ""));
     if (canCorrect()) {
       const td = el("td");
       const mark = el("button", "Mark present", "plain");
@@ -588,7 +589,8 @@ async function loadRefused() {
       dismiss.type = "button";
       dismiss.setAttribute("aria-label", "Dismiss: " + who + " was rightly not marked at " + seen);
       dismiss.addEventListener("click", () => reviewRefusal(r, "dismiss"));
-      td.appendChild(mark); td.appendChild(dismiss);
+      if (!r.present) td.appendChild(mark);
+      td.appendChild(dismiss);
       row.appendChild(td);
     }
     body.appendChild(row);
@@ -607,7 +609,7 @@ function markRefused() {
   openRefusals.filter((r) => r.local_day === roster.day).forEach((r) => {
     const chip = document.querySelector('#roster li[data-person="' + CSS.escape(r.person_id) + '"] .chip');
     if (!chip || chip.querySelector(".refused")) return;
-    const text = "not marked by liveness " + r.captured_at.slice(11, 16);
+    const text = ROSTER_REFUSALS[r.verdict] + " " + r.captured_at.slice(11, 16);
     chip.appendChild(el("span", text, "refused"));
     chip.setAttribute("aria-label", chip.getAttribute("aria-label").replace(": open the person page", ", " + text + ": open the person page"));
   });

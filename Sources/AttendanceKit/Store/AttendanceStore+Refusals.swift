@@ -19,8 +19,8 @@ public struct LivenessRefusalRecord: Sendable, Codable, Equatable {
   public let distance: Double?
   /// The crop in the media library (admins only see it); nil when snapshots were off or it expired.
   public let mediaPath: String?
-  /// The person has a record of the same direction that day, for the class or for no class: the
-  /// review has nothing left to mark.
+  /// The person has a record of the same direction that day, for the class or for no class: nothing
+  /// is left to mark (an attack vote's refusal stays listed all the same: was it them?).
   public let present: Bool
   /// present (marked by a reviewer) or dismissed; nil while open.
   public let resolution: String?
@@ -47,8 +47,19 @@ public struct LivenessRefusalRecord: Sendable, Codable, Equatable {
 }
 
 extension AttendanceStore {
-  /// Newest first, `limit` of them before id `before`. Open ones only (neither resolved nor since
-  /// marked present) unless `all`; the members of `classID` only when it is given.
+  /// Whether the refusal `r`'s person has a record of the same direction that day, for its class or
+  /// for no class (an SQL expression).
+  static let markedThatDay = """
+    EXISTS (SELECT 1 FROM attendance a
+            WHERE a.person_id = r.person_id AND a.local_day = r.local_day AND a.direction = r.direction
+              AND (r.class_id IS NULL OR a.class_id IS NULL OR a.class_id = r.class_id))
+    """
+
+  /// Newest first, `limit` of them before id `before`. Open ones only unless `all`: not reviewed,
+  /// and for a track never judged live, not since marked that day (a pupil whose first track was
+  /// lost before a verdict and whose next was marked); an attack vote or a failed challenge stays
+  /// listed though the person was marked (a friend refused once who got through later is what a
+  /// school looks for). The members of `classID` only when it is given.
   public func livenessRefusals(limit: Int, before: Int64?, all: Bool = false, classID: String? = nil) throws
     -> [LivenessRefusalRecord]
   {
@@ -59,12 +70,10 @@ extension AttendanceStore {
           SELECT * FROM (
             SELECT r.id, r.person_id, p.name, r.device_id, r.class_id, r.direction, r.captured_at, r.local_day, r.verdict,
                    r.reason, r.distance, r.media_path, r.resolution, r.resolved_by,
-                   EXISTS (SELECT 1 FROM attendance a
-                           WHERE a.person_id = r.person_id AND a.local_day = r.local_day AND a.direction = r.direction
-                             AND (r.class_id IS NULL OR a.class_id IS NULL OR a.class_id = r.class_id)) AS present
+                   \(Self.markedThatDay) AS present
             FROM liveness_refusals r JOIN people p ON p.id = r.person_id
             WHERE r.id < ? AND (? IS NULL OR r.person_id IN (SELECT person_id FROM class_members WHERE class_id = ?)))
-          \(all ? "" : "WHERE resolution IS NULL AND NOT present") ORDER BY id DESC LIMIT ?
+          \(all ? "" : "WHERE resolution IS NULL AND NOT (present AND verdict = 'not_marked')") ORDER BY id DESC LIMIT ?
           """, arguments: [before ?? Int64.max, classID, classID, limit]
       ).map {
         LivenessRefusalRecord(
