@@ -133,7 +133,9 @@ public final class TakeRun {
       // (a friend's phone held up, or a live pupil refused by mistake, to be marked by hand).
       waitingCrops[decision.track] = nil
       let snapshot = try image.flatMap { image in
-        try snapshots.map { try $0.save(try $0.reviewCrop(decision.box, of: image), kind: "refused-\(decision.person ?? "face")") }
+        try snapshots.map {
+          try $0.save(try $0.reviewCrop(decision.box, of: image), kind: "refused-\(decision.person ?? "face")")
+        }
       }
       final = decision.with(snapshot: snapshot?.path)
       try logRefusal(final, jpeg: snapshot?.jpeg)

@@ -16,21 +16,25 @@ extension LivenessVideoEvaluation {
       recording: outcome.presentation.name, label: outcome.presentation.attackType, frames: outcome.frames,
       untracked: tracks.isEmpty, tracks: tracks.count)
     guard !tracks.isEmpty else { return result }
+    // Times to the millisecond, figures to the digits they are read at (the JSON shows no float noise).
+    func rounded(_ value: Double, _ unit: Double) -> Double { (value / unit).rounded() * unit }
     result.attackVotes = tracks.compactMap { t in
-      verdict(t).flatMap { v in v.spoofAfter.map { RecordingResult.Vote(track: t.track, after: $0, reason: v.reason ?? "attack") }
+      verdict(t).flatMap { v in
+        v.spoofAfter.map { RecordingResult.Vote(track: t.track, after: rounded($0, 0.001), reason: v.reason ?? "attack") }
       }
     }
+    // The figures the attack lines are set against, for an attack as for a live face.
+    result.moirePeak = tracks.compactMap { $0.figures["screen_moire_peak"] }.max().map { rounded($0, 0.01) }
+    result.flattestMotion = tracks.compactMap { $0.figures["planar_residual_low"] }.min().map { rounded($0, 0.00001) }
     if live {
-      let after = tracks.compactMap { verdict($0)?.liveAfter }.sorted()
+      let after = tracks.compactMap { verdict($0)?.liveAfter }.sorted().map { rounded($0, 0.001) }
       result.liveAfter = after
       result.liveInTime = after.filter { $0 <= liveWithin }.count
-      result.moirePeak = tracks.compactMap { $0.figures["screen_moire_peak"] }.max()
-      result.flattestMotion = tracks.compactMap { $0.figures["planar_residual_low"] }.min()
     } else {
       let accepted = tracks.first { verdict($0)?.liveAfter != nil }
       result.accepted = accepted != nil
       result.acceptedTrack = accepted?.track
-      result.acceptedAfter = accepted.flatMap { verdict($0)?.liveAfter }
+      result.acceptedAfter = accepted.flatMap { verdict($0)?.liveAfter }.map { rounded($0, 0.001) }
     }
     return result
   }
@@ -43,7 +47,8 @@ extension LivenessVideoEvaluation {
     if r.untracked {
       return line + "no face tracked for \(minLiveSeconds) s or more at 48 px or more: left out of the figures"
     }
-    let votes = r.attackVotes.map { "track \($0.track) attack after \(seconds($0.after)) (\($0.reason))" }
+    // Times from the track's first frame (att-take prints a frame's time from the start of the video).
+    let votes = r.attackVotes.map { "track \($0.track) voted attack \(seconds($0.after)) after it began (\($0.reason))" }
     if let inTime = r.liveInTime, let after = r.liveAfter {
       line += "\(inTime) of \(r.tracks) tracks live within \(Int(liveWithin)) s"
       if !after.isEmpty { line += " (after \(after.map(seconds).joined(separator: ", ")))" }

@@ -54,7 +54,7 @@ public struct LivenessVideoReport: Sendable, Codable {
 
   enum CodingKeys: String, CodingKey {
     case rows, videos
-    case liveWithin = "live_within"
+    case liveWithin = "live_within_seconds"
     case liveUntracked = "live_untracked"
     case attacksUntracked = "attacks_untracked"
     case liveRecordings = "live_recordings"

@@ -70,7 +70,8 @@ extension RouterTests {
       #expect(seen.allSatisfy { $0["snapshot"] is NSNull || $0["snapshot"] == nil }, "a viewer is never shown a face")
       #expect(seen.last?["verdict"] as? String == "spoof" && seen.last?["name"] as? String == "Barack Obama")
       let every = try await items("/api/liveness-refusals?all=true", viewer)
-      #expect(every.count == 5 && every.filter { $0["person_id"] as? String == "21CS002" && $0["present"] as? Bool == true }.count == 2)
+      #expect(
+        every.count == 5 && every.filter { $0["person_id"] as? String == "21CS002" && $0["present"] as? Bool == true }.count == 2)
       let listed = try await items("/api/liveness-refusals", admin)
       #expect(listed.last?["snapshot"] as? String == "/api/liveness-refusals/\(ids[0])/snapshot")
       try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/snapshot", method: .get, headers: viewer) {

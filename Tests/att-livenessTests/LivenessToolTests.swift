@@ -153,6 +153,9 @@ struct LivenessToolTests {
     #expect(office["recording"] as? String == "live/office.mkv" && office["label"] as? String == "live")
     #expect(office["untracked"] as? Bool == false && office["live_in_time"] as? Int == 1, "\(office)")
     #expect((office["live_after"] as? [Double])?.first.map { $0 < 3 } == true && office["moire_peak"] != nil, "\(office)")
+    #expect(
+      (office["live_after"] as? [Double])?.allSatisfy { ($0 * 1000).rounded() / 1000 == $0 } == true,
+      "times to the millisecond, no float noise: \(office)")
   }
 
   @Test(
@@ -206,5 +209,6 @@ struct LivenessToolTests {
     #expect(report["not_scored"] as? [String] == [broken], "\(report)")
     #expect(report["live_untracked"] as? [String] == ["live/cup.mp4"] && report["live_recordings"] as? Int == 2, "\(report)")
     #expect(report.keys.allSatisfy { !$0.contains(where: \.isUppercase) }, "snake_case keys: \(report.keys.sorted())")
+    #expect(report["live_within_seconds"] as? Double == 3, "\(report)")
   }
 }

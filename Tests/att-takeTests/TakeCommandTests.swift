@@ -258,7 +258,10 @@ struct TakeCommandTests {
     let file = crop.hasPrefix("/") ? crop : "\(folder)/\(crop)"
     let attributes = try FileManager.default.attributesOfItem(atPath: file)
     #expect((attributes[.posixPermissions] as? Int) == 0o600, "a face is readable by its owner only")
-    #expect(try Image(contentsOfFile: file).width > 0)
+    // For review, what is around the face is in the crop too (a phone or a hand held up with it).
+    let box = refused["box"] as? [Int] ?? [0, 0, 0, 0]
+    let cropped = try Image(contentsOfFile: file)
+    #expect(cropped.width > 2 * (box[2] - box[0]) && cropped.width <= 640, "\(cropped.width) px for a face of \(box)")
     #expect(lines.filter { $0["snapshot"] != nil }.count == 1, "only the refused face: nothing else was decided")
 
     // At the defaults the still photo is never judged live: its face, as it waited, is kept too.
