@@ -203,13 +203,17 @@ public final class TakeRun {
     -> TakeDecision
   {
     guard let person = match.personID else { return decision.with(.rejected, reason: "no person to mark") }
-    let snapshot = try image.flatMap { try snapshots?.save(decision.box, of: $0, kind: person) }
+    // With snapshots on, the face as marked and what is around it travels with the message: an admin
+    // checks who the camera marked (a phone held up that got through looks like any other arrival).
+    let snapshot = try image.flatMap { image in
+      try snapshots.map { try $0.save(try $0.reviewCrop(decision.box, of: image), kind: person) }
+    }
     let decision = decision.with(snapshot: snapshot?.path)
     let message = AttendanceMessage(
       personID: person, deviceID: options.deviceID, classID: options.classID,
       capturedAt: CapturedTime(Date()), direction: options.direction, distance: match.distance.map(Double.init),
       liveness: AttendanceMessage.Liveness(verdict: decision.liveness.rawValue, figures: decision.livenessFigures),
-      snapshotPath: snapshot?.path)
+      snapshotPath: snapshot?.path, jpeg: snapshot.flatMap { $0.jpeg.count <= MessageLimits.snapshotBytes ? $0.jpeg : nil })
     switch try delivery.deliver(.attendance(message)) {
     case .queued: return decision.with(.queued, reason: decision.reason)
     case .applied(let result):

@@ -30,7 +30,9 @@ struct AttServe: AsyncParsableCommand {
         GET /api/classes
             classes with their member counts
         GET /api/attendance ?from= &to= &class= &person= &limit= &before=
-            records, newest first, paged
+            records, newest first, paged (has_snapshot: the camera's crop is kept)
+        GET /api/attendance/ID/snapshot
+            admin: the face a camera marked (att-take --snapshots), to check who it was
         GET /api/summary ?date= &class=
             present, absent (against the class's members, on school days, from enrolment), late
         GET /api/daily ?from= &to= &class=

@@ -62,7 +62,7 @@ struct TakeArguments: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Save face crops of unknown faces, of marked attendance, of faces liveness refused (refused-PERSON-*.jpg: a cue's attack vote or a failed challenge) and of recognised faces never judged live (unmarked-PERSON-*.jpg) in this folder; each --json line names its crop. The crops of unknown faces and of those liveness did not mark also go with their messages, for review on the dashboard.",
+      "Save face crops of unknown faces, of marked attendance, of faces liveness refused (refused-PERSON-*.jpg: a cue's attack vote or a failed challenge) and of recognised faces never judged live (unmarked-PERSON-*.jpg) in this folder; each --json line names its crop. Crops of marked and refused faces hold 1.5 face widths around the face (at most 640 px). Each crop also goes with its message (an unknown face, a refusal, an arrival), for review on the dashboard by an admin.",
       valueName: "dir"))
   var snapshots: String?
 

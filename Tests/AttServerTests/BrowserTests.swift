@@ -359,6 +359,25 @@ struct BrowserTests {
         #expect(try f.store.person("21CS009")?.embeddings == 1, "att-serve made her embedding: cameras know her at once")
         #expect(try await page.waitFor("document.getElementById('unknown-empty').hidden === false"), "and no longer unknown")
 
+        // A camera marks 21EE001 with its crop (att-take --snapshots). The admin checks the arrival's
+        // face against the enrolment photo: not them (someone held up a phone with another face?),
+        // and deletes the record from there.
+        try f.attend("21EE001", Self.at("08:50"), classID: "EE", photo: "joe_biden/biden.jpg")
+        #expect(
+          try await page.waitFor(
+            "[...document.querySelectorAll('#feed img.face')].some(i => i.complete && i.naturalWidth > 0)", seconds: 5),
+          "the arrival's face is shown to an admin")
+        try await page.evaluate("document.querySelector('#feed button.face').click(); true")
+        #expect(
+          try await page.waitFor(
+            "document.getElementById('correction').open && !document.getElementById('correction-faces').hidden && document.getElementById('correction-seen').naturalWidth > 0 && document.getElementById('correction-enrolled').naturalWidth > 0",
+            seconds: 5), "the camera's crop beside the enrolment photo")
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-arrival-check.png")
+        try await page.evaluate("document.getElementById('delete-button').click(); document.getElementById('delete-button').click(); true")
+        let ee = "document.querySelector('#roster li[data-person=\"21EE001\"]')"
+        #expect(try await page.waitFor("\(ee).dataset.state === 'absent'", seconds: 5), "the wrong record is deleted")
+        #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21EE001'") == 0)
+
         // Today stops being a school day: nobody is absent any more.
         try await page.evaluate(
           """
@@ -449,7 +468,7 @@ struct BrowserTests {
     .enabled(if: Chromium.path != nil, "needs Debian's chromium (Scripts/install-deps --with-browser; make test installs it)"))
   func viewer() async throws {
     let f = try Fixture(label: "browser-viewer")
-    try f.attend("21CS001", Self.at("08:20"))
+    try f.attend("21CS001", Self.at("08:20"), photo: "barack_obama/obama-240p.jpg")
     try f.unknownFace(photo: "grace_hopper.jpg")
     try f.refusal("21EE001", at: Self.at("08:10"), photo: "barack_obama/obama-480p.jpg")
     try await withServer(f) { port in
@@ -471,6 +490,9 @@ struct BrowserTests {
           try await page.waitFor("document.querySelectorAll('#refused tr').length === 1"),
           "a refusal is listed, without its face or a way to review it")
         #expect(try await page.evaluate("document.querySelectorAll('#refused button, #refused img').length") as? Int == 0)
+        #expect(
+          try await page.evaluate("document.querySelectorAll('#feed tr').length === 1 && document.querySelectorAll('#feed img').length === 0")
+            as? Bool == true, "an arrival's face is for admins")
         #expect(
           try await page.waitFor(
             "(document.querySelector('#roster li[data-person=\"21EE001\"] .refused') || {}).textContent === 'refused by liveness 08:10'"

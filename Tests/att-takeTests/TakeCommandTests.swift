@@ -18,12 +18,15 @@ struct TakeCommandTests {
     return folder
   }
 
-  @Test("on the Hamilton clip Lin-Manuel Miranda is recognised and recorded once; --jsonl and --annotate work")
+  @Test(
+    "on the Hamilton clip Lin-Manuel Miranda is recognised and recorded once; --jsonl, --annotate and --snapshots work (the marked face goes to the database with its record)"
+  )
   func hamiltonClip() throws {
     let folder = try site()
     let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
     let run = try ToolRun.run(
-      "att-take", ["--source", clip, "--liveness", "off", "--jsonl", "--annotate", "out.avi"], in: folder)
+      "att-take", ["--source", clip, "--liveness", "off", "--jsonl", "--annotate", "out.avi", "--snapshots", "snaps"],
+      in: folder)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stderr.contains("LIVENESS IS OFF"))
     let decisions = try run.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -32,6 +35,18 @@ struct TakeCommandTests {
     #expect(recorded.first?["person"] as? String == "LMM")
     #expect((recorded.first?["distance"] as? Double ?? 1) < 0.5)
     #expect(decisions.allSatisfy { $0["person"] is NSNull || $0["person"] as? String == "LMM" })
+    // The marked face and what is around it, on the camera's disk and kept with the record for an
+    // admin to check (the dashboard's arrivals): the same bytes.
+    let crop = try #require(recorded.first?["snapshot"] as? String, "\(recorded)")
+    let camera = try Data(contentsOf: URL(fileURLWithPath: crop.hasPrefix("/") ? crop : "\(folder)/\(crop)"))
+    let kept = try #require(
+      try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db")).reader { db in
+        try String.fetchOne(db, sql: "SELECT media_path FROM attendance WHERE person_id = 'LMM'")
+      })
+    #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/media/\(kept)")) == camera)
+    let image = try Image(data: camera, source: "crop")
+    let box = try #require(recorded.first?["box"] as? [Int])
+    #expect(image.width > 2 * (box[2] - box[0]) && image.width <= 640, "\(image.width) px for a face \(box[2] - box[0]) px wide")
     // The annotated video has every frame of the clip.
     let annotated = try VideoSource("\(folder)/out.avi")
     var frames = 0

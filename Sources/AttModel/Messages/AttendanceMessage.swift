@@ -12,7 +12,12 @@ public struct AttendanceMessage: Sendable, Equatable, Codable {
   public var direction: Direction
   public var distance: Double?
   public var liveness: Liveness?
+  /// Where the camera host saved its crop (`--snapshots`).
   public var snapshotPath: String?
+  /// The crop itself (JPEG, the face and what is around it), sent only when snapshots are on: the
+  /// server keeps it for the snapshot retention period, so that an admin can check who was marked
+  /// (a replay that got through looks like any other arrival in the register).
+  public var jpeg: Data?
 
   public enum Direction: String, Sendable, Codable {
     case `in`, out
@@ -39,7 +44,8 @@ public struct AttendanceMessage: Sendable, Equatable, Codable {
 
   public init(
     id: UUID = UUID(), personID: String, deviceID: String, classID: String? = nil, capturedAt: CapturedTime,
-    direction: Direction = .in, distance: Double? = nil, liveness: Liveness? = nil, snapshotPath: String? = nil
+    direction: Direction = .in, distance: Double? = nil, liveness: Liveness? = nil, snapshotPath: String? = nil,
+    jpeg: Data? = nil
   ) {
     self.id = id
     self.personID = personID
@@ -50,10 +56,11 @@ public struct AttendanceMessage: Sendable, Equatable, Codable {
     self.distance = distance
     self.liveness = liveness
     self.snapshotPath = snapshotPath
+    self.jpeg = jpeg
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, direction, distance, liveness
+    case id, direction, distance, liveness, jpeg
     case personID = "person_id"
     case deviceID = "device_id"
     case classID = "class"

@@ -22,7 +22,8 @@ public enum MessageLimits {
   /// Faces in one registration, and the bytes of one JPEG crop.
   public static let facesPerMessage = 100
   public static let jpegBytes = 10 << 20
-  /// An unknown face's snapshot (a crop of a face and its surroundings).
+  /// A snapshot kept for review (an unknown face's, a liveness refusal's, an arrival's: a crop of a
+  /// face and its surroundings).
   public static let snapshotBytes = 1 << 20
   /// Face descriptor distances are 0 (identical) to 2 (opposite unit vectors); anything else is absurd.
   public static let distance: ClosedRange<Double> = 0...2
@@ -131,6 +132,7 @@ extension Message {
         }
       }
       if let snapshot = m.snapshotPath { try text(snapshot, "snapshot", MessageLimits.pathLength) }
+      try snapshotJPEG(m.jpeg)
     case .removePerson(let m):
       try id(m.personID, "person_id")
       if let actor = m.actor { try text(actor, "actor", MessageLimits.nameLength) }

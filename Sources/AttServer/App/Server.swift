@@ -74,8 +74,9 @@ final class Server: Sendable {
     )
     .addRoutes(people: api, admin: admin)
     let attendance = AttendanceController(
-      store: store, database: database, changes: changes, lateAfter: settings.lateAfter, clock: settings.clock)
-    attendance.addRoutes(people: api, correctors: correctors)
+      store: store, media: settings.media, database: database, changes: changes, lateAfter: settings.lateAfter,
+      clock: settings.clock)
+    attendance.addRoutes(people: api, correctors: correctors, admin: admin)
     LivenessRefusalsController(
       store: store, media: settings.media, database: database, snapshotDays: settings.snapshotDays, attendance: attendance,
       logger: logger

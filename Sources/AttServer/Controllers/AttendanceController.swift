@@ -6,16 +6,19 @@ import Hummingbird
 /// - `GET /api/attendance` (paged, filtered), `/api/summary`, `/api/daily`, `/api/roster`, `/api/classes`;
 /// - admins, and teachers in their classes: `POST /api/attendance` (mark present by hand),
 ///   `DELETE /api/attendance/ID` (a wrong record), `POST` and `DELETE /api/excusals`: each a
-///   correction message through the handler.
+///   correction message through the handler;
+/// - admins: `GET /api/attendance/ID/snapshot`, the crop the camera sent with a record (att-take
+///   --snapshots), to check who a camera marked.
 /// A teacher reads their classes only, one at a time (`class=` is required).
 struct AttendanceController: Sendable {
   let store: AttendanceStore
+  let media: MediaLibrary
   let database: BlockingWork
   let changes: Changes
   let lateAfter: String?
   let clock: SchoolClock
 
-  func addRoutes(people: RouterGroup<AppContext>, correctors: RouterGroup<AppContext>) {
+  func addRoutes(people: RouterGroup<AppContext>, correctors: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
     people.get("attendance") { request, context in try await database.run { try attendance(request, context) } }
     people.get("summary") { request, context in try await database.run { try summary(request, context) } }
     people.get("daily") { request, context in try await database.run { try daily(request, context) } }
@@ -39,6 +42,7 @@ struct AttendanceController: Sendable {
       }
     }
     correctors.delete("excusals") { request, context in try await database.run { try unexcuse(request, context) } }
+    admin.get("attendance/:id/snapshot") { _, context in try await database.run { try snapshot(context) } }
   }
 
   /// A teacher corrects a pupil of their classes, for one of their classes (named); others anyone.
@@ -55,6 +59,15 @@ struct AttendanceController: Sendable {
     var filter = try q.filter()
     filter.classID = try context.scopedClass(filter.classID)
     return try JSONBody(store.attendance(filter, limit: try q.limit(), before: try q.integer("before")))
+  }
+
+  /// The face (and what was around it) that a camera marked, for an admin checking its arrivals.
+  func snapshot(_ context: AppContext) throws -> Response {
+    let id = try context.numericID("attendance")
+    guard let path = try store.attendanceSnapshot(id) else {
+      throw HTTPError(.notFound, message: "no snapshot is kept for attendance record \(id)")
+    }
+    return try media.jpegResponse(path)
   }
 
   func summary(_ request: Request, _ context: AppContext) throws -> JSONBody {

@@ -238,6 +238,17 @@ function openCorrection(entry) {
   if (entry.excused_by) state += " (excused by " + entry.excused_by + ")";
   if (entry.note) state += ". Note: " + entry.note;
   $("correction-state").textContent = state;
+  // An admin checks a camera's mark against the enrolment photo.
+  const record = entry.attendance_id && arrivals.get(entry.attendance_id);
+  const faces = isAdmin() && record && record.has_snapshot && !record.marked_by;
+  $("correction-faces").hidden = !faces;
+  if (faces) {
+    $("correction-seen").src = "/api/attendance/" + record.id + "/snapshot";
+    $("correction-seen").alt = entry.name + " as camera " + (record.device_id || "") + " saw them at " + clock(record.captured_at);
+    $("correction-seen-label").textContent = "camera " + (record.device_id || "") + ", " + clock(record.captured_at) + (record.liveness ? " (" + record.liveness + ")" : "");
+    $("correction-enrolled").src = "/api/people/" + encodeURIComponent(entry.person_id) + "/photo";
+    $("correction-enrolled").alt = entry.name + " as enrolled";
+  }
   const here = entry.status === "present" || entry.status === "manual";
   $("mark-fields").hidden = here;
   $("excuse-fields").hidden = here || entry.status === "excused";
@@ -327,6 +338,7 @@ function renderArrivals(fresh) {
     const row = el("tr");
     row.dataset.id = r.id;
     if (fresh && fresh.has(r.id)) row.className = "new";
+    if (isAdmin()) row.appendChild(arrivalFace(r));
     const late = roster && roster.late_after && clock(r.captured_at) > roster.late_after;
     cell(row, clock(r.captured_at) + (late ? " (late)" : ""), late ? "time late" : "time");
     const who = el("td");
@@ -341,7 +353,29 @@ function renderArrivals(fresh) {
     feed.appendChild(row);
   });
   $("feed-empty").hidden = records.length > 0;
-  $("feed-note").textContent = "First arrivals of " + $("day").value + ", newest first" + ($("day").value === me.today ? "; new ones appear live." : ".");
+  $("feed-note").textContent = "First arrivals of " + $("day").value + ", newest first" + ($("day").value === me.today ? "; new ones appear live." : ".") +
+    (isAdmin() ? " The faces are the cameras' crops (att-take --snapshots), kept as long as unknown faces' snapshots: click one to check it against the enrolment photo." : "");
+}
+
+// The crop a camera sent with an arrival (att-take --snapshots), for an admin checking who was
+// marked: a replay that got through looks like any other arrival. It opens the record's correction
+// (the face beside the enrolment photo, and "Delete this record") when the roster shows the person.
+function arrivalFace(r) {
+  const td = el("td");
+  if (!r.has_snapshot) { td.textContent = r.marked_by || r.device_id === "manual" ? "–" : "no snapshot"; return td; }
+  const img = el("img", null, "face");
+  img.loading = "lazy";
+  img.src = "/api/attendance/" + r.id + "/snapshot";
+  img.alt = "the face of " + r.name + " as camera " + (r.device_id || "") + " marked it at " + clock(r.captured_at);
+  const entry = roster && roster.entries.find((e) => e.attendance_id === r.id);
+  if (!entry) { td.appendChild(img); return td; }
+  const button = el("button", null, "face");
+  button.type = "button";
+  button.setAttribute("aria-label", "Check " + r.name + "'s arrival at " + clock(r.captured_at) + ": the camera's crop beside the enrolment photo");
+  button.appendChild(img);
+  button.addEventListener("click", () => openCorrection(entry));
+  td.appendChild(button);
+  return td;
 }
 
 function takeArrival(record) {
@@ -555,7 +589,8 @@ async function loadUnknown() {
 }
 
 // Recognised people att-take did not mark for liveness (a cue's attack vote, a failed challenge, or
-// never judged live), until someone reviews them or they are marked present that day: a live pupil
+// never judged live), until someone reviews them (a never-live track also drops off once the person
+// is marked that day; an attack vote stays, "was it them?"): a live pupil
 // refused by mistake is marked present at the moment the camera saw them; a phone or a photo held
 // up is dismissed. Admins see the face (with --snapshots); a teacher sees the pupils of the class shown.
 const REFUSALS = { spoof: "voted an attack", challenge_failed: "failed the challenge", not_marked: "never judged live" };

@@ -58,6 +58,7 @@ extension MessageHandler {
   // MARK: remove-person
 
   func apply(_ m: RemovePersonMessage) throws -> HandlingResult {
+    var crops: [String] = []
     let result = try write(nil) { tx -> HandlingResult in
       guard let name = try tx.personName(m.personID) else {
         return rejected("remove-person \(m.id): unknown person '\(m.personID)'")
@@ -69,12 +70,18 @@ extension MessageHandler {
           ["name": name, "samples": "\(try tx.sampleCount(of: m.personID))", "attendance_kept": m.keepAttendance ? "yes" : "no"],
           at: now)
       }
-      try tx.removePerson(m.personID, keepingAttendance: m.keepAttendance, at: now)
+      crops = try tx.removePerson(m.personID, keepingAttendance: m.keepAttendance, at: now)
       return HandlingResult(
         outcome: .applied("removed \(m.personID)\(m.keepAttendance ? ", attendance kept" : " and their attendance")"),
         events: [.personRemoved(personID: m.personID, keptAttendance: m.keepAttendance), .galleryChanged])
     }
-    if case .applied = result.outcome { try media.erase(personID: m.personID) }
+    if case .applied = result.outcome {
+      try media.erase(personID: m.personID)
+      // The cameras' crops of them kept for review go too (a file another row names stays).
+      for path in Set(crops) where try !store.snapshotInUse(path) {
+        try? FileManager.default.removeItem(atPath: media.fullPath(path))
+      }
+    }
     return result
   }
 

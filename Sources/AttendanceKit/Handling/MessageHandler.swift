@@ -111,6 +111,9 @@ public struct MessageHandler: Sendable {
 
   private func apply(_ m: AttendanceMessage, in transaction: StoreTransaction? = nil) throws -> HandlingResult {
     let captured = m.capturedAt
+    // The crop is written before the row that names it (a later sighting that is only counted leaves
+    // its file unnamed: the snapshot sweep deletes it within the hour).
+    let mediaPath = try keepSnapshot(m.jpeg)
     return try write(transaction) { tx -> HandlingResult in
       if try tx.hasObservation(m.id) {
         return HandlingResult(outcome: .duplicate("observation \(m.id) was already applied"), events: [])
@@ -126,7 +129,7 @@ public struct MessageHandler: Sendable {
         observationID: m.id.uuidString, personID: m.personID, classID: m.classID, deviceID: m.deviceID,
         capturedAt: captured.text, localDay: captured.localDay, recordedAt: now, direction: m.direction.rawValue,
         distance: m.distance, liveness: m.liveness?.verdict, livenessFigures: m.liveness?.figures.map(FiguresJSON.text),
-        snapshotPath: m.snapshotPath)
+        snapshotPath: m.snapshotPath, mediaPath: mediaPath)
       guard
         let existing = try tx.dayRecord(
           personID: m.personID, classID: m.classID, localDay: captured.localDay, direction: m.direction.rawValue)

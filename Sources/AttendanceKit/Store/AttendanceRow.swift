@@ -17,6 +17,9 @@ public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
   /// A record marked by hand: who marked it, and their note.
   public let markedBy: String?
   public let note: String?
+  /// Whether the server keeps the crop the camera sent (att-take --snapshots): admins see it at
+  /// `/api/attendance/ID/snapshot` until the snapshot retention period ends.
+  public let hasSnapshot: Bool
 
   enum CodingKeys: String, CodingKey {
     case id, name, direction, distance, liveness, duplicates, note
@@ -26,6 +29,7 @@ public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
     case capturedAt = "captured_at"
     case localDay = "local_day"
     case markedBy = "marked_by"
+    case hasSnapshot = "has_snapshot"
   }
 
   public init(row: Row) {
@@ -42,10 +46,11 @@ public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
     duplicates = row["duplicates"]
     markedBy = row["marked_by"]
     note = row["note"]
+    hasSnapshot = row["has_snapshot"]
   }
 
   static let columns = """
     a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.local_day, a.direction, a.distance,
-    a.liveness, a.duplicates, a.marked_by, a.note
+    a.liveness, a.duplicates, a.marked_by, a.note, a.media_path IS NOT NULL AS has_snapshot
     """
 }

@@ -39,6 +39,13 @@ extension AttendanceStore {
     }
   }
 
+  /// Where the crop a camera sent with the record is kept in the media library, if it is.
+  public func attendanceSnapshot(_ id: Int64) throws -> String? {
+    try reader { db in
+      try String.fetchOne(db, sql: "SELECT media_path FROM attendance WHERE id = ?", arguments: [id])
+    }
+  }
+
   /// Records committed after `after` (by id), oldest first: the live feed and its catch-up.
   public func feed(after: Int64, limit: Int = 500) throws -> [AttendanceRow] {
     try reader { db in

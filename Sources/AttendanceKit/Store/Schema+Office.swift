@@ -3,7 +3,7 @@ import GRDB
 extension Schema {
   /// The migrations from v8 on, in order after v7: what the office's work needs (corrections and
   /// excusals, the school calendar, camera tokens bound to their ids, teachers' classes, the review
-  /// of liveness refusals). Append the next migration here; never edit one that has shipped.
+  /// of liveness refusals, the crops of arrivals). Append the next migration here; never edit one that has shipped.
   static func registerOfficeMigrations(_ migrator: inout DatabaseMigrator) {
     migrator.registerMigration("v8: corrections, excusals, the school calendar") { db in
       // A record marked by hand carries its note and who marked it (a camera's record has neither).
@@ -89,6 +89,11 @@ extension Schema {
         t.column("resolved_by", .text)
         t.column("resolved_at", .datetime)
       }
+    }
+    migrator.registerMigration("v12: the crops of camera-marked arrivals") { db in
+      // The crop a camera sent with an arrival (--snapshots), in the media library's review folder,
+      // kept for the snapshot retention period: who was marked can be checked, not only who was not.
+      try db.alter(table: "attendance") { t in t.add(column: "media_path", .text) }
     }
   }
 }

@@ -50,13 +50,23 @@ extension StoreTransaction {
 
   /// Removes the person. `keepingAttendance` keeps their name and records and erases every
   /// biometric trace (their samples, and with them the embeddings); otherwise everything goes.
-  public func removePerson(_ id: String, keepingAttendance: Bool, at now: Date) throws {
+  /// Returns the snapshots kept for review of them (their arrivals' and refusals' crops, in the
+  /// media library's review folder), no row names any longer: faces, deleted once this commits.
+  @discardableResult
+  public func removePerson(_ id: String, keepingAttendance: Bool, at now: Date) throws -> [String] {
+    var crops: [String] = []
+    for table in ["attendance", "liveness_refusals"] {
+      crops += try String.fetchAll(
+        db, sql: "SELECT media_path FROM \(table) WHERE person_id = ? AND media_path IS NOT NULL", arguments: [id])
+      try db.execute(sql: "UPDATE \(table) SET media_path = NULL WHERE person_id = ?", arguments: [id])
+    }
     if keepingAttendance {
       try db.execute(sql: "DELETE FROM face_samples WHERE person_id = ?", arguments: [id])
       try db.execute(sql: "UPDATE people SET active = 0, updated_at = ? WHERE id = ?", arguments: [now, id])
     } else {
       try db.execute(sql: "DELETE FROM people WHERE id = ?", arguments: [id])
     }
+    return crops
   }
 
   // MARK: outbox

@@ -24,6 +24,9 @@ public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, T
   /// The liveness cues' figures, as JSON text.
   public var livenessFigures: String?
   public var snapshotPath: String?
+  /// The crop the camera sent (`--snapshots`), in the media library's review folder, kept for the
+  /// snapshot retention period; nil without one, and once swept.
+  public var mediaPath: String?
   /// Later sightings of the same day, counted and not kept.
   public var duplicates: Int = 0
   /// A record marked by hand: the note, and who marked it.
@@ -42,5 +45,6 @@ public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, T
     case livenessFigures = "liveness_figures"
     case snapshotPath = "snapshot_path"
     case markedBy = "marked_by"
+    case mediaPath = "media_path"
   }
 }
