@@ -363,18 +363,19 @@ struct BrowserTests {
         // face against the enrolment photo: not them (someone held up a phone with another face?),
         // and deletes the record from there.
         try f.attend("21EE001", Self.at("08:50"), classID: "EE", photo: "joe_biden/biden.jpg")
+        let ee = "document.querySelector('#roster li[data-person=\"21EE001\"]')"
         #expect(
           try await page.waitFor(
-            "[...document.querySelectorAll('#feed img.face')].some(i => i.complete && i.naturalWidth > 0)", seconds: 5),
-          "the arrival's face is shown to an admin")
+            "[...document.querySelectorAll('#feed img.face')].some(i => i.complete && i.naturalWidth > 0) && \(ee).dataset.state === 'present'",
+            seconds: 15), "the arrival's face is shown to an admin")
         try await page.evaluate("document.querySelector('#feed button.face').click(); true")
         #expect(
           try await page.waitFor(
             "document.getElementById('correction').open && !document.getElementById('correction-faces').hidden && document.getElementById('correction-seen').naturalWidth > 0 && document.getElementById('correction-enrolled').naturalWidth > 0",
-            seconds: 5), "the camera's crop beside the enrolment photo")
+            seconds: 15), "the camera's crop beside the enrolment photo")
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-arrival-check.png")
-        try await page.evaluate("document.getElementById('delete-button').click(); document.getElementById('delete-button').click(); true")
-        let ee = "document.querySelector('#roster li[data-person=\"21EE001\"]')"
+        try await page.evaluate(
+          "document.getElementById('delete-button').click(); document.getElementById('delete-button').click(); true")
         #expect(try await page.waitFor("\(ee).dataset.state === 'absent'", seconds: 5), "the wrong record is deleted")
         #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21EE001'") == 0)
 
@@ -491,7 +492,8 @@ struct BrowserTests {
           "a refusal is listed, without its face or a way to review it")
         #expect(try await page.evaluate("document.querySelectorAll('#refused button, #refused img').length") as? Int == 0)
         #expect(
-          try await page.evaluate("document.querySelectorAll('#feed tr').length === 1 && document.querySelectorAll('#feed img').length === 0")
+          try await page.evaluate(
+            "document.querySelectorAll('#feed tr').length === 1 && document.querySelectorAll('#feed img').length === 0")
             as? Bool == true, "an arrival's face is for admins")
         #expect(
           try await page.waitFor(

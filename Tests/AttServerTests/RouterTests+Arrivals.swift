@@ -26,11 +26,13 @@ extension RouterTests {
     try f.attend("21CS001", "2026-11-25T08:30:00+01:00", classID: nil, device: "gate", photo: "barack_obama/obama-720p.jpg")
     // Joe was marked without snapshots.
     try f.attend("21CS002", "2026-11-25T08:20:00+01:00", classID: nil, device: "gate")
-    let kept = try #require(try f.store.reader { db in try Row.fetchOne(db, sql: "SELECT id, media_path FROM attendance WHERE person_id = '21CS001'") })
+    let kept = try #require(
+      try f.store.reader { db in try Row.fetchOne(db, sql: "SELECT id, media_path FROM attendance WHERE person_id = '21CS001'") })
     let id: Int64 = kept["id"]
     let crop: String = try #require(kept["media_path"])
     let review = "\(f.folder)/media/\(MediaLibrary.unknownFolder)"
-    #expect(try FileManager.default.contentsOfDirectory(atPath: review).count == 3, "each sighting's crop is written before its row")
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: review).count == 3, "each sighting's crop is written before its row")
 
     var settings = f.settings()
     settings.clock = SchoolClock(
@@ -78,7 +80,8 @@ extension RouterTests {
     // once an hour old (a younger one may be a message whose transaction is about to commit).
     #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 0)
     for file in try FileManager.default.contentsOfDirectory(atPath: review) {
-      try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: "\(review)/\(file)")
+      try FileManager.default.setAttributes(
+        [.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: "\(review)/\(file)")
     }
     #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 3)
     #expect(!FileManager.default.fileExists(atPath: "\(f.folder)/media/\(crop)"))
@@ -98,7 +101,9 @@ extension RouterTests {
     let faces = try f.store.reader { db in
       try String.fetchAll(
         db,
-        sql: "SELECT media_path FROM attendance WHERE person_id = '21EE001' UNION SELECT media_path FROM liveness_refusals WHERE person_id = '21EE001'")
+        sql:
+          "SELECT media_path FROM attendance WHERE person_id = '21EE001' UNION SELECT media_path FROM liveness_refusals WHERE person_id = '21EE001'"
+      )
     }
     #expect(faces.count == 2 && faces.allSatisfy { FileManager.default.fileExists(atPath: "\(f.folder)/media/\($0)") })
     let removed = try f.handler.apply(.removePerson(RemovePersonMessage(personID: "21EE001", keepAttendance: true)))

@@ -302,6 +302,46 @@ struct TakeCommandTests {
     #expect(keptCrop == (try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(face)"))), "the crop att-take kept")
   }
 
+  @Test(
+    "a pupil marked earlier in the run who comes back as a track never judged live is not logged for review; the same track alone is"
+  )
+  func markedThenNeverLive() throws {
+    let folder = try site()
+    // The Hamilton clip (the live performer, marked), a moment with nobody, then his photo held still
+    // (recognised, never judged live).
+    let clip = try VideoSource("\(Checkout.shared)/faces/video/short_hamilton_clip.mp4")
+    var frames: [Image] = []
+    while let frame = try clip.nextFrame() { frames.append(frame) }
+    let first = try #require(frames.first)
+    let photoPath = "\(Checkout.shared)/faces/people/lin_manuel_miranda/\(try firstPhoto())"
+    let photo = try Image(contentsOfFile: photoPath)
+    let grey = try [UInt8](repeating: 90, count: first.width * first.height * 3).withUnsafeBytes {
+      try Image(pixels: $0, width: first.width, height: first.height, bytesPerRow: first.width * 3, bgr: false, source: "grey")
+    }
+    try VideoWriter.whole(
+      path: "\(folder)/back.avi", framesPerSecond: clip.framesPerSecond, width: first.width, height: first.height
+    ) { writer in
+      for frame in frames { try writer.write(frame) }
+      for _ in 0..<30 { try writer.write(grey) }
+      for _ in 0..<90 { try writer.write(photo) }
+    }
+    try TestVideo.make("\(folder)/alone.avi", shots: [.still(photoPath, frames: 90)], fps: clip.framesPerSecond)
+    let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
+
+    let run = try ToolRun.run("att-take", ["--source", "back.avi", "--jsonl"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = try run.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let ends = lines.filter { ["recorded", "not_marked"].contains($0["attendance"] as? String) }
+    #expect(ends.map { $0["attendance"] as? String } == ["recorded", "not_marked"], "\(run.stdout)")
+    #expect(ends.allSatisfy { $0["person"] as? String == "LMM" } && Set(ends.map { $0["track"] as? Int }).count == 2)
+    #expect(try store.livenessRefusals(limit: 10, before: nil, all: true).isEmpty, "nothing to review: he was marked")
+
+    // The photo alone (another run: nobody marked yet) is logged for review.
+    let alone = try ToolRun.run("att-take", ["--source", "alone.avi"], in: folder)
+    #expect(alone.status == 0, "\(alone.stderr)")
+    #expect(try store.livenessRefusals(limit: 10, before: nil, all: true).map(\.verdict) == ["not_marked"])
+  }
+
   func firstPhoto() throws -> String {
     try FileManager.default.contentsOfDirectory(atPath: "\(Checkout.shared)/faces/people/lin_manuel_miranda").sorted()[0]
   }

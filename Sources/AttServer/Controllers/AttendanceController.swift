@@ -116,8 +116,10 @@ struct AttendanceController: Sendable {
     }
   }
 
-  /// A manual attendance record (a person the camera missed).
-  func markPresent(_ c: Correction, _ context: AppContext) throws -> Response {
+  /// A manual attendance record (a person the camera missed); `exactly`: the moment a camera saw
+  /// them, to the second and in its offset (a liveness refusal marked present on review), checked
+  /// as `c`'s day and minute are.
+  func markPresent(_ c: Correction, exactly: CapturedTime? = nil, _ context: AppContext) throws -> Response {
     guard let day = Day(c.day) else {
       throw HTTPError(
         .badRequest, message: "day: '\(LogText.safe(c.day, limit: 40))' is not a date (YYYY-MM-DD, years \(Day.years))")
@@ -129,8 +131,8 @@ struct AttendanceController: Sendable {
     }
     let message = CorrectionMessage(
       .markPresent(
-        personID: c.personID, classID: c.classID, at: CapturedTime(day.date(at: at, in: clock.timeZone), timeZone: clock.timeZone)
-      ),
+        personID: c.personID, classID: c.classID,
+        at: exactly ?? CapturedTime(day.date(at: at, in: clock.timeZone), timeZone: clock.timeZone)),
       actor: Changes.actor(context), note: c.note)
     try Changes.check(message)
     // Nobody is marked present for a time still to come, or on a day without school.

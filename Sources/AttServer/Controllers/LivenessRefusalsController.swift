@@ -83,7 +83,8 @@ struct LivenessRefusalsController: Sendable {
     return refusal
   }
 
-  /// Marks the person present at the moment the camera saw them, with every check of a mark by hand
+  /// Marks the person present at the moment the camera saw them (to the second, in the camera's
+  /// offset, as its own record would have been), with every check of a mark by hand
   /// (a school day, not before enrolment, a teacher's class), then closes the refusal.
   func present(_ choice: Choice, _ context: AppContext) throws -> Response {
     let refusal = try openRefusal(context)
@@ -108,7 +109,7 @@ struct LivenessRefusalsController: Sendable {
       AttendanceController.Correction(
         personID: refusal.personID, day: refusal.localDay, time: String(refusal.capturedAt.dropFirst(11).prefix(5)),
         classID: classID, direction: nil, note: note),
-      context)
+      exactly: CapturedTime(refusal.capturedAt), context)
     let actor = Changes.actor(context)
     _ = try store.resolveLivenessRefusal(refusal.id, resolution: "present", actor: actor, media: media)
     logger.notice("\(actor): liveness refusal \(refusal.id) of \(refusal.personID) marked present")

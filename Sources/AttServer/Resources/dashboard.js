@@ -359,7 +359,9 @@ function renderArrivals(fresh) {
 
 // The crop a camera sent with an arrival (att-take --snapshots), for an admin checking who was
 // marked: a replay that got through looks like any other arrival. It opens the record's correction
-// (the face beside the enrolment photo, and "Delete this record") when the roster shows the person.
+// (the face beside the enrolment photo, and "Delete this record") from the roster as it is when
+// clicked (the roster and the arrivals load apart), or the person page when the roster shown does
+// not hold the record (another class's).
 function arrivalFace(r) {
   const td = el("td");
   if (!r.has_snapshot) { td.textContent = r.marked_by || r.device_id === "manual" ? "–" : "no snapshot"; return td; }
@@ -367,13 +369,14 @@ function arrivalFace(r) {
   img.loading = "lazy";
   img.src = "/api/attendance/" + r.id + "/snapshot";
   img.alt = "the face of " + r.name + " as camera " + (r.device_id || "") + " marked it at " + clock(r.captured_at);
-  const entry = roster && roster.entries.find((e) => e.attendance_id === r.id);
-  if (!entry) { td.appendChild(img); return td; }
   const button = el("button", null, "face");
   button.type = "button";
   button.setAttribute("aria-label", "Check " + r.name + "'s arrival at " + clock(r.captured_at) + ": the camera's crop beside the enrolment photo");
   button.appendChild(img);
-  button.addEventListener("click", () => openCorrection(entry));
+  button.addEventListener("click", () => {
+    const entry = roster && roster.entries.find((e) => e.attendance_id === r.id);
+    if (entry) openCorrection(entry); else showPerson(r.person_id);
+  });
   td.appendChild(button);
   return td;
 }

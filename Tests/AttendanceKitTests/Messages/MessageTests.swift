@@ -135,7 +135,8 @@ struct MessageTests {
     #expect(back == figures, "\(text)")
   }
 
-  @Test("absurd lengths are refused with the field and the limit: a 1 MB device id, a 2 MB class, a 5 MB snapshot path, a 2 MB crop")
+  @Test(
+    "absurd lengths are refused with the field and the limit: a 1 MB device id, a 2 MB class, a 5 MB snapshot path, a 2 MB crop")
   func absurdLengths() throws {
     func attendance(
       device: String = "gate", classID: String? = nil, snapshot: String? = nil, jpeg: Data? = nil
