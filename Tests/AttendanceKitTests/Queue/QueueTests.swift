@@ -74,6 +74,16 @@ struct QueueTests {
     #expect(try producer.deliver(refusal) == .queued)
     #expect(try eventually { worker.worker.counts.duplicates == 21 })
     #expect(try s.count("SELECT count(*) FROM liveness_refusals WHERE verdict = 'spoof' AND media_path IS NOT NULL") == 1)
+    // An arrival's crop (att-take --snapshots) travels with it; the worker keeps it with the record.
+    let crop = Data([0xFF, 0xD8, 0xFF, 0xE1, 0x42])
+    let arrival = Message.attendance(
+      AttendanceMessage(personID: "21CS001", deviceID: "cam-1", capturedAt: "2026-10-22T08:00:00+02:00", jpeg: crop))
+    #expect(try producer.deliver(arrival) == .queued)
+    #expect(try eventually { try s.count("SELECT count(*) FROM attendance WHERE media_path IS NOT NULL") == 1 })
+    let kept = try s.store.reader { db in
+      try String.fetchOne(db, sql: "SELECT media_path FROM attendance WHERE media_path IS NOT NULL")
+    }
+    #expect(FileManager.default.contents(atPath: s.media.fullPath(kept ?? "")) == crop)
     #expect(QueueDelivery.pending(in: "\(s.folder)/spool").isEmpty)
 
     var types: [String] = []
@@ -81,7 +91,7 @@ struct QueueTests {
       try events.ack(event.tag)
       types.append((try JSONSerialization.jsonObject(with: event.body) as? [String: Any])?["type"] as? String ?? "?")
     }
-    #expect(types.filter { $0 == "attendance_recorded" }.count == 20)
+    #expect(types.filter { $0 == "attendance_recorded" }.count == 21)
     #expect(types.contains("person_registered") && types.contains("gallery_changed"))
     #expect(types.filter { $0 == "liveness_refused" }.count == 1)
   }
