@@ -9,8 +9,30 @@ import Foundation
 /// whole (a temporary file renamed into place) and readable by their owner only: they are faces.
 public struct SnapshotFolder: Sendable {
   public let path: String
+  /// The retention period (`--snapshot-days`): crops older than it are deleted by `prune`.
+  public let keepDays: Int
 
-  public init(_ path: String) { self.path = path }
+  public init(_ path: String, keepDays: Int = 30) {
+    self.path = path
+    self.keepDays = keepDays
+  }
+
+  /// Deletes the crops att-take saved here (`CameraCropName`; nothing else in the folder) that are
+  /// older than `keepDays`; returns how many. A missing folder has none.
+  @discardableResult
+  public func prune(now: Date = Date()) -> Int {
+    let cutoff = now.addingTimeInterval(-Double(keepDays) * 86400)
+    var deleted = 0
+    for file in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where CameraCropName.isCrop(file) {
+      let full = "\(path)/\(file)"
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+        attributes[.type] as? FileAttributeType == .typeRegular,
+        let modified = attributes[.modificationDate] as? Date, modified < cutoff
+      else { continue }
+      if (try? FileManager.default.removeItem(atPath: full)) != nil { deleted += 1 }
+    }
+    return deleted
+  }
 
   /// Crops the face with a margin of 40% around it, encodes it once and writes it as KIND-XXXXXXXX.jpg;
   /// returns the file's path and its bytes (an unknown face's message carries them).

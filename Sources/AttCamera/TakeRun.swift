@@ -36,6 +36,8 @@ public final class TakeRun {
   /// The people this run marked (or found marked already): a later track of theirs that ends
   /// before a live verdict is nothing to review.
   private var marked: Set<String> = []
+  /// When the snapshot folder was last pruned (at the start, then hourly while running).
+  private var pruned: ContinuousClock.Instant?
   /// Each final decision, as it is made (att-take prints it).
   public var onDecision: (TakeDecision) throws -> Void = { _ in }
   public var log = Logger(label: "att.take")
@@ -56,7 +58,7 @@ public final class TakeRun {
       gallery = StoreGallerySource(store: store, events: events.map { GalleryEvents(broker: $0) }, poll: options.galleryPoll)
     }
     session = try RecognitionSession(models: models, options: options, matcher: matcher)
-    snapshots = options.snapshots.map(SnapshotFolder.init)
+    snapshots = options.snapshots.map { SnapshotFolder($0, keepDays: options.snapshotDays) }
     meter.gallery(people: matcher.people.count)
   }
 
@@ -64,6 +66,12 @@ public final class TakeRun {
   /// Returns the frame's final decisions and the boxes to draw.
   @discardableResult
   public func handle(_ frame: DetectedFrame) throws -> (decisions: [TakeDecision], annotations: [FrameAnnotation]) {
+    if let snapshots, pruned.map({ $0.duration(to: .now) > .seconds(3600) }) ?? true {
+      // The camera's own copies of faces are kept for --snapshot-days, as the server's are.
+      pruned = .now
+      let deleted = snapshots.prune()
+      if deleted > 0 { log.info("deleted \(deleted) snapshot(s) older than \(snapshots.keepDays) days from \(snapshots.path)") }
+    }
     if let fresh = try gallery.changedMatcher() {
       session.use(fresh)
       summary.galleryReloads += 1

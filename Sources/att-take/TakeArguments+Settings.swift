@@ -27,6 +27,7 @@ extension TakeArguments {
     options.classID = classID
     options.direction = direction
     options.snapshots = snapshots
+    options.snapshotDays = snapshotDays
     options.liveness.enabled = !livenessOff
     options.liveness.cues = try Self.cues(livenessCues ?? Self.defaultCues)
     if let livenessLines {

@@ -66,6 +66,13 @@ struct TakeArguments: ParsableArguments {
       valueName: "dir"))
   var snapshots: String?
 
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Keep the crops in the --snapshots folder this many days (1 to 3650): older ones att-take saved are deleted as it starts and hourly while it runs (att-serve keeps its copies as long, --snapshot-days).",
+      valueName: "days"))
+  var snapshotDays = 30
+
   @Option(parsing: .unconditional, help: "Largest distance to a stored face that identifies a person.")
   var threshold: Float = 0.5
 
@@ -228,6 +235,9 @@ struct TakeArguments: ParsableArguments {
 
   func validate() throws {
     _ = try Self.cues(livenessCues ?? Self.defaultCues)
+    guard (1...3650).contains(snapshotDays) else {
+      throw ValidationError("--snapshot-days \(snapshotDays): give 1 to 3650 days.")
+    }
     if livenessPolicy == .off && (liveness == .on || livenessCues != nil) {
       throw ValidationError("--liveness-policy off turns liveness off: it cannot go with --liveness on or --liveness-cues.")
     }

@@ -75,16 +75,26 @@ extension RouterTests {
       try await client.execute(uri: "/api/attendance/\(id)/snapshot", method: .get, headers: admin) {
         #expect($0.status == .notFound)
       }
+      #expect(!FileManager.default.fileExists(atPath: "\(f.folder)/media/\(crop)"), "at once, not at the next sweep")
+      try await client.execute(uri: "/api/attendance/\(id)", method: .delete, headers: admin) {
+        #expect($0.status == .notFound && String(buffer: $0.body).contains("no attendance record \(id)"))
+      }
+      // A mark by hand names a class that exists: a typo makes none.
+      try await client.execute(
+        uri: "/api/attendance", method: .post, headers: admin + [.contentType: "application/json"],
+        body: ByteBuffer(string: #"{"person_id":"21CS001","day":"2026-11-25","time":"08:40","class_id":"CSS"}"#)
+      ) {
+        #expect($0.status == .badRequest && String(buffer: $0.body).contains("there is no class 'CSS' (classes: CS, EE)"))
+      }
     }
-    // The files no row names (the two sightings not kept, the deleted record's) go at the sweep
-    // once an hour old (a younger one may be a message whose transaction is about to commit).
+    // The files no row names (the two sightings not kept) go at the sweep once an hour old (a
+    // younger one may be a message whose transaction is about to commit).
     #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 0)
     for file in try FileManager.default.contentsOfDirectory(atPath: review) {
       try FileManager.default.setAttributes(
         [.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: "\(review)/\(file)")
     }
-    #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 3)
-    #expect(!FileManager.default.fileExists(atPath: "\(f.folder)/media/\(crop)"))
+    #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 2)
 
     // The retention period: an arrival 40 days ago keeps its record, not its crop.
     try f.attend(
@@ -96,16 +106,20 @@ extension RouterTests {
     #expect(try f.count("SELECT count(*) FROM attendance WHERE person_id = '21CS002'") == 2, "records are never swept")
 
     // Erasing a person whose records are kept erases the cameras' crops of them at once, with
-    // their face images (a refusal's too).
+    // their face images (a refusal's too, and an unknown face nearest to them).
     try f.refusal("21EE001", at: CapturedTime.string(from: Date()), photo: "barack_obama/obama-1080p.jpg")
+    // A face that matched nobody, nearest to them: it may be them (their photo held up).
+    try f.unknownFace(nearest: "21EE001", photo: "grace_hopper.jpg")
     let faces = try f.store.reader { db in
       try String.fetchAll(
         db,
-        sql:
-          "SELECT media_path FROM attendance WHERE person_id = '21EE001' UNION SELECT media_path FROM liveness_refusals WHERE person_id = '21EE001'"
-      )
+        sql: """
+          SELECT media_path FROM attendance WHERE person_id = '21EE001'
+          UNION SELECT media_path FROM liveness_refusals WHERE person_id = '21EE001'
+          UNION SELECT media_path FROM unknown_faces WHERE nearest_person_id = '21EE001'
+          """)
     }
-    #expect(faces.count == 2 && faces.allSatisfy { FileManager.default.fileExists(atPath: "\(f.folder)/media/\($0)") })
+    #expect(faces.count == 3 && faces.allSatisfy { FileManager.default.fileExists(atPath: "\(f.folder)/media/\($0)") })
     let removed = try f.handler.apply(.removePerson(RemovePersonMessage(personID: "21EE001", keepAttendance: true)))
     guard case .applied = removed.outcome else { Issue.record("\(removed.outcome)"); return }
     #expect(faces.allSatisfy { !FileManager.default.fileExists(atPath: "\(f.folder)/media/\($0)") })

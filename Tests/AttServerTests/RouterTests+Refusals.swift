@@ -118,7 +118,7 @@ extension RouterTests {
       #expect((marked?["note"] as String?)?.contains("not marked by gate (spoof: a screen's moire") == true)
       #expect(!FileManager.default.fileExists(atPath: "\(f.folder)/media/\(crop)"), "the crop goes once reviewed")
       try await client.execute(uri: "/api/liveness-refusals/\(ids[0])/dismiss", method: .post, headers: admin) {
-        #expect($0.status == .conflict && String(buffer: $0.body).contains("already present by tess"))
+        #expect($0.status == .conflict && String(buffer: $0.body).contains("already reviewed (marked present) by tess"))
       }
 
       // The admin dismisses the failed challenge (the refusal was right) and marks the other

@@ -24,6 +24,17 @@ struct TakeCommandTests {
   func hamiltonClip() throws {
     let folder = try site()
     let clip = "\(Checkout.shared)/faces/video/short_hamilton_clip.mp4"
+    // The snapshot folder keeps --snapshot-days (30): an older crop att-take saved goes as it
+    // starts; a file of another name, or a recent crop, stays.
+    let snaps = "\(folder)/snaps"
+    try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
+    let old = Date().addingTimeInterval(-40 * 86400)
+    for name in ["unknown-0A1B2C3D.jpg", "notes.txt", "unknown-1A2B3C4D.jpg"] {
+      try Data([0xFF, 0xD8, 0xFF]).write(to: URL(fileURLWithPath: "\(snaps)/\(name)"))
+      if name != "unknown-1A2B3C4D.jpg" {
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: "\(snaps)/\(name)")
+      }
+    }
     let run = try ToolRun.run(
       "att-take", ["--source", clip, "--liveness", "off", "--jsonl", "--annotate", "out.avi", "--snapshots", "snaps"],
       in: folder)
@@ -47,6 +58,12 @@ struct TakeCommandTests {
     let image = try Image(data: camera, source: "crop")
     let box = try #require(recorded.first?["box"] as? [Int])
     #expect(image.width > 2 * (box[2] - box[0]) && image.width <= 640, "\(image.width) px for a face \(box[2] - box[0]) px wide")
+    #expect(!FileManager.default.fileExists(atPath: "\(snaps)/unknown-0A1B2C3D.jpg"), "40 days old")
+    #expect(
+      FileManager.default.fileExists(atPath: "\(snaps)/notes.txt")
+        && FileManager.default.fileExists(atPath: "\(snaps)/unknown-1A2B3C4D.jpg"))
+    let never = try ToolRun.run("att-take", ["--source", clip, "--snapshots", "snaps", "--snapshot-days", "0"], in: folder)
+    #expect(never.status == 64 && never.stderr.contains("--snapshot-days 0: give 1 to 3650 days"), "\(never.stderr)")
     // The annotated video has every frame of the clip.
     let annotated = try VideoSource("\(folder)/out.avi")
     var frames = 0
@@ -58,6 +75,16 @@ struct TakeCommandTests {
     #expect(again.stderr.contains("0 recorded, 1 duplicates"))
     let store = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db"))
     #expect(try store.people().first?.attendance == 1)
+
+    // Erased, his records kept: no image of his face is left, neither the server's copy nor
+    // att-take's own in the --snapshots folder on this machine.
+    let removed = try ToolRun.run("att-register", ["remove", "LMM", "--keep-attendance"], in: folder)
+    #expect(removed.status == 0, "\(removed.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/media/\(kept)"))
+    #expect(!FileManager.default.fileExists(atPath: crop.hasPrefix("/") ? crop : "\(folder)/\(crop)"))
+    let left = try FileManager.default.contentsOfDirectory(atPath: snaps)
+    #expect(left.filter { $0.hasPrefix("LMM-") }.isEmpty, "\(left)")
+    #expect(FileManager.default.fileExists(atPath: "\(snaps)/notes.txt"), "nothing else in the folder")
   }
 
   @Test(

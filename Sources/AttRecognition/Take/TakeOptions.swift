@@ -45,6 +45,8 @@ public struct TakeOptions: Sendable {
   public var direction: AttendanceMessage.Direction = .in
   /// Where to save face crops of unknown faces and of recorded attendance (nil: none).
   public var snapshots: String?
+  /// How long the crops in `snapshots` are kept, in days (older ones are deleted as att-take runs).
+  public var snapshotDays = 30
   /// Seconds between checks for a changed gallery (people enrolled or removed meanwhile).
   public var galleryPoll = 2.0
   /// Stills: each image is a moment of its own, not a frame of a sequence (`useStills()`).

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Deletes the snapshots kept for review (unknown faces, liveness refusals) older than the retention
+/// Deletes the snapshots kept for review (unknown faces, liveness refusals, arrivals) older than the retention
 /// period, at start and every hour, on the database threads.
 struct SnapshotSweeper: Service {
   let settings: ServeSettings
@@ -18,7 +18,8 @@ struct SnapshotSweeper: Service {
           let deleted = try await database.run { try settings.store.expireSnapshots(before: cutoff, media: settings.media) }
           if deleted > 0 {
             logger.notice(
-              "deleted \(deleted) review snapshot(s) (unknown faces, liveness refusals) older than \(settings.snapshotDays) days")
+              "deleted \(deleted) review snapshot(s) (unknown faces, liveness refusals, arrivals): older than \(settings.snapshotDays) days, no longer reviewed, or named by no record"
+            )
           }
         } catch {
           logger.warning("the snapshot sweep failed: \(error)")

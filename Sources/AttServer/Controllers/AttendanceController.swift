@@ -142,6 +142,14 @@ struct AttendanceController: Sendable {
         .badRequest, message: "\(day) \(time) is still to come (it is \(today) \(clock.clockTime()) at the school)")
     }
     try inScope(c.personID, c.classID, context)
+    // A class is made by enrolling its pupils, never by a typo in a mark by hand.
+    if let classID = c.classID, case let known = try store.classes().map(\.id), !known.contains(classID) {
+      throw HTTPError(
+        .badRequest,
+        message:
+          "class_id: there is no class '\(LogText.safe(classID, limit: 40))' (classes: \(known.sorted().joined(separator: ", ")))"
+      )
+    }
     try refuseNonSchoolDay(day, "mark present")
     // Nobody counts before they were enrolled: a mark there would show on no roll.
     if let created = try store.person(c.personID)?.createdAt, case let enrolled = Day.today(created, timeZone: clock.timeZone),
@@ -167,9 +175,9 @@ struct AttendanceController: Sendable {
     let message = CorrectionMessage(
       .deleteRecord(attendanceID: id), actor: Changes.actor(context), note: try Query(request).text("note"))
     try Changes.check(message)
+    guard let record = try store.attendanceRecord(id) else { throw HTTPError(.notFound, message: "no attendance record \(id)") }
     if context.identity?.classes != nil {
       // A teacher deletes a record of a pupil of theirs, made for one of their classes or at the gate.
-      guard let record = try store.attendanceRecord(id) else { throw HTTPError(.notFound, message: "no attendance record \(id)") }
       let person = try store.person(record.personID)
       try context.requireInScope(person, id: record.personID)
       if let classID = record.classID {

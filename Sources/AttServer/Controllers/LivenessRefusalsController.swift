@@ -78,7 +78,10 @@ struct LivenessRefusalsController: Sendable {
     try context.requireInScope(try store.person(refusal.personID), id: refusal.personID)
     if let resolution = refusal.resolution {
       throw HTTPError(
-        .conflict, message: "liveness refusal \(id) was already \(resolution) by \(refusal.resolvedBy ?? "someone")")
+        .conflict,
+        message:
+          "liveness refusal \(id) was already reviewed (\(resolution == "present" ? "marked present" : resolution)) by \(refusal.resolvedBy ?? "someone")"
+      )
     }
     return refusal
   }

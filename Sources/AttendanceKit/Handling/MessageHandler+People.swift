@@ -58,7 +58,7 @@ extension MessageHandler {
   // MARK: remove-person
 
   func apply(_ m: RemovePersonMessage) throws -> HandlingResult {
-    var crops: [String] = []
+    var crops: (review: [String], camera: [String]) = ([], [])
     let result = try write(nil) { tx -> HandlingResult in
       guard let name = try tx.personName(m.personID) else {
         return rejected("remove-person \(m.id): unknown person '\(m.personID)'")
@@ -77,9 +77,14 @@ extension MessageHandler {
     }
     if case .applied = result.outcome {
       try media.erase(personID: m.personID)
-      // The cameras' crops of them kept for review go too (a file another row names stays).
-      for path in Set(crops) where try !store.snapshotInUse(path) {
+      // The cameras' crops of them kept for review go too (a file another row names stays), and
+      // att-take's own copies when its --snapshots folder is on this machine (direct mode).
+      for path in Set(crops.review) where try !store.snapshotInUse(path) {
         try? FileManager.default.removeItem(atPath: media.fullPath(path))
+      }
+      for path in Set(crops.camera)
+      where (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType == .typeRegular {
+        try? FileManager.default.removeItem(atPath: path)
       }
     }
     return result

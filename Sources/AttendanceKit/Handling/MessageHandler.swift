@@ -207,7 +207,8 @@ public struct MessageHandler: Sendable {
   /// An office correction, with its audit row in the same transaction: a correction is never
   /// applied without a record of who made it, nor recorded without being applied.
   private func apply(_ m: CorrectionMessage) throws -> HandlingResult {
-    try write(nil) { tx -> HandlingResult in
+    var deletedCrop: String?
+    let result = try write(nil) { tx -> HandlingResult in
       if try tx.hasObservation(m.id) {
         return HandlingResult(outcome: .duplicate("correction \(m.id) was already applied"), events: [])
       }
@@ -271,6 +272,7 @@ public struct MessageHandler: Sendable {
           events: [.attendanceCorrected(personID: person, localDay: day.text, action: m.action.rawValue)])
       case .deleteRecord(let id):
         guard let record = try tx.deleteRecord(id) else { return rejected("correction \(m.id): no attendance record \(id)") }
+        deletedCrop = record.mediaPath
         try audit(
           "attendance deleted", record.personID,
           [
@@ -283,6 +285,11 @@ public struct MessageHandler: Sendable {
           events: [.attendanceCorrected(personID: record.personID, localDay: record.localDay, action: m.action.rawValue)])
       }
     }
+    // A deleted record's crop (a wrong match, a replay that got through) goes with it, at once.
+    if case .applied = result.outcome, let deletedCrop, try !store.snapshotInUse(deletedCrop) {
+      try? FileManager.default.removeItem(atPath: media.fullPath(deletedCrop))
+    }
+    return result
   }
 
   func rejected(_ reason: String) -> HandlingResult {

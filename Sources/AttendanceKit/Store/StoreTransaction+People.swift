@@ -50,15 +50,28 @@ extension StoreTransaction {
 
   /// Removes the person. `keepingAttendance` keeps their name and records and erases every
   /// biometric trace (their samples, and with them the embeddings); otherwise everything goes.
-  /// Returns the snapshots kept for review of them (their arrivals' and refusals' crops, in the
-  /// media library's review folder), no row names any longer: faces, deleted once this commits.
+  /// Returns the crops of them no row names any longer, deleted by the caller once this commits:
+  /// `review`, those kept for review in the media library (their arrivals' and refusals' crops, and
+  /// the unknown faces nearest to them), and `camera`, the paths where att-take saved its own copies
+  /// (`--snapshots`; only names att-take gives, `CameraCropName`, for this person).
   @discardableResult
-  public func removePerson(_ id: String, keepingAttendance: Bool, at now: Date) throws -> [String] {
-    var crops: [String] = []
+  public func removePerson(_ id: String, keepingAttendance: Bool, at now: Date) throws -> (review: [String], camera: [String]) {
+    var review: [String] = []
+    var camera: [String] = []
+    // An unknown face whose nearest enrolled person they were may be them (a photo of them held up
+    // that matched nobody): erasure wins over its review.
+    for (table, column) in [
+      ("attendance", "person_id"), ("liveness_refusals", "person_id"), ("unknown_faces", "nearest_person_id"),
+    ] {
+      review += try String.fetchAll(
+        db, sql: "SELECT media_path FROM \(table) WHERE \(column) = ? AND media_path IS NOT NULL", arguments: [id])
+      try db.execute(sql: "UPDATE \(table) SET media_path = NULL WHERE \(column) = ?", arguments: [id])
+    }
     for table in ["attendance", "liveness_refusals"] {
-      crops += try String.fetchAll(
-        db, sql: "SELECT media_path FROM \(table) WHERE person_id = ? AND media_path IS NOT NULL", arguments: [id])
-      try db.execute(sql: "UPDATE \(table) SET media_path = NULL WHERE person_id = ?", arguments: [id])
+      camera += try String.fetchAll(
+        db, sql: "SELECT snapshot_path FROM \(table) WHERE person_id = ? AND snapshot_path IS NOT NULL", arguments: [id]
+      ).filter { CameraCropName.isCrop($0, of: id) }
+      try db.execute(sql: "UPDATE \(table) SET snapshot_path = NULL WHERE person_id = ?", arguments: [id])
     }
     if keepingAttendance {
       try db.execute(sql: "DELETE FROM face_samples WHERE person_id = ?", arguments: [id])
@@ -66,7 +79,7 @@ extension StoreTransaction {
     } else {
       try db.execute(sql: "DELETE FROM people WHERE id = ?", arguments: [id])
     }
-    return crops
+    return (review, camera)
   }
 
   // MARK: outbox
