@@ -111,9 +111,6 @@ public struct MessageHandler: Sendable {
 
   private func apply(_ m: AttendanceMessage, in transaction: StoreTransaction? = nil) throws -> HandlingResult {
     let captured = m.capturedAt
-    // The crop is written before the row that names it (a later sighting that is only counted leaves
-    // its file unnamed: the snapshot sweep deletes it within the hour).
-    let mediaPath = try keepSnapshot(m.jpeg)
     return try write(transaction) { tx -> HandlingResult in
       if try tx.hasObservation(m.id) {
         return HandlingResult(outcome: .duplicate("observation \(m.id) was already applied"), events: [])
@@ -125,15 +122,18 @@ public struct MessageHandler: Sendable {
       let now = clock.now()
       if let classID = m.classID { try tx.ensureClass(classID, at: now) }
       try tx.sawDevice(m.deviceID, at: now)
-      let sighting = AttendanceRecord(
+      var sighting = AttendanceRecord(
         observationID: m.id.uuidString, personID: m.personID, classID: m.classID, deviceID: m.deviceID,
         capturedAt: captured.text, localDay: captured.localDay, recordedAt: now, direction: m.direction.rawValue,
         distance: m.distance, liveness: m.liveness?.verdict, livenessFigures: m.liveness?.figures.map(FiguresJSON.text),
-        snapshotPath: m.snapshotPath, mediaPath: mediaPath)
+        snapshotPath: m.snapshotPath)
       guard
         let existing = try tx.dayRecord(
           personID: m.personID, classID: m.classID, localDay: captured.localDay, direction: m.direction.rawValue)
       else {
+        // The crop is written before the commit of the row that names it; a later sighting that is
+        // only counted writes none.
+        sighting.mediaPath = try keepSnapshot(m.jpeg)
         let recordID = try tx.insert(sighting)
         try tx.recordObservation(m.id, attendanceID: recordID, outcome: "recorded", at: now)
         return HandlingResult(
@@ -145,6 +145,7 @@ public struct MessageHandler: Sendable {
       try tx.countDuplicate(of: existing.id)
       // Messages can arrive out of order: the earliest sighting of the day is the one kept for 'in'.
       if m.direction == .in, let kept = CapturedTime(existing.capturedAt), captured < kept {
+        sighting.mediaPath = try keepSnapshot(m.jpeg)
         try tx.keepSighting(sighting, as: existing.id)
       }
       try tx.recordObservation(m.id, attendanceID: existing.id, outcome: "duplicate", at: now)

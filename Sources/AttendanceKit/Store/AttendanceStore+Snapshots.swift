@@ -7,7 +7,7 @@ extension AttendanceStore {
   /// Deletes the snapshots kept for review (unknown faces, liveness refusals, arrivals) captured
   /// before `cutoff` (the retention period), the crops of never-live refusals whose person was marked
   /// that day since, and any snapshot file that no row names (a message whose transaction never
-  /// committed, a later sighting only counted, a record deleted). Returns how many files were deleted.
+  /// committed, a crop replaced by an earlier sighting that arrived late). Returns how many files were deleted.
   @discardableResult
   public func expireSnapshots(before cutoff: Date, media: MediaLibrary) throws -> Int {
     let stamp = CapturedTime.string(from: cutoff)
