@@ -34,6 +34,21 @@ public struct SnapshotFolder: Sendable {
     return deleted
   }
 
+  /// Deletes every crop att-take saved here of `personID` (marked, refused, never judged live:
+  /// `CameraCropName.isCrop(_:of:)`), whatever its age; returns how many.
+  @discardableResult
+  public func erase(_ personID: String) -> Int {
+    var deleted = 0
+    for file in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    where CameraCropName.isCrop(file, of: personID) {
+      let full = "\(path)/\(file)"
+      guard (try? FileManager.default.attributesOfItem(atPath: full))?[.type] as? FileAttributeType == .typeRegular
+      else { continue }
+      if (try? FileManager.default.removeItem(atPath: full)) != nil { deleted += 1 }
+    }
+    return deleted
+  }
+
   /// Crops the face with a margin of 40% around it, encodes it once and writes it as KIND-XXXXXXXX.jpg;
   /// returns the file's path and its bytes (an unknown face's message carries them).
   public func save(_ box: FaceBox, of image: Image, kind: String) throws -> (path: String, jpeg: Data) {

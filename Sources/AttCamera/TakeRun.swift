@@ -32,7 +32,7 @@ public final class TakeRun {
   /// With snapshots on, the face of each recognised track as it was first seen waiting for liveness
   /// (or asked a challenge step), by track: saved if the track ends unmarked (a photo that never
   /// looked live, or a live pupil never judged live), dropped once it is marked or refused.
-  private var waitingCrops: [Int: Image] = [:]
+  private var waitingCrops: [Int: (person: String?, crop: Image)] = [:]
   /// The people this run marked (or found marked already): a later track of theirs that ends
   /// before a live verdict is nothing to review.
   private var marked: Set<String> = []
@@ -73,7 +73,9 @@ public final class TakeRun {
       if deleted > 0 { log.info("deleted \(deleted) snapshot(s) older than \(snapshots.keepDays) days from \(snapshots.path)") }
     }
     if let fresh = try gallery.changedMatcher() {
+      let left = Set(session.matcher.people.map(\.id)).subtracting(fresh.people.map(\.id))
       session.use(fresh)
+      forget(left)
       summary.galleryReloads += 1
       meter.gallery(people: fresh.people.count)
       log("gallery reloaded: \(fresh.people.count) people / \(fresh.embeddings) embeddings")
@@ -84,6 +86,23 @@ public final class TakeRun {
     summary.tracks = session.tracksStarted
     meter.frame(faces: frame.faces.count)
     return (try events.map { try act(on: $0, image: frame.image) }, annotations)
+  }
+
+  /// People who left the gallery (removed, or erased on another host) leave no face on this camera:
+  /// their crops in the --snapshots folder are deleted (only files named as att-take names that
+  /// person's, `CameraCropName`), and a waiting crop of theirs is dropped. The server erases its own
+  /// copies; a camera host's folder is on a machine the server cannot reach.
+  private func forget(_ people: Set<String>) {
+    guard !people.isEmpty else { return }
+    marked.subtract(people)
+    waitingCrops = waitingCrops.filter { !people.contains($0.value.person ?? "") }
+    guard let snapshots else { return }
+    for person in people.sorted() {
+      let deleted = snapshots.erase(person)
+      if deleted > 0 {
+        log.info("deleted \(deleted) snapshot(s) of \(person) from \(snapshots.path): no longer in the gallery")
+      }
+    }
   }
 
   /// Ends every open track (the source ended, or a stop); returns the last decisions.
@@ -149,12 +168,12 @@ public final class TakeRun {
       try logRefusal(final, jpeg: snapshot?.jpeg)
     case .report(let decision) where decision.attendance == .waitingForLiveness || decision.attendance == .challenge:
       if let snapshots, let image, waitingCrops[decision.track] == nil {
-        waitingCrops[decision.track] = try snapshots.reviewCrop(decision.box, of: image)
+        waitingCrops[decision.track] = (decision.person, try snapshots.reviewCrop(decision.box, of: image))
       }
       final = decision
     case .unmarked(let decision, _):
       // Never judged live: the face as it waited, for the same review.
-      let crop = waitingCrops.removeValue(forKey: decision.track)
+      let crop = waitingCrops.removeValue(forKey: decision.track)?.crop
       let snapshot = try crop.flatMap { try snapshots?.save($0, kind: "unmarked-\(decision.person ?? "face")") }
       final = decision.with(snapshot: snapshot?.path)
       // Photos were never going to be judged live: the operator chose liveness on them and is told.

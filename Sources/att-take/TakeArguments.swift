@@ -69,7 +69,7 @@ struct TakeArguments: ParsableArguments {
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
-      "Keep the crops in the --snapshots folder this many days (1 to 3650): older ones att-take saved are deleted as it starts and hourly while it runs (att-serve keeps its copies as long, --snapshot-days).",
+      "Keep the crops in the --snapshots folder this many days (1 to 3650): older ones att-take saved are deleted as it starts and hourly while it runs (att-serve keeps its copies as long, --snapshot-days). A person who leaves the gallery (erased) has their crops deleted at once.",
       valueName: "days"))
   var snapshotDays = 30
 

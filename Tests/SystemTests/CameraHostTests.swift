@@ -253,8 +253,18 @@ extension CameraHostTests {
     #expect(eventually(60) { PlainHTTP.get(port: site.port, path: "/healthz")?.status == 200 })
     let clip = "\(site.camera)/gate.avi"
     try TestVideo.make(clip, shots: [.empty(frames: 600)], fps: 10)
+    // The camera's own crops: those of the person about to be removed go with them; nothing else does.
+    let snaps = "\(site.camera)/snaps"
+    try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
+    let photo = try Data(contentsOf: URL(fileURLWithPath: "\(CameraHostTests.people)/kit_harington/john1.jpeg"))
+    let kits = ["KIT-0a1b2c3d.jpg", "refused-KIT-11112222.jpg", "unmarked-KIT-abcdef01.jpg"]
+    let others = ["OBAMA-0a1b2c3d.jpg", "unknown-12345678.jpg", "KIT-notes.jpg", "KITE-0a1b2c3d.jpg"]
+    for name in kits + others { try photo.write(to: URL(fileURLWithPath: "\(snaps)/\(name)")) }
     let camera = try ToolRun.start(
-      "att-take", ["--source", clip, "--real-time", "--liveness", "off", "--device", "gate-2", "--status-every", "1"],
+      "att-take",
+      [
+        "--source", clip, "--real-time", "--liveness", "off", "--device", "gate-2", "--status-every", "1", "--snapshots", "snaps",
+      ],
       in: site.camera,
       environment: ["MQ_URL": site.mq, "ATT_GALLERY": "http://127.0.0.1:\(site.port)", "ATT_TOKEN": cameraToken])
     defer { kill(camera.pid, SIGKILL) }
@@ -269,6 +279,9 @@ extension CameraHostTests {
         (ContinuousClock.now - removing) / .seconds(1)))
     let cache = FileManager.default.contents(atPath: "\(site.camera)/data/gallery-cache.json") ?? Data()
     #expect(cache.range(of: Data("\"KIT\"".utf8)) == nil && cache.range(of: Data("\"OBAMA\"".utf8)) != nil)
+    let left = Set((try? FileManager.default.contentsOfDirectory(atPath: snaps)) ?? [])
+    #expect(left == Set(others), "KIT's crops are erased from the camera, nothing else: \(left)")
+    #expect(camera.snapshot.contains("deleted 3 snapshot(s) of KIT from snaps: no longer in the gallery"), "\(camera.snapshot)")
     // SIGTERM: the last status says stopped, and the server shows it offline at once.
     camera.terminate()
     let run = camera.wait()
