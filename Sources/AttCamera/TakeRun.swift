@@ -239,7 +239,9 @@ public final class TakeRun {
     let message = AttendanceMessage(
       personID: person, deviceID: options.deviceID, classID: options.classID,
       capturedAt: CapturedTime(Date()), direction: options.direction, distance: match.distance.map(Double.init),
-      liveness: AttendanceMessage.Liveness(verdict: decision.liveness.rawValue, figures: decision.livenessFigures),
+      liveness: AttendanceMessage.Liveness(
+        verdict: decision.liveness.rawValue, reason: decision.reason.map { String($0.prefix(MessageLimits.verdictLength)) },
+        figures: decision.livenessFigures),
       snapshotPath: snapshot?.path, jpeg: snapshot.flatMap { $0.jpeg.count <= MessageLimits.snapshotBytes ? $0.jpeg : nil })
     switch try delivery.deliver(.attendance(message)) {
     case .queued: return decision.with(.queued, reason: decision.reason)

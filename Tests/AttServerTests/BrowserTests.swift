@@ -362,7 +362,7 @@ struct BrowserTests {
         // A camera marks 21EE001 with its crop (att-take --snapshots). The admin checks the arrival's
         // face against the enrolment photo: not them (someone held up a phone with another face?),
         // and deletes the record from there.
-        try f.attend("21EE001", Self.at("08:50"), classID: "EE", photo: "joe_biden/biden.jpg")
+        try f.attend("21EE001", Self.at("08:50"), classID: "EE", photo: "joe_biden/biden.jpg", live: "live: solid head motion")
         let ee = "document.querySelector('#roster li[data-person=\"21EE001\"]')"
         #expect(
           try await page.waitFor(
@@ -373,6 +373,10 @@ struct BrowserTests {
           try await page.waitFor(
             "document.getElementById('correction').open && !document.getElementById('correction-faces').hidden && document.getElementById('correction-seen').naturalWidth > 0 && document.getElementById('correction-enrolled').naturalWidth > 0",
             seconds: 15), "the camera's crop beside the enrolment photo")
+        #expect(
+          try await page.waitFor(
+            "document.getElementById('correction-seen-label').textContent.endsWith('08:50 (live: solid head motion)')"),
+          "the camera, the time and why it judged the face live")
         _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-arrival-check.png")
         try await page.evaluate(
           "document.getElementById('delete-button').click(); document.getElementById('delete-button').click(); true")

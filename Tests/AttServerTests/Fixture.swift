@@ -60,14 +60,15 @@ struct Fixture {
   @discardableResult
   /// A camera's sighting; with `photo`, a real photo of the person as its crop (--snapshots).
   func attend(
-    _ id: String, _ capturedAt: String, classID: String? = "CS", device: String = "cam-1", photo: String? = nil
+    _ id: String, _ capturedAt: String, classID: String? = "CS", device: String = "cam-1", photo: String? = nil,
+    live reason: String? = nil
   ) throws -> HandlingResult {
     let jpeg = try photo.map { try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.shared)/faces/people/\($0)")) }
     return try handler.apply(
       .attendance(
         AttendanceMessage(
           personID: id, deviceID: device, classID: classID, capturedAt: CapturedTime(capturedAt)!,
-          jpeg: jpeg)))
+          liveness: reason.map { .init(verdict: "live", reason: $0) }, jpeg: jpeg)))
   }
 
   /// An unknown face as a camera with --snapshots logs it: a real photo of someone not enrolled.

@@ -21,9 +21,15 @@ extension RouterTests {
     try accounts.addUser("tess", password: Fixture.password, role: .teacher, classes: ["CS"])
     // The gate marked Obama at 08:12 with his crop; a sighting from 08:05 arrives late (a camera
     // that was offline) and is the one kept, with its crop; a later one at 08:30 is only counted.
-    try f.attend("21CS001", "2026-11-25T08:12:00+01:00", classID: nil, device: "gate", photo: "barack_obama/obama-480p.jpg")
-    try f.attend("21CS001", "2026-11-25T08:05:00+01:00", classID: nil, device: "gate", photo: "barack_obama/obama-240p.jpg")
-    try f.attend("21CS001", "2026-11-25T08:30:00+01:00", classID: nil, device: "gate", photo: "barack_obama/obama-720p.jpg")
+    try f.attend(
+      "21CS001", "2026-11-25T08:12:00+01:00", classID: nil, device: "gate", photo: "barack_obama/obama-480p.jpg",
+      live: "live: solid head motion")
+    try f.attend(
+      "21CS001", "2026-11-25T08:05:00+01:00", classID: nil, device: "gate", photo: "barack_obama/obama-240p.jpg",
+      live: "live: blink")
+    try f.attend(
+      "21CS001", "2026-11-25T08:30:00+01:00", classID: nil, device: "gate", photo: "barack_obama/obama-720p.jpg",
+      live: "the challenge passed (2 steps); live: blink")
     // Joe was marked without snapshots.
     try f.attend("21CS002", "2026-11-25T08:20:00+01:00", classID: nil, device: "gate")
     let kept = try #require(
@@ -48,6 +54,10 @@ extension RouterTests {
       let flags = Dictionary(uniqueKeysWithValues: rows.map { ($0["person_id"] as? String ?? "", $0["has_snapshot"] as? Bool) })
       #expect(flags == ["21CS001": true, "21CS002": false], "\(rows)")
       #expect(rows.first { $0["person_id"] as? String == "21CS001" }?["captured_at"] as? String == "2026-11-25T08:05:00+01:00")
+      // Why the camera judged the kept sighting live goes with it; a record without one says nothing.
+      let reasons = Dictionary(
+        uniqueKeysWithValues: rows.map { ($0["person_id"] as? String ?? "", $0["liveness_reason"] as? String) })
+      #expect(reasons == ["21CS001": "live: blink", "21CS002": nil], "\(rows)")
       try await client.execute(uri: "/api/attendance/\(id)/snapshot", method: .get, headers: admin) {
         #expect($0.status == .ok && $0.headers[.contentType] == "image/jpeg")
         let earliest = try Data(contentsOf: URL(fileURLWithPath: "\(Checkout.shared)/faces/people/barack_obama/obama-240p.jpg"))

@@ -160,6 +160,11 @@ struct TakeCommandTests {
     #expect(recorded["person"] as? String == "LMM")
     #expect(recorded["liveness"] as? String == "live")
     #expect(recorded["reason"] as? String == "live: solid head motion")
+    // The record keeps why the camera judged him live, for whoever checks who was marked.
+    let kept = try AttendanceStore(location: DatabaseLocation(path: "\(folder)/data/attendance.db")).reader { db in
+      try String.fetchOne(db, sql: "SELECT liveness || ' / ' || liveness_reason FROM attendance WHERE person_id = 'LMM'")
+    }
+    #expect(kept == "live / live: solid head motion", "\(kept ?? "no record")")
     let inView = (recorded["time"] as! Double) - (recorded["track_start"] as! Double)
     #expect(inView <= 3, "marked \(inView) s after coming into view")
 

@@ -31,13 +31,16 @@ public struct AttendanceMessage: Sendable, Equatable, Codable {
     }
   }
 
-  /// The liveness verdict att-take reached for the track, with its figures.
+  /// The liveness verdict att-take reached for the track, why (the cues that said live, e.g. "live:
+  /// solid head motion", or a challenge passed), and its figures.
   public struct Liveness: Sendable, Equatable, Codable {
     public var verdict: String
+    public var reason: String?
     public var figures: [String: Double]?
 
-    public init(verdict: String, figures: [String: Double]? = nil) {
+    public init(verdict: String, reason: String? = nil, figures: [String: Double]? = nil) {
       self.verdict = verdict
+      self.reason = reason
       self.figures = figures
     }
   }

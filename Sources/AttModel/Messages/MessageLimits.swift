@@ -127,6 +127,7 @@ extension Message {
       try distance(m.distance, "distance")
       if let liveness = m.liveness {
         try text(liveness.verdict, "liveness.verdict", MessageLimits.verdictLength)
+        if let reason = liveness.reason { try text(reason, "liveness.reason", MessageLimits.verdictLength) }
         if let figures = liveness.figures, let problem = MessageLimits.checkFigures(figures) {
           throw fail("liveness.figures", problem)
         }

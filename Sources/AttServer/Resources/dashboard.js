@@ -245,7 +245,7 @@ function openCorrection(entry) {
   if (faces) {
     $("correction-seen").src = "/api/attendance/" + record.id + "/snapshot";
     $("correction-seen").alt = entry.name + " as camera " + (record.device_id || "") + " saw them at " + clock(record.captured_at);
-    $("correction-seen-label").textContent = "camera " + (record.device_id || "") + ", " + clock(record.captured_at) + (record.liveness ? " (" + record.liveness + ")" : "");
+    $("correction-seen-label").textContent = "camera " + (record.device_id || "") + ", " + clock(record.captured_at) + (record.liveness_reason || record.liveness ? " (" + (record.liveness_reason || record.liveness) + ")" : "");
     $("correction-enrolled").src = "/api/people/" + encodeURIComponent(entry.person_id) + "/photo";
     $("correction-enrolled").alt = entry.name + " as enrolled";
   }

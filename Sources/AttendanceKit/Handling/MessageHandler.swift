@@ -125,8 +125,8 @@ public struct MessageHandler: Sendable {
       var sighting = AttendanceRecord(
         observationID: m.id.uuidString, personID: m.personID, classID: m.classID, deviceID: m.deviceID,
         capturedAt: captured.text, localDay: captured.localDay, recordedAt: now, direction: m.direction.rawValue,
-        distance: m.distance, liveness: m.liveness?.verdict, livenessFigures: m.liveness?.figures.map(FiguresJSON.text),
-        snapshotPath: m.snapshotPath)
+        distance: m.distance, liveness: m.liveness?.verdict, livenessReason: m.liveness?.reason,
+        livenessFigures: m.liveness?.figures.map(FiguresJSON.text), snapshotPath: m.snapshotPath)
       guard
         let existing = try tx.dayRecord(
           personID: m.personID, classID: m.classID, localDay: captured.localDay, direction: m.direction.rawValue)

@@ -13,6 +13,8 @@ public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
   public let direction: String
   public let distance: Double?
   public let liveness: String?
+  /// Why the camera judged the face live ("live: solid head motion"); nil for a mark by hand.
+  public let livenessReason: String?
   public let duplicates: Int
   /// A record marked by hand: who marked it, and their note.
   public let markedBy: String?
@@ -30,6 +32,7 @@ public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
     case localDay = "local_day"
     case markedBy = "marked_by"
     case hasSnapshot = "has_snapshot"
+    case livenessReason = "liveness_reason"
   }
 
   public init(row: Row) {
@@ -43,6 +46,7 @@ public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
     direction = row["direction"]
     distance = row["distance"]
     liveness = row["liveness"]
+    livenessReason = row["liveness_reason"]
     duplicates = row["duplicates"]
     markedBy = row["marked_by"]
     note = row["note"]
@@ -51,6 +55,6 @@ public struct AttendanceRow: Sendable, Codable, Equatable, FetchableRecord {
 
   static let columns = """
     a.id, a.person_id, p.name, a.class_id, a.device_id, a.captured_at, a.local_day, a.direction, a.distance,
-    a.liveness, a.duplicates, a.marked_by, a.note, a.media_path IS NOT NULL AS has_snapshot
+    a.liveness, a.liveness_reason, a.duplicates, a.marked_by, a.note, a.media_path IS NOT NULL AS has_snapshot
     """
 }

@@ -95,5 +95,10 @@ extension Schema {
       // kept for the snapshot retention period: who was marked can be checked, not only who was not.
       try db.alter(table: "attendance") { t in t.add(column: "media_path", .text) }
     }
+    migrator.registerMigration("v13: why a camera judged an arrival live") { db in
+      // As a refusal keeps its reason, an arrival keeps the cues that said live ("live: solid head
+      // motion", "live: blink", a challenge passed): whoever checks who the cameras marked sees how.
+      try db.alter(table: "attendance") { t in t.add(column: "liveness_reason", .text) }
+    }
   }
 }

@@ -63,14 +63,14 @@ extension StoreTransaction {
     try db.cachedStatement(
       sql: """
         INSERT INTO attendance (observation_id, person_id, class_id, device_id, captured_at, local_day, recorded_at,
-                                direction, distance, liveness, liveness_figures, snapshot_path, note, marked_by,
-                                media_path)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                direction, distance, liveness, liveness_reason, liveness_figures, snapshot_path, note,
+                                marked_by, media_path)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     ).execute(arguments: [
       record.observationID, record.personID, record.classID, record.deviceID, record.capturedAt, record.localDay,
-      record.recordedAt, record.direction, record.distance, record.liveness, record.livenessFigures, record.snapshotPath,
-      record.note, record.markedBy, record.mediaPath,
+      record.recordedAt, record.direction, record.distance, record.liveness, record.livenessReason, record.livenessFigures,
+      record.snapshotPath, record.note, record.markedBy, record.mediaPath,
     ])
     return db.lastInsertedRowID
   }
@@ -85,12 +85,12 @@ extension StoreTransaction {
     try db.cachedStatement(
       sql: """
         UPDATE attendance SET observation_id = ?, device_id = ?, captured_at = ?, distance = ?, liveness = ?,
-                              liveness_figures = ?, snapshot_path = ?, media_path = ?
+                              liveness_reason = ?, liveness_figures = ?, snapshot_path = ?, media_path = ?
         WHERE id = ?
         """
     ).execute(arguments: [
       sighting.observationID, sighting.deviceID, sighting.capturedAt, sighting.distance, sighting.liveness,
-      sighting.livenessFigures, sighting.snapshotPath, sighting.mediaPath, recordID,
+      sighting.livenessReason, sighting.livenessFigures, sighting.snapshotPath, sighting.mediaPath, recordID,
     ])
   }
 

@@ -12,7 +12,8 @@ struct MessageTests {
       .attendance(
         AttendanceMessage(
           personID: "21CS001", deviceID: "gate-1", classID: "CS", capturedAt: "2026-11-25T09:01:02+05:30",
-          distance: 0.41, liveness: .init(verdict: "live", figures: ["blinks": 1]), jpeg: Data([0xFF, 0xD8, 0xFF, 0x01]))),
+          distance: 0.41, liveness: .init(verdict: "live", reason: "live: solid head motion", figures: ["blinks": 1]),
+          jpeg: Data([0xFF, 0xD8, 0xFF, 0x01]))),
       .register(
         RegisterMessage(
           personID: "21CS001", name: "Zoë Ñúñez 王", faces: [FaceCrop(jpeg: Data([0xFF, 0xD8, 0xFF, 0x00]))],
@@ -139,12 +140,12 @@ struct MessageTests {
     "absurd lengths are refused with the field and the limit: a 1 MB device id, a 2 MB class, a 5 MB snapshot path, a 2 MB crop")
   func absurdLengths() throws {
     func attendance(
-      device: String = "gate", classID: String? = nil, snapshot: String? = nil, jpeg: Data? = nil
+      device: String = "gate", classID: String? = nil, snapshot: String? = nil, jpeg: Data? = nil, reason: String? = nil
     ) throws -> Data {
       try Message.attendance(
         AttendanceMessage(
-          personID: "P1", deviceID: device, classID: classID, capturedAt: "2026-11-25T08:00:00+01:00", snapshotPath: snapshot,
-          jpeg: jpeg)
+          personID: "P1", deviceID: device, classID: classID, capturedAt: "2026-11-25T08:00:00+01:00",
+          liveness: reason.map { .init(verdict: "live", reason: $0) }, snapshotPath: snapshot, jpeg: jpeg)
       ).encoded()
     }
     let cases: [(Data, String)] = [
@@ -157,6 +158,7 @@ struct MessageTests {
       // An arrival's crop: a JPEG of at most 1 MB.
       (try attendance(jpeg: Data([0xFF, 0xD8, 0xFF]) + Data(count: 2 << 20)), "field 'jpeg' is 2097155 bytes (at most 1048576)"),
       (try attendance(jpeg: Data("<svg/>".utf8)), "field 'jpeg' is not JPEG data"),
+      (try attendance(reason: String(repeating: "r", count: 1 << 20)), "field 'liveness.reason' is longer than 200 characters"),
     ]
     for (body, expected) in cases {
       let error = #expect(throws: MessageError.self) { try Message.decode(body) }

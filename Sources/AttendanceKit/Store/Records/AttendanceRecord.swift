@@ -21,6 +21,9 @@ public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, T
   public var direction: String
   public var distance: Double?
   public var liveness: String?
+  /// Why att-take judged the face live ("live: solid head motion", a challenge passed); nil for a
+  /// mark by hand, and for records from before schema v13.
+  public var livenessReason: String?
   /// The liveness cues' figures, as JSON text.
   public var livenessFigures: String?
   public var snapshotPath: String?
@@ -42,6 +45,7 @@ public struct AttendanceRecord: Sendable, Equatable, Codable, FetchableRecord, T
     case capturedAt = "captured_at"
     case localDay = "local_day"
     case recordedAt = "recorded_at"
+    case livenessReason = "liveness_reason"
     case livenessFigures = "liveness_figures"
     case snapshotPath = "snapshot_path"
     case markedBy = "marked_by"
