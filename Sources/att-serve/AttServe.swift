@@ -49,6 +49,9 @@ struct AttServe: AsyncParsableCommand {
             recognised people att-take did not mark for liveness, open ones (admins: the crop's address)
         POST /api/liveness-refusals/ID/present {"class_id"}, POST .../dismiss, GET .../snapshot
             admin or teacher: mark the person present at the camera's time, or dismiss; admin: the crop
+        GET /api/liveness-summary ?from= &to= &class=
+            what liveness did over those days (the last 30 by default): the cameras' marks and why, the
+            marks deleted on review, the refusals by what became of them, the live people refused
         GET /api/people/ID/photo
             admin: the person's first face image
         GET /api/devices

@@ -418,6 +418,11 @@ struct BrowserTests {
           try await page.waitFor(
             "\(obama).dataset.state === 'manual' && document.getElementById('refused-empty').hidden === false", seconds: 5),
           "marked present from the review, and no longer listed")
+        // The review counts: the live pupil refused, the camera's mark deleted above.
+        #expect(
+          try await page.waitFor(
+            "['the cameras marked 1 arrival (1 with no reason kept); 1 mark was deleted on review', '1 marked present on review (live people refused, 50% of 2 live people judged), 0 dismissed, 0 waiting for review'].every(t => document.getElementById('liveness-summary').textContent.includes(t))",
+            seconds: 5), "the review's summary")
         #expect(
           try f.count(
             "SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND marked_by = 'ana' AND captured_at LIKE '%T08:45:%'")

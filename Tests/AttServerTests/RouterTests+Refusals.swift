@@ -149,4 +149,94 @@ extension RouterTests {
     #expect(try f.store.expireSnapshots(before: Date().addingTimeInterval(-30 * 86400), media: f.handler.media) == 1)
     #expect(try f.count("SELECT count(*) FROM liveness_refusals WHERE media_path IS NOT NULL") == 0)
   }
+
+  @Test(
+    "the liveness summary counts what the cameras marked and why, the marks a reviewer deleted, and each verdict's refusals by what became of them: the site's own measure of the live people refused"
+  )
+  func livenessSummary() async throws {
+    let f = try Fixture()
+    var accounts = Accounts(store: f.store)
+    accounts.iterations = 1_000
+    try accounts.addUser("tess", password: Fixture.password, role: .teacher, classes: ["CS"])
+    // Tuesday: the gate marks both CS pupils, the EE room's camera its pupil; Monday's mark of the
+    // EE pupil will be deleted by a reviewer (a phone held up?); Monday's challenge of Obama failed,
+    // unreviewed.
+    try f.attend("21CS001", "2026-11-25T08:01:00+00:00", classID: nil, device: "gate", live: "live: solid head motion")
+    try f.attend("21CS002", "2026-11-25T08:02:00+00:00", classID: nil, device: "gate", live: "live: blink")
+    try f.attend("21EE001", "2026-11-25T08:03:00+00:00", classID: "EE", live: "live: solid head motion")
+    try f.attend("21EE001", "2026-11-24T08:03:00+00:00", classID: "EE", live: "live: solid head motion")
+    try f.refusal("21CS001", at: "2026-11-24T08:04:00+00:00", verdict: .challengeFailed, reason: "the challenge failed")
+    // Wednesday: Obama refused as a screen (a reviewer marks him present: it was him), Biden never
+    // judged live and then marked by the gate, the EE pupil's face voted an attack (dismissed).
+    try f.refusal("21CS001", at: "2026-11-26T08:10:00+00:00")
+    try f.refusal("21CS002", at: "2026-11-26T08:11:00+00:00", verdict: .notMarked, reason: "never live")
+    try f.attend("21CS002", "2026-11-26T08:12:00+00:00", classID: nil, device: "gate", live: "live: solid head motion")
+    try f.refusal("21EE001", at: "2026-11-26T08:13:00+00:00", classID: "EE")
+    // A refusal outside the range counts for nothing.
+    try f.refusal("21EE001", at: "2026-11-20T08:13:00+00:00", classID: "EE")
+    let ids = try f.store.reader { db in try Int64.fetchAll(db, sql: "SELECT id FROM liveness_refusals ORDER BY id") }
+    let monday = try #require(
+      try f.store.reader { db in
+        try Int64.fetchOne(db, sql: "SELECT id FROM attendance WHERE person_id = '21EE001' AND local_day = '2026-11-24'")
+      })
+
+    var settings = f.settings()
+    settings.clock = SchoolClock(
+      startingAt: ISO8601DateFormatter().date(from: "2026-11-26T10:00:00Z")!, timeZone: TimeZone(identifier: "UTC")!)
+    let app = try buildApplication(settings)
+    let admin = HTTPFields.bearer(f.adminToken) + [.contentType: "application/json"]
+    let viewer = HTTPFields.bearer(f.viewerToken)
+    try await app.test(.router) { client in
+      for (uri, method) in [
+        ("/api/liveness-refusals/\(ids[1])/present", HTTPRequest.Method.post),
+        ("/api/liveness-refusals/\(ids[3])/dismiss", .post), ("/api/attendance/\(monday)", .delete),
+      ] {
+        try await client.execute(uri: uri, method: method, headers: admin) {
+          #expect($0.status == .ok, "\(uri): \(String(buffer: $0.body))")
+        }
+      }
+      func summary(_ uri: String, _ headers: HTTPFields) async throws -> [String: Any] {
+        try await client.execute(uri: uri, method: .get, headers: headers) {
+          #expect($0.status == .ok, "\(uri): \(String(buffer: $0.body))")
+          return try json($0.body) as? [String: Any] ?? [:]
+        }
+      }
+      let all = try await summary("/api/liveness-summary?from=2026-11-24&to=2026-11-26", viewer)
+      #expect(all["camera_marks"] as? Int == 4, "Obama's mark by hand from his refusal is not a camera's: \(all)")
+      let because = (all["marked_because"] as? [[String: Any]] ?? []).map { "\($0["reason"] ?? "")=\($0["count"] ?? "")" }
+      #expect(because == ["live: solid head motion=3", "live: blink=1"], "\(all)")
+      #expect(all["camera_marks_deleted"] as? Int == 1)
+      let refusals = all["refusals"] as? [String: [String: Int]] ?? [:]
+      #expect(
+        refusals == [
+          "spoof": ["total": 2, "marked_present": 1, "dismissed": 1, "marked_since": 0, "open": 0],
+          "not_marked": ["total": 1, "marked_present": 0, "dismissed": 0, "marked_since": 1, "open": 0],
+          "challenge_failed": ["total": 1, "marked_present": 0, "dismissed": 0, "marked_since": 0, "open": 1],
+        ], "\(all)")
+      #expect(all["live_refused"] as? Int == 1 && all["live_refused_rate"] as? Double == 0.2, "1 of the 5 live people judged")
+      // The default range is the last 30 days to today; a class's is its own and its members' at the gate.
+      let last30 = try await summary("/api/liveness-summary", viewer)
+      #expect(last30["from"] as? String == "2026-10-28" && last30["to"] as? String == "2026-11-26")
+      #expect((last30["refusals"] as? [String: [String: Int]])?["spoof"]?["total"] == 3, "with the 20th's")
+      let session = try await signIn(client, "tess")
+      let teacher: HTTPFields = [.cookie: "att_session=\(session)"]
+      try await client.execute(uri: "/api/liveness-summary", method: .get, headers: teacher) {
+        #expect($0.status == .forbidden && String(buffer: $0.body).contains("add class= (CS)"))
+      }
+      let cs = try await summary("/api/liveness-summary?from=2026-11-24&to=2026-11-26&class=CS", teacher)
+      #expect(cs["camera_marks"] as? Int == 3 && cs["camera_marks_deleted"] as? Int == 0, "\(cs)")
+      #expect(cs["live_refused"] as? Int == 1 && cs["live_refused_rate"] as? Double == 0.25, "\(cs)")
+      #expect((cs["refusals"] as? [String: [String: Int]])?["spoof"]?["total"] == 1)
+      let none = try await summary("/api/liveness-summary?from=2026-12-01&to=2026-12-02", viewer)
+      #expect(none["camera_marks"] as? Int == 0 && none["live_refused_rate"] is NSNull, "\(none)")
+      for (query, expected) in [
+        ("from=2026-11-31", "parameter 'from': '2026-11-31' is not a date"), ("from=2026-11-26&to=2026-11-01", "is before from"),
+        ("from=2020-01-01&to=2026-11-26", "the range is longer than 400 days"),
+      ] {
+        try await client.execute(uri: "/api/liveness-summary?\(query)", method: .get, headers: viewer) {
+          #expect($0.status == .badRequest && String(buffer: $0.body).contains(expected), "\(String(buffer: $0.body))")
+        }
+      }
+    }
+  }
 }

@@ -10,7 +10,11 @@ import Logging
 /// - admins, and teachers for their classes' pupils: `POST .../ID/present` marks the person present
 ///   at the moment the camera saw them (a correction, as `POST /api/attendance`, with the refusal
 ///   in its note), `POST .../ID/dismiss` (an attack, or nothing to mark);
-/// - admins: `GET .../ID/snapshot`.
+/// - admins: `GET .../ID/snapshot`;
+/// - `GET /api/liveness-summary` (`from`, `to`: the last 30 days by default; a teacher names
+///   `class=`): what liveness did over those days, counted from the records and the review
+///   (`LivenessSummary`): the site's own measure of the live people it refused and of the marks a
+///   reviewer deleted.
 struct LivenessRefusalsController: Sendable {
   let store: AttendanceStore
   let media: MediaLibrary
@@ -21,6 +25,7 @@ struct LivenessRefusalsController: Sendable {
 
   func addRoutes(people: RouterGroup<AppContext>, correctors: RouterGroup<AppContext>, admin: RouterGroup<AppContext>) {
     people.get("liveness-refusals") { request, context in try await database.run { try list(request, context) } }
+    people.get("liveness-summary") { request, context in try await database.run { try summary(request, context) } }
     admin.get("liveness-refusals/:id/snapshot") { _, context in try await database.run { try snapshot(context) } }
     correctors.post("liveness-refusals/:id/present") { request, context in
       let choice = try await Choice(request)
@@ -40,6 +45,13 @@ struct LivenessRefusalsController: Sendable {
       ReviewPage(
         rows, limit: limit, snapshotsKeptDays: snapshotDays, id: \.id, show: { admin ? $0 : $0.withoutSnapshot },
         snapshot: { admin && $0.mediaPath != nil ? "/api/liveness-refusals/\($0.id)/snapshot" : nil }))
+  }
+
+  func summary(_ request: Request, _ context: AppContext) throws -> JSONBody {
+    let q = Query(request)
+    let (from, to) = try q.reportRange(today: attendance.clock.today())
+    let classID = try context.scopedClass(try q.identifier("class"))
+    return try JSONBody(try store.livenessSummary(from: from, to: to, classID: classID))
   }
 
   func snapshot(_ context: AppContext) throws -> Response {

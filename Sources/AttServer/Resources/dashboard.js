@@ -639,6 +639,31 @@ async function loadRefused() {
   $("refused-note").textContent = "Recognised, but not marked: a photo or a screen held up, or a live person refused by mistake. " +
     (canCorrect() ? "Mark a live person present (at the time the camera saw them); dismiss a photo or a screen." : "An admin or their teacher reviews them.") +
     (isAdmin() ? " Faces (att-take --snapshots) are kept " + refused.snapshots_kept_days + " days; reviewing one deletes it at once." : "");
+  await loadLivenessSummary();
+}
+
+// What liveness did over the range above (and the class shown), from the records and the review:
+// the site's own count of the live people it refused (marked present on review) and of the camera
+// marks a reviewer deleted (someone else, or a phone or photo that got through).
+async function loadLivenessSummary() {
+  const s = await get("/api/liveness-summary?" + range());
+  const plural = (n, one, many) => n + " " + (n === 1 ? one : many);
+  const refusals = Object.values(s.refusals);
+  const sum = (key) => refusals.reduce((n, r) => n + r[key], 0);
+  const because = s.marked_because.map((r) => r.count + " " + (r.reason === "not recorded" ? "with no reason kept" : r.reason)).join(", ");
+  const parts = ["From " + s.from + " to " + s.to + (s.class_id ? " (" + s.class_id + ")" : "") + ": the cameras marked " +
+    plural(s.camera_marks, "arrival", "arrivals") + (because ? " (" + because + ")" : "") + "; " +
+    plural(s.camera_marks_deleted, "mark was", "marks were") + " deleted on review (someone else, or a phone or photo that got through)."];
+  const total = sum("total");
+  if (total > 0) {
+    const rate = s.live_refused_rate == null ? "" : ", " + (Math.round(s.live_refused_rate * 1000) / 10) + "% of " + (s.camera_marks + s.live_refused) + " live people judged";
+    parts.push("Liveness did not mark " + plural(total, "recognised face", "recognised faces") + ": " +
+      s.live_refused + " marked present on review (live people refused" + rate + "), " + sum("dismissed") + " dismissed, " +
+      sum("open") + " waiting for review" + (sum("marked_since") ? ", " + sum("marked_since") + " marked that day since" : "") + ".");
+  } else {
+    parts.push("Liveness left nobody recognised unmarked.");
+  }
+  $("liveness-summary").textContent = parts.join(" ");
 }
 
 // On the roster, where a teacher looks: a pupil the cameras saw but did not mark that day says so.
