@@ -9,17 +9,12 @@ extension AttTake {
   func sayStart(_ run: TakeRun, options: TakeOptions) {
     let matcher = run.session.matcher
     Console.error("att-take: \(run.delivery.summary)")
-    // "a challenge of 2 steps (2 attempts)"
-    let challenge = options.challenge.map {
-      "a challenge of \($0.steps) step\($0.steps == 1 ? "" : "s") (\($0.attempts) attempt\($0.attempts == 1 ? "" : "s"))"
-    }
-    let cues = options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ")
+    let liveness = Self.liveness(options)
     Console.error(
       "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
         + "threshold \(options.threshold), margin \(options.margin), liveness "
-        + (options.liveness.enabled
-          ? "on (\(challenge.map { "kiosk: \($0), then " } ?? "gate: ")\(cues)\(siteLines(options.liveness)))"
-          : "OFF" + (challenge.map { " (\($0) alone)" } ?? "")))
+        + (liveness.policy == "off"
+          ? "OFF" + (liveness.cues.map { " (\($0))" } ?? "") : "on (\(liveness.policy): \(liveness.cues ?? ""))"))
     if !options.liveness.enabled, options.challenge != nil {
       Console.warning(
         "att-take: warning: the passive liveness cues are off (--liveness off): the challenge alone stands between a photo or a replay and a mark."
@@ -35,6 +30,19 @@ extension AttTake {
       )
     }
     if matcher.people.isEmpty { Console.warning("att-take: warning: nobody is enrolled; every face will be unknown") }
+  }
+
+  /// The liveness policy (gate, kiosk or off) and what it uses, as the start line says it and the
+  /// camera's status reports it: "blink + device + motion + screen", "a challenge of 2 steps (2
+  /// attempts), then blink + ...", with a site's own lines; off: nil, or "a challenge of 2 steps
+  /// (2 attempts) alone".
+  static func liveness(_ options: TakeOptions) -> (policy: String, cues: String?) {
+    let challenge = options.challenge.map {
+      "a challenge of \($0.steps) step\($0.steps == 1 ? "" : "s") (\($0.attempts) attempt\($0.attempts == 1 ? "" : "s"))"
+    }
+    guard options.liveness.enabled else { return ("off", challenge.map { "\($0) alone" }) }
+    let cues = options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ") + siteLines(options.liveness)
+    return challenge.map { ("kiosk", "\($0), then \(cues)") } ?? ("gate", cues)
   }
 
   /// What a site gives up when --liveness-cues leaves out a cue of the default gate: the attacks no
@@ -68,7 +76,7 @@ extension AttTake {
   }
 
   /// ", site lines: screen 30.2, flat motion 0.0061" when --liveness-lines moved them from the defaults.
-  private func siteLines(_ liveness: LivenessOptions) -> String {
+  private static func siteLines(_ liveness: LivenessOptions) -> String {
     let defaults = LivenessOptions()
     guard liveness.screenMoire != defaults.screenMoire || liveness.planarResidual != defaults.planarResidual else { return "" }
     // The lines of the cues in use only.

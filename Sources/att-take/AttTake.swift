@@ -104,7 +104,8 @@ struct AttTake: ParsableCommand {
       let summary: TakeSummary
       do {
         summary = try run.run(
-          pipeline, models: modelOptions.modelSet, stop: stop, status: take.status(deviceID: options.deviceID),
+          pipeline, models: modelOptions.modelSet, stop: stop,
+          status: take.status(deviceID: options.deviceID, liveness: Self.liveness(options)),
           annotate: take.annotate
         ) { frame, annotations in
           if let window, let key = try window.show(frame.image, annotations: annotations), key == 27 || key == 113 { stop.stop() }

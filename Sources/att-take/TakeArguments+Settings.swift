@@ -58,9 +58,13 @@ extension TakeArguments {
   }
 
   /// The camera's status as reported every --status-every seconds (nil: none).
-  func status(deviceID: String) -> CameraStatus? {
+  /// With the camera's liveness policy and what it uses (`AttTake.liveness`), for the dashboard.
+  func status(deviceID: String, liveness: (policy: String, cues: String?)) -> CameraStatus? {
     guard statusEvery > 0 else { return nil }
-    return CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)
+    var status = CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)
+    status.livenessPolicy = liveness.policy
+    status.livenessCues = liveness.cues.map { String($0.prefix(200)) }
+    return status
   }
 }
 

@@ -432,11 +432,12 @@ struct BrowserTests {
         // admin names and places it from the page.
         var status = CameraStatus(deviceID: "gate-1", name: nil, sourceKind: .stream, interval: 5)
         status.framesPerSecond = 24.5
+        status.livenessPolicy = "off"
         try f.store.saveCameraStatus(status, reportedBy: "gate-1")
         #expect(
           try await page.waitFor(
-            "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('gate-1') && r.querySelector('.state.online') && r.textContent.includes('24.5'))",
-            seconds: 15), "the camera is online on the dashboard")
+            "[...document.querySelectorAll('#devices tr')].some(r => r.textContent.includes('gate-1') && r.querySelector('.state.online') && r.textContent.includes('24.5') && (r.querySelector('.liveness-off') || {}).textContent === 'OFF: photos and screens held up are marked')",
+            seconds: 15), "the camera is online on the dashboard, its liveness off in plain sight")
         try await page.evaluate(
           """
           document.getElementById('camera-id').value = 'gate-1';

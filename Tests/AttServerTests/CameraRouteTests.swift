@@ -142,6 +142,8 @@ struct CameraRouteTests {
     report.faces = 40
     report.lastFrameAt = Date()
     report.galleryVersion = "abc:3"
+    report.livenessPolicy = "gate"
+    report.livenessCues = "blink + device + motion + screen"
     let reportBody = try CameraStatus.encoder.encode(report)
     let galleryVersion = try f.store.galleryVersion().description
     try await app.test(.router) { client in
@@ -160,6 +162,8 @@ struct CameraRouteTests {
       #expect(gate["name"] as? String == "Gate")
       #expect(gate["reported_by"] as? String == "gate-1")
       #expect((gate["status"] as? [String: Any])?["frames_per_second"] as? Double == 29.5)
+      #expect((gate["status"] as? [String: Any])?["liveness_policy"] as? String == "gate")
+      #expect((gate["status"] as? [String: Any])?["liveness_cues"] as? String == "blink + device + motion + screen")
       #expect(devices.contains { $0["id"] as? String == "cam-1" && $0["state"] as? String == "no status" })
       #expect(!devices.contains { $0["id"] as? String == "manual" })
 
@@ -224,6 +228,14 @@ struct CameraRouteTests {
         (
           #"{"device_id":"manual","source_kind":"file","state":"running","interval":5,"frames":0,"dropped":0,"faces":0}"#,
           "device_id:"
+        ),
+        (
+          #"{"device_id":"g","source_kind":"file","state":"running","interval":5,"frames":0,"dropped":0,"faces":0,"liveness_policy":"maybe"}"#,
+          "liveness_policy: use gate, kiosk or off"
+        ),
+        (
+          #"{"device_id":"g","source_kind":"file","state":"running","interval":5,"frames":0,"dropped":0,"faces":0,"liveness_cues":"a\u0007b"}"#,
+          "liveness_cues: use at most 200 characters"
         ),
       ]
       for (body, field) in bad {

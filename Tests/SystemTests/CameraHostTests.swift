@@ -151,7 +151,8 @@ struct CameraHostTests {
         return gate["state"] as? String == "online" && gate["name"] as? String == "Main gate"
           && status?["source_kind"] as? String == "file" && (status?["frames"] as? Int ?? 0) > 0
           && (status?["gallery_version"] as? String)?.contains(":") == true
-      }, "the camera's status on /api/devices")
+          && status?["liveness_policy"] as? String == "off"
+      }, "the camera's status on /api/devices, liveness off as it runs")
     let metrics = String(decoding: site.api("/metrics", token: viewerToken)?.body ?? Data(), as: UTF8.self)
     #expect(metrics.contains("att_camera_up{device=\"gate-1\"} 1.0"), "\(metrics)")
 

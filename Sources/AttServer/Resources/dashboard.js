@@ -754,6 +754,11 @@ async function loadCameras() {
     if (x.name !== x.id) name.appendChild(el("div", x.id, "muted"));
     row.appendChild(el("td")).appendChild(el("span", x.state, "state " + x.state.replace(" ", "-")));
     const s = x.status;
+    // The policy the camera runs, as it reported it; off (tests only) stands out: photos held up are marked.
+    const policy = s && s.liveness_policy;
+    const liveness = cell(row, policy === "off" ? "OFF: photos and screens held up are marked" : policy || "–");
+    if (policy === "off") liveness.className = "liveness-off";
+    if (policy && s.liveness_cues) liveness.appendChild(el("div", s.liveness_cues, "muted"));
     cell(row, s && s.frames_per_second != null ? s.frames_per_second.toFixed(1) : "–");
     cell(row, s ? s.dropped : "–");
     cell(row, isoLocal(x.last_report_at || x.last_seen_at));

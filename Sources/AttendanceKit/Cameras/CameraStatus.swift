@@ -36,6 +36,11 @@ public struct CameraStatus: Sendable, Codable, Equatable {
   public var galleryPeople: Int?
   /// Where the camera's gallery came from: server, cache (the server was unreachable) or database.
   public var gallerySource: String?
+  /// The camera's liveness policy: gate, kiosk or off (a camera marking photos held up: tests only).
+  public var livenessPolicy: String?
+  /// What the policy uses, as att-take says it at start: "blink + device + motion + screen", with a
+  /// kiosk's challenge and a site's own lines.
+  public var livenessCues: String?
 
   public init(deviceID: String, name: String?, sourceKind: SourceKind, interval: Double) {
     self.deviceID = deviceID
@@ -61,6 +66,8 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     case galleryVersion = "gallery_version"
     case galleryPeople = "gallery_people"
     case gallerySource = "gallery_source"
+    case livenessPolicy = "liveness_policy"
+    case livenessCues = "liveness_cues"
   }
 
   /// The first thing wrong with a report, naming the field; nil when it can be kept.
@@ -78,6 +85,14 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     if let version = galleryVersion, version.count > 100 { return "gallery_version: too long" }
     if let source = gallerySource, !["server", "cache", "database"].contains(source) {
       return "gallery_source: use server, cache or database"
+    }
+    if let policy = livenessPolicy, !["gate", "kiosk", "off"].contains(policy) {
+      return "liveness_policy: use gate, kiosk or off"
+    }
+    if let cues = livenessCues,
+      cues.count > 200 || cues.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    {
+      return "liveness_cues: use at most 200 characters, without control characters"
     }
     return nil
   }

@@ -109,13 +109,14 @@ extension AttendanceStore {
       try db.execute(
         sql: """
           INSERT OR REPLACE INTO camera_status (device_id, reported_by, name, source_kind, state, interval, started_at, frames,
-            frames_per_second, dropped, faces, last_frame_at, gallery_version, gallery_people, gallery_source, received_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            frames_per_second, dropped, faces, last_frame_at, gallery_version, gallery_people, gallery_source, liveness_policy,
+            liveness_cues, received_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           status.deviceID, reportedBy, status.name, status.sourceKind.rawValue, status.state.rawValue, status.interval,
           status.startedAt, status.frames, status.framesPerSecond, status.dropped, status.faces, status.lastFrameAt,
-          status.galleryVersion, status.galleryPeople, status.gallerySource, now,
+          status.galleryVersion, status.galleryPeople, status.gallerySource, status.livenessPolicy, status.livenessCues, now,
         ])
     }
   }
@@ -147,6 +148,8 @@ extension AttendanceStore {
           s.galleryVersion = row["gallery_version"]
           s.galleryPeople = row["gallery_people"]
           s.gallerySource = row["gallery_source"]
+          s.livenessPolicy = row["liveness_policy"]
+          s.livenessCues = row["liveness_cues"]
           status = s
         }
         let id: String = row["id"]

@@ -100,5 +100,13 @@ extension Schema {
       // motion", "live: blink", a challenge passed): whoever checks who the cameras marked sees how.
       try db.alter(table: "attendance") { t in t.add(column: "liveness_reason", .text) }
     }
+    migrator.registerMigration("v14: each camera's liveness policy") { db in
+      // What each camera runs (gate, kiosk, or off: photos held up are marked), as it reports it:
+      // the dashboard shows it beside the camera, and a camera left with liveness off stands out.
+      try db.alter(table: "camera_status") { t in
+        t.add(column: "liveness_policy", .text)
+        t.add(column: "liveness_cues", .text)
+      }
+    }
   }
 }
