@@ -60,4 +60,21 @@ public struct HeldPicture: Sendable, Equatable {
     pose.scale *= 1 + 0.05 * wave(0.19, 8)
     return pose
   }
+
+  /// A camera held in a hand (a phone filming a selfie) for `time` seconds, as the whole frame moves:
+  /// a slow sway of a degree or two and a tremor, drawn from `seed`. Every point of the scene moves
+  /// by the same homography, the face and the room behind it alike: a still head filmed so moves as
+  /// a flat picture would.
+  public static func handHeldCamera(at time: Double, around base: HeldPicture, seed: UInt64) -> HeldPicture {
+    var random = SeededGenerator(seed: seed)
+    let phases = (0..<10).map { _ in Double.random(in: 0..<(2 * .pi), using: &random) }
+    func wave(_ hz: Double, _ k: Int) -> Double { sin(2 * .pi * hz * time + phases[k]) }
+    var pose = base
+    pose.x += 0.015 * wave(0.41, 0) + 0.002 * wave(7.3, 1)
+    pose.y += 0.01 * wave(0.33, 2) + 0.002 * wave(8.1, 3)
+    pose.yaw += 2 * wave(0.27, 4)
+    pose.pitch += 2 * wave(0.35, 5)
+    pose.roll += 1.5 * wave(0.52, 6) + 0.2 * wave(6.6, 7)
+    return pose
+  }
 }

@@ -10,7 +10,8 @@ import Foundation
 // most FRAMES frames: a full-resolution camera's cost, measured on real footage (`make bench`).
 // Not installed; built with the other tools.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: sample-video OUT.avi PHOTO...\n       sample-video --upscale WIDTHxHEIGHT IN OUT.avi [FRAMES]\n"
+let usage =
+  "usage: sample-video OUT.avi PHOTO...\n       sample-video --upscale WIDTHxHEIGHT IN OUT.avi [FRAMES]\n       sample-video --shake IN OUT.avi [SEED]\n"
 let help = """
   sample-video: test videos for the demo and the benchmarks (not installed).
 
@@ -21,6 +22,9 @@ let help = """
     --upscale WIDTHxHEIGHT IN OUT.avi [FRAMES]
                        the video IN resized to WIDTHxHEIGHT (16-8192 each), at most FRAMES frames,
                        at IN's frame rate: a full-resolution camera's cost on real footage.
+    --shake IN OUT.avi [SEED]
+                       the video IN as a camera held in a hand would film it (a phone selfie):
+                       every frame moved by a slow sway and a tremor (rendered, for the mechanism).
 
   OUT.avi is written whole or not at all: a photo or video that does not decode leaves no file.
   Exit status: 0 written, 1 an input could not be read or OUT could not be written, 64 a usage error.
@@ -39,6 +43,35 @@ func checkOutput(_ path: String) {
   guard path.lowercased().hasSuffix(".avi") else {
     fail("OUT is the video to write and must end in .avi (MJPG), not '\(path)'\n\(usage)", status: 64)
   }
+}
+
+if arguments.first == "--shake" {
+  // A real clip as a camera held in a hand would film it: every frame moved by one homography
+  // (`HeldPicture.handHeldCamera`), zoomed 8% so that no edge shows.
+  guard arguments.count >= 3 else { fail(usage, status: 64) }
+  checkOutput(arguments[2])
+  let seed = arguments.count >= 4 ? UInt64(arguments[3]) ?? 1 : 1
+  do {
+    let video = try VideoSource(arguments[1])
+    let fps = video.framesPerSecond > 0 ? video.framesPerSecond : 25
+    var writer: VideoWriter?
+    var count = 0
+    while let frame = try video.nextFrame() {
+      if writer == nil {
+        writer = try VideoWriter(path: arguments[2], framesPerSecond: fps, width: frame.width, height: frame.height)
+      }
+      let pose = HeldPicture.handHeldCamera(at: Double(count) / fps, around: HeldPicture(scale: 1.08), seed: seed)
+      let h = pose.homography(
+        pictureWidth: frame.width, pictureHeight: frame.height, frameWidth: frame.width, frameHeight: frame.height)
+      try writer!.write(try frame.warped(by: h, width: frame.width, height: frame.height))
+      count += 1
+    }
+    writer?.close()
+    guard count > 0 else { fail("\(arguments[1]) has no frames") }
+  } catch {
+    fail("\(error)")
+  }
+  exit(0)
 }
 
 if arguments.first == "--upscale" {
