@@ -51,7 +51,8 @@ struct AttServe: AsyncParsableCommand {
             admin or teacher: mark the person present at the camera's time, or dismiss; admin: the crop
         GET /api/liveness-summary ?from= &to= &class=
             what liveness did over those days (the last 30 by default): the cameras' marks and why, the
-            marks deleted on review, the refusals by what became of them, the live people refused
+            marks deleted on review, the refusals by what became of them, the live people refused;
+            each camera's share
         GET /api/people/ID/photo
             admin: the person's first face image
         GET /api/devices

@@ -421,7 +421,7 @@ struct BrowserTests {
         // The review counts: the live pupil refused, the camera's mark deleted above.
         #expect(
           try await page.waitFor(
-            "['the cameras marked 1 arrival (1 with no reason kept); 1 mark was deleted on review', '1 marked present on review (live people refused, 50% of 2 live people judged), 0 dismissed, 0 waiting for review'].every(t => document.getElementById('liveness-summary').textContent.includes(t))",
+            "['the cameras marked 1 arrival (1 with no reason kept); 1 mark was deleted on review', '1 marked present on review (live people refused, 50% of 2 live people judged), 0 dismissed, 0 waiting for review', 'By camera: cam-1 0 live refused of 1 judged, 0 not marked, 1 marks deleted; gate 1 live refused of 1 judged, 1 not marked, 0 marks deleted.'].every(t => document.getElementById('liveness-summary').textContent.includes(t))",
             seconds: 5), "the review's summary")
         #expect(
           try f.count(

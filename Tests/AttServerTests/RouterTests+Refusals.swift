@@ -214,6 +214,11 @@ extension RouterTests {
           "challenge_failed": ["total": 1, "marked_present": 0, "dismissed": 0, "marked_since": 0, "open": 1],
         ], "\(all)")
       #expect(all["live_refused"] as? Int == 1 && all["live_refused_rate"] as? Double == 0.2, "1 of the 5 live people judged")
+      // By camera: the gate refused four faces, one of them live; the EE room's camera had its mark deleted.
+      let cameras = (all["cameras"] as? [[String: Any]] ?? []).map {
+        "\($0["device_id"] ?? ""): \($0["camera_marks"] ?? "") \($0["camera_marks_deleted"] ?? "") \($0["refusals"] ?? "") \($0["live_refused"] ?? "")"
+      }
+      #expect(cameras == ["cam-1: 1 1 0 0", "gate: 3 0 4 1"], "\(all)")
       // The default range is the last 30 days to today; a class's is its own and its members' at the gate.
       let last30 = try await summary("/api/liveness-summary", viewer)
       #expect(last30["from"] as? String == "2026-10-28" && last30["to"] as? String == "2026-11-26")

@@ -663,6 +663,11 @@ async function loadLivenessSummary() {
   } else {
     parts.push("Liveness left nobody recognised unmarked.");
   }
+  // A camera in poor light refuses more live people than the others: each one's share.
+  if (s.cameras.length > 1) {
+    parts.push("By camera: " + s.cameras.map((c) => c.device_id + " " + c.live_refused + " live refused of " +
+      (c.camera_marks + c.live_refused) + " judged, " + c.refusals + " not marked, " + c.camera_marks_deleted + " marks deleted").join("; ") + ".");
+  }
   $("liveness-summary").textContent = parts.join(" ");
 }
 

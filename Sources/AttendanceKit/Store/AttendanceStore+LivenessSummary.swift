@@ -33,6 +33,28 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
     public let count: Int
   }
 
+  /// One camera's share: a camera in poor light, or aimed where faces are small, refuses more live
+  /// people than the others (its own lines: `att-liveness eval-video --real --write-lines`).
+  public struct Camera: Sendable, Codable, Equatable {
+    public let deviceID: String
+    public var cameraMarks = 0
+    public var cameraMarksDeleted = 0
+    /// Recognised faces it did not mark, of any verdict.
+    public var refusals = 0
+    /// Those a reviewer marked present.
+    public var liveRefused = 0
+
+    public init(deviceID: String) { self.deviceID = deviceID }
+
+    enum CodingKeys: String, CodingKey {
+      case refusals
+      case deviceID = "device_id"
+      case cameraMarks = "camera_marks"
+      case cameraMarksDeleted = "camera_marks_deleted"
+      case liveRefused = "live_refused"
+    }
+  }
+
   public let from: String
   public let to: String
   public let classID: String?
@@ -46,6 +68,8 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
   public let cameraMarksDeleted: Int
   /// Recognised faces liveness did not mark, by verdict (spoof, challenge_failed, not_marked).
   public let refusals: [String: Refusals]
+  /// The same by camera, ordered by id.
+  public let cameras: [Camera]
   /// Live people refused: refusals a reviewer marked present.
   public var liveRefused: Int { refusals.values.reduce(0) { $0 + $1.markedPresent } }
   /// The live people refused among the live people the cameras judged: `liveRefused` over it plus
@@ -55,7 +79,7 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case from, to, refusals
+    case from, to, refusals, cameras
     case classID = "class_id"
     case cameraMarks = "camera_marks"
     case markedBecause = "marked_because"
@@ -73,13 +97,14 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
     try c.encode(markedBecause, forKey: .markedBecause)
     try c.encode(cameraMarksDeleted, forKey: .cameraMarksDeleted)
     try c.encode(refusals, forKey: .refusals)
+    try c.encode(cameras, forKey: .cameras)
     try c.encode(liveRefused, forKey: .liveRefused)
     try c.encode(liveRefusedRate, forKey: .liveRefusedRate)
   }
 
   public init(
     from: String, to: String, classID: String?, cameraMarks: Int, markedBecause: [Reason], cameraMarksDeleted: Int,
-    refusals: [String: Refusals]
+    refusals: [String: Refusals], cameras: [Camera] = []
   ) {
     self.from = from
     self.to = to
@@ -88,6 +113,7 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
     self.markedBecause = markedBecause
     self.cameraMarksDeleted = cameraMarksDeleted
     self.refusals = refusals
+    self.cameras = cameras
   }
 
   public init(from decoder: any Decoder) throws {
@@ -97,7 +123,8 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
       classID: try c.decodeIfPresent(String.self, forKey: .classID), cameraMarks: try c.decode(Int.self, forKey: .cameraMarks),
       markedBecause: try c.decode([Reason].self, forKey: .markedBecause),
       cameraMarksDeleted: try c.decode(Int.self, forKey: .cameraMarksDeleted),
-      refusals: try c.decode([String: Refusals].self, forKey: .refusals))
+      refusals: try c.decode([String: Refusals].self, forKey: .refusals),
+      cameras: try c.decodeIfPresent([Camera].self, forKey: .cameras) ?? [])
   }
 }
 
@@ -110,39 +137,58 @@ extension AttendanceStore {
       var arguments = StatementArguments()
       let filter = AttendanceFilter(from: from, to: to, classID: classID).clause(&arguments)
       // A camera's mark: no one marked it by hand ('manual' is how marks by hand were once kept).
-      let marks = try Row.fetchAll(
+      var cameras: [String: LivenessSummary.Camera] = [:]
+      func camera(_ id: String?, _ change: (inout LivenessSummary.Camera) -> Void) {
+        guard let id else { return }
+        change(&cameras[id, default: LivenessSummary.Camera(deviceID: id)])
+      }
+      let markRows = try Row.fetchAll(
         db,
         sql: """
-          SELECT CASE WHEN a.liveness = 'off' THEN 'liveness off'
-                      ELSE coalesce(a.liveness_reason, 'not recorded') END AS reason, count(*) AS n
+          SELECT a.device_id, CASE WHEN a.liveness = 'off' THEN 'liveness off'
+                                   ELSE coalesce(a.liveness_reason, 'not recorded') END AS reason, count(*) AS n
           FROM attendance a
           WHERE \(filter) AND a.direction = 'in' AND a.marked_by IS NULL AND a.device_id IS NOT NULL
             AND a.device_id != 'manual'
-          GROUP BY 1 ORDER BY n DESC, reason
-          """, arguments: arguments
-      ).map { LivenessSummary.Reason(reason: $0["reason"], count: $0["n"]) }
+          GROUP BY 1, 2
+          """, arguments: arguments)
+      var reasons: [String: Int] = [:]
+      for row in markRows {
+        let n: Int = row["n"]
+        reasons[row["reason"], default: 0] += n
+        camera(row["device_id"]) { $0.cameraMarks += n }
+      }
+      let marks = reasons.map { LivenessSummary.Reason(reason: $0.key, count: $0.value) }.sorted {
+        ($0.count, $1.reason) > ($1.count, $0.reason)
+      }
       // The audit row of a deleted record names its camera, day and class (empty for none).
-      let deleted =
-        try Int.fetchOne(
-          db,
-          sql: """
-            SELECT count(*) FROM audit_log
-            WHERE action = 'attendance deleted'
-              AND coalesce(json_extract(details, '$.device_id'), '') NOT IN ('', 'manual')
-              AND json_extract(details, '$.day') BETWEEN ? AND ?
-              AND (? IS NULL OR json_extract(details, '$.class_id') = ?
-                   OR (coalesce(json_extract(details, '$.class_id'), '') = ''
-                       AND target IN (SELECT person_id FROM class_members WHERE class_id = ?)))
-            """, arguments: [from.text, to.text, classID, classID, classID]) ?? 0
+      var deleted = 0
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT json_extract(details, '$.device_id') AS device_id, count(*) AS n FROM audit_log
+          WHERE action = 'attendance deleted'
+            AND coalesce(json_extract(details, '$.device_id'), '') NOT IN ('', 'manual')
+            AND json_extract(details, '$.day') BETWEEN ? AND ?
+            AND (? IS NULL OR json_extract(details, '$.class_id') = ?
+                 OR (coalesce(json_extract(details, '$.class_id'), '') = ''
+                     AND target IN (SELECT person_id FROM class_members WHERE class_id = ?)))
+          GROUP BY 1
+          """, arguments: [from.text, to.text, classID, classID, classID])
+      {
+        let n: Int = row["n"]
+        deleted += n
+        camera(row["device_id"]) { $0.cameraMarksDeleted += n }
+      }
       var refusals: [String: LivenessSummary.Refusals] = [:]
       for row in try Row.fetchAll(
         db,
         sql: """
-          SELECT r.verdict, r.resolution, \(Self.markedThatDay) AS present, count(*) AS n
+          SELECT r.device_id, r.verdict, r.resolution, \(Self.markedThatDay) AS present, count(*) AS n
           FROM liveness_refusals r
           WHERE r.local_day BETWEEN ? AND ? AND r.direction = 'in'
             AND (? IS NULL OR r.person_id IN (SELECT person_id FROM class_members WHERE class_id = ?))
-          GROUP BY 1, 2, 3
+          GROUP BY 1, 2, 3, 4
           """, arguments: [from.text, to.text, classID, classID])
       {
         let n: Int = row["n"]
@@ -156,10 +202,14 @@ extension AttendanceStore {
         default: if present { counts.markedSince += n } else { counts.open += n }
         }
         refusals[row["verdict"]] = counts
+        camera(row["device_id"]) {
+          $0.refusals += n
+          if resolution == "present" { $0.liveRefused += n }
+        }
       }
       return LivenessSummary(
         from: from.text, to: to.text, classID: classID, cameraMarks: marks.reduce(0) { $0 + $1.count }, markedBecause: marks,
-        cameraMarksDeleted: deleted, refusals: refusals)
+        cameraMarksDeleted: deleted, refusals: refusals, cameras: cameras.values.sorted { $0.deviceID < $1.deviceID })
     }
   }
 }
