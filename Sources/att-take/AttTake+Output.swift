@@ -13,8 +13,8 @@ extension AttTake {
     Console.error(
       "att-take: device \(options.deviceID), \(matcher.people.count) people / \(matcher.embeddings) embeddings, "
         + "threshold \(options.threshold), margin \(options.margin), liveness "
-        + (liveness.policy == "off"
-          ? "OFF" + (liveness.cues.map { " (\($0))" } ?? "") : "on (\(liveness.policy): \(liveness.cues ?? ""))"))
+        + (liveness.policy == .off
+          ? "OFF" + (liveness.cues.map { " (\($0))" } ?? "") : "on (\(liveness.policy.rawValue): \(liveness.cues ?? ""))"))
     if !options.liveness.enabled, options.challenge != nil {
       Console.warning(
         "att-take: warning: the passive liveness cues are off (--liveness off): the challenge alone stands between a photo or a replay and a mark."
@@ -36,13 +36,13 @@ extension AttTake {
   /// camera's status reports it: "blink + device + motion + screen", "a challenge of 2 steps (2
   /// attempts), then blink + ...", with a site's own lines; off: nil, or "a challenge of 2 steps
   /// (2 attempts) alone".
-  static func liveness(_ options: TakeOptions) -> (policy: String, cues: String?) {
+  static func liveness(_ options: TakeOptions) -> (policy: CameraStatus.LivenessPolicy, cues: String?) {
     let challenge = options.challenge.map {
       "a challenge of \($0.steps) step\($0.steps == 1 ? "" : "s") (\($0.attempts) attempt\($0.attempts == 1 ? "" : "s"))"
     }
-    guard options.liveness.enabled else { return ("off", challenge.map { "\($0) alone" }) }
+    guard options.liveness.enabled else { return (.off, challenge.map { "\($0) alone" }) }
     let cues = options.liveness.cues.sorted().map(\.rawValue).joined(separator: " + ") + siteLines(options.liveness)
-    return challenge.map { ("kiosk", "\($0), then \(cues)") } ?? ("gate", cues)
+    return challenge.map { (.kiosk, "\($0), then \(cues)") } ?? (.gate, cues)
   }
 
   /// What a site gives up when --liveness-cues leaves out a cue of the default gate: the attacks no

@@ -59,7 +59,7 @@ extension TakeArguments {
 
   /// The camera's status as reported every --status-every seconds (nil: none).
   /// With the camera's liveness policy and what it uses (`AttTake.liveness`), for the dashboard.
-  func status(deviceID: String, liveness: (policy: String, cues: String?)) -> CameraStatus? {
+  func status(deviceID: String, liveness: (policy: CameraStatus.LivenessPolicy, cues: String?)) -> CameraStatus? {
     guard statusEvery > 0 else { return nil }
     var status = CameraStatus(deviceID: deviceID, name: name, sourceKind: DeviceID.kind(of: source), interval: statusEvery)
     status.livenessPolicy = liveness.policy

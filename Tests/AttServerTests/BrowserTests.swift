@@ -432,7 +432,7 @@ struct BrowserTests {
         // admin names and places it from the page.
         var status = CameraStatus(deviceID: "gate-1", name: nil, sourceKind: .stream, interval: 5)
         status.framesPerSecond = 24.5
-        status.livenessPolicy = "off"
+        status.livenessPolicy = .off
         try f.store.saveCameraStatus(status, reportedBy: "gate-1")
         #expect(
           try await page.waitFor(

@@ -14,6 +14,13 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     case images
   }
 
+  /// The liveness policy a camera runs (att-take --liveness-policy).
+  public enum LivenessPolicy: String, Sendable, Codable {
+    case gate, kiosk
+    /// Liveness off: a photo or a screen held up is marked (tests only).
+    case off
+  }
+
   public enum State: String, Sendable, Codable {
     case running
     /// The camera's last report, sent as it stopped.
@@ -36,8 +43,8 @@ public struct CameraStatus: Sendable, Codable, Equatable {
   public var galleryPeople: Int?
   /// Where the camera's gallery came from: server, cache (the server was unreachable) or database.
   public var gallerySource: String?
-  /// The camera's liveness policy: gate, kiosk or off (a camera marking photos held up: tests only).
-  public var livenessPolicy: String?
+  /// The camera's liveness policy.
+  public var livenessPolicy: LivenessPolicy?
   /// What the policy uses, as att-take says it at start: "blink + device + motion + screen", with a
   /// kiosk's challenge and a site's own lines.
   public var livenessCues: String?
@@ -85,9 +92,6 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     if let version = galleryVersion, version.count > 100 { return "gallery_version: too long" }
     if let source = gallerySource, !["server", "cache", "database"].contains(source) {
       return "gallery_source: use server, cache or database"
-    }
-    if let policy = livenessPolicy, !["gate", "kiosk", "off"].contains(policy) {
-      return "liveness_policy: use gate, kiosk or off"
     }
     if let cues = livenessCues,
       cues.count > 200 || cues.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })

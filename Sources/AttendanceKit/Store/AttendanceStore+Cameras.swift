@@ -116,7 +116,8 @@ extension AttendanceStore {
         arguments: [
           status.deviceID, reportedBy, status.name, status.sourceKind.rawValue, status.state.rawValue, status.interval,
           status.startedAt, status.frames, status.framesPerSecond, status.dropped, status.faces, status.lastFrameAt,
-          status.galleryVersion, status.galleryPeople, status.gallerySource, status.livenessPolicy, status.livenessCues, now,
+          status.galleryVersion, status.galleryPeople, status.gallerySource, status.livenessPolicy?.rawValue, status.livenessCues,
+          now,
         ])
     }
   }
@@ -148,7 +149,7 @@ extension AttendanceStore {
           s.galleryVersion = row["gallery_version"]
           s.galleryPeople = row["gallery_people"]
           s.gallerySource = row["gallery_source"]
-          s.livenessPolicy = row["liveness_policy"]
+          s.livenessPolicy = (row["liveness_policy"] as String?).flatMap(CameraStatus.LivenessPolicy.init(rawValue:))
           s.livenessCues = row["liveness_cues"]
           status = s
         }
