@@ -164,6 +164,12 @@ extension RouterTests {
     try f.attend("21CS001", "2026-11-25T08:01:00+00:00", classID: nil, device: "gate", live: "live: solid head motion")
     try f.attend("21CS002", "2026-11-25T08:02:00+00:00", classID: nil, device: "gate", live: "live: blink")
     try f.attend("21EE001", "2026-11-25T08:03:00+00:00", classID: "EE", live: "live: solid head motion")
+    // A camera run with liveness off (tests only) marks, and judges nobody: not in the rate.
+    _ = try f.handler.apply(
+      .attendance(
+        AttendanceMessage(
+          personID: "21EE001", deviceID: "bench", classID: "EE", capturedAt: "2026-11-26T07:00:00+00:00",
+          liveness: .init(verdict: "off", reason: "liveness off"))))
     try f.attend("21EE001", "2026-11-24T08:03:00+00:00", classID: "EE", live: "live: solid head motion")
     try f.refusal("21CS001", at: "2026-11-24T08:04:00+00:00", verdict: .challengeFailed, reason: "the challenge failed")
     // Wednesday: Obama refused as a screen (a reviewer marks him present: it was him), Biden never
@@ -202,9 +208,10 @@ extension RouterTests {
         }
       }
       let all = try await summary("/api/liveness-summary?from=2026-11-24&to=2026-11-26", viewer)
-      #expect(all["camera_marks"] as? Int == 4, "Obama's mark by hand from his refusal is not a camera's: \(all)")
+      #expect(all["camera_marks"] as? Int == 5, "Obama's mark by hand from his refusal is not a camera's: \(all)")
+      #expect(all["live_judged"] as? Int == 4, "the camera with liveness off judged nobody: \(all)")
       let because = (all["marked_because"] as? [[String: Any]] ?? []).map { "\($0["reason"] ?? "")=\($0["count"] ?? "")" }
-      #expect(because == ["live: solid head motion=3", "live: blink=1"], "\(all)")
+      #expect(because == ["live: solid head motion=3", "live: blink=1", "liveness off=1"], "\(all)")
       #expect(all["camera_marks_deleted"] as? Int == 1)
       let refusals = all["refusals"] as? [String: [String: Int]] ?? [:]
       #expect(
@@ -218,7 +225,7 @@ extension RouterTests {
       let cameras = (all["cameras"] as? [[String: Any]] ?? []).map {
         "\($0["device_id"] ?? ""): \($0["camera_marks"] ?? "") \($0["camera_marks_deleted"] ?? "") \($0["refusals"] ?? "") \($0["live_refused"] ?? "")"
       }
-      #expect(cameras == ["cam-1: 1 1 0 0", "gate: 3 0 4 1"], "\(all)")
+      #expect(cameras == ["bench: 1 0 0 0", "cam-1: 1 1 0 0", "gate: 3 0 4 1"], "\(all)")
       // The default range is the last 30 days to today; a class's is its own and its members' at the gate.
       let last30 = try await summary("/api/liveness-summary", viewer)
       #expect(last30["from"] as? String == "2026-10-28" && last30["to"] as? String == "2026-11-26")

@@ -656,7 +656,7 @@ async function loadLivenessSummary() {
     plural(s.camera_marks_deleted, "mark was", "marks were") + " deleted on review (someone else, or a phone or photo that got through)."];
   const total = sum("total");
   if (total > 0) {
-    const rate = s.live_refused_rate == null ? "" : ", " + (Math.round(s.live_refused_rate * 1000) / 10) + "% of " + (s.camera_marks + s.live_refused) + " live people judged";
+    const rate = s.live_refused_rate == null ? "" : ", " + (Math.round(s.live_refused_rate * 1000) / 10) + "% of " + (s.live_judged + s.live_refused) + " live people judged";
     parts.push("Liveness did not mark " + plural(total, "recognised face", "recognised faces") + ": " +
       s.live_refused + " marked present on review (live people refused" + rate + "), " + sum("dismissed") + " dismissed, " +
       sum("open") + " waiting for review" + (sum("marked_since") ? ", " + sum("marked_since") + " marked that day since" : "") + ".");
@@ -666,7 +666,7 @@ async function loadLivenessSummary() {
   // A camera in poor light refuses more live people than the others: each one's share.
   if (s.cameras.length > 1) {
     parts.push("By camera: " + s.cameras.map((c) => c.device_id + " " + c.live_refused + " live refused of " +
-      (c.camera_marks + c.live_refused) + " judged, " + c.refusals + " not marked, " + c.camera_marks_deleted + " marks deleted").join("; ") + ".");
+      (c.live_judged + c.live_refused) + " judged, " + c.refusals + " not marked, " + c.camera_marks_deleted + " marks deleted").join("; ") + ".");
   }
   $("liveness-summary").textContent = parts.join(" ");
 }

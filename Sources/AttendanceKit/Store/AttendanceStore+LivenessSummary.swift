@@ -38,6 +38,8 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
   public struct Camera: Sendable, Codable, Equatable {
     public let deviceID: String
     public var cameraMarks = 0
+    /// Those judged live by liveness (not by a camera running with it off).
+    public var liveJudged = 0
     public var cameraMarksDeleted = 0
     /// Recognised faces it did not mark, of any verdict.
     public var refusals = 0
@@ -50,6 +52,7 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
       case refusals
       case deviceID = "device_id"
       case cameraMarks = "camera_marks"
+      case liveJudged = "live_judged"
       case cameraMarksDeleted = "camera_marks_deleted"
       case liveRefused = "live_refused"
     }
@@ -72,10 +75,12 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
   public let cameras: [Camera]
   /// Live people refused: refusals a reviewer marked present.
   public var liveRefused: Int { refusals.values.reduce(0) { $0 + $1.markedPresent } }
-  /// The live people refused among the live people the cameras judged: `liveRefused` over it plus
-  /// `cameraMarks`; nil when there were neither.
+  /// The camera marks judged live by liveness: not those of a camera running with it off.
+  public var liveJudged: Int { cameraMarks - (markedBecause.first { $0.reason == "liveness off" }?.count ?? 0) }
+  /// The live people refused among the live people liveness judged: `liveRefused` over it plus
+  /// `liveJudged`; nil when there were neither.
   public var liveRefusedRate: Double? {
-    cameraMarks + liveRefused == 0 ? nil : Double(liveRefused) / Double(cameraMarks + liveRefused)
+    liveJudged + liveRefused == 0 ? nil : Double(liveRefused) / Double(liveJudged + liveRefused)
   }
 
   enum CodingKeys: String, CodingKey {
@@ -85,6 +90,7 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
     case markedBecause = "marked_because"
     case cameraMarksDeleted = "camera_marks_deleted"
     case liveRefused = "live_refused"
+    case liveJudged = "live_judged"
     case liveRefusedRate = "live_refused_rate"
   }
 
@@ -99,6 +105,7 @@ public struct LivenessSummary: Sendable, Codable, Equatable {
     try c.encode(refusals, forKey: .refusals)
     try c.encode(cameras, forKey: .cameras)
     try c.encode(liveRefused, forKey: .liveRefused)
+    try c.encode(liveJudged, forKey: .liveJudged)
     try c.encode(liveRefusedRate, forKey: .liveRefusedRate)
   }
 
@@ -156,7 +163,11 @@ extension AttendanceStore {
       for row in markRows {
         let n: Int = row["n"]
         reasons[row["reason"], default: 0] += n
-        camera(row["device_id"]) { $0.cameraMarks += n }
+        let judged = row["reason"] as String != "liveness off"
+        camera(row["device_id"]) {
+          $0.cameraMarks += n
+          if judged { $0.liveJudged += n }
+        }
       }
       let marks = reasons.map { LivenessSummary.Reason(reason: $0.key, count: $0.value) }.sorted {
         ($0.count, $1.reason) > ($1.count, $0.reason)
