@@ -423,6 +423,31 @@ struct BrowserTests {
           try await page.waitFor(
             "['the cameras marked 1 arrival (1 with no reason kept); 1 mark was deleted on review', '1 marked present on review (live people refused, 50% of 2 live people judged), 0 dismissed, 0 waiting for review', 'By camera: cam-1 0 live refused of 1 judged, 0 not marked, 1 marks deleted; gate 1 live refused of 1 judged, 1 not marked, 0 marks deleted.'].every(t => document.getElementById('liveness-summary').textContent.includes(t))",
             seconds: 5), "the review's summary")
+
+        // The day's camera marks, side by side with the enrolment photos: a mark of Joe Biden's id
+        // with Obama's face (a friend's phone?) is deleted from the grid, in two clicks.
+        try f.attend(
+          "21CS002", Self.at("08:05"), classID: nil, device: "gate", photo: "barack_obama/obama-480p.jpg",
+          live: "live: solid head motion")
+        try await page.evaluate("document.getElementById('check-show').click(); true")
+        let tile = "document.querySelector('#check-grid li')"
+        #expect(
+          try await page.waitFor(
+            "\(tile) && [...\(tile).querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0) && \(tile).textContent.includes('08:05, gate: live: solid head motion')",
+            seconds: 15), "the camera's crop beside the enrolment photo, with why it was judged live")
+        try await page.evaluate("document.getElementById('check-wrap').scrollIntoView(); true")
+        _ = try await page.screenshot(to: "\(Self.artifacts)/dashboard-check-marks.png")
+        try await page.evaluate("\(tile).querySelector('button').click(); true")
+        #expect(try await page.waitFor("\(tile).querySelector('button').textContent.startsWith('Really delete')"))
+        try await page.evaluate("\(tile).querySelector('button').click(); true")
+        #expect(
+          try await page.waitFor("document.getElementById('check-note').textContent.startsWith('No camera mark')", seconds: 5),
+          "the wrong mark is gone from the grid")
+        #expect(
+          try f.count(
+            "SELECT count(*) FROM audit_log WHERE action = 'attendance deleted' AND details LIKE '%not them: checked against the enrolment photo%'"
+          )
+            == 1)
         #expect(
           try f.count(
             "SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND marked_by = 'ana' AND captured_at LIKE '%T08:45:%'")

@@ -349,12 +349,67 @@ function renderArrivals(fresh) {
     row.appendChild(who);
     cell(row, r.class_id || "–");
     cell(row, cameraText(r));
-    cell(row, r.liveness || (r.marked_by ? "–" : "–"));
+    cell(row, r.liveness_reason || r.liveness || "–");
     feed.appendChild(row);
   });
+  if (!$("check-wrap").hidden) renderCheck();
   $("feed-empty").hidden = records.length > 0;
   $("feed-note").textContent = "First arrivals of " + $("day").value + ", newest first" + ($("day").value === me.today ? "; new ones appear live." : ".") +
     (isAdmin() ? " The faces are the cameras' crops (att-take --snapshots), kept as long as unknown faces' snapshots: click one to check it against the enrolment photo." : "");
+}
+
+// Every camera mark of the day with its crop, beside the person's enrolment photo: the check an admin
+// makes of what liveness accepted (a phone held up that got through looks like any other arrival),
+// all at once rather than one dialog per arrival. "Not them" deletes the mark (audited, as from the
+// dialog; the review's summary counts it as a mark deleted on review).
+let checkArmed = null;
+function renderCheck() {
+  const grid = clear("check-grid");
+  const marks = [...arrivals.values()].filter((r) => r.has_snapshot && !r.marked_by).sort((a, b) => (a.captured_at < b.captured_at ? -1 : 1));
+  marks.forEach((r) => {
+    const item = el("li");
+    item.dataset.id = r.id;
+    const pair = el("div", null, "pair");
+    const seen = el("img");
+    seen.loading = "lazy";
+    seen.src = "/api/attendance/" + r.id + "/snapshot";
+    seen.alt = r.name + " as camera " + (r.device_id || "") + " marked them at " + clock(r.captured_at);
+    const enrolled = el("img");
+    enrolled.loading = "lazy";
+    enrolled.src = "/api/people/" + encodeURIComponent(r.person_id) + "/photo";
+    enrolled.alt = r.name + " as enrolled";
+    pair.appendChild(seen);
+    pair.appendChild(enrolled);
+    item.appendChild(pair);
+    item.appendChild(el("div", r.name + " (" + r.person_id + ")"));
+    item.appendChild(el("div", clock(r.captured_at) + ", " + cameraText(r) + ": " + (r.liveness_reason || r.liveness || "no verdict kept"), "muted"));
+    const button = el("button", checkArmed === r.id ? "Really delete this mark? Click again" : "Not them: delete the mark", "plain");
+    button.type = "button";
+    button.setAttribute("aria-label", "Not " + r.name + ": delete the mark of " + clock(r.captured_at) + " by camera " + (r.device_id || ""));
+    button.addEventListener("click", async () => {
+      $("check-status").textContent = "";
+      if (checkArmed !== r.id) { checkArmed = r.id; renderCheck(); return; }
+      checkArmed = null;
+      try {
+        const result = await send("DELETE", "/api/attendance/" + r.id + "?note=" + encodeURIComponent("not them: checked against the enrolment photo"));
+        await applied(result, "Deleted the mark of " + r.name + " at " + clock(r.captured_at));
+      } catch (e) { $("check-status").textContent = e.message; }
+    });
+    item.appendChild(button);
+    grid.appendChild(item);
+  });
+  const without = [...arrivals.values()].filter((r) => !r.has_snapshot && !r.marked_by).length;
+  $("check-note").textContent = marks.length === 0
+    ? "No camera mark of " + $("day").value + " has a crop to check (att-take --snapshots sends one with each mark)."
+    : marks.length + " camera mark" + (marks.length === 1 ? "" : "s") + " of " + $("day").value + ", earliest first: the camera's crop on the left, the enrolment photo on the right." +
+      (without ? " " + without + " more without a crop (a camera without --snapshots)." : "");
+}
+
+function toggleCheck() {
+  const open = $("check-wrap").hidden;
+  $("check-wrap").hidden = !open;
+  $("check-show").setAttribute("aria-expanded", String(open));
+  if (open) renderCheck();
 }
 
 // The crop a camera sent with an arrival (att-take --snapshots), for an admin checking who was
@@ -1092,6 +1147,7 @@ async function start() {
   $("excuse-button").addEventListener("click", () => correction("excuse"));
   $("unexcuse-button").addEventListener("click", () => correction("unexcuse"));
   $("delete-button").addEventListener("click", () => correction("delete"));
+  $("check-show").addEventListener("click", toggleCheck);
   $("rename-form").addEventListener("submit", renamePerson);
   $("assign-button").addEventListener("click", () => dealWith("assign"));
   $("enrol-button").addEventListener("click", () => dealWith("enrol"));
