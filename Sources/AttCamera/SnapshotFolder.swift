@@ -35,12 +35,13 @@ public struct SnapshotFolder: Sendable {
   }
 
   /// Deletes every crop att-take saved here of `personID` (marked, refused, never judged live:
-  /// `CameraCropName.isCrop(_:of:)`), whatever its age; returns how many.
+  /// `CameraCropName.isCrop(_:of:)`), or of anyone (nil: unknown faces too), whatever its age;
+  /// returns how many.
   @discardableResult
-  public func erase(_ personID: String) -> Int {
+  public func erase(_ personID: String?) -> Int {
     var deleted = 0
     for file in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-    where CameraCropName.isCrop(file, of: personID) {
+    where personID.map({ CameraCropName.isCrop(file, of: $0) }) ?? CameraCropName.isCrop(file) {
       let full = "\(path)/\(file)"
       guard (try? FileManager.default.attributesOfItem(atPath: full))?[.type] as? FileAttributeType == .typeRegular
       else { continue }

@@ -51,7 +51,16 @@ public final class TakeRun {
     let matcher: GalleryMatcher
     switch mode {
     case .cameraHost(let link):
-      matcher = try link.start()
+      do {
+        matcher = try link.start()
+      } catch CameraHostError.tokenRefused(let server, let message, let cache) {
+        // A retired or stolen camera: its faces go with its gallery cache.
+        if let path = options.snapshots {
+          let deleted = SnapshotFolder(path).erase(nil)
+          Logger(label: "att.take").info("deleted \(deleted) snapshot(s) from \(path): the server refused this camera's token")
+        }
+        throw CameraHostError.tokenRefused(server: server, message: message, cache: cache)
+      }
       gallery = link
     case .database(let store, let events, _):
       matcher = try GalleryMatcher(gallery: try Gallery(store: store))

@@ -295,11 +295,15 @@ extension CameraHostTests {
     let revoked = try ToolRun.run("att-serve", ["token", "revoke", "gate-2"], in: site.server, environment: direct)
     #expect(revoked.status == 0, "\(revoked.stderr)")
     let refused = try ToolRun.run(
-      "att-take", ["--source", clip, "--liveness", "off", "--device", "gate-2"], in: site.camera,
+      "att-take", ["--source", clip, "--liveness", "off", "--device", "gate-2", "--snapshots", "snaps"], in: site.camera,
       environment: ["MQ_URL": site.mq, "ATT_GALLERY": "http://127.0.0.1:\(site.port)", "ATT_TOKEN": cameraToken])
     #expect(refused.status == 78, "\(refused.stderr)")
     #expect(refused.stderr.contains("refused ATT_TOKEN") && refused.stderr.contains("was erased"), "\(refused.stderr)")
     #expect(!FileManager.default.fileExists(atPath: "\(site.camera)/data/gallery-cache.json"))
+    // And its faces: every crop it saved (an unknown face's too); a file att-take did not name stays.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: snaps) == ["KIT-notes.jpg"])
+    #expect(
+      refused.stderr.contains("deleted 3 snapshot(s) from snaps: the server refused this camera's token"), "\(refused.stderr)")
   }
 }
 

@@ -28,6 +28,15 @@ public final class RecognitionSession {
     var lastAttempt: Double?
     var attempts = 0
     var settled: GalleryMatcher.Identification?
+    /// When a descriptor last agreed with `settled` (nil: not since the track was lost for a moment).
+    /// The follower keeps a track through a short gap, and the next person at a turnstile, or a live
+    /// face swapped in for a photo, can step into it: the identity is checked again, and a mark needs
+    /// one made after the face was judged live.
+    var verifiedAt: Double?
+    /// Descriptors in a row that were clearly someone else (`identityChanged` at `changeAfter`).
+    var mismatches = 0
+    /// When the verdict first said live (or liveness was off).
+    var liveSince: Double?
     var unknownLogged = false
     /// Marked, or refused for good (an attack vote or a failed challenge): nothing more to say.
     var decided = false
@@ -67,6 +76,8 @@ public final class RecognitionSession {
         states[id] = TrackState(liveness: TrackLiveness(options: options.liveness), first: frame.time)
         tracksStarted += 1
       }
+      let previous = states[id]!.last
+      if let previous, frame.time - previous.time > Self.reacquireGap { states[id]!.verifiedAt = nil }
       states[id]!.last = (frame.index, frame.time, face.box)
       states[id]!.frames += 1
       states[id]!.widest = max(states[id]!.widest, Double(face.box.width))
@@ -80,7 +91,7 @@ public final class RecognitionSession {
       if let turn = shape.face.turn { states[id]!.leastTurn = min(states[id]!.leastTurn ?? turn, turn) }
       // Liveness looks at faces large enough to identify (it is needed only once a track is known,
       // and starts as identification does), and not at a track found to be nobody enrolled.
-      if let landmarks68, !unknown, face.box.width >= max(options.liveness.minFace, options.identifySize) {
+      if let landmarks68, !unknown, !states[id]!.decided, face.box.width >= max(options.liveness.minFace, options.identifySize) {
         let points = try profile.time(.landmarks68) { try landmarks68.landmarks(of: face, in: frame.image).points }
         try profile.time(.liveness) { try states[id]!.liveness.observe(points, box: face.box, in: frame.image, at: frame.time) }
         // The device cue's detector (tens of ms a look) looks only at a track matched to someone enrolled.
@@ -91,7 +102,19 @@ public final class RecognitionSession {
         }
         states[id]!.yaw = Challenge.yaw(from68: points)
       }
-      try identify(id, shape: shape, frame: frame)
+      if let newcomer = try identify(id, shape: shape, frame: frame) {
+        // Someone else is on the track now: the one it was ends where it was last seen, and the
+        // newcomer starts a track of their own (liveness from scratch).
+        states[id]!.last = previous
+        if let event = end(track: id) { events.append(event) }
+        var fresh = TrackState(liveness: TrackLiveness(options: options.liveness), first: frame.time)
+        fresh.last = (frame.index, frame.time, face.box)
+        fresh.matches = [newcomer]
+        fresh.lastAttempt = frame.time
+        fresh.attempts = 1
+        states[id] = fresh
+        tracksStarted += 1
+      }
       if let event = decide(id, face: face, frame: frame) { events.append(event) }
       annotations.append(states[id]!.annotation(track: id, box: face.box, at: frame.time))
     }
@@ -107,39 +130,80 @@ public final class RecognitionSession {
 
   // MARK: identity
 
-  private func identify(_ id: Int, shape: FaceLandmarks, frame: DetectedFrame) throws {
+  /// Identifies a track until it is settled, then checks that it is still that person. Returns the
+  /// match of a newcomer when the face on the track was clearly someone else `changeAfter` times in
+  /// a row (the caller starts a track for them).
+  private func identify(_ id: Int, shape: FaceLandmarks, frame: DetectedFrame) throws -> GalleryMatcher.Identification? {
     var state = states[id]!
     defer { states[id] = state }
     // Only faces large and frontal enough to give a reliable descriptor are tried; the others wait.
-    guard state.settled == nil, shape.face.box.width >= options.identifySize else { return }
-    if let turn = shape.face.turn, turn > options.maxTurn { return }
-    guard identifyDue(state, at: frame.time) else { return }
+    guard shape.face.box.width >= options.identifySize else { return nil }
+    if let turn = shape.face.turn, turn > options.maxTurn { return nil }
+    guard identifyDue(state, at: frame.time) else { return nil }
     state.lastAttempt = frame.time
     guard
       let descriptor = try profile.time(.descriptor, { try encoder.descriptors(for: [shape], in: frame.image, jitters: 1).first })
-    else { return }
+    else { return nil }
     let match = profile.time(.match) { matcher.identify(descriptor, threshold: options.threshold, margin: options.margin) }
+    if let settled = state.settled {
+      switch verify(match, against: settled) {
+      case true?:
+        state.verifiedAt = frame.time
+        state.mismatches = 0
+      case false?:
+        state.mismatches += 1
+        if state.mismatches >= Self.changeAfter { return match }
+      case nil: break
+      }
+      return nil
+    }
     state.attempts += 1
     state.matches.append(match)
     let recent = state.matches.suffix(options.settleMatches)
     if recent.count == options.settleMatches, let person = recent.first?.personID, recent.allSatisfy({ $0.personID == person }) {
       // The settled identity reports the closest of the agreeing matches.
       state.settled = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
+      state.verifiedAt = frame.time
     }
+    return nil
   }
+
+  /// Whether `match` is the settled person (true), clearly someone else (false: another person
+  /// accepted, or nobody within the threshold and a slack), or cannot say (nil: a poor frame of the
+  /// same face may come between).
+  private func verify(_ match: GalleryMatcher.Identification, against settled: GalleryMatcher.Identification) -> Bool? {
+    let distance = Double(match.distance ?? .infinity), limit = Double(options.threshold) + Self.verifySlack
+    if match.nearestPersonID == settled.personID && distance <= limit { return true }
+    if match.personID != nil || distance > limit { return false }
+    return nil
+  }
+
+  /// A track unseen for longer than this (seconds) may carry someone else when it is seen again.
+  static let reacquireGap = 0.3
+  /// Descriptors in a row that must be clearly someone else before a track is taken to hold a newcomer.
+  static let changeAfter = 2
+  /// How much further than --threshold a descriptor of the settled person may be (a poor frame).
+  static let verifySlack = 0.1
+  /// How often a marked (or refused) track is checked to still be its person.
+  static let decidedCheckInterval = 1.0
 
   /// Whether this frame's face of a track needs no landmarks, liveness or descriptor: the track was
   /// marked (or refused) and settled, or it was found to be nobody enrolled and is not due another
   /// try (a face that turns towards the camera may still match, so it is tried once a second).
   private func needsNothing(_ state: TrackState, at time: Double) -> Bool {
-    if state.decided { return true }
+    if state.decided { return !identifyDue(state, at: time) }
     return state.unknownLogged && state.settled == nil && !identifyDue(state, at: time)
   }
 
   /// Whether a track not yet settled may be tried again at `time`: every `recheckInterval`, and
   /// once a second once it was found to be nobody enrolled.
   private func identifyDue(_ state: TrackState, at time: Double) -> Bool {
-    let interval = state.unknownLogged ? 1.0 : options.recheckInterval
+    // A settled track seen again after a gap, or judged live since its identity was last checked,
+    // is checked soon (at most ten times a second while no descriptor agrees).
+    let urgent =
+      state.settled != nil && (state.verifiedAt == nil || (state.liveSince.map { $0 > state.verifiedAt! } ?? false))
+    let interval =
+      urgent ? 0.1 : state.decided ? Self.decidedCheckInterval : state.unknownLogged ? 1.0 : options.recheckInterval
     guard let last = state.lastAttempt else { return true }
     return time - last >= interval
   }
@@ -187,6 +251,10 @@ public final class RecognitionSession {
       state.waitingReported = true
       return .report(decision(.waitingForLiveness, match, reason: state.liveness.waitingReason(at: frame.time)))
     case .live, .off:
+      // The face judged live must be the one identified: a descriptor after the live verdict agrees
+      // (on the next frontal frame; a live face swapped in for a photo is found so).
+      if state.liveSince == nil { state.liveSince = frame.time }
+      guard state.mismatches == 0, let verified = state.verifiedAt, verified >= state.liveSince! else { return nil }
       state.decided = true
       var liveBecause = verdict == .off ? "liveness off" : state.liveness.reason(at: frame.time).map { "live: \($0)" }
       if let challenge = state.challenge {
