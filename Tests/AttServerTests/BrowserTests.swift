@@ -448,6 +448,22 @@ struct BrowserTests {
             "SELECT count(*) FROM audit_log WHERE action = 'attendance deleted' AND details LIKE '%not them: checked against the enrolment photo%'"
           )
             == 1)
+        // A never-live track of Joe, who is marked that day: off the list, shown on request.
+        try f.refusal(
+          "21CS002", at: Self.at("08:20"), verdict: .notMarked, photo: "joe_biden/biden2.jpg", reason: "never live")
+        let more = "document.getElementById('refused-more')"
+        #expect(
+          try await page.waitFor(
+            "!\(more).hidden && \(more).textContent.startsWith('Show the 1 never judged live')", seconds: 15),
+          "the hidden refusal is offered")
+        #expect(try await page.evaluate("document.querySelectorAll('#refused tr').length") as? Int == 0)
+        try await page.evaluate("\(more).click(); true")
+        #expect(
+          try await page.waitFor(
+            "document.querySelectorAll('#refused tr').length === 1 && document.querySelector('#refused tr').textContent.includes('marked present that day since')",
+            seconds: 5), "the never-live track, with its face, on request")
+        try await page.evaluate("\(more).click(); true")
+        #expect(try await page.waitFor("document.querySelectorAll('#refused tr').length === 0", seconds: 5))
         #expect(
           try f.count(
             "SELECT count(*) FROM attendance WHERE person_id = '21CS001' AND marked_by = 'ana' AND captured_at LIKE '%T08:45:%'")

@@ -653,13 +653,18 @@ async function loadUnknown() {
 // up is dismissed. Admins see the face (with --snapshots); a teacher sees the pupils of the class shown.
 const REFUSALS = { spoof: "voted an attack", challenge_failed: "failed the challenge", not_marked: "never judged live" };
 let openRefusals = [];
+// Never-live tracks of people marked that day since are off the list (most are a pupil whose first
+// track was lost before a verdict); shown on request, since a photo held up for a friend who was
+// marked later by other means is among them.
+let showMarkedSince = false;
 const ROSTER_REFUSALS = { spoof: "refused by liveness", challenge_failed: "failed the challenge", not_marked: "not marked by liveness" };
 async function loadRefused() {
   const classID = $("class").value;
   if (isTeacher() && !classID) return;
-  const refused = await get("/api/liveness-refusals?limit=20" + (isTeacher() ? "&class=" + encodeURIComponent(classID) : ""));
+  const refused = await get("/api/liveness-refusals?limit=" + (showMarkedSince ? "200&all=true" : "20") + (isTeacher() ? "&class=" + encodeURIComponent(classID) : ""));
+  const items = showMarkedSince ? refused.items.filter((r) => !r.resolution) : refused.items;
   const body = clear("refused");
-  refused.items.forEach((r) => {
+  items.forEach((r) => {
     const row = el("tr");
     row.dataset.id = r.id;
     const seen = r.captured_at.replace("T", " ").slice(0, 19);
@@ -688,8 +693,8 @@ async function loadRefused() {
     }
     body.appendChild(row);
   });
-  $("refused-empty").hidden = refused.items.length > 0;
-  openRefusals = refused.items;
+  $("refused-empty").hidden = items.length > 0;
+  openRefusals = items.filter((r) => !(r.present && r.verdict === "not_marked"));
   markRefused();
   $("refused-note").textContent = "Recognised, but not marked: a photo or a screen held up, or a live person refused by mistake. " +
     (canCorrect() ? "Mark a live person present (at the time the camera saw them); dismiss a photo or a screen." : "An admin or their teacher reviews them.") +
@@ -724,6 +729,13 @@ async function loadLivenessSummary() {
       (c.live_judged + c.live_refused) + " judged, " + c.refusals + " not marked, " + c.camera_marks_deleted + " marks deleted").join("; ") + ".");
   }
   $("liveness-summary").textContent = parts.join(" ");
+  const since = (s.refusals.not_marked || {}).marked_since || 0;
+  const more = $("refused-more");
+  more.hidden = since === 0 && !showMarkedSince;
+  more.setAttribute("aria-pressed", String(showMarkedSince));
+  more.textContent = showMarkedSince
+    ? "Hide those marked that day since"
+    : "Show the " + since + " never judged live who were marked that day since (a photo held up for someone marked later by other means would be among them)";
 }
 
 // On the roster, where a teacher looks: a pupil the cameras saw but did not mark that day says so.
@@ -1148,6 +1160,7 @@ async function start() {
   $("unexcuse-button").addEventListener("click", () => correction("unexcuse"));
   $("delete-button").addEventListener("click", () => correction("delete"));
   $("check-show").addEventListener("click", toggleCheck);
+  $("refused-more").addEventListener("click", async () => { showMarkedSince = !showMarkedSince; try { await loadRefused(); } catch (e) { problem(e.message); } });
   $("rename-form").addEventListener("submit", renamePerson);
   $("assign-button").addEventListener("click", () => dealWith("assign"));
   $("enrol-button").addEventListener("click", () => dealWith("enrol"));

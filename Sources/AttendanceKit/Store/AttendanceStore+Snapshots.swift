@@ -5,27 +5,17 @@ import GRDB
 /// refusals' and camera-marked arrivals' crops, deleted after the retention period (`--snapshot-days`).
 extension AttendanceStore {
   /// Deletes the snapshots kept for review (unknown faces, liveness refusals, arrivals) captured
-  /// before `cutoff` (the retention period), the crops of never-live refusals whose person was marked
-  /// that day since, and any snapshot file that no row names (a message whose transaction never
-  /// committed, a crop replaced by an earlier sighting that arrived late). Returns how many files were deleted.
+  /// before `cutoff` (the retention period), and any snapshot file that no row names (a message whose
+  /// transaction never committed, a crop replaced by an earlier sighting that arrived late). A
+  /// never-live refusal whose person was marked that day since keeps its crop as long: it is off the
+  /// open list, not reviewed (a photo held up for a friend who got marked later by other means is
+  /// what an admin looks back for). Returns how many files were deleted.
   @discardableResult
   public func expireSnapshots(before cutoff: Date, media: MediaLibrary) throws -> Int {
     let stamp = CapturedTime.string(from: cutoff)
     let expired = try write { db -> [String] in
       guard let limit = CapturedTime(stamp) else { return [] }
       var paths: [String] = []
-      // A refusal of a track never judged live whose person a camera marked that day is not
-      // reviewed (it is no longer listed): its crop goes at the next sweep, not after the period.
-      let marked = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT r.id, r.media_path FROM liveness_refusals r
-          WHERE r.media_path IS NOT NULL AND r.resolution IS NULL AND r.verdict = 'not_marked' AND \(Self.markedThatDay)
-          """)
-      for row in marked {
-        try db.execute(sql: "UPDATE liveness_refusals SET media_path = NULL WHERE id = ?", arguments: [row["id"] as Int64])
-        paths.append(row["media_path"])
-      }
       for table in Self.reviewTables {
         // captured_at carries the camera's offset: compare moments, not strings.
         let rows = try Row.fetchAll(db, sql: "SELECT id, captured_at, media_path FROM \(table) WHERE media_path IS NOT NULL")
