@@ -164,6 +164,11 @@ public final class RecognitionSession {
       // The settled identity reports the closest of the agreeing matches.
       state.settled = recent.min { ($0.distance ?? .infinity) < ($1.distance ?? .infinity) }
       state.verifiedAt = frame.time
+      // Liveness earned before the face could be identified (turned away, too small) may be another
+      // face's: a live face shown first, then a photo swapped in. It is earned again on this one.
+      if state.liveness.verdict(at: frame.time) == .live {
+        state.liveness = TrackLiveness(options: options.liveness)
+      }
     }
     return nil
   }

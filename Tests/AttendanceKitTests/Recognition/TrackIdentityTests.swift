@@ -76,4 +76,31 @@ struct TrackIdentityTests {
       "\(decisions.map { "\($0.time) \($0.track) \($0.person ?? "-") \($0.attendance) \($0.reason ?? "")" })")
     #expect(decisions.contains { $0.attendance == .unknown && $0.time >= joe.time }, "\(decisions.map(\.attendance))")
   }
+
+  @Test(
+    "a live stranger first, then a photo held up in their place on the same track: the photo's person is not marked by the stranger's liveness"
+  )
+  func liveThenPhoto() throws {
+    let site = try RecognitionSite()
+    // The Hamilton clip's live performer (enrolled nowhere here) for 1.5 s: live, not identified;
+    // then, on the same track, Joe Biden's photo held still, which is recognised.
+    let clip = try VideoSource("\(Checkout.shared)/faces/video/short_hamilton_clip.mp4")
+    let detector = try RetinaFaceDetector(modelPath: try Scratch.models.path(of: .retinaFace))
+    var frames: [DetectedFrame] = []
+    while let image = try clip.nextFrame(), frames.count < 45 {
+      if let face = try detector.detect(in: image).max(by: { $0.box.width < $1.box.width }), face.box.width >= 80 {
+        frames.append(
+          DetectedFrame(index: frames.count, time: Double(frames.count) / 30, image: image, faces: [face], tracks: [1]))
+      }
+    }
+    try #require(frames.count == 45, "the performer in view")
+    frames += try self.frames("\(RecognitionSite.people)/joe_biden/biden2.jpg", count: 60, from: 16).map {
+      DetectedFrame(index: $0.index + 29, time: $0.time, image: $0.image, faces: $0.faces, tracks: [1])
+    }
+    let decisions = try run(site, liveness: true, frames)
+    let lines = decisions.map { "\($0.time) \($0.person ?? "-") \($0.attendance) \($0.reason ?? "")" }
+    #expect(decisions.contains { $0.person == "JOE" }, "the photo is recognised: \(lines)")
+    #expect(!decisions.contains { $0.attendance == .recorded }, "\(lines)")
+    #expect(try site.scratch.count("SELECT count(*) FROM attendance") == 0)
+  }
 }
